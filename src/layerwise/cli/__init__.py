@@ -1,0 +1,1 @@
+"""The command line: argument parsing and printing only; everything below returns data."""

@@ -1,0 +1,132 @@
+"""Apply fixes until nothing more can be fixed: check, pick non-overlapping fixes, apply, re-parse.
+
+Each pass takes the fixes of one check in position order and accepts a fix only when none of
+its edits overlaps an edit already accepted in that pass (the others come back next pass, on the
+new text). Every byte outside the accepted edits is kept. A fix whose output does not parse is
+dropped and recorded in `bugs`; the loop stops at a fixed point or after `max_passes`.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+from dataclasses import dataclass
+
+from layerwise.context import BuildContext
+from layerwise.errors import LayerwiseError
+from layerwise.rules.base import Finding, Fix, Safety, Settings
+from layerwise.rules.runner import check_tree
+from layerwise.syntax import Dockerfile, parse
+from layerwise.syntax.span import Edit, apply_edits
+
+MAX_PASSES = 10
+
+
+@dataclass(frozen=True, slots=True)
+class FixResult:
+    """The text after fixing, what was fixed, and what is left."""
+
+    original: str
+    text: str
+    applied: tuple[Finding, ...]  # findings whose fix went in, over all passes
+    remaining: tuple[Finding, ...]  # findings of the final text
+    passes: int
+    bugs: tuple[str, ...]  # fixes dropped because their output did not parse, or a loop
+
+    @property
+    def changed(self) -> bool:
+        return self.text != self.original
+
+
+def allowed(fix: Fix | None, unsafe: bool) -> bool:
+    """Whether this fix applies under the chosen safety level."""
+    return fix is not None and (fix.safety is Safety.SAFE or unsafe)
+
+
+def pick_fixes(findings: Sequence[Finding], unsafe: bool) -> list[Finding]:
+    """The findings whose fixes can apply together in one pass, first come first served."""
+    accepted: list[Finding] = []
+    taken: list[Edit] = []
+    for finding in findings:
+        fix = finding.fix
+        if fix is None or not allowed(fix, unsafe) or not fix.edits:
+            continue
+        if any(e.overlaps(t) for e in fix.edits for t in taken):
+            continue
+        if any(a.overlaps(b) for i, a in enumerate(fix.edits) for b in fix.edits[i + 1 :]):
+            continue  # a rule bug: its own edits collide
+        accepted.append(finding)
+        taken.extend(fix.edits)
+    return accepted
+
+
+def _parses(text: str, path: str | None) -> bool:
+    try:
+        return str(parse(text, path=path)) == text
+    except LayerwiseError:
+        return False
+
+
+def _edits(findings: Sequence[Finding]) -> list[Edit]:
+    return [e for f in findings if f.fix is not None for e in f.fix.edits]
+
+
+def fix_text(
+    text: str,
+    *,
+    path: str | None = None,
+    context: BuildContext | None = None,
+    settings: Settings | None = None,
+    unsafe: bool = False,
+    max_passes: int = MAX_PASSES,
+) -> FixResult:
+    """Fix `text` to a fixed point. Raises LayerwiseError only when `text` itself does not parse."""
+    tree: Dockerfile = parse(text, path=path)
+    current = text
+    applied: list[Finding] = []
+    bugs: list[str] = []
+    rejected: set[tuple[str, int, int]] = set()
+    seen = {current}
+    passes = 0
+    findings = check_tree(tree, context=context, settings=settings)
+    while passes < max_passes:
+        candidates = [f for f in findings if _key(f) not in rejected]
+        chosen = pick_fixes(candidates, unsafe)
+        if not chosen:
+            break
+        passes += 1
+        new = apply_edits(current, _edits(chosen))
+        if not _parses(new, path):
+            chosen = [f for f in chosen if _keep_or_reject(current, f, path, rejected, bugs)]
+            if not chosen:
+                continue
+            new = apply_edits(current, _edits(chosen))
+            if not _parses(new, path):  # each parses alone, not together: keep the first
+                chosen = chosen[:1]
+                new = apply_edits(current, _edits(chosen))
+        if new in seen:
+            bugs.append(f"fixes cycle without converging: {', '.join(f.code for f in chosen)}")
+            break
+        seen.add(new)
+        applied.extend(chosen)
+        current = new
+        findings = check_tree(parse(current, path=path), context=context, settings=settings)
+    return FixResult(text, current, tuple(applied), tuple(findings), passes, tuple(bugs))
+
+
+def _key(finding: Finding) -> tuple[str, int, int]:
+    return (finding.code, finding.span.start, finding.span.end)
+
+
+def _keep_or_reject(
+    text: str,
+    finding: Finding,
+    path: str | None,
+    rejected: set[tuple[str, int, int]],
+    bugs: list[str],
+) -> bool:
+    if _parses(apply_edits(text, _edits([finding])), path):
+        return True
+    rejected.add(_key(finding))
+    where = f"{path or '<input>'}:{finding.line}:{finding.col}"
+    bugs.append(f"{where}: {finding.code} fix dropped: its output does not parse (a layerwise bug)")
+    return False

@@ -1,0 +1,179 @@
+"""What every rule is made of: the rule's identity, its findings, their fixes, and what it sees.
+
+A rule module exposes `RULE` (a `Rule`) and `check(ctx: RuleContext) -> Iterator[Finding]`.
+A rule never prints, reads files or mutates anything: it returns findings with spans, and a fix
+is the smallest set of text edits on the original text.
+"""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Iterator, Mapping, Sequence
+from dataclasses import dataclass, field
+from enum import StrEnum
+from typing import TYPE_CHECKING, Any, Protocol
+
+from layerwise.syntax.span import Edit, Span
+
+if TYPE_CHECKING:
+    from layerwise.context import BuildContext
+    from layerwise.model import Model
+    from layerwise.shell import Script
+    from layerwise.syntax import Dockerfile, Instruction
+
+
+class Severity(StrEnum):
+    """How much a finding matters; `error` findings are the ones that break or bloat builds."""
+
+    ERROR = "error"
+    WARNING = "warning"
+    INFO = "info"
+
+
+class Safety(StrEnum):
+    """SAFE fixes apply with `--fix`; UNSAFE ones (behaviour may change) need `--unsafe-fixes`."""
+
+    SAFE = "safe"
+    UNSAFE = "unsafe"
+
+
+@dataclass(frozen=True, slots=True)
+class Fix:
+    """Text edits on the original file that remove one finding, applied all or none."""
+
+    safety: Safety
+    edits: tuple[Edit, ...]
+    title: str = ""
+
+    def __init__(self, safety: Safety, edits: Sequence[Edit], title: str = "") -> None:
+        object.__setattr__(self, "safety", safety)
+        object.__setattr__(self, "edits", tuple(edits))
+        object.__setattr__(self, "title", title)
+
+
+@dataclass(frozen=True, slots=True)
+class Finding:
+    """One problem at one place. `path` is filled in by the runner, not by the rule."""
+
+    code: str
+    name: str
+    severity: Severity
+    message: str
+    span: Span
+    path: str | None = None
+    fix: Fix | None = None
+
+    @property
+    def line(self) -> int:
+        return self.span.start_line
+
+    @property
+    def col(self) -> int:
+        return self.span.start_col
+
+    def sort_key(self) -> tuple[str, int, int, str]:
+        return (self.path or "", self.span.start, self.span.end, self.code)
+
+
+_CODE = re.compile(r"^LW[1-9]\d\d$")
+_NAME = re.compile(r"^[a-z0-9]+(-[a-z0-9]+)*$")
+STATUSES = ("preview", "stable", "deprecated", "removed")
+
+
+@dataclass(frozen=True, slots=True)
+class Rule:
+    """A rule's identity and texts.
+
+    `message` and `fix_title` are `str.format` templates filled by `finding(**fields)`.
+    `summary` is one sentence for listings and text reports; `doc` is the module docstring
+    (What it finds / Why it matters / Example / Fix safety / References), set by the registry.
+    """
+
+    code: str
+    name: str
+    severity: Severity
+    message: str
+    fix_title: str | None = None
+    status: str = "preview"
+    summary: str = ""  # empty: the registry takes the first sentence of "What it finds"
+    doc: str = field(default="", compare=False)
+
+    def __post_init__(self) -> None:
+        if not _CODE.match(self.code):
+            raise ValueError(f"bad rule code {self.code!r}")
+        if not _NAME.match(self.name):
+            raise ValueError(f"rule name must be kebab-case: {self.name!r}")
+        if self.status not in STATUSES:
+            raise ValueError(f"bad rule status {self.status!r}")
+
+    @property
+    def family(self) -> str:
+        """`LW1` for LW1xx (layer order), `LW2` for cache mounts, ..."""
+        return self.code[:3]
+
+    @property
+    def fixable(self) -> bool:
+        return self.fix_title is not None
+
+    def finding(self, span: Span, *, fix: Fix | None = None, **fields: Any) -> Finding:
+        """A finding at `span` with the message (and fix title) filled from `fields`."""
+        if fix is not None and not fix.title and self.fix_title is not None:
+            fix = Fix(fix.safety, fix.edits, self.fix_title.format(**fields))
+        return Finding(
+            code=self.code,
+            name=self.name,
+            severity=self.severity,
+            message=self.message.format(**fields),
+            span=span,
+            fix=fix,
+        )
+
+
+@dataclass(frozen=True, slots=True)
+class Settings:
+    """What a check run was asked for; one frozen object passed down from the CLI."""
+
+    select: tuple[str, ...] = ()  # codes or prefixes ("LW2"); empty = every rule
+    ignore: tuple[str, ...] = ()
+    build_args: Mapping[str, str] = field(default_factory=dict)
+    target: str | None = None
+
+    def enabled(self, code: str) -> bool:
+        def matches(patterns: tuple[str, ...]) -> bool:
+            return any(code.startswith(p.upper()) for p in patterns)
+
+        return (not self.select or matches(self.select)) and not matches(self.ignore)
+
+
+@dataclass(slots=True)
+class RuleContext:
+    """What a rule sees: the semantic model, the tree, the build context (None when unknown)."""
+
+    model: Model
+    tree: Dockerfile
+    context: BuildContext | None = None
+    settings: Settings = field(default_factory=Settings)
+    _scripts: dict[int, Script | None] = field(default_factory=dict)
+
+    @property
+    def path(self) -> str | None:
+        return self.tree.path
+
+    def script(self, instruction: Instruction) -> Script | None:
+        """The parsed shell script of a shell-form RUN (None for JSON form), parsed once."""
+        key = id(instruction)
+        if key not in self._scripts:
+            # Imported late: rules that never read a script do not load tree-sitter.
+            from layerwise.shell import parse_script
+
+            source = instruction.shell_source()
+            self._scripts[key] = None if source is None else parse_script(source)
+        return self._scripts[key]
+
+
+class RuleModule(Protocol):
+    """The shape of a module under layerwise/rules/ named lwNNN_*.py."""
+
+    RULE: Rule
+
+    def check(self, ctx: RuleContext) -> Iterator[Finding]: ...

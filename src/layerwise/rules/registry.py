@@ -1,0 +1,76 @@
+"""Every rule module, listed explicitly (a test checks that none under rules/ is missing).
+
+Adding a rule: write `rules/lwNNN_<name>.py` with `RULE` and `check`, then add it to the
+tuple below, in code order.
+"""
+
+from __future__ import annotations
+
+import dataclasses
+import re
+from functools import cache
+from types import ModuleType
+from typing import cast
+
+from layerwise.rules.base import Rule, RuleModule
+
+DOC_HEADINGS = ("What it finds", "Why it matters", "Example", "References")
+FIX_HEADING = "Fix safety"
+
+
+def _modules() -> tuple[ModuleType, ...]:
+    # Imported here, not at module level, so `layerwise.rules.base` stays importable on its own.
+    return _r1_modules() + _r2_modules()
+
+
+def _r1_modules() -> tuple[ModuleType, ...]:
+    """LW101-103 (layer order, cache busting), LW301-302 (final image content)."""
+    return ()
+
+
+def _r2_modules() -> tuple[ModuleType, ...]:
+    """Rules of the second rules engineer (LW104/105, LW2xx, LW4xx, LW5xx)."""
+    return ()
+
+
+def section(doc: str, heading: str) -> str | None:
+    """The text under `## heading` in a rule docstring, or None when the heading is absent."""
+    match = re.search(rf"^##\s+{re.escape(heading)}\s*$(.*?)(?=^##\s|\Z)", doc, re.M | re.S)
+    return match.group(1).strip() if match else None
+
+
+def _first_sentence(text: str) -> str:
+    flat = " ".join(text.split())
+    match = re.match(r"(.+?[.!?])(\s|$)", flat)
+    return (match.group(1) if match else flat).rstrip(".")
+
+
+@dataclasses.dataclass(frozen=True, slots=True)
+class Registered:
+    """A rule with its module: `check` is the module's function."""
+
+    rule: Rule
+    module: RuleModule
+
+    @property
+    def code(self) -> str:
+        return self.rule.code
+
+
+@cache
+def all_rules() -> tuple[Registered, ...]:
+    """Every registered rule, in code order, with `doc` and `summary` filled from the docstring."""
+    out: list[Registered] = []
+    for module in _modules():
+        rule_module = cast(RuleModule, module)
+        doc = (module.__doc__ or "").strip()
+        rule = rule_module.RULE
+        summary = rule.summary or _first_sentence(section(doc, "What it finds") or "")
+        out.append(Registered(dataclasses.replace(rule, doc=doc, summary=summary), rule_module))
+    return tuple(sorted(out, key=lambda r: r.code))
+
+
+def get(code: str) -> Registered | None:
+    """The rule with this code (case-insensitive), or None."""
+    wanted = code.upper()
+    return next((r for r in all_rules() if r.code == wanted), None)

@@ -1,0 +1,132 @@
+"""One driver for every rule fixture folder: tests/fixtures/rules/<CODE>/<case>.Dockerfile.
+
+For each case, with only rule CODE enabled:
+- findings equal `<case>.findings` (a text snapshot; an empty file for a silent case);
+- the safe fix equals `<case>.fixed`, safe + unsafe fixes equal `<case>.unsafe.fixed` (a snapshot
+  is required whenever the fix changes the text, and must not exist when it changes nothing);
+- fixed text re-parses and round-trips, no fix is dropped as a bug, fixing twice changes nothing;
+- CRLF and BOM variants of the input give the same findings (same line/col), and the CRLF fix
+  equals the LF fix with CRLF line endings.
+The build context is `<case>.context/` when present, else `context/` in the code folder, else none.
+Snapshots are rewritten only with LAYERWISE_UPDATE_SNAPSHOTS=1 (then review the diff).
+"""
+
+from __future__ import annotations
+
+import os
+from pathlib import Path
+
+import pytest
+
+from layerwise.context import BuildContext
+from layerwise.fix import fix_text
+from layerwise.rules.base import Finding, Safety, Settings
+from layerwise.rules.runner import check_tree
+from layerwise.syntax import parse
+
+FIXTURES = Path(__file__).resolve().parent.parent / "fixtures" / "rules"
+UPDATE = os.environ.get("LAYERWISE_UPDATE_SNAPSHOTS") == "1"
+
+
+def _cases() -> list[object]:
+    out: list[object] = []
+    if not FIXTURES.is_dir():
+        return out
+    for folder in sorted(p for p in FIXTURES.iterdir() if p.is_dir()):
+        for case in sorted(folder.glob("*.Dockerfile")):
+            out.append(pytest.param(folder.name, case, id=f"{folder.name}/{case.stem}"))
+    return out
+
+
+CASES = _cases()
+
+
+def read(path: Path) -> str:
+    with path.open(encoding="utf-8", newline="") as handle:
+        return handle.read()
+
+
+def context_for(case: Path) -> BuildContext | None:
+    own = case.with_name(case.stem + ".context")
+    shared = case.parent / "context"
+    root = own if own.is_dir() else shared if shared.is_dir() else None
+    return BuildContext.open(root) if root is not None else None
+
+
+def render_findings(findings: list[Finding], name: str) -> str:
+    """The snapshot text of a list of findings (the format of style-by-example.md)."""
+    blocks = []
+    for f in findings:
+        tag = ""
+        if f.fix is not None:
+            tag = " [fix]" if f.fix.safety is Safety.SAFE else " [unsafe fix]"
+        lines = [f"{f.code} {f.severity}{tag} {f.message}", f"  --> {name}:{f.line}:{f.col}"]
+        if f.fix is not None:
+            lines.append(f"  fix: {f.fix.title}")
+        blocks.append("\n".join(lines) + "\n")
+    return "\n".join(blocks)
+
+
+def check_snapshot(path: Path, actual: str | None) -> None:
+    """Compare `actual` with the snapshot at `path`; None means no snapshot may exist."""
+    if UPDATE:
+        if actual is None:
+            path.unlink(missing_ok=True)
+        else:
+            with path.open("w", encoding="utf-8", newline="") as handle:
+                handle.write(actual)
+        return
+    if actual is None:
+        assert not path.exists(), f"{path.name} exists but the fix changes nothing"
+        return
+    assert path.exists(), f"missing snapshot {path.name} (run with LAYERWISE_UPDATE_SNAPSHOTS=1)"
+    assert read(path) == actual
+
+
+def _findings(text: str, code: str, case: Path) -> list[Finding]:
+    tree = parse(text, path=case.name)
+    return check_tree(tree, context=context_for(case), settings=Settings(select=(code,)))
+
+
+@pytest.mark.parametrize(("code", "case"), CASES)
+def test_findings_snapshot(code: str, case: Path) -> None:
+    findings = _findings(read(case), code, case)
+    assert all(f.code == code for f in findings)
+    check_snapshot(case.with_suffix(".findings"), render_findings(findings, case.name))
+
+
+@pytest.mark.parametrize(("code", "case"), CASES)
+@pytest.mark.parametrize("unsafe", [False, True], ids=["safe", "unsafe"])
+def test_fix_snapshot_and_fixed_point(code: str, case: Path, unsafe: bool) -> None:
+    text = read(case)
+    settings = Settings(select=(code,))
+    ctx = context_for(case)
+    result = fix_text(text, path=case.name, context=ctx, settings=settings, unsafe=unsafe)
+    assert result.bugs == ()
+    assert str(parse(result.text)) == result.text
+    again = fix_text(result.text, path=case.name, context=ctx, settings=settings, unsafe=unsafe)
+    assert again.text == result.text, "a second fix changed the text"
+    if unsafe:
+        safe = fix_text(text, path=case.name, context=ctx, settings=settings).text
+        expected = result.text if result.text != safe else None
+        check_snapshot(case.with_suffix(".unsafe.fixed"), expected)
+    else:
+        check_snapshot(case.with_suffix(".fixed"), result.text if result.changed else None)
+
+
+def _positions(findings: list[Finding]) -> list[tuple[str, str, int, int]]:
+    return [(f.code, f.message, f.line, f.col) for f in findings]
+
+
+@pytest.mark.parametrize(("code", "case"), CASES)
+def test_crlf_and_bom_variants(code: str, case: Path) -> None:
+    text = read(case).replace("\r\n", "\n")
+    expected = _positions(_findings(text, code, case))
+    crlf = text.replace("\n", "\r\n")
+    assert _positions(_findings(crlf, code, case)) == expected
+    assert _positions(_findings("\ufeff" + text, code, case)) == expected
+    settings = Settings(select=(code,))
+    ctx = context_for(case)
+    lf_fixed = fix_text(text, path=case.name, context=ctx, settings=settings, unsafe=True).text
+    crlf_fixed = fix_text(crlf, path=case.name, context=ctx, settings=settings, unsafe=True).text
+    assert crlf_fixed == lf_fixed.replace("\n", "\r\n")

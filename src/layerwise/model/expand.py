@@ -1,0 +1,419 @@
+"""BuildKit's word expansion: `$VAR`, `${VAR...}`, quotes and escapes, as the Dockerfile frontend
+does it before an instruction runs (moby/buildkit frontend/dockerfile/shell/lex.go, `ProcessWord`).
+
+This is not a shell: there is no command substitution, globbing or field splitting of values,
+and a value is never re-expanded. What BuildKit does, we do:
+
+- `$NAME` and `${NAME}`; a name is letters, digits and `_`, or a run of digits (`$10`), or one
+  special character (`$@ $* $# $? $- $$ $! $0`), which are never set and expand to "".
+  A `$` not followed by a name stays a literal `$`.
+- `${NAME:-word}` / `${NAME-word}`: the value, or `word` when unset (`:`: also when empty).
+  `${NAME:+word}` / `${NAME+word}`: `word` when set (`:`: and non-empty), else "".
+  `${NAME:?msg}` / `${NAME?msg}`: the value, or an error when unset (`:`: or empty).
+  `${NAME#pat}` `${NAME##pat}` `${NAME%pat}` `${NAME%%pat}`: strip the shortest/longest prefix
+  or suffix matching a glob (`*`, `?`, `\\` escapes; no brackets).
+  `${NAME/pat/rep}` `${NAME//pat/rep}`: replace the first/every match.
+  `word` is itself expanded, so `${A:-$B}` works.
+- Outside quotes the escape character (`\\`, or `` ` `` after `# escape=``) makes the next
+  character literal and is removed. Single quotes keep everything literal. In double quotes `$`
+  expands and the escape character only escapes `"`, `$` and itself.
+
+Version differences (the frontend is versioned separately from the engine; Docker 20.10 ships
+BuildKit 0.8's frontend): 0.8 knows `${NAME}`, `${NAME:-w}`, `${NAME:+w}`, `${NAME?w}` and
+`${NAME:?w}` only, and rejects `${NAME-w}` / `${NAME+w}` with "missing ':' in substitution".
+The unset-only forms, the `#`/`%` trims and the `/` replacements came with later frontends
+(the Dockerfile reference first listed the trims and replacements as pre-release, behind
+`# syntax=docker/dockerfile-upstream:master`). We implement the current frontend; a file that
+relies on the newer forms needs a recent `# syntax=` line on an old engine.
+"""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Mapping
+from dataclasses import dataclass, field
+
+from layerwise.errors import LayerwiseError
+
+_SPECIAL_PARAMS = frozenset("@*#?-$!0")
+_REGEX_SPECIAL = frozenset("[]{}.+()|^$")
+_EOF = ""
+
+
+class ExpansionError(LayerwiseError):
+    """A word BuildKit refuses to expand (bad substitution, unterminated quote, `${X:?}`...)."""
+
+
+@dataclass(frozen=True, slots=True)
+class Expansion:
+    """The result of expanding one word, with the variables it looked up."""
+
+    text: str
+    words: tuple[str, ...] = ()
+    used: frozenset[str] = field(default_factory=frozenset)  # looked up and set
+    missing: frozenset[str] = field(default_factory=frozenset)  # looked up and unset
+
+
+def expand(word: str, variables: Mapping[str, str | None], *, escape: str = "\\") -> str:
+    """Expand `word` the way BuildKit's `ProcessWord` does.
+
+    `variables` maps names to values; a name mapped to None (an ARG declared without a value)
+    counts as unset, like a missing name. Raises ExpansionError (a LayerwiseError without a
+    location) on a bad substitution.
+    """
+    if not _needs_work(word, escape):
+        return word
+    return _Lexer(word, variables, escape).run().text
+
+
+def expand_word(
+    word: str, variables: Mapping[str, str | None], *, escape: str = "\\", split: bool = False
+) -> Expansion:
+    """Like `expand`, also reporting the variables used and missing.
+
+    With `split`, `.words` holds BuildKit's `ProcessWords` split (on unquoted whitespace, after
+    expansion), as EXPOSE uses it.
+    """
+    if not _needs_work(word, escape):
+        return Expansion(word, tuple(word.split()) if split else ())
+    return _Lexer(word, variables, escape, split=split).run()
+
+
+def escape_literal(text: str, *, escape: str = "\\") -> str:
+    """Quote `text` so that `expand` gives it back unchanged, whatever the variables."""
+    out = []
+    for ch in text:
+        if ch in "$'\"" or ch == escape:
+            out.append(escape)
+        out.append(ch)
+    return "".join(out)
+
+
+def _needs_work(word: str, escape: str) -> bool:
+    return "$" in word or "'" in word or '"' in word or escape in word
+
+
+class _Words:
+    """Field splitting that follows BuildKit's `wordsStruct` exactly."""
+
+    __slots__ = ("in_word", "word", "words")
+
+    def __init__(self) -> None:
+        self.words: list[str] = []
+        self.word = ""
+        self.in_word = False
+
+    def add_char(self, ch: str) -> None:
+        if ch.isspace():
+            if self.in_word and self.word:
+                self.words.append(self.word)
+                self.word = ""
+                self.in_word = False
+        else:
+            self.add_raw(ch)
+
+    def add_string(self, text: str) -> None:
+        for ch in text:
+            self.add_char(ch)
+
+    def add_raw(self, text: str) -> None:
+        self.word += text
+        self.in_word = True
+
+    def done(self) -> tuple[str, ...]:
+        if self.word:
+            self.words.append(self.word)
+        return tuple(self.words)
+
+
+class _Lexer:
+    __slots__ = ("escape", "missing", "pos", "raw_escapes", "split", "src", "used", "variables")
+
+    def __init__(
+        self, src: str, variables: Mapping[str, str | None], escape: str, *, split: bool = False
+    ) -> None:
+        self.src = src
+        self.pos = 0
+        self.variables = variables
+        self.escape = escape
+        self.split = split
+        self.raw_escapes = False
+        self.used: set[str] = set()
+        self.missing: set[str] = set()
+
+    def run(self) -> Expansion:
+        try:
+            text, words = self.process_until(_EOF, raw_escapes=False)
+        except ExpansionError as exc:
+            raise ExpansionError(f"failed to process {self.src!r}: {exc.message}") from None
+        return Expansion(text, words, frozenset(self.used), frozenset(self.missing))
+
+    def peek(self) -> str:
+        return self.src[self.pos] if self.pos < len(self.src) else _EOF
+
+    def next(self) -> str:
+        if self.pos >= len(self.src):
+            return _EOF
+        ch = self.src[self.pos]
+        self.pos += 1
+        return ch
+
+    def lookup(self, name: str) -> tuple[str, bool]:
+        value = self.variables.get(name)
+        if value is None:
+            self.missing.add(name)
+            return "", False
+        self.used.add(name)
+        return value, True
+
+    def process_until(self, stop: str, *, raw_escapes: bool) -> tuple[str, tuple[str, ...]]:
+        """BuildKit's processStopOn: read up to `stop` (consumed) or the end for _EOF."""
+        saved, self.raw_escapes = self.raw_escapes, raw_escapes
+        try:
+            return self._process_until(stop)
+        finally:
+            self.raw_escapes = saved
+
+    def _process_until(self, stop: str) -> tuple[str, tuple[str, ...]]:
+        out: list[str] = []
+        words = _Words() if self.split else None
+        src, n, esc = self.src, len(self.src), self.escape
+        while self.pos < n:
+            ch = src[self.pos]
+            if stop and ch == stop:
+                self.pos += 1
+                return "".join(out), words.done() if words is not None else ()
+            if ch == "$":
+                value = self.dollar()
+                out.append(value)
+                if words is not None:
+                    words.add_string(value)
+            elif ch == "'" or ch == '"':
+                value = self.single_quoted() if ch == "'" else self.double_quoted()
+                out.append(value)
+                if words is not None:
+                    words.add_raw(value)
+            else:
+                self.pos += 1
+                if ch == esc:
+                    if self.raw_escapes:
+                        out.append(ch)
+                        if words is not None:
+                            words.add_raw(ch)
+                    if self.pos >= n:
+                        break  # a trailing escape character is dropped
+                    ch = src[self.pos]
+                    self.pos += 1
+                    if words is not None:
+                        words.add_raw(ch)
+                elif words is not None:
+                    words.add_char(ch)
+                out.append(ch)
+        if stop:
+            raise ExpansionError(f"unexpected end of statement while looking for matching {stop}")
+        return "".join(out), words.done() if words is not None else ()
+
+    def single_quoted(self) -> str:
+        self.pos += 1
+        end = self.src.find("'", self.pos)
+        if end < 0:
+            raise ExpansionError(
+                "unexpected end of statement while looking for matching single-quote"
+            )
+        text = self.src[self.pos : end]
+        self.pos = end + 1
+        return text
+
+    def double_quoted(self) -> str:
+        self.pos += 1
+        out: list[str] = []
+        esc = self.escape
+        while True:
+            ch = self.peek()
+            if ch == _EOF:
+                raise ExpansionError(
+                    "unexpected end of statement while looking for matching double-quote"
+                )
+            if ch == '"':
+                self.pos += 1
+                return "".join(out)
+            if ch == "$":
+                out.append(self.dollar())
+                continue
+            self.pos += 1
+            if ch == esc:
+                if self.raw_escapes:
+                    out.append(ch)
+                following = self.peek()
+                if following == _EOF:
+                    continue
+                if following in ('"', "$", esc):
+                    ch = self.next()
+            out.append(ch)
+
+    def name(self) -> str:
+        src, start, n = self.src, self.pos, len(self.src)
+        if start >= n:
+            return ""
+        first = src[start]
+        if first.isdecimal():
+            end = start + 1
+            while end < n and src[end].isdecimal():
+                end += 1
+            self.pos = end
+            return src[start:end]
+        if first in _SPECIAL_PARAMS:
+            self.pos += 1
+            return first
+        end = start
+        while end < n and (src[end].isalpha() or src[end].isdecimal() or src[end] == "_"):
+            end += 1
+        self.pos = end
+        return src[start:end]
+
+    def dollar(self) -> str:
+        self.pos += 1  # the `$`
+        if self.peek() != "{":
+            name = self.name()
+            if not name:
+                return "$"
+            return self.lookup(name)[0]
+        self.pos += 1  # the `{`
+        following = self.peek()
+        if following == _EOF:
+            raise ExpansionError("syntax error: missing '}'")
+        if following in "{}:":
+            raise ExpansionError("syntax error: bad substitution")
+        name = self.name()
+        ch = self.next()
+        if ch == _EOF:
+            raise ExpansionError("syntax error: missing '}'")
+        if ch == "}":
+            return self.lookup(name)[0]
+        if ch in ":+-?#%":
+            return self.modifier(name, ch)
+        if ch == "/":
+            return self.replace(name)
+        raise ExpansionError(f"unsupported modifier ({ch}) in substitution")
+
+    def modifier(self, name: str, ch: str) -> str:
+        null_is_unset = ch == ":"
+        modifier = ch
+        if null_is_unset:
+            ch = self.next()
+            modifier += ch
+        try:
+            word, _ = self.process_until("}", raw_escapes=ch in "#%" and ch != _EOF)
+        except ExpansionError:
+            if self.peek() == _EOF:
+                raise ExpansionError("syntax error: missing '}'") from None
+            raise
+        value, is_set = self.lookup(name)
+        empty = not is_set or (null_is_unset and value == "")
+        if ch == "-":
+            return word if empty else value
+        if ch == "+":
+            return "" if empty else word
+        if ch == "?":
+            if not is_set:
+                raise ExpansionError(f"{name}: {word or 'is not allowed to be unset'}")
+            if empty:
+                raise ExpansionError(f"{name}: {word or 'is not allowed to be empty'}")
+            return value
+        if ch == "#" or ch == "%":
+            greedy = word.startswith(ch)
+            if greedy:
+                word = word[1:]
+            if ch == "%":
+                return _trim_suffix(word, value, greedy)
+            return _trim_prefix(word, value, greedy)
+        raise ExpansionError(f"unsupported modifier ({modifier}) in substitution")
+
+    def replace(self, name: str) -> str:
+        replace_all = self.peek() == "/"
+        if replace_all:
+            self.pos += 1
+        try:
+            pattern, _ = self.process_until("/", raw_escapes=True)
+        except ExpansionError:
+            if self.peek() == _EOF:
+                raise ExpansionError("syntax error: missing '/' in ${}") from None
+            raise
+        try:
+            replacement, _ = self.process_until("}", raw_escapes=True)
+        except ExpansionError:
+            if self.peek() == _EOF:
+                raise ExpansionError("syntax error: missing '}'") from None
+            raise
+        value, _ = self.lookup(name)
+        regex = _glob_regex(pattern, greedy=True, anchored=False)
+        if not replace_all:
+            m = regex.search(value)
+            return value if m is None else value[: m.start()] + replacement + value[m.end() :]
+        # Go's ReplaceAllString ignores an empty match right after a previous match; Python's
+        # re.sub would replace it, so walk the matches ourselves. (Go would also expand `$1`
+        # templates in the replacement; a literal replacement is what a Dockerfile means.)
+        out: list[str] = []
+        last = 0
+        prev_end = -1
+        for m in regex.finditer(value):
+            if m.start() == m.end() == prev_end:
+                continue
+            out.append(value[last : m.start()])
+            out.append(replacement)
+            last = prev_end = m.end()
+        out.append(value[last:])
+        return "".join(out)
+
+
+def _glob_regex(pattern: str, *, greedy: bool, anchored: bool) -> re.Pattern[str]:
+    """BuildKit's convertShellPatternToRegex: `*`, `?` and `\\` escapes; no bracket classes."""
+    out = ["^"] if anchored else []
+    star = ".*" if greedy else ".*?"
+    i, n = 0, len(pattern)
+    while i < n:
+        tok = pattern[i]
+        i += 1
+        if tok == "*":
+            out.append(star)
+            continue
+        if tok == "?":
+            out.append(".")
+            continue
+        if tok == "\\":
+            following = pattern[i] if i < n else _EOF
+            if following in ("}", "/"):
+                continue  # an escape needed inside ${} that is not part of the pattern
+            if following not in ("*", "?", "\\"):
+                raise ExpansionError(
+                    f"invalid pattern ({pattern}) in substitution: invalid escape '\\{following}'"
+                )
+            out.append("\\" + following)
+            i += 1
+            continue
+        out.append("\\" + tok if tok in _REGEX_SPECIAL else re.escape(tok))
+    return re.compile("".join(out))
+
+
+def _trim_prefix(pattern: str, value: str, greedy: bool) -> str:
+    m = _glob_regex(pattern, greedy=greedy, anchored=True).search(value)
+    return value if m is None else value[m.end() :]
+
+
+def _reverse_pattern(pattern: str) -> str:
+    """Reverse a glob, keeping each `\\x` escape pair in order: `a\\*c` -> `c\\*a`."""
+    pairs: list[str] = []
+    i, last = 0, len(pattern) - 1
+    while i <= last:
+        if pattern[i] == "\\" and i != last:
+            pairs.append(pattern[i : i + 2])
+            i += 2
+        else:
+            pairs.append(pattern[i])
+            i += 1
+    return "".join(reversed(pairs))
+
+
+def _trim_suffix(pattern: str, value: str, greedy: bool) -> str:
+    # A regex cannot find the shortest rightmost match, so reverse both and trim a prefix.
+    return _trim_prefix(_reverse_pattern(pattern), value[::-1], greedy)[::-1]

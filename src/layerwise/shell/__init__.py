@@ -1,1 +1,7 @@
-"""layerwise.shell"""
+"""layerwise.shell: RUN commands as simple commands with operators and exact file offsets."""
+
+from layerwise.shell.commands import Command
+from layerwise.shell.parse import Script, parse_script
+from layerwise.shell.words import Word
+
+__all__ = ["Command", "Script", "Word", "parse_script"]

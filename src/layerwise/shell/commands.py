@@ -1,0 +1,163 @@
+"""A simple command of a RUN script: its words, what program it runs and how it is chained."""
+
+from __future__ import annotations
+
+from collections.abc import Iterable
+from dataclasses import dataclass, field
+
+from layerwise.shell.words import Word
+
+# Operators that chain simple commands; "\n" is a newline acting as `;`.
+Operator = str
+
+# Wrappers run the command that follows them; the options listed take the next word as value.
+_WRAPPER_VALUE_OPTIONS: dict[str, frozenset[str]] = {
+    "sudo": frozenset(
+        {"-u", "-g", "-C", "-D", "-h", "-p", "-r", "-t", "-U", "-T", "-R", "--user", "--group"}
+    ),
+    "env": frozenset({"-u", "--unset", "-C", "--chdir", "-S", "--split-string"}),
+    "exec": frozenset({"-a"}),
+    "nohup": frozenset(),
+    "time": frozenset({"-f", "--format", "-o", "--output"}),
+    "nice": frozenset({"-n", "--adjustment"}),
+}
+
+
+@dataclass(frozen=True, slots=True)
+class Command:
+    """One simple command (`npm ci --omit=dev`), with the words before it that only set up how it
+    runs (`X=1`, `sudo -E`, `env Y=2`).
+
+    Offsets are file offsets; `text` is the command as the shell receives it (line continuations
+    removed). `enclosing` names the constructs around it, outermost first: "subshell", "group",
+    "if", "for", "while", "case", "function", "substitution", "redirect". `nested` is True inside
+    `$( )`, backticks or `<( )`: its output becomes part of another command.
+    """
+
+    words: tuple[Word, ...]
+    start: int
+    end: int
+    text: str
+    assignments: tuple[Word, ...] = ()
+    wrappers: tuple[Word, ...] = ()
+    operator_before: Operator | None = None
+    operator_after: Operator | None = None
+    cwd_hint: str | None = None
+    enclosing: tuple[str, ...] = ()
+    nested: bool = False
+    program_index: int | None = field(default=None, repr=False)
+
+    @property
+    def program_word(self) -> Word | None:
+        """The word naming the program, after assignments and wrappers (`sudo`, `env ...`)."""
+        return None if self.program_index is None else self.words[self.program_index]
+
+    @property
+    def program(self) -> str | None:
+        """The program's name as the shell sees it (`npm`, `/usr/bin/apt-get` stays as is)."""
+        word = self.program_word
+        return None if word is None else word.text
+
+    @property
+    def program_name(self) -> str | None:
+        """The program's basename: `/usr/bin/apt-get` -> `apt-get`."""
+        name = self.program
+        return None if name is None else name.rsplit("/", 1)[-1]
+
+    @property
+    def args(self) -> tuple[Word, ...]:
+        """The words after the program."""
+        return () if self.program_index is None else self.words[self.program_index + 1 :]
+
+    @property
+    def top_level(self) -> bool:
+        """Not inside any subshell, group, control structure or substitution."""
+        return not self.enclosing
+
+    def operands(self, value_options: Iterable[str] = frozenset()) -> tuple[Word, ...]:
+        """The arguments that are neither options nor the values of `value_options`.
+
+        After `--` every word is an operand. `--opt=value` carries its own value.
+        """
+        values = frozenset(value_options)
+        out: list[Word] = []
+        args = self.args
+        i = 0
+        while i < len(args):
+            word = args[i]
+            if word.text == "--" and word.is_static:
+                out.extend(args[i + 1 :])
+                break
+            if word.is_option:
+                if word.text in values:
+                    i += 1  # skip its value
+            else:
+                out.append(word)
+            i += 1
+        return tuple(out)
+
+    def option_words(self) -> tuple[Word, ...]:
+        """The arguments that look like options (before any `--`)."""
+        out: list[Word] = []
+        for word in self.args:
+            if word.text == "--" and word.is_static:
+                break
+            if word.is_option:
+                out.append(word)
+        return tuple(out)
+
+    def has_option(self, *names: str) -> bool:
+        """True when any of `names` is given: `--flag`, `--flag=value`, or a one-letter `-y`
+        inside a cluster like `-qy`."""
+        return any(self.find_option(name) is not None for name in names)
+
+    def find_option(self, name: str) -> Word | None:
+        """The first word giving option `name` (see `has_option`)."""
+        short = len(name) == 2 and name[0] == "-" and name[1] != "-"
+        for word in self.option_words():
+            text = word.text
+            if text == name or (name.startswith("--") and text.startswith(name + "=")):
+                return word
+            if short and not text.startswith("--") and text[1:].isalpha() and name[1] in text:
+                return word
+        return None
+
+    def option_value(self, *names: str) -> str | None:
+        """The value given to the first of `names` found: `--x=v`, `--x v` or `-x v`."""
+        args = self.args
+        for i, word in enumerate(args):
+            if word.text == "--" and word.is_static:
+                break
+            for name in names:
+                if word.text.startswith(name + "=") and name.startswith("--"):
+                    return word.text[len(name) + 1 :]
+                if word.text == name and i + 1 < len(args):
+                    return args[i + 1].text
+        return None
+
+
+def split_program(words: tuple[Word, ...], n_assignments: int) -> tuple[int | None, int]:
+    """Where the program word is, skipping `VAR=x` prefixes and wrappers like `sudo -E` or
+    `env -i X=1`. Returns (program index or None, number of wrapper words)."""
+    i = n_assignments
+    while i < len(words):
+        word = words[i]
+        name = word.text.rsplit("/", 1)[-1] if word.is_static else None
+        value_options = _WRAPPER_VALUE_OPTIONS.get(name or "")
+        if value_options is None:
+            return i, i - n_assignments
+        i += 1
+        while i < len(words):
+            text = words[i].text
+            if not words[i].is_static:
+                break
+            if text == "--":
+                i += 1
+                break
+            if name == "env" and "=" in text and not text.startswith("-"):
+                i += 1
+                continue
+            if not text.startswith("-") or text == "-":
+                break
+            i += 2 if text in value_options else 1
+    return None, i - n_assignments

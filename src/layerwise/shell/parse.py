@@ -1,0 +1,317 @@
+"""RUN scripts through tree-sitter-bash into simple commands with exact file offsets.
+
+tree-sitter never fails: on text it cannot parse it returns ERROR nodes, and we keep every command
+found around and inside them. One parser object serves every call (creating one costs more than
+parsing a typical RUN).
+"""
+
+from __future__ import annotations
+
+import posixpath
+from dataclasses import dataclass, replace
+
+import tree_sitter_bash
+from tree_sitter import Language, Node, Parser
+
+from layerwise.shell.commands import Command, Operator, split_program
+from layerwise.shell.words import Word, static_value
+from layerwise.syntax.span import MappedText
+
+_PARSER = Parser(Language(tree_sitter_bash.language()))
+
+_COMMANDS = frozenset({"command", "declaration_command", "unset_command"})
+_REDIRECTS = frozenset({"file_redirect", "heredoc_redirect", "herestring_redirect"})
+_SUBSTITUTIONS = frozenset({"command_substitution", "process_substitution"})
+_ENCLOSING = {
+    "subshell": "subshell",
+    "compound_statement": "group",
+    "if_statement": "if",
+    "for_statement": "for",
+    "c_style_for_statement": "for",
+    "while_statement": "while",
+    "case_statement": "case",
+    "function_definition": "function",
+}
+# Containers whose children are statements and separators; anything else named is a leaf
+# statement we look into only for substitutions.
+_CONTAINERS = frozenset(
+    {
+        "program",
+        "list",
+        "pipeline",
+        "negated_command",
+        "redirected_statement",
+        "elif_clause",
+        "else_clause",
+        "do_group",
+        "case_item",
+        "ERROR",
+        *_ENCLOSING,
+    }
+)
+# A newline before a compound statement or after one ends a statement like `;` does.
+_OPENERS = frozenset({"if", "for", "while", "until", "case", "select", "(", "{", "(("})
+_CLOSERS = frozenset({"fi", "done", "esac", ")", "}", "))"})
+_OPERATORS = {"&&": "&&", "||": "||", ";": ";", "|": "|", "|&": "|", "&": "&"}
+
+
+@dataclass(frozen=True, slots=True)
+class Script:
+    """A parsed RUN script: every simple command in source order, nested ones included."""
+
+    source: MappedText
+    commands: tuple[Command, ...]
+    has_errors: bool
+
+    @property
+    def text(self) -> str:
+        return self.source.text
+
+    def programs(self) -> tuple[str, ...]:
+        """The program names run, in order (`sudo apt-get` -> `apt-get`)."""
+        return tuple(c.program_name for c in self.commands if c.program_name is not None)
+
+
+@dataclass(slots=True)
+class _Found:
+    """A command while the tree is walked; operators and cwd are filled in afterwards."""
+
+    command: Command
+    shell_start: int
+    shell_end: int
+    subshells: tuple[object, ...]
+
+
+# An entry of a statement list: a command, a separator/keyword token, or an opaque statement.
+_Item = tuple[str, int, int, "_Found | None"]
+
+
+@dataclass(frozen=True, slots=True)
+class _Ctx:
+    enclosing: tuple[str, ...] = ()
+    subshells: tuple[object, ...] = ()
+    nested: bool = False
+
+
+class _Walker:
+    def __init__(self, src: MappedText) -> None:
+        self.src = src
+        self.data = src.text.encode("utf-8")
+        self.found: list[_Found] = []
+        self.lists: list[list[_Item]] = []
+        self.char_at = _byte_to_char(src.text, self.data)
+
+    def new_list(self) -> list[_Item]:
+        items: list[_Item] = []
+        self.lists.append(items)
+        return items
+
+    def walk(self, node: Node, items: list[_Item], ctx: _Ctx) -> None:
+        kind = node.type
+        if kind == "comment":
+            return
+        if not node.is_named:
+            items.append((kind, node.start_byte, node.end_byte, None))
+            return
+        if kind in _COMMANDS:
+            self.command(node, items, ctx)
+            return
+        if kind in _SUBSTITUTIONS:
+            self.substitution(node, ctx)
+            return
+        if kind in _REDIRECTS:
+            self.nested_in(node, replace(ctx, enclosing=(*ctx.enclosing, "redirect")))
+            return
+        if kind not in _CONTAINERS:
+            items.append(("statement", node.start_byte, node.end_byte, None))
+            self.nested_in(node, ctx)
+            return
+        if kind in _ENCLOSING:
+            ctx = replace(ctx, enclosing=(*ctx.enclosing, _ENCLOSING[kind]))
+            if kind == "subshell":
+                ctx = replace(ctx, subshells=(*ctx.subshells, node.id))
+        if kind == "pipeline":
+            # Every element of a pipeline runs in its own subshell: a `cd` there does not last.
+            for index, child in enumerate(node.children):
+                inner = replace(ctx, subshells=(*ctx.subshells, (node.id, index)))
+                self.walk(child, items, inner if child.is_named else ctx)
+            return
+        for child in node.children:
+            self.walk(child, items, ctx)
+
+    def substitution(self, node: Node, ctx: _Ctx) -> None:
+        inner = _Ctx((*ctx.enclosing, "substitution"), (*ctx.subshells, node.id), True)
+        items = self.new_list()
+        for child in node.children:
+            self.walk(child, items, inner)
+
+    def nested_in(self, node: Node, ctx: _Ctx) -> None:
+        """Walk the substitutions found anywhere below a node that is not a statement list."""
+        for child in node.children:
+            if child.type in _SUBSTITUTIONS:
+                self.substitution(child, ctx)
+            elif child.type in _COMMANDS or child.type in _CONTAINERS:
+                self.walk(child, self.new_list(), ctx)
+            elif child.child_count:
+                self.nested_in(child, ctx)
+
+    def command(self, node: Node, items: list[_Item], ctx: _Ctx) -> None:
+        groups: list[list[Node]] = []
+        n_assignments = 0
+        last_end = -1
+        for child in node.children:
+            if child.type in _REDIRECTS or child.type == "comment":
+                self.nested_in(child, replace(ctx, enclosing=(*ctx.enclosing, "redirect")))
+                last_end = -1
+                continue
+            if child.type == "variable_assignment" and len(groups) == n_assignments:
+                n_assignments += 1
+            parts = _flatten(child)
+            # tree-sitter-bash splits some words (`$"x"`, `"a"$b`) into adjacent siblings.
+            if child.start_byte == last_end and groups and n_assignments != len(groups):
+                groups[-1].extend(parts)
+            else:
+                groups.append(parts)
+            last_end = child.end_byte
+            if child.type in _SUBSTITUTIONS:
+                self.substitution(child, ctx)
+            else:
+                self.nested_in(child, ctx)
+        words = tuple(self.word(g) for g in groups if g)
+        program_index, n_wrappers = split_program(words, n_assignments)
+        start, end = self.char_at[node.start_byte], self.char_at[node.end_byte]
+        file_start, file_end = self.src.file_range(start, end)
+        found = _Found(
+            Command(
+                words=words,
+                start=file_start,
+                end=file_end,
+                text=self.src.text[start:end],
+                assignments=words[:n_assignments],
+                wrappers=words[n_assignments : n_assignments + n_wrappers],
+                enclosing=ctx.enclosing,
+                nested=ctx.nested,
+                program_index=program_index,
+            ),
+            start,
+            end,
+            ctx.subshells,
+        )
+        self.found.append(found)
+        items.append(("command", node.start_byte, node.end_byte, found))
+
+    def word(self, nodes: list[Node]) -> Word:
+        start = self.char_at[nodes[0].start_byte]
+        end = self.char_at[nodes[-1].end_byte]
+        raw = self.src.text[start:end]
+        value = static_value(nodes, self.data)
+        file_start, file_end = self.src.file_range(start, end)
+        return Word(
+            text=raw if value is None else value,
+            raw=raw,
+            start=file_start,
+            end=file_end,
+            is_static=value is not None,
+        )
+
+
+def _flatten(node: Node) -> list[Node]:
+    if node.type == "command_name":
+        return [p for c in node.children for p in _flatten(c)]
+    if node.type == "concatenation" and node.children and node.children[0].text != b"{":
+        return list(node.children)
+    return [node]
+
+
+def _byte_to_char(text: str, data: bytes) -> list[int] | _Identity:
+    if len(data) == len(text):
+        return _Identity()
+    table = [0] * (len(data) + 1)
+    pos = 0
+    for index, char in enumerate(text):
+        size = len(char.encode("utf-8", "surrogatepass"))
+        for k in range(size):
+            table[pos + k] = index
+        pos += size
+    table[pos] = len(text)
+    return table
+
+
+class _Identity:
+    def __getitem__(self, index: int) -> int:
+        return index
+
+
+def parse_script(src: MappedText) -> Script:
+    """Parse a RUN command (as `Instruction.shell_source()` gives it) into its simple commands.
+
+    Never raises on odd input: what tree-sitter cannot parse is skipped, what it can is kept.
+    """
+    walker = _Walker(src)
+    tree = _PARSER.parse(walker.data)
+    root = tree.root_node
+    walker.walk(root, walker.new_list(), _Ctx())
+    for items in walker.lists:
+        _link_operators(items, walker.data)
+    found = sorted(walker.found, key=lambda f: (f.shell_start, -f.shell_end))
+    _fill_cwd(found)
+    return Script(src, tuple(f.command for f in found), root.has_error)
+
+
+def _link_operators(items: list[_Item], data: bytes) -> None:
+    for k, (kind, _, _, found) in enumerate(items):
+        if found is None or kind != "command":
+            continue
+        before = _operator_between(items[k - 1], items[k], data) if k > 0 else None
+        after = _operator_between(items[k], items[k + 1], data) if k + 1 < len(items) else None
+        found.command = replace(found.command, operator_before=before, operator_after=after)
+
+
+def _operator_between(left: _Item, right: _Item, data: bytes) -> Operator | None:
+    """How two neighbours of a statement list are chained, seen from the command among them."""
+    if left[3] is None and left[0] != "statement":
+        if left[0] in _OPERATORS:
+            return _OPERATORS[left[0]]
+        if left[0] not in _CLOSERS:
+            return None  # `then`, `do`, `(`...: first command of a body, not chained
+    if right[3] is None and right[0] != "statement":
+        if right[0] in _OPERATORS:
+            return _OPERATORS[right[0]]
+        if right[0] not in _OPENERS:
+            return None
+    return "\n" if b"\n" in data[left[2] : right[1]] else None
+
+
+def _fill_cwd(found: list[_Found]) -> None:
+    """Give each command the directory a preceding `cd` left it in, if any.
+
+    A `cd` lasts for the commands after it in the same subshell and in subshells opened inside
+    it; not past the end of its own subshell, pipeline element or a trailing `&`.
+    """
+    changes: list[tuple[tuple[object, ...], str]] = []
+    for item in found:
+        hint: str | None = None
+        for chain, directory in reversed(changes):
+            if item.subshells[: len(chain)] == chain:
+                hint = directory
+                break
+        if hint is not None:
+            item.command = replace(item.command, cwd_hint=hint)
+        cmd = item.command
+        if cmd.program == "cd" and cmd.operator_after != "&":
+            target = _cd_target(cmd)
+            changes.append((item.subshells, _join(hint, target)))
+
+
+def _cd_target(cmd: Command) -> str:
+    operands = [w for w in cmd.args if not (w.is_option and w.text in ("-P", "-L", "-e", "-@"))]
+    if not operands:
+        return "~"
+    word = operands[0]
+    return word.text if word.is_static else word.raw
+
+
+def _join(base: str | None, target: str) -> str:
+    if base is None or target.startswith(("/", "~", "$")) or target == "-":
+        return target
+    return posixpath.normpath(posixpath.join(base, target))

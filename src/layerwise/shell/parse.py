@@ -7,6 +7,7 @@ parsing a typical RUN).
 
 from __future__ import annotations
 
+import functools
 import posixpath
 from dataclasses import dataclass, replace
 
@@ -242,10 +243,14 @@ class _Identity:
         return index
 
 
+# The fix loop re-checks a file after each pass, so the same RUN text comes back; a Script is
+# immutable, so sharing one is safe.
+@functools.lru_cache(maxsize=4096)
 def parse_script(src: MappedText) -> Script:
     """Parse a RUN command (as `Instruction.shell_source()` gives it) into its simple commands.
 
     Never raises on odd input: what tree-sitter cannot parse is skipped, what it can is kept.
+    Results are cached per MappedText (text and offsets), so calling it again is cheap.
     """
     walker = _Walker(src)
     tree = _PARSER.parse(walker.data)

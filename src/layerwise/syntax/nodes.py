@@ -1,0 +1,186 @@
+"""The lossless Dockerfile tree: immutable nodes that own every character of the file.
+
+Printing a tree writes its leaves in order, so `str(parse(text)) == text` holds by
+construction: each node keeps the exact text it was cut from (whitespace, line continuations,
+comment lines inside continuations, newlines) next to the meaning BuildKit gives it.
+"""
+
+from __future__ import annotations
+
+import bisect
+from dataclasses import dataclass, field
+
+from layerwise.syntax.span import MappedText, Span
+
+
+@dataclass(frozen=True, slots=True)
+class BlankLine:
+    """A line holding only whitespace; `text` includes its newline."""
+
+    text: str
+    span: Span  # the line without its newline
+
+
+@dataclass(frozen=True, slots=True)
+class CommentLine:
+    """A `# ...` line (leading whitespace allowed); `text` includes its newline."""
+
+    text: str
+    span: Span  # the line without its newline
+
+    @property
+    def comment(self) -> str:
+        """The comment after `#`, stripped."""
+        return self.text.lstrip().removeprefix("#").strip()
+
+
+Trivia = BlankLine | CommentLine
+
+
+@dataclass(frozen=True, slots=True)
+class Directive:
+    """A parser directive at the top of the file: `# syntax=...`, `# escape=...`, `# check=...`."""
+
+    name: str  # lower case
+    value: str
+    text: str  # the whole line, newline included
+    span: Span  # the line without its newline
+
+
+@dataclass(frozen=True, slots=True)
+class Flag:
+    """An instruction flag such as `--mount=type=cache,target=/root/.npm`."""
+
+    name: str  # "mount"
+    value: str | None  # None for a bare `--link`
+    text: str  # as written in the file
+    after: str  # the text up to the next flag or the body (whitespace, continuations)
+    span: Span
+
+
+@dataclass(frozen=True, slots=True)
+class Heredoc:
+    """A here-document attached to RUN/COPY/ADD; it owns its body and terminator lines."""
+
+    name: str
+    content: str  # the lines between the marker and the terminator, newlines included
+    chomp: bool  # `<<-`: BuildKit strips leading tabs when it uses the content
+    quoted: bool  # `<<"EOF"` / `<<'EOF'`: no variable expansion in the content
+    terminator: str  # the terminator line as written, without its newline
+    eol: str  # the terminator line's newline ("" at the end of the file)
+    span: Span  # the body and terminator line, final newline excluded
+    content_span: Span
+    marker_span: Span  # the `<<EOF` word on the instruction line
+
+    def render(self) -> str:
+        return self.content + self.terminator + self.eol
+
+
+@dataclass(frozen=True, slots=True)
+class Instruction:
+    """One instruction with its trivia; printing it gives back its source exactly."""
+
+    leading: tuple[Trivia, ...]  # blank and comment lines between the previous node and this one
+    indent: str  # text before the keyword on its first line
+    keyword: str  # as written: "RUN", "run", "Run"
+    logical_keyword: str  # as BuildKit reads it (differs only if a continuation splits it)
+    after_keyword: str  # text between the keyword and the first flag or the body
+    flags: tuple[Flag, ...]  # each flag owns the text after it
+    body: str  # the arguments as written, through the end of the last line (no newline)
+    eol: str  # the newline of the last instruction line ("" at the end of the file)
+    heredocs: tuple[Heredoc, ...]
+    value: tuple[str, ...]  # exactly as the official parser's Command.value
+    is_json: bool
+    sub: Instruction | None  # ONBUILD's inner instruction
+    start_line: int
+    end_line: int
+    span: Span  # keyword through the end of the last line (heredocs included), no newline
+    args_span: Span  # the body after the flags, as written (trailing blanks excluded)
+    source: str = field(repr=False)  # the file's text, for `.text` and `shell_source()`
+    logical: MappedText | None = field(default=None, repr=False)  # args with continuations joined
+
+    @property
+    def name(self) -> str:
+        """The keyword in upper case: "RUN"."""
+        return self.logical_keyword.upper()
+
+    @property
+    def text(self) -> str:
+        """The source of `span`."""
+        return self.source[self.span.start : self.span.end]
+
+    @property
+    def args(self) -> str:
+        """The arguments as BuildKit reads them: continuations joined, inner comments gone."""
+        return self.logical.text if self.logical is not None else ""
+
+    def flag(self, name: str) -> Flag | None:
+        """The last flag called `name` (BuildKit keeps the last of repeated single flags)."""
+        found = self.flags_named(name)
+        return found[-1] if found else None
+
+    def flags_named(self, name: str) -> tuple[Flag, ...]:
+        return tuple(f for f in self.flags if f.name == name)
+
+    def render(self) -> str:
+        parts = [t.text for t in self.leading]
+        parts += (self.indent, self.keyword, self.after_keyword)
+        for f in self.flags:
+            parts += (f.text, f.after)
+        parts += (self.body, self.eol)
+        parts += (h.render() for h in self.heredocs)
+        return "".join(parts)
+
+    def __str__(self) -> str:
+        return self.render()
+
+    def shell_source(self) -> MappedText | None:
+        """The command a shell-form RUN/CMD/ENTRYPOINT hands to the shell, mapped to offsets.
+
+        Line continuations and comment lines inside them are removed. For `RUN <<EOF` alone
+        the heredoc content is the script; for `RUN cmd <<EOF` the command line is followed by
+        the heredoc lines exactly as in the file, as a shell would read them. None for JSON
+        form and for other instructions.
+        """
+        from layerwise.syntax.shell_source import shell_source
+
+        return shell_source(self)
+
+
+@dataclass(frozen=True, slots=True)
+class Dockerfile:
+    """A parsed Dockerfile: `str(tree) == tree.text`, byte for byte."""
+
+    text: str
+    path: str | None
+    bom: str  # "\ufeff" or ""
+    directives: tuple[Directive, ...]
+    instructions: tuple[Instruction, ...]
+    trailing: tuple[Trivia, ...]  # blank and comment lines after the last instruction
+    escape: str  # "\\" or "`"
+    newline: str  # the first line ending in the file ("\n" when there is none)
+    line_starts: tuple[int, ...] = field(repr=False)
+
+    def render(self) -> str:
+        parts = [self.bom]
+        parts += (d.text for d in self.directives)
+        parts += (i.render() for i in self.instructions)
+        parts += (t.text for t in self.trailing)
+        return "".join(parts)
+
+    def __str__(self) -> str:
+        return self.render()
+
+    def line_col(self, offset: int) -> tuple[int, int]:
+        """The 1-based (line, column) of a file offset; a BOM takes no column."""
+        line = bisect.bisect_right(self.line_starts, offset)
+        col = offset - self.line_starts[line - 1] + 1
+        if line == 1 and self.bom and offset > 0:
+            col -= 1
+        return line, col
+
+    def span(self, start: int, end: int) -> Span:
+        """A Span with line/column for the file offsets `[start, end)`."""
+        sl, sc = self.line_col(start)
+        el, ec = self.line_col(end)
+        return Span(start, end, sl, sc, el, ec)

@@ -1,0 +1,282 @@
+"""`parse(text)`: BuildKit's line loop (frontend/dockerfile/parser/parser.go) as a lossless tree.
+
+The loop mirrors BuildKit's: parser directives only at the very top, comment and blank lines
+skipped (also inside continuations), the escape character ending a line joins the next one,
+heredoc bodies read after the instruction's last line. Where BuildKit reports an error, a
+LayerwiseError with the line and column is raised.
+"""
+
+from __future__ import annotations
+
+import re
+
+from layerwise.errors import LayerwiseError
+from layerwise.syntax.heredoc_words import heredoc_markers
+from layerwise.syntax.lines import LogicalLine, PhysicalLine, split_lines
+from layerwise.syntax.nodes import (
+    BlankLine,
+    CommentLine,
+    Directive,
+    Dockerfile,
+    Flag,
+    Heredoc,
+    Instruction,
+    Trivia,
+)
+from layerwise.syntax.span import Span
+from layerwise.syntax.values import HEREDOC_KEYWORDS, Parsed, parse_logical
+from layerwise.syntax.words import GO_SPACE
+
+_DIRECTIVE = re.compile(
+    r"#[\t\n\f\r ]*([a-zA-Z][a-zA-Z0-9]*)[\t\n\f\r ]*=[\t\n\f\r ]*(.+?)[\t\n\f\r ]*"
+)
+# `check` is a directive from Dockerfile frontend 1.8 on; the v0.12 oracle still reads it as
+# a comment, which is the one place we knowingly follow newer BuildKit.
+DIRECTIVE_NAMES = frozenset({"syntax", "escape", "check"})
+_MAX_LINE_BYTES = 65536  # bufio.MaxScanTokenSize
+
+
+class _Builder:
+    """Turns the pieces of one parsed instruction into nodes with exact spans."""
+
+    def __init__(self, tree: _Positions) -> None:
+        self.tree = tree
+
+    def instruction(
+        self,
+        parsed: Parsed,
+        logical: LogicalLine,
+        line_start: int,
+        content_end: int,
+        leading: tuple[Trivia, ...],
+        eol: str,
+        heredocs: tuple[Heredoc, ...],
+        lines: tuple[int, int],
+        end: int,
+    ) -> Instruction:
+        text = self.tree.text
+        line = logical.text
+
+        def start_of(i: int) -> int:
+            if not logical.parts:
+                return content_end
+            return logical.offset(i) if i < len(line) else logical.end_offset(len(line))
+
+        def end_of(i: int) -> int:
+            if not logical.parts or i == 0:
+                return start_of(i)
+            return logical.end_offset(i)
+
+        split = parsed.split
+        kw_start, kw_end = start_of(split.keyword[0]), end_of(split.keyword[1])
+        if split.keyword[0] == split.keyword[1]:
+            kw_end = kw_start
+        has_args = split.args[0] < split.args[1]
+        body_start = start_of(split.args[0]) if has_args else content_end
+        token_starts = [start_of(f[0]) for f in split.flags] + [body_start]
+        flags = []
+        for k, (_, fe, ftext) in enumerate(split.flags):
+            f_start, f_end = token_starts[k], end_of(fe)
+            name, eq, flag_value = ftext[2:].partition("=")
+            flags.append(
+                Flag(
+                    name=name,
+                    value=flag_value if eq else None,
+                    text=text[f_start:f_end],
+                    after=text[f_end : token_starts[k + 1]],
+                    span=self.tree.span(f_start, f_end),
+                )
+            )
+        args_end = end_of(split.args[1]) if has_args else body_start
+        sub = None
+        value, is_json = parsed.value, parsed.is_json
+        if parsed.sub is not None:
+            sub = self.instruction(
+                parsed.sub, logical, body_start, content_end, (), "", (), lines, content_end
+            )
+            value, is_json = parsed.sub.value, parsed.sub.is_json
+        return Instruction(
+            leading=leading,
+            indent=text[line_start:kw_start],
+            keyword=text[kw_start:kw_end],
+            logical_keyword=parsed.keyword,
+            after_keyword=text[kw_end : token_starts[0]],
+            flags=tuple(flags),
+            body=text[body_start:content_end],
+            eol=eol,
+            heredocs=heredocs,
+            value=value,
+            is_json=is_json,
+            sub=sub,
+            start_line=lines[0],
+            end_line=lines[1],
+            span=self.tree.span(kw_start, end),
+            args_span=self.tree.span(body_start, args_end),
+            source=text,
+            logical=logical.mapped(split.args[0], split.args[1]) if logical.parts else None,
+        )
+
+
+class _Positions:
+    """Offsets to line/column while the tree is being built."""
+
+    def __init__(self, text: str, lines: list[PhysicalLine], bom: str) -> None:
+        self.text = text
+        starts = [ln.start for ln in lines] or [0]
+        if lines and text.endswith("\n"):
+            starts.append(len(text))
+        self.line_starts = tuple(starts)
+        self.bom = bom
+        self._probe = Dockerfile(text, None, bom, (), (), (), "\\", "\n", self.line_starts)
+
+    def span(self, start: int, end: int) -> Span:
+        return self._probe.span(start, end)
+
+    def line_col(self, offset: int) -> tuple[int, int]:
+        return self._probe.line_col(offset)
+
+
+def _continuation(content: str, escape: str) -> tuple[bool, str]:
+    """BuildKit's lineContinuationRegex: the escape char last (blanks after it allowed),
+    not itself escaped. Returns (continues, the line without it)."""
+    stripped = content.rstrip(" \t")
+    if stripped.endswith(escape) and (len(stripped) == 1 or stripped[-2] != escape):
+        return True, stripped[:-1]
+    return False, content
+
+
+def parse(text: str, *, path: str | None = None) -> Dockerfile:
+    """Parse Dockerfile text into a lossless tree; `str(tree) == text`.
+
+    Raises LayerwiseError (with line and column) wherever BuildKit's parser fails.
+    """
+    lines = split_lines(text)
+    bom = "\ufeff" if text.startswith("\ufeff") else ""
+    pos = _Positions(text, lines, bom)
+    builder = _Builder(pos)
+
+    def fail(message: str, offset: int) -> LayerwiseError:
+        line, col = pos.line_col(offset)
+        return LayerwiseError(message, path=path, line=line, col=col)
+
+    escape = "\\"
+    directives: list[Directive] = []
+    seen: set[str] = set()
+    done = False
+    trivia: list[Trivia] = []
+    instructions: list[Instruction] = []
+    i, n = 0, len(lines)
+    for ln in lines:
+        if ln.end - ln.start > _MAX_LINE_BYTES // 4 and len(
+            text[ln.start : ln.end].encode("utf-8", "surrogatepass")
+        ) >= _MAX_LINE_BYTES + (ln.end > ln.content_end):
+            raise fail("dockerfile line greater than max allowed size of 65535", ln.start)
+    while i < n:
+        ln = lines[i]
+        start = ln.start + (1 if i == 0 and bom else 0)
+        content = text[start : ln.content_end]
+        stripped = content.lstrip(GO_SPACE)
+        lead = start + len(content) - len(stripped)
+        if not done:
+            m = _DIRECTIVE.fullmatch(stripped)
+            name = m.group(1).lower() if m else ""
+            if m and name in DIRECTIVE_NAMES:
+                if name in seen:
+                    raise fail(f"only one {name} parser directive can be used", lead)
+                seen.add(name)
+                value = m.group(2)
+                if name == "escape":
+                    if value not in ("`", "\\"):
+                        raise fail(f"invalid escape token '{value}' does not match ` or \\", lead)
+                    escape = value
+                span = pos.span(start, ln.content_end)
+                directives.append(Directive(name, value, text[start : ln.end], span))
+                i += 1
+                continue
+            done = True
+        is_comment = stripped.startswith("#")
+        cont, piece = _continuation("" if is_comment else stripped, escape)
+        if not cont and not piece:
+            span = pos.span(start, ln.content_end)
+            node = CommentLine if is_comment else BlankLine
+            trivia.append(node(text[start : ln.end], span))
+            i += 1
+            continue
+        first = i
+        logical = LogicalLine()
+        logical.add(lead, piece)
+        i += 1
+        while cont and i < n:
+            nxt = lines[i]
+            i += 1
+            rest = nxt.content.lstrip(GO_SPACE)
+            if not rest or rest.startswith("#"):
+                continue
+            cont, piece = _continuation(nxt.content, escape)
+            logical.add(nxt.start, piece)
+        last = lines[i - 1]
+        line = logical.finish()
+        try:
+            parsed = parse_logical(line, escape)
+        except LayerwiseError as exc:
+            raise fail(exc.message, lead) from None
+        node_parsed = parsed.sub if parsed.sub is not None else parsed
+        heredocs: list[Heredoc] = []
+        end = last.content_end
+        if node_parsed.keyword.lower() in HEREDOC_KEYWORDS and not node_parsed.is_json:
+            for marker in heredoc_markers(line):
+                body_start = lines[i].start if i < n else len(text)
+                term = None
+                while i < n:
+                    cand = lines[i]
+                    i += 1
+                    got = cand.content.lstrip("\t") if marker.chomp else cand.content
+                    if got == marker.name:
+                        term = cand
+                        break
+                marker_start = logical.offset(marker.start)
+                if term is None:
+                    raise fail("unterminated heredoc", marker_start)
+                heredocs.append(
+                    Heredoc(
+                        name=marker.name,
+                        content=text[body_start : term.start],
+                        chomp=marker.chomp,
+                        quoted=marker.quoted,
+                        terminator=term.content,
+                        eol=text[term.content_end : term.end],
+                        span=pos.span(body_start, term.content_end),
+                        content_span=pos.span(body_start, term.start),
+                        marker_span=pos.span(marker_start, logical.end_offset(marker.end)),
+                    )
+                )
+                end = term.content_end
+        instructions.append(
+            builder.instruction(
+                parsed,
+                logical,
+                start if first == 0 else lines[first].start,
+                last.content_end,
+                tuple(trivia),
+                text[last.content_end : last.end],
+                tuple(heredocs),
+                (first + 1, i),
+                end,
+            )
+        )
+        trivia = []
+    if not instructions:
+        raise LayerwiseError("file with no instructions", path=path, line=max(1, n), col=1)
+    nl = text.find("\n")
+    newline = "\r\n" if nl > 0 and text[nl - 1] == "\r" else "\n"
+    return Dockerfile(
+        text=text,
+        path=path,
+        bom=bom,
+        directives=tuple(directives),
+        instructions=tuple(instructions),
+        trailing=tuple(trivia),
+        escape=escape,
+        newline=newline,
+        line_starts=pos.line_starts,
+    )

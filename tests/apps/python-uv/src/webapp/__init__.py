@@ -1,0 +1,1 @@
+"""layerwise fixture: a small FastAPI service locked with uv."""

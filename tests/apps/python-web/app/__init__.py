@@ -1,0 +1,1 @@
+"""layerwise fixture: a small Flask service installed from a pinned requirements.txt."""

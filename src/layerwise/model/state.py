@@ -1,0 +1,98 @@
+"""The build state an instruction runs in: working directory, user, shell, variables."""
+
+from __future__ import annotations
+
+import posixpath
+from collections.abc import Mapping
+from dataclasses import dataclass, field
+
+from layerwise.model.expand import expand
+from layerwise.model.users import known_user
+
+DEFAULT_SHELL = ("/bin/sh", "-c")
+# BuildKit adds this PATH to every Linux stage whose image config has none; the official
+# images we care about set exactly this or extend it, so it is the best guess for `$PATH`.
+DEFAULT_PATH = "/usr/local/sbin:/usr/local/bin:/usr/sbin:/usr/bin:/sbin:/bin"
+
+
+@dataclass(frozen=True, slots=True)
+class State:
+    """What BuildKit knows when it reaches an instruction (before the instruction's effect).
+
+    `env` holds the ENV values set in the Dockerfile (plus the default PATH: the base image's
+    own ENV is unknown). `args` holds the ARGs declared in the stage, or inherited from the
+    stage it is built FROM, with their effective values (None: declared without a value).
+    `variables` is what expansion and RUN see: ARG and ENV values in the order they were set,
+    which is how BuildKit keeps them (both are added to one environment, the later one wins).
+    """
+
+    workdir: str = "/"
+    user: str = "root"
+    shell: tuple[str, ...] = DEFAULT_SHELL
+    env: Mapping[str, str] = field(default_factory=lambda: {"PATH": DEFAULT_PATH})
+    args: Mapping[str, str | None] = field(default_factory=dict)
+    variables: Mapping[str, str] = field(default_factory=lambda: {"PATH": DEFAULT_PATH})
+    escape: str = "\\"
+    image_family: str | None = None  # repository name of the stage chain's base image
+
+    @property
+    def user_name(self) -> str:
+        """The user part of `user:group`."""
+        return self.user.split(":", 1)[0]
+
+    @property
+    def home(self) -> str:
+        """The home directory a tool run as this user resolves `~` to.
+
+        An explicit `ENV HOME` wins. Otherwise root (or uid 0) -> /root, a user known for the
+        base image (node -> /home/node) -> its home, and any other name -> /home/<name>, the
+        useradd/adduser default. A numeric uid not in our tables -> `/`: with no passwd entry
+        the runtime sets HOME=/ for it.
+        """
+        explicit = self.env.get("HOME")
+        if explicit:
+            return explicit
+        name = self.user_name or "root"
+        known = known_user(name, self.image_family)
+        if known is not None:
+            return known.home
+        if name.isdigit():
+            return "/"
+        return f"/home/{name}"
+
+    @property
+    def uid_gid(self) -> tuple[str, str] | None:
+        """Numeric (uid, gid) when the user is numeric or known; None for unknown names.
+
+        A group given as `user:group` wins for the gid. A numeric uid without a group and not in
+        our tables gets gid == uid, the user-private-group convention of useradd/adduser.
+        """
+        name, _, group = self.user.partition(":")
+        name = name or "root"
+        known = known_user(name, self.image_family)
+        if known is not None:
+            uid, gid = known.uid, known.gid
+        elif name.isdigit():
+            uid, gid = name, name
+        else:
+            return None
+        if group:
+            if group.isdigit():
+                gid = group
+            else:
+                known_group = known_user(group, self.image_family)
+                if known_group is None:
+                    return None
+                gid = known_group.gid
+        return uid, gid
+
+    def expand(self, word: str) -> str:
+        """Expand `word` with this state's variables and the file's escape character."""
+        return expand(word, self.variables, escape=self.escape)
+
+
+def resolve_workdir(current: str, requested: str) -> str:
+    """BuildKit's NormalizeWorkdir: join a relative path to the current one, then clean it."""
+    joined = posixpath.normpath(posixpath.join("/", current, requested))
+    # Go's path.Clean folds a leading `//` that posixpath.normpath keeps.
+    return "/" + joined.lstrip("/")

@@ -1,0 +1,61 @@
+"""What we assume about base images we cannot inspect: their users and working directories.
+
+The model never pulls an image, so the image config (USER, WORKDIR, ENV, /etc/passwd) is
+unknown. These tables hold the few facts worth knowing because they move cache-mount targets
+and ownership: the official `node` images create a `node` user (uid/gid 1000, home /home/node),
+the official `golang` images set WORKDIR /go. Extend them as data; no rule hard-codes a user.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+
+@dataclass(frozen=True, slots=True)
+class KnownUser:
+    uid: str
+    gid: str
+    home: str
+
+
+ROOT = KnownUser("0", "0", "/root")
+
+# Users present in every common Linux base image (Debian, Ubuntu, Alpine, RHEL families).
+COMMON_USERS: dict[str, KnownUser] = {
+    "root": ROOT,
+    "nobody": KnownUser("65534", "65534", "/nonexistent"),
+}
+
+# Users an official image family adds, keyed by repository name (the last path component).
+IMAGE_USERS: dict[str, dict[str, KnownUser]] = {
+    "node": {"node": KnownUser("1000", "1000", "/home/node")},
+}
+
+# WORKDIR set by an official image family's config.
+IMAGE_WORKDIRS: dict[str, str] = {
+    "golang": "/go",
+}
+
+
+def image_family(reference: str) -> str:
+    """The repository name of an image reference: `docker.io/library/node:20-slim` -> `node`."""
+    name = reference.split("@", 1)[0]
+    last = name.rsplit("/", 1)[-1]
+    return last.split(":", 1)[0].lower()
+
+
+def known_user(user: str, family: str | None) -> KnownUser | None:
+    """The uid, gid and home of a user name or uid in an image family, when known."""
+    found = COMMON_USERS.get(user)
+    if found is not None:
+        return found
+    table = IMAGE_USERS.get(family or "", {})
+    found = table.get(user)
+    if found is not None:
+        return found
+    if user == "0":
+        return ROOT
+    for entry in table.values():
+        if entry.uid == user:
+            return entry
+    return None

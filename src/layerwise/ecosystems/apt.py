@@ -1,0 +1,159 @@
+"""apt (Debian, Ubuntu): update/install commands, the flags a build needs, cache mounts and the
+cleanup that fights them.
+
+Facts: apt-get(8) (`-qq` implies `-y`), the Dockerfile reference's cache-mount example (both
+/var/cache/apt and /var/lib/apt with sharing=locked, docker-clean removed, Keep-Downloaded-Packages
+on), and the official images' /etc/apt/apt.conf.d/docker-clean that deletes downloaded packages.
+"""
+
+from __future__ import annotations
+
+from layerwise.ecosystems.base import CacheMount, is_under, removed_paths
+from layerwise.shell import Command, Word
+
+NAME = "apt"
+PROGRAMS = frozenset({"apt-get", "apt"})
+MANIFESTS: tuple[str, ...] = ()
+LOCKFILES: tuple[str, ...] = ()
+# `apt` is meant for people at a terminal ("does not have a stable CLI interface").
+PREFERRED_PROGRAM = "apt-get"
+INSTALL_VERBS = frozenset({"install", "reinstall"})
+# Verbs that download packages, so they profit from /var/cache/apt kept between builds.
+FETCH_VERBS = frozenset(
+    {"install", "reinstall", "upgrade", "dist-upgrade", "full-upgrade", "build-dep", "source"}
+)
+CLEAN_VERBS = frozenset({"clean", "autoclean", "auto-clean"})
+VALUE_OPTIONS = frozenset(
+    {"-o", "--option", "-c", "--config-file", "-t", "--target-release", "--default-release",
+     "-a", "--host-architecture"}
+)  # fmt: skip
+CACHE_DIR = "/var/cache/apt"
+LISTS_DIR = "/var/lib/apt/lists"
+STATE_DIR = "/var/lib/apt"
+CACHE_MOUNTS = (
+    CacheMount(CACHE_DIR, sharing="locked"),
+    CacheMount(STATE_DIR, sharing="locked"),
+)
+DOCKER_CLEAN = "/etc/apt/apt.conf.d/docker-clean"
+KEEP_CACHE_CONF = "/etc/apt/apt.conf.d/keep-cache"
+# What the Dockerfile reference runs before using the cache mounts.
+KEEP_CACHE_COMMAND = (
+    f"rm -f {DOCKER_CLEAN}; "
+    f"echo 'Binary::apt::APT::Keep-Downloaded-Packages \"true\";' > {KEEP_CACHE_CONF}"
+)
+YES_FLAGS = ("-y", "--yes", "--assume-yes")
+NO_RECOMMENDS_FLAG = "--no-install-recommends"
+
+
+def verb(cmd: Command) -> Word | None:
+    """The apt-get/apt subcommand word, None for other programs."""
+    if cmd.program_name not in PROGRAMS:
+        return None
+    operands = cmd.operands(VALUE_OPTIONS)
+    return operands[0] if operands else None
+
+
+def _verb_text(cmd: Command) -> str | None:
+    word = verb(cmd)
+    return word.text if word is not None and word.is_static else None
+
+
+def is_update(cmd: Command) -> bool:
+    return _verb_text(cmd) == "update"
+
+
+def is_install(cmd: Command) -> bool:
+    """`apt-get install`/`reinstall` (the commands that want -y and --no-install-recommends)."""
+    return _verb_text(cmd) in INSTALL_VERBS
+
+
+def fetches_packages(cmd: Command) -> bool:
+    """Downloads .deb files: install, upgrade, dist-upgrade, build-dep..."""
+    return _verb_text(cmd) in FETCH_VERBS
+
+
+def is_apt_cli(cmd: Command) -> bool:
+    """The command uses `apt` (interactive front end) rather than `apt-get`."""
+    return cmd.program_name == "apt"
+
+
+def is_clean(cmd: Command) -> bool:
+    """`apt-get clean` / `autoclean`."""
+    return _verb_text(cmd) in CLEAN_VERBS
+
+
+def assumes_yes(cmd: Command) -> bool:
+    """`-y`, `--yes`, `--assume-yes`, `-qq` (implies -y) or `-o APT::Get::Assume-Yes=true`."""
+    if cmd.has_option(*YES_FLAGS):
+        return True
+    if any(w.text.startswith("-") and not w.text.startswith("--") and w.text.count("q") >= 2
+           for w in cmd.option_words()):  # fmt: skip
+        return True
+    return _config_option(cmd, "APT::Get::Assume-Yes") in ("true", "1", "yes")
+
+
+def skips_recommends(cmd: Command) -> bool:
+    """`--no-install-recommends` or `-o APT::Install-Recommends=false`."""
+    if cmd.has_option(NO_RECOMMENDS_FLAG):
+        return True
+    return _config_option(cmd, "APT::Install-Recommends") in ("false", "0", "no")
+
+
+def _config_option(cmd: Command, name: str) -> str | None:
+    args = cmd.args
+    for i, word in enumerate(args):
+        value = None
+        if word.text in ("-o", "--option") and i + 1 < len(args):
+            value = args[i + 1].text
+        elif word.text.startswith("--option="):
+            value = word.text.removeprefix("--option=")
+        elif word.text.startswith("-o") and len(word.text) > 2:
+            value = word.text[2:]
+        if value is not None:
+            key, _, setting = value.partition("=")
+            if key.lower() == name.lower():
+                return setting.lower()
+    return None
+
+
+def install_flags_missing(cmd: Command) -> list[str]:
+    """The flags an install in a build needs but lacks: `-y` (no prompt) and
+    `--no-install-recommends` (no packages nobody asked for). Empty for other commands."""
+    if not is_install(cmd):
+        return []
+    missing: list[str] = []
+    if not assumes_yes(cmd):
+        missing.append("-y")
+    if not skips_recommends(cmd):
+        missing.append(NO_RECOMMENDS_FLAG)
+    return missing
+
+
+def cache_mounts(
+    home: str = "/root", uid_gid: tuple[str, str] | None = None
+) -> tuple[CacheMount, ...]:
+    """apt runs as root whatever the home: always the two locked mounts."""
+    return CACHE_MOUNTS
+
+
+def lists_removal(cmd: Command) -> tuple[Word, ...]:
+    """The words of an `rm` that deletes package lists (`rm -rf /var/lib/apt/lists/*`)."""
+    return tuple(w for w in removed_paths(cmd) if is_under(w.text, LISTS_DIR))
+
+
+def cache_removal(cmd: Command) -> tuple[Word, ...]:
+    """The words of an `rm` that deletes anything under /var/cache/apt or /var/lib/apt."""
+    return tuple(
+        w for w in removed_paths(cmd) if is_under(w.text, CACHE_DIR) or is_under(w.text, STATE_DIR)
+    )
+
+
+def removes_docker_clean(cmd: Command) -> bool:
+    """`rm -f /etc/apt/apt.conf.d/docker-clean` (what a cache mount for apt needs first)."""
+    return any(w.text == DOCKER_CLEAN for w in removed_paths(cmd))
+
+
+def cache_cleaning(cmd: Command, home: str = "/root") -> bool:
+    """`apt-get clean` or an `rm` under the apt cache/state dirs: with the cache mounts in place
+    this empties the mounts and throws the next build's downloads away."""
+    return is_clean(cmd) or bool(cache_removal(cmd))

@@ -1,0 +1,252 @@
+"""npm: its install commands, manifests, lockfiles, cache and dev-dependency pruning.
+
+Facts from the npm CLI documentation (v7+): command aliases, `--omit=dev` replacing
+`--production` / `--only=prod`, the cache at `~/.npm` (config `cache`, env `npm_config_cache`).
+"""
+
+from __future__ import annotations
+
+from collections.abc import Mapping
+from dataclasses import dataclass
+
+from layerwise.ecosystems.base import CacheMount, is_under, removed_paths
+from layerwise.shell import Command, Word, parse_script
+from layerwise.syntax.span import MappedText
+
+NAME = "npm"
+PROGRAMS = frozenset({"npm"})
+MANIFESTS: tuple[str, ...] = ("package.json",)
+LOCKFILES: tuple[str, ...] = ("package-lock.json", "npm-shrinkwrap.json")
+# `npm install` and its aliases (npm's own list, typos included).
+INSTALL_VERBS = frozenset(
+    {"install", "i", "in", "ins", "inst", "insta", "instal", "isnt", "isnta", "isntal", "isntall",
+     "add"}
+)  # fmt: skip
+CI_VERBS = frozenset({"ci", "clean-install", "ic", "install-clean", "isntall-clean"})
+RUN_VERBS = frozenset({"run", "run-script", "rum", "urn"})
+EXEC_VERBS = frozenset({"exec", "x"})
+# Options that take the next word as their value (`--prefix /app`), so it is not an operand.
+VALUE_OPTIONS = frozenset(
+    {"--prefix", "-C", "--workspace", "-w", "--cache", "--registry", "--userconfig",
+     "--globalconfig", "--loglevel", "--omit", "--include", "--only", "--also", "--tag",
+     "--install-strategy", "--script-shell", "--fetch-retries", "--fetch-timeout", "--otp",
+     "--package", "-p", "--call", "-c"}
+)  # fmt: skip
+# Deprecated spellings and what replaces them (npm 7+ warns; `--production` may go away).
+DEPRECATED_FLAGS = {
+    "--production": "--omit=dev",
+    "--only=prod": "--omit=dev",
+    "--only=production": "--omit=dev",
+    "--also=dev": "--include=dev",
+    "--also=development": "--include=dev",
+}
+PRUNE_DEV_COMMAND = "npm prune --omit=dev"
+# Tools that generate code from files in the context and need node_modules installed.
+CODEGEN = {"prisma": "generate"}
+
+
+def cache_dir(home: str, env: Mapping[str, str] | None = None) -> str:
+    """Where npm keeps its cache for a user with this home (`npm_config_cache` wins)."""
+    if env:
+        for key in ("npm_config_cache", "NPM_CONFIG_CACHE"):
+            if env.get(key):
+                return env[key]
+    return f"{home.rstrip('/')}/.npm"
+
+
+def cache_mount(
+    home: str, uid_gid: tuple[str, str] | None = None, env: Mapping[str, str] | None = None
+) -> CacheMount:
+    """The cache mount for npm run as this user: uid/gid only when not root, so npm can write."""
+    if uid_gid is None or uid_gid == ("0", "0"):
+        return CacheMount(cache_dir(home, env))
+    return CacheMount(cache_dir(home, env), uid=uid_gid[0], gid=uid_gid[1])
+
+
+def cache_mounts(home: str, uid_gid: tuple[str, str] | None) -> tuple[CacheMount, ...]:
+    return (cache_mount(home, uid_gid),)
+
+
+def verb(cmd: Command) -> Word | None:
+    """npm's subcommand word (`ci` in `npm --prefix /app ci`), None when not an npm command."""
+    if cmd.program_name not in PROGRAMS:
+        return None
+    operands = cmd.operands(VALUE_OPTIONS)
+    return operands[0] if operands else None
+
+
+def _verb_text(cmd: Command) -> str | None:
+    word = verb(cmd)
+    return word.text if word is not None and word.is_static else None
+
+
+def is_install(cmd: Command) -> bool:
+    """`npm install`/`i`/`add` (with or without packages) or `npm ci`."""
+    return _verb_text(cmd) in INSTALL_VERBS | CI_VERBS
+
+
+def is_ci(cmd: Command) -> bool:
+    return _verb_text(cmd) in CI_VERBS
+
+
+def added_packages(cmd: Command) -> tuple[Word, ...]:
+    """The packages named by `npm install <pkg>...` (empty for a bare install or `npm ci`)."""
+    if _verb_text(cmd) not in INSTALL_VERBS:
+        return ()
+    return cmd.operands(VALUE_OPTIONS)[1:]
+
+
+def is_bare_install(cmd: Command) -> bool:
+    """`npm install` of the project itself: no packages named, not global."""
+    return (
+        _verb_text(cmd) in INSTALL_VERBS
+        and not added_packages(cmd)
+        and not cmd.has_option("-g", "--global")
+    )
+
+
+def is_global_install(cmd: Command) -> bool:
+    return _verb_text(cmd) in INSTALL_VERBS and cmd.has_option("-g", "--global")
+
+
+def omits_dev(cmd: Command, env: Mapping[str, str] | None = None) -> bool:
+    """The install leaves dev dependencies out (`--omit=dev`, `--production`, NODE_ENV)."""
+    omit = cmd.option_value("--omit")
+    if (
+        omit == "dev"
+        or cmd.has_option("--production")
+        or cmd.option_value("--only")
+        in (
+            "prod",
+            "production",
+        )
+    ):
+        return True
+    # npm omits dev dependencies by default when NODE_ENV=production.
+    node_env = dict(env or {})
+    for word in (*cmd.assignments, *cmd.wrappers):
+        name, _, value = word.text.partition("=")
+        if name in ("NODE_ENV", "npm_config_omit", "NPM_CONFIG_OMIT"):
+            node_env[name] = value
+    return node_env.get("NODE_ENV") == "production" or "dev" in (
+        node_env.get("npm_config_omit"),
+        node_env.get("NPM_CONFIG_OMIT"),
+    )
+
+
+@dataclass(frozen=True, slots=True)
+class DeprecatedFlag:
+    """Words spelling a deprecated flag (one, or `--only prod` as two) and their replacement."""
+
+    words: tuple[Word, ...]
+    replacement: str
+
+    @property
+    def start(self) -> int:
+        return self.words[0].start
+
+    @property
+    def end(self) -> int:
+        return self.words[-1].end
+
+
+def deprecated_flags(cmd: Command) -> tuple[DeprecatedFlag, ...]:
+    """Deprecated flags of an npm command (`--production`, `--only=prod`, `--only prod`)."""
+    if cmd.program_name not in PROGRAMS:
+        return ()
+    found: list[DeprecatedFlag] = []
+    args = cmd.args
+    for i, word in enumerate(args):
+        if not word.is_static:
+            continue
+        if word.text in DEPRECATED_FLAGS:
+            found.append(DeprecatedFlag((word,), DEPRECATED_FLAGS[word.text]))
+        elif word.text in ("--only", "--also") and i + 1 < len(args):
+            joined = f"{word.text}={args[i + 1].text}"
+            if joined in DEPRECATED_FLAGS:
+                found.append(DeprecatedFlag((word, args[i + 1]), DEPRECATED_FLAGS[joined]))
+    return tuple(found)
+
+
+def is_prune(cmd: Command) -> bool:
+    return _verb_text(cmd) == "prune"
+
+
+def cache_cleaning(cmd: Command, home: str = "/root") -> bool:
+    """`npm cache clean --force` / `npm cache rm`, or an `rm` of npm's cache directory."""
+    if _verb_text(cmd) == "cache":
+        operands = cmd.operands(VALUE_OPTIONS)
+        return len(operands) > 1 and operands[1].text in ("clean", "clear", "rm")
+    cache = cache_dir(home)
+    return any(
+        _names_npm_cache(word.text, cache) for word in removed_paths(cmd) if word.text != "/"
+    )
+
+
+def _names_npm_cache(path: str, cache: str) -> bool:
+    for spelled in ("~/.npm", "$HOME/.npm", "${HOME}/.npm"):
+        if path == spelled or path.startswith(spelled + "/"):
+            return True
+    return path.startswith("/") and is_under(path, cache)
+
+
+def run_script_name(cmd: Command) -> str | None:
+    """The script `npm run <name>` runs (`npm start`/`npm test` count as scripts too)."""
+    if cmd.program_name not in PROGRAMS:
+        return None
+    operands = cmd.operands(VALUE_OPTIONS)
+    if not operands:
+        return None
+    if operands[0].text in RUN_VERBS and len(operands) > 1:
+        return operands[1].text
+    if operands[0].text in ("start", "test", "t", "tst", "stop", "restart"):
+        return {"t": "test", "tst": "test"}.get(operands[0].text, operands[0].text)
+    return None
+
+
+def codegen(cmd: Command, scripts: Mapping[str, str] | None = None) -> str | None:
+    """The code generation a command runs (`prisma generate`), directly (`prisma generate`,
+    `npx prisma generate`, `npm exec prisma generate`, `node_modules/.bin/prisma generate`) or
+    through a package.json script (`npm run generate` when that script runs it)."""
+    words = _tool_words(cmd)
+    if len(words) >= 2:
+        tool = words[0].text.rsplit("/", 1)[-1]
+        if CODEGEN.get(tool) == words[1].text:
+            return f"{tool} {words[1].text}"
+    name = run_script_name(cmd)
+    if name is not None and scripts and name in scripts:
+        return script_codegen(scripts[name], scripts)
+    return None
+
+
+def script_codegen(
+    script: str, scripts: Mapping[str, str] | None = None, _seen: frozenset[str] = frozenset()
+) -> str | None:
+    """The code generation a package.json script runs, following `npm run` to other scripts."""
+    parsed = parse_script(MappedText(script, tuple(range(len(script) + 1))))
+    for inner in parsed.commands:
+        words = _tool_words(inner)
+        if len(words) >= 2 and CODEGEN.get(words[0].text.rsplit("/", 1)[-1]) == words[1].text:
+            return f"{words[0].text.rsplit('/', 1)[-1]} {words[1].text}"
+        name = run_script_name(inner)
+        if name is not None and scripts and name in scripts and name not in _seen:
+            found = script_codegen(scripts[name], scripts, _seen | {name})
+            if found:
+                return found
+    return None
+
+
+def _tool_words(cmd: Command) -> tuple[Word, ...]:
+    """The words of the tool a command runs, seen through `npx`/`npm exec`."""
+    name = cmd.program_name
+    word = cmd.program_word
+    if name is None or word is None:
+        return ()
+    if name == "npx":
+        return cmd.operands(VALUE_OPTIONS)
+    if name in PROGRAMS:
+        operands = cmd.operands(VALUE_OPTIONS)
+        if operands and operands[0].text in EXEC_VERBS:
+            return operands[1:]
+        return ()
+    return (word, *cmd.operands())

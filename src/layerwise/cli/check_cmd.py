@@ -1,7 +1,127 @@
-"""`layerwise check` (not yet registered: its issue adds the command)."""
+"""`layerwise check [PATHS...]`: report what slows builds down, and fix it with `--fix`.
+
+Exit codes: 0 nothing left to report, 1 findings left (or, with `--diff`, a fix to show),
+2 a user error (missing path, unparsable file), 3 a fix dropped because of a layerwise bug.
+"""
+
+from __future__ import annotations
+
+import sys
+from enum import StrEnum
+from pathlib import Path
+from typing import Annotated
 
 import typer
 
+from layerwise.cli.app import EXIT_BUG, EXIT_FINDINGS, EXIT_OK, EXIT_USER_ERROR
+from layerwise.errors import LayerwiseError
+from layerwise.fix import unified_diff
+from layerwise.fix.files import FileOutcome, discover, run_file
+from layerwise.report import Counts, render_applied, render_json, render_text, summary_line
+from layerwise.rules.base import Finding, Settings
+
+
+class OutputFormat(StrEnum):
+    TEXT = "text"
+    JSON = "json"
+
+
+def _codes(values: list[str] | None) -> tuple[str, ...]:
+    """`--select LW1,LW201 --select LW5` -> ("LW1", "LW201", "LW5")."""
+    return tuple(c.strip().upper() for v in values or [] for c in v.split(",") if c.strip())
+
+
+def check(
+    paths: Annotated[
+        list[Path] | None,
+        typer.Argument(help="Dockerfiles, or directories to search (default: the current one)."),
+    ] = None,
+    fix: Annotated[bool, typer.Option("--fix", help="Apply safe fixes, write the files.")] = False,
+    unsafe_fixes: Annotated[
+        bool, typer.Option("--unsafe-fixes", help="Also apply fixes that may change behaviour.")
+    ] = False,
+    diff: Annotated[
+        bool, typer.Option("--diff", help="Print the fixes as a unified diff; write nothing.")
+    ] = False,
+    show_fixes: Annotated[
+        bool, typer.Option("--show-fixes", help="List the fixes applied.")
+    ] = False,
+    select: Annotated[
+        list[str] | None,
+        typer.Option("--select", help="Only these rule codes or prefixes (comma list: LW1,LW201)."),
+    ] = None,
+    ignore: Annotated[
+        list[str] | None,
+        typer.Option("--ignore", help="Skip these rule codes or prefixes (comma list)."),
+    ] = None,
+    context: Annotated[
+        Path | None,
+        typer.Option("--context", help="Build context directory (default: the Dockerfile's)."),
+    ] = None,
+    output_format: Annotated[
+        OutputFormat, typer.Option("--output-format", help="text (people) or json (machines).")
+    ] = OutputFormat.TEXT,
+) -> None:
+    """Check Dockerfiles for what costs build time, cache reuse and pushed bytes."""
+    settings = Settings(select=_codes(select), ignore=_codes(ignore))
+    files = discover(paths or [Path()])
+    outcomes: list[FileOutcome] = []
+    errors: list[str] = []
+    for path in files:
+        try:
+            outcomes.append(
+                run_file(
+                    path,
+                    settings=settings,
+                    context_dir=context,
+                    fix=fix or diff,
+                    unsafe=unsafe_fixes,
+                    write=fix and not diff,
+                )
+            )
+        except LayerwiseError as exc:  # one bad file must not hide the others
+            errors.append(str(exc) + (f"\nhint: {exc.hint}" if exc.hint else ""))
+    bugs = [bug for o in outcomes if o.fix is not None for bug in o.fix.bugs]
+    for message in errors + [f"bug: {b}" for b in bugs]:
+        typer.echo(message, err=True)
+    if diff:
+        code = _print_diff(outcomes, output_format)
+    else:
+        code = _print_report(outcomes, errors, output_format, unsafe_fixes, show_fixes)
+    if bugs:
+        code = EXIT_BUG
+    raise typer.Exit(EXIT_USER_ERROR if errors else code)
+
+
+def _print_diff(outcomes: list[FileOutcome], output_format: OutputFormat) -> int:
+    changed = [o for o in outcomes if o.fixed_text != o.source]
+    for o in changed:
+        sys.stdout.write(unified_diff(o.source, o.fixed_text, str(o.path)))
+    fixes = sum(len(o.fix.applied) for o in outcomes if o.fix is not None)
+    typer.echo(f"Would fix {fixes} finding{'s' if fixes != 1 else ''}.", err=True)
+    return EXIT_FINDINGS if changed else EXIT_OK
+
+
+def _print_report(
+    outcomes: list[FileOutcome],
+    errors: list[str],
+    output_format: OutputFormat,
+    unsafe: bool,
+    show_fixes: bool,
+) -> int:
+    remaining: list[Finding] = [f for o in outcomes for f in o.findings]
+    applied = [f for o in outcomes if o.fix is not None for f in o.fix.applied]
+    if output_format is OutputFormat.JSON:
+        sys.stdout.write(render_json(remaining, fixed=applied, errors=errors))
+    else:
+        sources = {str(o.path): o.fixed_text for o in outcomes}
+        sys.stdout.write(render_text(remaining, sources, unsafe=unsafe))
+        if show_fixes:
+            sys.stdout.write(render_applied(applied))
+        typer.echo(summary_line(Counts.of(remaining, unsafe=unsafe, fixed=len(applied))))
+    return EXIT_FINDINGS if remaining else EXIT_OK
+
 
 def register(app: typer.Typer) -> None:
-    """Add the subcommand to `app`."""
+    """Add `check` to the app."""
+    app.command(name="check")(check)

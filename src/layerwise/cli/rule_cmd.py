@@ -1,7 +1,56 @@
-"""`layerwise rule` (not yet registered: its issue adds the command)."""
+"""`layerwise rule CODE` prints a rule's documentation; `layerwise rule --all` the catalogue."""
+
+from __future__ import annotations
+
+from typing import Annotated
 
 import typer
+from rich.console import Console
+from rich.markdown import Markdown
+from rich.table import Table
+
+from layerwise.cli.app import EXIT_OK
+from layerwise.errors import LayerwiseError
+from layerwise.rules.registry import Registered, all_rules, get
+
+
+def rule_markdown(registered: Registered) -> str:
+    """The rule's docstring as Markdown, its first line as the title, then its metadata."""
+    rule = registered.rule
+    title, _, body = rule.doc.partition("\n")
+    fix = "no fix" if not rule.fixable else "fixable"
+    meta = f"*{rule.severity}* · {fix} · {rule.status}"
+    return f"# {title.strip()}\n\n{meta}\n\n{body.strip()}\n"
+
+
+def catalogue() -> Table:
+    table = Table(show_lines=False, box=None, pad_edge=False)
+    for column in ("code", "name", "severity", "fix", "summary"):
+        table.add_column(column, overflow="fold")
+    for r in all_rules():
+        fix = "yes" if r.rule.fixable else ""
+        table.add_row(r.code, r.rule.name, str(r.rule.severity), fix, r.rule.summary)
+    return table
+
+
+def rule(
+    code: Annotated[str | None, typer.Argument(help="A rule code such as LW101.")] = None,
+    show_all: Annotated[bool, typer.Option("--all", help="List every rule.")] = False,
+) -> None:
+    """Explain a rule: what it finds, why it matters for BuildKit, an example, fix safety."""
+    console = Console(highlight=False, soft_wrap=False)
+    if show_all or code is None:
+        console.print(catalogue())
+        raise typer.Exit(EXIT_OK)
+    registered = get(code)
+    if registered is None:
+        raise LayerwiseError(
+            f"unknown rule code `{code}`", hint="`layerwise rule --all` lists every rule"
+        )
+    console.print(Markdown(rule_markdown(registered)))
+    raise typer.Exit(EXIT_OK)
 
 
 def register(app: typer.Typer) -> None:
-    """Add the subcommand to `app`."""
+    """Add `rule` to the app."""
+    app.command(name="rule")(rule)

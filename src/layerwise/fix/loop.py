@@ -10,13 +10,16 @@ from __future__ import annotations
 
 from collections.abc import Sequence
 from dataclasses import dataclass
+from typing import TYPE_CHECKING
 
-from layerwise.context import BuildContext
 from layerwise.errors import LayerwiseError
 from layerwise.rules.base import Finding, Fix, Safety, Settings
 from layerwise.rules.runner import check_tree
 from layerwise.syntax import Dockerfile, parse
 from layerwise.syntax.span import Edit, apply_edits
+
+if TYPE_CHECKING:
+    from layerwise.context import BuildContext
 
 MAX_PASSES = 10
 

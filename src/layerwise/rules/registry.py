@@ -25,7 +25,21 @@ def _modules() -> tuple[ModuleType, ...]:
 
 def _r1_modules() -> tuple[ModuleType, ...]:
     """LW101-103 (layer order, cache busting), LW301-302 (final image content)."""
-    return ()
+    from layerwise.rules import (
+        lw101_install_after_broad_copy,
+        lw102_cache_busting_arg,
+        lw103_codegen_after_build,
+        lw301_dev_dependencies_in_final_image,
+        lw302_source_dependent_dependency_layer,
+    )
+
+    return (
+        lw101_install_after_broad_copy,
+        lw102_cache_busting_arg,
+        lw103_codegen_after_build,
+        lw301_dev_dependencies_in_final_image,
+        lw302_source_dependent_dependency_layer,
+    )
 
 
 def _r2_modules() -> tuple[ModuleType, ...]:

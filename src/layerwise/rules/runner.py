@@ -10,12 +10,15 @@ import bisect
 import dataclasses
 import re
 from collections.abc import Iterable
+from typing import TYPE_CHECKING
 
-from layerwise.context import BuildContext
 from layerwise.model import build_model
 from layerwise.rules.base import Finding, RuleContext, Settings
 from layerwise.rules.registry import all_rules
 from layerwise.syntax import Dockerfile
+
+if TYPE_CHECKING:
+    from layerwise.context import BuildContext
 
 _IGNORE = re.compile(r"#\s*layerwise:\s*ignore\s*=\s*([A-Za-z0-9_,\s]+)", re.I)
 

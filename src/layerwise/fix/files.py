@@ -1,0 +1,95 @@
+"""Dockerfiles on disk: finding them under directories, and checking or fixing one of them."""
+
+from __future__ import annotations
+
+import fnmatch
+import os
+from collections.abc import Iterable, Iterator
+from dataclasses import dataclass
+from pathlib import Path
+from typing import TYPE_CHECKING
+
+from layerwise.errors import LayerwiseError
+from layerwise.fix.loop import FixResult, fix_text
+from layerwise.fix.write import write_atomic
+from layerwise.rules.base import Finding, Settings
+from layerwise.rules.runner import check_tree
+from layerwise.syntax import parse_file
+
+if TYPE_CHECKING:
+    from layerwise.context import BuildContext
+
+NAME_PATTERNS = ("Dockerfile", "Dockerfile.*", "*.Dockerfile", "*.dockerfile")
+SKIP_DIRS = frozenset({".git", "node_modules"})
+
+
+def is_dockerfile_name(name: str) -> bool:
+    return any(fnmatch.fnmatchcase(name, p) for p in NAME_PATTERNS)
+
+
+def discover(paths: Iterable[Path]) -> list[Path]:
+    """Files given by name, plus Dockerfiles found under directories (skipping .git and
+    node_modules), in sorted order without duplicates. A missing path is a LayerwiseError."""
+    found: dict[str, Path] = {}
+    for path in paths:
+        if path.is_file():
+            found.setdefault(os.path.normpath(path), path)
+        elif path.is_dir():
+            for file in _walk(path):
+                found.setdefault(os.path.normpath(file), file)
+        else:
+            raise LayerwiseError("no such file or directory", path=str(path))
+    return [found[key] for key in sorted(found)]
+
+
+def _walk(root: Path) -> Iterator[Path]:
+    for dirpath, dirnames, filenames in os.walk(root):
+        dirnames[:] = sorted(d for d in dirnames if d not in SKIP_DIRS)
+        for name in sorted(filenames):
+            if is_dockerfile_name(name):
+                yield Path(dirpath) / name
+
+
+@dataclass(frozen=True, slots=True)
+class FileOutcome:
+    """What happened to one file: its text, the findings left, and the fix (when asked)."""
+
+    path: Path
+    source: str
+    findings: tuple[Finding, ...]
+    fix: FixResult | None = None
+
+    @property
+    def fixed_text(self) -> str:
+        return self.fix.text if self.fix is not None else self.source
+
+
+def open_context(dockerfile: Path, context_dir: Path | None) -> BuildContext:
+    """The build context: `context_dir`, else the Dockerfile's directory."""
+    root = context_dir if context_dir is not None else dockerfile.parent
+    if not root.is_dir():
+        raise LayerwiseError("build context is not a directory", path=str(root))
+    from layerwise.context import BuildContext  # the context layer loads docker-py: only here
+
+    return BuildContext.open(root, dockerfile)
+
+
+def run_file(
+    path: Path,
+    *,
+    settings: Settings,
+    context_dir: Path | None = None,
+    fix: bool = False,
+    unsafe: bool = False,
+    write: bool = False,
+) -> FileOutcome:
+    """Check one Dockerfile; with `fix`, fix it to a fixed point, and with `write`, save it."""
+    tree = parse_file(path)
+    context = open_context(path, context_dir)
+    if not fix:
+        findings = check_tree(tree, context=context, settings=settings)
+        return FileOutcome(path, tree.text, tuple(findings))
+    result = fix_text(tree.text, path=str(path), context=context, settings=settings, unsafe=unsafe)
+    if write and result.changed:
+        write_atomic(path, result.text)
+    return FileOutcome(path, tree.text, result.remaining, result)

@@ -1,0 +1,215 @@
+"""Helpers several rules share: commands of a step, COPY sources, moving whole instructions.
+
+Moving keeps the file's layout: an instruction travels with the comment lines directly above
+it, and when the file separates instructions with blank lines the moved block gets one too.
+"""
+
+from __future__ import annotations
+
+import posixpath
+import re
+from collections.abc import Sequence
+
+from layerwise.ecosystems import npm
+from layerwise.model import Stage, Step
+from layerwise.rules.base import RuleContext
+from layerwise.shell import Command
+from layerwise.syntax import Dockerfile, Instruction
+from layerwise.syntax.span import Edit, Span
+
+ROOT_SOURCES = frozenset({".", "./", "*", "./*", "/", "./."})
+
+
+def commands(ctx: RuleContext, instruction: Instruction) -> tuple[Command, ...]:
+    """The simple commands of a shell-form RUN, else ()."""
+    if instruction.name != "RUN":
+        return ()
+    script = ctx.script(instruction)
+    return script.commands if script is not None else ()
+
+
+def span_of(tree: Dockerfile, start: int, end: int) -> Span:
+    return tree.span(start, end)
+
+
+def copy_parts(instruction: Instruction) -> tuple[tuple[str, ...], str] | None:
+    """(sources, destination) of a COPY/ADD from the build context (None for --from)."""
+    if instruction.name not in ("COPY", "ADD") or instruction.flag("from") is not None:
+        return None
+    words = instruction.value
+    if len(words) < 2 or instruction.heredocs:
+        return None
+    return words[:-1], words[-1]
+
+
+def is_broad_copy(instruction: Instruction) -> bool:
+    """`COPY . .` and friends: the whole build context goes into the image."""
+    parts = copy_parts(instruction)
+    return parts is not None and any(s in ROOT_SOURCES for s in parts[0])
+
+
+def resolve(path: str, workdir: str) -> str:
+    """An image path made absolute against WORKDIR, normalised (`./x/` -> `/app/x`)."""
+    return posixpath.normpath(posixpath.join(workdir, path))
+
+
+def cwd_of(step: Step, command: Command) -> str:
+    """Where a command of a RUN runs: WORKDIR, moved by a preceding `cd X &&`."""
+    hint = command.cwd_hint
+    return resolve(hint, step.state.workdir) if hint else step.state.workdir
+
+
+def is_dependency_install(command: Command) -> bool:
+    """`npm ci`, or `npm install` naming no package: installs what the manifests list."""
+    return npm.is_ci(command) or npm.is_bare_install(command)
+
+
+def omits_dev(command: Command, step: Step) -> bool:
+    """The install leaves devDependencies out (`--omit=dev`, `--production`, NODE_ENV)."""
+    return npm.omits_dev(command, step.state.env)
+
+
+def stage_chain(stage: Stage) -> list[Stage]:
+    """The stage and the stages it is built FROM, base first."""
+    chain = [stage]
+    while chain[0].base_stage is not None:
+        chain.insert(0, chain[0].base_stage)
+    return chain
+
+
+# --- moving instructions --------------------------------------------------------------------
+
+
+def _line_start(text: str, offset: int) -> int:
+    return text.rfind("\n", 0, offset) + 1
+
+
+def block_start(tree: Dockerfile, instruction: Instruction) -> int:
+    """Start of the line of the first comment directly above `instruction` (or its own line)."""
+    start = instruction.span.start
+    for node in reversed(instruction.leading):
+        if not node.text.lstrip().startswith("#"):
+            break
+        start = node.span.start
+    return _line_start(tree.text, start)
+
+
+def block_end(tree: Dockerfile, instruction: Instruction) -> int:
+    """Just after the newline that ends `instruction` (or the end of the file)."""
+    end = instruction.span.end
+    for newline in ("\r\n", "\n"):
+        if tree.text.startswith(newline, end):
+            return end + len(newline)
+    return end
+
+
+def _blank_line_before(text: str, offset: int) -> int | None:
+    """The start of the blank line just above `offset` (a line start), if there is one."""
+    if offset == 0:
+        return None
+    prev = _line_start(text, offset - 1)
+    return prev if text[prev:offset].strip() == "" else None
+
+
+def _blank_or_end_after(text: str, offset: int) -> bool:
+    nl = text.find("\n", offset)
+    return offset >= len(text) or text[offset : len(text) if nl < 0 else nl].strip() == ""
+
+
+def separator(tree: Dockerfile, anchor_start: int) -> str:
+    """A blank line when the file puts one before the anchor, else nothing."""
+    return tree.newline if _blank_line_before(tree.text, anchor_start) is not None else ""
+
+
+def delete_block(tree: Dockerfile, instruction: Instruction) -> Edit:
+    """Remove an instruction with its comments, and one blank line when it sat between two."""
+    text = tree.text
+    start, end = block_start(tree, instruction), block_end(tree, instruction)
+    blank = _blank_line_before(text, start)
+    if blank is not None and _blank_or_end_after(text, end):
+        start = blank
+    elif end == len(text) and not text[start:end].endswith("\n") and start > 0:
+        start -= len(tree.newline) if text[:start].endswith(tree.newline) else 1
+    return Edit(start, end, "")
+
+
+def block_text(tree: Dockerfile, instruction: Instruction) -> str:
+    """The instruction with the comments directly above it, ending with a newline."""
+    text = tree.text[block_start(tree, instruction) : block_end(tree, instruction)]
+    return text if text.endswith("\n") else text + tree.newline
+
+
+def insert_before(tree: Dockerfile, anchor: Instruction, pieces: Sequence[str]) -> Edit:
+    """Insert whole lines (each piece ends with a newline) above `anchor` and its comments."""
+    at = block_start(tree, anchor)
+    sep = separator(tree, at)
+    return Edit.insert(at, "".join(piece + sep for piece in pieces))
+
+
+def insert_at_stage_end(
+    tree: Dockerfile, next_from: Instruction | None, pieces: Sequence[str]
+) -> Edit:
+    """Insert lines at the end of a stage: above the next FROM, or at the end of the file."""
+    if next_from is not None:
+        return insert_before(tree, next_from, pieces)
+    lead = "" if tree.text.endswith("\n") or not tree.text else tree.newline
+    return Edit.insert(len(tree.text), lead + "".join(pieces))
+
+
+def move_before(
+    tree: Dockerfile, item: Instruction, anchor: Instruction, *, lines_first: Sequence[str] = ()
+) -> list[Edit]:
+    """Edits moving `item` (with its comments) above `anchor`, after any `lines_first`."""
+    return [
+        insert_before(tree, anchor, [*lines_first, block_text(tree, item)]),
+        delete_block(tree, item),
+    ]
+
+
+def mentions(instruction: Instruction, name: str) -> bool:
+    """True when the instruction's text refers to variable `name` (`$NAME` or `${NAME...}`)."""
+    return re.search(rf"\$(\{{)?{re.escape(name)}\b", instruction.text) is not None
+
+
+# --- what an npm install needs from the build context -----------------------------------------
+
+FALLBACK_MANIFESTS = ("package*.json",)
+
+
+def install_inputs(ctx: RuleContext, project_dir: str) -> tuple[tuple[str, ...], bool]:
+    """The context paths `npm ci` in `project_dir` needs (files, then directories ending in /),
+    and whether that list is known to be complete.
+
+    Without a context, or without a package.json in it, the answer is `package*.json`, unsure.
+    """
+    prefix = f"{project_dir}/" if project_dir else ""
+    project = ctx.context.npm_project(project_dir) if ctx.context is not None else None
+    if project is None:
+        return tuple(prefix + m for m in FALLBACK_MANIFESTS), False
+    paths = tuple(prefix + p for p in project.install_inputs)
+    return paths, project.install_inputs_complete
+
+
+# --- build and code generation commands (npm projects) ----------------------------------------
+
+_COMPILERS = frozenset({"tsc", "nest", "webpack", "vite", "next", "rollup", "esbuild"})
+
+
+def is_build(command: Command) -> bool:
+    """`npm run build[:x]`, `yarn build`, `pnpm run build`, `npx tsc`, `nest build` ..."""
+    script = npm.run_script_name(command)
+    if script is not None:
+        return script.split(":")[0] == "build"
+    program = command.program_name
+    words = [w.text for w in command.operands(npm.VALUE_OPTIONS)]
+    if program in ("yarn", "pnpm"):
+        words = words[1:] if words[:1] == ["run"] else words
+        return bool(words) and words[0].split(":")[0] == "build"
+    if program == "npx" and words:
+        program, words = words[0], words[1:]
+    return program in _COMPILERS and (program != "nest" or words[:1] == ["build"])
+
+
+def is_codegen(command: Command) -> bool:
+    """`prisma generate`, directly or through npx / `npm exec`."""
+    return npm.codegen(command) is not None

@@ -1,0 +1,137 @@
+"""LW101 install-after-broad-copy
+
+## What it finds
+A dependency install (`npm ci`, `npm install`) that runs after the whole build context was
+copied in (`COPY . .`) in the same stage.
+## Why it matters
+BuildKit keys a COPY on the content of the files it copies, and a miss reruns every later step
+of the stage. After `COPY . .`, any edit to any source file reruns the install, which downloads
+and unpacks every dependency again. Copying only the manifests first keeps the install cached
+until the dependencies really change.
+## Example
+    COPY . .
+    RUN npm ci
+After the fix:
+    COPY package.json package-lock.json ./
+    RUN npm ci
+    COPY . .
+## Fix safety
+Safe when the build context shows what the install reads (package.json, the lockfile, `.npmrc`,
+a Prisma schema used by an install script, workspace manifests) and the install directly follows
+the broad COPY. Unsafe when the context is unknown (the fix then copies `package*.json`), when
+install scripts may read other files, or when steps between the COPY and the install would move.
+## References
+- Docker docs: Optimize cache usage in builds (order your layers)
+- Docker docs: Build cache invalidation"""
+
+from __future__ import annotations
+
+import posixpath
+from collections.abc import Iterator
+
+from layerwise.model import Step
+from layerwise.rules import _support as s
+from layerwise.rules.base import Finding, Fix, Rule, RuleContext, Safety, Severity
+from layerwise.shell import Command
+from layerwise.syntax.span import Edit
+
+RULE = Rule(
+    code="LW101",
+    name="install-after-broad-copy",
+    severity=Severity.WARNING,
+    message="`{command}` runs after `{copy}` at line {line}: any source change reinstalls "
+    "every dependency",
+    fix_title="Copy {manifests} first and install before `{copy}`",
+)
+# Between the broad COPY and the install these do not change what the install sees.
+_NEUTRAL = frozenset({"LABEL", "EXPOSE", "CMD", "ENTRYPOINT", "HEALTHCHECK", "STOPSIGNAL"})
+
+
+def check(ctx: RuleContext) -> Iterator[Finding]:
+    for stage in ctx.model.stages:
+        broad: Step | None = None
+        for index, step in enumerate(stage.steps):
+            if broad is None:
+                broad = step if s.is_broad_copy(step.instruction) else None
+                broad_index = index
+                continue
+            install = next(filter(s.is_dependency_install, s.commands(ctx, step.instruction)), None)
+            if install is None:
+                continue
+            between = stage.steps[broad_index + 1 : index]
+            yield _finding(
+                ctx,
+                broad,
+                step,
+                install,
+                adjacent=all(b.instruction.name in _NEUTRAL for b in between),
+            )
+            break
+
+
+def _finding(
+    ctx: RuleContext, broad: Step, step: Step, install: Command, *, adjacent: bool
+) -> Finding:
+    copy = broad.instruction
+    _, dest = s.copy_parts(copy) or ((), ".")
+    dest_dir = s.resolve(dest, broad.state.workdir)
+    rel = posixpath.relpath(s.cwd_of(step, install), dest_dir)
+    fix = None
+    inputs: tuple[str, ...] = ()
+    if not rel.startswith(".."):
+        inputs, known = s.install_inputs(ctx, "" if rel == "." else rel)
+        edits = _edits(ctx, broad, step, install, inputs, dest, "" if rel == "." else rel)
+        if edits:
+            fix = Fix(Safety.SAFE if known and adjacent else Safety.UNSAFE, edits)
+    return RULE.finding(
+        ctx.tree.span(install.start, install.end),
+        command=install.text,
+        copy=copy.text.splitlines()[0],
+        line=copy.start_line,
+        manifests=", ".join(f"`{p}`" for p in inputs) or "the manifests",
+        fix=fix,
+    )
+
+
+def _copy_lines(
+    ctx: RuleContext, broad: Step, inputs: tuple[str, ...], dest: str, rel: str
+) -> list[str]:
+    """`COPY <files> <dest>/` plus one `COPY <dir>/ <dest>/<dir>/` per directory."""
+    copy = broad.instruction
+    head = copy.keyword + "".join(" " + f.text for f in copy.flags if f.name in ("chown", "chmod"))
+    base = dest if dest.endswith("/") else ("./" if dest == "." else dest + "/")
+    target = posixpath.join(base, rel) + "/" if rel else base
+    files = [p for p in inputs if not p.endswith("/")]
+    dirs = [p for p in inputs if p.endswith("/")]
+    lines = [f"{head} {' '.join(files)} {target}"] if files else []
+    for d in dirs:
+        lines.append(f"{head} {d} {posixpath.join(base, d)}")
+    return [line + ctx.tree.newline for line in lines]
+
+
+def _edits(
+    ctx: RuleContext,
+    broad: Step,
+    step: Step,
+    install: Command,
+    inputs: tuple[str, ...],
+    dest: str,
+    rel: str,
+) -> list[Edit]:
+    tree, run = ctx.tree, step.instruction
+    cmds = s.commands(ctx, run)
+    copies = _copy_lines(ctx, broad, inputs, dest, rel)
+    if all(c.program_name in ("npm", "cd") for c in cmds):
+        return s.move_before(tree, run, broad.instruction, lines_first=copies)
+    first = cmds.index(install)
+    if any(c.program_name != "cd" for c in cmds[:first]) or install.operator_after != "&&":
+        return []
+    if not all(c.top_level for c in cmds[: first + 2]):
+        return []
+    flags = "".join(f.text + " " for f in run.flags)
+    piece = tree.text[cmds[0].start : install.end]
+    new_run = f"{run.keyword} {flags}{piece}{tree.newline}"
+    return [
+        s.insert_before(tree, broad.instruction, [*copies, new_run]),
+        Edit(cmds[0].start, cmds[first + 1].start, ""),
+    ]

@@ -1,0 +1,67 @@
+"""LW301 dev-dependencies-in-final-image
+
+## What it finds
+devDependencies that end up in the final image: the final stage copies `node_modules` from a
+stage that installed them and never pruned them, or the final stage itself runs `npm ci` /
+`npm install` without `--omit=dev` (and without `NODE_ENV=production`).
+## Why it matters
+Compilers, test runners and type packages are often most of `node_modules`. In the runtime
+image they are bytes every push uploads and every node pulls, and a layer that changes whenever
+any of them changes.
+## Example
+    FROM node:20
+    COPY package*.json ./
+    RUN npm ci
+After the fix the last line reads `RUN npm ci --omit=dev`. When `node_modules` comes from a build
+stage, the fix installs the production dependencies in the final stage from the manifests alone
+and keeps copying only the generated client (`node_modules/.prisma`).
+## Fix safety
+Unsafe: the application may require a package that package.json lists under devDependencies,
+and an install in the final stage needs the tools native add-ons build with.
+## References
+- npm docs: `npm ci` and `npm install` (`--omit=dev`, NODE_ENV=production)
+- Docker docs: Multi-stage builds"""
+
+from __future__ import annotations
+
+from collections.abc import Iterator
+
+from layerwise.ecosystems import npm
+from layerwise.rules import _node_modules as nm
+from layerwise.rules import _support as s
+from layerwise.rules.base import Finding, Fix, Rule, RuleContext, Safety, Severity
+from layerwise.syntax.span import Edit
+
+RULE = Rule(
+    code="LW301",
+    name="dev-dependencies-in-final-image",
+    severity=Severity.WARNING,
+    message="{what} puts devDependencies into the final image",
+    fix_title="{remedy}",
+)
+
+
+def check(ctx: RuleContext) -> Iterator[Finding]:
+    for step in ctx.model.final_stage.steps:
+        for cmd in s.commands(ctx, step.instruction):
+            if s.is_dependency_install(cmd) and not s.omits_dev(cmd, step):
+                verb = npm.verb(cmd)
+                assert verb is not None
+                fix = Fix(Safety.UNSAFE, [Edit.insert(verb.end, " --omit=dev")])
+                yield RULE.finding(
+                    ctx.tree.span(cmd.start, cmd.end),
+                    what=f"`{cmd.text}` in the final stage",
+                    remedy=f"Add `--omit=dev` to `{verb.text}`",
+                    fix=fix,
+                )
+    for copy in nm.modules_copies(ctx):
+        hist = nm.history(ctx, copy.source, copy.project)
+        if not hist.has_dev:
+            continue
+        ins = copy.step.instruction
+        yield RULE.finding(
+            ctx.tree.span(ins.span.start, ins.span.end),
+            what=f"`COPY --from={copy.source.ref}` of `{copy.project}/node_modules`",
+            remedy="Install production dependencies in the final stage with `npm ci --omit=dev`",
+            fix=nm.prod_install_fix(ctx, copy, hist),
+        )

@@ -295,29 +295,34 @@ class _Builder:
         return tuple(dict.fromkeys(stages)), tuple(dict.fromkeys(images))
 
     def check_cycles(self, stages: list[Stage]) -> None:
+        """BuildKit's validateCircularDependency: name the stage the search started from and
+        point at the first instruction on the cycle."""
         done: set[int] = set()
         path: set[int] = set()
 
-        def visit(index: int) -> Stage | None:
+        def edges(stage: Stage) -> list[tuple[int, Instruction]]:
+            out = [(stage.base_stage.index, stage.from_instruction)] if stage.base_stage else []
+            out += [(dep, step.instruction) for step in stage.steps for dep in step.source_stages]
+            return out
+
+        def visit(index: int) -> Instruction | None:
             if index in done:
                 return None
             done.add(index)
             path.add(index)
-            for dep in stages[index].depends_on:
+            for dep, instruction in edges(stages[index]):
                 if dep in path:
-                    return stages[index]
+                    return instruction
                 hit = visit(dep)
                 if hit is not None:
-                    return hit
+                    return instruction
             path.discard(index)
             return None
 
         for stage in stages:
             hit = visit(stage.index)
             if hit is not None:
-                raise self.error(
-                    f"circular dependency detected on stage: {hit.ref}", hit.from_instruction
-                )
+                raise self.error(f"circular dependency detected on stage: {stage.ref}", hit)
 
     # -- state changes -----------------------------------------------------------------------
 

@@ -1,1 +1,31 @@
-"""layerwise.engine"""
+"""The real BuildKit in the loop: find a client, run builds, read progress and image layers."""
+
+from layerwise.engine.build import BuildRequest, BuildResult, build_command, run_build
+from layerwise.engine.client import Client, find_client, probe
+from layerwise.engine.images import (
+    Layer,
+    image_layers,
+    image_size,
+    new_layers,
+    prune_build_cache,
+)
+from layerwise.engine.progress import BuildStep, ProgressParser, Vertex, parse_progress
+
+__all__ = [
+    "BuildRequest",
+    "BuildResult",
+    "BuildStep",
+    "Client",
+    "Layer",
+    "ProgressParser",
+    "Vertex",
+    "build_command",
+    "find_client",
+    "image_layers",
+    "image_size",
+    "new_layers",
+    "parse_progress",
+    "probe",
+    "prune_build_cache",
+    "run_build",
+]

@@ -1,0 +1,155 @@
+"""BuildKit's plain progress output (`--progress=plain`) read back into build steps.
+
+Both printers are covered: BuildKit 0.8 (Docker 20.10's built-in client, which also prints a
+`#N sha256:...` line under each header) and newer buildx (no digest lines, `#N ...` when it
+switches away from an unfinished vertex, `#N WARN:` lines, a `#0 building with ...` preamble).
+Every line of a vertex starts with `#N `; the first such line names the vertex, later ones are
+statuses, log lines (`#N 0.596 output`, always with a timestamp) or one completion line:
+`#N DONE 1.7s` (newer printers may omit the seconds), `#N CACHED`, `#N ERROR: msg`,
+`#N CANCELED`. Parallel stages interleave, and a vertex can be printed again under a repeated
+header, so state is kept per vertex number rather than per block.
+"""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Iterable
+from dataclasses import dataclass, field
+from typing import Literal
+
+Status = Literal["running", "done", "cached", "error", "canceled"]
+
+_LINE = re.compile(r"^#(\d+) (.*)$")
+_DONE = re.compile(r"^DONE(?: (\d+(?:\.\d+)?)s)?$")
+_LOG = re.compile(r"^(\d+\.\d+) ")
+# "[base 2/4] RUN x", "[2/2] RUN x", "[linux/arm64 build 3/6] RUN x", "[stage-2 4/4] COPY ..."
+_STEP_NAME = re.compile(
+    r"^\[(?:(?P<prefix>[^\]]*?) )?(?P<index>\d+)/(?P<total>\d+)\] (?P<instr>.*)$", re.S
+)
+
+
+@dataclass(slots=True)
+class Vertex:
+    """One vertex of the build graph as the progress printer showed it."""
+
+    number: int
+    name: str
+    status: Status = "running"
+    seconds: float = 0.0
+    error: str | None = None
+    last_log_time: float = 0.0
+    logs: list[str] = field(default_factory=list)
+
+
+@dataclass(frozen=True, slots=True)
+class BuildStep:
+    """A Dockerfile instruction's step: `[stage i/n] INSTRUCTION` in the progress output.
+
+    `stage` is the stage name BuildKit prints (`base`, `stage-2`), None for a one-stage build
+    that prints `[2/2]`; `platform` is set when BuildKit prefixes it (multi-platform builds).
+    `seconds` is the DONE time (0 for cached steps; for failed or cancelled ones, the time of
+    the last output line).
+    """
+
+    vertex: int
+    name: str
+    stage: str | None
+    instruction: str
+    index: int
+    total: int
+    cached: bool
+    seconds: float
+    error: str | None
+    status: Status
+    platform: str | None = None
+    output: tuple[str, ...] = ()
+
+    @property
+    def keyword(self) -> str:
+        """The instruction's keyword in upper case: "RUN", "COPY", "FROM"."""
+        return self.instruction.split(" ", 1)[0].upper()
+
+
+class ProgressParser:
+    """Incremental parser: feed lines as the build prints them, read the steps at any time."""
+
+    def __init__(self) -> None:
+        self._vertices: dict[int, Vertex] = {}
+        self._order: list[int] = []
+
+    def feed(self, line: str) -> None:
+        """Take one output line (with or without its newline)."""
+        m = _LINE.match(line.rstrip("\r\n"))
+        if m is None:
+            return
+        number, rest = int(m.group(1)), m.group(2)
+        vertex = self._vertices.get(number)
+        if vertex is None:
+            self._vertices[number] = Vertex(number, rest)
+            self._order.append(number)
+            return
+        if rest == vertex.name or rest == "...":  # a repeated header
+            return
+        if done := _DONE.match(rest):
+            vertex.status = "done"
+            vertex.seconds = float(done.group(1)) if done.group(1) else vertex.last_log_time
+        elif rest == "CACHED":
+            vertex.status = "cached"
+            vertex.seconds = 0.0
+        elif rest == "CANCELED":
+            vertex.status = "canceled"
+            vertex.seconds = vertex.last_log_time
+        elif rest.startswith("ERROR:"):
+            vertex.status = "error"
+            vertex.error = rest[len("ERROR:") :].strip()
+            vertex.seconds = vertex.last_log_time
+        elif log := _LOG.match(rest):
+            vertex.last_log_time = float(log.group(1))
+            vertex.logs.append(rest[log.end() :])
+
+    def feed_all(self, lines: Iterable[str]) -> None:
+        for line in lines:
+            self.feed(line)
+
+    @property
+    def vertices(self) -> list[Vertex]:
+        """Every vertex (internal ones too: context transfer, export), in order of appearance."""
+        return [self._vertices[n] for n in self._order]
+
+    @property
+    def steps(self) -> list[BuildStep]:
+        """The Dockerfile instruction steps, in order of appearance."""
+        return [step for v in self.vertices if (step := _as_step(v)) is not None]
+
+
+def _as_step(vertex: Vertex) -> BuildStep | None:
+    m = _STEP_NAME.match(vertex.name)
+    if m is None:
+        return None
+    prefix = m.group("prefix")
+    stage: str | None = prefix
+    platform: str | None = None
+    if prefix and "/" in prefix.split(" ", 1)[0]:  # "linux/arm64 build" or "linux/arm64"
+        platform, _, rest = prefix.partition(" ")
+        stage = rest or None
+    return BuildStep(
+        vertex=vertex.number,
+        name=vertex.name,
+        stage=stage,
+        instruction=m.group("instr"),
+        index=int(m.group("index")),
+        total=int(m.group("total")),
+        cached=vertex.status == "cached",
+        seconds=vertex.seconds,
+        error=vertex.error,
+        status=vertex.status,
+        platform=platform,
+        output=tuple(vertex.logs),
+    )
+
+
+def parse_progress(text: str) -> list[BuildStep]:
+    """The Dockerfile steps of a finished (or interrupted) build's plain progress output."""
+    parser = ProgressParser()
+    parser.feed_all(text.splitlines())
+    return parser.steps

@@ -137,7 +137,10 @@ def test_global_arg_without_default_is_none() -> None:
 
 
 def test_backtick_escape_directive_is_honoured() -> None:
-    text = "# escape=`\nFROM mcr.microsoft.com/windows/servercore\nENV P=C:\\tools\\bin Q=`$X\nRUN dir\n"
+    text = (
+        "# escape=`\nFROM mcr.microsoft.com/windows/servercore\n"
+        "ENV P=C:\\tools\\bin Q=`$X\nRUN dir\n"
+    )
     state = last_state(text)
     assert state.escape == "`"
     assert state.env["P"] == "C:\\tools\\bin"

@@ -81,8 +81,8 @@ def instruction(draw: st.DrawFn, escape: str, nl: str) -> str:
     for token in tokens[1:]:
         sep = draw(_SPACES)
         if draw(st.integers(0, 5)) == 0:  # a line continuation, maybe with inner trivia
-            inner = ["", f"# note{nl}", f"{nl}", f"  # c {escape}{nl}", f"  {nl}"]
-            trivia = draw(st.sampled_from(inner))
+            trivias = ["", f"# note{nl}", f"{nl}", f"  # c {escape}{nl}", f"  {nl}"]
+            trivia = draw(st.sampled_from(trivias))
             before, after = draw(st.sampled_from(["", " "])), draw(st.sampled_from(["", " "]))
             sep = f"{before}{escape}{after}{nl}{trivia}  "
         out.append(sep + token)

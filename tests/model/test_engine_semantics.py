@@ -1,0 +1,80 @@
+"""The model's variables, WORKDIR, USER and home against what the real BuildKit does.
+
+A probe stage writes what its RUN sees to files; the build exports them with
+`-o type=local`, and each must equal what build_model predicts for that RUN.
+"""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import pytest
+
+from layerwise.engine.client import Client, find_client
+from layerwise.errors import EngineError
+from layerwise.model import build_model
+from layerwise.syntax import parse
+
+PROBED = ("G", "GB", "S", "E1", "A2", "SB", "TARGETPLATFORM", "HOME")
+
+PROBE = """\
+ARG G=global
+ARG GB=global-b
+FROM debian:bookworm-slim AS base
+ARG SB=from-base-stage
+ENV PARENT=1
+
+FROM base AS probe
+ARG GB
+ARG S=stage-default
+ENV E1=env-before
+ARG E1=arg-after-env
+ARG A2=arg-before-env
+ENV A2=env-after-arg
+ARG TARGETPLATFORM
+WORKDIR app
+WORKDIR ../srv/./${PARENT}
+USER nobody
+RUN mkdir -p /tmp/out && for v in __NAMES__; do \\
+      eval "printf '%s' \\"\\${$v-<unset>}\\"" > /tmp/out/$v; done \\
+ && pwd > /tmp/out/PWD && id -u > /tmp/out/UID && id -g > /tmp/out/GID
+
+FROM scratch
+COPY --from=probe /tmp/out /
+""".replace("__NAMES__", " ".join(PROBED))
+
+
+def _client() -> Client:
+    try:
+        return find_client()
+    except EngineError as exc:
+        pytest.skip(f"no BuildKit engine: {exc}")
+
+
+@pytest.mark.engine
+@pytest.mark.parametrize("build_args", [{}, {"GB": "cli-b", "S": "cli-s", "E1": "cli-e1"}])
+def test_model_agrees_with_buildkit(tmp_path: Path, build_args: dict[str, str]) -> None:
+    client = _client()
+    (tmp_path / "Dockerfile").write_text(PROBE)
+    out = tmp_path / "out"
+    argv = ["buildx", "build"] if client.kind == "buildx" else ["build"]
+    argv += ["-q", "-o", f"type=local,dest={out}"]
+    for name, value in build_args.items():
+        argv += ["--build-arg", f"{name}={value}"]
+    proc = client.run(*argv, str(tmp_path), timeout=300)
+    assert proc.returncode == 0, proc.stderr[-2000:]
+    seen = {f.name: f.read_text().strip() for f in out.iterdir()}
+
+    model = build_model(parse(PROBE), build_args=build_args)
+    state = model.stage("probe").steps[-1].state  # type: ignore[union-attr]
+    for name in PROBED:
+        if name == "TARGETPLATFORM":
+            # Kept symbolic by the model; the engine fills in its platform.
+            assert state.variables[name] == "$TARGETPLATFORM"
+            assert seen[name].startswith("linux/")
+        elif name == "HOME":
+            assert seen[name] == state.home
+        else:
+            assert seen[name] == state.variables.get(name, "<unset>"), name
+    assert seen["PWD"] == state.workdir
+    assert (seen["UID"], seen["GID"]) == state.uid_gid

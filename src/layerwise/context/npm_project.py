@@ -1,0 +1,225 @@
+"""An npm project in the build context: its lockfile, workspaces, and what `npm ci` reads.
+
+A manifest-first COPY must bring everything the install reads, or the install fails (or, worse,
+silently differs): the manifests and lockfile, `.npmrc` (registry, auth, settings), workspace
+manifests, and whatever the install-time lifecycle scripts (preinstall, install, postinstall,
+prepare) touch: a Prisma schema for `prisma generate`, `patches/` for patch-package, a script
+file run by `node scripts/postinstall.js`.
+"""
+
+from __future__ import annotations
+
+import fnmatch
+from collections.abc import Mapping
+from dataclasses import dataclass, field
+from typing import TYPE_CHECKING, Any
+
+from layerwise.context.build_context import join
+from layerwise.ecosystems import npm
+from layerwise.shell import Command, parse_script
+from layerwise.syntax.span import MappedText
+
+if TYPE_CHECKING:
+    from layerwise.context.build_context import BuildContext
+
+# Lifecycle scripts npm runs during `npm install` / `npm ci` of the project itself.
+INSTALL_SCRIPTS = ("preinstall", "install", "postinstall", "prepublish", "preprepare", "prepare",
+                   "postprepare")  # fmt: skip
+# Where Prisma looks for its schema when package.json does not say (Prisma CLI docs).
+PRISMA_DEFAULT_SCHEMAS = ("prisma/schema.prisma", "schema.prisma", "prisma/schema")
+PATCH_PACKAGE_DIR = "patches"
+# Without a context, what a manifest-first COPY for npm brings (manifest + lockfile by glob).
+DEFAULT_COPY_SOURCES = ("package*.json",)
+
+
+@dataclass(frozen=True, slots=True)
+class NpmProject:
+    """An npm project rooted at `dir` (context-relative, "" for the root).
+
+    Every path is context-relative and present in the context (not ignored).
+    """
+
+    dir: str
+    manifest: str
+    lockfile: str | None
+    scripts: Mapping[str, str]
+    workspaces: tuple[str, ...] = ()
+    workspace_dirs: tuple[str, ...] = ()
+    npmrc: str | None = None
+    prisma_schema: str | None = None
+    patches_dir: str | None = None
+    script_files: tuple[str, ...] = ()
+    problems: tuple[str, ...] = field(default=())
+
+    @property
+    def workspace_manifests(self) -> tuple[str, ...]:
+        return tuple(join(d, "package.json") for d in self.workspace_dirs)
+
+    @property
+    def manifests(self) -> tuple[str, ...]:
+        """package.json, the lockfile and every workspace's package.json."""
+        lock = (self.lockfile,) if self.lockfile else ()
+        return (self.manifest, *lock, *self.workspace_manifests)
+
+    @property
+    def install_files(self) -> tuple[str, ...]:
+        """Files and directories the install reads besides the manifests (`.npmrc`,
+        `prisma/`, `patches/`, script files), in a stable order, without duplicates."""
+        found = [self.npmrc, self.prisma_schema, self.patches_dir, *self.script_files]
+        return tuple(dict.fromkeys(p for p in found if p is not None))
+
+    @property
+    def copy_sources(self) -> tuple[str, ...]:
+        """Everything a manifest-first COPY must bring for the install to run as before."""
+        return tuple(dict.fromkeys((*self.manifests, *self.install_files)))
+
+    def runs_at_install(self, needle: str) -> bool:
+        """An install-time lifecycle script mentions `needle` (e.g. "prisma")."""
+        return any(needle in self.scripts.get(name, "") for name in INSTALL_SCRIPTS)
+
+
+def npm_copy_sources(context: BuildContext | None, dir: str = "") -> tuple[str, ...]:
+    """What a manifest-first COPY for npm needs; the `package*.json` default without a context
+    (or without a package.json there)."""
+    project = context.npm_project(dir) if context is not None else None
+    return DEFAULT_COPY_SOURCES if project is None else project.copy_sources
+
+
+def load_npm_project(context: BuildContext, directory: str) -> NpmProject | None:
+    manifest = join(directory, "package.json")
+    if not context.exists(manifest):
+        return None
+    problems: list[str] = []
+    data = context.read_json(manifest)
+    if not isinstance(data, dict):
+        problems.append(f"{manifest} is not a JSON object")
+        data = {}
+    scripts = _string_map(data.get("scripts"))
+    workspaces = _workspace_patterns(data.get("workspaces"))
+    return NpmProject(
+        dir=directory,
+        manifest=manifest,
+        lockfile=context.first_existing(directory, npm.LOCKFILES),
+        scripts=scripts,
+        workspaces=workspaces,
+        workspace_dirs=_workspace_dirs(context, directory, workspaces),
+        npmrc=context.first_existing(directory, (".npmrc",)),
+        prisma_schema=_prisma_schema(context, directory, data, scripts),
+        patches_dir=_patches_dir(context, directory, scripts),
+        script_files=_script_files(context, directory, scripts),
+        problems=tuple(problems),
+    )
+
+
+def _string_map(value: Any) -> dict[str, str]:
+    if not isinstance(value, dict):
+        return {}
+    return {str(k): v for k, v in value.items() if isinstance(v, str)}
+
+
+def _workspace_patterns(value: Any) -> tuple[str, ...]:
+    # npm: an array of globs; yarn's object form {"packages": [...]} is accepted by npm too.
+    if isinstance(value, dict):
+        value = value.get("packages")
+    if not isinstance(value, list):
+        return ()
+    return tuple(v for v in value if isinstance(v, str))
+
+
+def _workspace_dirs(
+    context: BuildContext, directory: str, patterns: tuple[str, ...]
+) -> tuple[str, ...]:
+    if not patterns:
+        return ()
+    prefix = f"{directory}/" if directory else ""
+    candidates = sorted(
+        path[len(prefix) : -len("/package.json")]
+        for path in context.files(directory)
+        if path.endswith("/package.json") and "node_modules/" not in path
+    )
+    found: list[str] = []
+    for pattern in patterns:
+        cleaned = pattern.strip().removeprefix("./").rstrip("/")
+        negate = cleaned.startswith("!")
+        cleaned = cleaned.removeprefix("!")
+        for cand in candidates:
+            if _glob_match(cand, cleaned):
+                rel = join(directory, cand)
+                if negate and rel in found:
+                    found.remove(rel)
+                elif not negate and rel not in found:
+                    found.append(rel)
+    return tuple(found)
+
+
+def _glob_match(path: str, pattern: str) -> bool:
+    """npm workspace globs (minimatch): `*` within a segment, `**` across segments."""
+    if "**" in pattern:
+        return fnmatch.fnmatchcase(path, pattern.replace("**", "*"))
+    return path.count("/") == pattern.count("/") and fnmatch.fnmatchcase(path, pattern)
+
+
+def _prisma_schema(
+    context: BuildContext, directory: str, data: dict[str, Any], scripts: Mapping[str, str]
+) -> str | None:
+    """The Prisma schema (file or directory) when the install needs it: an install-time script
+    runs prisma, or package.json has a "prisma" section."""
+    section = data.get("prisma")
+    uses_prisma = isinstance(section, dict) or any(
+        "prisma" in scripts.get(name, "") for name in INSTALL_SCRIPTS
+    )
+    if not uses_prisma:
+        return None
+    configured_path = section.get("schema") if isinstance(section, dict) else None
+    for name in INSTALL_SCRIPTS:
+        for cmd in _commands(scripts.get(name, "")):
+            configured_path = cmd.option_value("--schema") or configured_path
+    if isinstance(configured_path, str):
+        configured = join(directory, configured_path)
+        if context.exists(configured):
+            # A schema file inside prisma/ usually sits next to migrations the generate step
+            # does not need, but a multi-file schema needs its folder: copy the folder.
+            parent = configured.rsplit("/", 1)[0] if "/" in configured else ""
+            return parent if parent and parent != directory else configured
+    for default in PRISMA_DEFAULT_SCHEMAS:
+        rel = join(directory, default)
+        if context.exists(rel):
+            return join(directory, "prisma") if rel.startswith(join(directory, "prisma")) else rel
+    return None
+
+
+def _patches_dir(context: BuildContext, directory: str, scripts: Mapping[str, str]) -> str | None:
+    for name in INSTALL_SCRIPTS:
+        for cmd in _commands(scripts.get(name, "")):
+            tool = cmd.program_name
+            words = [w.text for w in cmd.operands(npm.VALUE_OPTIONS)]
+            if tool in ("npx", "yarn", "pnpm") and words[:1] == ["patch-package"]:
+                tool = "patch-package"
+            if tool == "patch-package":
+                rel = join(directory, cmd.option_value("--patch-dir") or PATCH_PACKAGE_DIR)
+                if context.is_dir(rel):
+                    return rel
+    return None
+
+
+def _script_files(
+    context: BuildContext, directory: str, scripts: Mapping[str, str]
+) -> tuple[str, ...]:
+    """Files in the context named by the install-time scripts (`node scripts/setup.js`)."""
+    found: list[str] = []
+    for name in INSTALL_SCRIPTS:
+        for cmd in _commands(scripts.get(name, "")):
+            for word in cmd.words:
+                text = word.text
+                if not word.is_static or word.is_option or ("/" not in text and "." not in text):
+                    continue
+                rel = join(directory, text)
+                if rel and rel != directory and context.exists(rel) and not context.is_dir(rel):
+                    found.append(rel)
+    return tuple(dict.fromkeys(found))
+
+
+def _commands(script: str) -> tuple[Command, ...]:
+    if not script:
+        return ()
+    return parse_script(MappedText(script, tuple(range(len(script) + 1)))).commands

@@ -225,3 +225,16 @@ def test_onbuild_triggers_of_a_base_stage_are_recorded_and_add_dependencies() ->
     assert [i.name for i in m.stages[2].onbuild_triggers] == ["COPY"]
     assert m.stages[2].depends_on == (0, 1)
     assert m.stages[1].depends_on == ()  # the trigger does not run in its own stage
+
+
+def test_undeclared_variable_in_from_is_a_warning() -> None:
+    m = model("ARG DECLARED\nFROM alpine${DECLARED}${TAG}\nFROM --platform=$BUILDPLATFORM alpine\n")
+    assert [w.message for w in m.warnings] == [
+        "FROM argument 'TAG' is not declared (UndefinedArgInFrom)"
+    ]
+    assert (m.warnings[0].line, m.warnings[0].col) == (2, 1)
+
+
+def test_from_a_stage_named_through_a_variable() -> None:
+    m = model("ARG SRC=build\nFROM alpine AS build\nFROM ${SRC}\n")
+    assert m.stages[1].base_stage is m.stages[0]

@@ -170,6 +170,13 @@ class _Builder:
             result = expand_word(word, self.meta_env, escape=self.escape)
         except ExpansionError as exc:
             raise self.error(exc.message, instruction) from None
+        for name in sorted(result.missing - self.global_args.keys()):
+            # BuildKit's UndefinedArgInFrom check: a global ARG declared without a value is fine.
+            self.warnings.append(
+                self.error(
+                    f"FROM argument {name!r} is not declared (UndefinedArgInFrom)", instruction
+                )
+            )
         symbolic = frozenset(name for name in result.used if self.meta_env.get(name) == f"${name}")
         return result.text, symbolic
 

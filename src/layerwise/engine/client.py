@@ -129,6 +129,7 @@ def find_client(explicit: str | None = None, *, builder: str | None = None) -> C
         raise EngineError(reasons[0].split(": ", 1)[1], path=candidates[0], hint=_hint_for(reasons))
     raise EngineError(
         "no docker client can run BuildKit builds (" + "; ".join(reasons) + ")",
+        path="docker",
         hint=_hint_for(reasons),
     )
 

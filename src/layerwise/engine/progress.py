@@ -21,7 +21,9 @@ Status = Literal["running", "done", "cached", "error", "canceled"]
 
 _LINE = re.compile(r"^#(\d+) (.*)$")
 _DONE = re.compile(r"^DONE(?: (\d+(?:\.\d+)?)s)?$")
-_LOG = re.compile(r"^(\d+\.\d+) ")
+# Output lines carry the seconds since the step started: BuildKit 0.8 prints `%#.4g` cut to 5
+# characters ("0.596", "10.91", "1000."), newer printers 3, 2 or 1 decimals ("123.4").
+_LOG = re.compile(r"^(\d+\.\d*) ")
 # "[base 2/4] RUN x", "[2/2] RUN x", "[linux/arm64 build 3/6] RUN x", "[stage-2 4/4] COPY ..."
 _STEP_NAME = re.compile(
     r"^\[(?:(?P<prefix>[^\]]*?) )?(?P<index>\d+)/(?P<total>\d+)\] (?P<instr>.*)$", re.S

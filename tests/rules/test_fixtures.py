@@ -15,14 +15,18 @@ from __future__ import annotations
 
 import os
 from pathlib import Path
+from typing import TYPE_CHECKING
 
 import pytest
 
-from layerwise.context import BuildContext
 from layerwise.fix import fix_text
 from layerwise.rules.base import Finding, Safety, Settings
+from layerwise.rules.registry import get
 from layerwise.rules.runner import check_tree
 from layerwise.syntax import parse
+
+if TYPE_CHECKING:
+    from layerwise.context import BuildContext
 
 FIXTURES = Path(__file__).resolve().parent.parent / "fixtures" / "rules"
 UPDATE = os.environ.get("LAYERWISE_UPDATE_SNAPSHOTS") == "1"
@@ -50,7 +54,11 @@ def context_for(case: Path) -> BuildContext | None:
     own = case.with_name(case.stem + ".context")
     shared = case.parent / "context"
     root = own if own.is_dir() else shared if shared.is_dir() else None
-    return BuildContext.open(root) if root is not None else None
+    if root is None:
+        return None
+    from layerwise.context import BuildContext
+
+    return BuildContext.open(root)
 
 
 def render_findings(findings: list[Finding], name: str) -> str:
@@ -83,7 +91,13 @@ def check_snapshot(path: Path, actual: str | None) -> None:
     assert read(path) == actual
 
 
+def _require_registered(code: str) -> None:
+    """A folder for a rule not in the registry fails, and its snapshots are never touched."""
+    assert get(code) is not None, f"rule {code} is not registered in layerwise.rules.registry"
+
+
 def _findings(text: str, code: str, case: Path) -> list[Finding]:
+    _require_registered(code)
     tree = parse(text, path=case.name)
     return check_tree(tree, context=context_for(case), settings=Settings(select=(code,)))
 
@@ -98,6 +112,7 @@ def test_findings_snapshot(code: str, case: Path) -> None:
 @pytest.mark.parametrize(("code", "case"), CASES)
 @pytest.mark.parametrize("unsafe", [False, True], ids=["safe", "unsafe"])
 def test_fix_snapshot_and_fixed_point(code: str, case: Path, unsafe: bool) -> None:
+    _require_registered(code)
     text = read(case)
     settings = Settings(select=(code,))
     ctx = context_for(case)

@@ -16,7 +16,7 @@ RULES_DIR = Path(layerwise.rules.__file__).parent
 
 def test_every_rule_module_is_registered() -> None:
     on_disk = {p.stem for p in RULES_DIR.glob("lw[0-9][0-9][0-9]_*.py")}
-    registered = {r.module.__name__.rsplit(".", 1)[1] for r in all_rules()}
+    registered = {r.module_name for r in all_rules()}
     assert on_disk == registered
 
 
@@ -24,7 +24,7 @@ def test_codes_are_unique_and_match_module_names() -> None:
     codes = [r.code for r in all_rules()]
     assert len(codes) == len(set(codes))
     for r in all_rules():
-        module = r.module.__name__.rsplit(".", 1)[1]
+        module = r.module_name
         assert module.startswith(r.code.lower() + "_")
         assert module == f"{r.code.lower()}_{r.rule.name.replace('-', '_')}"
 

@@ -10,6 +10,7 @@ import posixpath
 import re
 from collections.abc import Sequence
 
+from layerwise.context.npm_project import INSTALL_SCRIPTS
 from layerwise.ecosystems import npm
 from layerwise.model import Stage, Step
 from layerwise.rules.base import RuleContext
@@ -80,7 +81,7 @@ def stage_chain(stage: Stage) -> list[Stage]:
 # --- moving instructions --------------------------------------------------------------------
 
 
-def _line_start(text: str, offset: int) -> int:
+def line_start(text: str, offset: int) -> int:
     return text.rfind("\n", 0, offset) + 1
 
 
@@ -91,7 +92,7 @@ def block_start(tree: Dockerfile, instruction: Instruction) -> int:
         if not node.text.lstrip().startswith("#"):
             break
         start = node.span.start
-    return _line_start(tree.text, start)
+    return line_start(tree.text, start)
 
 
 def block_end(tree: Dockerfile, instruction: Instruction) -> int:
@@ -107,7 +108,7 @@ def _blank_line_before(text: str, offset: int) -> int | None:
     """The start of the blank line just above `offset` (a line start), if there is one."""
     if offset == 0:
         return None
-    prev = _line_start(text, offset - 1)
+    prev = line_start(text, offset - 1)
     return prev if text[prev:offset].strip() == "" else None
 
 
@@ -156,6 +157,15 @@ def insert_at_stage_end(
     return Edit.insert(len(tree.text), lead + "".join(pieces))
 
 
+def insert_after(tree: Dockerfile, anchor: Instruction, item: Instruction) -> Edit:
+    """Insert a copy of `item` (with its comments) just below `anchor`."""
+    at = block_end(tree, anchor)
+    lead = "" if tree.text[:at].endswith("\n") else tree.newline
+    return Edit.insert(
+        at, lead + separator(tree, block_start(tree, anchor)) + block_text(tree, item)
+    )
+
+
 def move_before(
     tree: Dockerfile, item: Instruction, anchor: Instruction, *, lines_first: Sequence[str] = ()
 ) -> list[Edit]:
@@ -174,20 +184,46 @@ def mentions(instruction: Instruction, name: str) -> bool:
 # --- what an npm install needs from the build context -----------------------------------------
 
 FALLBACK_MANIFESTS = ("package*.json",)
+# Install-time scripts and the input the context layer finds for each kind.
+_UNDERSTOOD = (("prisma", "prisma_schema"), ("patch-package", "patches_dir"))
 
 
 def install_inputs(ctx: RuleContext, project_dir: str) -> tuple[tuple[str, ...], bool]:
-    """The context paths `npm ci` in `project_dir` needs (files, then directories ending in /),
-    and whether that list is known to be complete.
-
-    Without a context, or without a package.json in it, the answer is `package*.json`, unsure.
-    """
+    """Context paths `npm ci` in `project_dir` reads (directories end with `/`), and whether the
+    list is known to be complete. Without a context or a package.json there: `package*.json`,
+    not known."""
     prefix = f"{project_dir}/" if project_dir else ""
-    project = ctx.context.npm_project(project_dir) if ctx.context is not None else None
-    if project is None:
+    context = ctx.context
+    project = context.npm_project(project_dir) if context is not None else None
+    if context is None or project is None:
         return tuple(prefix + m for m in FALLBACK_MANIFESTS), False
-    paths = tuple(prefix + p for p in project.install_inputs)
-    return paths, project.install_inputs_complete
+    paths = tuple(p + "/" if context.is_dir(p) else p for p in project.copy_sources)
+    known = not project.problems
+    for name in INSTALL_SCRIPTS:
+        script = project.scripts.get(name)
+        if script is None:
+            continue
+        found = [getattr(project, attr) for word, attr in _UNDERSTOOD if word in script]
+        found += [f for f in project.script_files if f.rsplit("/", 1)[-1] in script]
+        known = known and bool(found) and all(found)
+    return paths, known
+
+
+def copy_lines(head: str, inputs: Sequence[str], base: str, newline: str) -> list[str]:
+    """COPY lines bringing context paths `inputs` under image directory `base` (ending in /),
+    keeping their relative paths: files grouped by directory, each directory on its own."""
+    groups: dict[str, list[str]] = {}
+    for path in inputs:
+        if path.endswith("/"):
+            groups.setdefault(path, []).append(path)
+        else:
+            parent = posixpath.dirname(path)
+            groups.setdefault(f"{parent}/" if parent else "", []).append(path)
+    lines = []
+    for target, sources in groups.items():
+        dest = posixpath.join(base, target) if target else base
+        lines.append(f"{head} {' '.join(sources)} {dest}{newline}")
+    return lines
 
 
 # --- build and code generation commands (npm projects) ----------------------------------------

@@ -80,7 +80,7 @@ def _finding(
     inputs: tuple[str, ...] = ()
     if not rel.startswith(".."):
         inputs, known = s.install_inputs(ctx, "" if rel == "." else rel)
-        edits = _edits(ctx, broad, step, install, inputs, dest, "" if rel == "." else rel)
+        edits = _edits(ctx, broad, step, install, inputs, dest)
         if edits:
             fix = Fix(Safety.SAFE if known and adjacent else Safety.UNSAFE, edits)
     return RULE.finding(
@@ -93,20 +93,12 @@ def _finding(
     )
 
 
-def _copy_lines(
-    ctx: RuleContext, broad: Step, inputs: tuple[str, ...], dest: str, rel: str
-) -> list[str]:
-    """`COPY <files> <dest>/` plus one `COPY <dir>/ <dest>/<dir>/` per directory."""
+def _copy_lines(ctx: RuleContext, broad: Step, inputs: tuple[str, ...], dest: str) -> list[str]:
+    """The COPY lines bringing the install's inputs, with the broad COPY's --chown/--chmod."""
     copy = broad.instruction
     head = copy.keyword + "".join(" " + f.text for f in copy.flags if f.name in ("chown", "chmod"))
     base = dest if dest.endswith("/") else ("./" if dest == "." else dest + "/")
-    target = posixpath.join(base, rel) + "/" if rel else base
-    files = [p for p in inputs if not p.endswith("/")]
-    dirs = [p for p in inputs if p.endswith("/")]
-    lines = [f"{head} {' '.join(files)} {target}"] if files else []
-    for d in dirs:
-        lines.append(f"{head} {d} {posixpath.join(base, d)}")
-    return [line + ctx.tree.newline for line in lines]
+    return s.copy_lines(head, inputs, base, ctx.tree.newline)
 
 
 def _edits(
@@ -116,13 +108,14 @@ def _edits(
     install: Command,
     inputs: tuple[str, ...],
     dest: str,
-    rel: str,
 ) -> list[Edit]:
     tree, run = ctx.tree, step.instruction
     cmds = s.commands(ctx, run)
-    copies = _copy_lines(ctx, broad, inputs, dest, rel)
-    if all(c.program_name in ("npm", "cd") for c in cmds):
-        return s.move_before(tree, run, broad.instruction, lines_first=copies)
+    copies = _copy_lines(ctx, broad, inputs, dest)
+    if all(s.is_dependency_install(c) or c.program_name == "cd" for c in cmds):
+        # The broad COPY moves below the install; the manifests take its place.
+        start, end = s.block_start(tree, broad.instruction), s.block_end(tree, broad.instruction)
+        return [Edit(start, end, "".join(copies)), s.insert_after(tree, run, broad.instruction)]
     first = cmds.index(install)
     if any(c.program_name != "cd" for c in cmds[:first]) or install.operator_after != "&&":
         return []

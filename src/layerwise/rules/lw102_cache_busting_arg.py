@@ -37,9 +37,8 @@ RULE = Rule(
     code="LW102",
     name="cache-busting-arg",
     severity=Severity.WARNING,
-    message="`{decl}` changes between builds and reruns {runs} `RUN` step(s) below it that do "
-    "not use it",
-    fix_title="Move `{decl}` down to {where}",
+    message="`{decl}` changes between builds and reruns {runs} below it without being used there",
+    fix_title="Move `{decl}` {where}",
 )
 _BUSTING = re.compile(
     r"(^|_)(DATE|TIME|TIMESTAMP|EPOCH|COMMIT|SHA|SHA1|REVISION|REV|REF|BUILD_?(NUMBER|NUM|ID)"
@@ -104,19 +103,17 @@ def _finding(ctx: RuleContext, stage: Stage, index: int, name: str) -> Finding |
     )
     if use is not None:
         edits = s.move_before(ctx.tree, decl, use.instruction)
-        where = f"its first use at line {use.instruction.start_line}"
-    else:
-        following = ctx.model.stages[stage.index + 1 :]
-        next_from = following[0].from_instruction if following else None
+        where = f"down to its first use at line {use.instruction.start_line}"
+    else:  # never used by a step: it only needs to come after the last RUN it busts
         edits = [
-            s.insert_at_stage_end(ctx.tree, next_from, [s.block_text(ctx.tree, decl)]),
+            s.insert_after(ctx.tree, skipped[-1].instruction, decl),
             s.delete_block(ctx.tree, decl),
         ]
-        where = "the end of the stage"
+        where = f"below the last `RUN` at line {skipped[-1].instruction.start_line}"
     return RULE.finding(
         ctx.tree.span(decl.span.start, decl.args_span.start + len(name)),
         decl=f"{decl.keyword} {name}",
-        runs=len(skipped),
+        runs=f"{len(skipped)} `RUN` step{'s' if len(skipped) > 1 else ''}",
         where=where,
         fix=Fix(safety, edits),
     )

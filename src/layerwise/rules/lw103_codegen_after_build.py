@@ -28,6 +28,7 @@ from layerwise.model import Step
 from layerwise.rules import _support as s
 from layerwise.rules.base import Finding, Fix, Rule, RuleContext, Safety, Severity
 from layerwise.shell import Command
+from layerwise.syntax.span import Edit
 
 RULE = Rule(
     code="LW103",
@@ -52,15 +53,35 @@ def check(ctx: RuleContext) -> Iterator[Finding]:
             if generate is None:
                 continue
             build_step, build_cmd = build
-            fix = None
+            edits: list[Edit] = []
             if all(s.is_codegen(c) or c.program_name == "cd" for c in cmds):
-                edits = s.move_before(ctx.tree, step.instruction, build_step.instruction)
-                fix = Fix(Safety.UNSAFE, edits)
+                edits = _edits(ctx, step, generate, build_step, build_cmd)
             yield RULE.finding(
                 ctx.tree.span(generate.start, generate.end),
                 generate=generate.text,
                 build=build_cmd.text,
                 line=build_step.instruction.start_line,
-                fix=fix,
+                fix=Fix(Safety.UNSAFE, edits) if edits else None,
             )
             break
+
+
+def _edits(
+    ctx: RuleContext, step: Step, generate: Command, build_step: Step, build_cmd: Command
+) -> list[Edit]:
+    """Move the generating RUN above the building one; when the build is not the first command
+    of its RUN (`npm ci && npm run build`), put the generator right before it instead."""
+    build_cmds = s.commands(ctx, build_step.instruction)
+    if build_cmds[0] is build_cmd:
+        return s.move_before(ctx.tree, step.instruction, build_step.instruction)
+    if build_cmd.operator_before != "&&" or not build_cmd.top_level or generate.cwd_hint:
+        return []
+    tree, run = ctx.tree, step.instruction
+    comments = tree.text[s.block_start(tree, run) : s.line_start(tree.text, run.span.start)]
+    edits = [
+        Edit.insert(build_cmd.start, f"{generate.text} && "),
+        s.delete_block(tree, run),
+    ]
+    if comments:  # they go with the command, above the RUN it joins
+        edits.append(Edit.insert(s.block_start(tree, build_step.instruction), comments))
+    return edits

@@ -51,7 +51,7 @@ def check(ctx: RuleContext) -> Iterator[Finding]:
                 yield RULE.finding(
                     ctx.tree.span(cmd.start, cmd.end),
                     what=f"`{cmd.text}` in the final stage",
-                    remedy=f"Add `--omit=dev` to `{verb.text}`",
+                    remedy=f"Add `--omit=dev` to `npm {verb.text}`",
                     fix=fix,
                 )
     for copy in nm.modules_copies(ctx):

@@ -65,6 +65,7 @@ class Registered:
 
     rule: Rule
     module: RuleModule
+    module_name: str  # "lw101_install_after_broad_copy"
 
     @property
     def code(self) -> str:
@@ -80,7 +81,8 @@ def all_rules() -> tuple[Registered, ...]:
         doc = (module.__doc__ or "").strip()
         rule = rule_module.RULE
         summary = rule.summary or _first_sentence(section(doc, "What it finds") or "")
-        out.append(Registered(dataclasses.replace(rule, doc=doc, summary=summary), rule_module))
+        full = dataclasses.replace(rule, doc=doc, summary=summary)
+        out.append(Registered(full, rule_module, module.__name__.rsplit(".", 1)[-1]))
     return tuple(sorted(out, key=lambda r: r.code))
 
 

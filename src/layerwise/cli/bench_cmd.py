@@ -1,7 +1,155 @@
-"""`layerwise bench` (not yet registered: its issue adds the command)."""
+"""`layerwise bench`: measure a Dockerfile (or two, side by side) on the real BuildKit."""
+
+from __future__ import annotations
+
+import json
+import signal
+import threading
+from collections.abc import Iterator
+from contextlib import contextmanager
+from pathlib import Path
+from types import FrameType
+from typing import Annotated
 
 import typer
+from rich.console import Console
+from rich.progress import BarColumn, MofNCompleteColumn, Progress, TextColumn, TimeElapsedColumn
+
+from layerwise.bench.backend import EngineBackend
+from layerwise.bench.plan import SCENARIOS, PlannedBuild, parse_scenarios
+from layerwise.bench.report import render, to_json
+from layerwise.bench.runner import BenchSettings, labels, run_bench
+from layerwise.engine import find_client
+from layerwise.errors import LayerwiseError
+
+
+def _existing_file(path: Path, what: str) -> Path:
+    if not path.exists():
+        raise LayerwiseError(f"{what} not found", path=str(path))
+    if not path.is_file():
+        raise LayerwiseError(f"{what} is not a file", path=str(path))
+    return path
+
+
+@contextmanager
+def _sigterm_as_interrupt() -> Iterator[None]:
+    """SIGTERM (a CI timeout, `kill`) unwinds like Ctrl-C, so the tree is restored."""
+    if threading.current_thread() is not threading.main_thread():
+        yield
+        return
+
+    def _raise(signum: int, frame: FrameType | None) -> None:
+        raise KeyboardInterrupt
+
+    previous = signal.signal(signal.SIGTERM, _raise)
+    try:
+        yield
+    finally:
+        signal.signal(signal.SIGTERM, previous)
+
+
+def bench(
+    dockerfile: Annotated[Path, typer.Argument(help="The Dockerfile to measure.")],
+    context: Annotated[
+        Path | None,
+        typer.Option(
+            "--context", help="Build context, a git work tree (default: the Dockerfile's folder)."
+        ),
+    ] = None,
+    compare: Annotated[
+        Path | None,
+        typer.Option("--compare", help="A second Dockerfile, measured side by side."),
+    ] = None,
+    repeat: Annotated[
+        int, typer.Option("--repeat", min=1, help="Runs per scenario; the median is shown.")
+    ] = 1,
+    as_json: Annotated[bool, typer.Option("--json", help="Print JSON instead of tables.")] = False,
+    src_file: Annotated[
+        str | None,
+        typer.Option("--src-file", help="File the src scenario edits (default: picked)."),
+    ] = None,
+    dep_command: Annotated[
+        str | None,
+        typer.Option(
+            "--dep-command",
+            help="Shell command run in the context for the dep scenario "
+            "(default: a lockfile-neutral edit of a manifest).",
+        ),
+    ] = None,
+    docker: Annotated[
+        str | None, typer.Option("--docker", help="Docker client to build with.")
+    ] = None,
+    builder: Annotated[
+        str | None, typer.Option("--builder", help="buildx builder to use (and prune).")
+    ] = None,
+    target: Annotated[str | None, typer.Option("--target", help="Stage to build.")] = None,
+    scenarios: Annotated[
+        str, typer.Option("--scenarios", help="Comma-separated subset of cold,noop,src,dep.")
+    ] = ",".join(SCENARIOS),
+) -> None:
+    """Build on the real BuildKit through scenarios and measure each one (see BENCH_HELP)."""
+    err = Console(stderr=True, highlight=False, soft_wrap=True)
+    dockerfiles = [_existing_file(dockerfile, "Dockerfile")]
+    if compare is not None:
+        dockerfiles.append(_existing_file(compare, "Dockerfile"))
+    root = context if context is not None else dockerfile.parent
+    if not root.is_dir():
+        raise LayerwiseError("build context is not a directory", path=str(root))
+    settings = BenchSettings(
+        dockerfiles=tuple(path.resolve() for path in dockerfiles),
+        context=root.resolve(),
+        scenarios=parse_scenarios(scenarios),
+        repeat=repeat,
+        target=target,
+        src_file=src_file,
+        dep_command=dep_command,
+    )
+    backend = EngineBackend(find_client(docker, builder=builder))
+    names = labels(tuple(dockerfiles))
+    with (
+        _sigterm_as_interrupt(),
+        Progress(
+            TextColumn("{task.description}"),
+            BarColumn(),
+            MofNCompleteColumn(),
+            TimeElapsedColumn(),
+            console=err,
+            transient=False,
+        ) as progress,
+    ):
+        task = progress.add_task("bench", total=None)
+
+        def on_build(planned: PlannedBuild, done: int, total: int) -> None:
+            run = f" (run {planned.repetition + 1}/{repeat})" if repeat > 1 else ""
+            progress.update(
+                task,
+                total=total,
+                completed=done,
+                description=f"{names[planned.dockerfile]}: {planned.scenario}{run}",
+            )
+
+        report = run_bench(
+            settings, backend, on_build=on_build, notify=lambda m: progress.console.print(m)
+        )
+        progress.update(task, completed=progress.tasks[0].total, description="done")
+    out = Console(highlight=False, soft_wrap=as_json)
+    if as_json:
+        out.print_json(json.dumps(to_json(report)))
+    else:
+        out.print(render(report))
+    raise typer.Exit(0)
+
+
+BENCH_HELP = (
+    "Build on the real BuildKit through scenarios and measure each one.\n\n"
+    "cold: the builder cache is pruned first (only that cache); noop: nothing changed; "
+    "src: a source-only edit; dep: a dependency-manifest edit. For each: wall time, steps "
+    "cached, the slowest steps, the bytes of new layers a push would upload, the image size. "
+    "The context must be a git work tree; the files the bench edits are restored afterwards, "
+    "also on failure or Ctrl-C."
+)
 
 
 def register(app: typer.Typer) -> None:
-    """Add the subcommand to `app`."""
+    """Add `bench` to `app`."""
+    app.command("bench", help=BENCH_HELP)(bench)

@@ -1,0 +1,121 @@
+"""A bench report as JSON data and as Rich tables."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from rich.console import Group, RenderableType
+from rich.table import Table
+from rich.text import Text
+
+from layerwise.bench.plan import DESCRIPTIONS
+from layerwise.bench.results import BenchReport, RunResult, ScenarioResult
+
+JSON_VERSION = 1
+
+
+def _run_json(run: RunResult) -> dict[str, Any]:
+    return {
+        "repetition": run.repetition,
+        "seconds": round(run.seconds, 3),
+        "cached": run.cached,
+        "total": run.total,
+        "new_layers": run.new_layers,
+        "new_layer_bytes": run.new_layer_bytes,
+        "image_bytes": run.image_bytes,
+        "image_id": run.image_id,
+        "slowest": [{"step": s.name, "seconds": round(s.seconds, 3)} for s in run.slowest],
+    }
+
+
+def _scenario_json(result: ScenarioResult) -> dict[str, Any]:
+    return {
+        "median": {
+            "seconds": round(result.seconds, 3),
+            "cached": result.cached,
+            "total": result.total,
+            "new_layers": result.new_layers,
+            "new_layer_bytes": result.new_layer_bytes,
+            "image_bytes": result.image_bytes,
+        },
+        "slowest": [
+            {"step": s.name, "seconds": round(s.seconds, 3)} for s in result.representative.slowest
+        ],
+        "runs": [_run_json(run) for run in result.runs],
+    }
+
+
+def to_json(report: BenchReport) -> dict[str, Any]:
+    """The report as plain data (`layerwise bench --json`); medians over `repeat` runs."""
+    return {
+        "version": JSON_VERSION,
+        "context": str(report.context),
+        "client": report.client,
+        "repeat": report.repeat,
+        "scenarios": list(report.scenarios),
+        "edits": {
+            name: {"path": edit.path, "how": edit.how} for name, edit in report.edits.items()
+        },
+        "notes": list(report.notes),
+        "dockerfiles": [
+            {
+                "dockerfile": str(result.dockerfile),
+                "label": result.label,
+                "scenarios": {s.scenario: _scenario_json(s) for s in result.scenarios},
+            }
+            for result in report.dockerfiles
+        ],
+    }
+
+
+def human_bytes(size: int) -> str:
+    """Decimal units, as `docker image ls` prints them: 0 B, 912 kB, 10.4 MB, 1.15 GB."""
+    if size < 1000:
+        return f"{size} B"
+    for unit, scale in (("kB", 1e3), ("MB", 1e6), ("GB", 1e9)):
+        if size < scale * 1000 or unit == "GB":
+            value = size / scale
+            return f"{value:.0f} {unit}" if value >= 100 else f"{value:.1f} {unit}"
+    raise AssertionError("unreachable")
+
+
+def render(report: BenchReport) -> RenderableType:
+    """The scenarios table (Dockerfiles side by side), the slowest steps, the edits made."""
+    median_note = f", median of {report.repeat}" if report.repeat > 1 else ""
+    table = Table(title=f"layerwise bench{median_note}", title_justify="left")
+    table.add_column("scenario", style="bold")
+    for result in report.dockerfiles:
+        for heading in ("time", "cached", "new layers", "image"):
+            table.add_column(f"{result.label}\n{heading}", justify="right")
+    for name in report.scenarios:
+        row: list[RenderableType] = [name]
+        for result in report.dockerfiles:
+            scenario = result.scenario(name)
+            if scenario is None:
+                row.extend(["-"] * 4)
+                continue
+            row.extend(
+                [
+                    f"{scenario.seconds:.1f} s",
+                    f"{scenario.cached}/{scenario.total}",
+                    f"{human_bytes(scenario.new_layer_bytes)} ({scenario.new_layers})",
+                    human_bytes(scenario.image_bytes),
+                ]
+            )
+        table.add_row(*row)
+    slow = Table(title="slowest steps (run with the median time)", title_justify="left")
+    slow.add_column("scenario", style="bold")
+    slow.add_column("Dockerfile")
+    slow.add_column("step")
+    slow.add_column("time", justify="right")
+    for name in report.scenarios:
+        for result in report.dockerfiles:
+            scenario = result.scenario(name)
+            for step in scenario.representative.slowest if scenario else ():
+                slow.add_row(name, result.label, Text(step.name), f"{step.seconds:.1f} s")
+    lines = [Text(f"context {report.context}; client {report.client}")]
+    lines += [Text(f"{name}: {DESCRIPTIONS[name]}") for name in report.scenarios]
+    lines += [Text(f"{name} edit: {edit.path}: {edit.how}") for name, edit in report.edits.items()]
+    lines.append(Text("new layers: bytes (count) the previous scenario's image lacks; cold: all"))
+    lines += [Text(f"note: {note}") for note in report.notes]
+    return Group(table, slow, *lines)

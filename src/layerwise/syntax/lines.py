@@ -8,13 +8,12 @@ with its continuations joined; it remembers the file offset of each of its piece
 from __future__ import annotations
 
 import bisect
-from dataclasses import dataclass
+from typing import NamedTuple
 
 from layerwise.syntax.span import MappedText
 
 
-@dataclass(frozen=True, slots=True)
-class PhysicalLine:
+class PhysicalLine(NamedTuple):  # a tuple: there is one per line, made on every parse
     start: int  # offset of the first character
     content_end: int  # offset of the line ending
     end: int  # offset after the line ending
@@ -24,14 +23,19 @@ class PhysicalLine:
 def split_lines(text: str) -> list[PhysicalLine]:
     """Every physical line; a final line without a newline counts, an empty tail does not."""
     lines: list[PhysicalLine] = []
-    pos, n = 0, len(text)
-    while pos < n:
-        nl = text.find("\n", pos)
-        end = n if nl < 0 else nl + 1
-        content_end = end
-        while content_end > pos and text[content_end - 1] in "\r\n":
-            content_end -= 1
-        lines.append(PhysicalLine(pos, content_end, end, text[pos:content_end]))
+    append = lines.append
+    pos = 0
+    pieces = text.split("\n")
+    last = len(pieces) - 1
+    for k, piece in enumerate(pieces):
+        content = piece.rstrip("\r")
+        if k < last:
+            end = pos + len(piece) + 1
+        elif piece:
+            end = pos + len(piece)
+        else:
+            break
+        append(PhysicalLine(pos, pos + len(content), end, content))
         pos = end
     return lines
 
@@ -61,12 +65,28 @@ class LogicalLine:
 
     def offset(self, i: int) -> int:
         """The file offset of logical character `i` (`i == len` maps just past the last one)."""
+        if len(self._file_starts) == 1 and i < self._length:
+            return self._file_starts[0] + i
         if not self.parts:
             raise IndexError("empty logical line")
         if i >= len(self.text):
             return self._file_starts[-1] + len(self.parts[-1]) + (i - len(self.text))
         k = bisect.bisect_right(self._logical_starts, i) - 1
         return self._file_starts[k] + i - self._logical_starts[k]
+
+    def token_start(self, i: int) -> int:
+        """The file offset where a token starting at logical `i` begins (past the end: the end)."""
+        starts = self._file_starts
+        if len(starts) == 1:
+            return starts[0] + min(i, self._length)
+        return self.offset(i) if i < self._length else self.end_offset(self._length)
+
+    def token_end(self, i: int) -> int:
+        """The file offset just after a token ending at logical `i` (exclusive)."""
+        starts = self._file_starts
+        if len(starts) == 1:
+            return starts[0] + min(i, self._length)
+        return self.end_offset(i) if i > 0 else self.token_start(0)
 
     def end_offset(self, i: int) -> int:
         """The file offset just after logical character `i - 1` (the end of a range)."""

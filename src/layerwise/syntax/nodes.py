@@ -10,23 +10,56 @@ from __future__ import annotations
 import bisect
 from dataclasses import dataclass, field
 
+from layerwise.syntax.lines import LogicalLine
 from layerwise.syntax.span import MappedText, Span
 
 
+class LineIndex:
+    """Offsets to 1-based (line, column); a BOM takes no column. Shared by a tree's nodes."""
+
+    __slots__ = ("bom", "starts")
+
+    def __init__(self, starts: tuple[int, ...], bom: bool) -> None:
+        self.starts = starts
+        self.bom = bom
+
+    def line_col(self, offset: int) -> tuple[int, int]:
+        line = bisect.bisect_right(self.starts, offset)
+        col = offset - self.starts[line - 1] + 1
+        if line == 1 and self.bom and offset > 0:
+            col -= 1
+        return line, col
+
+    def span(self, start: int, end: int) -> Span:
+        sl, sc = self.line_col(start)
+        el, ec = self.line_col(end)
+        return Span(start, end, sl, sc, el, ec)
+
+
+# Spans are computed when asked for: a tree keeps plain offsets and its LineIndex, which keeps
+# parsing fast (most nodes' spans are never looked at).
+
+
 @dataclass(frozen=True, slots=True)
-class BlankLine:
+class _Line:
+    text: str  # the whole line, newline included
+    start: int = field(repr=False, compare=False)
+    index: LineIndex = field(repr=False, compare=False)
+
+    @property
+    def span(self) -> Span:
+        """The line without its newline."""
+        return self.index.span(self.start, self.start + len(self.text.rstrip("\r\n")))
+
+
+@dataclass(frozen=True, slots=True)
+class BlankLine(_Line):
     """A line holding only whitespace; `text` includes its newline."""
 
-    text: str
-    span: Span  # the line without its newline
-
 
 @dataclass(frozen=True, slots=True)
-class CommentLine:
+class CommentLine(_Line):
     """A `# ...` line (leading whitespace allowed); `text` includes its newline."""
-
-    text: str
-    span: Span  # the line without its newline
 
     @property
     def comment(self) -> str:
@@ -38,13 +71,11 @@ Trivia = BlankLine | CommentLine
 
 
 @dataclass(frozen=True, slots=True)
-class Directive:
+class Directive(_Line):
     """A parser directive at the top of the file: `# syntax=...`, `# escape=...`, `# check=...`."""
 
-    name: str  # lower case
-    value: str
-    text: str  # the whole line, newline included
-    span: Span  # the line without its newline
+    name: str = ""  # lower case
+    value: str = ""
 
 
 @dataclass(frozen=True, slots=True)
@@ -55,7 +86,12 @@ class Flag:
     value: str | None  # None for a bare `--link`
     text: str  # as written in the file
     after: str  # the text up to the next flag or the body (whitespace, continuations)
-    span: Span
+    start: int = field(repr=False, compare=False)
+    index: LineIndex = field(repr=False, compare=False)
+
+    @property
+    def span(self) -> Span:
+        return self.index.span(self.start, self.start + len(self.text))
 
 
 @dataclass(frozen=True, slots=True)
@@ -68,9 +104,24 @@ class Heredoc:
     quoted: bool  # `<<"EOF"` / `<<'EOF'`: no variable expansion in the content
     terminator: str  # the terminator line as written, without its newline
     eol: str  # the terminator line's newline ("" at the end of the file)
-    span: Span  # the body and terminator line, final newline excluded
-    content_span: Span
-    marker_span: Span  # the `<<EOF` word on the instruction line
+    start: int = field(repr=False, compare=False)  # offset of the content
+    marker: tuple[int, int] = field(repr=False, compare=False)
+    index: LineIndex = field(repr=False, compare=False)
+
+    @property
+    def span(self) -> Span:
+        """The body and the terminator line, its newline excluded."""
+        end = self.start + len(self.content) + len(self.terminator)
+        return self.index.span(self.start, end)
+
+    @property
+    def content_span(self) -> Span:
+        return self.index.span(self.start, self.start + len(self.content))
+
+    @property
+    def marker_span(self) -> Span:
+        """The `<<EOF` word on the instruction line."""
+        return self.index.span(*self.marker)
 
     def render(self) -> str:
         return self.content + self.terminator + self.eol
@@ -94,10 +145,28 @@ class Instruction:
     sub: Instruction | None  # ONBUILD's inner instruction
     start_line: int
     end_line: int
-    span: Span  # keyword through the end of the last line (heredocs included), no newline
-    args_span: Span  # the body after the flags, as written (trailing blanks excluded)
-    source: str = field(repr=False)  # the file's text, for `.text` and `shell_source()`
-    logical: MappedText | None = field(default=None, repr=False)  # args with continuations joined
+    offsets: tuple[int, int, int, int] = field(repr=False, compare=False)
+    source: str = field(repr=False, compare=False)
+    index: LineIndex = field(repr=False, compare=False)
+    line: LogicalLine | None = field(repr=False, compare=False)
+    args_range: tuple[int, int] = field(repr=False, compare=False)
+
+    @property
+    def span(self) -> Span:
+        """From the keyword to the end of the last line (heredocs included), newline excluded."""
+        return self.index.span(self.offsets[0], self.offsets[1])
+
+    @property
+    def args_span(self) -> Span:
+        """The body after the flags as written, trailing blanks excluded."""
+        return self.index.span(self.offsets[2], self.offsets[3])
+
+    @property
+    def logical(self) -> MappedText | None:
+        """The arguments with continuations joined, each character mapped to its offset."""
+        if self.line is None:
+            return None
+        return self.line.mapped(*self.args_range)
 
     @property
     def name(self) -> str:
@@ -107,12 +176,12 @@ class Instruction:
     @property
     def text(self) -> str:
         """The source of `span`."""
-        return self.source[self.span.start : self.span.end]
+        return self.source[self.offsets[0] : self.offsets[1]]
 
     @property
     def args(self) -> str:
         """The arguments as BuildKit reads them: continuations joined, inner comments gone."""
-        return self.logical.text if self.logical is not None else ""
+        return self.line.text[slice(*self.args_range)] if self.line is not None else ""
 
     def flag(self, name: str) -> Flag | None:
         """The last flag called `name` (BuildKit keeps the last of repeated single flags)."""
@@ -159,7 +228,7 @@ class Dockerfile:
     trailing: tuple[Trivia, ...]  # blank and comment lines after the last instruction
     escape: str  # "\\" or "`"
     newline: str  # the first line ending in the file ("\n" when there is none)
-    line_starts: tuple[int, ...] = field(repr=False)
+    index: LineIndex = field(repr=False, compare=False)
 
     def render(self) -> str:
         parts = [self.bom]
@@ -173,14 +242,8 @@ class Dockerfile:
 
     def line_col(self, offset: int) -> tuple[int, int]:
         """The 1-based (line, column) of a file offset; a BOM takes no column."""
-        line = bisect.bisect_right(self.line_starts, offset)
-        col = offset - self.line_starts[line - 1] + 1
-        if line == 1 and self.bom and offset > 0:
-            col -= 1
-        return line, col
+        return self.index.line_col(offset)
 
     def span(self, start: int, end: int) -> Span:
         """A Span with line/column for the file offsets `[start, end)`."""
-        sl, sc = self.line_col(start)
-        el, ec = self.line_col(end)
-        return Span(start, end, sl, sc, el, ec)
+        return self.index.span(start, end)

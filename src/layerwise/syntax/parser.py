@@ -21,9 +21,9 @@ from layerwise.syntax.nodes import (
     Flag,
     Heredoc,
     Instruction,
+    LineIndex,
     Trivia,
 )
-from layerwise.syntax.span import Span
 from layerwise.syntax.values import HEREDOC_KEYWORDS, Parsed, parse_logical
 from layerwise.syntax.words import GO_SPACE
 
@@ -55,18 +55,14 @@ class _Builder:
         end: int,
     ) -> Instruction:
         text = self.tree.text
-        line = logical.text
+        if logical.parts:
+            start_of, end_of = logical.token_start, logical.token_end
+        else:  # only line continuations: everything sits at the end of the last line
 
-        def start_of(i: int) -> int:
-            if not logical.parts:
+            def start_of(i: int) -> int:
                 return content_end
-            return logical.offset(i) if i < len(line) else logical.end_offset(len(line))
 
-        def end_of(i: int) -> int:
-            if not logical.parts or i == 0:
-                return start_of(i)
-            return logical.end_offset(i)
-
+            end_of = start_of
         split = parsed.split
         kw_start, kw_end = start_of(split.keyword[0]), end_of(split.keyword[1])
         if split.keyword[0] == split.keyword[1]:
@@ -84,7 +80,8 @@ class _Builder:
                     value=flag_value if eq else None,
                     text=text[f_start:f_end],
                     after=text[f_end : token_starts[k + 1]],
-                    span=self.tree.span(f_start, f_end),
+                    start=f_start,
+                    index=self.tree.index,
                 )
             )
         args_end = end_of(split.args[1]) if has_args else body_start
@@ -110,30 +107,26 @@ class _Builder:
             sub=sub,
             start_line=lines[0],
             end_line=lines[1],
-            span=self.tree.span(kw_start, end),
-            args_span=self.tree.span(body_start, args_end),
+            offsets=(kw_start, end, body_start, args_end),
             source=text,
-            logical=logical.mapped(split.args[0], split.args[1]) if logical.parts else None,
+            index=self.tree.index,
+            line=logical if logical.parts else None,
+            args_range=split.args,
         )
 
 
 class _Positions:
-    """Offsets to line/column while the tree is being built."""
+    """The text and its line index while the tree is being built."""
 
     def __init__(self, text: str, lines: list[PhysicalLine], bom: str) -> None:
         self.text = text
         starts = [ln.start for ln in lines] or [0]
         if lines and text.endswith("\n"):
             starts.append(len(text))
-        self.line_starts = tuple(starts)
-        self.bom = bom
-        self._probe = Dockerfile(text, None, bom, (), (), (), "\\", "\n", self.line_starts)
-
-    def span(self, start: int, end: int) -> Span:
-        return self._probe.span(start, end)
+        self.index = LineIndex(tuple(starts), bool(bom))
 
     def line_col(self, offset: int) -> tuple[int, int]:
-        return self._probe.line_col(offset)
+        return self.index.line_col(offset)
 
 
 def _continuation(content: str, escape: str) -> tuple[bool, str]:
@@ -189,17 +182,15 @@ def parse(text: str, *, path: str | None = None) -> Dockerfile:
                     if value not in ("`", "\\"):
                         raise fail(f"invalid escape token '{value}' does not match ` or \\", lead)
                     escape = value
-                span = pos.span(start, ln.content_end)
-                directives.append(Directive(name, value, text[start : ln.end], span))
+                directives.append(Directive(text[start : ln.end], start, pos.index, name, value))
                 i += 1
                 continue
             done = True
         is_comment = stripped.startswith("#")
         cont, piece = _continuation("" if is_comment else stripped, escape)
         if not cont and not piece:
-            span = pos.span(start, ln.content_end)
             node = CommentLine if is_comment else BlankLine
-            trivia.append(node(text[start : ln.end], span))
+            trivia.append(node(text[start : ln.end], start, pos.index))
             i += 1
             continue
         first = i
@@ -245,9 +236,9 @@ def parse(text: str, *, path: str | None = None) -> Dockerfile:
                         quoted=marker.quoted,
                         terminator=term.content,
                         eol=text[term.content_end : term.end],
-                        span=pos.span(body_start, term.content_end),
-                        content_span=pos.span(body_start, term.start),
-                        marker_span=pos.span(marker_start, logical.end_offset(marker.end)),
+                        start=body_start,
+                        marker=(marker_start, logical.end_offset(marker.end)),
+                        index=pos.index,
                     )
                 )
                 end = term.content_end
@@ -278,5 +269,5 @@ def parse(text: str, *, path: str | None = None) -> Dockerfile:
         trailing=tuple(trivia),
         escape=escape,
         newline=newline,
-        line_starts=pos.line_starts,
+        index=pos.index,
     )

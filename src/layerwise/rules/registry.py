@@ -44,7 +44,35 @@ def _r1_modules() -> tuple[ModuleType, ...]:
 
 def _r2_modules() -> tuple[ModuleType, ...]:
     """Rules of the second rules engineer (LW104/105, LW2xx, LW4xx, LW5xx)."""
-    return ()
+    from layerwise.rules import (
+        lw104_npm_install_with_lockfile,
+        lw105_npm_deprecated_production_flag,
+        lw201_npm_install_without_cache_mount,
+        lw202_apt_install_without_cache_mount,
+        lw203_cleanup_empties_cache_mount,
+        lw401_from_as_casing,
+        lw402_legacy_key_value_format,
+        lw403_shell_form_cmd,
+        lw501_apt_in_script,
+        lw502_apt_update_alone,
+        lw503_apt_install_flags_missing,
+        lw504_apt_lists_left_in_layer,
+    )
+
+    return (
+        lw104_npm_install_with_lockfile,
+        lw105_npm_deprecated_production_flag,
+        lw201_npm_install_without_cache_mount,
+        lw202_apt_install_without_cache_mount,
+        lw203_cleanup_empties_cache_mount,
+        lw401_from_as_casing,
+        lw402_legacy_key_value_format,
+        lw403_shell_form_cmd,
+        lw501_apt_in_script,
+        lw502_apt_update_alone,
+        lw503_apt_install_flags_missing,
+        lw504_apt_lists_left_in_layer,
+    )
 
 
 def section(doc: str, heading: str) -> str | None:

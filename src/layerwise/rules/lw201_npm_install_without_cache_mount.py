@@ -1,0 +1,90 @@
+"""LW201 npm-install-without-cache-mount
+
+## What it finds
+A RUN that installs npm packages (`npm ci`, `npm install`) without a cache mount on npm's cache
+directory: `/root/.npm` as root, the user's home (`/home/node/.npm`) after `USER node`.
+
+## Why it matters
+Whenever the dependency layer rebuilds, npm downloads every package again. A
+`RUN --mount=type=cache` keeps npm's cache between builds on the same builder; it is never
+committed to the image and never changes the step's cache key. npm stores only downloaded
+tarballs there, so `npm ci` still installs exactly what the lockfile pins. The mount must be
+writable by the user npm runs as: under `USER node` it needs that user's uid and gid.
+
+## Example
+    USER node
+    RUN npm ci --omit=dev
+After the fix:
+    USER node
+    RUN --mount=type=cache,target=/home/node/.npm,uid=1000,gid=1000 npm ci --omit=dev
+
+## Fix safety
+Safe: the mount only adds a cache. The fix also drops an `npm cache clean` of the same RUN,
+which would empty the mount (see LW203), and replaces a mount left on another user's `.npm`.
+No fix when the user's uid is unknown (a user created in the Dockerfile): set it numerically.
+Works with Docker 20.10's built-in frontend (no `# syntax=` line needed).
+
+## References
+- Docker docs, Optimize cache usage in builds: use cache mounts (npm: /root/.npm)
+- Dockerfile reference: RUN --mount=type=cache
+- npm docs: config `cache` (default `~/.npm`)"""
+
+from __future__ import annotations
+
+from collections.abc import Iterator
+
+from layerwise.ecosystems import npm
+from layerwise.rules.base import Finding, Fix, Rule, RuleContext, Safety, Severity
+from layerwise.rules.lw2_mounts import (
+    add_flags,
+    cache_mounts,
+    delete_edits,
+    fighting_cleanups,
+    shell_runs,
+    short,
+)
+from layerwise.syntax.span import Edit
+
+RULE = Rule(
+    code="LW201",
+    name="npm-install-without-cache-mount",
+    severity=Severity.WARNING,
+    message="`{command}` downloads every package again: no cache mount on `{target}`",
+    fix_title="Add `{flag}` to the RUN",
+)
+
+
+def check(ctx: RuleContext) -> Iterator[Finding]:
+    tree = ctx.tree
+    for step, script in shell_runs(ctx):
+        installs = [c for c in script.commands if npm.is_install(c)]
+        if not installs:
+            continue
+        state = step.state
+        mounts = cache_mounts(step)
+        target = npm.cache_dir(state.home, state.env)
+        if any(m.mount.covers(target) for m in mounts):
+            continue
+        root = state.user_name in ("", "root", "0")
+        uid_gid = None if root else state.uid_gid
+        wanted = npm.cache_mount(state.home, uid_gid, state.env)
+        flag = wanted.flag_text()
+        fix = None
+        if root or uid_gid is not None:
+            # A mount left on another user's npm cache is replaced rather than kept beside.
+            stale = next((m for m in mounts if m.mount.target.endswith("/.npm")), None)
+            if stale is not None:
+                edits = [Edit.replace(stale.flag.span, flag)]
+            else:
+                edits = add_flags(tree, step.instruction, [flag], one_per_line=False) or []
+            for cleanup in fighting_cleanups(script, [wanted], state.home):
+                edits.extend(delete_edits(tree, script, cleanup) or [])
+            fix = Fix(Safety.SAFE, edits)
+        cmd = installs[0]
+        yield RULE.finding(
+            tree.span(cmd.start, cmd.end),
+            fix=fix,
+            command=short(cmd, npm.verb(cmd)),
+            target=target,
+            flag=flag,
+        )

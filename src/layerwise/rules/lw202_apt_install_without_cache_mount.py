@@ -1,0 +1,163 @@
+"""LW202 apt-install-without-cache-mount
+
+## What it finds
+A RUN that installs Debian/Ubuntu packages (`apt-get install`) without apt's cache kept between
+builds: locked cache mounts on both `/var/cache/apt` (downloaded .deb files) and `/var/lib/apt`
+(package lists), and `/etc/apt/apt.conf.d/docker-clean` removed before apt runs.
+
+## Why it matters
+Whenever the step rebuilds, `apt-get update` downloads every package list again and
+`apt-get install` every package. Cache mounts keep both between builds on the same builder
+without putting them in the image, and never change the step's cache key. apt needs exclusive
+access to its directories, so both mounts need `sharing=locked` (parallel builds wait instead of
+corrupting each other). The official Debian and Ubuntu images ship `docker-clean`, an apt hook
+that deletes downloaded packages after every run: with it, the `/var/cache/apt` mount stays empty.
+With the mounts, the lists live in the mount, not in the layer, so the image stays as small as
+with `rm -rf /var/lib/apt/lists/*` (which the fix drops: it would empty the cache, see LW203).
+
+## Example
+    RUN apt-get update \\
+        && apt-get install -y --no-install-recommends curl
+After the fix:
+    RUN --mount=type=cache,target=/var/cache/apt,sharing=locked \\
+        --mount=type=cache,target=/var/lib/apt,sharing=locked \\
+        rm -f /etc/apt/apt.conf.d/docker-clean && apt-get update \\
+        && apt-get install -y --no-install-recommends curl
+
+## Fix safety
+Safe when the same RUN runs `apt-get update` before installing: the mount on `/var/lib/apt`
+hides lists left in the image by an earlier RUN, so without an update in the RUN there is no fix
+(merge the update first: LW502). A removal of `docker-clean` in an earlier RUN of the stage (the
+Dockerfile reference's pattern) counts. Works with Docker 20.10's built-in frontend.
+
+## References
+- Dockerfile reference: RUN --mount=type=cache (the apt example with sharing=locked)
+- Docker docs, Optimize cache usage in builds: use cache mounts
+- apt.conf(5): APT::Keep-Downloaded-Packages; the official images' docker-clean"""
+
+from __future__ import annotations
+
+from collections.abc import Iterator
+
+from layerwise.ecosystems import apt
+from layerwise.ecosystems.base import CacheMount
+from layerwise.model.nodes import Step
+from layerwise.rules.base import Finding, Fix, Rule, RuleContext, Safety, Severity
+from layerwise.rules.lw2_mounts import (
+    RunMount,
+    add_flags,
+    cache_mounts,
+    delete_edits,
+    fighting_cleanups,
+    shell_runs,
+    short,
+)
+from layerwise.shell import Script
+from layerwise.syntax import Dockerfile
+from layerwise.syntax.span import Edit
+
+RULE = Rule(
+    code="LW202",
+    name="apt-install-without-cache-mount",
+    severity=Severity.WARNING,
+    message="`{command}` downloads every package again: {missing}",
+    fix_title="Add {todo}",
+)
+
+
+def check(ctx: RuleContext) -> Iterator[Finding]:
+    tree = ctx.tree
+    for step, script in shell_runs(ctx):
+        installs = [c for c in script.commands if apt.is_install(c)]
+        if not installs:
+            continue
+        mounts = cache_mounts(step)
+        missing: list[CacheMount] = []
+        unlocked: list[RunMount] = []
+        for wanted in apt.CACHE_MOUNTS:
+            have = next((m for m in mounts if m.mount.target == wanted.target), None)
+            if have is None:
+                missing.append(wanted)
+            elif have.mount.sharing != "locked":
+                unlocked.append(have)
+        clean_kept = not _docker_clean_removed(ctx, step, script)
+        if not (missing or unlocked or clean_kept):
+            continue
+        parts = [f"no locked cache mount on `{m.target}`" for m in missing]
+        parts += [f"`{m.mount.target}` is mounted without `sharing=locked`" for m in unlocked]
+        todo = [f"a locked cache mount on `{m.target}`" for m in missing]
+        todo += [f"`sharing=locked` to `{m.mount.target}`" for m in unlocked]
+        if clean_kept:
+            parts.append(f"`{apt.DOCKER_CLEAN}` deletes the downloads")
+            todo.append(f"`rm -f {apt.DOCKER_CLEAN}`")
+        first = installs[0]
+        updated = any(apt.is_update(c) and c.end <= first.start for c in script.commands)
+        fix = _fix(tree, step, script, missing, unlocked, clean_kept) if updated else None
+        yield RULE.finding(
+            tree.span(first.start, first.end),
+            fix=fix,
+            command=short(first, apt.verb(first)),
+            missing="; ".join(parts),
+            todo=_join(todo),
+        )
+
+
+def _join(items: list[str]) -> str:
+    return items[0] if len(items) == 1 else ", ".join(items[:-1]) + " and " + items[-1]
+
+
+def _docker_clean_removed(ctx: RuleContext, step: Step, script: Script) -> bool:
+    """This RUN, an earlier RUN of its stage or of a stage it is built FROM removes the hook."""
+    if any(apt.removes_docker_clean(c) for c in script.commands):
+        return True
+    stage = ctx.model.stages[step.stage]
+    chain = [stage]
+    while chain[-1].base_stage is not None:
+        chain.append(chain[-1].base_stage)
+    for each in chain:
+        for earlier in each.steps:
+            if earlier is step:
+                break
+            if earlier.instruction.name != "RUN" or earlier.instruction.is_json:
+                continue
+            other = ctx.script(earlier.instruction)
+            if other is not None and any(apt.removes_docker_clean(c) for c in other.commands):
+                return True
+    return False
+
+
+def _fix(
+    tree: Dockerfile,
+    step: Step,
+    script: Script,
+    missing: list[CacheMount],
+    unlocked: list[RunMount],
+    clean_kept: bool,
+) -> Fix | None:
+    prefix = f"rm -f {apt.DOCKER_CLEAN} && " if clean_kept else ""
+    flags = [m.flag_text() for m in missing]
+    edits = add_flags(tree, step.instruction, flags, one_per_line=True, prefix=prefix)
+    if edits is None:
+        return None
+    for have in unlocked:
+        lock = _lock(have)
+        if lock is None:
+            return None
+        edits.append(lock)
+    for cleanup in fighting_cleanups(script, missing, step.state.home):
+        edits.extend(delete_edits(tree, script, cleanup) or [])
+    return Fix(Safety.SAFE, edits)
+
+
+def _lock(have: RunMount) -> Edit | None:
+    """Set `sharing=locked` on an existing mount flag: replace its sharing option or append one."""
+    flag = have.flag
+    text = flag.text
+    if text.endswith(("'", '"')):
+        return None  # a quoted value: leave it to a person
+    at = text.find("sharing=")
+    if at < 0:
+        return Edit.insert(flag.span.end, ",sharing=locked")
+    end = text.find(",", at)
+    end = len(text) if end < 0 else end
+    return Edit(flag.span.start + at, flag.span.start + end, "sharing=locked")

@@ -1,0 +1,62 @@
+"""LW203 cleanup-empties-cache-mount
+
+## What it finds
+A command that deletes what a cache mount of the same RUN keeps: `npm cache clean --force` with
+a mount on npm's cache, `apt-get clean` or `rm -rf /var/lib/apt/lists/*` with apt's cache
+mounts, or any `rm` of a path inside a mounted cache directory.
+
+## Why it matters
+These cleanups exist to keep caches out of the image layer. A cache mount is never committed to
+the layer, so with the mount in place they save nothing and instead empty the cache the next
+build would have reused: every package is downloaded again.
+
+## Example
+    RUN --mount=type=cache,target=/root/.npm npm ci && npm cache clean --force
+After the fix:
+    RUN --mount=type=cache,target=/root/.npm npm ci
+
+## Fix safety
+Safe: the deleted files are in the mount, never in the image. The fix drops the command with
+the `&&`/`;` joining it (or only the mounted paths of an `rm` that also deletes others); no fix
+when the cleanup is the RUN's only command or sits in a pipe.
+
+## References
+- Dockerfile reference: RUN --mount=type=cache (contents are not part of the layer)
+- Docker docs, Optimize cache usage in builds: use cache mounts"""
+
+from __future__ import annotations
+
+from collections.abc import Iterator
+
+from layerwise.rules.base import Finding, Fix, Rule, RuleContext, Safety, Severity
+from layerwise.rules.lw2_mounts import (
+    cache_mounts,
+    delete_edits,
+    fighting_cleanups,
+    shell_runs,
+)
+
+RULE = Rule(
+    code="LW203",
+    name="cleanup-empties-cache-mount",
+    severity=Severity.WARNING,
+    message="`{command}` empties the cache mount on `{target}` that this RUN keeps",
+    fix_title="Remove `{command}`",
+)
+
+
+def check(ctx: RuleContext) -> Iterator[Finding]:
+    tree = ctx.tree
+    for step, script in shell_runs(ctx):
+        mounts = [m.mount for m in cache_mounts(step)]
+        for cleanup in fighting_cleanups(script, mounts, step.state.home):
+            cmd = cleanup.command
+            edits = delete_edits(tree, script, cleanup)
+            fix = Fix(Safety.SAFE, edits) if edits else None
+            if cleanup.words:
+                what = "rm " + " ".join(w.raw for w in cleanup.words)
+                span = tree.span(cleanup.words[0].start, cleanup.words[-1].end)
+            else:
+                what = cmd.text
+                span = tree.span(cmd.start, cmd.end)
+            yield RULE.finding(span, fix=fix, command=what, target=cleanup.target)

@@ -1,0 +1,207 @@
+"""What the cache-mount rules share (LW201, LW202, LW203, and LW504 which defers to LW202).
+
+Which cache mounts a RUN has, which commands of its script empty a mounted cache, and the
+smallest edits that add `--mount` flags, put a command in front of a script, or drop a command
+from an `&&`/`;` chain. Not a rule module: the registry only lists `lwNNN_<name>.py` files.
+"""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Iterable, Iterator, Sequence
+from dataclasses import dataclass
+
+from layerwise.ecosystems import ALL as ECOSYSTEMS
+from layerwise.ecosystems.base import CacheMount, removed_paths
+from layerwise.model.nodes import Step
+from layerwise.rules.base import RuleContext
+from layerwise.shell import Command, Script, Word
+from layerwise.syntax import Dockerfile, Instruction
+from layerwise.syntax.nodes import Flag
+from layerwise.syntax.span import Edit
+
+# Indent of the lines a multi-flag insertion adds (`RUN --mount=a \` / `    --mount=b \`).
+INDENT = "    "
+
+
+@dataclass(frozen=True, slots=True)
+class RunMount:
+    """A `--mount=type=cache` flag of a RUN and what it mounts."""
+
+    flag: Flag
+    mount: CacheMount
+
+
+@dataclass(frozen=True, slots=True)
+class Cleanup:
+    """A command that empties a mounted cache. `words`: the paths to drop from an `rm` that
+    also removes other things; empty when the whole command goes."""
+
+    command: Command
+    target: str  # the mount it empties
+    words: tuple[Word, ...] = ()
+
+
+def shell_runs(ctx: RuleContext) -> Iterator[tuple[Step, Script]]:
+    """Every shell-form RUN step with its parsed script (JSON-form RUNs have no shell)."""
+    for step in ctx.model.steps:
+        instruction = step.instruction
+        if instruction.name != "RUN" or instruction.is_json:
+            continue
+        script = ctx.script(instruction)
+        if script is not None and script.commands:
+            yield step, script
+
+
+def cache_mounts(step: Step) -> tuple[RunMount, ...]:
+    """The cache mounts of a RUN, targets resolved against its WORKDIR."""
+    out: list[RunMount] = []
+    for flag in step.instruction.flags_named("mount"):
+        if flag.value is None:
+            continue
+        mount = CacheMount.from_flag(flag.value, step.state.workdir)
+        if mount is not None:
+            out.append(RunMount(flag, mount))
+    return tuple(out)
+
+
+def covered(path: str, mounts: Iterable[CacheMount]) -> bool:
+    return any(m.covers(path) for m in mounts)
+
+
+def short(cmd: Command, verb: Word | None = None) -> str:
+    """`apt-get install` for `sudo apt-get -q install -y curl`: the program and its verb
+    (`verb` as the ecosystem finds it, else the first operand)."""
+    name = cmd.program_name or cmd.text
+    if verb is None:
+        operands = cmd.operands()
+        verb = operands[0] if operands else None
+    return f"{name} {verb.text}" if verb is not None and verb.is_static else name
+
+
+def fighting_cleanups(script: Script, mounts: Sequence[CacheMount], home: str) -> list[Cleanup]:
+    """Commands of `script` that empty what `mounts` keep: an `rm` of a path inside a mount,
+    or a package manager's own cache cleaning (`npm cache clean`, `apt-get clean`) when its
+    cache directory is mounted."""
+    found: list[Cleanup] = []
+    if not mounts:
+        return found
+    for cmd in script.commands:
+        if cmd.nested:
+            continue
+        paths = removed_paths(cmd)
+        hits = tuple(
+            w for w in paths if w.is_static and w.text.startswith("/") and _mount(w.text, mounts)
+        )
+        if hits:
+            target = _mount(hits[0].text, mounts) or ""
+            found.append(Cleanup(cmd, target, () if len(hits) == len(paths) else hits))
+            continue
+        if paths and all(w.is_static for w in paths):
+            continue  # an `rm` of known paths, none of them mounted
+        for eco in ECOSYSTEMS:
+            if not eco.cache_cleaning(cmd, home):
+                continue
+            targets = (_mount(m.target, mounts) for m in eco.cache_mounts(home, None))
+            hit = next((t for t in targets if t), None)
+            if hit:
+                found.append(Cleanup(cmd, hit))
+                break
+    return found
+
+
+def _mount(path: str, mounts: Sequence[CacheMount]) -> str | None:
+    """The target of the mount `path` lies in, if any."""
+    return next((m.target for m in mounts if m.covers(path)), None)
+
+
+def _joiner(tree: Dockerfile) -> re.Pattern[str]:
+    esc = re.escape(tree.escape)
+    gap = rf"(?:[ \t]|{esc}\r?\n)*"
+    return re.compile(rf"{gap}(?:&&|\|\||;){gap}")
+
+
+def delete_edits(tree: Dockerfile, script: Script, cleanup: Cleanup) -> list[Edit] | None:
+    """Edits that drop a cleanup: its words from an `rm`, or the command with the operator that
+    joins it to its neighbour. None when that is not a plain `&&`/`||`/`;` join (a pipe, a
+    comment line in between, the only command of the RUN)."""
+    text = tree.text
+    if cleanup.words:
+        edits = []
+        for word in cleanup.words:
+            start = word.start
+            while start > 0 and text[start - 1] in " \t":
+                start -= 1
+            edits.append(Edit(start, word.end, ""))
+        return edits
+    cmd = cleanup.command
+    if "|" in (cmd.operator_before, cmd.operator_after) or cmd.operator_after == "&":
+        return None
+    joiner = _joiner(tree)
+    peers = [
+        c for c in script.commands if c is not cmd and not c.nested and c.enclosing == cmd.enclosing
+    ]
+    before = [c for c in peers if c.end <= cmd.start]
+    after = [c for c in peers if c.start >= cmd.end]
+    if before and joiner.fullmatch(text, before[-1].end, cmd.start):
+        return [Edit(before[-1].end, cmd.end, "")]
+    if after and joiner.fullmatch(text, cmd.end, after[0].start):
+        return [Edit(cmd.start, after[0].start, "")]
+    return None
+
+
+def script_start(instruction: Instruction) -> int | None:
+    """The file offset of the first character of a RUN's script (None when it is empty)."""
+    source = instruction.shell_source()
+    if source is None:
+        return None
+    stripped = len(source.text) - len(source.text.lstrip())
+    if stripped >= len(source.text):
+        return None
+    return source.offsets[stripped]
+
+
+def add_flags(
+    tree: Dockerfile,
+    instruction: Instruction,
+    flags: Sequence[str],
+    *,
+    one_per_line: bool,
+    prefix: str = "",
+) -> list[Edit] | None:
+    """Edits that put `flags` first among a RUN's flags and, when given, `prefix` (like
+    `rm -f x && `) in front of its script. One flag per line uses the file's escape and newline.
+    None when the script has no start to put `prefix` before."""
+    at = instruction.flags[0].span.start if instruction.flags else instruction.args_span.start
+    if one_per_line:
+        sep = f" {tree.escape}{tree.newline}{INDENT}"
+        flag_text = "".join(flag + sep for flag in flags)
+    else:
+        flag_text = "".join(flag + " " for flag in flags)
+    if not prefix:
+        return [Edit.insert(at, flag_text)] if flag_text else []
+    start = script_start(instruction)
+    if start is None:
+        return None
+    if start == at:
+        return [Edit.insert(at, flag_text + prefix)]
+    edits = [Edit.insert(start, prefix)]
+    if flag_text:
+        edits.insert(0, Edit.insert(at, flag_text))
+    return edits
+
+
+def append_command(tree: Dockerfile, script: Script, cmd: Command, new: str) -> Edit | None:
+    """An edit adding `&& new` right after `cmd`, on a line of its own when the script already
+    chains its commands one per line. None after a pipe, `||` or `&`: there `&&` would change
+    what runs."""
+    if cmd.operator_after in ("|", "||", "&") or cmd.operator_before == "|" or cmd.nested:
+        return None
+    text = tree.text
+    earlier = [c for c in script.commands if c.end <= cmd.start and not c.nested]
+    gap = text[earlier[-1].end : cmd.start] if earlier else ""
+    if f"{tree.escape}\n" in gap or f"{tree.escape}\r\n" in gap:
+        line_start = text.rfind("\n", 0, cmd.start) + 1
+        indent = re.match(r"[ \t]*", text[line_start:]).group(0)  # type: ignore[union-attr]
+        return Edit.insert(cmd.end, f" {tree.escape}{tree.newline}{indent}&& {new}")
+    return Edit.insert(cmd.end, f" && {new}")

@@ -1,0 +1,109 @@
+"""LW402 legacy-key-value-format
+
+## What it finds
+`ENV key value` or `LABEL key value`: a key and its value separated by whitespace instead of
+`=`, the legacy form Docker's build check LegacyKeyValueFormat reports.
+
+## Why it matters
+The legacy form is deprecated and takes the whole rest of the line as one value, so
+`ENV A b C=d` does not mean what it seems to. BuildKit warns about it on every build with checks
+on; `key=value` is the form the Dockerfile reference documents and the only one that can set
+several variables in one instruction.
+
+## Example
+    ENV APP_ENV development
+    ENV GREETING hello world
+After the fix:
+    ENV APP_ENV=development
+    ENV GREETING="hello world"
+
+## Fix safety
+Safe: the value is the same string after BuildKit's processing. A one-word value gets `=` in
+place of the whitespace; a value of several words is wrapped in double quotes when it contains
+no quotes or escapes. Values spread over continuation lines, or with quotes inside several
+words, are reported without a fix (leading whitespace of continuation lines is part of a legacy
+value; see the Docker docs' note).
+
+## References
+- Docker docs, Build checks: LegacyKeyValueFormat
+- Dockerfile reference: ENV, LABEL"""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Iterator
+
+from layerwise.rules.base import Finding, Fix, Rule, RuleContext, Safety, Severity
+from layerwise.syntax.span import Edit
+
+RULE = Rule(
+    code="LW402",
+    name="legacy-key-value-format",
+    severity=Severity.INFO,
+    message="`{keyword} {key} ...` separates key and value with whitespace (legacy format)",
+    fix_title="Write `{key}={value}`",
+)
+_LEGACY = re.compile(r"(\S+)([ \t]+)(\S.*)", re.S)
+
+
+def words(text: str, escape: str) -> list[str]:
+    """Split like BuildKit's parseWords: on whitespace outside quotes, escapes kept."""
+    out: list[str] = []
+    current = ""
+    quote = ""
+    i = 0
+    while i < len(text):
+        char = text[i]
+        if char == escape and i + 1 < len(text):
+            current += text[i : i + 2]
+            i += 2
+            continue
+        if quote:
+            if char == quote:
+                quote = ""
+        elif char in "'\"":
+            quote = char
+        elif char.isspace():
+            if current:
+                out.append(current)
+            current = ""
+            i += 1
+            continue
+        current += char
+        i += 1
+    if current:
+        out.append(current)
+    return out
+
+
+def check(ctx: RuleContext) -> Iterator[Finding]:
+    tree = ctx.tree
+    for instruction in tree.instructions:
+        if instruction.name not in ("ENV", "LABEL"):
+            continue
+        first = words(instruction.args, tree.escape)
+        if not first or "=" in first[0]:
+            continue
+        span = instruction.args_span
+        raw = tree.text[span.start : span.end]
+        match = _LEGACY.fullmatch(raw)
+        if match is None:
+            continue
+        key, gap, value = match.groups()
+        fix = None
+        if "\n" not in raw:
+            sep_start = span.start + match.start(2)
+            sep = tree.span(sep_start, sep_start + len(gap))
+            if len(words(value, tree.escape)) == 1:
+                fix = Fix(Safety.SAFE, [Edit.replace(sep, "=")])
+                shown = value
+            elif not re.search(r"['\"]", value) and tree.escape not in value:
+                fix = Fix(Safety.SAFE, [Edit.replace(sep, '="'), Edit.insert(span.end, '"')])
+                shown = f'"{value}"'
+        yield RULE.finding(
+            tree.span(span.start, span.start + len(key)),
+            fix=fix,
+            keyword=instruction.keyword,
+            key=key,
+            value=shown if fix is not None else "<value>",
+        )

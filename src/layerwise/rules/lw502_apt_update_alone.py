@@ -1,0 +1,97 @@
+"""LW502 apt-update-alone
+
+## What it finds
+A RUN that runs `apt-get update` without installing anything, so the package lists are
+refreshed in one layer and used by an install in a later RUN.
+
+## Why it matters
+BuildKit caches the update step like any other: its key is the command text, so once built it is
+reused for as long as the cache lives, and the install steps below keep reading those old lists.
+When the install step changes (a package added) it still uses the cached lists, which may name
+versions the mirror no longer has ("404 Not Found"). Running `apt-get update` in the same RUN as
+the install refreshes the lists exactly when the install runs again.
+
+## Example
+    RUN apt-get update
+    RUN apt-get install -y --no-install-recommends curl
+After the fix:
+    RUN apt-get update && apt-get install -y --no-install-recommends curl
+
+## Fix safety
+Safe: the same commands run in the same order, in one step. The fix applies when the update is
+the RUN's only command, the RUN has no flags, and the next instruction of the stage is a RUN that
+installs; otherwise the finding comes without a fix.
+
+## References
+- Docker docs, Building best practices: apt-get (always combine update with install)
+- hadolint DL3009/DL3014 family"""
+
+from __future__ import annotations
+
+from collections.abc import Iterator
+
+from layerwise.ecosystems import apt
+from layerwise.model.nodes import Step
+from layerwise.rules.base import Finding, Fix, Rule, RuleContext, Safety, Severity
+from layerwise.rules.lw2_mounts import shell_runs
+from layerwise.shell import Command, Script
+from layerwise.syntax import Dockerfile
+from layerwise.syntax.span import Edit
+
+RULE = Rule(
+    code="LW502",
+    name="apt-update-alone",
+    severity=Severity.WARNING,
+    message="`{command}` runs in a RUN of its own: later installs use its cached, stale lists",
+    fix_title="Move `{command}` into the install RUN at line {line}",
+)
+# Verbs that use the lists in the same RUN: an update followed by any of them is not alone.
+_USES_LISTS = apt.FETCH_VERBS | {"remove", "purge", "autoremove"}
+
+
+def check(ctx: RuleContext) -> Iterator[Finding]:
+    tree = ctx.tree
+    for step, script in shell_runs(ctx):
+        update = next((c for c in script.commands if apt.is_update(c)), None)
+        if update is None or any(_uses_lists(c) for c in script.commands):
+            continue
+        fix, line = None, 0
+        target = _next_install(ctx, step)
+        if target is not None and len(script.commands) == 1 and not step.instruction.flags:
+            install, line = target
+            fix = _merge(tree, step, update, install)
+        text = tree.text[update.start : update.end]
+        command = text if "\n" not in text else update.text
+        yield RULE.finding(tree.span(update.start, update.end), fix=fix, command=command, line=line)
+
+
+def _uses_lists(cmd: Command) -> bool:
+    verb = apt.verb(cmd)
+    return verb is not None and verb.text in _USES_LISTS
+
+
+def _next_install(ctx: RuleContext, step: Step) -> tuple[Command, int] | None:
+    """The first install of the next instruction, when that is a shell-form RUN."""
+    steps = ctx.model.stages[step.stage].steps
+    index = next(i for i, s in enumerate(steps) if s is step)
+    if index + 1 >= len(steps):
+        return None
+    following = steps[index + 1].instruction
+    if following.name != "RUN" or following.is_json:
+        return None
+    script: Script | None = ctx.script(following)
+    if script is None:
+        return None
+    install = next((c for c in script.commands if apt.is_install(c)), None)
+    if install is None or install.nested or install.operator_before not in (None, "&&", ";"):
+        return None
+    return install, following.start_line
+
+
+def _merge(tree: Dockerfile, step: Step, update: Command, install: Command) -> Fix:
+    instruction = step.instruction
+    start = instruction.span.start - len(instruction.indent)
+    end = instruction.span.end + len(instruction.eol)
+    text = tree.text[update.start : update.end]
+    command = text if "\n" not in text else update.text
+    return Fix(Safety.SAFE, [Edit(start, end, ""), Edit.insert(install.start, f"{command} && ")])

@@ -1,0 +1,84 @@
+"""LW504 apt-lists-left-in-layer
+
+## What it finds
+A RUN that runs `apt-get update` and installs packages, with no cache mount on `/var/lib/apt`,
+and leaves the package lists in `/var/lib/apt/lists` behind. Reported only when LW202 (apt cache
+mounts) is not in effect for that RUN: with LW202's mounts the lists never reach the layer.
+
+## Why it matters
+The lists (tens of MB) are committed to the layer and pushed and pulled with the image, yet they
+are stale the moment the layer is built and no later step should use them: a later install must
+run its own `apt-get update`. Deleting them in the same RUN keeps them out of the layer.
+
+## Example
+    RUN apt-get update \\
+        && apt-get install -y --no-install-recommends curl
+After the fix:
+    RUN apt-get update \\
+        && apt-get install -y --no-install-recommends curl \\
+        && rm -rf /var/lib/apt/lists/*
+
+## Fix safety
+Safe: the removal runs after the last apt command of the RUN. No fix when that command is
+followed by `||` or a pipe, where `&&` would change what runs.
+
+## References
+- Docker docs, Building best practices: apt-get (`rm -rf /var/lib/apt/lists/*`)
+- hadolint DL3009"""
+
+from __future__ import annotations
+
+from collections.abc import Iterator
+
+from layerwise.ecosystems import apt
+from layerwise.model.nodes import Step
+from layerwise.rules.base import Finding, Fix, Rule, RuleContext, Safety, Severity
+from layerwise.rules.lw2_mounts import append_command, cache_mounts, covered, shell_runs, short
+from layerwise.rules.runner import suppressions
+
+RULE = Rule(
+    code="LW504",
+    name="apt-lists-left-in-layer",
+    severity=Severity.INFO,
+    message="`{command}` leaves `{lists}` in the layer",
+    fix_title="Add `rm -rf {lists}/*` after the last apt command",
+)
+# The rule that keeps the lists in a cache mount instead; when it applies, it is the remedy.
+CACHE_RULE = "LW202"
+
+
+def check(ctx: RuleContext) -> Iterator[Finding]:
+    tree = ctx.tree
+    cache_rule_on = ctx.settings.enabled(CACHE_RULE)
+    silenced = [(s, e) for s, e, p in suppressions(tree) if _matches(CACHE_RULE, p)]
+    for step, script in shell_runs(ctx):
+        if cache_rule_on and not _inside(step, silenced):
+            continue
+        commands = script.commands
+        update = next((c for c in commands if apt.is_update(c)), None)
+        if update is None or not any(
+            apt.is_install(c) and c.start > update.start for c in commands
+        ):
+            continue
+        if covered(apt.LISTS_DIR, [m.mount for m in cache_mounts(step)]):
+            continue
+        if any(apt.lists_removal(c) for c in commands if c.start > update.start):
+            continue
+        used = [c for c in commands if c.program_name in apt.PROGRAMS and not c.nested]
+        edit = append_command(tree, script, used[-1], f"rm -rf {apt.LISTS_DIR}/*") if used else None
+        fix = Fix(Safety.SAFE, [edit]) if edit is not None else None
+        yield RULE.finding(
+            tree.span(update.start, update.end),
+            fix=fix,
+            command=short(update, apt.verb(update)),
+            lists=apt.LISTS_DIR,
+        )
+
+
+def _matches(code: str, patterns: frozenset[str]) -> bool:
+    return "ALL" in patterns or any(code.startswith(p) for p in patterns)
+
+
+def _inside(step: Step, ranges: list[tuple[int, int]]) -> bool:
+    start = step.instruction.span.start
+    return any(s <= start <= e for s, e in ranges)

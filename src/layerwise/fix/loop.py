@@ -14,6 +14,7 @@ from typing import TYPE_CHECKING
 
 from layerwise.errors import LayerwiseError
 from layerwise.rules.base import Finding, Fix, Safety, Settings
+from layerwise.rules.registry import Registered
 from layerwise.rules.runner import check_tree
 from layerwise.syntax import Dockerfile, parse
 from layerwise.syntax.span import Edit, apply_edits
@@ -81,6 +82,7 @@ def fix_text(
     settings: Settings | None = None,
     unsafe: bool = False,
     max_passes: int = MAX_PASSES,
+    rules: Sequence[Registered] | None = None,
 ) -> FixResult:
     """Fix `text` to a fixed point. Raises LayerwiseError only when `text` itself does not parse."""
     tree: Dockerfile = parse(text, path=path)
@@ -90,7 +92,7 @@ def fix_text(
     rejected: set[tuple[str, int, int]] = set()
     seen = {current}
     passes = 0
-    findings = check_tree(tree, context=context, settings=settings)
+    findings = check_tree(tree, context=context, settings=settings, rules=rules)
     while passes < max_passes:
         candidates = [f for f in findings if _key(f) not in rejected]
         chosen = pick_fixes(candidates, unsafe)
@@ -112,7 +114,12 @@ def fix_text(
         seen.add(new)
         applied.extend(chosen)
         current = new
-        findings = check_tree(parse(current, path=path), context=context, settings=settings)
+        findings = check_tree(
+            parse(current, path=path), context=context, settings=settings, rules=rules
+        )
+    else:
+        if pick_fixes([f for f in findings if _key(f) not in rejected], unsafe):
+            bugs.append(f"fixes did not converge in {max_passes} passes (a layerwise bug)")
     return FixResult(text, current, tuple(applied), tuple(findings), passes, tuple(bugs))
 
 

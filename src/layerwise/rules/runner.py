@@ -9,12 +9,12 @@ from __future__ import annotations
 import bisect
 import dataclasses
 import re
-from collections.abc import Iterable
+from collections.abc import Iterable, Sequence
 from typing import TYPE_CHECKING
 
 from layerwise.model import build_model
 from layerwise.rules.base import Finding, RuleContext, Settings
-from layerwise.rules.registry import all_rules
+from layerwise.rules.registry import Registered, all_rules
 from layerwise.syntax import Dockerfile
 
 if TYPE_CHECKING:
@@ -28,13 +28,15 @@ def check_tree(
     *,
     context: BuildContext | None = None,
     settings: Settings | None = None,
+    rules: Sequence[Registered] | None = None,
 ) -> list[Finding]:
-    """All findings of the enabled rules on `tree`, sorted by position, suppressions removed."""
+    """All findings of the enabled rules (default: the registry's) on `tree`, sorted by
+    position, suppressions removed."""
     settings = settings or Settings()
     model = build_model(tree, build_args=settings.build_args or None)
     ctx = RuleContext(model=model, tree=tree, context=context, settings=settings)
     found: list[Finding] = []
-    for registered in all_rules():
+    for registered in all_rules() if rules is None else rules:
         if not settings.enabled(registered.code):
             continue
         found.extend(dataclasses.replace(f, path=tree.path) for f in registered.module.check(ctx))

@@ -82,9 +82,15 @@ def section(doc: str, heading: str) -> str | None:
 
 
 def _first_sentence(text: str) -> str:
+    """Up to the first `.`, `!` or `?` that ends a sentence outside `code` spans."""
     flat = " ".join(text.split())
-    match = re.match(r"(.+?[.!?])(\s|$)", flat)
-    return (match.group(1) if match else flat).rstrip(".")
+    in_code = False
+    for i, char in enumerate(flat):
+        if char == "`":
+            in_code = not in_code
+        elif char in ".!?" and not in_code and (i + 1 == len(flat) or flat[i + 1] == " "):
+            return flat[:i]
+    return flat
 
 
 @dataclasses.dataclass(frozen=True, slots=True)

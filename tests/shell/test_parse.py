@@ -173,11 +173,26 @@ def test_nested_and_enclosing_commands() -> None:
 
 def test_heredoc_inside_run_script() -> None:
     script = parse("cat <<EOF > /etc/x.conf\nnot $(a command) && b\nEOF\nnpm ci")
-    assert [c.program for c in script.commands] == ["cat", "a", "npm"]
-    assert script.commands[1].nested
+    # Heredoc bodies are data: commands substituted inside them are not reported.
+    assert [c.program for c in script.commands] == ["cat", "npm"]
     assert script.commands[-1].operator_before == "\n"
-    quoted = parse("cat <<'EOF' > /etc/x.conf\nnot $(a command) && b\nEOF\nnpm ci")
-    assert [c.program for c in quoted.commands] == ["cat", "npm"]
+
+
+@pytest.mark.parametrize(
+    ("text", "programs", "ops"),
+    [
+        ("cat <<EOF > /x && npm ci\nk=1\nEOF", ["cat", "npm"], ["&&"]),
+        ("cat <<-'E' | grep x; npm ci\nk=1\nE\nb", ["cat", "grep", "npm", "b"], ["|", ";", "\n"]),
+        ("cat <<A <<B && c\n1\nA\n2\nB\n", ["cat", "c"], ["&&"]),
+        ("echo $((1<<2)) <<<'s' && c", ["echo", "c"], ["&&"]),
+    ],
+)
+def test_rest_of_a_heredoc_line(text: str, programs: list[str], ops: list[str]) -> None:
+    script = parse(text)
+    assert [c.program for c in script.commands] == programs
+    assert [c.operator_after for c in script.commands[:-1]] == ops
+    for cmd in script.commands:
+        assert text[cmd.start : cmd.end] == cmd.text
 
 
 @pytest.mark.parametrize(

@@ -12,7 +12,7 @@ import posixpath
 from dataclasses import dataclass, replace
 
 import tree_sitter_bash
-from tree_sitter import Language, Node, Parser
+from tree_sitter import Language, Node, Parser, Tree
 
 from layerwise.shell.commands import Command, Operator, split_program
 from layerwise.shell.words import Word, static_value
@@ -254,6 +254,8 @@ def parse_script(src: MappedText) -> Script:
     """
     walker = _Walker(src)
     tree = _PARSER.parse(walker.data)
+    if b"<<" in walker.data:
+        tree = _without_heredocs(tree, walker.data)
     root = tree.root_node
     walker.walk(root, walker.new_list(), _Ctx())
     for items in walker.lists:
@@ -261,6 +263,44 @@ def parse_script(src: MappedText) -> Script:
     found = sorted(walker.found, key=lambda f: (f.shell_start, -f.shell_end))
     _fill_cwd(found)
     return Script(src, tuple(f.command for f in found), root.has_error)
+
+
+def _without_heredocs(tree: Tree, data: bytes) -> Tree:
+    """Re-parse with each here-document turned into a plain `< WORD` redirect and its body
+    blanked (same byte length, newlines kept).
+
+    tree-sitter-bash folds the rest of a `<<EOF` line into the heredoc node (`cat <<EOF | grep x;
+    npm ci` even becomes one command), so the line is parsed again without it. Commands inside
+    unquoted heredoc bodies (`$(...)`) are not reported.
+    """
+    blanked = bytearray(data)
+    # tree-sitter sees only the first of several heredocs on a line: repeat until none is left.
+    for _ in range(8):
+        redirects = _heredoc_redirects(tree.root_node)
+        if not redirects:
+            break
+        for redirect in redirects:
+            for child in redirect.children:
+                if not child.is_named and child.type.startswith("<<"):
+                    width = child.end_byte - child.start_byte
+                    blanked[child.start_byte : child.end_byte] = b"<" + b" " * (width - 1)
+                elif child.type in ("heredoc_body", "heredoc_end"):
+                    for i in range(child.start_byte, child.end_byte):
+                        if blanked[i] != 0x0A:
+                            blanked[i] = 0x20
+        tree = _PARSER.parse(bytes(blanked))
+    return tree
+
+
+def _heredoc_redirects(root: Node) -> list[Node]:
+    found: list[Node] = []
+    stack = [root]
+    while stack:
+        node = stack.pop()
+        if node.type == "heredoc_redirect":
+            found.append(node)
+        stack.extend(node.children)
+    return found
 
 
 def _link_operators(items: list[_Item], data: bytes) -> None:

@@ -238,3 +238,39 @@ def test_undeclared_variable_in_from_is_a_warning() -> None:
 def test_from_a_stage_named_through_a_variable() -> None:
     m = model("ARG SRC=build\nFROM alpine AS build\nFROM ${SRC}\n")
     assert m.stages[1].base_stage is m.stages[0]
+
+
+def test_stage_names_are_lower_cased_but_from_must_use_lower_case() -> None:
+    # Checked on BuildKit 0.8: `AS Build` + `FROM build` builds; `FROM S0` fails for any target.
+    m = model("FROM alpine AS Build\nFROM build\n")
+    assert m.stages[1].base_stage is m.stages[0]
+    with pytest.raises(LayerwiseError, match="repository name must be lowercase") as info:
+        model("FROM alpine AS s0\nFROM S0 AS s1\n")
+    assert (info.value.line, info.value.col) == (2, 1)
+
+
+@pytest.mark.parametrize(
+    "base",
+    [
+        "alpine",
+        "alpine:3.19",
+        "library/alpine:latest",
+        "registry.example.com:5000/Team/app:v1".replace("Team", "team"),
+        "localhost/app",
+        "MyRegistry.io/app:Tag_1",
+        "alpine@sha256:" + "a" * 64,
+        "[::1]:5000/app",
+    ],
+)
+def test_valid_image_references(base: str) -> None:
+    assert model(f"FROM {base}\n").stages[0].base == base
+
+
+@pytest.mark.parametrize("base", ["Alpine", "alpine:", "a//b", "-x", "app:-tag", "a" * 64])
+def test_invalid_image_references_fail(base: str) -> None:
+    with pytest.raises(LayerwiseError, match="failed to parse stage name"):
+        model(f"FROM {base}\n")
+
+
+def test_symbolic_bases_are_not_validated() -> None:
+    assert model("FROM golang:${TARGETARCH}\n").stages[0].base == "golang:$TARGETARCH"

@@ -15,6 +15,7 @@ from typing import TYPE_CHECKING
 from layerwise.errors import LayerwiseError
 from layerwise.model.expand import ExpansionError, expand, expand_word
 from layerwise.model.nodes import Model, Problem, Stage, Step
+from layerwise.model.reference import reference_error
 from layerwise.model.state import State, resolve_workdir
 from layerwise.model.users import IMAGE_WORKDIRS, image_family
 
@@ -190,7 +191,7 @@ class _Builder:
         count: int,
     ) -> Stage:
         name = self.from_name(from_instruction)
-        base, _ = self.from_word(from_instruction.value[0], from_instruction)
+        base, symbolic = self.from_word(from_instruction.value[0], from_instruction)
         if not base:
             raise self.error(
                 f"base name ({from_instruction.value[0]}) should not be blank", from_instruction
@@ -206,6 +207,12 @@ class _Builder:
                 )
         # BuildKit looks the expanded base name up as written among the earlier stages' names.
         base_stage = earlier.get(base)
+        if base_stage is None and base != "scratch" and not symbolic:
+            problem = reference_error(base)
+            if problem is not None:
+                raise self.error(
+                    f"failed to parse stage name {base!r}: {problem}", from_instruction
+                )
         if base_stage is not None:
             state = base_stage.end_state
             onbuild = tuple(i.sub for s in base_stage.steps if (i := s.instruction).sub is not None)

@@ -1,0 +1,50 @@
+"""Image reference syntax, as BuildKit checks a FROM base that names no stage.
+
+BuildKit parses every base image with distribution/reference's ParseNormalizedNamed before it
+builds anything (whatever the target), so `FROM Alpine` fails the whole build: "failed to
+parse stage name "Alpine": invalid reference format: repository name must be lowercase".
+The grammar below is distribution/reference's (regexp.go, normalize.go).
+"""
+
+from __future__ import annotations
+
+import re
+
+_ALNUM = r"[a-z0-9]+"
+_SEPARATOR = r"(?:[._]|__|[-]+)"
+_PATH_COMPONENT = rf"{_ALNUM}(?:{_SEPARATOR}{_ALNUM})*"
+_DOMAIN_COMPONENT = r"(?:[a-zA-Z0-9]|[a-zA-Z0-9][a-zA-Z0-9-]*[a-zA-Z0-9])"
+_HOST = rf"(?:{_DOMAIN_COMPONENT}(?:\.{_DOMAIN_COMPONENT})*|\[[a-fA-F0-9:]+\])"
+_DOMAIN = rf"{_HOST}(?::[0-9]+)?"
+_NAME = rf"(?:{_DOMAIN}/)?{_PATH_COMPONENT}(?:/{_PATH_COMPONENT})*"
+_TAG = r"[\w][\w.-]{0,127}"
+_DIGEST = r"[A-Za-z][A-Za-z0-9]*(?:[-_+.][A-Za-z][A-Za-z0-9]*)*:[0-9a-fA-F]{32,}"
+_REFERENCE = re.compile(rf"({_NAME})(?::{_TAG})?(?:@{_DIGEST})?\Z")
+_HEX64 = re.compile(r"[a-f0-9]{64}\Z")
+_NAME_MAX = 255
+
+
+def reference_error(reference: str) -> str | None:
+    """Why BuildKit cannot parse `reference` as an image name, or None when it can."""
+    if _HEX64.match(reference):
+        return (
+            "invalid repository name (" + reference + "), "
+            "cannot specify 64-byte hexadecimal strings"
+        )
+    slash = reference.find("/")
+    first = reference[:slash]
+    if slash == -1 or (
+        not any(c in first for c in ".:") and first != "localhost" and first.lower() == first
+    ):
+        remainder = reference
+    else:
+        remainder = reference[slash + 1 :]
+    remote = re.split(r"[:@]", remainder, maxsplit=1)[0]
+    if remote.lower() != remote:
+        return "invalid reference format: repository name must be lowercase"
+    m = _REFERENCE.match(reference)
+    if m is None:
+        return "invalid reference format"
+    if len(m.group(1)) > _NAME_MAX:
+        return "repository name must not be more than 255 characters"
+    return None

@@ -63,11 +63,13 @@ def pick_fixes(findings: Sequence[Finding], unsafe: bool) -> list[Finding]:
     return accepted
 
 
-def _parses(text: str, path: str | None) -> bool:
+def _parsed(text: str, path: str | None) -> Dockerfile | None:
+    """The tree of `text`, or None when it does not parse or does not print back exactly."""
     try:
-        return str(parse(text, path=path)) == text
+        tree = parse(text, path=path)
     except LayerwiseError:
-        return False
+        return None
+    return tree if str(tree) == text else None
 
 
 def _edits(findings: Sequence[Finding]) -> list[Edit]:
@@ -100,23 +102,24 @@ def fix_text(
             break
         passes += 1
         new = apply_edits(current, _edits(chosen))
-        if not _parses(new, path):
+        new_tree = _parsed(new, path)
+        if new_tree is None:
             chosen = [f for f in chosen if _keep_or_reject(current, f, path, rejected, bugs)]
             if not chosen:
                 continue
             new = apply_edits(current, _edits(chosen))
-            if not _parses(new, path):  # each parses alone, not together: keep the first
+            new_tree = _parsed(new, path)
+            if new_tree is None:  # each parses alone, not together: keep the first
                 chosen = chosen[:1]
                 new = apply_edits(current, _edits(chosen))
+                new_tree = parse(new, path=path)
         if new in seen:
             bugs.append(f"fixes cycle without converging: {', '.join(f.code for f in chosen)}")
             break
         seen.add(new)
         applied.extend(chosen)
         current = new
-        findings = check_tree(
-            parse(current, path=path), context=context, settings=settings, rules=rules
-        )
+        findings = check_tree(new_tree, context=context, settings=settings, rules=rules)
     else:
         if pick_fixes([f for f in findings if _key(f) not in rejected], unsafe):
             bugs.append(f"fixes did not converge in {max_passes} passes (a layerwise bug)")
@@ -134,7 +137,7 @@ def _keep_or_reject(
     rejected: set[tuple[str, int, int]],
     bugs: list[str],
 ) -> bool:
-    if _parses(apply_edits(text, _edits([finding])), path):
+    if _parsed(apply_edits(text, _edits([finding])), path) is not None:
         return True
     rejected.add(_key(finding))
     where = f"{path or '<input>'}:{finding.line}:{finding.col}"

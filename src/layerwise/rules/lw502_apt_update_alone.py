@@ -32,6 +32,7 @@ from collections.abc import Iterator
 
 from layerwise.ecosystems import apt
 from layerwise.model.nodes import Step
+from layerwise.rules._support import delete_block
 from layerwise.rules.base import Finding, Fix, Rule, RuleContext, Safety, Severity
 from layerwise.rules.lw2_mounts import shell_runs
 from layerwise.shell import Command, Script
@@ -89,9 +90,7 @@ def _next_install(ctx: RuleContext, step: Step) -> tuple[Command, int] | None:
 
 
 def _merge(tree: Dockerfile, step: Step, update: Command, install: Command) -> Fix:
-    instruction = step.instruction
-    start = instruction.span.start - len(instruction.indent)
-    end = instruction.span.end + len(instruction.eol)
     text = tree.text[update.start : update.end]
     command = text if "\n" not in text else update.text
-    return Fix(Safety.SAFE, [Edit(start, end, ""), Edit.insert(install.start, f"{command} && ")])
+    delete = delete_block(tree, step.instruction)
+    return Fix(Safety.SAFE, [delete, Edit.insert(install.start, f"{command} && ")])

@@ -19,7 +19,7 @@ class OracleSkip(Exception):
 def _flag_as_oracle(flag_text: str) -> str:
     # BuildKit reads flags byte by byte and re-encodes each byte as a code point, so a non-ASCII
     # flag comes back as mojibake; compare like with like.
-    return flag_text.encode("utf-8").decode("latin-1")
+    return flag_text.encode("utf-8", "surrogateescape").decode("latin-1")
 
 
 def ours(text: str) -> list[Row] | None:

@@ -60,14 +60,48 @@ def _trim(line: str, start: int, end: int) -> tuple[int, int]:
     return start, end
 
 
-def _extract_builder_flags(
-    line: str, pos: int, end: int
-) -> tuple[tuple[tuple[int, int, str], ...], int]:
+# extractBuilderFlags reads bytes and asks unicode.IsSpace(rune(byte)): a byte 0x85 or 0xA0
+# (a continuation byte of many UTF-8 characters) counts as a blank there.
+_BYTE_SPACE_SET = frozenset("\t\n\v\f\r \x85\xa0")
+
+Flags = tuple[tuple[int, int, str], ...]
+
+
+def _extract_builder_flags(line: str, pos: int, end: int) -> tuple[Flags, int]:
     """extractBuilderFlags: leading `--words` (quotes and backslashes processed) end at the
     first word not starting with `--`, or after a bare `--`."""
+    if line.isascii():
+        return _extract_flags(line, pos, end, _GO_SPACE_SET)
+    # Replay BuildKit's byte loop on the UTF-8 bytes (one code point per byte), then map the
+    # positions back to characters; a flag cut inside a character keeps the stray bytes as
+    # surrogate escapes, as BuildKit keeps them as bytes.
+    seg = line[pos:end]
+    data = seg.encode("utf-8", "surrogatepass")
+    view = data.decode("latin-1")
+    byte_flags, byte_args = _extract_flags(view, 0, len(view), _BYTE_SPACE_SET)
+    char_at = [0] * (len(data) + 1)
+    b = 0
+    for i, ch in enumerate(seg):
+        width = len(ch.encode("utf-8", "surrogatepass"))
+        for k in range(width):
+            char_at[b + k] = i if k == 0 else i + 1
+        b += width
+    char_at[len(data)] = len(seg)
+    flags = tuple(
+        (
+            pos + char_at[fs],
+            pos + char_at[fe],
+            text.encode("latin-1").decode("utf-8", "surrogateescape"),
+        )
+        for fs, fe, text in byte_flags
+    )
+    return flags, pos + char_at[byte_args]
+
+
+def _extract_flags(line: str, pos: int, end: int, spaces: frozenset[str]) -> tuple[Flags, int]:
     flags: list[tuple[int, int, str]] = []
     while True:
-        while pos < end and line[pos] in _GO_SPACE_SET:
+        while pos < end and line[pos] in spaces:
             pos += 1
         if pos >= end or not line.startswith("--", pos) or pos + 1 >= end:
             return tuple(flags), pos
@@ -90,7 +124,7 @@ def _extract_builder_flags(
                     word.append(ch)
                 pos += 1
                 continue
-            if ch in _GO_SPACE_SET:
+            if ch in spaces:
                 break
             if ch in "'\"":
                 quote = ch

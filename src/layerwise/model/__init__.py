@@ -4,6 +4,7 @@ Stages and their build graph, ARG/ENV scoping and expansion, and the WORKDIR, US
 variables each instruction runs with. `build_model(parse(text))` is the entry point.
 """
 
+from layerwise.model.arguments import EXPANDED_INSTRUCTIONS
 from layerwise.model.build import AUTOMATIC_ARGS, build_model
 from layerwise.model.expand import Expansion, ExpansionError, escape_literal, expand, expand_word
 from layerwise.model.nodes import Model, Problem, Stage, Step
@@ -12,6 +13,7 @@ from layerwise.model.state import DEFAULT_SHELL, State
 __all__ = [
     "AUTOMATIC_ARGS",
     "DEFAULT_SHELL",
+    "EXPANDED_INSTRUCTIONS",
     "Expansion",
     "ExpansionError",
     "Model",

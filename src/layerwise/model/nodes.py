@@ -7,6 +7,7 @@ from dataclasses import dataclass, field
 from typing import TYPE_CHECKING, Any
 
 from layerwise.errors import LayerwiseError
+from layerwise.model.arguments import expand_flag, expand_value
 from layerwise.model.state import State
 
 if TYPE_CHECKING:
@@ -28,6 +29,20 @@ class Step:
     @property
     def name(self) -> str:
         return self.instruction.name
+
+    def expanded_value(self) -> tuple[str, ...]:
+        """The instruction's arguments after BuildKit's expansion (see model.arguments);
+        RUN/CMD/ENTRYPOINT and the others BuildKit does not expand come back as written."""
+        state = self.state
+        return expand_value(self.name, self.instruction.value, state.variables, state.escape)
+
+    def expanded_flag(self, flag: str) -> str | None:
+        """The value of the last `--flag`, expanded where BuildKit expands it; None if absent."""
+        found = self.instruction.flag(flag)
+        if found is None:
+            return None
+        state = self.state
+        return expand_flag(self.name, flag, found.value, state.variables, state.escape)
 
 
 @dataclass(frozen=True, slots=True, eq=False)

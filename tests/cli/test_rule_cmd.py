@@ -26,3 +26,9 @@ def test_all_lists_every_rule(capsys: pytest.CaptureFixture[str]) -> None:
 def test_unknown_code_is_a_user_error(capsys: pytest.CaptureFixture[str]) -> None:
     assert main(["rule", "LW999"]) == 2
     assert "unknown rule code `LW999`" in capsys.readouterr().err
+
+
+def test_korean_documentation(capsys: pytest.CaptureFixture[str]) -> None:
+    assert main(["rule", "LW101", "--lang", "ko"]) == 0
+    assert "Docker 문서" in capsys.readouterr().out
+    assert main(["rule", "LW101", "--lang", "fr"]) == 2

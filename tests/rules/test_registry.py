@@ -87,3 +87,16 @@ def test_finding_fills_message_and_fix_title() -> None:
 )
 def test_select_and_ignore(settings: Settings, code: str, enabled: bool) -> None:
     assert settings.enabled(code) is enabled
+
+
+@pytest.mark.parametrize("registered", all_rules(), ids=lambda r: r.code)
+def test_korean_twin_has_the_same_title_and_headings(registered: object) -> None:
+    from layerwise.rules.registry import Registered, headings, translated_doc
+
+    assert isinstance(registered, Registered)
+    twin = translated_doc(registered, "ko")
+    if twin is None:
+        pytest.skip(f"{registered.code} has no Korean documentation yet")
+    doc = registered.rule.doc
+    assert twin.splitlines()[0] == doc.splitlines()[0]
+    assert headings(twin) == headings(doc)

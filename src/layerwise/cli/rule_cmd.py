@@ -11,13 +11,14 @@ from rich.table import Table
 
 from layerwise.cli.app import EXIT_OK
 from layerwise.errors import LayerwiseError
-from layerwise.rules.registry import Registered, all_rules, get
+from layerwise.rules.registry import Registered, all_rules, get, translated_doc
 
 
-def rule_markdown(registered: Registered) -> str:
-    """The rule's docstring as Markdown, its first line as the title, then its metadata."""
+def rule_markdown(registered: Registered, doc: str | None = None) -> str:
+    """The rule's document (default: its docstring) as Markdown: the first line as the title,
+    then its metadata."""
     rule = registered.rule
-    title, _, body = rule.doc.partition("\n")
+    title, _, body = (doc or rule.doc).partition("\n")
     fix = "no fix" if not rule.fixable else "fixable"
     meta = f"*{rule.severity}* · {fix} · {rule.status}"
     return f"# {title.strip()}\n\n{meta}\n\n{body.strip()}\n"
@@ -36,6 +37,9 @@ def catalogue() -> Table:
 def rule(
     code: Annotated[str | None, typer.Argument(help="A rule code such as LW101.")] = None,
     show_all: Annotated[bool, typer.Option("--all", help="List every rule.")] = False,
+    lang: Annotated[
+        str, typer.Option("--lang", help="Language of the documentation: en, ko.")
+    ] = "en",
 ) -> None:
     """Explain a rule: what it finds, why it matters for BuildKit, an example, fix safety."""
     console = Console(highlight=False, soft_wrap=False)
@@ -47,7 +51,12 @@ def rule(
         raise LayerwiseError(
             f"unknown rule code `{code}`", hint="`layerwise rule --all` lists every rule"
         )
-    console.print(Markdown(rule_markdown(registered)))
+    doc = translated_doc(registered, lang.lower())
+    if doc is None:
+        raise LayerwiseError(
+            f"no `{lang}` documentation for {registered.code}", hint="available: en, ko"
+        )
+    console.print(Markdown(rule_markdown(registered, doc)))
     raise typer.Exit(EXIT_OK)
 
 

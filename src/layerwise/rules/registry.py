@@ -9,6 +9,7 @@ from __future__ import annotations
 import dataclasses
 import re
 from functools import cache
+from importlib import resources
 from types import ModuleType
 from typing import cast
 
@@ -118,6 +119,20 @@ def all_rules() -> tuple[Registered, ...]:
         full = dataclasses.replace(rule, doc=doc, summary=summary)
         out.append(Registered(full, rule_module, module.__name__.rsplit(".", 1)[-1]))
     return tuple(sorted(out, key=lambda r: r.code))
+
+
+def translated_doc(registered: Registered, lang: str) -> str | None:
+    """The rule's documentation in `lang` ("ko": `<module>.ko.md` beside the module), or None
+    when there is no translation. English is the module docstring."""
+    if lang == "en":
+        return registered.rule.doc
+    twin = resources.files("layerwise.rules").joinpath(f"{registered.module_name}.{lang}.md")
+    return twin.read_text(encoding="utf-8").strip() if twin.is_file() else None
+
+
+def headings(doc: str) -> list[str]:
+    """The `## ` headings of a rule document, in order."""
+    return re.findall(r"^##\s+(.+?)\s*$", doc, re.M)
 
 
 def get(code: str) -> Registered | None:

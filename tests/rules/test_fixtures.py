@@ -145,3 +145,28 @@ def test_crlf_and_bom_variants(code: str, case: Path) -> None:
     lf_fixed = fix_text(text, path=case.name, context=ctx, settings=settings, unsafe=True).text
     crlf_fixed = fix_text(crlf, path=case.name, context=ctx, settings=settings, unsafe=True).text
     assert crlf_fixed == lf_fixed.replace("\n", "\r\n")
+
+
+def _backtick(text: str) -> str | None:
+    """The file with `# escape=`` and backtick continuations, when that is all backslashes do."""
+    if "\\" in text.replace("\\\n", "") or text.startswith("#"):
+        return None
+    return "# escape=`\n" + text.replace("\\\n", "`\n")
+
+
+@pytest.mark.parametrize(("code", "case"), CASES)
+def test_backtick_escape_variant(code: str, case: Path) -> None:
+    text = read(case)
+    variant = _backtick(text)
+    if variant is None:
+        pytest.skip("the file uses backslashes other than line continuations, or a directive")
+    # One line lower (the directive); messages may cite line numbers, so compare positions.
+    shifted = [(c, line + 1, col) for c, _, line, col in _positions(_findings(text, code, case))]
+    assert [(c, line, col) for c, _, line, col in _positions(_findings(variant, code, case))] == (
+        shifted
+    )
+    settings = Settings(select=(code,))
+    ctx = context_for(case)
+    fixed = fix_text(text, path=case.name, context=ctx, settings=settings, unsafe=True).text
+    fixed_variant = fix_text(variant, path=case.name, context=ctx, settings=settings, unsafe=True)
+    assert fixed_variant.text == _backtick(fixed)

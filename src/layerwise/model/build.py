@@ -281,6 +281,8 @@ class _Builder:
         count: int,
     ) -> tuple[tuple[int, ...], tuple[str, ...]]:
         """Stages and images an instruction reads from (COPY --from, RUN --mount from=)."""
+        if not instruction.flags:
+            return (), ()
         stages: list[int] = []
         images: list[str] = []
         name = instruction.name

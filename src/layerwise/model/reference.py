@@ -9,6 +9,7 @@ The grammar below is distribution/reference's (regexp.go, normalize.go).
 from __future__ import annotations
 
 import re
+from functools import lru_cache
 
 _ALNUM = r"[a-z0-9]+"
 _SEPARATOR = r"(?:[._]|__|[-]+)"
@@ -24,6 +25,7 @@ _HEX64 = re.compile(r"[a-f0-9]{64}\Z")
 _NAME_MAX = 255
 
 
+@lru_cache(maxsize=1024)  # a monorepo repeats the same few base images
 def reference_error(reference: str) -> str | None:
     """Why BuildKit cannot parse `reference` as an image name, or None when it can."""
     if _HEX64.match(reference):

@@ -94,9 +94,11 @@ def render(report: BenchReport) -> RenderableType:
             if scenario is None:
                 row.extend(["-"] * 4)
                 continue
+            times = [run.seconds for run in scenario.runs]
+            spread = f" ({min(times):.1f}-{max(times):.1f})" if len(times) > 1 else ""
             row.extend(
                 [
-                    f"{scenario.seconds:.1f} s",
+                    f"{scenario.seconds:.1f} s{spread}",
                     f"{scenario.cached}/{scenario.total}",
                     f"{human_bytes(scenario.new_layer_bytes)} ({scenario.new_layers})",
                     human_bytes(scenario.image_bytes),
@@ -117,6 +119,8 @@ def render(report: BenchReport) -> RenderableType:
     lines = [Text(f"context {report.context}; client {report.client}")]
     lines += [Text(f"{name}: {DESCRIPTIONS[name]}") for name in report.scenarios]
     lines += [Text(f"{name} edit: {edit.path}: {edit.how}") for name, edit in report.edits.items()]
+    if report.repeat > 1:
+        lines.append(Text("time: median (fastest-slowest) of the runs"))
     lines.append(Text("new layers: bytes (count) the previous scenario's image lacks; cold: all"))
     lines += [Text(f"note: {note}") for note in report.notes]
     return Group(table, slow, *lines)

@@ -135,3 +135,8 @@ def test_scratch_has_no_image_family() -> None:
     state = states("FROM scratch\nCOPY a /a\n")[0]
     assert state.image_family is None
     assert state.home == "/root"
+
+
+def test_windows_workdirs_are_kept() -> None:
+    assert resolve_workdir("/", "C:\\app") == "C:\\app"
+    assert resolve_workdir("C:\\app", "src") == "C:\\app\\src"

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import posixpath
+import re
 from collections.abc import Mapping
 from dataclasses import dataclass, field
 
@@ -10,6 +11,7 @@ from layerwise.model.expand import expand
 from layerwise.model.users import known_user
 
 DEFAULT_SHELL = ("/bin/sh", "-c")
+_WINDOWS_PATH = re.compile(r"[A-Za-z]:[\\/]")
 # BuildKit adds this PATH to every Linux stage whose image config has none; the official
 # images we care about set exactly this or extend it, so it is the best guess for `$PATH`.
 DEFAULT_PATH = "/usr/local/sbin:/usr/local/bin:/usr/sbin:/usr/bin:/sbin:/bin"
@@ -92,7 +94,15 @@ class State:
 
 
 def resolve_workdir(current: str, requested: str) -> str:
-    """BuildKit's NormalizeWorkdir: join a relative path to the current one, then clean it."""
+    """BuildKit's NormalizeWorkdir: join a relative path to the current one, then clean it.
+
+    Windows paths (`C:\\app`, for Windows base images) are kept as written, or joined with a
+    backslash to a current Windows path; we do not model Windows path cleaning.
+    """
+    if _WINDOWS_PATH.match(requested):
+        return requested
+    if _WINDOWS_PATH.match(current):
+        return current.rstrip("\\/") + "\\" + requested
     joined = posixpath.normpath(posixpath.join("/", current, requested))
     # Go's path.Clean folds a leading `//` that posixpath.normpath keeps.
     return "/" + joined.lstrip("/")

@@ -49,28 +49,30 @@ _NEUTRAL = frozenset({"LABEL", "EXPOSE", "CMD", "ENTRYPOINT", "HEALTHCHECK", "ST
 
 def check(ctx: RuleContext) -> Iterator[Finding]:
     for stage in ctx.model.stages:
-        broad: Step | None = None
-        for index, step in enumerate(stage.steps):
-            if broad is None:
-                broad = step if s.is_broad_copy(step.instruction) else None
-                broad_index = index
-                continue
-            install = next(filter(s.is_dependency_install, s.commands(ctx, step.instruction)), None)
+        steps = stage.steps
+        at = next((i for i, st in enumerate(steps) if s.is_broad_copy(st.instruction)), None)
+        if at is None:
+            continue
+        for index in range(at + 1, len(steps)):
+            cmds = s.commands(ctx, steps[index].instruction)
+            install = next(filter(s.is_dependency_install, cmds), None)
             if install is None:
                 continue
-            between = stage.steps[broad_index + 1 : index]
-            yield _finding(
-                ctx,
-                broad,
-                step,
-                install,
-                adjacent=all(b.instruction.name in _NEUTRAL for b in between),
-            )
+            between = steps[at + 1 : index]
+            adjacent = all(b.instruction.name in _NEUTRAL for b in between)
+            copied = any(_copies_manifest(st) for st in steps[:at])
+            yield _finding(ctx, steps[at], steps[index], install, adjacent, copied)
             break
 
 
+def _copies_manifest(step: Step) -> bool:
+    parts = s.copy_parts(step.instruction)
+    names = {posixpath.basename(p) for p in parts[0]} if parts else set()
+    return bool(names & {"package.json", "package*.json"})
+
+
 def _finding(
-    ctx: RuleContext, broad: Step, step: Step, install: Command, *, adjacent: bool
+    ctx: RuleContext, broad: Step, step: Step, install: Command, adjacent: bool, copied: bool
 ) -> Finding:
     copy = broad.instruction
     _, dest = s.copy_parts(copy) or ((), ".")
@@ -80,7 +82,8 @@ def _finding(
     inputs: tuple[str, ...] = ()
     if not rel.startswith(".."):
         inputs, known = s.install_inputs(ctx, "" if rel == "." else rel)
-        edits = _edits(ctx, broad, step, install, inputs, dest)
+        copies = [] if copied else _copy_lines(ctx, broad, inputs, dest)
+        edits = _edits(ctx, broad, step, install, copies)
         if edits:
             fix = Fix(Safety.SAFE if known and adjacent else Safety.UNSAFE, edits)
     return RULE.finding(
@@ -106,16 +109,18 @@ def _edits(
     broad: Step,
     step: Step,
     install: Command,
-    inputs: tuple[str, ...],
-    dest: str,
+    copies: list[str],
 ) -> list[Edit]:
+    """Whole install RUN: the broad COPY moves below it and the manifests (unless an earlier
+    COPY brought them) take its place. `cd x && npm ci && more`: the install part moves up."""
     tree, run = ctx.tree, step.instruction
     cmds = s.commands(ctx, run)
-    copies = _copy_lines(ctx, broad, inputs, dest)
     if all(s.is_dependency_install(c) or c.program_name == "cd" for c in cmds):
-        # The broad COPY moves below the install; the manifests take its place.
         start, end = s.block_start(tree, broad.instruction), s.block_end(tree, broad.instruction)
-        return [Edit(start, end, "".join(copies)), s.insert_after(tree, run, broad.instruction)]
+        keep = Edit(start, end, "".join(copies))
+        if not copies:
+            keep = s.delete_block(tree, broad.instruction)
+        return [keep, s.insert_after(tree, run, broad.instruction)]
     first = cmds.index(install)
     if any(c.program_name != "cd" for c in cmds[:first]) or install.operator_after != "&&":
         return []

@@ -125,3 +125,22 @@ def test_buildable_on_docker_20_10_frontend(unsafe: bool) -> None:
         assert ins.flag("link") is None
         for flag in ins.flags_named("mount"):
             assert "$" not in (flag.value or "")
+
+
+@pytest.mark.parametrize(
+    ("flags", "snapshot"),
+    [
+        ([], "seed-before.fixed.Dockerfile"),
+        (["--unsafe-fixes"], "seed-before.unsafe.fixed.Dockerfile"),
+    ],
+)
+def test_check_fix_command_writes_the_snapshot(
+    tmp_path: Path, flags: list[str], snapshot: str
+) -> None:
+    from layerwise.cli.app import main
+
+    target = tmp_path / "Dockerfile"
+    target.write_text(SEED.read_text())
+    code = main(["check", "--fix", *flags, "--context", str(APP), str(target)])
+    assert target.read_text() == (GOLDEN / snapshot).read_text()
+    assert code == (0 if flags else 1)  # only LW103's unsafe reorder is left without the flag

@@ -10,7 +10,6 @@ from dataclasses import dataclass
 
 from layerwise.errors import LayerwiseError
 from layerwise.syntax.words import (
-    GO_SPACE,
     RE_WHITESPACE,
     NotJSON,
     SplitLine,
@@ -103,14 +102,19 @@ def _name_val(rest: str, key: str, escape: str) -> tuple[str, ...]:
     return tuple(out)
 
 
+# parseHealthConfig tests single bytes with unicode.IsSpace: no byte that starts a UTF-8
+# sequence is a blank, so only ASCII blanks separate the type from the command.
+_ASCII_SPACE = "\t\n\v\f\r "
+
+
 def _healthcheck(rest: str, escape: str) -> tuple[tuple[str, ...], bool]:
     sep = 0
-    while sep < len(rest) and rest[sep] not in GO_SPACE:
+    while sep < len(rest) and rest[sep] not in _ASCII_SPACE:
         sep += 1
     if sep == 0:
         return (), False
     nxt = sep
-    while nxt < len(rest) and rest[nxt] in GO_SPACE:
+    while nxt < len(rest) and rest[nxt] in _ASCII_SPACE:
         nxt += 1
     value, is_json = _value("cmd", rest[nxt:], escape)
     return (rest[:sep], *value), is_json

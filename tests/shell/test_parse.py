@@ -53,6 +53,14 @@ def test_operators(text: str, ops: list[tuple[str | None, str | None]]) -> None:
     assert [(c.operator_before, c.operator_after) for c in script.commands] == ops
 
 
+def test_newline_tree_sitter_swallows_still_ends_the_command() -> None:
+    # tree-sitter-bash 0.25 parses `a | b\nc` inside a list as one command `b c`.
+    script = parse("a && b | c | d\ne && f")
+    assert [c.text for c in script.commands] == ["a", "b", "c", "d", "e", "f"]
+    assert [c.operator_after for c in script.commands] == ["&&", "|", "|", "\n", "&&", None]
+    assert parse("a \\\n b\nc").commands[0].words[-1].text == "b"  # continuation kept
+
+
 def test_set_eux_is_a_command_of_its_own() -> None:
     script = parse("set -eux; npm ci")
     set_cmd, npm = script.commands

@@ -46,28 +46,29 @@ class Command:
     enclosing: tuple[str, ...] = ()
     nested: bool = False
     program_index: int | None = field(default=None, repr=False)
+    # Derived once: rules ask for these thousands of times per file.
+    program_word: Word | None = field(init=False, repr=False, compare=False)
+    program: str | None = field(init=False, compare=False)
+    program_name: str | None = field(init=False, repr=False, compare=False)
+    args: tuple[Word, ...] = field(init=False, repr=False, compare=False)
+    _operands: dict[frozenset[str], tuple[Word, ...]] = field(
+        init=False, repr=False, compare=False, hash=False
+    )
 
-    @property
-    def program_word(self) -> Word | None:
-        """The word naming the program, after assignments and wrappers (`sudo`, `env ...`)."""
-        return None if self.program_index is None else self.words[self.program_index]
-
-    @property
-    def program(self) -> str | None:
-        """The program's name as the shell sees it (`npm`, `/usr/bin/apt-get` stays as is)."""
-        word = self.program_word
-        return None if word is None else word.text
-
-    @property
-    def program_name(self) -> str | None:
-        """The program's basename: `/usr/bin/apt-get` -> `apt-get`."""
-        name = self.program
-        return None if name is None else name.rsplit("/", 1)[-1]
-
-    @property
-    def args(self) -> tuple[Word, ...]:
-        """The words after the program."""
-        return () if self.program_index is None else self.words[self.program_index + 1 :]
+    def __post_init__(self) -> None:
+        index = self.program_index
+        word = None if index is None else self.words[index]
+        name = None if word is None else word.text
+        setattr_ = object.__setattr__
+        # program_word: the word naming the program, after assignments and wrappers.
+        setattr_(self, "program_word", word)
+        # program: as the shell sees it (`/usr/bin/apt-get` stays as is).
+        setattr_(self, "program", name)
+        # program_name: the basename (`/usr/bin/apt-get` -> `apt-get`).
+        setattr_(self, "program_name", None if name is None else name.rsplit("/", 1)[-1])
+        # args: the words after the program.
+        setattr_(self, "args", () if index is None else self.words[index + 1 :])
+        setattr_(self, "_operands", {})
 
     @property
     def top_level(self) -> bool:
@@ -80,6 +81,12 @@ class Command:
         After `--` every word is an operand. `--opt=value` carries its own value.
         """
         values = frozenset(value_options)
+        cached = self._operands.get(values)
+        if cached is None:
+            cached = self._operands[values] = self._find_operands(values)
+        return cached
+
+    def _find_operands(self, values: frozenset[str]) -> tuple[Word, ...]:
         out: list[Word] = []
         args = self.args
         i = 0

@@ -10,6 +10,7 @@ from __future__ import annotations
 import functools
 import posixpath
 from dataclasses import dataclass, replace
+from typing import Any
 
 import tree_sitter_bash
 from tree_sitter import Language, Node, Parser, Tree
@@ -53,7 +54,7 @@ _CONTAINERS = frozenset(
 # A newline before a compound statement or after one ends a statement like `;` does.
 _OPENERS = frozenset({"if", "for", "while", "until", "case", "select", "(", "{", "(("})
 _CLOSERS = frozenset({"fi", "done", "esac", ")", "}", "))"})
-_OPERATORS = {"&&": "&&", "||": "||", ";": ";", "|": "|", "|&": "|", "&": "&"}
+_OPERATORS = {"\n": "\n", "&&": "&&", "||": "||", ";": ";", "|": "|", "|&": "|", "&": "&"}
 
 
 @dataclass(frozen=True, slots=True)
@@ -77,10 +78,19 @@ class Script:
 class _Found:
     """A command while the tree is walked; operators and cwd are filled in afterwards."""
 
-    command: Command
+    fields: dict[str, Any]  # Command's constructor arguments known while walking
     shell_start: int
     shell_end: int
     subshells: tuple[object, ...]
+    cd_target: str | None  # where a `cd` goes, None for any other command
+    before: Operator | None = None
+    after: Operator | None = None
+    cwd: str | None = None
+
+    def build(self) -> Command:
+        return Command(
+            **self.fields, operator_before=self.before, operator_after=self.after, cwd_hint=self.cwd
+        )
 
 
 # An entry of a statement list: a command, a separator/keyword token, or an opaque statement.
@@ -95,12 +105,15 @@ class _Ctx:
 
 
 class _Walker:
-    def __init__(self, src: MappedText) -> None:
+    def __init__(self, src: MappedText, data: bytes, char_at: list[int] | _Identity) -> None:
         self.src = src
-        self.data = src.text.encode("utf-8")
+        self.data = data  # the script's bytes as written (the parsed copy may be patched)
         self.found: list[_Found] = []
         self.lists: list[list[_Item]] = []
-        self.char_at = _byte_to_char(src.text, self.data)
+        self.char_at = char_at
+        # Newlines tree-sitter-bash swallowed inside a command (`a | b\nc` can come back as
+        # one command `b c`): they end the command in bash.
+        self.stray_newlines: list[int] = []
 
     def new_list(self) -> list[_Item]:
         items: list[_Item] = []
@@ -112,6 +125,8 @@ class _Walker:
         if kind == "comment":
             return
         if not node.is_named:
+            if kind == ";" and self.data[node.start_byte] == 0x0A:
+                kind = "\n"  # a newline we patched into `;` for the parser
             items.append((kind, node.start_byte, node.end_byte, None))
             return
         if kind in _COMMANDS:
@@ -159,8 +174,11 @@ class _Walker:
     def command(self, node: Node, items: list[_Item], ctx: _Ctx) -> None:
         groups: list[list[Node]] = []
         n_assignments = 0
-        last_end = -1
+        last_end = prev_end = -1
         for child in node.children:
+            if prev_end >= 0:
+                self.check_gap(prev_end, child.start_byte)
+            prev_end = child.end_byte
             if child.type in _REDIRECTS or child.type == "comment":
                 self.nested_in(child, replace(ctx, enclosing=(*ctx.enclosing, "redirect")))
                 last_end = -1
@@ -182,24 +200,36 @@ class _Walker:
         program_index, n_wrappers = split_program(words, n_assignments)
         start, end = self.char_at[node.start_byte], self.char_at[node.end_byte]
         file_start, file_end = self.src.file_range(start, end)
+        cd_target = None
+        if program_index is not None and words[program_index].text == "cd":
+            cd_target = _cd_target(words[program_index + 1 :])
         found = _Found(
-            Command(
-                words=words,
-                start=file_start,
-                end=file_end,
-                text=self.src.text[start:end],
-                assignments=words[:n_assignments],
-                wrappers=words[n_assignments : n_assignments + n_wrappers],
-                enclosing=ctx.enclosing,
-                nested=ctx.nested,
-                program_index=program_index,
-            ),
+            {
+                "words": words,
+                "start": file_start,
+                "end": file_end,
+                "text": self.src.text[start:end],
+                "assignments": words[:n_assignments],
+                "wrappers": words[n_assignments : n_assignments + n_wrappers],
+                "enclosing": ctx.enclosing,
+                "nested": ctx.nested,
+                "program_index": program_index,
+            },
             start,
             end,
             ctx.subshells,
+            cd_target,
         )
         self.found.append(found)
         items.append(("command", node.start_byte, node.end_byte, found))
+
+    def check_gap(self, start: int, end: int) -> None:
+        data = self.data
+        position = data.find(b"\n", start, end)
+        while position >= 0:
+            if position == 0 or data[position - 1] != 0x5C:  # not a `\<newline>` continuation
+                self.stray_newlines.append(position)
+            position = data.find(b"\n", position + 1, end)
 
     def word(self, nodes: list[Node]) -> Word:
         start = self.char_at[nodes[0].start_byte]
@@ -252,20 +282,29 @@ def parse_script(src: MappedText) -> Script:
     Never raises on odd input: what tree-sitter cannot parse is skipped, what it can is kept.
     Results are cached per MappedText (text and offsets), so calling it again is cheap.
     """
-    walker = _Walker(src)
-    tree = _PARSER.parse(walker.data)
-    if b"<<" in walker.data:
-        tree = _without_heredocs(tree, walker.data)
-    root = tree.root_node
-    walker.walk(root, walker.new_list(), _Ctx())
+    data = src.text.encode("utf-8")
+    char_at = _byte_to_char(src.text, data)
+    buffer = bytearray(data)
+    tree = _PARSER.parse(data)
+    if b"<<" in data:
+        tree = _without_heredocs(tree, buffer)
+    for _ in range(8):
+        root = tree.root_node
+        walker = _Walker(src, data, char_at)
+        walker.walk(root, walker.new_list(), _Ctx())
+        if not walker.stray_newlines:
+            break
+        for position in walker.stray_newlines:
+            buffer[position] = 0x3B  # `;`: same length, same meaning as an unquoted newline
+        tree = _PARSER.parse(bytes(buffer))
     for items in walker.lists:
         _link_operators(items, walker.data)
     found = sorted(walker.found, key=lambda f: (f.shell_start, -f.shell_end))
     _fill_cwd(found)
-    return Script(src, tuple(f.command for f in found), root.has_error)
+    return Script(src, tuple(f.build() for f in found), root.has_error)
 
 
-def _without_heredocs(tree: Tree, data: bytes) -> Tree:
+def _without_heredocs(tree: Tree, blanked: bytearray) -> Tree:
     """Re-parse with each here-document turned into a plain `< WORD` redirect and its body
     blanked (same byte length, newlines kept).
 
@@ -273,7 +312,6 @@ def _without_heredocs(tree: Tree, data: bytes) -> Tree:
     npm ci` even becomes one command), so the line is parsed again without it. Commands inside
     unquoted heredoc bodies (`$(...)`) are not reported.
     """
-    blanked = bytearray(data)
     # tree-sitter sees only the first of several heredocs on a line: repeat until none is left.
     for _ in range(8):
         redirects = _heredoc_redirects(tree.root_node)
@@ -309,7 +347,7 @@ def _link_operators(items: list[_Item], data: bytes) -> None:
             continue
         before = _operator_between(items[k - 1], items[k], data) if k > 0 else None
         after = _operator_between(items[k], items[k + 1], data) if k + 1 < len(items) else None
-        found.command = replace(found.command, operator_before=before, operator_after=after)
+        found.before, found.after = before, after
 
 
 def _operator_between(left: _Item, right: _Item, data: bytes) -> Operator | None:
@@ -340,16 +378,13 @@ def _fill_cwd(found: list[_Found]) -> None:
             if item.subshells[: len(chain)] == chain:
                 hint = directory
                 break
-        if hint is not None:
-            item.command = replace(item.command, cwd_hint=hint)
-        cmd = item.command
-        if cmd.program == "cd" and cmd.operator_after != "&":
-            target = _cd_target(cmd)
-            changes.append((item.subshells, _join(hint, target)))
+        item.cwd = hint
+        if item.cd_target is not None and item.after != "&":
+            changes.append((item.subshells, _join(hint, item.cd_target)))
 
 
-def _cd_target(cmd: Command) -> str:
-    operands = [w for w in cmd.args if not (w.is_option and w.text in ("-P", "-L", "-e", "-@"))]
+def _cd_target(args: tuple[Word, ...]) -> str:
+    operands = [w for w in args if not (w.is_option and w.text in ("-P", "-L", "-e", "-@"))]
     if not operands:
         return "~"
     word = operands[0]

@@ -46,6 +46,7 @@ RULE = Rule(
     severity=Severity.WARNING,
     message="`npm {verb}` ignores `{lockfile}` copied at line {line}",
     fix_title="Replace `npm {verb}` with `npm ci`",
+    summary="`npm install` run where an npm lockfile was copied",
 )
 _DEPENDENCY_FIELDS = ("dependencies", "devDependencies", "optionalDependencies", "peerDependencies")
 

@@ -41,6 +41,7 @@ RULE = Rule(
     severity=Severity.WARNING,
     message="`{flag}` is deprecated in npm 7+",
     fix_title="Replace `{flag}` with `{replacement}`",
+    summary="npm flags deprecated since npm 7 (`--production`, `--only=prod`)",
 )
 # node images up to 14 ship npm 6, which has no `--omit`.
 _LAST_NPM6_NODE = 14

@@ -53,6 +53,7 @@ RULE = Rule(
     severity=Severity.WARNING,
     message="`{command}` downloads every package again: no cache mount on `{target}`",
     fix_title="Add `{flag}` to the RUN",
+    summary="npm install without a cache mount on npm's cache directory",
 )
 
 

@@ -66,6 +66,7 @@ RULE = Rule(
     severity=Severity.WARNING,
     message="`{command}` downloads every package again: {missing}",
     fix_title="Add {todo}",
+    summary="apt-get install without locked cache mounts for apt",
 )
 
 
@@ -87,12 +88,17 @@ def check(ctx: RuleContext) -> Iterator[Finding]:
         clean_kept = not _docker_clean_removed(ctx, step, script)
         if not (missing or unlocked or clean_kept):
             continue
-        parts = [f"no locked cache mount on `{m.target}`" for m in missing]
+        parts: list[str] = []
+        todo: list[str] = []
+        if missing:
+            mounts_text = "locked cache mount" + ("s" if len(missing) > 1 else "") + " on "
+            mounts_text += _join([f"`{m.target}`" for m in missing])
+            parts.append("no " + mounts_text)
+            todo.append(("a " if len(missing) == 1 else "") + mounts_text)
         parts += [f"`{m.mount.target}` is mounted without `sharing=locked`" for m in unlocked]
-        todo = [f"a locked cache mount on `{m.target}`" for m in missing]
         todo += [f"`sharing=locked` to `{m.mount.target}`" for m in unlocked]
         if clean_kept:
-            parts.append(f"`{apt.DOCKER_CLEAN}` deletes the downloads")
+            parts.append("`docker-clean` deletes the downloaded packages")
             todo.append(f"`rm -f {apt.DOCKER_CLEAN}`")
         first = installs[0]
         updated = any(apt.is_update(c) and c.end <= first.start for c in script.commands)

@@ -42,6 +42,7 @@ RULE = Rule(
     severity=Severity.WARNING,
     message="`{command}` empties the cache mount on `{target}` that this RUN keeps",
     fix_title="Remove `{command}`",
+    summary="cleanup that empties a cache mount of the same RUN",
 )
 
 

@@ -35,6 +35,7 @@ RULE = Rule(
     severity=Severity.INFO,
     message="`{as_word}` and `{keyword}` keywords' casing do not match",
     fix_title="Replace `{as_word}` with `{wanted}`",
+    summary="`AS` cased differently from `FROM` (FromAsCasing)",
 )
 _WORD = re.compile(r"\S+")
 

@@ -42,6 +42,7 @@ RULE = Rule(
     severity=Severity.INFO,
     message="`{keyword} {key} ...` separates key and value with whitespace (legacy format)",
     fix_title="Write `{key}={value}`",
+    summary="`ENV`/`LABEL` in the legacy `key value` form (LegacyKeyValueFormat)",
 )
 _LEGACY = re.compile(r"(\S+)([ \t]+)(\S.*)", re.S)
 

@@ -43,6 +43,7 @@ RULE = Rule(
     severity=Severity.INFO,
     message="`{keyword}` in shell form runs under `/bin/sh -c`, which does not pass signals on",
     fix_title="Write `{keyword}` in exec form: `{json}`",
+    summary="shell-form `CMD`/`ENTRYPOINT` (JSONArgsRecommended)",
 )
 # Words that only mean something to a shell, so exec form cannot run them.
 _SHELL_ONLY = frozenset(

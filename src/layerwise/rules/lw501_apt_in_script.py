@@ -39,6 +39,7 @@ RULE = Rule(
     severity=Severity.WARNING,
     message="`apt {verb}` uses the interactive front end, whose command line is not stable",
     fix_title="Replace `{raw}` with `{program}`",
+    summary="`apt` used in a script instead of `apt-get`",
 )
 # apt's verbs that apt-get runs the same way (apt(8) and apt-get(8)).
 SHARED_VERBS = frozenset(

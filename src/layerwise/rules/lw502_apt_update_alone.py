@@ -45,6 +45,7 @@ RULE = Rule(
     severity=Severity.WARNING,
     message="`{command}` runs in a RUN of its own: later installs use its cached, stale lists",
     fix_title="Move `{command}` into the install RUN at line {line}",
+    summary="`apt-get update` in a RUN that installs nothing",
 )
 # Verbs that use the lists in the same RUN: an update followed by any of them is not alone.
 _USES_LISTS = apt.FETCH_VERBS | {"remove", "purge", "autoremove"}

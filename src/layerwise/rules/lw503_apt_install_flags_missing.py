@@ -41,6 +41,7 @@ RULE = Rule(
     severity=Severity.WARNING,
     message="`{command}` runs without `{flag}`",
     fix_title="Add `{flag}`",
+    summary="`apt-get install` without `-y` or `--no-install-recommends`",
 )
 
 

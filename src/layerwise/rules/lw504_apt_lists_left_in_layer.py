@@ -42,6 +42,7 @@ RULE = Rule(
     severity=Severity.INFO,
     message="`{command}` leaves `{lists}` in the layer",
     fix_title="Add `rm -rf {lists}/*` after the last apt command",
+    summary="apt package lists left in the image layer",
 )
 # The rule that keeps the lists in a cache mount instead; when it applies, it is the remedy.
 CACHE_RULE = "LW202"

@@ -13,6 +13,7 @@ from collections.abc import Mapping
 from typing import TYPE_CHECKING
 
 from layerwise.errors import LayerwiseError
+from layerwise.model.accounts import PROGRAMS, created_accounts
 from layerwise.model.expand import ExpansionError, expand, expand_word
 from layerwise.model.nodes import Model, Problem, Stage, Step
 from layerwise.model.reference import reference_error
@@ -389,6 +390,13 @@ class _Builder:
             return _with(state, user=self.expand_in(index, value[0], state, instruction))
         if name == "SHELL" and value:
             return _with(state, shell=tuple(value))
+        if name == "RUN" and not instruction.is_json:
+            script = instruction.args
+            if instruction.heredocs:
+                script += "\n" + "\n".join(h.content for h in instruction.heredocs)
+            if any(program in script for program in PROGRAMS):
+                users, groups = created_accounts(script, state.users, state.groups)
+                return _with(state, users=users, groups=groups)
         return state
 
     def stage_arg(self, index: int, instruction: Instruction, state: State) -> State:
@@ -423,6 +431,8 @@ def _with(state: State, **changes: object) -> State:
         "variables": state.variables,
         "escape": state.escape,
         "image_family": state.image_family,
+        "users": state.users,
+        "groups": state.groups,
     }
     fields.update(changes)
     return State(**fields)  # type: ignore[arg-type]

@@ -7,6 +7,7 @@ import re
 from collections.abc import Mapping
 from dataclasses import dataclass, field
 
+from layerwise.model.accounts import Account
 from layerwise.model.expand import expand
 from layerwise.model.users import known_user
 
@@ -36,6 +37,9 @@ class State:
     variables: Mapping[str, str] = field(default_factory=lambda: {"PATH": DEFAULT_PATH})
     escape: str = "\\"
     image_family: str | None = None  # repository name of the stage chain's base image
+    # Users and groups (name -> gid) created by earlier RUNs (useradd, adduser, ...).
+    users: Mapping[str, Account] = field(default_factory=dict)
+    groups: Mapping[str, str] = field(default_factory=dict)
 
     @property
     def user_name(self) -> str:
@@ -46,7 +50,8 @@ class State:
     def home(self) -> str:
         """The home directory a tool run as this user resolves `~` to.
 
-        An explicit `ENV HOME` wins. Otherwise root (or uid 0) -> /root, a user known for the
+        An explicit `ENV HOME` wins, then the home of a user an earlier RUN created (its
+        -d/--home, else /home/<name>). Otherwise root (or uid 0) -> /root, a user known for the
         base image (node -> /home/node) -> its home, and any other name -> /home/<name>, the
         useradd/adduser default. A numeric uid not in our tables -> `/`: with no passwd entry
         the runtime sets HOME=/ for it.
@@ -55,6 +60,9 @@ class State:
         if explicit:
             return explicit
         name = self.user_name or "root"
+        created = self.users.get(name)
+        if created is not None:
+            return created.home
         known = known_user(name, self.image_family)
         if known is not None:
             return known.home
@@ -66,13 +74,19 @@ class State:
     def uid_gid(self) -> tuple[str, str] | None:
         """Numeric (uid, gid) when the user is numeric or known; None for unknown names.
 
-        A group given as `user:group` wins for the gid. A numeric uid without a group and not in
-        our tables gets gid == uid, the user-private-group convention of useradd/adduser.
+        Users created by an earlier RUN with an explicit uid (see model.accounts) come first,
+        then our tables. A group given as `user:group` wins for the gid. A uid without a stated
+        group gets gid == uid, the user-private-group convention of useradd/adduser.
         """
         name, _, group = self.user.partition(":")
         name = name or "root"
+        created = self.users.get(name)
         known = known_user(name, self.image_family)
-        if known is not None:
+        if created is not None:
+            if created.uid is None:
+                return None
+            uid, gid = created.uid, created.gid or created.uid
+        elif known is not None:
             uid, gid = known.uid, known.gid
         elif name.isdigit():
             uid, gid = name, name
@@ -81,6 +95,8 @@ class State:
         if group:
             if group.isdigit():
                 gid = group
+            elif group in self.groups:
+                gid = self.groups[group]
             else:
                 known_group = known_user(group, self.image_family)
                 if known_group is None:

@@ -1,8 +1,8 @@
 """LW301 dev-dependencies-in-final-image
 
 ## What it finds
-devDependencies that end up in the final image: the final stage copies `node_modules` from a
-stage that installed them and never pruned them, or the final stage itself runs `npm ci` /
+devDependencies that end up in the final image: the final stage copies `node_modules` (or a
+directory holding it) from a stage that installed them and never pruned them, or the final stage itself runs `npm ci` /
 `npm install` without `--omit=dev` (and without `NODE_ENV=production`).
 ## Why it matters
 Compilers, test runners and type packages are often most of `node_modules`. In the runtime
@@ -61,7 +61,7 @@ def check(ctx: RuleContext) -> Iterator[Finding]:
         ins = copy.step.instruction
         yield RULE.finding(
             ctx.tree.span(ins.span.start, ins.span.end),
-            what=f"`COPY --from={copy.source.ref}` of `{copy.project}/node_modules`",
+            what=f"`COPY --from={copy.source.ref}` of {copy.what}",
             remedy="Install production dependencies in the final stage with `npm ci --omit=dev`",
             fix=nm.prod_install_fix(ctx, copy, hist),
         )

@@ -1,8 +1,8 @@
 """LW302 source-dependent-dependency-layer
 
 ## What it finds
-The final stage copies `node_modules` from a stage that changed it after copying the whole
-build context (`COPY . .`): it installed, pruned or generated code into it after the broad COPY.
+The final stage copies `node_modules` (or a directory holding it) from a stage that changed it
+after copying the whole build context (`COPY . .`): it installed, pruned or generated code into it after the broad COPY.
 ## Why it matters
 That stage reruns those steps on every source change, so the final image's dependency layer
 is rebuilt on every commit; any byte that differs (a generated file, a build cache written under
@@ -21,7 +21,7 @@ After the fix the final stage runs `COPY package.json package-lock.json ./` and
 `RUN npm ci --omit=dev` before its first COPY, and copies only generated code such as
 `node_modules/.prisma` from the build stage.
 ## Fix safety
-Unsafe: the final stage's base image needs the tools that native add-ons build with, and the
+No fix when a whole directory holding the project is copied. Otherwise unsafe: the final stage's base image needs the tools that native add-ons build with, and the
 install must not depend on files the manifests do not list.
 ## References
 - Docker docs: Multi-stage builds; Optimize cache usage in builds"""

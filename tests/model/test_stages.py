@@ -290,3 +290,11 @@ def test_from_lines_that_need_a_build_arg_are_warnings_not_errors() -> None:
     assert model(text, REGISTRY="r.example.com", IMG="alpine").stages[0].base == (
         "r.example.com/app:1"
     )
+
+
+def test_effective_platform_is_inherited_along_from_stage() -> None:
+    text = "FROM --platform=$BUILDPLATFORM node:20 AS build\nFROM build AS bundle\nFROM node:20\n"
+    m = model(text)
+    assert m.stages[1].platform is None
+    assert m.stages[1].effective_platform == "$BUILDPLATFORM"
+    assert m.stages[2].effective_platform is None

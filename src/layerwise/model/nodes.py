@@ -72,6 +72,17 @@ class Stage:
         return self.base_stage is None and self.base.lower() == "scratch"
 
     @property
+    def effective_platform(self) -> str | None:
+        """The platform the stage runs on: its --platform, else its base stage's (BuildKit
+        inherits it along FROM <stage>); None means the build's target platform."""
+        stage: Stage | None = self
+        while stage is not None:
+            if stage.platform is not None:
+                return stage.platform
+            stage = stage.base_stage
+        return None
+
+    @property
     def root(self) -> Stage:
         """The first stage of the FROM chain (the one built on an image)."""
         stage = self

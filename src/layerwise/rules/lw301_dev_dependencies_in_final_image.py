@@ -2,22 +2,22 @@
 
 ## What it finds
 devDependencies that end up in the final image: the final stage copies `node_modules` (or a
-directory holding it) from a stage that installed them and never pruned them, or the final stage itself runs `npm ci` /
-`npm install` without `--omit=dev` (and without `NODE_ENV=production`).
+directory holding it) from a stage that installed them and never pruned them, or the final stage
+itself runs `npm ci` / `npm install` without `--omit=dev` (and without `NODE_ENV=production`).
 ## Why it matters
-Compilers, test runners and type packages are often most of `node_modules`. In the runtime
-image they are bytes every push uploads and every node pulls, and a layer that changes whenever
-any of them changes.
+Compilers, test runners and type packages are often most of `node_modules`. In the runtime image
+they are bytes every push uploads and every node pulls, and a layer that changes whenever any of
+them changes.
 ## Example
     FROM node:20
     COPY package*.json ./
     RUN npm ci
-After the fix the last line reads `RUN npm ci --omit=dev`. When `node_modules` comes from a build
-stage, the fix installs the production dependencies in the final stage from the manifests alone
-and keeps copying only the generated client (`node_modules/.prisma`).
+After the fix the last line reads `RUN npm ci --omit=dev`. When `node_modules` comes from a
+build stage, the fix installs the production dependencies in the final stage from the manifests
+alone and keeps copying only the generated client (`node_modules/.prisma`).
 ## Fix safety
-Unsafe: the application may require a package that package.json lists under devDependencies,
-and an install in the final stage needs the tools native add-ons build with.
+Unsafe: the application may require a package that package.json lists under devDependencies, and
+an install in the final stage needs the tools native add-ons build with.
 ## References
 - npm docs: `npm ci` and `npm install` (`--omit=dev`, NODE_ENV=production)
 - Docker docs: Multi-stage builds"""

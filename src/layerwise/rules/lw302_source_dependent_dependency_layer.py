@@ -2,10 +2,11 @@
 
 ## What it finds
 The final stage copies `node_modules` (or a directory holding it) from a stage that changed it
-after copying the whole build context (`COPY . .`): it installed, pruned or generated code into it after the broad COPY.
+after copying the whole build context (`COPY . .`): it installed, pruned or generated code into
+it after the broad COPY.
 ## Why it matters
-That stage reruns those steps on every source change, so the final image's dependency layer
-is rebuilt on every commit; any byte that differs (a generated file, a build cache written under
+That stage reruns those steps on every source change, so the final image's dependency layer is
+rebuilt on every commit; any byte that differs (a generated file, a build cache written under
 `node_modules/.cache`) makes it a new layer of the full dependency size that every push uploads
 and every node pulls, although no dependency changed. Installed from the manifests alone, the
 production dependencies stay one cached layer until package.json or the lockfile changes.
@@ -17,12 +18,13 @@ production dependencies stay one cached layer until package.json or the lockfile
     RUN npm run build && npm prune --omit=dev
     FROM node:20
     COPY --from=build /app/node_modules ./node_modules
-After the fix the final stage runs `COPY package.json package-lock.json ./` and
-`RUN npm ci --omit=dev` before its first COPY, and copies only generated code such as
-`node_modules/.prisma` from the build stage.
+After the fix the final stage runs `COPY package.json package-lock.json ./` and `RUN npm ci
+--omit=dev` before its first COPY, and copies only generated code such as `node_modules/.prisma`
+from the build stage.
 ## Fix safety
-No fix when a whole directory holding the project is copied. Otherwise unsafe: the final stage's base image needs the tools that native add-ons build with, and the
-install must not depend on files the manifests do not list.
+No fix when a whole directory holding the project is copied. Otherwise unsafe: the final stage's
+base image needs the tools that native add-ons build with, and the install must not depend on
+files the manifests do not list.
 ## References
 - Docker docs: Multi-stage builds; Optimize cache usage in builds"""
 

@@ -7,7 +7,7 @@ directory: `/root/.npm` as root, the user's home (`/home/node/.npm`) after `USER
 ## Why it matters
 Whenever the dependency layer rebuilds, npm downloads every package again. A
 `RUN --mount=type=cache` keeps npm's cache between builds on the same builder; it is never
-committed to the image and never changes the step's cache key. npm stores only downloaded
+committed to the image and its contents never change the step's cache key. npm stores only downloaded
 tarballs there, so `npm ci` still installs exactly what the lockfile pins. The mount must be
 writable by the user npm runs as: a cache mount belongs to root (uid/gid 0) unless told
 otherwise, so under `USER node` npm stops with `EACCES` on `/home/node/.npm/_cacache` (seen on

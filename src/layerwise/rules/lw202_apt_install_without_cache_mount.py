@@ -8,7 +8,7 @@ builds: locked cache mounts on both `/var/cache/apt` (downloaded .deb files) and
 ## Why it matters
 Whenever the step rebuilds, `apt-get update` downloads every package list again and
 `apt-get install` every package. Cache mounts keep both between builds on the same builder
-without putting them in the image, and never change the step's cache key. apt needs exclusive
+without putting them in the image, and their contents never change the step's cache key. apt needs exclusive
 access to its directories, so both mounts need `sharing=locked` (parallel builds wait instead of
 corrupting each other). The official Debian and Ubuntu images ship `docker-clean`, an apt hook
 that deletes downloaded packages after every run: with it, the `/var/cache/apt` mount stays empty.

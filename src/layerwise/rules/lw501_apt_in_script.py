@@ -21,7 +21,7 @@ dist-upgrade, autoremove, clean, ...). `apt list`, `apt search` and `apt show` h
 `apt-get` equivalent (they belong to `apt-cache`/`dpkg-query`): reported without a fix.
 
 ## References
-- apt(8): "The apt command ... is not recommended for scripts"
+- apt(8): an end-user tool whose behaviour may change between versions; apt-get(8) for scripts
 - hadolint DL3027"""
 
 from __future__ import annotations

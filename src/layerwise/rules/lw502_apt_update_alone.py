@@ -5,8 +5,9 @@ A RUN that runs `apt-get update` without installing anything, so the package lis
 refreshed in one layer and used by an install in a later RUN.
 
 ## Why it matters
-BuildKit caches the update step like any other: its key is the command text, so once built it is
-reused for as long as the cache lives, and the install steps below keep reading those old lists.
+BuildKit caches the update step like any other: its key depends on the command and the steps
+before it, never on what the mirror serves, so once built it is reused for as long as the cache
+lives, and the install steps below keep reading those old lists.
 When the install step changes (a package added) it still uses the cached lists, which may name
 versions the mirror no longer has ("404 Not Found"). Running `apt-get update` in the same RUN as
 the install refreshes the lists exactly when the install runs again.
@@ -23,8 +24,7 @@ the RUN's only command, the RUN has no flags, and the next instruction of the st
 installs; otherwise the finding comes without a fix.
 
 ## References
-- Docker docs, Building best practices: apt-get (always combine update with install)
-- hadolint DL3009/DL3014 family"""
+- Docker docs, Building best practices: apt-get (always combine update with install)"""
 
 from __future__ import annotations
 

@@ -121,6 +121,15 @@ def test_program_skips_assignments_and_wrappers() -> None:
     assert cmd.words[0].text == "NODE_ENV=production"
 
 
+@pytest.mark.parametrize(
+    "text", ["gosu node npm ci", "su-exec node:node npm ci", "runuser -u node -- npm ci"]
+)
+def test_user_switching_wrappers(text: str) -> None:
+    cmd = parse(text).commands[0]
+    assert cmd.program == "npm"
+    assert [w.text for w in cmd.args] == ["ci"]
+
+
 def test_program_name_is_the_basename() -> None:
     cmd = parse("/usr/bin/apt-get install -y x").commands[0]
     assert cmd.program == "/usr/bin/apt-get"

@@ -27,7 +27,8 @@ any_piece = st.one_of(
             "'single q'", '"dq $X"', "$HOME", "${A:-b}", "$(sub cmd)", "`tick`", "\\ ", "(",
             ")", "{", "}", ";", "&&", "||", "|", "&", "\n", "#c\n", "<<EOF\nx\nEOF\n", "if", "then",
             "fi", "do", "done", "for", "'", '"', "$(", "\\", "2>&1", ">", "<", "=", "é", "日本",
-            "\t", "!", "*", "~", "[[", "]]", "X=1", "sudo", "env", "-y", "--omit=dev",
+            "\t", "!", "*", "~", "[[", "]]", "X=1", "sudo", "env", "-y", "--omit=dev", "sh -c",
+            "su x -c", "'npm ci && b'", '"c; d"', "gosu u",
         ]
     ),
 )  # fmt: skip

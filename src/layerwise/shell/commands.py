@@ -20,7 +20,13 @@ _WRAPPER_VALUE_OPTIONS: dict[str, frozenset[str]] = {
     "nohup": frozenset(),
     "time": frozenset({"-f", "--format", "-o", "--output"}),
     "nice": frozenset({"-n", "--adjustment"}),
+    "runuser": frozenset({"-u", "--user", "-g", "--group", "-G", "--supp-group"}),
+    "gosu": frozenset(),
+    "su-exec": frozenset(),
+    "tini": frozenset({"-p", "-e"}),
 }
+# Wrappers whose first operand is a user, not the program (`gosu node npm ci`).
+_WRAPPER_USER_OPERAND = frozenset({"gosu", "su-exec"})
 
 
 @dataclass(frozen=True, slots=True)
@@ -167,4 +173,6 @@ def split_program(words: tuple[Word, ...], n_assignments: int) -> tuple[int | No
             if not text.startswith("-") or text == "-":
                 break
             i += 2 if text in value_options else 1
+        if name in _WRAPPER_USER_OPERAND:
+            i += 1
     return None, i - n_assignments

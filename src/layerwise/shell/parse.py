@@ -13,9 +13,11 @@ from dataclasses import dataclass, replace
 from typing import Any
 
 import tree_sitter_bash
-from tree_sitter import Language, Node, Parser, Tree
+from tree_sitter import Language, Node, Parser
 
 from layerwise.shell.commands import Command, Operator, split_program
+from layerwise.shell.heredocs import without_heredocs
+from layerwise.shell.inline import INLINE_PROGRAMS, with_inline_scripts
 from layerwise.shell.words import Word, static_value
 from layerwise.syntax.span import MappedText
 
@@ -287,7 +289,7 @@ def parse_script(src: MappedText) -> Script:
     buffer = bytearray(data)
     tree = _PARSER.parse(data)
     if b"<<" in data:
-        tree = _without_heredocs(tree, buffer)
+        tree = without_heredocs(_PARSER, tree, buffer)
     for _ in range(8):
         root = tree.root_node
         walker = _Walker(src, data, char_at)
@@ -301,44 +303,10 @@ def parse_script(src: MappedText) -> Script:
         _link_operators(items, walker.data)
     found = sorted(walker.found, key=lambda f: (f.shell_start, -f.shell_end))
     _fill_cwd(found)
-    return Script(src, tuple(f.build() for f in found), root.has_error)
-
-
-def _without_heredocs(tree: Tree, blanked: bytearray) -> Tree:
-    """Re-parse with each here-document turned into a plain `< WORD` redirect and its body
-    blanked (same byte length, newlines kept).
-
-    tree-sitter-bash folds the rest of a `<<EOF` line into the heredoc node (`cat <<EOF | grep x;
-    npm ci` even becomes one command), so the line is parsed again without it. Commands inside
-    unquoted heredoc bodies (`$(...)`) are not reported.
-    """
-    # tree-sitter sees only the first of several heredocs on a line: repeat until none is left.
-    for _ in range(8):
-        redirects = _heredoc_redirects(tree.root_node)
-        if not redirects:
-            break
-        for redirect in redirects:
-            for child in redirect.children:
-                if not child.is_named and child.type.startswith("<<"):
-                    width = child.end_byte - child.start_byte
-                    blanked[child.start_byte : child.end_byte] = b"<" + b" " * (width - 1)
-                elif child.type in ("heredoc_body", "heredoc_end"):
-                    for i in range(child.start_byte, child.end_byte):
-                        if blanked[i] != 0x0A:
-                            blanked[i] = 0x20
-        tree = _PARSER.parse(bytes(blanked))
-    return tree
-
-
-def _heredoc_redirects(root: Node) -> list[Node]:
-    found: list[Node] = []
-    stack = [root]
-    while stack:
-        node = stack.pop()
-        if node.type == "heredoc_redirect":
-            found.append(node)
-        stack.extend(node.children)
-    return found
+    commands = tuple(f.build() for f in found)
+    if any(c.program_name in INLINE_PROGRAMS for c in commands):
+        commands = with_inline_scripts(src, commands, parse_script)
+    return Script(src, commands, root.has_error)
 
 
 def _link_operators(items: list[_Item], data: bytes) -> None:

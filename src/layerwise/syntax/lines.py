@@ -45,12 +45,13 @@ class LogicalLine:
 
     __slots__ = ("_file_starts", "_length", "_logical_starts", "parts", "text")
 
-    def __init__(self) -> None:
-        self._length = 0
-        self.parts: list[str] = []
-        self._logical_starts: list[int] = []
-        self._file_starts: list[int] = []
-        self.text = ""
+    def __init__(self, file_offset: int, piece: str) -> None:
+        """Start with the first piece (it may be empty: a line holding only a continuation)."""
+        self._length = len(piece)
+        self.parts: list[str] = [piece] if piece else []
+        self._logical_starts: list[int] = [0] if piece else []
+        self._file_starts: list[int] = [file_offset] if piece else []
+        self.text = piece
 
     def add(self, file_offset: int, piece: str) -> None:
         if piece:
@@ -78,14 +79,14 @@ class LogicalLine:
         """The file offset where a token starting at logical `i` begins (past the end: the end)."""
         starts = self._file_starts
         if len(starts) == 1:
-            return starts[0] + min(i, self._length)
+            return starts[0] + (i if i < self._length else self._length)
         return self.offset(i) if i < self._length else self.end_offset(self._length)
 
     def token_end(self, i: int) -> int:
         """The file offset just after a token ending at logical `i` (exclusive)."""
         starts = self._file_starts
         if len(starts) == 1:
-            return starts[0] + min(i, self._length)
+            return starts[0] + (i if i < self._length else self._length)
         return self.end_offset(i) if i > 0 else self.token_start(0)
 
     def end_offset(self, i: int) -> int:

@@ -132,34 +132,57 @@ class Instruction:
     """One instruction with its trivia; printing it gives back its source exactly."""
 
     leading: tuple[Trivia, ...]  # blank and comment lines between the previous node and this one
-    indent: str  # text before the keyword on its first line
-    keyword: str  # as written: "RUN", "run", "Run"
     logical_keyword: str  # as BuildKit reads it (differs only if a continuation splits it)
-    after_keyword: str  # text between the keyword and the first flag or the body
     flags: tuple[Flag, ...]  # each flag owns the text after it
-    body: str  # the arguments as written, through the end of the last line (no newline)
-    eol: str  # the newline of the last instruction line ("" at the end of the file)
     heredocs: tuple[Heredoc, ...]
     value: tuple[str, ...]  # exactly as the official parser's Command.value
     is_json: bool
     sub: Instruction | None  # ONBUILD's inner instruction
     start_line: int
     end_line: int
-    offsets: tuple[int, int, int, int] = field(repr=False, compare=False)
+    # The text pieces (indent, keyword, after_keyword, body, eol) are cut from the source on
+    # demand at these offsets: line start, keyword start/end, first flag or body, body start,
+    # end of the last line's content, end of that line, end of the span, end of the args.
+    offsets: tuple[int, int, int, int, int, int, int, int, int] = field(repr=False, compare=False)
     source: str = field(repr=False, compare=False)
     index: LineIndex = field(repr=False, compare=False)
     line: LogicalLine | None = field(repr=False, compare=False)
     args_range: tuple[int, int] = field(repr=False, compare=False)
 
     @property
+    def indent(self) -> str:
+        """Text before the keyword on its first line."""
+        return self.source[self.offsets[0] : self.offsets[1]]
+
+    @property
+    def keyword(self) -> str:
+        """The keyword as written: "RUN", "run", "Run"."""
+        return self.source[self.offsets[1] : self.offsets[2]]
+
+    @property
+    def after_keyword(self) -> str:
+        """Text between the keyword and the first flag or the body."""
+        return self.source[self.offsets[2] : self.offsets[3]]
+
+    @property
+    def body(self) -> str:
+        """The arguments as written, through the end of the last line (no newline)."""
+        return self.source[self.offsets[4] : self.offsets[5]]
+
+    @property
+    def eol(self) -> str:
+        """The newline of the last instruction line ("" at the end of the file)."""
+        return self.source[self.offsets[5] : self.offsets[6]]
+
+    @property
     def span(self) -> Span:
         """From the keyword to the end of the last line (heredocs included), newline excluded."""
-        return self.index.span(self.offsets[0], self.offsets[1])
+        return self.index.span(self.offsets[1], self.offsets[7])
 
     @property
     def args_span(self) -> Span:
         """The body after the flags as written, trailing blanks excluded."""
-        return self.index.span(self.offsets[2], self.offsets[3])
+        return self.index.span(self.offsets[4], self.offsets[8])
 
     @property
     def logical(self) -> MappedText | None:
@@ -176,7 +199,7 @@ class Instruction:
     @property
     def text(self) -> str:
         """The source of `span`."""
-        return self.source[self.offsets[0] : self.offsets[1]]
+        return self.source[self.offsets[1] : self.offsets[7]]
 
     @property
     def args(self) -> str:

@@ -49,7 +49,7 @@ class _Builder:
         line_start: int,
         content_end: int,
         leading: tuple[Trivia, ...],
-        eol: str,
+        line_end: int,
         heredocs: tuple[Heredoc, ...],
         lines: tuple[int, int],
         end: int,
@@ -64,54 +64,71 @@ class _Builder:
 
             end_of = start_of
         split = parsed.split
-        kw_start, kw_end = start_of(split.keyword[0]), end_of(split.keyword[1])
-        if split.keyword[0] == split.keyword[1]:
-            kw_end = kw_start
+        kw_start = start_of(split.keyword[0])
+        kw_end = kw_start if split.keyword[0] == split.keyword[1] else end_of(split.keyword[1])
         has_args = split.args[0] < split.args[1]
         body_start = start_of(split.args[0]) if has_args else content_end
-        token_starts = [start_of(f[0]) for f in split.flags] + [body_start]
-        flags = []
-        for k, (_, fe, ftext) in enumerate(split.flags):
-            f_start, f_end = token_starts[k], end_of(fe)
-            name, eq, flag_value = ftext[2:].partition("=")
-            flags.append(
-                Flag(
-                    name=name,
-                    value=flag_value if eq else None,
-                    text=text[f_start:f_end],
-                    after=text[f_end : token_starts[k + 1]],
-                    start=f_start,
-                    index=self.tree.index,
+        flags: tuple[Flag, ...] = ()
+        first_token = body_start
+        if split.flags:
+            token_starts = [start_of(f[0]) for f in split.flags] + [body_start]
+            first_token = token_starts[0]
+            found = []
+            for k, (_, fe, ftext) in enumerate(split.flags):
+                f_start, f_end = token_starts[k], end_of(fe)
+                name, eq, flag_value = ftext[2:].partition("=")
+                found.append(
+                    Flag(
+                        name=name,
+                        value=flag_value if eq else None,
+                        text=text[f_start:f_end],
+                        after=text[f_end : token_starts[k + 1]],
+                        start=f_start,
+                        index=self.tree.index,
+                    )
                 )
-            )
+            flags = tuple(found)
         args_end = end_of(split.args[1]) if has_args else body_start
         sub = None
         value, is_json = parsed.value, parsed.is_json
         if parsed.sub is not None:
             sub = self.instruction(
-                parsed.sub, logical, body_start, content_end, (), "", (), lines, content_end
+                parsed.sub,
+                logical,
+                body_start,
+                content_end,
+                (),
+                content_end,
+                (),
+                lines,
+                content_end,
             )
             value, is_json = parsed.sub.value, parsed.sub.is_json
         return Instruction(
-            leading=leading,
-            indent=text[line_start:kw_start],
-            keyword=text[kw_start:kw_end],
-            logical_keyword=parsed.keyword,
-            after_keyword=text[kw_end : token_starts[0]],
-            flags=tuple(flags),
-            body=text[body_start:content_end],
-            eol=eol,
-            heredocs=heredocs,
-            value=value,
-            is_json=is_json,
-            sub=sub,
-            start_line=lines[0],
-            end_line=lines[1],
-            offsets=(kw_start, end, body_start, args_end),
-            source=text,
-            index=self.tree.index,
-            line=logical if logical.parts else None,
-            args_range=split.args,
+            leading,
+            parsed.keyword,
+            flags,
+            heredocs,
+            value,
+            is_json,
+            sub,
+            lines[0],
+            lines[1],
+            (
+                line_start,
+                kw_start,
+                kw_end,
+                first_token,
+                body_start,
+                content_end,
+                line_end,
+                end,
+                args_end,
+            ),
+            text,
+            self.tree.index,
+            logical if logical.parts else None,
+            split.args,
         )
 
 
@@ -194,8 +211,7 @@ def parse(text: str, *, path: str | None = None) -> Dockerfile:
             i += 1
             continue
         first = i
-        logical = LogicalLine()
-        logical.add(lead, piece)
+        logical = LogicalLine(lead, piece)
         i += 1
         while cont and i < n:
             nxt = lines[i]
@@ -249,7 +265,7 @@ def parse(text: str, *, path: str | None = None) -> Dockerfile:
                 start if first == 0 else lines[first].start,
                 last.content_end,
                 tuple(trivia),
-                text[last.content_end : last.end],
+                last.end,
                 tuple(heredocs),
                 (first + 1, i),
                 end,

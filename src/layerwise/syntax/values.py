@@ -6,7 +6,7 @@ key and value pairs, for RUN the command string or the JSON array, and so on.
 
 from __future__ import annotations
 
-from dataclasses import dataclass
+from typing import NamedTuple
 
 from layerwise.errors import LayerwiseError
 from layerwise.syntax.words import (
@@ -26,8 +26,7 @@ _STRING = frozenset({"maintainer", "stopsignal", "user", "workdir"})
 _NAME_VAL = {"env": "ENV", "label": "LABEL"}
 
 
-@dataclass(frozen=True, slots=True)
-class Parsed:
+class Parsed(NamedTuple):  # a tuple: one per instruction on every parse, kept cheap
     """One instruction as BuildKit's line parser sees it."""
 
     split: SplitLine

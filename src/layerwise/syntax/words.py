@@ -10,7 +10,7 @@ from __future__ import annotations
 
 import json
 import re
-from dataclasses import dataclass
+from typing import NamedTuple
 
 from layerwise.errors import LayerwiseError
 
@@ -27,8 +27,7 @@ _NOT_STRING_ARRAY = "when using JSON array syntax, arrays must be comprised of s
 _LONE_SURROGATE = re.compile("[\ud800-\udfff]")
 
 
-@dataclass(frozen=True, slots=True)
-class SplitLine:
+class SplitLine(NamedTuple):  # a tuple: one per instruction on every parse, kept cheap
     """Token positions in a logical line: `[start, end)` pairs."""
 
     keyword: tuple[int, int]
@@ -38,17 +37,18 @@ class SplitLine:
 
 def split_command(line: str, base: int = 0) -> SplitLine:
     """splitCommand: keyword, builder flags and the trimmed rest of `line[base:]`."""
-    n = len(line)
-    start = base
-    while start < n and line[start] in _GO_SPACE_SET:
-        start += 1
-    end = n
-    while end > start and line[end - 1] in _GO_SPACE_SET:
-        end -= 1
+    rest = line[base:] if base else line
+    start = base + len(rest) - len(rest.lstrip(GO_SPACE))
+    end = base + len(rest.rstrip(GO_SPACE))
+    if end < start:
+        end = start
     m = RE_WHITESPACE.search(line, start, end)
     if m is None:
         return SplitLine((start, end), (), (end, end))
-    flags, args_start = _extract_builder_flags(line, m.end(), end)
+    pos = m.end()
+    if line[pos] != "-" and line[pos] not in _GO_SPACE_SET:  # no flags: the common case
+        return SplitLine((start, m.start()), (), _trim(line, pos, end))
+    flags, args_start = _extract_builder_flags(line, pos, end)
     return SplitLine((start, m.start()), flags, _trim(line, args_start, end))
 
 
@@ -98,6 +98,10 @@ def _extract_builder_flags(line: str, pos: int, end: int) -> tuple[Flags, int]:
     return flags, pos + char_at[byte_args]
 
 
+# A flag word without quotes or backslashes reads as written: no need to walk it by character.
+_PLAIN_FLAG = re.compile(r"--[^\t\n\v\f\r \x85\xa0'\"\\]*")
+
+
 def _extract_flags(line: str, pos: int, end: int, spaces: frozenset[str]) -> tuple[Flags, int]:
     flags: list[tuple[int, int, str]] = []
     while True:
@@ -106,6 +110,13 @@ def _extract_flags(line: str, pos: int, end: int, spaces: frozenset[str]) -> tup
         if pos >= end or not line.startswith("--", pos) or pos + 1 >= end:
             return tuple(flags), pos
         start = pos
+        plain = _PLAIN_FLAG.match(line, pos, end)
+        if plain is not None and (plain.end() == end or line[plain.end()] in spaces):
+            pos = plain.end()
+            if pos - start == 2:  # a bare `--` ends the flags
+                return tuple(flags), pos
+            flags.append((start, pos, line[start:pos]))
+            continue
         word: list[str] = []
         blank_ok = False
         quote = ""

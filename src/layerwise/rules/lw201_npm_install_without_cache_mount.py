@@ -7,9 +7,9 @@ directory: `/root/.npm` as root, the user's home (`/home/node/.npm`) after `USER
 ## Why it matters
 Whenever the dependency layer rebuilds, npm downloads every package again. A
 `RUN --mount=type=cache` keeps npm's cache between builds on the same builder; it is never
-committed to the image and its contents never change the step's cache key. npm stores only downloaded
-tarballs there, so `npm ci` still installs exactly what the lockfile pins. The mount must be
-writable by the user npm runs as: a cache mount belongs to root (uid/gid 0) unless told
+committed to the image and its contents never change the step's cache key. npm stores only
+downloaded tarballs there, so `npm ci` still installs exactly what the lockfile pins. The mount
+must be writable by the user npm runs as: a cache mount belongs to root (uid/gid 0) unless told
 otherwise, so under `USER node` npm stops with `EACCES` on `/home/node/.npm/_cacache` (seen on
 Docker 20.10) unless the mount sets that user's uid and gid.
 
@@ -33,9 +33,11 @@ Works with Docker 20.10's built-in frontend (no `# syntax=` line needed).
 
 from __future__ import annotations
 
+import dataclasses
 from collections.abc import Iterator
 
 from layerwise.ecosystems import npm
+from layerwise.rules._support import cwd_of, resolve
 from layerwise.rules.base import Finding, Fix, Rule, RuleContext, Safety, Severity
 from layerwise.rules.lw2_mounts import (
     add_flags,
@@ -63,14 +65,18 @@ def check(ctx: RuleContext) -> Iterator[Finding]:
         installs = [c for c in script.commands if npm.is_install(c)]
         if not installs:
             continue
+        cmd = installs[0]
         state = step.state
         mounts = cache_mounts(step)
-        target = npm.cache_dir(state.home, state.env)
-        if any(m.mount.covers(target) for m in mounts):
-            continue
         root = state.user_name in ("", "root", "0")
         uid_gid = None if root else state.uid_gid
         wanted = npm.cache_mount(state.home, uid_gid, state.env)
+        option = cmd.option_value("--cache")  # `npm ci --cache DIR` wins over config and env
+        if option:
+            wanted = dataclasses.replace(wanted, target=resolve(option, cwd_of(step, cmd)))
+        target = wanted.target
+        if any(m.mount.covers(target) for m in mounts):
+            continue
         flag = wanted.flag_text()
         fix = None
         if root or uid_gid is not None:
@@ -80,10 +86,9 @@ def check(ctx: RuleContext) -> Iterator[Finding]:
                 edits = [Edit.replace(stale.flag.span, flag)]
             else:
                 edits = add_flags(tree, step.instruction, [flag], one_per_line=False) or []
-            for cleanup in fighting_cleanups(script, [wanted], state.home):
+            for cleanup in fighting_cleanups(script, [wanted], state.home, state.workdir):
                 edits.extend(delete_edits(tree, script, cleanup) or [])
             fix = Fix(Safety.SAFE, edits)
-        cmd = installs[0]
         yield RULE.finding(
             tree.span(cmd.start, cmd.end),
             fix=fix,

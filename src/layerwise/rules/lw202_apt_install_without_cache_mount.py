@@ -6,14 +6,14 @@ builds: locked cache mounts on both `/var/cache/apt` (downloaded .deb files) and
 (package lists), and `/etc/apt/apt.conf.d/docker-clean` removed before apt runs.
 
 ## Why it matters
-Whenever the step rebuilds, `apt-get update` downloads every package list again and
-`apt-get install` every package. Cache mounts keep both between builds on the same builder
-without putting them in the image, and their contents never change the step's cache key. apt needs exclusive
-access to its directories, so both mounts need `sharing=locked` (parallel builds wait instead of
-corrupting each other). The official Debian and Ubuntu images ship `docker-clean`, an apt hook
-that deletes downloaded packages after every run: with it, the `/var/cache/apt` mount stays empty.
-With the mounts, the lists live in the mount, not in the layer, so the image stays as small as
-with `rm -rf /var/lib/apt/lists/*` (which the fix drops: it would empty the cache, see LW203).
+Whenever the step rebuilds, `apt-get update` downloads every package list again and `apt-get
+install` every package. Cache mounts keep both between builds on the same builder without putting
+them in the image, and their contents never change the step's cache key. apt needs exclusive access
+to its directories, so both mounts need `sharing=locked` (parallel builds wait instead of corrupting
+each other). The official Debian and Ubuntu images ship `docker-clean`, an apt hook that deletes
+downloaded packages after every run: with it, the `/var/cache/apt` mount stays empty. With the
+mounts, the lists live in the mount, not in the layer, so the image stays as small as with `rm -rf
+/var/lib/apt/lists/*` (which the fix drops: it would empty the cache, see LW203).
 
 ## Example
     RUN apt-get update \\
@@ -150,7 +150,7 @@ def _fix(
         if lock is None:
             return None
         edits.append(lock)
-    for cleanup in fighting_cleanups(script, missing, step.state.home):
+    for cleanup in fighting_cleanups(script, missing, step.state.home, step.state.workdir):
         edits.extend(delete_edits(tree, script, cleanup) or [])
     return Fix(Safety.SAFE, edits)
 

@@ -50,7 +50,7 @@ def check(ctx: RuleContext) -> Iterator[Finding]:
     tree = ctx.tree
     for step, script in shell_runs(ctx):
         mounts = [m.mount for m in cache_mounts(step)]
-        for cleanup in fighting_cleanups(script, mounts, step.state.home):
+        for cleanup in fighting_cleanups(script, mounts, step.state.home, step.state.workdir):
             cmd = cleanup.command
             edits = delete_edits(tree, script, cleanup)
             fix = Fix(Safety.SAFE, edits) if edits else None

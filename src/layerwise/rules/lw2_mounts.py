@@ -14,6 +14,7 @@ from dataclasses import dataclass
 from layerwise.ecosystems import ALL as ECOSYSTEMS
 from layerwise.ecosystems.base import CacheMount, removed_paths
 from layerwise.model.nodes import Step
+from layerwise.rules._support import resolve
 from layerwise.rules.base import RuleContext
 from layerwise.shell import Command, Script, Word
 from layerwise.syntax import Dockerfile, Instruction
@@ -79,10 +80,12 @@ def short(cmd: Command, verb: Word | None = None) -> str:
     return f"{name} {verb.text}" if verb is not None and verb.is_static else name
 
 
-def fighting_cleanups(script: Script, mounts: Sequence[CacheMount], home: str) -> list[Cleanup]:
-    """Commands of `script` that empty what `mounts` keep: an `rm` of a path inside a mount,
-    or a package manager's own cache cleaning (`npm cache clean`, `apt-get clean`) when its
-    cache directory is mounted."""
+def fighting_cleanups(
+    script: Script, mounts: Sequence[CacheMount], home: str, workdir: str
+) -> list[Cleanup]:
+    """Commands of `script` that empty what `mounts` keep: an `rm` of a path inside a mount
+    (relative paths taken from `workdir` and a preceding `cd`), or a package manager's own cache
+    cleaning (`npm cache clean`, `apt-get clean`) when its cache directory is mounted."""
     found: list[Cleanup] = []
     if not mounts:
         return found
@@ -90,11 +93,11 @@ def fighting_cleanups(script: Script, mounts: Sequence[CacheMount], home: str) -
         if cmd.nested:
             continue
         paths = removed_paths(cmd)
-        hits = tuple(
-            w for w in paths if w.is_static and w.text.startswith("/") and _mount(w.text, mounts)
-        )
+        cwd = resolve(cmd.cwd_hint, workdir) if cmd.cwd_hint else workdir
+        where = {id(w): resolve(w.text, cwd) for w in paths if w.is_static}
+        hits = tuple(w for w in paths if id(w) in where and _mount(where[id(w)], mounts))
         if hits:
-            target = _mount(hits[0].text, mounts) or ""
+            target = _mount(where[id(hits[0])], mounts) or ""
             found.append(Cleanup(cmd, target, () if len(hits) == len(paths) else hits))
             continue
         if paths and all(w.is_static for w in paths):

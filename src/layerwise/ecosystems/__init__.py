@@ -3,11 +3,11 @@
 `ALL` lists every module; each meets `base.Ecosystem`. Adding one is a module and a line here.
 """
 
-from layerwise.ecosystems import apt, npm
+from layerwise.ecosystems import apt, npm, pip
 from layerwise.ecosystems.base import CacheMount, Ecosystem
 from layerwise.shell import Command
 
-ALL: tuple[Ecosystem, ...] = (npm, apt)
+ALL: tuple[Ecosystem, ...] = (npm, pip, apt)
 
 
 def for_command(cmd: Command) -> Ecosystem | None:
@@ -16,7 +16,9 @@ def for_command(cmd: Command) -> Ecosystem | None:
     for eco in ALL:
         if name in eco.PROGRAMS:
             return eco
+    if pip.pip_args(cmd) is not None:  # `python -m pip`, `pip3.11`
+        return pip
     return None
 
 
-__all__ = ["ALL", "CacheMount", "Ecosystem", "apt", "for_command", "npm"]
+__all__ = ["ALL", "CacheMount", "Ecosystem", "apt", "for_command", "npm", "pip"]

@@ -1,0 +1,103 @@
+"""pip facts and command recognition."""
+
+from __future__ import annotations
+
+import pytest
+
+from layerwise import ecosystems
+from layerwise.ecosystems import pip
+from layerwise.shell import Command, parse_script
+from layerwise.syntax.span import MappedText
+
+
+def cmd(text: str) -> Command:
+    return parse_script(MappedText(text, tuple(range(len(text) + 1)))).commands[-1]
+
+
+@pytest.mark.parametrize(
+    ("text", "install"),
+    [
+        ("pip install flask", True),
+        ("pip3 install -r requirements.txt", True),
+        ("pip3.11 install --no-cache-dir -r requirements.txt", True),
+        ("python -m pip install --upgrade pip", True),
+        ("python3.12 -m pip install .", True),
+        ("/usr/local/bin/pip install x", True),
+        ("pip --disable-pip-version-check install x", True),
+        ("pip -i https://mirror/simple install x", True),
+        ("pip freeze", False),
+        ("pip cache purge", False),
+        ("python -m venv /venv", False),
+        ("python setup.py install", False),
+        ("pipx install black", False),
+    ],
+)
+def test_is_install(text: str, install: bool) -> None:
+    assert pip.is_install(cmd(text)) is install
+
+
+def test_verb_offsets() -> None:
+    text = "python -m pip install x"
+    word = pip.verb(cmd(text))
+    assert word is not None and text[word.start : word.end] == "install"
+
+
+def test_requirement_files() -> None:
+    assert pip.requirement_files(
+        cmd("pip install -r requirements.txt --requirement=dev.txt -c constraints.txt -rb.txt")
+    ) == ("requirements.txt", "dev.txt", "constraints.txt", "b.txt")
+    assert pip.requirement_files(cmd("pip download -r r.txt")) == ()
+
+
+@pytest.mark.parametrize(
+    ("text", "local"),
+    [
+        ("pip install .", True),
+        ("pip install -e .", True),
+        ("pip install --editable=./lib", True),
+        ("pip install ./dist/app.whl", True),
+        ("pip install -r requirements.txt", False),
+        ("pip install flask==3.0", False),
+    ],
+)
+def test_installs_local_source(text: str, local: bool) -> None:
+    assert pip.installs_local_source(cmd(text)) is local
+
+
+def test_cache_dir_and_mount() -> None:
+    assert pip.cache_dir("/root") == "/root/.cache/pip"
+    assert pip.cache_dir("/root", {"PIP_CACHE_DIR": "/c"}) == "/c"
+    assert pip.cache_dir("/root", {"XDG_CACHE_HOME": "/x/"}) == "/x/pip"
+    assert pip.cache_mount("/root").flag_text() == "--mount=type=cache,target=/root/.cache/pip"
+    assert pip.cache_mount("/home/app", ("1000", "1000")).flag_text() == (
+        "--mount=type=cache,target=/home/app/.cache/pip,uid=1000,gid=1000"
+    )
+
+
+def test_no_cache_dir_flag_words() -> None:
+    text = "pip install --no-cache-dir -r requirements.txt"
+    (word,) = pip.cache_disabling_flags(cmd(text))
+    assert text[word.start : word.end] == "--no-cache-dir"
+    assert pip.cache_disabling_flags(cmd("pip install x")) == ()
+
+
+@pytest.mark.parametrize(
+    ("text", "cleaning"),
+    [
+        ("pip cache purge", True),
+        ("python -m pip cache remove flask", True),
+        ("pip cache list", False),
+        ("rm -rf /root/.cache/pip", True),
+        ("rm -rf /root/.cache", True),
+        ("rm -rf ~/.cache/pip", True),
+        ("rm -rf /tmp/*", False),
+        ("pip install x", False),
+    ],
+)
+def test_cache_cleaning(text: str, cleaning: bool) -> None:
+    assert pip.cache_cleaning(cmd(text)) is cleaning
+
+
+def test_registered() -> None:
+    assert pip in ecosystems.ALL
+    assert ecosystems.for_command(cmd("pip3 install x")) is pip

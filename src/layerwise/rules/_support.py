@@ -65,6 +65,19 @@ def is_dependency_install(command: Command) -> bool:
     return npm.is_ci(command) or npm.is_bare_install(command)
 
 
+def is_install_only(ctx: RuleContext, instruction: Instruction) -> bool:
+    """A RUN that only installs the project's dependencies (`cd` allowed)."""
+    cmds = commands(ctx, instruction)
+    return bool(cmds) and all(is_dependency_install(c) or c.program_name == "cd" for c in cmds)
+
+
+def copies_npm_manifest(instruction: Instruction) -> bool:
+    """A COPY from the context that brings package.json (by name or `package*.json`)."""
+    parts = copy_parts(instruction)
+    names = {posixpath.basename(p) for p in parts[0]} if parts else set()
+    return bool(names & {"package.json", "package*.json"})
+
+
 def omits_dev(command: Command, step: Step) -> bool:
     """The install leaves devDependencies out (`--omit=dev`, `--production`, NODE_ENV)."""
     return npm.omits_dev(command, step.state.env)
@@ -157,13 +170,12 @@ def insert_at_stage_end(
     return Edit.insert(len(tree.text), lead + "".join(pieces))
 
 
-def insert_after(tree: Dockerfile, anchor: Instruction, item: Instruction) -> Edit:
-    """Insert a copy of `item` (with its comments) just below `anchor`."""
+def insert_after(tree: Dockerfile, anchor: Instruction, items: Sequence[Instruction]) -> Edit:
+    """Insert copies of `items` (with their comments) just below `anchor`."""
     at = block_end(tree, anchor)
     lead = "" if tree.text[:at].endswith("\n") else tree.newline
-    return Edit.insert(
-        at, lead + separator(tree, block_start(tree, anchor)) + block_text(tree, item)
-    )
+    sep = separator(tree, block_start(tree, anchor))
+    return Edit.insert(at, lead + "".join(sep + block_text(tree, item) for item in items))
 
 
 def move_before(

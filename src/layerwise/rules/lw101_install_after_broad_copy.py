@@ -33,6 +33,7 @@ from layerwise.model import Step
 from layerwise.rules import _support as s
 from layerwise.rules.base import Finding, Fix, Rule, RuleContext, Safety, Severity
 from layerwise.shell import Command
+from layerwise.syntax import Instruction
 from layerwise.syntax.span import Edit
 
 RULE = Rule(
@@ -54,36 +55,40 @@ def check(ctx: RuleContext) -> Iterator[Finding]:
         if at is None:
             continue
         for index in range(at + 1, len(steps)):
-            cmds = s.commands(ctx, steps[index].instruction)
-            install = next(filter(s.is_dependency_install, cmds), None)
+            install = next(
+                filter(s.is_dependency_install, s.commands(ctx, steps[index].instruction)), None
+            )
             if install is None:
                 continue
             between = steps[at + 1 : index]
-            adjacent = all(b.instruction.name in _NEUTRAL for b in between)
-            copied = any(_copies_manifest(st) for st in steps[:at])
-            yield _finding(ctx, steps[at], steps[index], install, adjacent, copied)
+            broads = [steps[at], *(b for b in between if s.is_broad_copy(b.instruction))]
+            adjacent = all(b in broads or b.instruction.name in _NEUTRAL for b in between)
+            last = index  # the broad COPYs go below the whole run of install-only RUNs
+            while last + 1 < len(steps) and s.is_install_only(ctx, steps[last + 1].instruction):
+                last += 1
+            copied = any(s.copies_npm_manifest(st.instruction) for st in steps[:at])
+            yield _finding(ctx, broads, steps[index], install, steps[last], adjacent, copied)
             break
 
 
-def _copies_manifest(step: Step) -> bool:
-    parts = s.copy_parts(step.instruction)
-    names = {posixpath.basename(p) for p in parts[0]} if parts else set()
-    return bool(names & {"package.json", "package*.json"})
-
-
 def _finding(
-    ctx: RuleContext, broad: Step, step: Step, install: Command, adjacent: bool, copied: bool
+    ctx: RuleContext,
+    broads: list[Step],
+    step: Step,
+    install: Command,
+    anchor: Step,
+    adjacent: bool,
+    copied: bool,
 ) -> Finding:
-    copy = broad.instruction
+    copy = broads[0].instruction
     _, dest = s.copy_parts(copy) or ((), ".")
-    dest_dir = s.resolve(dest, broad.state.workdir)
-    rel = posixpath.relpath(s.cwd_of(step, install), dest_dir)
+    rel = posixpath.relpath(s.cwd_of(step, install), s.resolve(dest, broads[0].state.workdir))
     fix = None
     inputs: tuple[str, ...] = ()
     if not rel.startswith(".."):
         inputs, known = s.install_inputs(ctx, "" if rel == "." else rel)
-        copies = [] if copied else _copy_lines(ctx, broad, inputs, dest)
-        edits = _edits(ctx, broad, step, install, copies)
+        copies = [] if copied else _copy_lines(ctx, copy, inputs, dest)
+        edits = _edits(ctx, broads, step, install, anchor, copies)
         if edits:
             fix = Fix(Safety.SAFE if known and adjacent else Safety.UNSAFE, edits)
     return RULE.finding(
@@ -96,9 +101,10 @@ def _finding(
     )
 
 
-def _copy_lines(ctx: RuleContext, broad: Step, inputs: tuple[str, ...], dest: str) -> list[str]:
+def _copy_lines(
+    ctx: RuleContext, copy: Instruction, inputs: tuple[str, ...], dest: str
+) -> list[str]:
     """The COPY lines bringing the install's inputs, with the broad COPY's --chown/--chmod."""
-    copy = broad.instruction
     head = copy.keyword + "".join(" " + f.text for f in copy.flags if f.name in ("chown", "chmod"))
     base = dest if dest.endswith("/") else ("./" if dest == "." else dest + "/")
     return s.copy_lines(head, inputs, base, ctx.tree.newline)
@@ -106,21 +112,28 @@ def _copy_lines(ctx: RuleContext, broad: Step, inputs: tuple[str, ...], dest: st
 
 def _edits(
     ctx: RuleContext,
-    broad: Step,
+    broads: list[Step],
     step: Step,
     install: Command,
+    anchor: Step,
     copies: list[str],
 ) -> list[Edit]:
-    """Whole install RUN: the broad COPY moves below it and the manifests (unless an earlier
-    COPY brought them) take its place. `cd x && npm ci && more`: the install part moves up."""
+    """Whole install RUN: the broad COPYs move below it (and the install-only RUNs after it),
+    the manifests (unless an earlier COPY brought them) take the first one's place.
+    `cd x && npm ci && more`: the install part moves up instead."""
     tree, run = ctx.tree, step.instruction
     cmds = s.commands(ctx, run)
-    if all(s.is_dependency_install(c) or c.program_name == "cd" for c in cmds):
-        start, end = s.block_start(tree, broad.instruction), s.block_end(tree, broad.instruction)
+    first_copy = broads[0].instruction
+    if s.is_install_only(ctx, run):
+        start, end = s.block_start(tree, first_copy), s.block_end(tree, first_copy)
         keep = Edit(start, end, "".join(copies))
         if not copies:
-            keep = s.delete_block(tree, broad.instruction)
-        return [keep, s.insert_after(tree, run, broad.instruction)]
+            keep = s.delete_block(tree, first_copy)
+        moved = [b.instruction for b in broads]
+        rest = [s.delete_block(tree, b) for b in moved[1:]]
+        return [keep, *rest, s.insert_after(tree, anchor.instruction, moved)]
+    if len(broads) > 1:
+        return []
     first = cmds.index(install)
     if any(c.program_name != "cd" for c in cmds[:first]) or install.operator_after != "&&":
         return []
@@ -130,6 +143,6 @@ def _edits(
     piece = tree.text[cmds[0].start : install.end]
     new_run = f"{run.keyword} {flags}{piece}{tree.newline}"
     return [
-        s.insert_before(tree, broad.instruction, [*copies, new_run]),
+        s.insert_before(tree, first_copy, [*copies, new_run]),
         Edit(cmds[0].start, cmds[first + 1].start, ""),
     ]

@@ -106,7 +106,7 @@ def _finding(ctx: RuleContext, stage: Stage, index: int, name: str) -> Finding |
         where = f"down to its first use at line {use.instruction.start_line}"
     else:  # never used by a step: it only needs to come after the last RUN it busts
         edits = [
-            s.insert_after(ctx.tree, skipped[-1].instruction, decl),
+            s.insert_after(ctx.tree, skipped[-1].instruction, [decl]),
             s.delete_block(ctx.tree, decl),
         ]
         where = f"below the last `RUN` at line {skipped[-1].instruction.start_line}"

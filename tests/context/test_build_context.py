@@ -273,3 +273,12 @@ def test_invalid_package_json_is_reported_not_raised(tmp_path: Path) -> None:
     assert project is not None
     assert project.problems == ("package.json is not a JSON object",)
     assert project.scripts == {}
+
+
+def test_files_depth_and_skip(tmp_path: Path) -> None:
+    make(tmp_path, {"a.txt": "", "d/b.txt": "", "d/e/c.txt": "", "node_modules/x/i.js": ""})
+    ctx = BuildContext.open(tmp_path)
+    assert list(ctx.files(max_depth=0)) == ["a.txt"]
+    assert list(ctx.files(max_depth=1, skip=frozenset({"node_modules"}))) == ["a.txt", "d/b.txt"]
+    assert list(ctx.files("d")) == ["d/b.txt", "d/e/c.txt"]
+    assert list(ctx.files("missing")) == []

@@ -76,14 +76,20 @@ class BuildContext:
         path = self._rel(rel)
         return path is not None and self.exists(path) and (self.root / path).is_dir()
 
-    def files(self, under: str = "") -> Iterator[str]:
-        """Every file (and symlink) that reaches the builder, in sorted walk order."""
+    def files(
+        self, under: str = "", *, max_depth: int | None = None, skip: frozenset[str] = frozenset()
+    ) -> Iterator[str]:
+        """Every file (and symlink) that reaches the builder, in sorted walk order.
+
+        `max_depth` limits how many directories deep below `under` to look (0: its own files);
+        directories named in `skip` (e.g. node_modules) are not entered.
+        """
         start = self._rel(under)
         if start is None or not self.is_dir(start):
             return
-        yield from self._walk(start)
+        yield from self._walk(start, max_depth, skip)
 
-    def _walk(self, directory: str) -> Iterator[str]:
+    def _walk(self, directory: str, depth: int | None, skip: frozenset[str]) -> Iterator[str]:
         try:
             entries = sorted(os.scandir(self.root / directory), key=lambda e: e.name)
         except OSError:
@@ -92,8 +98,10 @@ class BuildContext:
             rel = f"{directory}/{entry.name}" if directory else entry.name
             ignored = self.matcher.is_ignored(rel)
             if entry.is_dir(follow_symlinks=False):
+                if entry.name in skip or depth == 0:
+                    continue
                 if not ignored or self.matcher.may_include_below(rel):
-                    yield from self._walk(rel)
+                    yield from self._walk(rel, None if depth is None else depth - 1, skip)
             elif not ignored:
                 yield rel
 

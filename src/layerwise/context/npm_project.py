@@ -132,10 +132,12 @@ def _workspace_dirs(
     if not patterns:
         return ()
     prefix = f"{directory}/" if directory else ""
+    deep = any("**" in p for p in patterns)
+    depth = None if deep else max(p.strip("/").count("/") + 1 for p in patterns)
     candidates = sorted(
         path[len(prefix) : -len("/package.json")]
-        for path in context.files(directory)
-        if path.endswith("/package.json") and "node_modules/" not in path
+        for path in context.files(directory, max_depth=depth, skip=frozenset({"node_modules"}))
+        if path.endswith("/package.json")
     )
     found: list[str] = []
     for pattern in patterns:

@@ -78,3 +78,37 @@ def test_model_agrees_with_buildkit(tmp_path: Path, build_args: dict[str, str]) 
             assert seen[name] == state.variables.get(name, "<unset>"), name
     assert seen["PWD"] == state.workdir
     assert (seen["UID"], seen["GID"]) == state.uid_gid
+
+
+ACCOUNTS = """\
+FROM debian:bookworm-slim AS probe
+RUN groupadd -g 1001 nodejs \\
+ && useradd -u 1001 -g nodejs -d /srv/app -m nextjs \\
+ && useradd -u 1500 worker
+USER nextjs:nodejs
+RUN mkdir -p /tmp/out && id -u > /tmp/out/UID && id -g > /tmp/out/GID \\
+ && printf '%s' "$HOME" > /tmp/out/HOME
+USER worker
+RUN mkdir -p /tmp/out2 && id -u > /tmp/out2/UID && id -g > /tmp/out2/GID \\
+ && printf '%s' "$HOME" > /tmp/out2/HOME
+
+FROM scratch
+COPY --from=probe /tmp/out /a
+COPY --from=probe /tmp/out2 /b
+"""
+
+
+@pytest.mark.engine
+def test_created_users_agree_with_buildkit(tmp_path: Path) -> None:
+    client = _client()
+    (tmp_path / "Dockerfile").write_text(ACCOUNTS)
+    out = tmp_path / "out"
+    argv = ["buildx", "build"] if client.kind == "buildx" else ["build"]
+    proc = client.run(*argv, "-q", "-o", f"type=local,dest={out}", str(tmp_path), timeout=300)
+    assert proc.returncode == 0, proc.stderr[-2000:]
+    probe = build_model(parse(ACCOUNTS)).stage("probe")
+    assert probe is not None
+    for folder, step in (("a", probe.steps[2]), ("b", probe.steps[4])):
+        seen = {f.name: f.read_text().strip() for f in (out / folder).iterdir()}
+        assert (seen["UID"], seen["GID"]) == step.state.uid_gid
+        assert seen["HOME"] == step.state.home

@@ -70,14 +70,15 @@ def _summary(tree: Dockerfile, console: Console) -> None:
             if ins.start_line == ins.end_line
             else f"{ins.start_line}-{ins.end_line}"
         )
-        form = " [dim](json)[/dim]" if ins.is_json else ""
         flags = " ".join(escape(f.text) for f in ins.flags)
-        value = escape(" ".join(ins.value))
-        if len(value) > 80:
-            value = value[:77] + "..."
-        heredocs = "".join(f" [magenta]<<{escape(h.name)}[/magenta]" for h in ins.heredocs)
+        shown = (
+            json.dumps(list(ins.value), ensure_ascii=False) if ins.is_json else " ".join(ins.value)
+        )
+        value = escape(shown if len(shown) <= 80 else shown[:77] + "...")
+        names = ", ".join(h.name for h in ins.heredocs)
+        heredocs = f" [magenta](heredocs: {escape(names)})[/magenta]" if names else ""
         text = " ".join(p for p in (flags, value) if p)
-        console.print(f"[cyan]{lines:>7}[/cyan]  [bold]{ins.name}[/bold] {text}{form}{heredocs}")
+        console.print(f"[cyan]{lines:>7}[/cyan]  [bold]{ins.name}[/bold] {text}{heredocs}")
 
 
 def parse(

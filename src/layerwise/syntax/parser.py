@@ -183,8 +183,10 @@ def parse(text: str, *, path: str | None = None) -> Dockerfile:
             raise fail("dockerfile line greater than max allowed size of 65535", ln.start)
     while i < n:
         ln = lines[i]
-        start = ln.start + (1 if i == 0 and bom else 0)
-        content = text[start : ln.content_end]
+        if i == 0 and bom:
+            start, content = ln.start + 1, ln.content[1:]
+        else:
+            start, content = ln.start, ln.content
         stripped = content.lstrip(GO_SPACE)
         lead = start + len(content) - len(stripped)
         if not done:

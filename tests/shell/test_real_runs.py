@@ -72,3 +72,11 @@ def test_crlf_and_backtick_escape() -> None:
 
 def test_json_form_has_no_script() -> None:
     assert parse('FROM x\nRUN ["npm", "ci"]\n').instructions[1].shell_source() is None
+
+
+def test_crlf_heredoc_run() -> None:
+    text = "FROM x\r\nRUN <<EOF\r\nset -e\r\nnpm ci --omit=dev\r\nEOF\r\n"
+    set_cmd, npm = commands(text, 1)
+    assert [w.text for w in set_cmd.words] == ["set", "-e"]
+    assert text[npm.start : npm.end] == "npm ci --omit=dev"
+    assert npm.operator_before == "\n"

@@ -32,7 +32,7 @@ from collections.abc import Iterator
 
 from layerwise.ecosystems import apt
 from layerwise.model.nodes import Step
-from layerwise.rules._support import delete_block
+from layerwise.rules._support import block_end, line_start
 from layerwise.rules.base import Finding, Fix, Rule, RuleContext, Safety, Severity
 from layerwise.rules.lw2_mounts import shell_runs
 from layerwise.shell import Command, Script
@@ -93,5 +93,7 @@ def _next_install(ctx: RuleContext, step: Step) -> tuple[Command, int] | None:
 def _merge(tree: Dockerfile, step: Step, update: Command, install: Command) -> Fix:
     text = tree.text[update.start : update.end]
     command = text if "\n" not in text else update.text
-    delete = delete_block(tree, step.instruction)
+    # Only the instruction's own lines go: comments above it stay, above the merged RUN.
+    instruction = step.instruction
+    delete = Edit(line_start(tree.text, instruction.span.start), block_end(tree, instruction), "")
     return Fix(Safety.SAFE, [delete, Edit.insert(install.start, f"{command} && ")])

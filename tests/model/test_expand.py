@@ -146,3 +146,22 @@ def test_used_and_missing_variables() -> None:
 )
 def test_split_words(word: str, env: dict[str, str], words: tuple[str, ...]) -> None:
     assert expand_word(word, env, split=True).words == words
+
+
+@pytest.mark.parametrize(
+    ("word", "modifiers", "newer"),
+    [
+        ("$FOO ${FOO}", set(), False),
+        ("${FOO:-a}${FOO:+b}${FOO:?c}${FOO?d}", {":-", ":+", ":?", "?"}, False),
+        ("${BAZ-x}", {"-"}, True),
+        ("${FOO+x}", {"+"}, True),
+        ("${FOO#x}${FOO##x}${FOO%x}${FOO%%x}", {"#", "##", "%", "%%"}, True),
+        ("${FOO/x/y}${FOO//x/y}", {"/", "//"}, True),
+        ("${BAZ:-${FOO-x}}", {":-", "-"}, True),
+    ],
+)
+def test_modifiers_and_frontend_compatibility(word: str, modifiers: set[str], newer: bool) -> None:
+    # Docker 20.10's built-in frontend rejects `-`, `+`, `#`, `%` and `/` (checked on 20.10.24).
+    result = expand_word(word, ENV)
+    assert result.modifiers == modifiers
+    assert result.needs_newer_frontend is newer

@@ -6,7 +6,14 @@ variables each instruction runs with. `build_model(parse(text))` is the entry po
 
 from layerwise.model.arguments import EXPANDED_INSTRUCTIONS
 from layerwise.model.build import AUTOMATIC_ARGS, build_model
-from layerwise.model.expand import Expansion, ExpansionError, escape_literal, expand, expand_word
+from layerwise.model.expand import (
+    LEGACY_MODIFIERS,
+    Expansion,
+    ExpansionError,
+    escape_literal,
+    expand,
+    expand_word,
+)
 from layerwise.model.nodes import Model, Problem, Stage, Step
 from layerwise.model.state import DEFAULT_SHELL, State
 
@@ -14,6 +21,7 @@ __all__ = [
     "AUTOMATIC_ARGS",
     "DEFAULT_SHELL",
     "EXPANDED_INSTRUCTIONS",
+    "LEGACY_MODIFIERS",
     "Expansion",
     "ExpansionError",
     "Model",

@@ -20,7 +20,9 @@ and a value is never re-expanded. What BuildKit does, we do:
 
 Version differences (the frontend is versioned separately from the engine; Docker 20.10 ships
 BuildKit 0.8's frontend): 0.8 knows `${NAME}`, `${NAME:-w}`, `${NAME:+w}`, `${NAME?w}` and
-`${NAME:?w}` only, and rejects `${NAME-w}` / `${NAME+w}` with "missing ':' in substitution".
+`${NAME:?w}` only, and rejects `${NAME-w}`, `${NAME+w}`, `${NAME#p}`, `${NAME%p}` and
+`${NAME/p/r}` with "missing ':' in substitution" (checked on Docker 20.10.24's built-in
+frontend; `Expansion.modifiers` / LEGACY_MODIFIERS let a rule spot the newer forms).
 The unset-only forms, the `#`/`%` trims and the `/` replacements came with later frontends
 (the Dockerfile reference first listed the trims and replacements as pre-release, behind
 `# syntax=docker/dockerfile-upstream:master`). We implement the current frontend; a file that
@@ -38,6 +40,8 @@ from layerwise.errors import LayerwiseError
 _SPECIAL_PARAMS = frozenset("@*#?-$!0")
 _REGEX_SPECIAL = frozenset("[]{}.+()|^$")
 _EOF = ""
+# The `${NAME<op>...}` operators Docker 20.10's built-in frontend (BuildKit 0.8) accepts.
+LEGACY_MODIFIERS = frozenset({":-", ":+", ":?", "?"})
 
 
 class ExpansionError(LayerwiseError):
@@ -52,6 +56,12 @@ class Expansion:
     words: tuple[str, ...] = ()
     used: frozenset[str] = field(default_factory=frozenset)  # looked up and set
     missing: frozenset[str] = field(default_factory=frozenset)  # looked up and unset
+    modifiers: frozenset[str] = field(default_factory=frozenset)  # ":-", "#", "//"...
+
+    @property
+    def needs_newer_frontend(self) -> bool:
+        """Uses an operator Docker 20.10's built-in frontend rejects (see LEGACY_MODIFIERS)."""
+        return not self.modifiers <= LEGACY_MODIFIERS
 
 
 def expand(word: str, variables: Mapping[str, str | None], *, escape: str = "\\") -> str:
@@ -127,7 +137,17 @@ class _Words:
 
 
 class _Lexer:
-    __slots__ = ("escape", "missing", "pos", "raw_escapes", "split", "src", "used", "variables")
+    __slots__ = (
+        "escape",
+        "missing",
+        "modifiers",
+        "pos",
+        "raw_escapes",
+        "split",
+        "src",
+        "used",
+        "variables",
+    )
 
     def __init__(
         self, src: str, variables: Mapping[str, str | None], escape: str, *, split: bool = False
@@ -140,13 +160,20 @@ class _Lexer:
         self.raw_escapes = False
         self.used: set[str] = set()
         self.missing: set[str] = set()
+        self.modifiers: set[str] = set()
 
     def run(self) -> Expansion:
         try:
             text, words = self.process_until(_EOF, raw_escapes=False)
         except ExpansionError as exc:
             raise ExpansionError(f"failed to process {self.src!r}: {exc.message}") from None
-        return Expansion(text, words, frozenset(self.used), frozenset(self.missing))
+        return Expansion(
+            text,
+            words,
+            frozenset(self.used),
+            frozenset(self.missing),
+            frozenset(self.modifiers),
+        )
 
     def peek(self) -> str:
         return self.src[self.pos] if self.pos < len(self.src) else _EOF
@@ -310,6 +337,8 @@ class _Lexer:
             raise
         value, is_set = self.lookup(name)
         empty = not is_set or (null_is_unset and value == "")
+        if ch in "-+?":
+            self.modifiers.add(modifier)
         if ch == "-":
             return word if empty else value
         if ch == "+":
@@ -324,6 +353,7 @@ class _Lexer:
             greedy = word.startswith(ch)
             if greedy:
                 word = word[1:]
+            self.modifiers.add(modifier + ch if greedy else modifier)
             if ch == "%":
                 return _trim_suffix(word, value, greedy)
             return _trim_prefix(word, value, greedy)
@@ -333,6 +363,7 @@ class _Lexer:
         replace_all = self.peek() == "/"
         if replace_all:
             self.pos += 1
+        self.modifiers.add("//" if replace_all else "/")
         try:
             pattern, _ = self.process_until("/", raw_escapes=True)
         except ExpansionError:

@@ -9,6 +9,7 @@ LayerwiseError with the line and column is raised.
 from __future__ import annotations
 
 import re
+from collections.abc import Callable
 
 from layerwise.errors import LayerwiseError
 from layerwise.syntax.heredoc_words import heredoc_markers
@@ -155,6 +156,48 @@ def _continuation(content: str, escape: str) -> tuple[bool, str]:
     return False, content
 
 
+def _read_heredocs(
+    text: str,
+    lines: list[PhysicalLine],
+    i: int,
+    logical: LogicalLine,
+    index: LineIndex,
+    fail: Callable[[str, int], LayerwiseError],
+) -> tuple[tuple[Heredoc, ...], int]:
+    """The heredoc bodies opened on `logical`, read from line `i` on, and the next line index.
+
+    Each body runs to the first line equal to its name (tabs stripped first for `<<-`).
+    """
+    heredocs = []
+    n = len(lines)
+    for marker in heredoc_markers(logical.text):
+        body_start = lines[i].start if i < n else len(text)
+        term = None
+        while i < n:
+            cand = lines[i]
+            i += 1
+            if (cand.content.lstrip("\t") if marker.chomp else cand.content) == marker.name:
+                term = cand
+                break
+        marker_start = logical.offset(marker.start)
+        if term is None:
+            raise fail("unterminated heredoc", marker_start)
+        heredocs.append(
+            Heredoc(
+                name=marker.name,
+                content=text[body_start : term.start],
+                chomp=marker.chomp,
+                quoted=marker.quoted,
+                terminator=term.content,
+                eol=text[term.content_end : term.end],
+                start=body_start,
+                marker=(marker_start, logical.end_offset(marker.end)),
+                index=index,
+            )
+        )
+    return tuple(heredocs), i
+
+
 def parse(text: str, *, path: str | None = None) -> Dockerfile:
     """Parse Dockerfile text into a lossless tree; `str(tree) == text`.
 
@@ -230,36 +273,12 @@ def parse(text: str, *, path: str | None = None) -> Dockerfile:
         except LayerwiseError as exc:
             raise fail(exc.message, lead) from None
         node_parsed = parsed.sub if parsed.sub is not None else parsed
-        heredocs: list[Heredoc] = []
+        heredocs: tuple[Heredoc, ...] = ()
         end = last.content_end
         if node_parsed.keyword.lower() in HEREDOC_KEYWORDS and not node_parsed.is_json:
-            for marker in heredoc_markers(line):
-                body_start = lines[i].start if i < n else len(text)
-                term = None
-                while i < n:
-                    cand = lines[i]
-                    i += 1
-                    got = cand.content.lstrip("\t") if marker.chomp else cand.content
-                    if got == marker.name:
-                        term = cand
-                        break
-                marker_start = logical.offset(marker.start)
-                if term is None:
-                    raise fail("unterminated heredoc", marker_start)
-                heredocs.append(
-                    Heredoc(
-                        name=marker.name,
-                        content=text[body_start : term.start],
-                        chomp=marker.chomp,
-                        quoted=marker.quoted,
-                        terminator=term.content,
-                        eol=text[term.content_end : term.end],
-                        start=body_start,
-                        marker=(marker_start, logical.end_offset(marker.end)),
-                        index=pos.index,
-                    )
-                )
-                end = term.content_end
+            heredocs, i = _read_heredocs(text, lines, i, logical, pos.index, fail)
+            if heredocs:
+                end = heredocs[-1].start + len(heredocs[-1].content) + len(heredocs[-1].terminator)
         instructions.append(
             builder.instruction(
                 parsed,
@@ -268,7 +287,7 @@ def parse(text: str, *, path: str | None = None) -> Dockerfile:
                 last.content_end,
                 tuple(trivia),
                 last.end,
-                tuple(heredocs),
+                heredocs,
                 (first + 1, i),
                 end,
             )

@@ -282,3 +282,25 @@ def test_files_depth_and_skip(tmp_path: Path) -> None:
     assert list(ctx.files(max_depth=1, skip=frozenset({"node_modules"}))) == ["a.txt", "d/b.txt"]
     assert list(ctx.files("d")) == ["d/b.txt", "d/e/c.txt"]
     assert list(ctx.files("missing")) == []
+
+
+@pytest.mark.parametrize(
+    ("npmrc", "secrets", "env_vars"),
+    [
+        ("registry=https://registry.example.com/\n", False, ()),
+        ("//registry.npmjs.org/:_authToken=npm_abc123\n", True, ()),
+        ("//registry.npmjs.org/:_authToken=${NPM_TOKEN}\n", False, ("NPM_TOKEN",)),
+        ('//r.example/:_authToken="${TOKEN}"\nalways-auth=true\n', False, ("TOKEN",)),
+        ("; comment\n_auth=dXNlcjpwYXNz\n", True, ()),
+        ("# _authToken=old\n", False, ()),
+    ],
+)
+def test_npmrc_credentials(
+    tmp_path: Path, npmrc: str, secrets: bool, env_vars: tuple[str, ...]
+) -> None:
+    make(tmp_path, {"package.json": package_json(), ".npmrc": npmrc})
+    project = BuildContext.open(tmp_path).npm_project()
+    assert project is not None
+    assert project.npmrc == ".npmrc"
+    assert project.npmrc_secrets is secrets
+    assert project.npmrc_env_vars == env_vars

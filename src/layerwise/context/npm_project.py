@@ -10,6 +10,7 @@ file run by `node scripts/postinstall.js`.
 from __future__ import annotations
 
 import fnmatch
+import re
 from collections.abc import Mapping
 from dataclasses import dataclass, field
 from typing import TYPE_CHECKING, Any
@@ -46,6 +47,8 @@ class NpmProject:
     workspaces: tuple[str, ...] = ()
     workspace_dirs: tuple[str, ...] = ()
     npmrc: str | None = None
+    npmrc_secrets: bool = False  # .npmrc holds a literal token/password: never COPY it
+    npmrc_env_vars: tuple[str, ...] = ()  # `${NPM_TOKEN}` references npm expands at install
     prisma_schema: str | None = None
     patches_dir: str | None = None
     script_files: tuple[str, ...] = ()
@@ -64,7 +67,10 @@ class NpmProject:
     @property
     def install_files(self) -> tuple[str, ...]:
         """Files and directories the install reads besides the manifests (`.npmrc`,
-        `prisma/`, `patches/`, script files), in a stable order, without duplicates."""
+        `prisma/`, `patches/`, script files), in a stable order, without duplicates.
+
+        `.npmrc` is listed even when it holds credentials (`npmrc_secrets`): the install needs
+        it; whether to pass it as a secret mount instead is the caller's call."""
         found = [self.npmrc, self.prisma_schema, self.patches_dir, *self.script_files]
         return tuple(dict.fromkeys(p for p in found if p is not None))
 
@@ -96,6 +102,8 @@ def load_npm_project(context: BuildContext, directory: str) -> NpmProject | None
         data = {}
     scripts = _string_map(data.get("scripts"))
     workspaces = _workspace_patterns(data.get("workspaces"))
+    npmrc = context.first_existing(directory, (".npmrc",))
+    secrets, env_vars = _npmrc_credentials(context.read_text(npmrc) if npmrc else None)
     return NpmProject(
         dir=directory,
         manifest=manifest,
@@ -103,12 +111,41 @@ def load_npm_project(context: BuildContext, directory: str) -> NpmProject | None
         scripts=scripts,
         workspaces=workspaces,
         workspace_dirs=_workspace_dirs(context, directory, workspaces),
-        npmrc=context.first_existing(directory, (".npmrc",)),
+        npmrc=npmrc,
+        npmrc_secrets=secrets,
+        npmrc_env_vars=env_vars,
         prisma_schema=_prisma_schema(context, directory, data, scripts),
         patches_dir=_patches_dir(context, directory, scripts),
         script_files=_script_files(context, directory, scripts),
         problems=tuple(problems),
     )
+
+
+_CREDENTIAL_KEYS = ("_authtoken", "_auth", "_password", "password", "certfile", "keyfile")
+_ENV_REFERENCE = re.compile(r"\$\{([A-Za-z_][A-Za-z0-9_]*)\}")
+
+
+def _npmrc_credentials(text: str | None) -> tuple[bool, tuple[str, ...]]:
+    """Whether an .npmrc holds literal credentials, and the env vars it references (npm expands
+    `${VAR}` in .npmrc values at install time)."""
+    if not text:
+        return False, ()
+    secrets = False
+    env_vars: list[str] = []
+    for line in text.splitlines():
+        line = line.strip()
+        if not line or line.startswith(("#", ";")):
+            continue
+        key, _, value = line.partition("=")
+        env_vars.extend(_ENV_REFERENCE.findall(value))
+        name = key.strip().rsplit(":", 1)[-1].lower()
+        if (
+            name in _CREDENTIAL_KEYS
+            and value.strip()
+            and not _ENV_REFERENCE.fullmatch(value.strip().strip('"'))
+        ):
+            secrets = True
+    return secrets, tuple(dict.fromkeys(env_vars))
 
 
 def _string_map(value: Any) -> dict[str, str]:

@@ -241,10 +241,13 @@ def copy_lines(head: str, inputs: Sequence[str], base: str, newline: str) -> lis
 # --- build and code generation commands (npm projects) ----------------------------------------
 
 _COMPILERS = frozenset({"tsc", "nest", "webpack", "vite", "next", "rollup", "esbuild"})
+_BUILDERS = _COMPILERS | {"npm", "yarn", "pnpm", "npx"}
 
 
 def is_build(command: Command) -> bool:
     """`npm run build[:x]`, `yarn build`, `pnpm run build`, `npx tsc`, `nest build` ..."""
+    if command.program_name not in _BUILDERS:
+        return False
     script = npm.run_script_name(command)
     if script is not None:
         return script.split(":")[0] == "build"
@@ -260,4 +263,5 @@ def is_build(command: Command) -> bool:
 
 def is_codegen(command: Command) -> bool:
     """`prisma generate`, directly or through npx / `npm exec`."""
-    return npm.codegen(command) is not None
+    name = command.program_name
+    return name in ("npm", "npx", *npm.CODEGEN) and npm.codegen(command) is not None

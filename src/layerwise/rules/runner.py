@@ -8,6 +8,7 @@ from __future__ import annotations
 
 import bisect
 import dataclasses
+import functools
 import re
 from collections.abc import Iterable, Sequence
 from typing import TYPE_CHECKING
@@ -36,11 +37,19 @@ def check_tree(
     model = build_model(tree, build_args=settings.build_args or None)
     ctx = RuleContext(model=model, tree=tree, context=context, settings=settings)
     found: list[Finding] = []
-    for registered in all_rules() if rules is None else rules:
-        if not settings.enabled(registered.code):
-            continue
+    if rules is None:
+        chosen = _enabled(settings.select, settings.ignore)
+    else:
+        chosen = tuple(r for r in rules if settings.enabled(r.code))
+    for registered in chosen:
         found.extend(dataclasses.replace(f, path=tree.path) for f in registered.module.check(ctx))
     return sorted(_unsuppressed(tree, found), key=Finding.sort_key)
+
+
+@functools.lru_cache(maxsize=64)
+def _enabled(select: tuple[str, ...], ignore: tuple[str, ...]) -> tuple[Registered, ...]:
+    settings = Settings(select=select, ignore=ignore)
+    return tuple(r for r in all_rules() if settings.enabled(r.code))
 
 
 def suppressions(tree: Dockerfile) -> list[tuple[int, int, frozenset[str]]]:

@@ -32,3 +32,12 @@ def test_korean_documentation(capsys: pytest.CaptureFixture[str]) -> None:
     assert main(["rule", "LW101", "--lang", "ko"]) == 0
     assert "Docker 문서" in capsys.readouterr().out
     assert main(["rule", "LW101", "--lang", "fr"]) == 2
+
+
+def test_examples_render_as_code_blocks() -> None:
+    from layerwise.cli.rule_cmd import rule_markdown
+    from layerwise.rules.registry import get
+
+    registered = get("LW102")
+    assert registered is not None
+    assert "After the fix:\n\n    RUN npm ci\n" in rule_markdown(registered)

@@ -112,3 +112,32 @@ def test_created_users_agree_with_buildkit(tmp_path: Path) -> None:
         seen = {f.name: f.read_text().strip() for f in (out / folder).iterdir()}
         assert (seen["UID"], seen["GID"]) == step.state.uid_gid
         assert seen["HOME"] == step.state.home
+
+
+SHADOWING = """\
+FROM debian:bookworm-slim AS dup
+RUN echo one > /one
+FROM debian:bookworm-slim AS dup
+RUN echo two > /two
+FROM debian:bookworm-slim AS scratch
+RUN echo shadow > /shadow
+FROM scratch
+COPY --from=dup /one* /two* /
+"""
+
+
+@pytest.mark.engine
+def test_duplicate_and_reserved_stage_names_resolve_like_buildkit(tmp_path: Path) -> None:
+    client = _client()
+    (tmp_path / "Dockerfile").write_text(SHADOWING)
+    out = tmp_path / "out"
+    argv = ["buildx", "build"] if client.kind == "buildx" else ["build"]
+    proc = client.run(*argv, "-q", "-o", f"type=local,dest={out}", str(tmp_path), timeout=300)
+    assert proc.returncode == 0, proc.stderr[-2000:]
+    final = build_model(parse(SHADOWING)).final_stage
+    # The last `dup` is the one copied from; `FROM scratch` is the stage named scratch.
+    assert (out / "two").exists() and not (out / "one").exists()
+    assert (out / "shadow").exists()
+    assert final.steps[0].source_stages == (1,)
+    assert final.base_stage is not None and final.base_stage.index == 2
+    assert not final.is_scratch

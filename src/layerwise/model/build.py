@@ -301,6 +301,9 @@ class _Builder:
                     images.append(ref)
                 else:
                     stages.append(found)
+                    # Current frontends refuse this; Docker 20.10's copies from the later
+                    # stage's base image without its instructions (checked on 20.10.24),
+                    # which fails or silently copies the wrong files. Either way it is wrong.
                     if found > index:
                         self.problem(
                             index,

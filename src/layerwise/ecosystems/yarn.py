@@ -5,7 +5,8 @@ root's cache is /usr/local/share/.cache/yarn and a mount at /root/.cache/yarn wo
 Facts: classic.yarnpkg.com `yarn cache` (YARN_CACHE_FOLDER, --cache-folder, `yarn cache clean`),
 yarn v1 source (user-home-dir.js, constants.js getCacheDir: $XDG_CACHE_HOME/yarn, else
 <home>/.cache/yarn); checked with yarn 1.22.22 on node:20: `yarn cache dir` prints
-/usr/local/share/.cache/yarn/v6 as root, /home/node/.cache/yarn/v6 as node. `--production` is a valid yarn v1 flag (not npm's deprecated one).
+/usr/local/share/.cache/yarn/v6 as root, /home/node/.cache/yarn/v6 as node. `--production` is a
+valid yarn v1 flag (not npm's deprecated one).
 Yarn berry (v2+, `.yarnrc.yml`) keeps its cache elsewhere and is not covered here.
 """
 

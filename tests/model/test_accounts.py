@@ -2,10 +2,14 @@
 
 from __future__ import annotations
 
+import shlex
+
 import pytest
+from hypothesis import given
+from hypothesis import strategies as st
 
 from layerwise.model import State, build_model
-from layerwise.model.accounts import Account, created_accounts
+from layerwise.model.accounts import Account, _words, created_accounts
 from layerwise.syntax import parse
 
 
@@ -80,3 +84,19 @@ def test_heredoc_run_creates_users() -> None:
     state = last_state(text)
     assert state.uid_gid == ("1234", "1234")
     assert state.home == "/work"
+
+
+@given(st.text(alphabet="ab -='\"\\", max_size=25))
+def test_word_splitting_agrees_with_shlex(segment: str) -> None:
+    try:
+        expected = shlex.split(segment)
+    except ValueError:
+        expected = []
+    if segment.endswith("\\") and not segment.endswith("\\\\"):
+        return  # a trailing lone backslash: shlex errors, a shell would continue the line
+    assert _words(segment) == expected
+
+
+def test_quoted_apostrophe_in_a_comment() -> None:
+    users, _ = created_accounts('useradd -u 7 -c "Bob\'s account" bob', {}, {})
+    assert users["bob"].uid == "7"

@@ -3,18 +3,18 @@
 `RUN addgroup --system --gid 1001 nodejs && adduser --system --uid 1001 nextjs` followed by
 `USER nextjs` is the common way to drop root; knowing uid 1001 lets a cache mount be owned by
 that user. Only what the command states is taken: an explicit uid/gid/home. A uid the tool
-would allocate itself stays unknown. This reads the RUN text with a small tokenizer, not a
-shell parser: build_model must stay cheap, and these commands are plain.
+would allocate itself stays unknown. This reads the RUN text with a small regex tokenizer, not
+a shell parser: build_model must stay cheap, and these commands are plain.
 """
 
 from __future__ import annotations
 
-import shlex
+import re
 from collections.abc import Mapping
 from dataclasses import dataclass
 
 PROGRAMS = ("useradd", "adduser", "groupadd", "addgroup")
-_OPERATORS = frozenset({"&&", "||", ";", "|", "&", "(", ")", ";;"})
+_SEPARATORS = re.compile(r"&&|\|\||[;|&()]")
 
 # Options that take a value, per program (short and long forms).
 _USERADD_VALUES = frozenset(
@@ -121,21 +121,46 @@ def created_accounts(
 
 
 def _commands(script: str) -> list[list[str]]:
-    """Simple commands as word lists; a newline ends a command (heredoc scripts)."""
-    commands: list[list[str]] = [[]]
+    """The simple commands that mention one of PROGRAMS, as word lists.
+
+    A newline, `&&`, `||`, `;`, `|` and `&` end a command. Splitting on them before quoting
+    is understood is wrong only for an operator inside quotes next to these programs, which
+    real scripts do not do; it keeps the (slow) shlex tokenizer off everything else.
+    """
+    commands: list[list[str]] = []
     for line in script.replace("\\\n", " ").splitlines():
-        commands.append([])
-        lexer = shlex.shlex(line, posix=True, punctuation_chars=True)
-        lexer.whitespace_split = True
-        try:
-            for token in lexer:
-                if token in _OPERATORS:
-                    commands.append([])
-                else:
-                    commands[-1].append(token)
-        except ValueError:  # unbalanced quotes: keep what was read
-            pass
-    return [c for c in commands if c]
+        if not any(p in line for p in PROGRAMS):
+            continue
+        for segment in _SEPARATORS.split(line):
+            if not any(p in segment for p in PROGRAMS):
+                continue
+            words = _words(segment)
+            if words:
+                commands.append(words)
+    return commands
+
+
+# Possessive quantifiers keep a failed match linear (no backtracking between word pieces).
+_WORD_PATTERN = r"""(?:[^\s'"\\]++|\\.|'[^']*+'|"(?:[^"\\]++|\\.)*+")++"""
+_WORD = re.compile(_WORD_PATTERN)
+_SEGMENT = re.compile(rf"\s*+(?:{_WORD_PATTERN}\s*+)*+")
+_QUOTED = re.compile(r"""'([^']*)'|"((?:[^"\\]|\\.)*)"|\\(.)""")
+_DOUBLE_QUOTED_ESCAPE = re.compile(r"""\\([\\"$`])""")
+
+
+def _words(segment: str) -> list[str]:
+    """Shell words with quotes removed; [] for unbalanced quotes (shlex is too slow here)."""
+    if _SEGMENT.fullmatch(segment) is None:
+        return []
+    return [_QUOTED.sub(_unquote, m.group()) for m in _WORD.finditer(segment)]
+
+
+def _unquote(m: re.Match[str]) -> str:
+    if m.group(1) is not None:
+        return m.group(1)
+    if m.group(2) is not None:  # inside "...", a backslash escapes only \ " $ and `
+        return _DOUBLE_QUOTED_ESCAPE.sub(r"\1", m.group(2))
+    return m.group(3)
 
 
 def _strip_prefix(words: list[str]) -> list[str]:

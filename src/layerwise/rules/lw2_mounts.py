@@ -153,15 +153,19 @@ def delete_edits(tree: Dockerfile, script: Script, cleanup: Cleanup) -> list[Edi
     return None
 
 
+_FIRST_COMMAND = re.compile(r"(?:[ \t]*(?:#[^\n]*)?\r?\n)*[ \t]*(?=[^\s#])")
+
+
 def script_start(instruction: Instruction) -> int | None:
-    """The file offset of the first character of a RUN's script (None when it is empty)."""
+    """The file offset where a RUN's script starts running commands: past blank lines and
+    comment lines, so a heredoc's `#!` line stays first. None when there is no command."""
     source = instruction.shell_source()
     if source is None:
         return None
-    stripped = len(source.text) - len(source.text.lstrip())
-    if stripped >= len(source.text):
+    match = _FIRST_COMMAND.match(source.text)
+    if match is None:
         return None
-    return source.offsets[stripped]
+    return source.offsets[match.end()]
 
 
 def add_flags(

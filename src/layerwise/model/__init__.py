@@ -1,7 +1,18 @@
 """layerwise.model: what a Dockerfile means to BuildKit.
 
 Stages and their build graph, ARG/ENV scoping and expansion, and the WORKDIR, USER, SHELL and
-variables each instruction runs with. `build_model(parse(text))` is the entry point.
+variables each instruction runs with. `build_model(parse(text))` is the entry point:
+
+    model = build_model(tree, build_args={"NODE_VERSION": "22"})
+    model.stages                      # Stage: index, name, base, base_stage, platform, steps,
+                                      #   depends_on, external_copies, to_json()
+    model.needed_stages("build")      # what `--target build` makes BuildKit build, in order
+    for step in model.steps:          # Step: instruction, stage, state (before its effect)
+        step.state.workdir, step.state.user, step.state.home, step.state.uid_gid
+        step.state.expand("$APP/x")   # BuildKit's expansion with the step's variables
+        step.expanded_value()         # the arguments as BuildKit uses them
+    model.problems_for(target)        # errors BuildKit raises only when building that target
+    model.warnings                    # build-check style warnings (duplicate stage names...)
 """
 
 from layerwise.model.arguments import EXPANDED_INSTRUCTIONS

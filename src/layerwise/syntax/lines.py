@@ -60,6 +60,11 @@ class LogicalLine:
             self.parts.append(piece)
             self._length += len(piece)
 
+    @property
+    def base(self) -> int:
+        """The file offset of the first character."""
+        return self._file_starts[0]
+
     def finish(self) -> str:
         self.text = "".join(self.parts)
         return self.text

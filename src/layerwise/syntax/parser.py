@@ -56,6 +56,17 @@ class _Builder:
         end: int,
     ) -> Instruction:
         text = self.tree.text
+        split = parsed.split
+        has_args = split.args[0] < split.args[1]
+        if len(logical.parts) == 1 and not split.flags:  # the common case: one plain line
+            base = logical.base
+            kw_start, kw_end = base + split.keyword[0], base + split.keyword[1]
+            body_start = base + split.args[0] if has_args else content_end
+            args_end = base + split.args[1] if has_args else body_start
+            return self._make(
+                parsed, logical, line_start, (kw_start, kw_end, body_start, args_end),
+                content_end, leading, line_end, heredocs, lines, end, (),
+            )  # fmt: skip
         if logical.parts:
             start_of, end_of = logical.token_start, logical.token_end
         else:  # only line continuations: everything sits at the end of the last line
@@ -64,16 +75,12 @@ class _Builder:
                 return content_end
 
             end_of = start_of
-        split = parsed.split
         kw_start = start_of(split.keyword[0])
         kw_end = kw_start if split.keyword[0] == split.keyword[1] else end_of(split.keyword[1])
-        has_args = split.args[0] < split.args[1]
         body_start = start_of(split.args[0]) if has_args else content_end
         flags: tuple[Flag, ...] = ()
-        first_token = body_start
         if split.flags:
             token_starts = [start_of(f[0]) for f in split.flags] + [body_start]
-            first_token = token_starts[0]
             found = []
             for k, (_, fe, ftext) in enumerate(split.flags):
                 f_start, f_end = token_starts[k], end_of(fe)
@@ -90,6 +97,26 @@ class _Builder:
                 )
             flags = tuple(found)
         args_end = end_of(split.args[1]) if has_args else body_start
+        return self._make(
+            parsed, logical, line_start, (kw_start, kw_end, body_start, args_end),
+            content_end, leading, line_end, heredocs, lines, end, flags,
+        )  # fmt: skip
+
+    def _make(
+        self,
+        parsed: Parsed,
+        logical: LogicalLine,
+        line_start: int,
+        tokens: tuple[int, int, int, int],  # keyword start/end, body start, args end
+        content_end: int,
+        leading: tuple[Trivia, ...],
+        line_end: int,
+        heredocs: tuple[Heredoc, ...],
+        lines: tuple[int, int],
+        end: int,
+        flags: tuple[Flag, ...],
+    ) -> Instruction:
+        kw_start, kw_end, body_start, args_end = tokens
         sub = None
         value, is_json = parsed.value, parsed.is_json
         if parsed.sub is not None:
@@ -105,6 +132,7 @@ class _Builder:
                 content_end,
             )
             value, is_json = parsed.sub.value, parsed.sub.is_json
+        first_token = flags[0].start if flags else body_start
         return Instruction(
             leading,
             parsed.keyword,
@@ -126,10 +154,10 @@ class _Builder:
                 end,
                 args_end,
             ),
-            text,
+            self.tree.text,
             self.tree.index,
             logical if logical.parts else None,
-            split.args,
+            parsed.split.args,
         )
 
 
@@ -249,7 +277,12 @@ def parse(text: str, *, path: str | None = None) -> Dockerfile:
                 continue
             done = True
         is_comment = stripped.startswith("#")
-        cont, piece = _continuation("" if is_comment else stripped, escape)
+        if is_comment or not stripped:
+            cont, piece = False, ""
+        elif stripped[-1] in " \t" or stripped[-1] == escape:
+            cont, piece = _continuation(stripped, escape)
+        else:  # the common case: nothing at the end of the line to look at
+            cont, piece = False, stripped
         if not cont and not piece:
             node = CommentLine if is_comment else BlankLine
             trivia.append(node(text[start : ln.end], start, pos.index))
@@ -285,7 +318,7 @@ def parse(text: str, *, path: str | None = None) -> Dockerfile:
                 logical,
                 start if first == 0 else lines[first].start,
                 last.content_end,
-                tuple(trivia),
+                tuple(trivia) if trivia else (),
                 last.end,
                 heredocs,
                 (first + 1, i),

@@ -47,7 +47,7 @@ def split_command(line: str, base: int = 0) -> SplitLine:
         return SplitLine((start, end), (), (end, end))
     pos = m.end()
     if line[pos] != "-" and line[pos] not in _GO_SPACE_SET:  # no flags: the common case
-        return SplitLine((start, m.start()), (), _trim(line, pos, end))
+        return SplitLine((start, m.start()), (), (pos, end))
     flags, args_start = _extract_builder_flags(line, pos, end)
     return SplitLine((start, m.start()), flags, _trim(line, args_start, end))
 

@@ -124,6 +124,7 @@ class Heredoc:
         return self.index.span(*self.marker)
 
     def render(self) -> str:
+        """The body and the terminator line, as in the file."""
         return self.content + self.terminator + self.eol
 
 
@@ -207,14 +208,17 @@ class Instruction:
         return self.line.text[slice(*self.args_range)] if self.line is not None else ""
 
     def flag(self, name: str) -> Flag | None:
-        """The last flag called `name` (BuildKit keeps the last of repeated single flags)."""
+        """The flag called `name` (the last one if repeated: BuildKit's flag parser rejects a
+        repeated single-valued flag, only `--mount` and the like may repeat)."""
         found = self.flags_named(name)
         return found[-1] if found else None
 
     def flags_named(self, name: str) -> tuple[Flag, ...]:
+        """Every flag called `name`, in order (`--mount` may repeat)."""
         return tuple(f for f in self.flags if f.name == name)
 
     def render(self) -> str:
+        """The instruction's source, leading trivia and heredoc bodies included."""
         parts = [t.text for t in self.leading]
         parts += (self.indent, self.keyword, self.after_keyword)
         for f in self.flags:
@@ -254,6 +258,7 @@ class Dockerfile:
     index: LineIndex = field(repr=False, compare=False)
 
     def render(self) -> str:
+        """The file's text, printed from the tree's leaves."""
         parts = [self.bom]
         parts += (d.text for d in self.directives)
         parts += (i.render() for i in self.instructions)

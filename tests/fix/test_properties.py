@@ -64,9 +64,8 @@ def dockerfiles(draw: st.DrawFn) -> str:
     return newline.join(lines).replace("\n", newline) + newline
 
 
-# The rules of the rules framework's owner by default; LAYERWISE_PROPERTY_SELECT=LW widens it
-# (LW502's merge currently drops a comment above the `apt-get update` RUN it removes).
-SELECT = os.environ.get("LAYERWISE_PROPERTY_SELECT", "LW101,LW102,LW103,LW301,LW302")
+# Every rule together by default; LAYERWISE_PROPERTY_SELECT=LW101,LW3 narrows it down.
+SELECT = os.environ.get("LAYERWISE_PROPERTY_SELECT", "LW")
 SETTINGS = Settings(select=tuple(SELECT.split(",")))
 
 

@@ -3,11 +3,11 @@
 `ALL` lists every module; each meets `base.Ecosystem`. Adding one is a module and a line here.
 """
 
-from layerwise.ecosystems import apt, npm, pip, yarn
+from layerwise.ecosystems import apt, npm, pip, pnpm, yarn
 from layerwise.ecosystems.base import CacheMount, Ecosystem
 from layerwise.shell import Command
 
-ALL: tuple[Ecosystem, ...] = (npm, yarn, pip, apt)
+ALL: tuple[Ecosystem, ...] = (npm, yarn, pnpm, pip, apt)
 
 
 def for_command(cmd: Command) -> Ecosystem | None:
@@ -21,4 +21,4 @@ def for_command(cmd: Command) -> Ecosystem | None:
     return None
 
 
-__all__ = ["ALL", "CacheMount", "Ecosystem", "apt", "for_command", "npm", "pip", "yarn"]
+__all__ = ["ALL", "CacheMount", "Ecosystem", "apt", "for_command", "npm", "pip", "pnpm", "yarn"]

@@ -7,7 +7,6 @@ validateCircularDependency) and instructions/parse.go (parseFrom, parseBuildStag
 
 from __future__ import annotations
 
-import csv
 import re
 from collections.abc import Mapping
 from typing import TYPE_CHECKING
@@ -15,6 +14,7 @@ from typing import TYPE_CHECKING
 from layerwise.errors import LayerwiseError
 from layerwise.model.accounts import PROGRAMS, created_accounts
 from layerwise.model.expand import ExpansionError, expand, expand_word
+from layerwise.model.graph import find_cycle, resolve, source_refs
 from layerwise.model.nodes import Model, Problem, Stage, Step
 from layerwise.model.reference import reference_error
 from layerwise.model.state import State, resolve_workdir
@@ -39,7 +39,6 @@ AUTOMATIC_ARGS = (
 )
 RESERVED_STAGE_NAMES = frozenset({"context", "scratch"})
 _STAGE_NAME = re.compile(r"[a-z][a-z0-9\-_.]*\Z")
-_STAGE_INDEX = re.compile(r"[+-]?[0-9]+\Z")  # what Go's strconv.Atoi accepts
 
 
 def build_model(tree: Dockerfile, *, build_args: Mapping[str, str] | None = None) -> Model:
@@ -282,83 +281,39 @@ class _Builder:
         count: int,
     ) -> tuple[tuple[int, ...], tuple[str, ...]]:
         """Stages and images an instruction reads from (COPY --from, RUN --mount from=)."""
-        if not instruction.flags:
-            return (), ()
         stages: list[int] = []
         images: list[str] = []
-        name = instruction.name
-        if name == "COPY":
-            flag = instruction.flag("from")
-            ref = flag.value if flag is not None else None
-            if ref:
-                if _STAGE_INDEX.match(ref):
-                    found: int | None = int(ref)
-                    if not 0 <= int(ref) < count:
-                        raise self.error(f"invalid stage index {int(ref)}", instruction)
-                else:
-                    found = names.get(ref.lower())
-                if found is None:
-                    images.append(ref)
-                else:
-                    stages.append(found)
-                    # Current frontends refuse this; Docker 20.10's copies from the later
-                    # stage's base image without its instructions (checked on 20.10.24),
-                    # which fails or silently copies the wrong files. Either way it is wrong.
-                    if found > index:
-                        self.problem(
-                            index,
-                            f"cannot copy from stage {ref!r}, it needs to be defined before "
-                            f"current stage {stage_ref!r}",
-                            instruction,
-                        )
-        elif name == "RUN":
-            for flag in instruction.flags_named("mount"):
-                ref = _mount_from(flag.value or "")
-                if not ref:
-                    continue
-                found = names.get(ref.lower())
-                if found is None:
-                    images.append(ref)
-                else:
-                    stages.append(found)
-                    if found > index:
-                        self.problem(
-                            index,
-                            f"cannot mount from stage {ref!r} to {stage_ref!r}, stage needs to "
-                            "be defined before current command",
-                            instruction,
-                        )
+        for kind, ref in source_refs(instruction):
+            try:
+                found = resolve(kind, ref, names, count)
+            except ValueError as exc:
+                raise self.error(str(exc), instruction) from None
+            if found is None:
+                images.append(ref)
+                continue
+            stages.append(found)
+            if found <= index:
+                continue
+            # Current frontends refuse this; Docker 20.10's copies from the later stage's base
+            # image without its instructions (checked on 20.10.24): wrong either way.
+            if kind == "copy":
+                message = (
+                    f"cannot copy from stage {ref!r}, it needs to be defined before "
+                    f"current stage {stage_ref!r}"
+                )
+            else:
+                message = (
+                    f"cannot mount from stage {ref!r} to {stage_ref!r}, stage needs to be "
+                    "defined before current command"
+                )
+            self.problem(index, message, instruction)
         return tuple(dict.fromkeys(stages)), tuple(dict.fromkeys(images))
 
     def check_cycles(self, stages: list[Stage]) -> None:
-        """BuildKit's validateCircularDependency: name the stage the search started from and
-        point at the first instruction on the cycle."""
-        done: set[int] = set()
-        path: set[int] = set()
-
-        def edges(stage: Stage) -> list[tuple[int, Instruction]]:
-            out = [(stage.base_stage.index, stage.from_instruction)] if stage.base_stage else []
-            out += [(dep, step.instruction) for step in stage.steps for dep in step.source_stages]
-            return out
-
-        def visit(index: int) -> Instruction | None:
-            if index in done:
-                return None
-            done.add(index)
-            path.add(index)
-            for dep, instruction in edges(stages[index]):
-                if dep in path:
-                    return instruction
-                hit = visit(dep)
-                if hit is not None:
-                    return instruction
-            path.discard(index)
-            return None
-
-        for stage in stages:
-            hit = visit(stage.index)
-            if hit is not None:
-                raise self.error(f"circular dependency detected on stage: {stage.ref}", hit)
+        cycle = find_cycle(stages)
+        if cycle is not None:
+            stage, instruction = cycle
+            raise self.error(f"circular dependency detected on stage: {stage.ref}", instruction)
 
     # -- state changes -----------------------------------------------------------------------
 
@@ -448,14 +403,3 @@ def _arg_items(instruction: Instruction) -> list[tuple[str, str | None]]:
         key, sep, default = word.partition("=")
         items.append((key, default if sep else None))
     return items
-
-
-def _mount_from(spec: str) -> str | None:
-    """The `from=` of a `--mount` spec (a CSV line of key=value; keys are case-insensitive)."""
-    if "from=" not in spec.lower():
-        return None
-    for field in next(csv.reader([spec]), []):
-        key, sep, value = field.partition("=")
-        if sep and key.strip().lower() == "from":
-            return value
-    return None

@@ -31,14 +31,13 @@ relies on the newer forms needs a recent `# syntax=` line on an old engine.
 
 from __future__ import annotations
 
-import re
 from collections.abc import Mapping
 from dataclasses import dataclass, field
 
 from layerwise.errors import LayerwiseError
+from layerwise.model.patterns import replace_glob, trim_prefix, trim_suffix
 
 _SPECIAL_PARAMS = frozenset("@*#?-$!0")
-_REGEX_SPECIAL = frozenset("[]{}.+()|^$")
 _EOF = ""
 # The `${NAME<op>...}` operators Docker 20.10's built-in frontend (BuildKit 0.8) accepts.
 LEGACY_MODIFIERS = frozenset({":-", ":+", ":?", "?"})
@@ -354,9 +353,12 @@ class _Lexer:
             if greedy:
                 word = word[1:]
             self.modifiers.add(modifier + ch if greedy else modifier)
-            if ch == "%":
-                return _trim_suffix(word, value, greedy)
-            return _trim_prefix(word, value, greedy)
+            try:
+                if ch == "%":
+                    return trim_suffix(word, value, greedy=greedy)
+                return trim_prefix(word, value, greedy=greedy)
+            except ValueError as exc:
+                raise ExpansionError(str(exc)) from None
         raise ExpansionError(f"unsupported modifier ({modifier}) in substitution")
 
     def replace(self, name: str) -> str:
@@ -377,74 +379,7 @@ class _Lexer:
                 raise ExpansionError("syntax error: missing '}'") from None
             raise
         value, _ = self.lookup(name)
-        regex = _glob_regex(pattern, greedy=True, anchored=False)
-        if not replace_all:
-            m = regex.search(value)
-            return value if m is None else value[: m.start()] + replacement + value[m.end() :]
-        # Go's ReplaceAllString ignores an empty match right after a previous match; Python's
-        # re.sub would replace it, so walk the matches ourselves. (Go would also expand `$1`
-        # templates in the replacement; a literal replacement is what a Dockerfile means.)
-        out: list[str] = []
-        last = 0
-        prev_end = -1
-        for m in regex.finditer(value):
-            if m.start() == m.end() == prev_end:
-                continue
-            out.append(value[last : m.start()])
-            out.append(replacement)
-            last = prev_end = m.end()
-        out.append(value[last:])
-        return "".join(out)
-
-
-def _glob_regex(pattern: str, *, greedy: bool, anchored: bool) -> re.Pattern[str]:
-    """BuildKit's convertShellPatternToRegex: `*`, `?` and `\\` escapes; no bracket classes."""
-    out = ["^"] if anchored else []
-    star = ".*" if greedy else ".*?"
-    i, n = 0, len(pattern)
-    while i < n:
-        tok = pattern[i]
-        i += 1
-        if tok == "*":
-            out.append(star)
-            continue
-        if tok == "?":
-            out.append(".")
-            continue
-        if tok == "\\":
-            following = pattern[i] if i < n else _EOF
-            if following in ("}", "/"):
-                continue  # an escape needed inside ${} that is not part of the pattern
-            if following not in ("*", "?", "\\"):
-                raise ExpansionError(
-                    f"invalid pattern ({pattern}) in substitution: invalid escape '\\{following}'"
-                )
-            out.append("\\" + following)
-            i += 1
-            continue
-        out.append("\\" + tok if tok in _REGEX_SPECIAL else re.escape(tok))
-    return re.compile("".join(out))
-
-
-def _trim_prefix(pattern: str, value: str, greedy: bool) -> str:
-    m = _glob_regex(pattern, greedy=greedy, anchored=True).search(value)
-    return value if m is None else value[m.end() :]
-
-
-def _reverse_pattern(pattern: str) -> str:
-    """Reverse a glob, keeping each `\\x` escape pair in order: `a\\*c` -> `c\\*a`."""
-    pairs: list[str] = []
-    i, last = 0, len(pattern) - 1
-    while i <= last:
-        if pattern[i] == "\\" and i != last:
-            pairs.append(pattern[i : i + 2])
-            i += 2
-        else:
-            pairs.append(pattern[i])
-            i += 1
-    return "".join(reversed(pairs))
-
-
-def _trim_suffix(pattern: str, value: str, greedy: bool) -> str:
-    # A regex cannot find the shortest rightmost match, so reverse both and trim a prefix.
-    return _trim_prefix(_reverse_pattern(pattern), value[::-1], greedy)[::-1]
+        try:
+            return replace_glob(value, pattern, replacement, every=replace_all)
+        except ValueError as exc:
+            raise ExpansionError(str(exc)) from None

@@ -1,0 +1,84 @@
+"""The build graph: which stages an instruction reads from, and dependency cycles.
+
+From moby/buildkit dockerfile2llb/convert.go: toCommand (COPY --from: a stage index when it
+parses as an integer, else a stage name, else an image), detectRunMount (RUN --mount from=: a
+stage name, else an image; never an index) and validateCircularDependency.
+"""
+
+from __future__ import annotations
+
+import csv
+import re
+from collections.abc import Sequence
+from typing import TYPE_CHECKING
+
+if TYPE_CHECKING:
+    from layerwise.model.nodes import Stage
+    from layerwise.syntax.nodes import Instruction
+
+_STAGE_INDEX = re.compile(r"[+-]?[0-9]+\Z")  # what Go's strconv.Atoi accepts
+
+
+def source_refs(instruction: Instruction) -> list[tuple[str, str]]:
+    """("copy" | "mount", reference) for each COPY --from / RUN --mount from= (unexpanded:
+    BuildKit resolves them before any expansion)."""
+    if not instruction.flags:
+        return []
+    name = instruction.name
+    if name == "COPY":
+        flag = instruction.flag("from")
+        return [("copy", flag.value)] if flag is not None and flag.value else []
+    if name == "RUN":
+        refs = (mount_from(f.value or "") for f in instruction.flags_named("mount"))
+        return [("mount", ref) for ref in refs if ref]
+    return []
+
+
+def resolve(kind: str, ref: str, names: dict[str, int], count: int) -> int | None:
+    """The stage index a reference names, None for an image; ValueError for a bad index."""
+    if kind == "copy" and _STAGE_INDEX.match(ref):
+        index = int(ref)
+        if not 0 <= index < count:
+            raise ValueError(f"invalid stage index {index}")
+        return index
+    return names.get(ref.lower())
+
+
+def mount_from(spec: str) -> str | None:
+    """The `from=` of a `--mount` spec (a CSV line of key=value; keys are case-insensitive)."""
+    if "from=" not in spec.lower():
+        return None
+    for field in next(csv.reader([spec]), []):
+        key, sep, value = field.partition("=")
+        if sep and key.strip().lower() == "from":
+            return value
+    return None
+
+
+def find_cycle(stages: Sequence[Stage]) -> tuple[Stage, Instruction] | None:
+    """Like validateCircularDependency: the stage the search started from and the first
+    instruction on the cycle, or None."""
+    done: set[int] = set()
+    path: set[int] = set()
+
+    def edges(stage: Stage) -> list[tuple[int, Instruction]]:
+        out = [(stage.base_stage.index, stage.from_instruction)] if stage.base_stage else []
+        out += [(dep, step.instruction) for step in stage.steps for dep in step.source_stages]
+        return out
+
+    def visit(index: int) -> Instruction | None:
+        if index in done:
+            return None
+        done.add(index)
+        path.add(index)
+        for dep, instruction in edges(stages[index]):
+            if dep in path or visit(dep) is not None:
+                return instruction
+        path.discard(index)
+        return None
+
+    for stage in stages:
+        hit = visit(stage.index)
+        if hit is not None:
+            return stage, hit
+    return None

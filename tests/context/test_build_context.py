@@ -304,3 +304,38 @@ def test_npmrc_credentials(
     assert project.npmrc == ".npmrc"
     assert project.npmrc_secrets is secrets
     assert project.npmrc_env_vars == env_vars
+
+
+@pytest.mark.parametrize(
+    ("files", "manager", "lock"),
+    [
+        ({"package-lock.json": "{}"}, "npm", "package-lock.json"),
+        ({"yarn.lock": ""}, "yarn", "yarn.lock"),
+        ({"pnpm-lock.yaml": ""}, "pnpm", "pnpm-lock.yaml"),
+        ({}, "npm", None),
+    ],
+)
+def test_package_manager_from_lockfile(
+    tmp_path: Path, files: dict[str, str], manager: str, lock: str | None
+) -> None:
+    make(tmp_path, {"package.json": package_json(), **files})
+    project = BuildContext.open(tmp_path).npm_project()
+    assert project is not None
+    assert (project.package_manager, project.node_lockfile) == (manager, lock)
+
+
+def test_package_manager_field_wins(tmp_path: Path) -> None:
+    make(tmp_path, {"package.json": package_json(packageManager="yarn@1.22.22"), "x.lock": ""})
+    project = BuildContext.open(tmp_path).npm_project()
+    assert project is not None
+    assert (project.package_manager, project.node_lockfile) == ("yarn", None)
+
+
+def test_yarn_and_pnpm_lockfiles_are_manifests(tmp_path: Path) -> None:
+    make(
+        tmp_path, {"package.json": package_json(), "pnpm-lock.yaml": "", "pnpm-workspace.yaml": ""}
+    )
+    project = BuildContext.open(tmp_path).npm_project()
+    assert project is not None
+    assert project.lockfile is None  # npm's own lockfile
+    assert project.manifests == ("package.json", "pnpm-lock.yaml", "pnpm-workspace.yaml")

@@ -16,7 +16,7 @@ from dataclasses import dataclass, field
 from typing import TYPE_CHECKING, Any
 
 from layerwise.context.build_context import join
-from layerwise.ecosystems import npm
+from layerwise.ecosystems import npm, pnpm, yarn
 from layerwise.shell import Command, parse_script
 from layerwise.syntax.span import MappedText
 
@@ -53,6 +53,10 @@ class NpmProject:
     patches_dir: str | None = None
     script_files: tuple[str, ...] = ()
     problems: tuple[str, ...] = field(default=())
+    # "npm", "yarn" or "pnpm": package.json's "packageManager", else the lockfile present.
+    package_manager: str = "npm"
+    node_lockfile: str | None = None  # the lockfile of that package manager, when present
+    pnpm_workspace: str | None = None  # pnpm-workspace.yaml, when present
 
     @property
     def workspace_manifests(self) -> tuple[str, ...]:
@@ -60,9 +64,9 @@ class NpmProject:
 
     @property
     def manifests(self) -> tuple[str, ...]:
-        """package.json, the lockfile and every workspace's package.json."""
-        lock = (self.lockfile,) if self.lockfile else ()
-        return (self.manifest, *lock, *self.workspace_manifests)
+        """package.json, the lockfile(s) and every workspace's package.json."""
+        locks = (p for p in (self.lockfile, self.node_lockfile, self.pnpm_workspace) if p)
+        return tuple(dict.fromkeys((self.manifest, *locks, *self.workspace_manifests)))
 
     @property
     def install_files(self) -> tuple[str, ...]:
@@ -118,6 +122,7 @@ def load_npm_project(context: BuildContext, directory: str) -> NpmProject | None
         patches_dir=_patches_dir(context, directory, scripts),
         script_files=_script_files(context, directory, scripts),
         problems=tuple(problems),
+        **_package_manager(context, directory, data),
     )
 
 
@@ -146,6 +151,22 @@ def _npmrc_credentials(text: str | None) -> tuple[bool, tuple[str, ...]]:
         ):
             secrets = True
     return secrets, tuple(dict.fromkeys(env_vars))
+
+
+_NODE_MANAGERS = (("pnpm", pnpm.LOCKFILES), ("yarn", yarn.LOCKFILES), ("npm", npm.LOCKFILES))
+
+
+def _package_manager(context: BuildContext, directory: str, data: dict[str, Any]) -> dict[str, Any]:
+    declared = data.get("packageManager")
+    name = declared.split("@", 1)[0] if isinstance(declared, str) else None
+    for manager, lockfiles in _NODE_MANAGERS:
+        lock = context.first_existing(directory, lockfiles)
+        if name == manager or (name is None and lock is not None):
+            break
+    else:
+        manager, lock = "npm", None
+    workspace = context.first_existing(directory, ("pnpm-workspace.yaml",))
+    return {"package_manager": manager, "node_lockfile": lock, "pnpm_workspace": workspace}
 
 
 def _string_map(value: Any) -> dict[str, str]:

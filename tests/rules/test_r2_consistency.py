@@ -14,6 +14,7 @@ import pytest
 from layerwise.fix import fix_text
 from layerwise.rules.base import Safety, Settings
 from layerwise.rules.runner import check_tree
+from layerwise.shell import parse_script
 from layerwise.syntax import parse
 
 ROOT = Path(__file__).resolve().parents[2]
@@ -22,6 +23,16 @@ CODES = ("LW104", "LW105", "LW201", "LW202", "LW203", "LW401", "LW402", "LW403",
          "LW502", "LW503", "LW504")  # fmt: skip
 SEED = ROOT / "examples" / "seed-before" / "Dockerfile"
 CASES = [SEED, *sorted(p for code in CODES for p in (FIXTURES / code).glob("*.Dockerfile"))]
+
+
+def broken_scripts(text: str) -> int:
+    """How many shell-form RUNs of `text` have a script the shell grammar rejects."""
+    count = 0
+    for instruction in parse(text).instructions:
+        source = instruction.shell_source() if instruction.name == "RUN" else None
+        if source is not None and parse_script(source).has_errors:
+            count += 1
+    return count
 
 
 def _read(path: Path) -> str:
@@ -35,6 +46,7 @@ def test_all_rules_settle_with_nothing_fixable_left(path: Path, unsafe: bool) ->
     result = fix_text(_read(path), path=path.name, unsafe=unsafe)
     assert result.bugs == ()
     assert fix_text(result.text, path=path.name, unsafe=unsafe).text == result.text
+    assert broken_scripts(result.text) <= broken_scripts(_read(path))
     for finding in result.remaining:
         if finding.code in CODES and finding.fix is not None:
             assert finding.fix.safety is Safety.UNSAFE and not unsafe, finding

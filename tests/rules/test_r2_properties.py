@@ -14,6 +14,8 @@ from hypothesis import strategies as st
 
 from layerwise.fix import fix_text
 from layerwise.rules.base import Safety, Settings
+from layerwise.shell import parse_script
+from layerwise.syntax import parse
 
 CODES = ("LW104", "LW105", "LW2", "LW4", "LW5")
 SETTINGS = Settings(select=CODES)
@@ -51,7 +53,24 @@ PIECES = (
     "ENTRYPOINT ./run.sh",
     "# a comment",
     "",
+    "RUN --mount=type=cache,target=/var/lib/apt,sharing=locked \\\n"
+    "    --mount=type=cache,target=/var/cache/apt,sharing=locked \\\n"
+    "    apt-get update && \\\n    apt-get install -y --no-install-recommends jq && \\\n"
+    "    # a comment in the chain\n    rm -rf /var/lib/apt/lists/*",
+    "RUN <<EOF\nset -eux\napt-get update\napt-get install -y curl\napt-get clean &&\n"
+    "# step\nrm -rf /var/lib/apt/lists/*\nEOF",
+    "RUN --mount=type=cache,target=/root/.npm <<EOF\nnpm ci\nnpm cache clean --force\nEOF",
 )
+
+
+def broken_scripts(text: str) -> int:
+    """How many shell-form RUNs of `text` have a script the shell grammar rejects."""
+    count = 0
+    for instruction in parse(text).instructions:
+        source = instruction.shell_source() if instruction.name == "RUN" else None
+        if source is not None and parse_script(source).has_errors:
+            count += 1
+    return count
 
 
 @st.composite
@@ -69,6 +88,7 @@ def test_r2_fixes_are_sound_and_settle(text: str, unsafe: bool) -> None:
     result = fix_text(text, path="Dockerfile", unsafe=unsafe, settings=SETTINGS)
     assert result.bugs == ()
     dockerfile.parse_string(result.text)
+    assert broken_scripts(result.text) <= broken_scripts(text)
     again = fix_text(result.text, path="Dockerfile", unsafe=unsafe, settings=SETTINGS)
     assert again.text == result.text
     fixed_lines = result.text.splitlines()

@@ -87,7 +87,7 @@ def check(ctx: RuleContext) -> Iterator[Finding]:
             else:
                 edits = add_flags(tree, step.instruction, [flag], one_per_line=False) or []
             for cleanup in fighting_cleanups(script, [wanted], state.home, state.workdir):
-                edits.extend(delete_edits(tree, script, cleanup) or [])
+                edits.extend(delete_edits(tree, step.instruction, script, cleanup) or [])
             fix = Fix(Safety.SAFE, edits)
         yield RULE.finding(
             tree.span(cmd.start, cmd.end),

@@ -151,7 +151,7 @@ def _fix(
             return None
         edits.append(lock)
     for cleanup in fighting_cleanups(script, missing, step.state.home, step.state.workdir):
-        edits.extend(delete_edits(tree, script, cleanup) or [])
+        edits.extend(delete_edits(tree, step.instruction, script, cleanup) or [])
     return Fix(Safety.SAFE, edits)
 
 

@@ -52,7 +52,7 @@ def check(ctx: RuleContext) -> Iterator[Finding]:
         mounts = [m.mount for m in cache_mounts(step)]
         for cleanup in fighting_cleanups(script, mounts, step.state.home, step.state.workdir):
             cmd = cleanup.command
-            edits = delete_edits(tree, script, cleanup)
+            edits = delete_edits(tree, step.instruction, script, cleanup)
             fix = Fix(Safety.SAFE, edits) if edits else None
             if cleanup.words:
                 what = "rm " + " ".join(w.raw for w in cleanup.words)

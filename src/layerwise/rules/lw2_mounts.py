@@ -124,9 +124,11 @@ def _joiner(tree: Dockerfile) -> re.Pattern[str]:
     return re.compile(rf"{gap}(?:&&|\|\||;){gap}")
 
 
-def delete_edits(tree: Dockerfile, script: Script, cleanup: Cleanup) -> list[Edit] | None:
+def delete_edits(
+    tree: Dockerfile, instruction: Instruction, script: Script, cleanup: Cleanup
+) -> list[Edit] | None:
     """Edits that drop a cleanup: its words from an `rm`, or the command with the operator that
-    joins it to its neighbour. None when that is not a plain `&&`/`||`/`;` join (a pipe, a
+    joins it to its neighbour, or its whole line in a heredoc script. None otherwise (a pipe, a
     comment line in between, the only command of the RUN)."""
     text = tree.text
     if cleanup.words:
@@ -150,7 +152,30 @@ def delete_edits(tree: Dockerfile, script: Script, cleanup: Cleanup) -> list[Edi
         return [Edit(before[-1].end, cmd.end, "")]
     if after and joiner.fullmatch(text, cmd.end, after[0].start):
         return [Edit(cmd.start, after[0].start, "")]
-    return None
+    return _delete_line(text, instruction, cmd)
+
+
+def _delete_line(text: str, instruction: Instruction, cmd: Command) -> list[Edit] | None:
+    """A command alone on a line of a heredoc script goes with its line, unless the script
+    line before it (past blank and comment lines) continues into it (`&&`, `|`, a backslash)."""
+    if not any(
+        h.content_span.start <= cmd.start < h.content_span.end for h in instruction.heredocs
+    ):
+        return None
+    start = text.rfind("\n", 0, cmd.start) + 1
+    end = text.find("\n", cmd.end)
+    if end < 0 or text[start : cmd.start].strip() or text[cmd.end : end].strip():
+        return None
+    at = start - 1
+    while at > 0:
+        line_start = text.rfind("\n", 0, at) + 1
+        line = text[line_start:at].strip()
+        if line and not line.startswith("#"):
+            if line.endswith(("&&", "||", "|", "\\")):
+                return None
+            break
+        at = line_start - 1
+    return [Edit(start, end + 1, "")]
 
 
 _FIRST_COMMAND = re.compile(r"(?:[ \t]*(?:#[^\n]*)?\r?\n)*[ \t]*(?=[^\s#])")

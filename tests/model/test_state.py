@@ -140,3 +140,10 @@ def test_scratch_has_no_image_family() -> None:
 def test_windows_workdirs_are_kept() -> None:
     assert resolve_workdir("/", "C:\\app") == "C:\\app"
     assert resolve_workdir("C:\\app", "src") == "C:\\app\\src"
+
+
+def test_known_image_env() -> None:
+    state = states("FROM golang:1.19\nRUN go mod download\n")[0]
+    assert state.env["GOPATH"] == "/go"
+    assert state.expand("$GOPATH/pkg/mod") == "/go/pkg/mod"
+    assert "GOPATH" not in states("FROM debian\nRUN true\n")[0].env

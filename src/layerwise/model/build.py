@@ -17,8 +17,8 @@ from layerwise.model.expand import ExpansionError, expand, expand_word
 from layerwise.model.graph import find_cycle, resolve, source_refs
 from layerwise.model.nodes import Model, Problem, Stage, Step
 from layerwise.model.reference import reference_error
-from layerwise.model.state import State, resolve_workdir
-from layerwise.model.users import IMAGE_WORKDIRS, image_family
+from layerwise.model.state import DEFAULT_PATH, State, resolve_workdir
+from layerwise.model.users import IMAGE_ENV, IMAGE_WORKDIRS, image_family
 
 if TYPE_CHECKING:
     from layerwise.syntax.nodes import Dockerfile, Instruction
@@ -234,8 +234,11 @@ class _Builder:
             onbuild = tuple(i.sub for s in base_stage.steps if (i := s.instruction).sub is not None)
         else:
             family = None if base.lower() == "scratch" else image_family(base)
+            image_env = {"PATH": DEFAULT_PATH, **IMAGE_ENV.get(family or "", {})}
             state = State(
                 workdir=IMAGE_WORKDIRS.get(family or "", "/"),
+                env=image_env,
+                variables=dict(image_env),
                 escape=self.escape,
                 image_family=family,
             )

@@ -22,9 +22,10 @@ DEFAULT_PATH = "/usr/local/sbin:/usr/local/bin:/usr/sbin:/usr/bin:/sbin:/bin"
 class State:
     """What BuildKit knows when it reaches an instruction (before the instruction's effect).
 
-    `env` holds the ENV values set in the Dockerfile (plus the default PATH: the base image's
-    own ENV is unknown). `args` holds the ARGs declared in the stage, or inherited from the
-    stage it is built FROM, with their effective values (None: declared without a value).
+    `env` holds the ENV values set in the Dockerfile, on top of what we assume of the base
+    image (the default PATH, and the few variables model.users.IMAGE_ENV knows). `args` holds
+    the ARGs declared in the stage, or inherited from the stage it is built FROM, with their
+    effective values (None: declared without a value).
     `variables` is what expansion and RUN see: ARG and ENV values in the order they were set,
     which is how BuildKit keeps them (both are added to one environment, the later one wins).
     """

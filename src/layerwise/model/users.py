@@ -3,7 +3,8 @@
 The model never pulls an image, so the image config (USER, WORKDIR, ENV, /etc/passwd) is
 unknown. These tables hold the few facts worth knowing because they move cache-mount targets
 and ownership: the official `node` images create a `node` user (uid/gid 1000, home /home/node),
-the official `golang` images set WORKDIR /go. Extend them as data; no rule hard-codes a user.
+the official `golang` images set WORKDIR /go and GOPATH=/go. Extend them as data; no rule
+hard-codes a user.
 """
 
 from __future__ import annotations
@@ -34,6 +35,12 @@ IMAGE_USERS: dict[str, dict[str, KnownUser]] = {
 # WORKDIR set by an official image family's config.
 IMAGE_WORKDIRS: dict[str, str] = {
     "golang": "/go",
+}
+
+# ENV an official image family sets that decides where tools put their caches (the official
+# golang images: GOPATH=/go, so the module cache is /go/pkg/mod). PATH is handled in state.py.
+IMAGE_ENV: dict[str, dict[str, str]] = {
+    "golang": {"GOPATH": "/go"},
 }
 
 

@@ -49,6 +49,13 @@ ENV = {"FOO": "xxx", "BAR": "", "UNSET_ARG": None}
         ('"say \\"hi\\""', 'say "hi"'),
         ("\"'$FOO'\"", "'xxx'"),
         ("x'a b'\"c d\"y", "xa bc dy"),
+        ("${BAZ}}", "}"),  # a stray `}` is literal
+        ("${BAZ:-a {b}", "a {b"),
+        ("${BAZ:-\\${FOO}z}", "${FOOz}"),  # an escaped `$` in a default stays literal
+        ("${FOO:+${FOO}:}", "xxx:"),
+        ("\uc548'\ub155'$FOO", "\uc548\ub155xxx"),  # non-ASCII text and names
+        ("$.x", "$.x"),
+        ("'\\$FOO'", "\\$FOO"),
     ],
 )
 def test_expands_like_buildkit(word: str, expected: str) -> None:

@@ -38,6 +38,8 @@ AUTOMATIC_ARGS = (
     "TARGETSTAGE",
 )
 RESERVED_STAGE_NAMES = frozenset({"context", "scratch"})
+# Instructions that change the state later ones run in (RUN: users it creates).
+_STATEFUL = frozenset({"ENV", "ARG", "WORKDIR", "USER", "SHELL", "RUN"})
 _STAGE_NAME = re.compile(r"[a-z][a-z0-9\-_.]*\Z")
 
 
@@ -249,11 +251,17 @@ class _Builder:
         steps: list[Step] = []
         stage_ref = name or f"stage-{index}"
         for instruction in body:
-            sources, externals = self.sources(index, stage_ref, instruction, names, count)
-            depends.update(sources)
-            images.extend(externals)
-            steps.append(Step(instruction, index, state, sources, externals))
-            state = self.apply(index, instruction, state)
+            # Most instructions have no flags and change no state: keep their cost to a Step.
+            if instruction.flags:
+                sources, externals = self.sources(index, stage_ref, instruction, names, count)
+                depends.update(sources)
+                images.extend(externals)
+                steps.append(Step(instruction, index, state, sources, externals))
+            else:
+                steps.append(Step(instruction, index, state))
+            kind = instruction.keyword.upper()
+            if kind in _STATEFUL:
+                state = self.apply(index, instruction, kind, state)
         for trigger in onbuild:
             sources, externals = self.sources(index, stage_ref, trigger, names, count)
             depends.update(sources)
@@ -327,9 +335,8 @@ class _Builder:
             self.problem(index, exc.message, instruction)
             return word
 
-    def apply(self, index: int, instruction: Instruction, state: State) -> State:
+    def apply(self, index: int, instruction: Instruction, name: str, state: State) -> State:
         """The state after `instruction` (ONBUILD and unknown instructions change nothing)."""
-        name = instruction.name
         value = instruction.value
         if name == "ENV":
             env = dict(state.env)
@@ -355,7 +362,7 @@ class _Builder:
             script = instruction.args
             if instruction.heredocs:
                 script += "\n" + "\n".join(h.content for h in instruction.heredocs)
-            if any(program in script for program in PROGRAMS):
+            if "add" in script and any(program in script for program in PROGRAMS):
                 users, groups = created_accounts(script, state.users, state.groups)
                 return _with(state, users=users, groups=groups)
         return state

@@ -1,0 +1,98 @@
+"""The cache mounts the ecosystems write, on the real BuildKit.
+
+- npm under `USER node`: the mount from `npm.cache_mount(home, uid_gid)` (uid/gid 1000) lets
+  `npm ci` fill /home/node/.npm; the same mount without uid/gid is root's and npm cannot write.
+- apt: with `apt.KEEP_CACHE_COMMAND` run first, the downloaded .deb files stay in the
+  /var/cache/apt mount; with the official images' docker-clean in place they are deleted.
+
+Each build uses cache ids of its own, so earlier builds on the builder cannot leak in.
+Needs the npm registry and a Debian mirror (both reachable here).
+"""
+
+from __future__ import annotations
+
+import dataclasses
+import uuid
+from pathlib import Path
+
+import pytest
+
+from layerwise.ecosystems import apt, npm
+from layerwise.ecosystems.base import CacheMount
+from layerwise.engine.client import Client, find_client
+from layerwise.errors import EngineError
+
+PACKAGE_JSON = '{"name":"a","version":"1.0.0","dependencies":{"is-number":"7.0.0"}}'
+
+
+def _client() -> Client:
+    try:
+        return find_client()
+    except EngineError as exc:
+        pytest.skip(f"no BuildKit engine: {exc}")
+
+
+def _unique(mount: CacheMount) -> CacheMount:
+    return dataclasses.replace(mount, id=f"lw-test-{uuid.uuid4().hex[:12]}")
+
+
+def _build(client: Client, tmp_path: Path, dockerfile: str) -> dict[str, str]:
+    (tmp_path / "Dockerfile").write_text(dockerfile)
+    out = tmp_path / "out"
+    argv = ["buildx", "build"] if client.kind == "buildx" else ["build"]
+    client.check(*argv, "-q", "--no-cache", "-o", f"type=local,dest={out}", str(tmp_path),
+                 timeout=600)  # fmt: skip
+    return {p.name: p.read_text().strip() for p in out.iterdir() if p.is_file()}
+
+
+@pytest.mark.engine
+@pytest.mark.parametrize("with_uid", [True, False])
+def test_npm_cache_mount_for_the_node_user(tmp_path: Path, with_uid: bool) -> None:
+    client = _client()
+    mount = npm.cache_mount("/home/node", ("1000", "1000") if with_uid else None)
+    flag = _unique(mount).flag_text()
+    result = _build(
+        client,
+        tmp_path,
+        f"""\
+FROM node:20 AS probe
+USER node
+WORKDIR /home/node/app
+RUN echo '{PACKAGE_JSON}' > package.json && npm install --package-lock-only --ignore-scripts
+RUN {flag} (npm ci --no-audit --no-fund > /dev/null 2>&1 && echo ok || echo failed) \\
+      > /tmp/status; \\
+    (ls /home/node/.npm/_cacache > /dev/null 2>&1 && echo filled || echo empty) > /tmp/cache
+FROM scratch
+COPY --from=probe /tmp/status /tmp/cache /
+""",
+    )
+    if with_uid:
+        assert result == {"status": "ok", "cache": "filled"}
+    else:
+        assert result["cache"] == "empty"  # root-owned mount: npm cannot write its cache
+
+
+@pytest.mark.engine
+@pytest.mark.parametrize("keep", [True, False])
+def test_apt_cache_mounts_keep_downloads_only_without_docker_clean(
+    tmp_path: Path, keep: bool
+) -> None:
+    client = _client()
+    flags = " ".join(_unique(m).flag_text() for m in apt.cache_mounts())
+    prepare = apt.KEEP_CACHE_COMMAND if keep else "true"
+    result = _build(
+        client,
+        tmp_path,
+        f"""\
+FROM debian:bookworm-slim AS probe
+RUN {prepare}
+RUN {flags} apt-get update -qq && apt-get install -y -qq --no-install-recommends file \\
+    > /dev/null && ls /var/cache/apt/archives/ | grep -c '[.]deb$' > /tmp/debs || echo 0 > /tmp/debs
+FROM scratch
+COPY --from=probe /tmp/debs /
+""",
+    )
+    if keep:
+        assert int(result["debs"]) > 0
+    else:
+        assert result["debs"] == "0"

@@ -2,6 +2,8 @@
 
 - npm under `USER node`: the mount from `npm.cache_mount(home, uid_gid)` (uid/gid 1000) lets
   `npm ci` fill /home/node/.npm; the same mount without uid/gid is root's and npm cannot write.
+- yarn and pnpm: `yarn cache dir` and `pnpm store path` agree with yarn.cache_dir and
+  pnpm.store_dir for root and for node.
 - apt: with `apt.KEEP_CACHE_COMMAND` run first, the downloaded .deb files stay in the
   /var/cache/apt mount; with the official images' docker-clean in place they are deleted.
 
@@ -17,7 +19,7 @@ from pathlib import Path
 
 import pytest
 
-from layerwise.ecosystems import apt, npm
+from layerwise.ecosystems import apt, npm, pnpm, yarn
 from layerwise.ecosystems.base import CacheMount
 from layerwise.engine.client import Client, find_client
 from layerwise.errors import EngineError
@@ -96,3 +98,26 @@ COPY --from=probe /tmp/debs /
         assert int(result["debs"]) > 0
     else:
         assert result["debs"] == "0"
+
+
+@pytest.mark.engine
+def test_yarn_and_pnpm_report_the_cache_dirs_we_predict(tmp_path: Path) -> None:
+    client = _client()
+    result = _build(
+        client,
+        tmp_path,
+        """\
+FROM node:20 AS probe
+RUN npm i -g yarn@1.22.22 pnpm@9.15.0 > /dev/null 2>&1
+RUN mkdir /out && yarn cache dir > /out/yarn-root && pnpm store path > /out/pnpm-root \\
+ && su node -s /bin/sh -c 'cd /tmp && yarn cache dir' > /out/yarn-node \\
+ && su node -s /bin/sh -c 'cd /tmp && pnpm store path' > /out/pnpm-node
+FROM scratch
+COPY --from=probe /out /
+""",
+    )
+    # The tools add a version level (v6, v3) below the directory a mount should target.
+    assert result["yarn-root"].startswith(yarn.cache_dir("/root") + "/")
+    assert result["yarn-node"].startswith(yarn.cache_dir("/home/node") + "/")
+    assert result["pnpm-root"].startswith(pnpm.store_dir("/root") + "/")
+    assert result["pnpm-node"].startswith(pnpm.store_dir("/home/node") + "/")

@@ -3,7 +3,7 @@
 - npm under `USER node`: the mount from `npm.cache_mount(home, uid_gid)` (uid/gid 1000) lets
   `npm ci` fill /home/node/.npm; the same mount without uid/gid is root's and npm cannot write.
 - yarn and pnpm: `yarn cache dir` and `pnpm store path` agree with yarn.cache_dir and
-  pnpm.store_dir for root and for node.
+  pnpm.store_dir for root and for node; `pip cache dir` with pip.cache_dir.
 - apt: with `apt.KEEP_CACHE_COMMAND` run first, the downloaded .deb files stay in the
   /var/cache/apt mount; with the official images' docker-clean in place they are deleted.
 
@@ -19,7 +19,7 @@ from pathlib import Path
 
 import pytest
 
-from layerwise.ecosystems import apt, npm, pnpm, yarn
+from layerwise.ecosystems import apt, npm, pip, pnpm, yarn
 from layerwise.ecosystems.base import CacheMount
 from layerwise.engine.client import Client, find_client
 from layerwise.errors import EngineError
@@ -121,3 +121,24 @@ COPY --from=probe /out /
     assert result["yarn-node"].startswith(yarn.cache_dir("/home/node") + "/")
     assert result["pnpm-root"].startswith(pnpm.store_dir("/root") + "/")
     assert result["pnpm-node"].startswith(pnpm.store_dir("/home/node") + "/")
+
+
+@pytest.mark.engine
+def test_pip_reports_the_cache_dir_we_predict(tmp_path: Path) -> None:
+    client = _client()
+    result = _build(
+        client,
+        tmp_path,
+        """\
+FROM python:3.11-slim AS probe
+RUN mkdir /out && pip cache dir > /out/root && PIP_CACHE_DIR=/c pip cache dir > /out/env \\
+ && XDG_CACHE_HOME=/x pip cache dir > /out/xdg
+FROM scratch
+COPY --from=probe /out /
+""",
+    )
+    assert result == {
+        "root": pip.cache_dir("/root"),
+        "env": pip.cache_dir("/root", {"PIP_CACHE_DIR": "/c"}),
+        "xdg": pip.cache_dir("/root", {"XDG_CACHE_HOME": "/x"}),
+    }

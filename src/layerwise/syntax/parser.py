@@ -80,21 +80,15 @@ class _Builder:
         body_start = start_of(split.args[0]) if has_args else content_end
         flags: tuple[Flag, ...] = ()
         if split.flags:
+            index = self.tree.index
             token_starts = [start_of(f[0]) for f in split.flags] + [body_start]
             found = []
             for k, (_, fe, ftext) in enumerate(split.flags):
                 f_start, f_end = token_starts[k], end_of(fe)
                 name, eq, flag_value = ftext[2:].partition("=")
-                found.append(
-                    Flag(
-                        name=name,
-                        value=flag_value if eq else None,
-                        text=text[f_start:f_end],
-                        after=text[f_end : token_starts[k + 1]],
-                        start=f_start,
-                        index=self.tree.index,
-                    )
-                )
+                after = text[f_end : token_starts[k + 1]]
+                value = flag_value if eq else None
+                found.append(Flag(name, value, text[f_start:f_end], after, f_start, index))
             flags = tuple(found)
         args_end = end_of(split.args[1]) if has_args else body_start
         return self._make(

@@ -154,8 +154,14 @@ def _extract_flags(line: str, pos: int, end: int, spaces: frozenset[str]) -> tup
             flags.append((start, pos, text))
 
 
+# Words with nothing but plain ASCII need no quote or escape handling: split them directly.
+_NOT_PLAIN = re.compile(r"[^\x21\x23-\x26\x28-\x5b\x5d-\x5f\x61-\x7e\t\n\v\f\r ]")
+
+
 def parse_words(rest: str, escape: str) -> list[str]:
     """parseWords: split on blanks, keeping quotes and escapes (ENV, LABEL, ARG)."""
+    if _NOT_PLAIN.search(rest) is None:
+        return RE_WHITESPACE.split(rest.strip("\t\n\v\f\r ")) if rest.strip() else []
     words: list[str] = []
     buf: list[str] = []
     in_word = False
@@ -228,7 +234,7 @@ def parse_json(rest: str) -> tuple[str, ...]:
     for item in value:
         if not isinstance(item, str):
             raise LayerwiseError(_NOT_STRING_ARRAY)
-        items.append(_LONE_SURROGATE.sub("\ufffd", item))
+        items.append(item if item.isascii() else _LONE_SURROGATE.sub("\ufffd", item))
     return tuple(items)
 
 

@@ -113,6 +113,10 @@ class TreeGuard:
                 path=str(path),
                 hint="commit or set aside your changes first",
             )
+        self._save(rel)
+
+    def _save(self, rel: str) -> None:
+        path = self._path(rel)
         self._saved[rel] = Saved(path.read_bytes(), path.stat().st_mode & 0o7777)
 
     def claim_context(self) -> None:
@@ -127,10 +131,10 @@ class TreeGuard:
                 path=str(self.context),
                 hint="commit or set aside your changes first",
             )
-        for rel in self.tracked_files():
+        for rel in self.tracked_files():  # all clean (checked above): no git call per file
             path = self.context / rel
-            if path.is_file() and not path.is_symlink():
-                self.claim(rel)
+            if path.is_file() and not path.is_symlink() and rel not in self._saved:
+                self._save(rel)
         self._untracked_before = self._untracked()
 
     def read(self, rel: str) -> bytes:

@@ -121,6 +121,11 @@ def render(report: BenchReport) -> RenderableType:
     lines += [Text(f"{name} edit: {edit.path}: {edit.how}") for name, edit in report.edits.items()]
     if report.repeat > 1:
         lines.append(Text("time: median (fastest-slowest) of the runs"))
-    lines.append(Text("new layers: bytes (count) the previous scenario's image lacks; cold: all"))
+    lines.append(
+        Text(
+            "new layers: uncompressed bytes (count) of the layers the previous scenario's image "
+            "lacks, what a push after it uploads (compressed); cold: all"
+        )
+    )
     lines += [Text(f"note: {note}") for note in report.notes]
     return Group(table, slow, *lines)

@@ -7,6 +7,8 @@ the end runs the command for real on the node-nest fixture app.
 from __future__ import annotations
 
 import json
+import os
+import signal
 import subprocess
 import sys
 from pathlib import Path
@@ -15,7 +17,7 @@ import pytest
 
 from layerwise.cli import bench_cmd
 from layerwise.cli.app import main
-from layerwise.engine import Client, find_client
+from layerwise.engine import BuildRequest, BuildResult, Client, find_client
 from layerwise.errors import EngineError
 
 sys.path.insert(0, str(Path(__file__).parent.parent))
@@ -147,3 +149,26 @@ def test_bench_node_nest_for_real(capsys: pytest.CaptureFixture[str]) -> None:
     )
     assert snapshot(NODE_NEST) == before
     assert _git_status(NODE_NEST) == ""
+
+
+def test_sigterm_unwinds_like_ctrl_c_so_the_tree_is_restored(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch, capsys: pytest.CaptureFixture[str]
+) -> None:
+    app = make_repo(tmp_path / "app", APP_FILES)
+    before = snapshot(app)
+
+    class Terminated(FakeBackend):
+        def build(self, request: BuildRequest) -> BuildResult:
+            result = super().build(request)
+            if request.tag and request.tag.endswith("-src"):
+                os.kill(os.getpid(), signal.SIGTERM)  # as `kill` or a CI timeout would
+            return result
+
+    backend = Terminated()
+    previous_handler = signal.getsignal(signal.SIGTERM)
+    monkeypatch.setattr(bench_cmd, "find_client", lambda docker, builder=None: None)
+    monkeypatch.setattr(bench_cmd, "EngineBackend", lambda client: backend)
+    assert main(["bench", str(app / "Dockerfile")]) == 130
+    assert backend.seen_trees[-1] != before  # the signal came with the src edit in place
+    assert snapshot(app) == before
+    assert signal.getsignal(signal.SIGTERM) == previous_handler

@@ -143,10 +143,11 @@ def test_bench_node_nest_for_real(capsys: pytest.CaptureFixture[str]) -> None:
     assert 0 < src["cached"] < src["total"]
     assert not any("npm ci" in step for step in src_slow)  # dependencies stayed cached
     assert src["new_layer_bytes"] > 0
-    assert dep["cached"] < src["cached"]  # the manifest edit reruns `npm ci` and what follows
-    assert any(
-        "npm ci" in step for step in dep_slow + [s["step"] for s in scenarios["dep"]["slowest"]]
-    )
+    assert dep["cached"] < dep["total"]
+    assert any("npm ci" in step for step in dep_slow)  # the manifest edit reruns `npm ci`
+    # ... yet the runtime stage's COPY --from steps hit: BuildKit keys them on the content of
+    # what they select, and a reinstall from the same lockfile gives the same files.
+    assert dep["new_layer_bytes"] == 0
     assert snapshot(NODE_NEST) == before
     assert _git_status(NODE_NEST) == ""
 

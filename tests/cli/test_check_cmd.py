@@ -109,3 +109,14 @@ def test_unparsable_file_is_reported_and_others_still_checked(
     captured = capsys.readouterr()
     assert "bad.Dockerfile:2" in captured.err and "Traceback" not in captured.err
     assert "LW101" in captured.out
+
+
+def test_unreadable_file_is_a_user_error_and_never_all_passed(
+    tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    bad = tmp_path / "Dockerfile"
+    bad.write_bytes(b"FROM debian:bookworm\nRUN echo \xff\n")
+    assert main(["check", str(bad)]) == 2
+    out, err = capsys.readouterr()
+    assert f"{bad}:2:" in err and "invalid UTF-8" in err
+    assert "All checks passed" not in out and "1 file could not be checked." in out

@@ -118,7 +118,15 @@ def _print_report(
         sys.stdout.write(render_text(remaining, sources, unsafe=unsafe))
         if show_fixes:
             sys.stdout.write(render_applied(applied))
-        typer.echo(summary_line(Counts.of(remaining, unsafe=unsafe, fixed=len(applied))))
+        counts = Counts.of(remaining, unsafe=unsafe, fixed=len(applied))
+        if errors:
+            # "All checks passed." would be a lie when some files were never checked.
+            unchecked = f"{len(errors)} file{'s' if len(errors) != 1 else ''} could not be checked."
+            typer.echo(unchecked if not (remaining or applied) else summary_line(counts))
+            if remaining or applied:
+                typer.echo(unchecked)
+        else:
+            typer.echo(summary_line(counts))
     return EXIT_FINDINGS if remaining else EXIT_OK
 
 

@@ -25,13 +25,14 @@ def _modules() -> tuple[ModuleType, ...]:
 
 
 def _r1_modules() -> tuple[ModuleType, ...]:
-    """LW101-103 (layer order, cache busting), LW301-302 (final image content)."""
+    """LW101-103 (layer order, cache busting), LW301-304 (final image content)."""
     from layerwise.rules import (
         lw101_install_after_broad_copy,
         lw102_cache_busting_arg,
         lw103_codegen_after_build,
         lw301_dev_dependencies_in_final_image,
         lw302_source_dependent_dependency_layer,
+        lw303_generated_code_after_build_output,
     )
 
     return (
@@ -40,6 +41,7 @@ def _r1_modules() -> tuple[ModuleType, ...]:
         lw103_codegen_after_build,
         lw301_dev_dependencies_in_final_image,
         lw302_source_dependent_dependency_layer,
+        lw303_generated_code_after_build_output,
     )
 
 

@@ -54,7 +54,8 @@ def test_official_parser_fixed_point_and_comments(unsafe: bool) -> None:
     original = SEED.read_text()
     fixed = _fixed(unsafe)
     commands = dockerfile.parse_string(fixed)
-    assert [c.cmd for c in commands].count("FROM") == 2
+    # The unsafe fixes split the build stage into deps / prod-deps / build (LW304).
+    assert [c.cmd for c in commands].count("FROM") == (4 if unsafe else 2)
     again = fix_text(fixed, path="Dockerfile", context=_context(), unsafe=unsafe)
     assert again.text == fixed and not again.applied
     for line in original.splitlines():
@@ -67,9 +68,10 @@ def test_no_cache_finding_left_after_all_fixes() -> None:
     assert [f.code for f in findings if f.code.startswith(CACHE_FAMILIES)] == []
 
 
-def test_safe_fix_leaves_only_the_unsafe_reorder() -> None:
+def test_safe_fix_leaves_only_the_unsafe_restructurings() -> None:
     findings = check_tree(parse(_fixed(unsafe=False)), context=_context())
-    assert [f.code for f in findings if f.code.startswith(CACHE_FAMILIES)] == ["LW103"]
+    codes = [f.code for f in findings if f.code.startswith(CACHE_FAMILIES)]
+    assert codes == ["LW103", "LW304"]
 
 
 def _stages(text: str) -> list[list[str]]:
@@ -87,23 +89,31 @@ def _index(lines: list[str], pattern: str) -> int:
 
 
 def test_does_what_the_hand_optimisation_did_and_more() -> None:
-    build, runtime = _stages(_fixed(unsafe=True))
+    deps, prod_deps, build, runtime = _stages(_fixed(unsafe=True))
+    assert deps[0] == "FROM node:20 AS deps" and build[0] == "FROM deps AS build"
+    pipeline = deps + build  # the build stage continues where the deps stage stopped
     # What examples/seed-after did: manifests first, npm cache mount, generate before build.
-    assert _index(build, r"^COPY package\.json package-lock\.json \./$") < _index(build, "npm ci")
-    assert _index(build, "npm ci") < _index(build, r"^COPY \. \.$")
+    manifests = _index(pipeline, r"^COPY package\.json package-lock\.json \./$")
+    assert manifests < _index(pipeline, "npm ci") < _index(pipeline, r"^COPY \. \.$")
     assert re.search(
-        r"--mount=type=cache,target=/root/\.npm\b.* npm ci$", build[_index(build, "npm ci")]
+        r"--mount=type=cache,target=/root/\.npm\b.* npm ci$", pipeline[_index(pipeline, "npm ci")]
     )
-    assert _index(build, "prisma generate") < _index(build, "npm run build")
-    # Better: production dependencies installed from the manifests in the runtime stage (no
-    # node_modules from the source-dependent build stage), npm and apt cache mounts, apt-get
-    # with --no-install-recommends.
-    copies = [line for line in runtime if "--from=build" in line and "node_modules" in line]
+    assert _index(pipeline, "prisma generate") < _index(pipeline, "npm run build")
+    # Better: one install; production dependencies pruned from it in a stage that depends on
+    # the manifests only (no node_modules from the source-dependent build stage, no second
+    # install in the runtime stage); the generated client copied before the build output;
+    # package.json copied last so it cannot bust the dependency layer; apt cache mounts and
+    # apt-get with --no-install-recommends.
+    assert prod_deps == ["FROM deps AS prod-deps", "RUN npm prune --omit=dev"]
+    assert not any("npm ci" in line for line in runtime)
+    copies = [line for line in runtime if "--from=" in line]
     assert copies == [
-        "COPY --from=build /usr/src/app/node_modules/.prisma/ ./node_modules/.prisma/"
+        "COPY --from=prod-deps /usr/src/app/node_modules ./node_modules",
+        "COPY --from=build /usr/src/app/node_modules/.prisma/ ./node_modules/.prisma/",
+        "COPY --from=build /usr/src/app/dist/ ./dist/",
+        "COPY --from=build /usr/src/app/config/ ./config/",
     ]
-    install = runtime[_index(runtime, "npm ci")]
-    assert "--mount=type=cache,target=/root/.npm" in install and "--omit=dev" in install
+    assert _index(runtime, r"^COPY package\*\.json \./$") > _index(runtime, "config/")
     apt = runtime[_index(runtime, "apt-get install")]
     for part in ("--mount=type=cache,target=/var/cache/apt,sharing=locked",
                  "--mount=type=cache,target=/var/lib/apt,sharing=locked",

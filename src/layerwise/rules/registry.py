@@ -33,6 +33,7 @@ def _r1_modules() -> tuple[ModuleType, ...]:
         lw301_dev_dependencies_in_final_image,
         lw302_source_dependent_dependency_layer,
         lw303_generated_code_after_build_output,
+        lw304_final_stage_reinstalls_dependencies,
     )
 
     return (
@@ -42,6 +43,7 @@ def _r1_modules() -> tuple[ModuleType, ...]:
         lw301_dev_dependencies_in_final_image,
         lw302_source_dependent_dependency_layer,
         lw303_generated_code_after_build_output,
+        lw304_final_stage_reinstalls_dependencies,
     )
 
 

@@ -78,6 +78,34 @@ def copies_npm_manifest(instruction: Instruction) -> bool:
     return bool(names & {"package.json", "package*.json"})
 
 
+# Instructions that create no build step and read no file: moving a COPY across them is neutral.
+NO_STEP = frozenset({"LABEL", "EXPOSE", "CMD", "ENTRYPOINT", "HEALTHCHECK", "STOPSIGNAL"})
+
+
+def npm_manifests_copied(step: Step) -> set[str]:
+    """package.json and lockfile names a COPY from the context brings into its WORKDIR
+    (`package*.json` counts as package.json and package-lock.json)."""
+    parts = copy_parts(step.instruction)
+    if parts is None:
+        return set()
+    if resolve(step.state.expand(parts[1]), step.state.workdir) != step.state.workdir:
+        return set()
+    names = {posixpath.basename(w) for w in parts[0]}
+    if "package*.json" in names:
+        names |= {"package.json", "package-lock.json"}
+    return names & {*npm.MANIFESTS, *npm.LOCKFILES}
+
+
+def free_stage_name(name: str, stages: Sequence[Stage]) -> str:
+    """`name`, or `name-2`, `name-3`... when a stage already has it (names ignore case)."""
+    taken = {st.name for st in stages if st.name}
+    candidate, n = name, 1
+    while candidate.lower() in taken:
+        n += 1
+        candidate = f"{name}-{n}"
+    return candidate
+
+
 def omits_dev(command: Command, step: Step) -> bool:
     """The install leaves devDependencies out (`--omit=dev`, `--production`, NODE_ENV)."""
     return npm.omits_dev(command, step.state.env)

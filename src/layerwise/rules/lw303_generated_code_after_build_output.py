@@ -41,8 +41,6 @@ RULE = Rule(
 # Where each code generator of npm.CODEGEN writes, inside node_modules.
 GENERATED_DIRS = {"prisma": (".prisma",)}
 assert GENERATED_DIRS.keys() <= npm.CODEGEN.keys()
-# Instructions that create no build step and read no copied file.
-_NEUTRAL = frozenset({"LABEL", "EXPOSE", "CMD", "ENTRYPOINT", "HEALTHCHECK", "STOPSIGNAL"})
 
 
 def check(ctx: RuleContext) -> Iterator[Finding]:
@@ -101,7 +99,7 @@ def _finding(ctx: RuleContext, step: Step, output: tuple[Step, str]) -> Finding:
     between = steps[steps.index(out_step) : steps.index(step)]
     dest = _dest(step)
     movable = all(
-        b.instruction.name in _NEUTRAL
+        b.instruction.name in s.NO_STEP
         or (b.instruction.name in ("COPY", "ADD") and not _overlap(_dest(b), dest))
         for b in between
     )

@@ -27,9 +27,9 @@ sources and builds. The final stage copies `node_modules` from `prod-deps` in pl
 install, and copies `package*.json` after its last `COPY --from`.
 ## Fix safety
 Unsafe: it restructures stages. Offered only when both stages use the same base image (native
-add-ons), the install runs in WORKDIR as the same user with the same npm settings, the
-earlier stage declares no ARG before the split and has no `--platform`, and no stage is referred
-to by number.
+add-ons), both installs are RUNs of their own in WORKDIR, run as the same user with the same npm
+settings, no RUN lies between the first install and the split, the first stage declares no ARG
+before the split and has no `--platform`, and no stage is referred to by number.
 ## References
 - Docker docs: Multi-stage builds; Build cache invalidation
 - npm docs: `npm ci`, `npm prune` (`--omit=dev`)"""
@@ -55,44 +55,29 @@ RULE = Rule(
     fix_title="Split `{stage}` into a dependencies stage and copy pruned `node_modules` from it",
 )
 _HARMLESS = frozenset({"--no-audit", "--no-fund", "--silent", "--quiet", "--omit=dev"})
-_NEUTRAL = frozenset({"LABEL", "EXPOSE", "CMD", "ENTRYPOINT", "HEALTHCHECK", "STOPSIGNAL"})
+_NUMBERED = re.compile(r"(^|,)(from=)?\d+($|,)")  # `--from=0`, `--mount=...,from=1`
 
 
 def check(ctx: RuleContext) -> Iterator[Finding]:
     final = ctx.model.final_stage
     for index, step in enumerate(final.steps):
-        cmd = next((c for c in s.commands(ctx, step.instruction) if _is_prod_ci(c, step)), None)
-        manifest = next(
-            (m for m in reversed(final.steps[:index]) if s.copies_npm_manifest(m.instruction)),
-            None,
-        )
-        if cmd is None or manifest is None:
+        cmds = s.commands(ctx, step.instruction)
+        cmd = next((c for c in cmds if npm.is_ci(c) and s.omits_dev(c, step)), None)
+        copies = [m for m in final.steps[:index] if "package.json" in s.npm_manifests_copied(m)]
+        if cmd is None or not copies or s.cwd_of(step, cmd) != step.state.workdir:
             continue
         for stage in ctx.model.stages[: final.index]:
-            found = _full_install(ctx, stage, final, step, cmd, manifest)
+            found = _full_install(ctx, stage, step, cmd, copies[-1])
             if found is not None:
-                install, broad = found
-                fix = _fix(ctx, stage, install, broad, step, manifest)
+                edits = _edits(ctx, stage, *found, step, copies[-1])
                 yield RULE.finding(
                     ctx.tree.span(cmd.start, cmd.end),
                     command=cmd.text,
                     stage=stage.ref,
-                    line=install.instruction.start_line,
-                    fix=Fix(Safety.UNSAFE, fix) if fix else None,
+                    line=found[0].instruction.start_line,
+                    fix=Fix(Safety.UNSAFE, edits) if edits else None,
                 )
                 return
-
-
-def _is_prod_ci(cmd: Command, step: Step) -> bool:
-    return npm.is_ci(cmd) and s.omits_dev(cmd, step)
-
-
-def _manifests(step: Step) -> frozenset[str]:
-    parts = s.copy_parts(step.instruction)
-    names = {w.rsplit("/", 1)[-1] for w in parts[0]} if parts else set()
-    if "package*.json" in names:
-        names |= {"package.json", *npm.LOCKFILES}
-    return frozenset(names & {"package.json", *npm.LOCKFILES})
 
 
 def _npm_env(step: Step) -> dict[str, str]:
@@ -100,105 +85,89 @@ def _npm_env(step: Step) -> dict[str, str]:
 
 
 def _options(cmd: Command) -> set[str]:
-    return {w.text for w in cmd.args[1:]}
+    return {w.text for w in cmd.args if w.text.startswith("-")}
 
 
 def _full_install(
-    ctx: RuleContext, stage: Stage, final: Stage, step: Step, cmd: Command, manifest: Step
+    ctx: RuleContext, stage: Stage, step: Step, cmd: Command, manifest: Step
 ) -> tuple[Step, Step] | None:
-    """(the earlier stage's full `npm ci` step, its broad COPY) when it matches the final's."""
-    if stage.root.base != final.root.base or stage.index in {c.index for c in s.stage_chain(final)}:
-        return None
+    """(the stage's full `npm ci` step, its broad COPY) when they match the final's install."""
+    final = ctx.model.final_stage
+    chain = {c.index for c in s.stage_chain(final)}
     broad = next((st for st in stage.steps if s.is_broad_copy(st.instruction)), None)
-    if broad is None:
+    if stage.root.base != final.root.base or stage.index in chain or broad is None:
         return None
-    for st in stage.steps[: stage.steps.index(broad)]:
-        full = [c for c in s.commands(ctx, st.instruction) if npm.is_ci(c)]
-        if not full or s.omits_dev(full[0], st) or s.cwd_of(st, full[0]) != st.state.workdir:
+    before = stage.steps[: stage.steps.index(broad)]
+    for i, st in enumerate(before):
+        full = next((c for c in s.commands(ctx, st.instruction) if npm.is_ci(c)), None)
+        if full is None or s.omits_dev(full, st) or s.cwd_of(st, full) != st.state.workdir:
             continue
-        copied = [
-            m for m in stage.steps[: stage.steps.index(st)] if s.copies_npm_manifest(m.instruction)
-        ]
-        same = bool(copied) and _manifests(copied[-1]) >= _manifests(manifest) - {
-            "npm-shrinkwrap.json"
-        }
+        copied = set().union(*(s.npm_manifests_copied(m) for m in before[:i]))
         if (
-            same
+            copied >= s.npm_manifests_copied(manifest)
             and st.state.user_name == step.state.user_name
             and _npm_env(st) == _npm_env(step)
-            and _options(cmd) - _HARMLESS <= _options(full[0])
+            and _options(cmd) - _HARMLESS <= _options(full)
         ):
             return st, broad
     return None
 
 
-def _fix(
+def _edits(
     ctx: RuleContext, stage: Stage, install: Step, broad: Step, step: Step, manifest: Step
 ) -> list[Edit]:
-    tree, final = ctx.tree, ctx.model.final_stage
-    head = stage.from_instruction
+    """Rename the stage to deps, open prod-deps and build at its broad COPY, copy node_modules
+    from prod-deps in place of the final install, and copy the manifests last."""
+    tree, head = ctx.tree, stage.from_instruction
     words = list(re.finditer(r"\S+", tree.text[head.args_span.start : head.args_span.end]))
-    refs = (
-        f.value or "" for ins in tree.instructions for f in ins.flags if f.name in ("from", "mount")
-    )
-    if (
-        head.flags
-        or len(words) != 3
-        or any(st.instruction.name == "ARG" for st in stage.steps[: stage.steps.index(broad)])
-        or any(re.search(r"(^|,)(from=)?\d+($|,)", r) for r in refs)
-        or not s.is_install_only(ctx, step.instruction)
-        or s.cwd_of(step, next(c for c in s.commands(ctx, step.instruction) if npm.is_ci(c)))
-        != step.state.workdir
-        or s.resolve(manifest.instruction.value[-1], manifest.state.workdir) != step.state.workdir
-    ):
+    anchor = _manifest_anchor(ctx, step, manifest)
+    if len(words) != 3 or anchor is None or not _splittable(ctx, stage, install, broad, step):
         return []
-    after = final.steps[final.steps.index(manifest) + 1 :]
-    last = max((i for i, st in enumerate(after) if st.instruction.flag("from")), default=-1)
-    for st in after[: last + 1]:
-        ins = st.instruction
-        if ins.name in _NEUTRAL or st is step:
-            continue
-        dest = s.resolve(st.state.expand(ins.value[-1]), st.state.workdir) if ins.value else "/"
-        if (
-            ins.flag("from") is None
-            or step.state.workdir.startswith(dest.rstrip("/") + "/")
-            or dest == step.state.workdir
-        ):
-            return []
-    names = {st.name for st in ctx.model.stages if st.name}
-    deps, prod = _free("deps", names), _free("prod-deps", names)
-    upper = head.keyword.isupper()
-    as_, run = ("AS", "RUN") if upper else ("as", "run")
-    name_word = words[2]
-    nl = tree.newline
-    start = head.args_span.start + name_word.start()
-    workdir = install.state.workdir.rstrip("/")
-    copy_kw = manifest.instruction.keyword
-    anchor = after[last].instruction if last >= 0 else step.instruction
+    stages_ = ctx.model.stages
+    deps, prod = s.free_stage_name("deps", stages_), s.free_stage_name("prod-deps", stages_)
+    name = words[2]
+    as_, run = ("AS", "RUN") if head.keyword.isupper() else ("as", "run")
+    nl, kw, start = tree.newline, head.keyword, head.args_span.start + name.start()
+    stages = [f"{kw} {deps} {as_} {prod}{nl}{run} {npm.PRUNE_DEV_COMMAND}{nl}"]
+    stages.append(f"{kw} {deps} {as_} {name.group()}{nl}")
+    modules = f"{install.state.workdir.rstrip('/')}/node_modules"
+    copy = f"{manifest.instruction.keyword} --from={prod} {modules} ./node_modules"
     return [
-        Edit(start, start + len(name_word.group()), deps),
-        s.insert_before(
-            tree,
-            broad.instruction,
-            [
-                f"{head.keyword} {deps} {as_} {prod}{nl}{run} {npm.PRUNE_DEV_COMMAND}{nl}",
-                f"{head.keyword} {deps} {as_} {name_word.group()}{nl}",
-            ],
-        ),
-        Edit(
-            step.instruction.span.start,
-            step.instruction.span.end,
-            f"{copy_kw} --from={prod} {workdir}/node_modules ./node_modules",
-        ),
-        s.insert_after(tree, anchor, [manifest.instruction]),
+        Edit(start, start + len(name.group()), deps),
+        s.insert_before(tree, broad.instruction, stages),
+        Edit(step.instruction.span.start, step.instruction.span.end, copy),
+        s.insert_after(tree, anchor.instruction, [manifest.instruction]),
         s.delete_block(tree, manifest.instruction),
     ]
 
 
-def _free(name: str, taken: set[str]) -> str:
-    """`name`, or `name-2`, `name-3`... when a stage already has it."""
-    candidate, n = name, 1
-    while candidate.lower() in taken:
-        n += 1
-        candidate = f"{name}-{n}"
-    return candidate
+def _splittable(ctx: RuleContext, stage: Stage, install: Step, broad: Step, step: Step) -> bool:
+    """Both installs are whole RUNs, nothing but instructions without a RUN lies between the
+    install and the split, no ARG would be left behind, and no stage is referred to by number."""
+    split = stage.steps.index(broad)
+    between = stage.steps[stage.steps.index(install) + 1 : split]
+    flags = (f.value or "" for ins in ctx.tree.instructions for f in ins.flags)
+    return not (
+        stage.from_instruction.flags
+        or any(st.instruction.name == "ARG" for st in stage.steps[:split])
+        or any(st.instruction.name == "RUN" for st in between)
+        or not s.is_install_only(ctx, install.instruction)
+        or not s.is_install_only(ctx, step.instruction)
+        or any(_NUMBERED.search(v) for v in flags)
+    )
+
+
+def _manifest_anchor(ctx: RuleContext, step: Step, manifest: Step) -> Step | None:
+    """The last `COPY --from` (or the install) the manifests can move below; None when a step
+    between could read them or a copy could overwrite them."""
+    final = ctx.model.final_stage.steps
+    after = final[final.index(manifest) + 1 :]
+    last = max(i for i, st in enumerate(after) if st.instruction.flag("from") or st is step)
+    for st in after[: last + 1]:
+        ins, workdir = st.instruction, st.state.workdir
+        if st is step or ins.name in s.NO_STEP:
+            continue
+        dest = s.resolve(st.state.expand(ins.value[-1]), workdir) if ins.flag("from") else "/"
+        if workdir == dest or workdir.startswith(dest.rstrip("/") + "/"):
+            return None
+    return after[last]

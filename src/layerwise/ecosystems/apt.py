@@ -8,7 +8,13 @@ on), and the official images' /etc/apt/apt.conf.d/docker-clean that deletes down
 
 from __future__ import annotations
 
-from layerwise.ecosystems.base import CacheMount, is_under, removed_paths
+from layerwise.ecosystems.base import (
+    CacheMount,
+    is_under,
+    removed_paths,
+    static_text,
+    subcommand,
+)
 from layerwise.shell import Command, Word
 
 NAME = "apt"
@@ -47,15 +53,11 @@ NO_RECOMMENDS_FLAG = "--no-install-recommends"
 
 def verb(cmd: Command) -> Word | None:
     """The apt-get/apt subcommand word, None for other programs."""
-    if cmd.program_name not in PROGRAMS:
-        return None
-    operands = cmd.operands(VALUE_OPTIONS)
-    return operands[0] if operands else None
+    return subcommand(cmd, PROGRAMS, VALUE_OPTIONS)
 
 
 def _verb_text(cmd: Command) -> str | None:
-    word = verb(cmd)
-    return word.text if word is not None and word.is_static else None
+    return static_text(verb(cmd))
 
 
 def is_update(cmd: Command) -> bool:

@@ -27,6 +27,14 @@ class CacheMount:
     uid: str | None = None
     gid: str | None = None
 
+    @classmethod
+    def for_user(cls, target: str, uid_gid: tuple[str, str] | None) -> CacheMount:
+        """A mount on `target` owned by the user: uid/gid only when not root, so the tool can
+        write to it (BuildKit creates the mount as 0:0 by default)."""
+        if uid_gid is None or uid_gid == ("0", "0"):
+            return cls(target)
+        return cls(target, uid=uid_gid[0], gid=uid_gid[1])
+
     def flag_text(self) -> str:
         """The flag as written in a Dockerfile: `--mount=type=cache,target=/root/.npm`."""
         parts = ["type=cache", f"target={self.target}"]
@@ -109,3 +117,19 @@ class Ecosystem(Protocol):
     def cache_cleaning(self, cmd: Command, home: str = "/root") -> bool:
         """The command empties the cache a cache mount keeps (pointless, or harmful, with one)."""
         ...
+
+
+def subcommand(
+    cmd: Command, programs: frozenset[str], value_options: frozenset[str]
+) -> Word | None:
+    """The subcommand word of a tool (`ci` in `npm --prefix /app ci`): the first operand that is
+    neither an option nor an option's value; None for another program or a bare invocation."""
+    if cmd.program_name not in programs:
+        return None
+    operands = cmd.operands(value_options)
+    return operands[0] if operands else None
+
+
+def static_text(word: Word | None) -> str | None:
+    """The word's text when it is known before the shell runs (no expansions), else None."""
+    return word.text if word is not None and word.is_static else None

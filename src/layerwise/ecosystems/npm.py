@@ -9,7 +9,13 @@ from __future__ import annotations
 from collections.abc import Mapping
 from dataclasses import dataclass
 
-from layerwise.ecosystems.base import CacheMount, is_under, removed_paths
+from layerwise.ecosystems.base import (
+    CacheMount,
+    is_under,
+    removed_paths,
+    static_text,
+    subcommand,
+)
 from layerwise.shell import Command, Word, parse_script
 from layerwise.syntax.span import MappedText
 
@@ -58,9 +64,7 @@ def cache_mount(
     home: str, uid_gid: tuple[str, str] | None = None, env: Mapping[str, str] | None = None
 ) -> CacheMount:
     """The cache mount for npm run as this user: uid/gid only when not root, so npm can write."""
-    if uid_gid is None or uid_gid == ("0", "0"):
-        return CacheMount(cache_dir(home, env))
-    return CacheMount(cache_dir(home, env), uid=uid_gid[0], gid=uid_gid[1])
+    return CacheMount.for_user(cache_dir(home, env), uid_gid)
 
 
 def cache_mounts(home: str, uid_gid: tuple[str, str] | None) -> tuple[CacheMount, ...]:
@@ -69,15 +73,11 @@ def cache_mounts(home: str, uid_gid: tuple[str, str] | None) -> tuple[CacheMount
 
 def verb(cmd: Command) -> Word | None:
     """npm's subcommand word (`ci` in `npm --prefix /app ci`), None when not an npm command."""
-    if cmd.program_name not in PROGRAMS:
-        return None
-    operands = cmd.operands(VALUE_OPTIONS)
-    return operands[0] if operands else None
+    return subcommand(cmd, PROGRAMS, VALUE_OPTIONS)
 
 
 def _verb_text(cmd: Command) -> str | None:
-    word = verb(cmd)
-    return word.text if word is not None and word.is_static else None
+    return static_text(verb(cmd))
 
 
 def is_install(cmd: Command) -> bool:

@@ -46,9 +46,7 @@ def cache_mount(
     home: str, uid_gid: tuple[str, str] | None = None, env: Mapping[str, str] | None = None
 ) -> CacheMount:
     """The cache mount for pip run as this user (uid/gid only when not root)."""
-    if uid_gid is None or uid_gid == ("0", "0"):
-        return CacheMount(cache_dir(home, env))
-    return CacheMount(cache_dir(home, env), uid=uid_gid[0], gid=uid_gid[1])
+    return CacheMount.for_user(cache_dir(home, env), uid_gid)
 
 
 def cache_mounts(home: str, uid_gid: tuple[str, str] | None) -> tuple[CacheMount, ...]:

@@ -11,7 +11,12 @@ from __future__ import annotations
 
 from collections.abc import Mapping
 
-from layerwise.ecosystems.base import CacheMount, is_under, removed_paths
+from layerwise.ecosystems.base import (
+    CacheMount,
+    is_under,
+    removed_paths,
+    subcommand,
+)
 from layerwise.shell import Command, Word
 
 NAME = "pnpm"
@@ -40,9 +45,7 @@ def store_dir(home: str, env: Mapping[str, str] | None = None) -> str:
 def cache_mount(
     home: str, uid_gid: tuple[str, str] | None = None, env: Mapping[str, str] | None = None
 ) -> CacheMount:
-    if uid_gid is None or uid_gid == ("0", "0"):
-        return CacheMount(store_dir(home, env))
-    return CacheMount(store_dir(home, env), uid=uid_gid[0], gid=uid_gid[1])
+    return CacheMount.for_user(store_dir(home, env), uid_gid)
 
 
 def cache_mounts(home: str, uid_gid: tuple[str, str] | None) -> tuple[CacheMount, ...]:
@@ -50,10 +53,7 @@ def cache_mounts(home: str, uid_gid: tuple[str, str] | None) -> tuple[CacheMount
 
 
 def verb(cmd: Command) -> Word | None:
-    if cmd.program_name not in PROGRAMS:
-        return None
-    operands = cmd.operands(VALUE_OPTIONS)
-    return operands[0] if operands else None
+    return subcommand(cmd, PROGRAMS, VALUE_OPTIONS)
 
 
 def is_install(cmd: Command) -> bool:

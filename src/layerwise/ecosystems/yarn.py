@@ -14,7 +14,12 @@ from __future__ import annotations
 
 from collections.abc import Mapping
 
-from layerwise.ecosystems.base import CacheMount, is_under, removed_paths
+from layerwise.ecosystems.base import (
+    CacheMount,
+    is_under,
+    removed_paths,
+    subcommand,
+)
 from layerwise.shell import Command, Word
 
 NAME = "yarn"
@@ -47,9 +52,7 @@ def cache_mount(
 ) -> CacheMount:
     root = uid_gid is None or uid_gid[0] == "0"
     target = cache_dir(home, env, root=root)
-    if uid_gid is None or uid_gid == ("0", "0"):
-        return CacheMount(target)
-    return CacheMount(target, uid=uid_gid[0], gid=uid_gid[1])
+    return CacheMount.for_user(target, uid_gid)
 
 
 def cache_mounts(home: str, uid_gid: tuple[str, str] | None) -> tuple[CacheMount, ...]:
@@ -58,10 +61,7 @@ def cache_mounts(home: str, uid_gid: tuple[str, str] | None) -> tuple[CacheMount
 
 def verb(cmd: Command) -> Word | None:
     """Yarn's subcommand word; None for a bare `yarn` (which installs) or another program."""
-    if cmd.program_name not in PROGRAMS:
-        return None
-    operands = cmd.operands(VALUE_OPTIONS)
-    return operands[0] if operands else None
+    return subcommand(cmd, PROGRAMS, VALUE_OPTIONS)
 
 
 def is_install(cmd: Command) -> bool:

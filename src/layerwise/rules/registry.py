@@ -1,7 +1,7 @@
 """Every rule module, listed explicitly (a test checks that none under rules/ is missing).
 
-Adding a rule: write `rules/lwNNN_<name>.py` with `RULE` and `check`, then add it to the
-tuple below, in code order.
+Adding a rule: write `rules/lwNNN_<name>.py` with `RULE` and `check`, then add its name to
+`RULE_MODULES` below, in code order.
 """
 
 from __future__ import annotations
@@ -9,7 +9,7 @@ from __future__ import annotations
 import dataclasses
 import re
 from functools import cache
-from importlib import resources
+from importlib import import_module, resources
 from types import ModuleType
 from typing import cast
 
@@ -19,65 +19,33 @@ DOC_HEADINGS = ("What it finds", "Why it matters", "Example", "References")
 FIX_HEADING = "Fix safety"
 
 
+# In code order. Imported lazily (in `_modules`) so `layerwise.rules.base` stays importable on
+# its own and `layerwise rule` does not pay for rules it never runs.
+RULE_MODULES = (
+    "lw101_install_after_broad_copy",
+    "lw102_cache_busting_arg",
+    "lw103_codegen_after_build",
+    "lw104_npm_install_with_lockfile",
+    "lw105_npm_deprecated_production_flag",
+    "lw201_npm_install_without_cache_mount",
+    "lw202_apt_install_without_cache_mount",
+    "lw203_cleanup_empties_cache_mount",
+    "lw301_dev_dependencies_in_final_image",
+    "lw302_source_dependent_dependency_layer",
+    "lw303_generated_code_after_build_output",
+    "lw304_final_stage_reinstalls_dependencies",
+    "lw401_from_as_casing",
+    "lw402_legacy_key_value_format",
+    "lw403_shell_form_cmd",
+    "lw501_apt_in_script",
+    "lw502_apt_update_alone",
+    "lw503_apt_install_flags_missing",
+    "lw504_apt_lists_left_in_layer",
+)
+
+
 def _modules() -> tuple[ModuleType, ...]:
-    # Imported here, not at module level, so `layerwise.rules.base` stays importable on its own.
-    return _r1_modules() + _r2_modules()
-
-
-def _r1_modules() -> tuple[ModuleType, ...]:
-    """LW101-103 (layer order, cache busting), LW301-304 (final image content)."""
-    from layerwise.rules import (
-        lw101_install_after_broad_copy,
-        lw102_cache_busting_arg,
-        lw103_codegen_after_build,
-        lw301_dev_dependencies_in_final_image,
-        lw302_source_dependent_dependency_layer,
-        lw303_generated_code_after_build_output,
-        lw304_final_stage_reinstalls_dependencies,
-    )
-
-    return (
-        lw101_install_after_broad_copy,
-        lw102_cache_busting_arg,
-        lw103_codegen_after_build,
-        lw301_dev_dependencies_in_final_image,
-        lw302_source_dependent_dependency_layer,
-        lw303_generated_code_after_build_output,
-        lw304_final_stage_reinstalls_dependencies,
-    )
-
-
-def _r2_modules() -> tuple[ModuleType, ...]:
-    """Rules of the second rules engineer (LW104/105, LW2xx, LW4xx, LW5xx)."""
-    from layerwise.rules import (
-        lw104_npm_install_with_lockfile,
-        lw105_npm_deprecated_production_flag,
-        lw201_npm_install_without_cache_mount,
-        lw202_apt_install_without_cache_mount,
-        lw203_cleanup_empties_cache_mount,
-        lw401_from_as_casing,
-        lw402_legacy_key_value_format,
-        lw403_shell_form_cmd,
-        lw501_apt_in_script,
-        lw502_apt_update_alone,
-        lw503_apt_install_flags_missing,
-        lw504_apt_lists_left_in_layer,
-    )
-
-    return (
-        lw104_npm_install_with_lockfile,
-        lw105_npm_deprecated_production_flag,
-        lw201_npm_install_without_cache_mount,
-        lw202_apt_install_without_cache_mount,
-        lw203_cleanup_empties_cache_mount,
-        lw401_from_as_casing,
-        lw402_legacy_key_value_format,
-        lw403_shell_form_cmd,
-        lw501_apt_in_script,
-        lw502_apt_update_alone,
-        lw503_apt_install_flags_missing,
-        lw504_apt_lists_left_in_layer,
-    )
+    return tuple(import_module(f"layerwise.rules.{name}") for name in RULE_MODULES)
 
 
 def section(doc: str, heading: str) -> str | None:

@@ -149,6 +149,11 @@ class Instruction:
     index: LineIndex = field(repr=False, compare=False)
     line: LogicalLine | None = field(repr=False, compare=False)
     args_range: tuple[int, int] = field(repr=False, compare=False)
+    # Rules ask for `name` on every instruction many times per check: upper-cased once here.
+    name: str = field(init=False, repr=False, compare=False)
+
+    def __post_init__(self) -> None:
+        object.__setattr__(self, "name", self.logical_keyword.upper())
 
     @property
     def indent(self) -> str:
@@ -191,11 +196,6 @@ class Instruction:
         if self.line is None:
             return None
         return self.line.mapped(*self.args_range)
-
-    @property
-    def name(self) -> str:
-        """The keyword in upper case: "RUN"."""
-        return self.logical_keyword.upper()
 
     @property
     def text(self) -> str:

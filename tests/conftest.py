@@ -3,9 +3,13 @@
 from __future__ import annotations
 
 import os
+from collections.abc import Callable
 
 import pytest
 from hypothesis import HealthCheck, settings
+
+from layerwise.engine import Client, find_client
+from layerwise.errors import EngineError
 
 # CI must run at least 2,000 generated examples per property test; locally keep it quick.
 settings.register_profile(
@@ -30,3 +34,23 @@ def pytest_runtest_makereport(item: pytest.Item, call: pytest.CallInfo[None]):  
         report.longrepr = (
             f"engine test skipped in CI (CI=true), which counts as a failure: {reason}"
         )
+
+
+@pytest.fixture(scope="session")
+def buildkit() -> Client:
+    """A client that builds with the real BuildKit here, or a skip (a failure under CI=true)."""
+    try:
+        return find_client()
+    except EngineError as exc:
+        pytest.skip(f"no BuildKit engine: {exc} (run scripts/engine-up)")
+
+
+@pytest.fixture(scope="session")
+def require_image(buildkit: Client) -> Callable[[str], None]:
+    """`require_image(name)` skips unless that local stand-in (made by scripts/engine-up) exists."""
+
+    def require(image: str) -> None:
+        if buildkit.run("image", "inspect", image).returncode != 0:
+            pytest.skip(f"base image {image} missing (run scripts/engine-up)")
+
+    return require

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import uuid
+from collections.abc import Callable
 from pathlib import Path
 
 import pytest
@@ -10,8 +11,7 @@ import pytest
 from layerwise.bench.backend import EngineBackend
 from layerwise.bench.plan import parse_scenarios
 from layerwise.bench.runner import TAG_REPOSITORY, BenchSettings, run_bench
-from layerwise.engine import BuildRequest, BuildResult, Client, find_client, run_build
-from layerwise.errors import EngineError
+from layerwise.engine import BuildRequest, BuildResult, Client, run_build
 
 from .helpers import APP_FILES, make_repo, snapshot
 
@@ -19,14 +19,9 @@ BASE = "debian:bookworm-slim"
 
 
 @pytest.fixture
-def engine() -> Client:
-    try:
-        client = find_client()
-    except EngineError as exc:
-        pytest.skip(f"no BuildKit engine: {exc} (run scripts/engine-up)")
-    if client.run("image", "inspect", BASE).returncode != 0:
-        pytest.skip(f"base image {BASE} missing (run scripts/engine-up)")
-    return client
+def engine(buildkit: Client, require_image: Callable[[str], None]) -> Client:
+    require_image(BASE)
+    return buildkit
 
 
 @pytest.mark.engine

@@ -10,8 +10,7 @@ from pathlib import Path
 
 import pytest
 
-from layerwise.engine import BuildRequest, Client, find_client, run_build
-from layerwise.errors import EngineError
+from layerwise.engine import BuildRequest, Client, run_build
 
 APPS = Path(__file__).resolve().parents[1] / "apps"
 
@@ -33,12 +32,8 @@ SMOKE: dict[str, tuple[str, str | None, list[str]]] = {
 
 
 @pytest.fixture(scope="module")
-def engine() -> Client:
-    try:
-        client = find_client()
-    except EngineError as exc:
-        pytest.skip(f"no BuildKit engine: {exc} (run scripts/engine-up)")
-    return client
+def engine(buildkit: Client) -> Client:
+    return buildkit
 
 
 @pytest.mark.engine

@@ -11,14 +11,14 @@ import os
 import signal
 import subprocess
 import sys
+from collections.abc import Callable
 from pathlib import Path
 
 import pytest
 
 from layerwise.cli import bench_cmd
 from layerwise.cli.app import main
-from layerwise.engine import BuildRequest, BuildResult, Client, find_client
-from layerwise.errors import EngineError
+from layerwise.engine import BuildRequest, BuildResult
 
 sys.path.insert(0, str(Path(__file__).parent.parent))
 from bench.helpers import APP_FILES, FakeBackend, make_repo, snapshot
@@ -96,16 +96,6 @@ def test_repeat_below_one_is_a_usage_error(tmp_path: Path, fake_engine: FakeBack
     assert main(["bench", str(app / "Dockerfile"), "--repeat", "0"]) == 2
 
 
-def _engine() -> Client:
-    try:
-        client = find_client()
-    except EngineError as exc:
-        pytest.skip(f"no BuildKit engine: {exc} (run scripts/engine-up)")
-    if client.run("image", "inspect", "node:20").returncode != 0:
-        pytest.skip("base image node:20 missing (run scripts/engine-up)")
-    return client
-
-
 def _git_status(path: Path) -> str:
     return subprocess.run(
         ["git", "status", "--porcelain", "--", "."],
@@ -117,12 +107,14 @@ def _git_status(path: Path) -> str:
 
 
 @pytest.mark.engine
-def test_bench_node_nest_for_real(capsys: pytest.CaptureFixture[str]) -> None:
+def test_bench_node_nest_for_real(
+    require_image: Callable[[str], None], capsys: pytest.CaptureFixture[str]
+) -> None:
     """The seed's "after" Dockerfile: noop all cached, src keeps `npm ci` cached, dep reruns it.
 
     Without the cold scenario (CI time): a warm-up build comes first.
     """
-    _engine()
+    require_image("node:20")
     if _git_status(NODE_NEST):
         pytest.skip("tests/apps/node-nest has uncommitted changes")
     before = snapshot(NODE_NEST)

@@ -13,8 +13,7 @@ from pathlib import Path
 import pytest
 
 from layerwise.context import BuildContext
-from layerwise.engine.client import Client, find_client
-from layerwise.errors import EngineError
+from layerwise.engine.client import Client
 
 CASES = {
     "docker_py_differences": (
@@ -29,13 +28,6 @@ CASES = {
 }
 
 
-def _client() -> Client:
-    try:
-        return find_client()
-    except EngineError as exc:
-        pytest.skip(f"no BuildKit engine: {exc}")
-
-
 def _tree(root: Path) -> list[str]:
     found = []
     for directory, _, names in os.walk(root):
@@ -46,8 +38,10 @@ def _tree(root: Path) -> list[str]:
 
 @pytest.mark.engine
 @pytest.mark.parametrize("case", sorted(CASES))
-def test_context_files_equal_what_buildkit_receives(tmp_path: Path, case: str) -> None:
-    client = _client()
+def test_context_files_equal_what_buildkit_receives(
+    buildkit: Client, tmp_path: Path, case: str
+) -> None:
+    client = buildkit
     ignore, files = CASES[case]
     context = tmp_path / "ctx"
     for rel in files:

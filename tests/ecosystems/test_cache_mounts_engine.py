@@ -21,17 +21,9 @@ import pytest
 
 from layerwise.ecosystems import apt, npm, pip, pnpm, yarn
 from layerwise.ecosystems.base import CacheMount
-from layerwise.engine.client import Client, find_client
-from layerwise.errors import EngineError
+from layerwise.engine.client import Client
 
 PACKAGE_JSON = '{"name":"a","version":"1.0.0","dependencies":{"is-number":"7.0.0"}}'
-
-
-def _client() -> Client:
-    try:
-        return find_client()
-    except EngineError as exc:
-        pytest.skip(f"no BuildKit engine: {exc}")
 
 
 def _unique(mount: CacheMount) -> CacheMount:
@@ -49,8 +41,10 @@ def _build(client: Client, tmp_path: Path, dockerfile: str) -> dict[str, str]:
 
 @pytest.mark.engine
 @pytest.mark.parametrize("with_uid", [True, False])
-def test_npm_cache_mount_for_the_node_user(tmp_path: Path, with_uid: bool) -> None:
-    client = _client()
+def test_npm_cache_mount_for_the_node_user(
+    buildkit: Client, tmp_path: Path, with_uid: bool
+) -> None:
+    client = buildkit
     mount = npm.cache_mount("/home/node", ("1000", "1000") if with_uid else None)
     flag = _unique(mount).flag_text()
     result = _build(
@@ -77,9 +71,9 @@ COPY --from=probe /tmp/status /tmp/cache /
 @pytest.mark.engine
 @pytest.mark.parametrize("keep", [True, False])
 def test_apt_cache_mounts_keep_downloads_only_without_docker_clean(
-    tmp_path: Path, keep: bool
+    buildkit: Client, tmp_path: Path, keep: bool
 ) -> None:
-    client = _client()
+    client = buildkit
     flags = " ".join(_unique(m).flag_text() for m in apt.cache_mounts())
     prepare = apt.KEEP_CACHE_COMMAND if keep else "true"
     result = _build(
@@ -101,8 +95,8 @@ COPY --from=probe /tmp/debs /
 
 
 @pytest.mark.engine
-def test_yarn_and_pnpm_report_the_cache_dirs_we_predict(tmp_path: Path) -> None:
-    client = _client()
+def test_yarn_and_pnpm_report_the_cache_dirs_we_predict(buildkit: Client, tmp_path: Path) -> None:
+    client = buildkit
     result = _build(
         client,
         tmp_path,
@@ -124,8 +118,8 @@ COPY --from=probe /out /
 
 
 @pytest.mark.engine
-def test_pip_reports_the_cache_dir_we_predict(tmp_path: Path) -> None:
-    client = _client()
+def test_pip_reports_the_cache_dir_we_predict(buildkit: Client, tmp_path: Path) -> None:
+    client = buildkit
     result = _build(
         client,
         tmp_path,

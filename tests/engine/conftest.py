@@ -10,22 +10,16 @@ from pathlib import Path
 
 import pytest
 
-from layerwise.engine import BuildRequest, BuildResult, Client, find_client, run_build
-from layerwise.errors import EngineError
+from layerwise.engine import BuildRequest, BuildResult, Client, run_build
 
 BASE = "debian:bookworm"
 
 
 @pytest.fixture(scope="session")
-def engine() -> Client:
+def engine(buildkit: Client, require_image: Callable[[str], None]) -> Client:
     """A working BuildKit client with the local base image, or skip."""
-    try:
-        client = find_client()
-    except EngineError as exc:
-        pytest.skip(f"no BuildKit engine: {exc} (run scripts/engine-up)")
-    if client.run("image", "inspect", BASE).returncode != 0:
-        pytest.skip(f"base image {BASE} missing (run scripts/engine-up)")
-    return client
+    require_image(BASE)
+    return buildkit
 
 
 @pytest.fixture

@@ -9,15 +9,14 @@ from __future__ import annotations
 import json
 import subprocess
 import uuid
-from collections.abc import Iterator
+from collections.abc import Callable, Iterator
 from pathlib import Path
 from typing import Any
 
 import pytest
 
 from layerwise.context import BuildContext
-from layerwise.engine import BuildRequest, Client, find_client, run_build
-from layerwise.errors import EngineError
+from layerwise.engine import BuildRequest, Client, run_build
 from layerwise.fix import fix_text
 
 pytestmark = pytest.mark.engine
@@ -29,14 +28,9 @@ ALLOWED_DIFFERENCES = ("node_modules/.cache/",)
 
 
 @pytest.fixture(scope="module")
-def client() -> Client:
-    try:
-        found = find_client()
-    except EngineError as exc:
-        pytest.skip(f"no BuildKit engine: {exc} (run scripts/engine-up)")
-    if found.run("image", "inspect", "node:20").returncode != 0:
-        pytest.skip("base image node:20 missing (run scripts/engine-up)")
-    return found
+def client(buildkit: Client, require_image: Callable[[str], None]) -> Client:
+    require_image("node:20")
+    return buildkit
 
 
 @pytest.fixture(scope="module")

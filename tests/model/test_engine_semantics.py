@@ -10,8 +10,7 @@ from pathlib import Path
 
 import pytest
 
-from layerwise.engine.client import Client, find_client
-from layerwise.errors import EngineError
+from layerwise.engine.client import Client
 from layerwise.model import build_model
 from layerwise.syntax import parse
 
@@ -44,17 +43,12 @@ COPY --from=probe /tmp/out /
 """.replace("__NAMES__", " ".join(PROBED))
 
 
-def _client() -> Client:
-    try:
-        return find_client()
-    except EngineError as exc:
-        pytest.skip(f"no BuildKit engine: {exc}")
-
-
 @pytest.mark.engine
 @pytest.mark.parametrize("build_args", [{}, {"GB": "cli-b", "S": "cli-s", "E1": "cli-e1"}])
-def test_model_agrees_with_buildkit(tmp_path: Path, build_args: dict[str, str]) -> None:
-    client = _client()
+def test_model_agrees_with_buildkit(
+    buildkit: Client, tmp_path: Path, build_args: dict[str, str]
+) -> None:
+    client = buildkit
     (tmp_path / "Dockerfile").write_text(PROBE)
     out = tmp_path / "out"
     argv = ["buildx", "build"] if client.kind == "buildx" else ["build"]
@@ -99,8 +93,8 @@ COPY --from=probe /tmp/out2 /b
 
 
 @pytest.mark.engine
-def test_created_users_agree_with_buildkit(tmp_path: Path) -> None:
-    client = _client()
+def test_created_users_agree_with_buildkit(buildkit: Client, tmp_path: Path) -> None:
+    client = buildkit
     (tmp_path / "Dockerfile").write_text(ACCOUNTS)
     out = tmp_path / "out"
     argv = ["buildx", "build"] if client.kind == "buildx" else ["build"]
@@ -127,8 +121,10 @@ COPY --from=dup /one* /two* /
 
 
 @pytest.mark.engine
-def test_duplicate_and_reserved_stage_names_resolve_like_buildkit(tmp_path: Path) -> None:
-    client = _client()
+def test_duplicate_and_reserved_stage_names_resolve_like_buildkit(
+    buildkit: Client, tmp_path: Path
+) -> None:
+    client = buildkit
     (tmp_path / "Dockerfile").write_text(SHADOWING)
     out = tmp_path / "out"
     argv = ["buildx", "build"] if client.kind == "buildx" else ["build"]

@@ -15,19 +15,11 @@ from typing import Any
 
 import pytest
 
-from layerwise.engine.client import Client, find_client
-from layerwise.errors import EngineError
+from layerwise.engine.client import Client
 from layerwise.fix import fix_text
 from layerwise.rules.base import Settings
 
 pytestmark = pytest.mark.engine
-
-
-def _client() -> Client:
-    try:
-        return find_client()
-    except EngineError as exc:
-        pytest.skip(f"no BuildKit engine: {exc}")
 
 
 def _build(client: Client, directory: Path, text: str, *extra: str) -> tuple[str, str]:
@@ -66,8 +58,8 @@ CMD sleep 1
 """
 
 
-def test_syntax_fixes_keep_the_image_config(tmp_path: Path) -> None:
-    client = _client()
+def test_syntax_fixes_keep_the_image_config(buildkit: Client, tmp_path: Path) -> None:
+    client = buildkit
     fixed = _fixed(SYNTAX, ("LW4",))
     assert 'ENV GREETING="hello   world"' in fixed and 'CMD ["sleep", "1"]' in fixed
     before, _ = _build(client, tmp_path, SYNTAX)
@@ -88,8 +80,8 @@ RUN echo "cache: $(ls -A /home/node/.npm 2>/dev/null)" && npm install ms@__VERSI
 """
 
 
-def test_npm_mount_under_user_node_is_writable_and_kept(tmp_path: Path) -> None:
-    client = _client()
+def test_npm_mount_under_user_node_is_writable_and_kept(buildkit: Client, tmp_path: Path) -> None:
+    client = buildkit
     first = _fixed(NPM.replace("__VERSION__", "2.1.3"), ("LW201",))
     assert "--mount=type=cache,target=/home/node/.npm,uid=1000,gid=1000 " in first
     _build(client, tmp_path, first)
@@ -113,8 +105,10 @@ def _fetched_kb(log: str) -> float:
     return total
 
 
-def test_apt_mounts_keep_lists_and_packages_between_builds(tmp_path: Path) -> None:
-    client = _client()
+def test_apt_mounts_keep_lists_and_packages_between_builds(
+    buildkit: Client, tmp_path: Path
+) -> None:
+    client = buildkit
     first = _fixed(APT.replace("__PACKAGES__", "dumb-init"), ("LW202",))
     assert "rm -f /etc/apt/apt.conf.d/docker-clean && apt-get update" in first
     _, log1 = _build(client, tmp_path, first)

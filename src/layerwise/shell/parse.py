@@ -7,7 +7,6 @@ parsing a typical RUN).
 
 from __future__ import annotations
 
-import functools
 import posixpath
 from dataclasses import dataclass, replace
 from typing import Any
@@ -18,6 +17,7 @@ from tree_sitter import Language, Node, Parser
 from layerwise.shell.commands import Command, Operator, split_program
 from layerwise.shell.heredocs import without_heredocs
 from layerwise.shell.inline import INLINE_PROGRAMS, with_inline_scripts
+from layerwise.shell.script_cache import ScriptCache
 from layerwise.shell.words import Word, static_value
 from layerwise.syntax.span import MappedText
 
@@ -275,14 +275,10 @@ class _Identity:
         return index
 
 
-# The fix loop re-checks a file after each pass, so the same RUN text comes back; a Script is
-# immutable, so sharing one is safe.
-@functools.lru_cache(maxsize=4096)
-def parse_script(src: MappedText) -> Script:
+def _parse_script(src: MappedText) -> Script:
     """Parse a RUN command (as `Instruction.shell_source()` gives it) into its simple commands.
 
     Never raises on odd input: what tree-sitter cannot parse is skipped, what it can is kept.
-    Results are cached per MappedText (text and offsets), so calling it again is cheap.
     """
     data = src.text.encode("utf-8")
     char_at = _byte_to_char(src.text, data)
@@ -307,6 +303,12 @@ def parse_script(src: MappedText) -> Script:
     if any(c.program_name in INLINE_PROGRAMS for c in commands):
         commands = with_inline_scripts(src, commands, parse_script)
     return Script(src, commands, root.has_error)
+
+
+# `parse_script(src)` is `_parse_script(src)` remembered per script text: the fix loop re-checks
+# a file after each pass, so the same RUN text comes back (often moved by a fix above it), and a
+# Script is immutable, so sharing one is safe. `parse_script.cache_clear()` forgets them all.
+parse_script = ScriptCache(_parse_script, maxsize=4096)
 
 
 def _link_operators(items: list[_Item], data: bytes) -> None:

@@ -8,10 +8,10 @@ is the smallest set of text edits on the original text.
 from __future__ import annotations
 
 import re
-from collections.abc import Iterator, Mapping, Sequence
+from collections.abc import Callable, Hashable, Iterator, Mapping, Sequence
 from dataclasses import dataclass, field
 from enum import StrEnum
-from typing import TYPE_CHECKING, Any, Protocol
+from typing import TYPE_CHECKING, Any, Protocol, TypeVar, cast
 
 from layerwise.syntax.span import Edit, Span
 
@@ -74,6 +74,8 @@ class Finding:
     def sort_key(self) -> tuple[str, int, int, str]:
         return (self.path or "", self.span.start, self.span.end, self.code)
 
+
+T = TypeVar("T")
 
 _CODE = re.compile(r"^LW[1-9]\d\d$")
 _NAME = re.compile(r"^[a-z0-9]+(-[a-z0-9]+)*$")
@@ -154,6 +156,7 @@ class RuleContext:
     context: BuildContext | None = None
     settings: Settings = field(default_factory=Settings)
     _scripts: dict[int, Script | None] = field(default_factory=dict)
+    _memo: dict[Hashable, Any] = field(default_factory=dict)
 
     @property
     def path(self) -> str | None:
@@ -162,13 +165,25 @@ class RuleContext:
     def script(self, instruction: Instruction) -> Script | None:
         """The parsed shell script of a shell-form RUN (None for JSON form), parsed once."""
         key = id(instruction)
-        if key not in self._scripts:
+        try:
+            return self._scripts[key]
+        except KeyError:
             # Imported late: rules that never read a script do not load tree-sitter.
             from layerwise.shell import parse_script
 
             source = instruction.shell_source()
-            self._scripts[key] = None if source is None else parse_script(source)
-        return self._scripts[key]
+            script = self._scripts[key] = None if source is None else parse_script(source)
+            return script
+
+    def memo(self, key: Hashable, compute: Callable[[], T]) -> T:
+        """`compute()` once per `key` for this check: a fact several rules derive from the same
+        model. Key by the helper function (and `id()` of a node of this model: the context
+        keeps the model, so no id is reused while it lives); the value must not be mutated."""
+        try:
+            return cast(T, self._memo[key])
+        except KeyError:
+            value = self._memo[key] = compute()
+            return value
 
 
 class RuleModule(Protocol):

@@ -67,7 +67,7 @@ def check(ctx: RuleContext) -> Iterator[Finding]:
             continue
         cmd = installs[0]
         state = step.state
-        mounts = cache_mounts(step)
+        mounts = cache_mounts(ctx, step)
         root = state.user_name in ("", "root", "0")
         uid_gid = None if root else state.uid_gid
         wanted = npm.cache_mount(state.home, uid_gid, state.env)

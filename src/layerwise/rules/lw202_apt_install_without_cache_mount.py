@@ -76,7 +76,7 @@ def check(ctx: RuleContext) -> Iterator[Finding]:
         installs = [c for c in script.commands if apt.is_install(c)]
         if not installs:
             continue
-        mounts = cache_mounts(step)
+        mounts = cache_mounts(ctx, step)
         missing: list[CacheMount] = []
         unlocked: list[RunMount] = []
         for wanted in apt.CACHE_MOUNTS:

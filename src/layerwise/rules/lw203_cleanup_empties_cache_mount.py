@@ -49,7 +49,7 @@ RULE = Rule(
 def check(ctx: RuleContext) -> Iterator[Finding]:
     tree = ctx.tree
     for step, script in shell_runs(ctx):
-        mounts = [m.mount for m in cache_mounts(step)]
+        mounts = [m.mount for m in cache_mounts(ctx, step)]
         for cleanup in fighting_cleanups(script, mounts, step.state.home, step.state.workdir):
             cmd = cleanup.command
             edits = delete_edits(tree, step.instruction, script, cleanup)

@@ -43,8 +43,12 @@ class Cleanup:
     words: tuple[Word, ...] = ()
 
 
-def shell_runs(ctx: RuleContext) -> Iterator[tuple[Step, Script]]:
+def shell_runs(ctx: RuleContext) -> tuple[tuple[Step, Script], ...]:
     """Every shell-form RUN step with its parsed script (JSON-form RUNs have no shell)."""
+    return ctx.memo(shell_runs, lambda: tuple(_shell_runs(ctx)))
+
+
+def _shell_runs(ctx: RuleContext) -> Iterator[tuple[Step, Script]]:
     for step in ctx.model.steps:
         instruction = step.instruction
         if instruction.name != "RUN" or instruction.is_json:
@@ -54,8 +58,12 @@ def shell_runs(ctx: RuleContext) -> Iterator[tuple[Step, Script]]:
             yield step, script
 
 
-def cache_mounts(step: Step) -> tuple[RunMount, ...]:
+def cache_mounts(ctx: RuleContext, step: Step) -> tuple[RunMount, ...]:
     """The cache mounts of a RUN, targets resolved against its WORKDIR."""
+    return ctx.memo((cache_mounts, id(step)), lambda: _cache_mounts(step))
+
+
+def _cache_mounts(step: Step) -> tuple[RunMount, ...]:
     out: list[RunMount] = []
     for flag in step.instruction.flags_named("mount"):
         if flag.value is None:

@@ -63,8 +63,10 @@ def check(ctx: RuleContext) -> Iterator[Finding]:
     for index, step in enumerate(final.steps):
         cmds = s.commands(ctx, step.instruction)
         cmd = next((c for c in cmds if npm.is_ci(c) and s.omits_dev(c, step)), None)
+        if cmd is None:
+            continue
         copies = [m for m in final.steps[:index] if "package.json" in s.npm_manifests_copied(m)]
-        if cmd is None or not copies or s.cwd_of(step, cmd) != step.state.workdir:
+        if not copies or s.cwd_of(step, cmd) != step.state.workdir:
             continue
         for stage in ctx.model.stages[: final.index]:
             found = _full_install(ctx, stage, step, cmd, copies[-1])

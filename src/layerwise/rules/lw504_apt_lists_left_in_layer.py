@@ -61,7 +61,7 @@ def check(ctx: RuleContext) -> Iterator[Finding]:
             apt.is_install(c) and c.start > update.start for c in commands
         ):
             continue
-        if covered(apt.LISTS_DIR, [m.mount for m in cache_mounts(step)]):
+        if covered(apt.LISTS_DIR, [m.mount for m in cache_mounts(ctx, step)]):
             continue
         if any(apt.lists_removal(c) for c in commands if c.start > update.start):
             continue

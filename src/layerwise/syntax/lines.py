@@ -100,6 +100,9 @@ class LogicalLine:
 
     def mapped(self, start: int, end: int) -> MappedText:
         """`text[start:end]` with the file offset of each character."""
+        if len(self.parts) == 1 and start < end <= self._length:  # one piece: one run of offsets
+            first = self._file_starts[0]
+            return MappedText(self.text[start:end], tuple(range(first + start, first + end + 1)))
         offsets: list[int] = []
         for k, piece in enumerate(self.parts):
             ls, fs = self._logical_starts[k], self._file_starts[k]

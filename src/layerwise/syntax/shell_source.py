@@ -15,9 +15,11 @@ SHELL_KEYWORDS = frozenset({"RUN", "CMD", "ENTRYPOINT"})
 def shell_source(instruction: Instruction) -> MappedText | None:
     """See `Instruction.shell_source`."""
     node = instruction.sub if instruction.sub is not None else instruction
-    if node.name not in SHELL_KEYWORDS or node.is_json or node.logical is None:
+    if node.name not in SHELL_KEYWORDS or node.is_json:
         return None
-    command = node.logical
+    command = node.logical  # built on each access: read once
+    if command is None:
+        return None
     heredocs = instruction.heredocs
     if not heredocs:
         return command

@@ -210,11 +210,15 @@ class Instruction:
     def flag(self, name: str) -> Flag | None:
         """The flag called `name` (the last one if repeated: BuildKit's flag parser rejects a
         repeated single-valued flag, only `--mount` and the like may repeat)."""
-        found = self.flags_named(name)
-        return found[-1] if found else None
+        for f in reversed(self.flags):  # most instructions have none: no tuple built
+            if f.name == name:
+                return f
+        return None
 
     def flags_named(self, name: str) -> tuple[Flag, ...]:
         """Every flag called `name`, in order (`--mount` may repeat)."""
+        if not self.flags:
+            return ()
         return tuple(f for f in self.flags if f.name == name)
 
     def render(self) -> str:

@@ -7,8 +7,8 @@ disk): parse, build the model, run every rule, fix to a fixed point (re-parse an
 each pass), unsafe fixes on (the most work).
 
 One unmeasured warm-up round comes first (imports, regex compilation, tree-sitter set-up). Every
-round, the warm-up included, starts with the per-text caches cleared (the shell-parse cache and
-the image-reference cache), so a file seen in an earlier round is not answered from memory: the
+round, the warm-up included, starts with the per-text caches cleared (shell scripts, instruction
+lines, image references), so a file seen in an earlier round is not answered from memory: the
 figure is what a scan of that many distinct files costs in a warm interpreter. The median of the
 measured rounds is reported. files/s is computed from the process's CPU time, so other work on a
 shared machine does not skew it; wall time is shown too.
@@ -28,6 +28,7 @@ from layerwise.errors import LayerwiseError
 from layerwise.fix import fix_text
 from layerwise.model import reference
 from layerwise.shell import parse as shell_parse
+from layerwise.syntax import values
 
 ROOT = Path(__file__).resolve().parents[1]
 
@@ -51,6 +52,7 @@ def clear_text_caches() -> None:
     """Forget everything cached per input text, so repeated files cost what new ones do."""
     shell_parse.parse_script.cache_clear()
     reference.reference_error.cache_clear()
+    values.parse_logical.cache_clear()
 
 
 def one_round(files: list[tuple[str, str]]) -> tuple[float, float, int, int]:

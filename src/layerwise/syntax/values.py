@@ -6,6 +6,7 @@ key and value pairs, for RUN the command string or the JSON array, and so on.
 
 from __future__ import annotations
 
+import functools
 from typing import NamedTuple
 
 from layerwise.errors import LayerwiseError
@@ -36,8 +37,15 @@ class Parsed(NamedTuple):  # a tuple: one per instruction on every parse, kept c
     sub: Parsed | None
 
 
+# Re-parsing after a fix pass meets the same instruction lines again, and so does a scan of
+# similar files; a Parsed holds positions within the line only and is immutable, so one serves
+# every occurrence. A line that fails raises again (lru_cache keeps no exceptions).
+@functools.lru_cache(maxsize=4096)
 def parse_logical(line: str, escape: str, base: int = 0) -> Parsed:
-    """newNodeFromLine on `line[base:]`: LayerwiseError (without location) when BuildKit fails."""
+    """newNodeFromLine on `line[base:]`: LayerwiseError (without location) when BuildKit fails.
+
+    Results are remembered per (line, escape, base); `parse_logical.cache_clear()` forgets them.
+    """
     split = split_command(line, base)
     keyword = line[split.keyword[0] : split.keyword[1]]
     rest = line[split.args[0] : split.args[1]]

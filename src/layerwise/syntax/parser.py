@@ -302,7 +302,11 @@ def parse(text: str, *, path: str | None = None) -> Dockerfile:
         node_parsed = parsed.sub if parsed.sub is not None else parsed
         heredocs: tuple[Heredoc, ...] = ()
         end = last.content_end
-        if node_parsed.keyword.lower() in HEREDOC_KEYWORDS and not node_parsed.is_json:
+        if (
+            "<<" in line  # no heredoc marker possible: skip the lookup (most RUN/COPY lines)
+            and node_parsed.keyword.lower() in HEREDOC_KEYWORDS
+            and not node_parsed.is_json
+        ):
             heredocs, i = _read_heredocs(text, lines, i, logical, pos.index, fail)
             if heredocs:
                 end = heredocs[-1].start + len(heredocs[-1].content) + len(heredocs[-1].terminator)

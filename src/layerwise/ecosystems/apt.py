@@ -57,6 +57,8 @@ def verb(cmd: Command) -> Word | None:
 
 
 def _verb_text(cmd: Command) -> str | None:
+    if cmd.program_name not in PROGRAMS:  # most commands: answered without the operand scan
+        return None
     return static_text(verb(cmd))
 
 

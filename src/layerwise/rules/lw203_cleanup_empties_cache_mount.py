@@ -50,6 +50,8 @@ def check(ctx: RuleContext) -> Iterator[Finding]:
     tree = ctx.tree
     for step, script in shell_runs(ctx):
         mounts = [m.mount for m in cache_mounts(ctx, step)]
+        if not mounts:  # most RUNs: nothing to empty, and no need to work out the user's home
+            continue
         for cleanup in fighting_cleanups(script, mounts, step.state.home, step.state.workdir):
             cmd = cleanup.command
             edits = delete_edits(tree, step.instruction, script, cleanup)

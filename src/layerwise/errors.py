@@ -6,7 +6,8 @@ from __future__ import annotations
 class LayerwiseError(Exception):
     """A problem with the user's input, located where possible.
 
-    `str()` gives the one-line form `path:line:col: error: message`.
+    `str()` gives the one-line form `path:line:col: error: message` (`error: message` when the
+    problem is not located in a file).
     """
 
     def __init__(
@@ -35,6 +36,8 @@ class LayerwiseError(Exception):
         return ":".join(parts)
 
     def __str__(self) -> str:
+        if self.path is None and self.line is None:
+            return f"error: {self.message}"  # not about a file: no made-up location
         return f"{self.location}: error: {self.message}"
 
 

@@ -120,3 +120,16 @@ def test_unreadable_file_is_a_user_error_and_never_all_passed(
     out, err = capsys.readouterr()
     assert f"{bad}:2:" in err and "invalid UTF-8" in err
     assert "All checks passed" not in out and "1 file could not be checked." in out
+
+
+def test_unknown_rule_code_in_select_is_a_user_error(
+    tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    path = project(tmp_path)
+    assert main(["check", "--select", "LW1,LWX", str(path)]) == 2
+    assert "error: `LWX` in --select names no rule" in capsys.readouterr().err
+
+
+def test_no_dockerfile_found_warns(tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> None:
+    assert main(["check", str(tmp_path)]) == 0
+    assert f"warning: no Dockerfiles found under {tmp_path}" in capsys.readouterr().err

@@ -70,7 +70,7 @@ def test_any_text_expands_or_fails_cleanly(
     try:
         assert isinstance(expand(text, env, escape=escape), str)
     except ExpansionError as exc:
-        assert str(exc).startswith("<input>: error: failed to process")
+        assert str(exc).startswith("error: failed to process")
 
 
 GLOB = st.text(alphabet="ab*?", max_size=5)

@@ -19,6 +19,7 @@ from layerwise.fix import unified_diff
 from layerwise.fix.files import FileOutcome, discover, run_file
 from layerwise.report import Counts, render_applied, render_json, render_text, summary_line
 from layerwise.rules.base import Finding, Settings
+from layerwise.rules.registry import all_rules
 
 
 class OutputFormat(StrEnum):
@@ -26,9 +27,17 @@ class OutputFormat(StrEnum):
     JSON = "json"
 
 
-def _codes(values: list[str] | None) -> tuple[str, ...]:
-    """`--select LW1,LW201 --select LW5` -> ("LW1", "LW201", "LW5")."""
-    return tuple(c.strip().upper() for v in values or [] for c in v.split(",") if c.strip())
+def _codes(values: list[str] | None, option: str) -> tuple[str, ...]:
+    """`--select LW1,LW201 --select LW5` -> ("LW1", "LW201", "LW5"); a code or prefix that names
+    no rule is a user error (a typo would otherwise silently select nothing)."""
+    codes = tuple(c.strip().upper() for v in values or [] for c in v.split(",") if c.strip())
+    known = [r.code for r in all_rules()]
+    for code in codes:
+        if not any(k.startswith(code) for k in known):
+            raise LayerwiseError(
+                f"`{code}` in {option} names no rule", hint="`layerwise rule --all` lists them"
+            )
+    return codes
 
 
 def check(
@@ -63,8 +72,11 @@ def check(
     ] = OutputFormat.TEXT,
 ) -> None:
     """Check Dockerfiles for what costs build time, cache reuse and pushed bytes."""
-    settings = Settings(select=_codes(select), ignore=_codes(ignore))
+    settings = Settings(select=_codes(select, "--select"), ignore=_codes(ignore, "--ignore"))
     files = discover(paths or [Path()])
+    if not files:
+        where = ", ".join(str(p) for p in paths or [Path()])
+        typer.echo(f"warning: no Dockerfiles found under {where}", err=True)
     outcomes: list[FileOutcome] = []
     errors: list[str] = []
     for path in files:

@@ -77,9 +77,7 @@ def verb(cmd: Command) -> Word | None:
 
 
 def _verb_text(cmd: Command) -> str | None:
-    if cmd.program_name not in PROGRAMS:  # most commands: answered without the operand scan
-        return None
-    return static_text(verb(cmd))
+    return static_text(verb(cmd))  # `subcommand` answers other programs before any operand scan
 
 
 def is_install(cmd: Command) -> bool:

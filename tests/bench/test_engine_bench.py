@@ -36,7 +36,9 @@ def test_every_scenario_on_a_tiny_app(engine: Client, tmp_path: Path) -> None:
         "COPY requirements.txt ./\n"
         "RUN cp requirements.txt /deps.txt\n"
         "COPY app/ ./app/\n"
-        "RUN cat app/main.py > /built.txt\n"
+        # Every file under app/ feeds the output, so whichever one the src scenario edits, the
+        # RUN's layer has new content (a layer of identical bytes could keep its diff id).
+        "RUN cat app/*.py > /built.txt\n"
     )
     app = make_repo(tmp_path / "tiny", {**APP_FILES, "Dockerfile": dockerfile})
     before = snapshot(app)
@@ -68,7 +70,7 @@ def test_every_scenario_on_a_tiny_app(engine: Client, tmp_path: Path) -> None:
     assert (src.cached, src.total, src.new_layers) == (4, 6, 2)
     assert {s.name.split("] ", 1)[1] for s in src.representative.slowest} == {
         "COPY app/ ./app/",
-        "RUN cat app/main.py > /built.txt",
+        "RUN cat app/*.py > /built.txt",
     }
     # A manifest edit: only the steps before the requirements COPY stay cached.
     assert report.edits["dep"].path == "requirements.txt"

@@ -202,8 +202,15 @@ def insert_after(tree: Dockerfile, anchor: Instruction, items: Sequence[Instruct
     """Insert copies of `items` (with their comments) just below `anchor`."""
     at = block_end(tree, anchor)
     lead = "" if tree.text[:at].endswith("\n") else tree.newline
-    sep = separator(tree, block_start(tree, anchor))
-    return Edit.insert(at, lead + "".join(sep + block_text(tree, item) for item in items))
+    grouped = separator(tree, block_start(tree, anchor))
+
+    def sep(item: Instruction) -> str:
+        # A commented block that stood as its own paragraph stays one where it lands.
+        start = block_start(tree, item)
+        paragraph = start < item.span.start and _blank_line_before(tree.text, start) is not None
+        return tree.newline if paragraph else grouped
+
+    return Edit.insert(at, lead + "".join(sep(item) + block_text(tree, item) for item in items))
 
 
 def move_before(

@@ -139,6 +139,10 @@ class Settings:
     ignore: tuple[str, ...] = ()
     build_args: Mapping[str, str] = field(default_factory=dict)
     target: str | None = None
+    lang: str = "en"  # language of finding messages and fix titles: "en" or "ko"
+    # What fixes may write: "docker-20.10" (BuildKit 0.8's built-in frontend: no heredocs,
+    # no COPY --link) or "modern" (Docker 23+).
+    target_engine: str = "docker-20.10"
 
     def enabled(self, code: str) -> bool:
         def matches(patterns: tuple[str, ...]) -> bool:

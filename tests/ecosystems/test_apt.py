@@ -37,6 +37,25 @@ def test_update_and_install(text: str, update: bool, install: bool) -> None:
     assert apt.is_install(c) is install
 
 
+@pytest.mark.parametrize(
+    ("text", "reads"),
+    [
+        ("apt-get install -y curl", True),
+        ("apt-get install -y ./tool.deb", True),  # its dependencies come from the lists
+        ("apt install -y curl", True),
+        ("apt-cache policy curl", True),
+        ("apt-get -q $VERB curl", True),  # a verb known only at run time: assume it reads
+        ("apt-get update", False),
+        ("apt-get purge -y --auto-remove gcc", False),
+        ("apt-get clean", False),
+        ("dpkg -i tool.deb", False),
+        ("echo apt-get install", False),
+    ],
+)
+def test_reads_lists(text: str, reads: bool) -> None:
+    assert apt.reads_lists(cmd(text)) is reads
+
+
 def test_apt_cli_versus_apt_get() -> None:
     assert apt.is_apt_cli(cmd("apt install -y x"))
     assert not apt.is_apt_cli(cmd("apt-get install -y x"))

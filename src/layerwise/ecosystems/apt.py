@@ -29,6 +29,11 @@ FETCH_VERBS = frozenset(
     {"install", "reinstall", "upgrade", "dist-upgrade", "full-upgrade", "build-dep", "source"}
 )
 CLEAN_VERBS = frozenset({"clean", "autoclean", "auto-clean"})
+# Verbs that work from dpkg's status alone: every other apt-get/apt verb resolves packages from
+# the package lists (install of a local .deb too, for its dependencies).
+LIST_FREE_VERBS = CLEAN_VERBS | {"update", "remove", "purge", "autoremove", "auto-remove"}
+# Other front ends that read the package lists whatever their verb.
+LIST_READERS = frozenset({"apt-cache", "aptitude"})
 VALUE_OPTIONS = frozenset(
     {"-o", "--option", "-c", "--config-file", "-t", "--target-release", "--default-release",
      "-a", "--host-architecture"}
@@ -47,6 +52,7 @@ KEEP_CACHE_COMMAND = (
     f"rm -f {DOCKER_CLEAN}; "
     f"echo 'Binary::apt::APT::Keep-Downloaded-Packages \"true\";' > {KEEP_CACHE_CONF}"
 )
+UPDATE_COMMAND = "apt-get update"
 YES_FLAGS = ("-y", "--yes", "--assume-yes")
 NO_RECOMMENDS_FLAG = "--no-install-recommends"
 
@@ -72,6 +78,17 @@ def is_install(cmd: Command) -> bool:
 def fetches_packages(cmd: Command) -> bool:
     """Downloads .deb files: install, upgrade, dist-upgrade, build-dep..."""
     return _verb_text(cmd) in FETCH_VERBS
+
+
+def reads_lists(cmd: Command) -> bool:
+    """Needs the package lists: apt-get/apt with a verb other than update, clean, remove,
+    purge or autoremove (or a verb only known at run time), apt-cache, aptitude."""
+    if cmd.program_name in LIST_READERS:
+        return True
+    if cmd.program_name not in PROGRAMS:
+        return False
+    word = verb(cmd)
+    return word is not None and (not word.is_static or word.text not in LIST_FREE_VERBS)
 
 
 def is_apt_cli(cmd: Command) -> bool:

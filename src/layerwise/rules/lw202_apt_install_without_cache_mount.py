@@ -29,7 +29,13 @@ Safe when the same RUN runs `apt-get update` before installing: the mount on `/v
 hides lists left in the image by an earlier RUN, so without an update in the RUN there is no fix
 (merge the update first: LW502). A removal of `docker-clean` in an earlier RUN of the stage (the
 Dockerfile reference's pattern) counts. The removal stays in the image: a RUN without the mounts
-in a later stage or a derived image keeps its downloaded .deb files in its layer. Works with
+in a later stage or a derived image keeps its downloaded .deb files in its layer.
+With the mounts the package lists live in the mount, not in the image: a later RUN of the stage,
+or of a stage built FROM it, that reads them (`apt-get install` without its own update, also of
+a local .deb; `apt-cache`) before any update of its own would find none ("Unable to locate
+package"). The fix gives each such RUN the same locked mounts and `apt-get update` first; when
+one cannot take them (JSON form, or run as a user other than root) the fix is unsafe, and so
+is a RUN itself run as another user (`rm` and `apt-get update` need root). Works with
 Docker 20.10's built-in frontend (checked: a rebuild after adding a package fetched 241 kB of
 lists instead of 9.4 MB, and reused the cached .deb files).
 
@@ -45,6 +51,7 @@ from collections.abc import Iterator
 from layerwise.ecosystems import apt
 from layerwise.ecosystems.base import CacheMount
 from layerwise.model.nodes import Step
+from layerwise.rules._apt_lists import ListReader, lists_mounted, readers_after
 from layerwise.rules._support import stage_chain
 from layerwise.rules.base import Finding, Fix, Rule, RuleContext, Safety, Severity
 from layerwise.rules.lw2_mounts import (
@@ -57,7 +64,6 @@ from layerwise.rules.lw2_mounts import (
     short,
 )
 from layerwise.shell import Script
-from layerwise.syntax import Dockerfile
 from layerwise.syntax.span import Edit
 
 RULE = Rule(
@@ -102,7 +108,13 @@ def check(ctx: RuleContext) -> Iterator[Finding]:
             todo.append(f"`rm -f {apt.DOCKER_CLEAN}`")
         first = installs[0]
         updated = any(apt.is_update(c) and c.end <= first.start for c in script.commands)
-        fix = _fix(tree, step, script, missing, unlocked, clean_kept) if updated else None
+        # The lists go into the mount: the later RUNs that read them from the image come along.
+        readers = [] if lists_mounted(ctx, step) else readers_after(ctx, step)
+        lines = [str(r.step.instruction.start_line) for r in readers if r.editable]
+        if lines:
+            where = ("line " if len(lines) == 1 else "lines ") + _join(lines)
+            todo.append(f"the mounts and `{apt.UPDATE_COMMAND}` to the RUN at {where}")
+        fix = _fix(ctx, step, script, missing, unlocked, clean_kept, readers) if updated else None
         yield RULE.finding(
             tree.span(first.start, first.end),
             fix=fix,
@@ -133,13 +145,15 @@ def _docker_clean_removed(ctx: RuleContext, step: Step, script: Script) -> bool:
 
 
 def _fix(
-    tree: Dockerfile,
+    ctx: RuleContext,
     step: Step,
     script: Script,
     missing: list[CacheMount],
     unlocked: list[RunMount],
     clean_kept: bool,
+    readers: list[ListReader],
 ) -> Fix | None:
+    tree = ctx.tree
     prefix = f"rm -f {apt.DOCKER_CLEAN} && " if clean_kept else ""
     flags = [m.flag_text() for m in missing]
     edits = add_flags(tree, step.instruction, flags, one_per_line=True, prefix=prefix)
@@ -152,7 +166,35 @@ def _fix(
         edits.append(lock)
     for cleanup in fighting_cleanups(script, missing, step.state.home, step.state.workdir):
         edits.extend(delete_edits(tree, step.instruction, script, cleanup) or [])
-    return Fix(Safety.SAFE, edits)
+    # Removing docker-clean and updating need root: under another user (sudo) it is a guess.
+    safe = step.state.user_name in ("root", "0")
+    # A later RUN that read the image's lists gets the mounts and its own update, or the fix
+    # would leave it with none ("Unable to locate package").
+    for reader in readers:
+        more = _reader_edits(ctx, reader.step) if reader.editable else None
+        safe = safe and more is not None
+        edits.extend(more or [])
+    return Fix(Safety.SAFE if safe else Safety.UNSAFE, edits)
+
+
+def _reader_edits(ctx: RuleContext, step: Step) -> list[Edit] | None:
+    """A later RUN that reads the lists: locked mounts on both apt directories and its own
+    `apt-get update` in front."""
+    have = {m.mount.target: m for m in cache_mounts(ctx, step)}
+    flags = [m.flag_text() for m in apt.CACHE_MOUNTS if m.target not in have]
+    edits = add_flags(
+        ctx.tree, step.instruction, flags, one_per_line=True, prefix=f"{apt.UPDATE_COMMAND} && "
+    )
+    if edits is None:
+        return None
+    for mount in apt.CACHE_MOUNTS:
+        existing = have.get(mount.target)
+        if existing is not None and existing.mount.sharing != "locked":
+            lock = _lock(existing)
+            if lock is None:
+                return None
+            edits.append(lock)
+    return edits
 
 
 def _lock(have: RunMount) -> Edit | None:

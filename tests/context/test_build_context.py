@@ -339,3 +339,32 @@ def test_yarn_and_pnpm_lockfiles_are_manifests(tmp_path: Path) -> None:
     assert project is not None
     assert project.lockfile is None  # npm's own lockfile
     assert project.manifests == ("package.json", "pnpm-lock.yaml", "pnpm-workspace.yaml")
+
+
+@pytest.mark.parametrize(
+    ("scripts", "files", "understood"),
+    [
+        ({}, {}, True),
+        ({"postinstall": "prisma generate"}, {"prisma/schema.prisma": ""}, True),
+        ({"postinstall": "prisma generate"}, {}, False),  # no schema found
+        ({"postinstall": "npx patch-package"}, {"patches/a.patch": ""}, True),
+        ({"postinstall": "node scripts/setup.js"}, {"scripts/setup.js": ""}, False),
+        ({"prepare": "husky install"}, {}, False),
+        ({"postinstall": "prisma generate && node x.js"}, {"prisma/schema.prisma": ""}, False),
+    ],
+)
+def test_install_scripts_understood(
+    tmp_path: Path, scripts: dict[str, str], files: dict[str, str], understood: bool
+) -> None:
+    make(tmp_path, {"package.json": package_json(scripts=scripts), **files})
+    project = BuildContext.open(tmp_path).npm_project()
+    assert project is not None
+    assert project.install_scripts_understood() is understood
+
+
+def test_local_dependencies(tmp_path: Path) -> None:
+    deps = {"a": "^1.0.0", "b": "file:../b", "c": "link:./c"}
+    make(tmp_path, {"package.json": package_json(dependencies=deps)})
+    project = BuildContext.open(tmp_path).npm_project()
+    assert project is not None
+    assert project.local_dependencies == ("file:../b", "link:./c")

@@ -57,6 +57,9 @@ class NpmProject:
     package_manager: str = "npm"
     node_lockfile: str | None = None  # the lockfile of that package manager, when present
     pnpm_workspace: str | None = None  # pnpm-workspace.yaml, when present
+    # Dependencies installed from the context (`file:../lib`, `link:`, `./pkg`): other files
+    # the install reads, not listed in `copy_sources`.
+    local_dependencies: tuple[str, ...] = ()
 
     @property
     def workspace_manifests(self) -> tuple[str, ...]:
@@ -82,6 +85,19 @@ class NpmProject:
     def copy_sources(self) -> tuple[str, ...]:
         """Everything a manifest-first COPY must bring for the install to run as before."""
         return tuple(dict.fromkeys((*self.manifests, *self.install_files)))
+
+    def install_scripts_understood(self) -> bool:
+        """Every command of every install-time script is one whose inputs we find: `prisma
+        generate` (its schema) or patch-package (its patches). Any other command, a script
+        file run by node included, may read any file of the context."""
+        for name in INSTALL_SCRIPTS:
+            for cmd in _commands(self.scripts.get(name, "")):
+                if npm.codegen(cmd) == "prisma generate":
+                    if self.prisma_schema is None:
+                        return False
+                elif not is_patch_package(cmd) or self.patches_dir is None:
+                    return False
+        return True
 
     def runs_at_install(self, needle: str) -> bool:
         """An install-time lifecycle script mentions `needle` (e.g. "prisma")."""
@@ -121,6 +137,7 @@ def load_npm_project(context: BuildContext, directory: str) -> NpmProject | None
         prisma_schema=_prisma_schema(context, directory, data, scripts),
         patches_dir=_patches_dir(context, directory, scripts),
         script_files=_script_files(context, directory, scripts),
+        local_dependencies=_local_dependencies(data),
         problems=tuple(problems),
         **_package_manager(context, directory, data),
     )
@@ -248,14 +265,27 @@ def _prisma_schema(
     return None
 
 
+_LOCAL_SPECS = ("file:", "link:", "portal:", "./", "../", "/")
+_DEPENDENCY_SECTIONS = ("dependencies", "devDependencies", "optionalDependencies")
+
+
+def _local_dependencies(data: dict[str, Any]) -> tuple[str, ...]:
+    specs = (v for key in _DEPENDENCY_SECTIONS for v in _string_map(data.get(key)).values())
+    return tuple(spec for spec in specs if spec.startswith(_LOCAL_SPECS))
+
+
+def is_patch_package(cmd: Command) -> bool:
+    """`patch-package`, directly or through npx, yarn or pnpm."""
+    words = [w.text for w in cmd.operands(npm.VALUE_OPTIONS)]
+    if cmd.program_name in ("npx", "yarn", "pnpm"):
+        return words[:1] == ["patch-package"]
+    return cmd.program_name == "patch-package"
+
+
 def _patches_dir(context: BuildContext, directory: str, scripts: Mapping[str, str]) -> str | None:
     for name in INSTALL_SCRIPTS:
         for cmd in _commands(scripts.get(name, "")):
-            tool = cmd.program_name
-            words = [w.text for w in cmd.operands(npm.VALUE_OPTIONS)]
-            if tool in ("npx", "yarn", "pnpm") and words[:1] == ["patch-package"]:
-                tool = "patch-package"
-            if tool == "patch-package":
+            if is_patch_package(cmd):
                 rel = join(directory, cmd.option_value("--patch-dir") or PATCH_PACKAGE_DIR)
                 if context.is_dir(rel):
                     return rel

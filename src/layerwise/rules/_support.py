@@ -10,7 +10,6 @@ import posixpath
 import re
 from collections.abc import Sequence
 
-from layerwise.context.npm_project import INSTALL_SCRIPTS
 from layerwise.ecosystems import npm
 from layerwise.model import Stage, Step
 from layerwise.rules.base import RuleContext
@@ -231,28 +230,26 @@ def mentions(instruction: Instruction, name: str) -> bool:
 # --- what an npm install needs from the build context -----------------------------------------
 
 FALLBACK_MANIFESTS = ("package*.json",)
-# Install-time scripts and the input the context layer finds for each kind.
-_UNDERSTOOD = (("prisma", "prisma_schema"), ("patch-package", "patches_dir"))
 
 
 def install_inputs(ctx: RuleContext, project_dir: str) -> tuple[tuple[str, ...], bool]:
     """Context paths `npm ci` in `project_dir` reads (directories end with `/`), and whether the
-    list is known to be complete. Without a context or a package.json there: `package*.json`,
-    not known."""
+    list is proven complete: a context with a valid package.json there, no dependency from the
+    context (`file:`), install-time scripts we understand (`prisma generate`, patch-package),
+    and no `node_modules` in the context that a later `COPY . .` would lay over the installed
+    one. Without a context or a package.json there: `package*.json`, not proven."""
     prefix = f"{project_dir}/" if project_dir else ""
     context = ctx.context
     project = context.npm_project(project_dir) if context is not None else None
     if context is None or project is None:
         return tuple(prefix + m for m in FALLBACK_MANIFESTS), False
     paths = tuple(p + "/" if context.is_dir(p) else p for p in project.copy_sources)
-    known = not project.problems
-    for name in INSTALL_SCRIPTS:
-        script = project.scripts.get(name)
-        if script is None:
-            continue
-        found = [getattr(project, attr) for word, attr in _UNDERSTOOD if word in script]
-        found += [f for f in project.script_files if f.rsplit("/", 1)[-1] in script]
-        known = known and bool(found) and all(found)
+    known = (
+        not project.problems
+        and not project.local_dependencies
+        and project.install_scripts_understood()
+        and not context.exists(prefix + "node_modules")
+    )
     return paths, known
 
 

@@ -16,16 +16,22 @@ After the fix:
     RUN npm ci
     COPY . .
 ## Fix safety
-Safe when the build context shows what the install reads (package.json, the lockfile, `.npmrc`,
-a Prisma schema used by an install script, workspace manifests) and the install directly follows
-the broad COPY. Unsafe when the context is unknown (the fix then copies `package*.json`), when
-install scripts may read other files, or when steps between the COPY and the install would move.
+Safe only when the build context proves what every moved install reads: a valid package.json
+and lockfile (and `.npmrc`, workspace manifests) in each install's folder (a second install-only
+RUN, `cd client && npm ci`, moves too and gets its own manifests), install-time scripts that
+only run `prisma generate` (its schema is copied) or patch-package (its patches), no `file:`
+dependency, no `node_modules` in the context that `COPY . .` would lay over the installed one,
+manifests copied earlier only when those COPYs bring every input, and nothing but other broad
+COPYs or LABEL/EXPOSE/CMD-like instructions between the COPY and the install. Anything else
+(an unknown context, a script file run at install time, a RUN in between such as `mix deps.get`
+that may read the moved files) makes the fix unsafe.
 ## References
 - Docker docs: Optimize cache usage in builds (order your layers)
 - Docker docs: Build cache invalidation"""
 
 from __future__ import annotations
 
+import fnmatch
 import posixpath
 from collections.abc import Iterator
 
@@ -66,8 +72,8 @@ def check(ctx: RuleContext) -> Iterator[Finding]:
             last = index  # the broad COPYs go below the whole run of install-only RUNs
             while last + 1 < len(steps) and s.is_install_only(ctx, steps[last + 1].instruction):
                 last += 1
-            copied = any(s.copies_npm_manifest(st.instruction) for st in steps[:at])
-            yield _finding(ctx, broads, steps[index], install, steps[last], adjacent, copied)
+            earlier = [st for st in steps[:at] if s.copies_npm_manifest(st.instruction)]
+            yield _finding(ctx, broads, steps[index], install, steps[last], adjacent, earlier)
             break
 
 
@@ -78,16 +84,18 @@ def _finding(
     install: Command,
     anchor: Step,
     adjacent: bool,
-    copied: bool,
+    earlier: list[Step],
 ) -> Finding:
     copy = broads[0].instruction
     _, dest = s.copy_parts(copy) or ((), ".")
-    rel = posixpath.relpath(s.cwd_of(step, install), s.resolve(dest, broads[0].state.workdir))
     fix = None
     inputs: tuple[str, ...] = ()
-    if not rel.startswith(".."):
-        inputs, known = s.install_inputs(ctx, "" if rel == "." else rel)
-        copies = [] if copied else _copy_lines(ctx, copy, inputs, dest)
+    found = _inputs(ctx, broads[0], dest, _moved(ctx, step, install, anchor))
+    if found is not None:
+        inputs, known = found
+        copies = [] if earlier else _copy_lines(ctx, copy, inputs, dest)
+        # The manifests came in earlier: proven only when those COPYs bring every input.
+        known = known and (not earlier or _brought(earlier, inputs))
         edits = _edits(ctx, broads, step, install, anchor, copies)
         if edits:
             fix = Fix(Safety.SAFE if known and adjacent else Safety.UNSAFE, edits)
@@ -98,6 +106,48 @@ def _finding(
         line=copy.start_line,
         manifests=", ".join(f"`{p}`" for p in inputs) or "the manifests",
         fix=fix,
+    )
+
+
+def _moved(
+    ctx: RuleContext, step: Step, install: Command, anchor: Step
+) -> list[tuple[Step, Command]]:
+    """The installs that end up above the broad COPY: the whole install-only RUNs from `step`
+    to `anchor`, or just `install` when it is split out of a RUN that does more."""
+    if not s.is_install_only(ctx, step.instruction):
+        return [(step, install)]
+    steps = ctx.model.stages[step.stage].steps
+    run = steps[steps.index(step) : steps.index(anchor) + 1]
+    return [
+        (st, c) for st in run for c in s.commands(ctx, st.instruction) if s.is_dependency_install(c)
+    ]
+
+
+def _inputs(
+    ctx: RuleContext, broad: Step, dest: str, moved: list[tuple[Step, Command]]
+) -> tuple[tuple[str, ...], bool] | None:
+    """What the moved installs read from the context, and whether that is proven complete;
+    None when one installs outside what the broad COPY brings."""
+    paths: list[str] = []
+    known = True
+    root = s.resolve(dest, broad.state.workdir)
+    for st, command in moved:
+        rel = posixpath.relpath(s.cwd_of(st, command), root)
+        if rel.startswith(".."):
+            return None
+        found, proven = s.install_inputs(ctx, "" if rel == "." else rel)
+        paths += found
+        known = known and proven
+    return tuple(dict.fromkeys(paths)), known
+
+
+def _brought(copies: list[Step], inputs: tuple[str, ...]) -> bool:
+    """Every input path matches a source of one of the COPYs (`package*.json` globs too)."""
+    sources = [src for st in copies for src in (s.copy_parts(st.instruction) or ((), ""))[0]]
+    patterns = [posixpath.normpath(src.removeprefix("./")) for src in sources]
+    return all(
+        any(fnmatch.fnmatchcase(path.rstrip("/"), pattern) for pattern in patterns)
+        for path in inputs
     )
 
 

@@ -75,6 +75,14 @@ def test_safe_fixes_keep_the_build_working(
     result = fix_text(original, path="Dockerfile", context=BuildContext.open(work))
     assert not result.bugs, result.bugs
     fixed = result.text
+    if fixed != original:
+        # The build first: a safe fix that breaks it is the failure this test is for.
+        dockerfile.write_text(fixed)
+        after = build(client, dockerfile, work, target)
+        assert after.ok, (
+            f"a safe fix broke the build: {after.error}\n--- fixed Dockerfile\n{fixed}\n"
+            f"--- log\n{after.log[-3000:]}"
+        )
     applied = {f.code for f in result.applied}
     for code in expect.get("applied", []):
         assert code in applied, f"{code}'s safe fix did not go in; applied: {sorted(applied)}"
@@ -86,12 +94,3 @@ def test_safe_fixes_keep_the_build_working(
         assert text in fixed, f"missing {text!r} in the fixed Dockerfile:\n{fixed}"
     for text in expect.get("absent", []):
         assert text not in fixed, f"{text!r} still in the fixed Dockerfile:\n{fixed}"
-    if fixed == original:
-        return
-
-    dockerfile.write_text(fixed)
-    after = build(client, dockerfile, work, target)
-    assert after.ok, (
-        f"a safe fix broke the build: {after.error}\n--- fixed Dockerfile\n{fixed}\n"
-        f"--- log\n{after.log[-3000:]}"
-    )

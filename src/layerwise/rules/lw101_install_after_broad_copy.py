@@ -21,8 +21,9 @@ and lockfile (and `.npmrc`, workspace manifests) in each install's folder (a sec
 RUN, `cd client && npm ci`, moves too and gets its own manifests), install-time scripts that
 only run `prisma generate` (its schema is copied) or patch-package (its patches), no `file:`
 dependency, no `node_modules` in the context that `COPY . .` would lay over the installed one,
-manifests copied earlier only when those COPYs bring every input, and nothing but other broad
-COPYs or LABEL/EXPOSE/CMD-like instructions between the COPY and the install. Anything else
+manifests copied earlier only when those COPYs bring every input, and between the COPY and the
+install nothing that could read the moved files: other broad COPYs, LABEL/EXPOSE/CMD-like
+instructions, ENV/ARG the COPYs do not use, RUNs of apt commands on package names. Anything else
 (an unknown context, a script file run at install time, a RUN in between such as `mix deps.get`
 that may read the moved files) makes the fix unsafe.
 ## References
@@ -35,9 +36,12 @@ import fnmatch
 import posixpath
 from collections.abc import Iterator
 
+from layerwise.ecosystems import apt
+from layerwise.ecosystems.base import removed_paths
 from layerwise.model import Step
 from layerwise.rules import _support as s
 from layerwise.rules.base import Finding, Fix, Rule, RuleContext, Safety, Severity
+from layerwise.rules.lw2_mounts import cache_mounts
 from layerwise.shell import Command
 from layerwise.syntax import Instruction
 from layerwise.syntax.span import Edit
@@ -52,6 +56,8 @@ RULE = Rule(
 )
 # Between the broad COPY and the install these do not change what the install sees.
 _NEUTRAL = frozenset({"LABEL", "EXPOSE", "CMD", "ENTRYPOINT", "HEALTHCHECK", "STOPSIGNAL"})
+# Shell builtins an apt RUN sets itself up with; they read no file.
+_SETUP = frozenset({"export", "set", "true", ":"})
 
 
 def check(ctx: RuleContext) -> Iterator[Finding]:
@@ -68,7 +74,7 @@ def check(ctx: RuleContext) -> Iterator[Finding]:
                 continue
             between = steps[at + 1 : index]
             broads = [steps[at], *(b for b in between if s.is_broad_copy(b.instruction))]
-            adjacent = all(b in broads or b.instruction.name in _NEUTRAL for b in between)
+            adjacent = all(b in broads or _reads_no_context(ctx, b, broads) for b in between)
             last = index  # the broad COPYs go below the whole run of install-only RUNs
             while last + 1 < len(steps) and s.is_install_only(ctx, steps[last + 1].instruction):
                 last += 1
@@ -107,6 +113,32 @@ def _finding(
         manifests=", ".join(f"`{p}`" for p in inputs) or "the manifests",
         fix=fix,
     )
+
+
+def _reads_no_context(ctx: RuleContext, step: Step, broads: list[Step]) -> bool:
+    """A step the broad COPYs may move below: it creates no step (LABEL, CMD...), only sets
+    variables (ENV, ARG) the moved COPYs do not use, or is a RUN of apt commands alone (with at
+    most cache mounts) that name no file: none of them reads what the COPYs bring."""
+    instruction = step.instruction
+    if instruction.name in _NEUTRAL:
+        return True
+    if instruction.name in ("ENV", "ARG"):
+        return not any("$" in b.instruction.text for b in broads)
+    if instruction.name != "RUN" or len(cache_mounts(ctx, step)) != len(instruction.flags):
+        return False
+    cmds = s.commands(ctx, instruction)
+    return bool(cmds) and all(_apt_only(c) for c in cmds)
+
+
+def _apt_only(cmd: Command) -> bool:
+    """An apt-get/apt command on package names, an `rm` of apt's own directories, or setup."""
+    if cmd.program_name in _SETUP:
+        return True
+    if apt.verb(cmd) is None:
+        paths = removed_paths(cmd)
+        return bool(paths) and len(apt.cache_removal(cmd)) == len(paths)
+    names = cmd.operands(apt.VALUE_OPTIONS)[1:]
+    return all(w.is_static and not w.text.startswith((".", "/", "~")) for w in names)
 
 
 def _moved(

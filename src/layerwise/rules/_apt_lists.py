@@ -15,6 +15,7 @@ from dataclasses import dataclass
 
 from layerwise.ecosystems import apt
 from layerwise.model import Stage, Step
+from layerwise.rules._support import stage_chain
 from layerwise.rules.base import RuleContext
 from layerwise.rules.lw2_mounts import cache_mounts
 
@@ -50,7 +51,7 @@ def _walk(ctx: RuleContext, stage: Stage, start: int) -> Iterator[ListReader]:
         if use == "refreshes":
             return
         if use == "reads":
-            yield ListReader(step, _editable(ctx, step))
+            yield ListReader(step, editable(ctx, step))
     for child in ctx.model.stages:
         if child.base_stage is not None and child.base_stage.index == stage.index:
             yield from _walk(ctx, child, 0)
@@ -77,7 +78,40 @@ def _lists_use(ctx: RuleContext, step: Step) -> str | None:
     return None
 
 
-def _editable(ctx: RuleContext, step: Step) -> bool:
+def image_lists_written(ctx: RuleContext, step: Step) -> bool:
+    """An earlier RUN of the stage (or of a stage it is built FROM) left package lists in the
+    image: its last unmounted `apt-get update` came after any `rm` of the lists."""
+    written = False
+    for stage in stage_chain(ctx.model.stages[step.stage]):
+        for earlier in stage.steps:
+            if earlier is step:
+                return written
+            use = _writes(ctx, earlier)
+            written = written if use is None else use
+    return written
+
+
+def _writes(ctx: RuleContext, step: Step) -> bool | None:
+    """True: the RUN updates the image's lists; False: it deletes them last; None: neither."""
+    instruction = step.instruction
+    if instruction.name != "RUN" or lists_mounted(ctx, step):
+        return None
+    if instruction.is_json:
+        words = instruction.value
+        program = posixpath.basename(words[0]) if words else ""
+        return True if program in apt.PROGRAMS and "update" in words else None
+    script = ctx.script(instruction)
+    last: bool | None = None
+    for cmd in sorted(script.commands if script else (), key=lambda c: c.start):
+        if apt.is_update(cmd):
+            last = True
+        elif apt.lists_removal(cmd):
+            last = False
+    return last
+
+
+def editable(ctx: RuleContext, step: Step) -> bool:
+    """A shell-form RUN run as root: mounts and an `apt-get update` can go in front."""
     if step.instruction.is_json or step.state.user_name not in _ROOT:
         return False  # `apt-get update` needs root, and sudo in front is a guess
     return ctx.script(step.instruction) is not None

@@ -27,7 +27,9 @@ After the fix:
 ## Fix safety
 Safe when the same RUN runs `apt-get update` before installing: the mount on `/var/lib/apt`
 hides lists left in the image by an earlier RUN, so without an update in the RUN there is no fix
-(merge the update first: LW502). A removal of `docker-clean` in an earlier RUN of the stage (the
+(merge the update first: LW502), unless no earlier RUN left lists in the image (only mounted
+updates, as in a file fixed before): then the fix adds the RUN's own `apt-get update`.
+A removal of `docker-clean` in an earlier RUN of the stage (the
 Dockerfile reference's pattern) counts. The removal stays in the image: a RUN without the mounts
 in a later stage or a derived image keeps its downloaded .deb files in its layer.
 With the mounts the package lists live in the mount, not in the image: a later RUN of the stage,
@@ -51,7 +53,13 @@ from collections.abc import Iterator
 from layerwise.ecosystems import apt
 from layerwise.ecosystems.base import CacheMount
 from layerwise.model.nodes import Step
-from layerwise.rules._apt_lists import ListReader, lists_mounted, readers_after
+from layerwise.rules._apt_lists import (
+    ListReader,
+    editable,
+    image_lists_written,
+    lists_mounted,
+    readers_after,
+)
 from layerwise.rules._support import stage_chain
 from layerwise.rules.base import Finding, Fix, Rule, RuleContext, Safety, Severity
 from layerwise.rules.lw2_mounts import (
@@ -108,13 +116,20 @@ def check(ctx: RuleContext) -> Iterator[Finding]:
             todo.append(f"`rm -f {apt.DOCKER_CLEAN}`")
         first = installs[0]
         updated = any(apt.is_update(c) and c.end <= first.start for c in script.commands)
+        # No update here and none in the image before (only mounted ones, as an earlier fix
+        # leaves them): the RUN reads lists nobody left it, so it gets its own update.
+        own_update = not updated and not image_lists_written(ctx, step) and editable(ctx, step)
+        if own_update:
+            todo.append(f"`{apt.UPDATE_COMMAND}` first")
         # The lists go into the mount: the later RUNs that read them from the image come along.
-        readers = [] if lists_mounted(ctx, step) else readers_after(ctx, step)
+        readers = readers_after(ctx, step) if updated and not lists_mounted(ctx, step) else []
         lines = [str(r.step.instruction.start_line) for r in readers if r.editable]
         if lines:
             where = ("line " if len(lines) == 1 else "lines ") + _join(lines)
             todo.append(f"the mounts and `{apt.UPDATE_COMMAND}` to the RUN at {where}")
-        fix = _fix(ctx, step, script, missing, unlocked, clean_kept, readers) if updated else None
+        fix = None
+        if updated or own_update:
+            fix = _fix(ctx, step, script, missing, unlocked, clean_kept, readers, own_update)
         yield RULE.finding(
             tree.span(first.start, first.end),
             fix=fix,
@@ -152,9 +167,11 @@ def _fix(
     unlocked: list[RunMount],
     clean_kept: bool,
     readers: list[ListReader],
+    update: bool,
 ) -> Fix | None:
     tree = ctx.tree
     prefix = f"rm -f {apt.DOCKER_CLEAN} && " if clean_kept else ""
+    prefix += f"{apt.UPDATE_COMMAND} && " if update else ""
     flags = [m.flag_text() for m in missing]
     edits = add_flags(tree, step.instruction, flags, one_per_line=True, prefix=prefix)
     if edits is None:

@@ -28,10 +28,10 @@ After the fix:
 Safe when the same RUN runs `apt-get update` before installing: the mount on `/var/lib/apt`
 hides lists left in the image by an earlier RUN, so without an update in the RUN there is no fix
 (merge the update first: LW502), unless no earlier RUN left lists in the image (only mounted
-updates, as in a file fixed before): then the fix adds the RUN's own `apt-get update`.
-A removal of `docker-clean` in an earlier RUN of the stage (the
-Dockerfile reference's pattern) counts. The removal stays in the image: a RUN without the mounts
-in a later stage or a derived image keeps its downloaded .deb files in its layer.
+updates, as in a file fixed before): then the fix adds the RUN's own `apt-get update`. A removal
+of `docker-clean` in an earlier RUN of the stage (the Dockerfile reference's pattern) counts. The
+removal stays in the image: a RUN without the mounts in a later stage or a derived image keeps its
+downloaded .deb files in its layer.
 With the mounts the package lists live in the mount, not in the image: a later RUN of the stage,
 or of a stage built FROM it, that reads them (`apt-get install` without its own update, also of
 a local .deb; `apt-cache`) before any update of its own would find none ("Unable to locate

@@ -19,7 +19,8 @@ After the fix:
 Safe only when the build context proves what every moved install reads: a valid package.json
 and lockfile (and `.npmrc`, workspace manifests) in each install's folder (a second install-only
 RUN, `cd client && npm ci`, moves too and gets its own manifests), install-time scripts that
-only run `prisma generate` (its schema is copied) or patch-package (its patches), no `file:`
+only run `prisma generate` (its schema is copied) or patch-package (its patches) and none in a
+workspace, no `file:`
 dependency, no `node_modules` in the context that `COPY . .` would lay over the installed one,
 manifests copied earlier only when those COPYs bring every input, and between the COPY and the
 install nothing that could read the moved files: other broad COPYs, LABEL/EXPOSE/CMD-like

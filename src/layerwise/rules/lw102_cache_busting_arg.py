@@ -27,7 +27,8 @@ cannot read it: none names the variable in any syntax (`$GIT_SHA`, `${GIT_SHA}`,
 every command is one known not to read arbitrary variables (apt-get, apk, dnf/yum, mkdir, cp,
 chmod, useradd ...). It stops above the first step that names the variable or runs anything else
 (`npm ci` and `yarn run build` run the project's own scripts, which may read it); when no RUN
-can be skipped there is no finding. Within those limits the fix is safe.
+can be skipped there is no finding. It also stops above an ARG or ENV that redefines a variable
+its value is made of (`ARG BUILD_DATE=$CI_COMMIT_SHA`). Within those limits the fix is safe.
 ## References
 - Docker docs: Build cache invalidation (build arguments and environment variables)
 - Dockerfile reference: ARG (impact on build caching)"""
@@ -127,21 +128,28 @@ def _blind_command(cmd: Command) -> bool:
 def _finding(ctx: RuleContext, stage: Stage, index: int, name: str) -> Finding | None:
     decl = stage.steps[index].instruction
     later = stage.steps[index + 1 :]
-    # The first step that names the variable, or a RUN that might read it: the move stops there.
-    stop = next(
-        (
-            st
-            for st in later
-            if s.mentions(st.instruction, name) or (st.name == "RUN" and not _blind(ctx, st))
-        ),
-        None,
-    )
+    # Variables its value is made of (`ARG V=$BASE`, `ENV V=$V`): a later ARG/ENV of one of them
+    # would change the value if the declaration moved below it.
+    made_of = set(re.findall(r"\$\{?(\w+)", decl.args)) - {name}
+
+    def stops(st: Step) -> bool:
+        """The move must stop above `st`: it names the variable, might read it, or redefines a
+        variable the value is made of."""
+        ins = st.instruction
+        if s.mentions(ins, name) or (st.name == "RUN" and not _blind(ctx, st)):
+            return True
+        return st.name in ("ARG", "ENV") and any(s.mentions(ins, v) for v in made_of)
+
+    stop = next((st for st in later if stops(st)), None)
     skipped = [st for st in later[: later.index(stop) if stop else None] if st.name == "RUN"]
     if not skipped:
         return None
     if stop is not None:
         edits = s.move_before(ctx.tree, decl, stop.instruction)
-        where = f"down to line {stop.instruction.start_line}, above the first step that may read it"
+        line = stop.instruction.start_line
+        reads = s.mentions(stop.instruction, name) or stop.name == "RUN"
+        why = "the first step that may read it" if reads else "a step its value depends on"
+        where = f"down to line {line}, above {why}"
     else:  # nothing below reads it: it only needs to come after the last RUN it busts
         edits = [
             s.insert_after(ctx.tree, skipped[-1].instruction, [decl]),

@@ -21,11 +21,12 @@ needs and becomes `apt-get upgrade --with-new-pkgs` (plain `apt-get upgrade` hol
 upgrades back); `apt full-upgrade` becomes `apt-get dist-upgrade`, `apt reinstall`
 `apt-get install --reinstall`, `apt autopurge` `apt-get autoremove --purge`. Verbs both tools
 share (update, install, remove, purge, autoremove, dist-upgrade, clean, autoclean, source,
-build-dep, download, changelog, satisfy) keep their name. Safe, except when a package argument
+build-dep, download, changelog) keep their name. Safe, except when a package argument
 has wildcard characters: since apt 2.0 `apt` takes only patterns (`APT::Cmd::Pattern-Only`),
 while `apt-get` still matches `lib*` as a regular expression, so the fix is unsafe there.
 Verbs `apt-get` lacks (`list`, `search`, `show`, `policy`, `edit-sources`...) belong to
-`apt-cache`, `dpkg-query` or nothing, and are reported without a fix.
+`apt-cache`, `dpkg-query` or nothing, and are reported without a fix; so is `apt satisfy`,
+whose `apt-get` twin older releases may lack.
 
 ## References
 - apt(8): upgrade installs new packages when dependencies need them; full-upgrade may remove
@@ -57,8 +58,7 @@ RULE = Rule(
 APT_GET_VERBS: dict[str, tuple[str, str]] = {
     **{verb: (verb, "") for verb in (
         "update", "install", "remove", "purge", "autoremove", "auto-remove", "dist-upgrade",
-        "clean", "autoclean", "auto-clean", "source", "build-dep", "download", "changelog",
-        "satisfy")},
+        "clean", "autoclean", "auto-clean", "source", "build-dep", "download", "changelog")},
     "upgrade": ("upgrade", "--with-new-pkgs"),
     "full-upgrade": ("dist-upgrade", ""),
     "reinstall": ("install", "--reinstall"),

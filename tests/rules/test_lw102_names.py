@@ -21,6 +21,7 @@ from layerwise.syntax import parse
         ("APP_VERSION", None, True),
         ("APP_VERSION", "dev", True),
         ("APP_VERSION", "1.4.2", False),  # pinned in the Dockerfile
+        ("LIBFOO_COMMIT", "4f3a2b1", False),  # a pinned dependency, the same every build
         ("NODE_VERSION", None, False),  # a tool version, not the build's
         ("TIME_ZONE", None, False),
         ("UPDATE_CHANNEL", None, False),

@@ -1,12 +1,14 @@
 """LW102 cache-busting-arg
 
 ## What it finds
-An `ARG` whose value is likely to change from build to build (a commit SHA, a build date or
-number, a CI variable: `GIT_SHA`, `COMMIT`, `VCS_REF`, `BUILD_DATE`, `BUILD_NUMBER`, `CI_*`; or an
-app version such as `APP_VERSION` declared without a default), or an `ENV` of such a name set
-from one, declared above `RUN` steps that cannot read it. A value fixed in the Dockerfile
-(`ENV BUILD_DATE=2024-01-01`, `ARG APP_VERSION=1.4.2`) does not change between builds and is
-not reported, nor is a variable every program reads (`ENV PATH=/opt/app-$VERSION/bin:$PATH`).
+An `ARG` whose value is likely to change from build to build: named for a commit SHA, a build
+date or number, a CI variable or an app version (`GIT_SHA`, `COMMIT`, `VCS_REF`, `BUILD_DATE`,
+`BUILD_NUMBER`, `CI_*`, `APP_VERSION`) and declared without a default, with a placeholder one
+(`unknown`, `dev`) or one made of such a value; or an `ENV` of such a name set from one. It is
+reported when declared above `RUN` steps that cannot read it. A value fixed in the Dockerfile
+(`ENV BUILD_DATE=2024-01-01`, `ARG LIBFOO_COMMIT=4f3a2b1`, `ARG APP_VERSION=1.4.2`) is the same
+every build and is not reported, nor is a variable every program reads
+(`ENV PATH=/opt/app-$VERSION/bin:$PATH`).
 ## Why it matters
 A declared ARG is part of the environment of every RUN after it in the stage, used or not, and
 so is an ENV. When its value changes, BuildKit's cache key of each of those RUNs changes too, and
@@ -56,7 +58,7 @@ _PER_BUILD = re.compile(
     r"|BUILD_?(NUMBER|NUM|ID)|RUN_?(ID|NUMBER)|PIPELINE_?(ID|IID)|JOB_?ID|CACHE_?BUST(ER)?)($|_)"
     r"|^CI_"
 )
-# Versions are per build only when the build passes them: no default, or a placeholder one.
+# App versions: given per build like the names above.
 _VERSION = re.compile(r"^((APP|BUILD|RELEASE|IMAGE|SERVICE|PROJECT|GIT)_)?(VERSION|RELEASE|TAG)$")
 _PLACEHOLDERS = frozenset(
     {"", "dev", "develop", "development", "local", "latest", "unknown", "snapshot", "none",
@@ -72,11 +74,13 @@ _ENV_BLIND = frozenset(
 
 
 def per_build(name: str, default: str | None) -> bool:
-    """A variable of this name and default (None: no default) likely changes every build."""
+    """A variable of this name and default (None: no default) likely changes every build: the
+    build passes it. A real default (`ARG LIBFOO_COMMIT=4f3a2b1`, a pinned dependency) is the
+    same every build unless overridden; a placeholder (`unknown`, `dev`) says it will be."""
     upper = name.upper()
-    if _PER_BUILD.search(upper):
-        return True
-    return bool(_VERSION.match(upper)) and (default is None or default.lower() in _PLACEHOLDERS)
+    if not (_PER_BUILD.search(upper) or _VERSION.match(upper)):
+        return False
+    return default is None or default.lower() in _PLACEHOLDERS
 
 
 def _declared(step: Step, busting: set[str]) -> str | None:
@@ -84,6 +88,8 @@ def _declared(step: Step, busting: set[str]) -> str | None:
     ins = step.instruction
     if ins.name == "ARG" and len(ins.value) == 1:
         name, eq, default = ins.value[0].partition("=")
+        if set(re.findall(r"\$\{?(\w+)", default)) & busting:
+            default = ""  # made of a per-build value: as good as none
         return name if per_build(name, default if eq else None) else None
     if ins.name == "ENV" and len(ins.value) == 2:
         name, value = ins.value

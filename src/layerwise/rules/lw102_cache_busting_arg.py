@@ -30,7 +30,9 @@ every command is one known not to read arbitrary variables (apt-get, apk, dnf/yu
 chmod, useradd ...). It stops above the first step that names the variable or runs anything else
 (`npm ci` and `yarn run build` run the project's own scripts, which may read it); when no RUN
 can be skipped there is no finding. It also stops above an ARG or ENV that redefines a variable
-its value is made of (`ARG BUILD_DATE=$CI_COMMIT_SHA`). Within those limits the fix is safe.
+its value is made of (`ARG BUILD_DATE=$CI_COMMIT_SHA`). A `LABEL` that uses the variable
+(`LABEL org.opencontainers.image.revision=$VCS_REF`) creates no step and no RUN reads it, so it
+moves down with the declaration, keeping its value. Within those limits the fix is safe.
 ## References
 - Docker docs: Build cache invalidation (build arguments and environment variables)
 - Dockerfile reference: ARG (impact on build caching)"""
@@ -44,6 +46,7 @@ from layerwise.model import Stage, Step
 from layerwise.rules import _support as s
 from layerwise.rules.base import Finding, Fix, Rule, RuleContext, Safety, Severity
 from layerwise.shell import Command
+from layerwise.syntax import Instruction
 
 RULE = Rule(
     code="LW102",
@@ -88,12 +91,12 @@ def _declared(step: Step, busting: set[str]) -> str | None:
     ins = step.instruction
     if ins.name == "ARG" and len(ins.value) == 1:
         name, eq, default = ins.value[0].partition("=")
-        if set(re.findall(r"\$\{?(\w+)", default)) & busting:
+        if _refs(default) & busting:
             default = ""  # made of a per-build value: as good as none
         return name if per_build(name, default if eq else None) else None
     if ins.name == "ENV" and len(ins.value) == 2:
         name, value = ins.value
-        refs = set(re.findall(r"\$\{?(\w+)", value))
+        refs = _refs(value)
         # Set from a per-build ARG and named like one: a constant, or a derived PATH-like value
         # every program reads, is not the pattern.
         return name if refs & busting and per_build(name, None) else None
@@ -131,41 +134,58 @@ def _blind_command(cmd: Command) -> bool:
     return cmd.program_name in _ENV_BLIND
 
 
+def _refs(text: str) -> set[str]:
+    return set(re.findall(r"\$\{?(\w+)", text))
+
+
 def _finding(ctx: RuleContext, stage: Stage, index: int, name: str) -> Finding | None:
+    tree = ctx.tree
     decl = stage.steps[index].instruction
     later = stage.steps[index + 1 :]
-    # Variables its value is made of (`ARG V=$BASE`, `ENV V=$V`): a later ARG/ENV of one of them
-    # would change the value if the declaration moved below it.
-    made_of = set(re.findall(r"\$\{?(\w+)", decl.args)) - {name}
-
-    def stops(st: Step) -> bool:
-        """The move must stop above `st`: it names the variable, might read it, or redefines a
-        variable the value is made of."""
+    # Variables the value is made of (`ARG V=$BASE`), and those of the LABELs that use it and
+    # move along with it (a LABEL is image metadata: it creates no step and no RUN reads it).
+    # A later ARG/ENV of one of them would change a value if the block moved below it.
+    made_of = _refs(decl.args) - {name}
+    carried: list[Instruction] = []
+    stop: Step | None = None
+    for st in later:
         ins = st.instruction
-        if s.mentions(ins, name) or (st.name == "RUN" and not _blind(ctx, st)):
-            return True
-        return st.name in ("ARG", "ENV") and any(s.mentions(ins, v) for v in made_of)
-
-    stop = next((st for st in later if stops(st)), None)
+        if st.name == "LABEL" and s.mentions(ins, name) and not ins.flags:
+            carried.append(ins)
+            made_of |= _refs(ins.args) - {name}
+        elif (
+            s.mentions(ins, name)
+            or (st.name == "RUN" and not _blind(ctx, st))
+            or (st.name in ("ARG", "ENV") and any(s.mentions(ins, v) for v in made_of))
+        ):
+            stop = st
+            break
     skipped = [st for st in later[: later.index(stop) if stop else None] if st.name == "RUN"]
     if not skipped:
         return None
-    if stop is not None:
-        edits = s.move_before(ctx.tree, decl, stop.instruction)
-        line = stop.instruction.start_line
+    last = skipped[-1].instruction.span.start
+    moved = [decl, *(c for c in carried if c.span.start < last)]
+    deletes = [s.delete_block(tree, ins) for ins in moved]
+    # A LABEL below the last skipped RUN stays where it is: the declaration lands above it.
+    staying = next((c for c in carried if c.span.start > last), None)
+    if staying is not None:
+        edits = [s.insert_before(tree, staying, [s.block_text(tree, i) for i in moved])]
+        where = f"down to line {staying.start_line}, above the `LABEL` that uses it"
+    elif stop is not None:
+        edits = [s.insert_before(tree, stop.instruction, [s.block_text(tree, i) for i in moved])]
         reads = s.mentions(stop.instruction, name) or stop.name == "RUN"
         why = "the first step that may read it" if reads else "a step its value depends on"
-        where = f"down to line {line}, above {why}"
+        where = f"down to line {stop.instruction.start_line}, above {why}"
     else:  # nothing below reads it: it only needs to come after the last RUN it busts
-        edits = [
-            s.insert_after(ctx.tree, skipped[-1].instruction, [decl]),
-            s.delete_block(ctx.tree, decl),
-        ]
+        edits = [s.insert_after(tree, skipped[-1].instruction, moved)]
         where = f"below the last `RUN` at line {skipped[-1].instruction.start_line}"
+    if len(moved) > 1:
+        lines = ", ".join(str(i.start_line) for i in moved[1:])
+        where += f", with the `LABEL` that uses it (line {lines})"
     return RULE.finding(
-        ctx.tree.span(decl.span.start, decl.args_span.start + len(name)),
+        tree.span(decl.span.start, decl.args_span.start + len(name)),
         decl=f"{decl.keyword} {name}",
         runs=f"{len(skipped)} `RUN` step{'s' if len(skipped) > 1 else ''}",
         where=where,
-        fix=Fix(Safety.SAFE, edits),
+        fix=Fix(Safety.SAFE, edits + deletes),
     )

@@ -17,6 +17,7 @@ BUILDABLE = Path(__file__).resolve().parent.parent / "fixtures" / "buildable"
 # case -> (rule, the text its safe fix must put in the Dockerfile; None: must change nothing)
 CASES = {
     "lw102-build-script-arg": ("LW102", "COPY build.sh ./\nARG SITE_COMMIT=unknown\n"),
+    "lw102-label-schema": ("LW102", "RUN useradd --create-home app\n# set per build"),
     "lw203-lock-cleanup": ("LW203", "--no-install-recommends hello\nRUN hello\n"),
     "lw403-cmd-script": ("LW403", 'CMD ["./start.sh", "--port", "8080"]\n'),
     "lw403-cmd-no-shebang": ("LW403", None),

@@ -37,14 +37,15 @@ UNKNOWN = Origin(known=False)
 def origin(ctx: RuleContext, stage: Stage, path: str) -> Origin:
     """The origin of image path `path` at the end of `stage` (its FROM chain included)."""
     found = NOT_COPIED
-    name = posixpath.basename(path)
-    named = re.compile(rf"(?<![\w.-]){re.escape(name)}(?![\w.-])")
+    name = re.escape(posixpath.basename(path))
+    named = re.compile(rf"(?<![\w.-]){name}(?![\w.-])")  # `sed -i 1d start.sh`
+    as_path = re.compile(rf"/{name}(?![\w.-])")  # `> /usr/local/bin/start`
     for st in (step for s in stage_chain(stage) for step in s.steps):
         ins = st.instruction
         if ins.name in ("COPY", "ADD"):
             found = _copy_origin(ctx, st, path) or found
-        elif ins.name == "RUN" and found.context_path is not None and named.search(ins.text):
-            found = UNKNOWN  # a RUN may rewrite or replace the copied file
+        elif ins.name == "RUN" and (named if found.context_path else as_path).search(ins.text):
+            found = UNKNOWN  # a RUN may write, rewrite or replace the file
     return found
 
 

@@ -25,11 +25,12 @@ script without one itself). So when the program is a file a COPY brings from the
 (`COPY . .` then `CMD ./start.sh`), layerwise reads it there: with a `#!` line and the execute
 bit (or `--chmod`) the fix is safe; without `#!` there is no fix; with no context, or a later
 RUN that names the file, it is unsafe. A relative path or script name (`*.sh`, `*.py`) that no
-COPY from the context brings is unsafe too; a program the image installs (`node`, `gunicorn`) is
-safe. For `ENTRYPOINT` the fix is unsafe: in exec form, `CMD` and `docker run` arguments are
-appended, which shell form ignored; for a `CMD` under an exec-form `ENTRYPOINT` of the
-Dockerfile it is unsafe as well, since the entrypoint receives different arguments. A stage
-with an explicit `SHELL` is left alone, as BuildKit's check does.
+COPY from the context brings is unsafe too, and so is a program a RUN writes by path
+(`> /usr/local/bin/hello`); a program the image installs (`node`, `gunicorn`) is safe. For
+`ENTRYPOINT` the fix is unsafe: in exec form, `CMD` and `docker run` arguments are appended,
+which shell form ignored; for a `CMD` under an exec-form `ENTRYPOINT` of the Dockerfile it is
+unsafe as well, since the entrypoint receives different arguments. A stage with an explicit
+`SHELL` is left alone, as BuildKit's check does.
 
 ## References
 - Docker docs, Build checks: JSONArgsRecommended

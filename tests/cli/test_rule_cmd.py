@@ -40,4 +40,4 @@ def test_examples_render_as_code_blocks() -> None:
 
     registered = get("LW102")
     assert registered is not None
-    assert "After the fix:\n\n    RUN npm ci\n" in rule_markdown(registered)
+    assert "After the fix:\n\n    RUN apt-get update" in rule_markdown(registered)

@@ -368,3 +368,20 @@ def test_local_dependencies(tmp_path: Path) -> None:
     project = BuildContext.open(tmp_path).npm_project()
     assert project is not None
     assert project.local_dependencies == ("file:../b", "link:./c")
+
+
+def test_is_executable_reads_the_owner_execute_bit(tmp_path: Path) -> None:
+    (tmp_path / "run.sh").write_text("#!/bin/sh\n")
+    (tmp_path / "run.sh").chmod(0o755)
+    (tmp_path / "data.txt").write_text("x")
+    (tmp_path / "data.txt").chmod(0o644)
+    (tmp_path / "secret.sh").write_text("#!/bin/sh\n")
+    (tmp_path / "secret.sh").chmod(0o755)
+    (tmp_path / "dir").mkdir()
+    (tmp_path / ".dockerignore").write_text("secret.sh\n")
+    ctx = BuildContext.open(tmp_path)
+    assert ctx.is_executable("run.sh") is True
+    assert ctx.is_executable("./data.txt") is False
+    assert ctx.is_executable("secret.sh") is None  # ignored: never reaches the builder
+    assert ctx.is_executable("dir") is None
+    assert ctx.is_executable("missing") is None

@@ -8,7 +8,11 @@ from layerwise.rules.base import Settings
 from layerwise.rules.runner import check_tree, suppressions
 from layerwise.syntax import parse
 
-BODY = "FROM node:20\nARG GIT_SHA\nWORKDIR /app\nCOPY . .\n{comment}RUN npm ci\nRUN echo $GIT_SHA\n"
+# `mkdir` cannot read GIT_SHA, so LW102 reports the ARG above it; `npm ci` might, so it stops there.
+BODY = (
+    "FROM node:20\nARG GIT_SHA\nRUN mkdir -p /app\nWORKDIR /app\nCOPY . .\n"
+    "{comment}RUN npm ci\nRUN echo $GIT_SHA\n"
+)
 
 
 def codes(comment: str, select: tuple[str, ...] = ("LW101", "LW102", "LW201")) -> list[str]:

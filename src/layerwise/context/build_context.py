@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import json
 import os
+import stat
 from collections.abc import Iterator
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
@@ -118,6 +119,18 @@ class BuildContext:
             return full.read_bytes()
         except OSError:
             return None
+
+    def is_executable(self, rel: str) -> bool | None:
+        """True when the owner's execute bit of a file that reaches the builder is set (BuildKit
+        keeps mode bits); None when the file is absent, ignored or not a regular file."""
+        path = self._rel(rel)
+        if path is None or not self.exists(path):
+            return None
+        try:
+            mode = (self.root / path).stat().st_mode
+        except OSError:
+            return None
+        return bool(mode & stat.S_IXUSR) if stat.S_ISREG(mode) else None
 
     def read_text(self, rel: str) -> str | None:
         """Like `read_bytes`, decoded as UTF-8 (undecodable bytes replaced)."""

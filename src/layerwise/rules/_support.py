@@ -224,8 +224,11 @@ def move_before(
 
 
 def mentions(instruction: Instruction, name: str) -> bool:
-    """True when the instruction's text refers to variable `name` (`$NAME` or `${NAME...}`)."""
-    return re.search(rf"\$(\{{)?{re.escape(name)}\b", instruction.text) is not None
+    """True when the instruction's text may refer to variable `name` in any syntax: `$NAME`,
+    `${NAME}`, PowerShell's `$env:NAME`, cmd's `%NAME%`, `printenv NAME`, `process.env.NAME`.
+    Any whole-word occurrence counts, ignoring case (Windows variable names ignore it)."""
+    pattern = rf"(?<![A-Za-z0-9_]){re.escape(name)}(?![A-Za-z0-9_])"
+    return re.search(pattern, instruction.text, re.IGNORECASE) is not None
 
 
 # --- what an npm install needs from the build context -----------------------------------------

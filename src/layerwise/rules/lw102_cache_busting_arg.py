@@ -1,25 +1,38 @@
 """LW102 cache-busting-arg
 
 ## What it finds
-An `ARG` or `ENV` whose value changes from build to build (a build date, a commit SHA, a build
-number, an app version) declared above `RUN` steps that do not use it.
+An `ARG` whose value is likely to change from build to build: named for a commit SHA, a build
+date or number, a CI variable or an app version (`GIT_SHA`, `COMMIT`, `VCS_REF`, `BUILD_DATE`,
+`BUILD_NUMBER`, `CI_*`, `APP_VERSION`) and declared without a default, with a placeholder one
+(`unknown`, `dev`) or one made of such a value; or an `ENV` of such a name set from one. It is
+reported when declared above `RUN` steps that cannot read it. A value fixed in the Dockerfile
+(`ENV BUILD_DATE=2024-01-01`, `ARG LIBFOO_COMMIT=4f3a2b1`, `ARG APP_VERSION=1.4.2`) is the same
+every build and is not reported, nor is a variable every program reads
+(`ENV PATH=/opt/app-$VERSION/bin:$PATH`).
 ## Why it matters
 A declared ARG is part of the environment of every RUN after it in the stage, used or not, and
 so is an ENV. When its value changes, BuildKit's cache key of each of those RUNs changes too, and
-they all run again: a new commit SHA reinstalls every dependency. Declared just before its first
-use, the value only reruns the steps that need it.
+they all run again: a new commit SHA reinstalls every system package. Declared just before the
+steps that may need it, the value only reruns those.
 ## Example
     ARG GIT_SHA
-    RUN npm ci
-    RUN echo "$GIT_SHA" > version.txt
+    RUN apt-get update && apt-get install -y curl
+    RUN echo "$GIT_SHA" > /version.txt
 After the fix:
-    RUN npm ci
+    RUN apt-get update && apt-get install -y curl
     ARG GIT_SHA
-    RUN echo "$GIT_SHA" > version.txt
+    RUN echo "$GIT_SHA" > /version.txt
 ## Fix safety
-Safe when the RUN steps it moves past only install packages or change files (apt-get, npm ci,
-mkdir ...), which do not read the variable. Unsafe otherwise: a build script may read the value
-from its environment without naming it in the Dockerfile.
+Any program can read its environment, so the declaration only moves past RUN steps that provably
+cannot read it: none names the variable in any syntax (`$GIT_SHA`, `${GIT_SHA}`, PowerShell's
+`$env:GIT_SHA`, cmd's `%GIT_SHA%`, `printenv GIT_SHA`), the stage's SHELL is a POSIX shell, and
+every command is one known not to read arbitrary variables (apt-get, apk, dnf/yum, mkdir, cp,
+chmod, useradd ...). It stops above the first step that names the variable or runs anything else
+(`npm ci` and `yarn run build` run the project's own scripts, which may read it); when no RUN
+can be skipped there is no finding. It also stops above an ARG or ENV that redefines a variable
+its value is made of (`ARG BUILD_DATE=$CI_COMMIT_SHA`). A `LABEL` that uses the variable
+(`LABEL org.opencontainers.image.revision=$VCS_REF`) creates no step and no RUN reads it, so it
+moves down with the declaration, keeping its value. Within those limits the fix is safe.
 ## References
 - Docker docs: Build cache invalidation (build arguments and environment variables)
 - Dockerfile reference: ARG (impact on build caching)"""
@@ -32,40 +45,61 @@ from collections.abc import Iterator
 from layerwise.model import Stage, Step
 from layerwise.rules import _support as s
 from layerwise.rules.base import Finding, Fix, Rule, RuleContext, Safety, Severity
+from layerwise.shell import Command
+from layerwise.syntax import Instruction
 
 RULE = Rule(
     code="LW102",
     name="cache-busting-arg",
     severity=Severity.WARNING,
-    message="`{decl}` changes between builds and reruns {runs} below it without being used there",
+    message="`{decl}` likely changes every build and reruns {runs} below it that cannot read it",
     fix_title="Move `{decl}` {where}",
 )
-_BUSTING = re.compile(
-    r"(^|_)(DATE|TIME|TIMESTAMP|EPOCH|COMMIT|SHA|SHA1|REVISION|REV|REF|BUILD_?(NUMBER|NUM|ID)"
-    r"|RUN_?(ID|NUMBER)|PIPELINE_?ID|JOB_?ID|CACHE_?BUST(ER)?)($|_)"
+# Values that change per build: commits, dates, build and pipeline numbers, CI variables.
+_PER_BUILD = re.compile(
+    r"(^|_)(DATE|TIMESTAMP|EPOCH|BUILD_?TIME|COMMIT|SHA|SHA1|REVISION|REV|VCS_?REF|GIT_?REF"
+    r"|BUILD_?(NUMBER|NUM|ID)|RUN_?(ID|NUMBER)|PIPELINE_?(ID|IID)|JOB_?ID|CACHE_?BUST(ER)?)($|_)"
+    r"|^CI_"
 )
+# App versions: given per build like the names above.
 _VERSION = re.compile(r"^((APP|BUILD|RELEASE|IMAGE|SERVICE|PROJECT|GIT)_)?(VERSION|RELEASE|TAG)$")
+_PLACEHOLDERS = frozenset(
+    {"", "dev", "develop", "development", "local", "latest", "unknown", "snapshot", "none",
+     "0.0.0", "0.0.0-dev", "0.0.0-local", "undefined", "unset", "n/a"}
+)  # fmt: skip
+_POSIX_SHELLS = frozenset({"sh", "bash", "dash", "ash", "zsh", "ksh", "mksh", "busybox"})
+# Programs that do not read variables they are not given: the distributions' package managers
+# (their maintainer scripts read only their own settings) and file and account tools.
 _ENV_BLIND = frozenset(
     {"apt-get", "apt", "apk", "dnf", "yum", "microdnf", "mkdir", "chown", "chmod", "ln", "rm",
-     "cp", "mv", "useradd", "groupadd", "adduser", "addgroup", "cd", "true", "set"}
+     "cp", "mv", "touch", "useradd", "groupadd", "adduser", "addgroup", "usermod", "cd", "true"}
 )  # fmt: skip
 
 
-def is_busting_name(name: str) -> bool:
+def per_build(name: str, default: str | None) -> bool:
+    """A variable of this name and default (None: no default) likely changes every build: the
+    build passes it. A real default (`ARG LIBFOO_COMMIT=4f3a2b1`, a pinned dependency) is the
+    same every build unless overridden; a placeholder (`unknown`, `dev`) says it will be."""
     upper = name.upper()
-    return bool(_BUSTING.search(upper) or _VERSION.match(upper))
+    if not (_PER_BUILD.search(upper) or _VERSION.match(upper)):
+        return False
+    return default is None or default.lower() in _PLACEHOLDERS
 
 
-def _declared(step: Step, busting_args: set[str]) -> str | None:
-    """The variable a single-name ARG/ENV declares when its value changes per build."""
+def _declared(step: Step, busting: set[str]) -> str | None:
+    """The variable a single-name ARG/ENV declares when its value likely changes per build."""
     ins = step.instruction
     if ins.name == "ARG" and len(ins.value) == 1:
-        name = ins.value[0].split("=", 1)[0]
-        return name if is_busting_name(name) else None
+        name, eq, default = ins.value[0].partition("=")
+        if _refs(default) & busting:
+            default = ""  # made of a per-build value: as good as none
+        return name if per_build(name, default if eq else None) else None
     if ins.name == "ENV" and len(ins.value) == 2:
         name, value = ins.value
-        refs = set(re.findall(r"\$\{?(\w+)", value))
-        return name if is_busting_name(name) or refs & busting_args else None
+        refs = _refs(value)
+        # Set from a per-build ARG and named like one: a constant, or a derived PATH-like value
+        # every program reads, is not the pattern.
+        return name if refs & busting and per_build(name, None) else None
     return None
 
 
@@ -82,38 +116,76 @@ def check(ctx: RuleContext) -> Iterator[Finding]:
                 yield finding
 
 
+def _blind(ctx: RuleContext, step: Step) -> bool:
+    """A RUN that cannot read a variable it does not name: a POSIX shell running only
+    programs that read no arbitrary variables."""
+    shell = step.state.shell[0].rsplit("/", 1)[-1] if step.state.shell else ""
+    script = ctx.script(step.instruction)
+    if shell not in _POSIX_SHELLS or script is None or script.has_errors:
+        return False
+    return bool(script.commands) and all(_blind_command(c) for c in script.commands)
+
+
+def _blind_command(cmd: Command) -> bool:
+    if cmd.program_word is None or not cmd.program_word.is_static or cmd.wrappers:
+        return False
+    if cmd.program_name == "set":  # `set -eux` sets options; a bare `set` prints every variable
+        return bool(cmd.args) and all(w.text[:1] in "-+" for w in cmd.args)
+    return cmd.program_name in _ENV_BLIND
+
+
+def _refs(text: str) -> set[str]:
+    return set(re.findall(r"\$\{?(\w+)", text))
+
+
 def _finding(ctx: RuleContext, stage: Stage, index: int, name: str) -> Finding | None:
+    tree = ctx.tree
     decl = stage.steps[index].instruction
     later = stage.steps[index + 1 :]
-    use = next((st for st in later if s.mentions(st.instruction, name)), None)
-    skipped = [
-        st for st in later[: later.index(use) if use else None] if st.instruction.name == "RUN"
-    ]
+    # Variables the value is made of (`ARG V=$BASE`), and those of the LABELs that use it and
+    # move along with it (a LABEL is image metadata: it creates no step and no RUN reads it).
+    # A later ARG/ENV of one of them would change a value if the block moved below it.
+    made_of = _refs(decl.args) - {name}
+    carried: list[Instruction] = []
+    stop: Step | None = None
+    for st in later:
+        ins = st.instruction
+        if st.name == "LABEL" and s.mentions(ins, name) and not ins.flags:
+            carried.append(ins)
+            made_of |= _refs(ins.args) - {name}
+        elif (
+            s.mentions(ins, name)
+            or (st.name == "RUN" and not _blind(ctx, st))
+            or (st.name in ("ARG", "ENV") and any(s.mentions(ins, v) for v in made_of))
+        ):
+            stop = st
+            break
+    skipped = [st for st in later[: later.index(stop) if stop else None] if st.name == "RUN"]
     if not skipped:
         return None
-    blind = all(
-        c.program_name in _ENV_BLIND or s.is_dependency_install(c)
-        for st in skipped
-        for c in s.commands(ctx, st.instruction)
-    )
-    safety = (
-        Safety.SAFE
-        if blind and all(ctx.script(st.instruction) for st in skipped)
-        else Safety.UNSAFE
-    )
-    if use is not None:
-        edits = s.move_before(ctx.tree, decl, use.instruction)
-        where = f"down to its first use at line {use.instruction.start_line}"
-    else:  # never used by a step: it only needs to come after the last RUN it busts
-        edits = [
-            s.insert_after(ctx.tree, skipped[-1].instruction, [decl]),
-            s.delete_block(ctx.tree, decl),
-        ]
+    last = skipped[-1].instruction.span.start
+    moved = [decl, *(c for c in carried if c.span.start < last)]
+    deletes = [s.delete_block(tree, ins) for ins in moved]
+    # A LABEL below the last skipped RUN stays where it is: the declaration lands above it.
+    staying = next((c for c in carried if c.span.start > last), None)
+    if staying is not None:
+        edits = [s.insert_before(tree, staying, [s.block_text(tree, i) for i in moved])]
+        where = f"down to line {staying.start_line}, above the `LABEL` that uses it"
+    elif stop is not None:
+        edits = [s.insert_before(tree, stop.instruction, [s.block_text(tree, i) for i in moved])]
+        reads = s.mentions(stop.instruction, name) or stop.name == "RUN"
+        why = "the first step that may read it" if reads else "a step its value depends on"
+        where = f"down to line {stop.instruction.start_line}, above {why}"
+    else:  # nothing below reads it: it only needs to come after the last RUN it busts
+        edits = [s.insert_after(tree, skipped[-1].instruction, moved)]
         where = f"below the last `RUN` at line {skipped[-1].instruction.start_line}"
+    if len(moved) > 1:
+        lines = ", ".join(str(i.start_line) for i in moved[1:])
+        where += f", with the `LABEL` that uses it (line {lines})"
     return RULE.finding(
-        ctx.tree.span(decl.span.start, decl.args_span.start + len(name)),
+        tree.span(decl.span.start, decl.args_span.start + len(name)),
         decl=f"{decl.keyword} {name}",
         runs=f"{len(skipped)} `RUN` step{'s' if len(skipped) > 1 else ''}",
         where=where,
-        fix=Fix(safety, edits),
+        fix=Fix(Safety.SAFE, edits + deletes),
     )

@@ -103,7 +103,7 @@ def fighting_cleanups(
         paths = removed_paths(cmd)
         cwd = resolve(cmd.cwd_hint, workdir) if cmd.cwd_hint else workdir
         where = {id(w): resolve(w.text, cwd) for w in paths if w.is_static}
-        hits = tuple(w for w in paths if id(w) in where and _mount(where[id(w)], mounts))
+        hits = tuple(w for w in paths if id(w) in where and _emptied(cmd, where[id(w)], mounts))
         if hits:
             target = _mount(where[id(hits[0])], mounts) or ""
             found.append(Cleanup(cmd, target, () if len(hits) == len(paths) else hits))
@@ -124,6 +124,27 @@ def fighting_cleanups(
 def _mount(path: str, mounts: Sequence[CacheMount]) -> str | None:
     """The target of the mount `path` lies in, if any."""
     return next((m.target for m in mounts if m.covers(path)), None)
+
+
+# Last words of names that hold locks, logs or unfinished downloads, not cached packages:
+# `.git/index.lock`, `_locks`, `archives/partial` (split on `.`, `_`, `-`).
+_SCRATCH_WORDS = frozenset({"lock", "locks", "lck", "pid", "tmp", "temp", "log", "logs", "partial"})
+_GLOB = re.compile(r"[*?\[]")
+
+
+def _emptied(cmd: Command, path: str, mounts: Sequence[CacheMount]) -> bool:
+    """An `rm` of `path` empties the cache of the mount it lies in: the mount itself, a glob
+    (`lists/*`, `archives/*.deb`) or a whole directory (`rm -r`) in it. Removing one file, or
+    lock, log and temporary files (stale lock recovery), leaves the cached packages alone."""
+    target = _mount(path, mounts)
+    if target is None:
+        return False
+    if path == target:
+        return True
+    below = path[len(target) :].strip("/").split("/")
+    if any(re.split(r"[._-]", part.lower())[-1] in _SCRATCH_WORDS for part in below):
+        return False
+    return bool(_GLOB.search(below[-1])) or cmd.has_option("-r", "-R", "--recursive")
 
 
 def _joiner(tree: Dockerfile) -> re.Pattern[str]:

@@ -1,8 +1,11 @@
 """LW403 shell-form-cmd
 
 ## What it finds
-`CMD` or `ENTRYPOINT` in shell form (`CMD node dist/main.js`) in a stage that never sets a
-`SHELL`, the pattern Docker's build check JSONArgsRecommended reports.
+The `CMD` or `ENTRYPOINT` an image runs, written in shell form (`CMD node dist/main.js`) in a
+stage that never sets a `SHELL`, the pattern Docker's build check JSONArgsRecommended reports.
+Only the effective ones count: the last of each in the image's stages (the final stage and
+other stages nothing builds on or copies from). An overridden `CMD`, one in a builder stage, or
+one under a shell-form `ENTRYPOINT` (which ignores it) never runs and is not reported.
 
 ## Why it matters
 Shell form runs the command as `/bin/sh -c "..."`: the shell, not the program, receives the
@@ -15,10 +18,19 @@ After the fix:
     CMD ["node", "dist/main.js"]
 
 ## Fix safety
-The fix converts only a single plain command: no variables, globs, redirections, operators or
-shell builtins (`exec`, `cd`...). For `CMD` it is safe. For `ENTRYPOINT` it is unsafe: in exec
-form, `CMD` and `docker run` arguments are appended to the entrypoint, which shell form ignored.
-A stage with an explicit `SHELL` is left alone, as BuildKit's check does.
+The fix converts only a single plain command: no variables (`$PORT`), globs, redirections,
+operators (`&&`) or shell builtins (`exec`, `cd`...), which need a shell. Exec form has the
+kernel run the program, which works for a script only when it starts with `#!` (a shell runs a
+script without one itself). So when the program is a file a COPY brings from the build context
+(`COPY . .` then `CMD ./start.sh`), layerwise reads it there: with a `#!` line and the execute
+bit (or `--chmod`) the fix is safe; without `#!` there is no fix; with no context, or a later
+RUN that names the file, it is unsafe. A relative path or script name (`*.sh`, `*.py`) that no
+COPY from the context brings is unsafe too, and so is a program a RUN writes by path
+(`> /usr/local/bin/hello`); a program the image installs (`node`, `gunicorn`) is safe. For
+`ENTRYPOINT` the fix is unsafe: in exec form, `CMD` and `docker run` arguments are appended,
+which shell form ignored; for a `CMD` under an exec-form `ENTRYPOINT` of the Dockerfile it is
+unsafe as well, since the entrypoint receives different arguments. A stage with an explicit
+`SHELL` is left alone, as BuildKit's check does.
 
 ## References
 - Docker docs, Build checks: JSONArgsRecommended
@@ -31,6 +43,9 @@ import re
 from collections.abc import Iterator
 
 from layerwise.model.nodes import Stage
+from layerwise.model.state import DEFAULT_PATH
+from layerwise.rules._image_files import origin
+from layerwise.rules._support import resolve, stage_chain
 from layerwise.rules.base import Finding, Fix, Rule, RuleContext, Safety, Severity
 from layerwise.rules.lw2_mounts import script_start
 from layerwise.shell import Script
@@ -50,32 +65,105 @@ _SHELL_ONLY = frozenset(
     {"exec", "cd", ".", "source", "export", "set", "eval", "trap", "ulimit", "umask", "unset",
      "alias", "read", "wait", "exit", "readonly", "local", ":", "if", "for", "while", "case"}
 )  # fmt: skip
+_SCRIPT_SUFFIXES = (".sh", ".bash", ".py", ".rb", ".pl", ".js", ".mjs", ".php")
 _SPECIAL = re.compile(r"[<>|&;()$`*?\[\]~\\{}'\"#]")
 
 
 def check(ctx: RuleContext) -> Iterator[Finding]:
     tree = ctx.tree
-    for stage in ctx.model.stages:
-        if _has_shell(stage):
+    for instruction, image in _effective(ctx):
+        if instruction.is_json or not instruction.args.strip() or _has_shell(image):
             continue
-        for step in stage.steps:
-            instruction = step.instruction
-            if instruction.name not in ("CMD", "ENTRYPOINT") or instruction.is_json:
-                continue
-            if not instruction.args.strip():
-                continue
-            script = ctx.script(instruction)
-            argv = _argv(tree, script) if script is not None else None
-            fix = None
-            shown = ""
-            if argv is not None and _whole(instruction, script):
+        script = ctx.script(instruction)
+        argv = _argv(tree, script) if script is not None else None
+        fix = None
+        shown = ""
+        if argv is not None and _whole(instruction, script):
+            safety = _safety(ctx, image, instruction, argv[0])
+            if safety is not None:
                 shown = "[" + ", ".join(json.dumps(a, ensure_ascii=False) for a in argv) + "]"
-                safety = Safety.SAFE if instruction.name == "CMD" else Safety.UNSAFE
                 fix = Fix(safety, [Edit.replace(instruction.args_span, shown)])
-            span = tree.span(
-                instruction.span.start, instruction.span.start + len(instruction.keyword)
-            )
-            yield RULE.finding(span, fix=fix, keyword=instruction.name, json=shown)
+        span = tree.span(instruction.span.start, instruction.span.start + len(instruction.keyword))
+        yield RULE.finding(span, fix=fix, keyword=instruction.name, json=shown)
+
+
+def _effective(ctx: RuleContext) -> list[tuple[Instruction, Stage]]:
+    """The CMD and ENTRYPOINT each image runs, with that image's stage: images are the stages no
+    other stage builds on or copies from (the final one and other targets). An earlier CMD is
+    overridden; a CMD under a shell-form ENTRYPOINT, or set in a base stage before a later
+    stage's ENTRYPOINT (which resets it), never runs."""
+    used = {dep for stage in ctx.model.stages for dep in stage.depends_on}
+    target = ctx.model.stage(ctx.settings.target) if ctx.settings.target else None
+    images = [s for s in ctx.model.stages if s.index not in used or s is target]
+    out: list[tuple[Instruction, Stage]] = []
+    for image in images:
+        cmd: Instruction | None = None
+        entrypoint: Instruction | None = None
+        for stage in stage_chain(image):
+            cmd_set = False
+            for step in stage.steps:
+                if step.name == "CMD":
+                    cmd, cmd_set = step.instruction, True
+                elif step.name == "ENTRYPOINT":
+                    entrypoint, cmd = step.instruction, cmd if cmd_set else None
+        if entrypoint is not None and not entrypoint.is_json:
+            cmd = None
+        out += [(ins, image) for ins in (entrypoint, cmd) if ins is not None]
+    unique = {id(ins): (ins, image) for ins, image in reversed(out)}
+    return sorted(unique.values(), key=lambda pair: pair[0].span.start)
+
+
+def _safety(
+    ctx: RuleContext, image: Stage, instruction: Instruction, program: str
+) -> Safety | None:
+    """SAFE when exec form runs the same program the shell ran; None when it surely would not
+    (a script from the context without `#!`: the kernel cannot exec it, a shell could)."""
+    workdir = image.end_state.workdir
+    if "/" in program:
+        paths = [resolve(program, workdir)]
+    else:
+        paths = [
+            f"{d.rstrip('/')}/{program}"
+            for d in image.end_state.variables.get("PATH", DEFAULT_PATH).split(":")
+            if d.startswith("/")
+        ]
+    safe = Safety.SAFE
+    copied = False
+    for path in paths:
+        found = origin(ctx, image, path)
+        if found.context_path is not None:
+            copied = True
+            verdict = _script_verdict(ctx, found.context_path, found.chmod)
+            if verdict is None:
+                return None
+            safe = Safety.UNSAFE if verdict is Safety.UNSAFE else safe
+        elif not found.known:
+            safe = Safety.UNSAFE
+    relative = "/" in program and not program.startswith("/")
+    if not copied and (relative or program.endswith(_SCRIPT_SUFFIXES)):
+        safe = Safety.UNSAFE  # a script from somewhere we cannot see
+    if instruction.name == "ENTRYPOINT" or _exec_entrypoint(image):
+        safe = Safety.UNSAFE  # arguments are appended, or handed to an entrypoint we cannot see
+    return safe
+
+
+def _script_verdict(ctx: RuleContext, rel: str, chmod: str | None) -> Safety | None:
+    context = ctx.context
+    head = context.read_bytes(rel) if context is not None else None
+    if head is None:
+        return Safety.UNSAFE
+    if not head.startswith(b"#!"):
+        return None
+    executable = context.is_executable(rel) if context is not None else None
+    if chmod is not None:
+        executable = bool(re.fullmatch(r"[0-7]{3,4}", chmod)) and int(chmod, 8) & 0o100 != 0
+    return Safety.SAFE if executable else Safety.UNSAFE
+
+
+def _exec_entrypoint(image: Stage) -> bool:
+    """An exec-form ENTRYPOINT set in the Dockerfile: a CMD becomes its arguments."""
+    steps = [st for s in stage_chain(image) for st in s.steps if st.name == "ENTRYPOINT"]
+    return bool(steps) and steps[-1].instruction.is_json
 
 
 def _whole(instruction: Instruction, script: Script | None) -> bool:

@@ -7,30 +7,42 @@ A RUN that calls `apt` (the interactive front end) instead of `apt-get`.
 `apt` is made for people at a terminal: it warns that it "does not have a stable CLI interface",
 its output and defaults may change between releases, and it does not keep downloaded packages
 (`Binary::apt::APT::Keep-Downloaded-Packages` is off), so an apt cache mount on
-`/var/cache/apt` stays empty. `apt-get` takes the same verbs for installing and is meant for
-scripts.
+`/var/cache/apt` stays empty. `apt-get` is meant for scripts.
 
 ## Example
-    RUN apt update && apt install -y dumb-init
+    RUN apt update && apt install -y dumb-init && apt upgrade -y
 After the fix:
-    RUN apt-get update && apt-get install -y dumb-init
+    RUN apt-get update && apt-get install -y dumb-init && apt-get upgrade --with-new-pkgs -y
 
 ## Fix safety
-Safe for the verbs `apt-get` shares with `apt` (update, install, remove, purge, upgrade,
-dist-upgrade, autoremove, clean, ...). `apt list`, `apt search` and `apt show` have no
-`apt-get` equivalent (they belong to `apt-cache`/`dpkg-query`): reported without a fix.
+The fix writes the `apt-get` command that does what the `apt` verb did, keeping every option:
+`apt` sets `APT::Get::Upgrade-Allow-New`, so `apt upgrade` installs new packages an upgrade
+needs and becomes `apt-get upgrade --with-new-pkgs` (plain `apt-get upgrade` holds those
+upgrades back); `apt full-upgrade` becomes `apt-get dist-upgrade`, `apt reinstall`
+`apt-get install --reinstall`, `apt autopurge` `apt-get autoremove --purge`. Verbs both tools
+share (update, install, remove, purge, autoremove, dist-upgrade, clean, autoclean, source,
+build-dep, download, changelog) keep their name. Safe, except when a package argument
+has wildcard characters: since apt 2.0 `apt` takes only patterns (`APT::Cmd::Pattern-Only`),
+while `apt-get` still matches `lib*` as a regular expression, so the fix is unsafe there.
+Verbs `apt-get` lacks (`list`, `search`, `show`, `policy`, `edit-sources`...) belong to
+`apt-cache`, `dpkg-query` or nothing, and are reported without a fix; so is `apt satisfy`,
+whose `apt-get` twin older releases may lack.
 
 ## References
-- apt(8): an end-user tool whose behaviour may change between versions; apt-get(8) for scripts
+- apt(8): upgrade installs new packages when dependencies need them; full-upgrade may remove
+- apt-get(8): upgrade, dist-upgrade, `--with-new-pkgs`, `--reinstall`, `--purge`
+- apt 2.0 release notes: `apt` no longer accepts regular expressions or wildcards as packages
 - hadolint DL3027"""
 
 from __future__ import annotations
 
+import re
 from collections.abc import Iterator
 
 from layerwise.ecosystems import apt
 from layerwise.rules.base import Finding, Fix, Rule, RuleContext, Safety, Severity
 from layerwise.rules.lw2_mounts import shell_runs
+from layerwise.shell import Command
 from layerwise.syntax.span import Edit
 
 RULE = Rule(
@@ -38,14 +50,23 @@ RULE = Rule(
     name="apt-in-script",
     severity=Severity.WARNING,
     message="`apt {verb}` uses the interactive front end, whose command line is not stable",
-    fix_title="Replace `{raw}` with `{program}`",
+    fix_title="Replace `{raw} {verb}` with `{program} {replacement}`",
     summary="`apt` used in a script instead of `apt-get`",
 )
-# apt's verbs that apt-get runs the same way (apt(8) and apt-get(8)).
-SHARED_VERBS = frozenset(
-    {"update", "upgrade", "install", "reinstall", "remove", "purge", "autoremove", "dist-upgrade",
-     "clean", "autoclean", "source", "build-dep", "download", "satisfy", "check"}
-)  # fmt: skip
+# apt verb -> (apt-get verb, option that gives apt's behaviour or ""), from apt(8), apt-get(8)
+# and the defaults apt sets for itself (Binary::apt::APT::Get::Upgrade-Allow-New "1").
+APT_GET_VERBS: dict[str, tuple[str, str]] = {
+    **{verb: (verb, "") for verb in (
+        "update", "install", "remove", "purge", "autoremove", "auto-remove", "dist-upgrade",
+        "clean", "autoclean", "auto-clean", "source", "build-dep", "download", "changelog")},
+    "upgrade": ("upgrade", "--with-new-pkgs"),
+    "full-upgrade": ("dist-upgrade", ""),
+    "reinstall": ("install", "--reinstall"),
+    "autopurge": ("autoremove", "--purge"),
+}  # fmt: skip
+# Verbs whose operands name packages, and the characters apt-get reads as a regex or glob there.
+_PACKAGE_VERBS = frozenset({"install", "reinstall", "remove", "purge", "autopurge"})
+_WILDCARD = re.compile(r"[*?\[\]^$|]")
 
 
 def check(ctx: RuleContext) -> Iterator[Finding]:
@@ -56,12 +77,38 @@ def check(ctx: RuleContext) -> Iterator[Finding]:
             if word is None or not apt.is_apt_cli(cmd) or not word.is_static:
                 continue
             verb_word = apt.verb(cmd)
-            verb = verb_word.text if verb_word is not None else ""
-            fix = None
-            if verb in SHARED_VERBS and word.raw.endswith("apt"):
-                edit = Edit(word.end - len("apt"), word.end, apt.PREFERRED_PROGRAM)
-                fix = Fix(Safety.SAFE, [edit])
+            verb = verb_word.text if verb_word is not None and verb_word.is_static else ""
             program = word.raw[: -len("apt")] + apt.PREFERRED_PROGRAM
+            target = APT_GET_VERBS.get(verb)
+            fix = None
+            replacement = ""
+            if target is not None and verb_word is not None and word.raw.endswith("apt"):
+                new_verb, option = target
+                replacement = f"{new_verb} {option}".strip()
+                if option and cmd.has_option(option):
+                    replacement = new_verb
+                edits = [
+                    Edit(word.end - len("apt"), word.end, apt.PREFERRED_PROGRAM),
+                    Edit(verb_word.start, verb_word.end, replacement),
+                ]
+                safety = Safety.UNSAFE if _wildcard_packages(cmd, verb) else Safety.SAFE
+                fix = Fix(safety, [e for e in edits if tree.text[e.start : e.end] != e.new_text])
             yield RULE.finding(
-                tree.span(word.start, word.end), fix=fix, verb=verb, raw=word.raw, program=program
+                tree.span(word.start, word.end),
+                fix=fix,
+                verb=verb,
+                raw=word.raw,
+                program=program,
+                replacement=replacement,
             )
+
+
+def _wildcard_packages(cmd: Command, verb: str) -> bool:
+    """A package argument apt reads as a name but apt-get would read as a regex or glob."""
+    if verb not in _PACKAGE_VERBS:
+        return False
+    for word in cmd.operands(apt.VALUE_OPTIONS)[1:]:
+        name = re.split(r"[=/]", word.text, maxsplit=1)[0]
+        if not word.is_static or _WILDCARD.search(name):
+            return True
+    return False

@@ -37,7 +37,8 @@ def cmd(text: str) -> Command:
         ("docker.io/library/node:14", 6),
         ("library/node:20", 9),
         ("public.ecr.aws/docker/library/node:14", 6),
-        ("localhost:5000/node:14", 6),
+        ("docker.io/node:14", 6),
+        ("mirror.gcr.io/library/node:14", 6),
         ("node:20@sha256:" + "0" * 64, 9),
         # What the reference does not tell.
         ("node@sha256:" + "0" * 64, None),
@@ -47,6 +48,8 @@ def cmd(text: str) -> Command:
         ("node:something-else", None),
         ("bitnami/node:14", None),
         ("registry.example.com/team/node:20", None),
+        ("registry.example.com/node:20", None),
+        ("localhost:5000/node:14", None),
         ("debian:bookworm", None),
         ("mcr.microsoft.com/windows/servercore:ltsc2022", None),
         ("gcr.io/distroless/nodejs20-debian12", None),

@@ -36,12 +36,14 @@ _FLOATING = frozenset(
 )
 FIRST_OMIT_NPM = 7  # the first npm major that knows `--omit`
 _REGISTRY = re.compile(r"[.:]|^localhost$")
+_DOCKER_HUB = ("docker.io", "index.docker.io", "registry-1.docker.io")
 _MAJOR = re.compile(r"(\d+)")
 
 
 def official_node_tag(reference: str) -> str | None:
     """The tag of an official `node` image reference (`latest` when none is given), else None:
-    `node:20-slim`, `docker.io/library/node:20`, `public.ecr.aws/docker/library/node:20`."""
+    `node:20-slim`, `docker.io/library/node:20`, `public.ecr.aws/docker/library/node:20`; not
+    `registry.example.com/node:20` (a custom image as far as its name tells)."""
     name, digest, _ = reference.partition("@")
     path, colon, tag = name.rpartition(":")
     if not colon or "/" in tag:
@@ -49,11 +51,13 @@ def official_node_tag(reference: str) -> str | None:
             return None
         path, tag = name, "latest"
     parts = path.lower().split("/")
-    if len(parts) > 1 and _REGISTRY.search(parts[0]):
+    host = parts[0] if len(parts) > 1 and _REGISTRY.search(parts[0]) else None
+    if host is not None:
         parts = parts[1:]
-    if parts[-1] != "node" or (len(parts) > 1 and parts[-2] != "library"):
-        return None
-    return tag
+    if parts == ["node"] and host in (None, *_DOCKER_HUB):
+        return tag
+    # Another registry's `node` is a custom image unless it mirrors Docker Hub's library.
+    return tag if parts[-2:] == ["library", "node"] else None
 
 
 def node_major_of_tag(tag: str) -> int | None:

@@ -7,7 +7,8 @@ itself runs `npm ci` / `npm install` without `--omit=dev` (and without `NODE_ENV
 Silent when a later step of the final stage needs those devDependencies (`npm run build`,
 `npx tsc`, `nest build`, any `npm run`/`npm test`/`npm exec`/`npx`/`yarn`/`pnpm`/`node`
 command, `prisma generate`, `node_modules/.bin/...`) or removes `node_modules` anyway
-(`rm -rf node_modules`, in the same RUN or later).
+(`rm -rf node_modules`, in the same RUN or later), or when the same RUN prunes them
+(`npm ci && npm prune --omit=dev`: they never reach a layer).
 ## Why it matters
 Compilers, test runners and type packages are often most of `node_modules`. In the runtime image
 they are bytes every push uploads and every node pulls, and a layer that changes whenever any of
@@ -38,9 +39,11 @@ from collections.abc import Iterator
 
 from layerwise.ecosystems import npm
 from layerwise.ecosystems import npm_versions as nv
+from layerwise.model import Step
 from layerwise.rules import _node_modules as nm
 from layerwise.rules import _support as s
 from layerwise.rules.base import Finding, Fix, Rule, RuleContext, Safety, Severity
+from layerwise.shell import Command
 from layerwise.syntax.span import Edit
 
 RULE = Rule(
@@ -57,7 +60,8 @@ def check(ctx: RuleContext) -> Iterator[Finding]:
         for cmd in s.commands(ctx, step.instruction):
             if not s.is_dependency_install(cmd) or s.omits_dev(cmd, step):
                 continue
-            if nm.dev_dependencies_wanted(ctx, step, s.cwd_of(step, cmd), cmd):
+            cwd = s.cwd_of(step, cmd)
+            if nm.dev_dependencies_wanted(ctx, step, cwd, cmd) or _pruned(ctx, step, cmd, cwd):
                 continue
             verb = npm.verb(cmd)
             assert verb is not None
@@ -82,3 +86,15 @@ def check(ctx: RuleContext) -> Iterator[Finding]:
             f"`npm ci {nm.prod_install_flag(ctx) or '--omit=dev'}`",
             fix=nm.prod_install_fix(ctx, copy, hist),
         )
+
+
+def _pruned(ctx: RuleContext, step: Step, install: Command, cwd: str) -> bool:
+    """A later `npm prune --omit=dev` of the same RUN in the same directory: the
+    devDependencies never reach a layer (a prune in a later RUN leaves them in this one)."""
+    return any(
+        c.start > install.start
+        and npm.is_prune(c)
+        and npm.omits_dev(c, step.state.env)
+        and s.cwd_of(step, c) == cwd
+        for c in s.commands(ctx, step.instruction)
+    )

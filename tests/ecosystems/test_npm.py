@@ -174,3 +174,28 @@ def test_run_script_name() -> None:
     assert npm.run_script_name(cmd("npm run-script build -- --watch")) == "build"
     assert npm.run_script_name(cmd("npm test")) == "test"
     assert npm.run_script_name(cmd("npm ci")) is None
+
+
+@pytest.mark.parametrize(
+    ("spec", "name"),
+    [("pnpm", "pnpm"), ("yarn@1", "yarn"), ("@nestjs/cli@10.1", "@nestjs/cli"), ("@a/b", "@a/b")],
+)
+def test_package_name(spec: str, name: str) -> None:
+    assert npm.package_name(spec) == name
+
+
+@pytest.mark.parametrize(
+    ("text", "tools"),
+    [
+        ("npm install -g pnpm", True),
+        ("npm i -g yarn@1 corepack", True),
+        ("npm i --global npm@10", True),
+        ("npm i -g @nestjs/cli", False),
+        ("npm i -g pnpm typescript", False),
+        ("npm i -g $TOOL", False),
+        ("npm i pnpm", False),  # a project dependency, not a global tool
+        ("npm install -g", False),
+    ],
+)
+def test_installs_only_self_contained_tools(text: str, tools: bool) -> None:
+    assert npm.installs_only_self_contained_tools(cmd(text)) is tools

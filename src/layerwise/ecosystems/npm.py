@@ -47,6 +47,9 @@ DEPRECATED_FLAGS = {
     "--also=development": "--include=dev",
 }
 PRUNE_DEV_COMMAND = "npm prune --omit=dev"
+# Package managers published as one tarball with nothing else to fetch: pnpm, yarn 1 and corepack
+# declare no dependencies, npm bundles all of its own (`npm view <name> dependencies`).
+SELF_CONTAINED_TOOLS = frozenset({"npm", "pnpm", "yarn", "corepack"})
 # Tools that generate code from files in the context and need node_modules installed.
 CODEGEN = {"prisma": "generate"}
 
@@ -107,6 +110,23 @@ def is_bare_install(cmd: Command) -> bool:
 
 def is_global_install(cmd: Command) -> bool:
     return _verb_text(cmd) in INSTALL_VERBS and cmd.has_option("-g", "--global")
+
+
+def package_name(spec: str) -> str:
+    """The package a spec names: `pnpm@8` -> `pnpm`, `@nestjs/cli@10` -> `@nestjs/cli`."""
+    scope = "@" if spec.startswith("@") else ""
+    return scope + spec.removeprefix("@").split("@", 1)[0]
+
+
+def installs_only_self_contained_tools(cmd: Command) -> bool:
+    """`npm install -g pnpm`, `npm i -g yarn@1 corepack`: a global install of package managers
+    that are one tarball each (SELF_CONTAINED_TOOLS)."""
+    packages = added_packages(cmd)
+    return (
+        is_global_install(cmd)
+        and bool(packages)
+        and all(w.is_static and package_name(w.text) in SELF_CONTAINED_TOOLS for w in packages)
+    )
 
 
 def omits_dev(cmd: Command, env: Mapping[str, str] | None = None) -> bool:

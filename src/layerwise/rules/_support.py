@@ -12,6 +12,7 @@ from collections.abc import Sequence
 
 from layerwise.context.npm_project import INSTALL_SCRIPTS
 from layerwise.ecosystems import npm
+from layerwise.ecosystems import npm_versions as nv
 from layerwise.model import Stage, Step
 from layerwise.rules.base import RuleContext
 from layerwise.shell import Command
@@ -117,6 +118,26 @@ def stage_chain(stage: Stage) -> list[Stage]:
     while chain[0].base_stage is not None:
         chain.insert(0, chain[0].base_stage)
     return chain
+
+
+def npm_major(ctx: RuleContext, step: Step, before: Command | None = None) -> int | None:
+    """The npm major that runs at `step` (at its command `before`, when given): the base image's
+    (ecosystems.npm_versions), replaced by a global install of npm itself earlier in the stage
+    chain or the RUN; None when unknown."""
+    chain = stage_chain(ctx.model.stages[step.stage])
+    major = nv.npm_major_of_image(chain[0].base)
+    for earlier in (st for stage in chain for st in stage.steps):
+        if earlier is step and before is None:
+            break
+        for cmd in commands(ctx, earlier.instruction):
+            if earlier is step and before is not None and cmd.start >= before.start:
+                break
+            found = nv.self_upgrade(cmd)
+            if found is not None:
+                major = None if isinstance(found, nv.Unknown) else found
+        if earlier is step:
+            break
+    return major
 
 
 # --- moving instructions --------------------------------------------------------------------

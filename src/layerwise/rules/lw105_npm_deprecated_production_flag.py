@@ -3,7 +3,7 @@
 ## What it finds
 An npm command with a deprecated flag for leaving out (or adding) dev dependencies:
 `--production`, `--only=prod`, `--only=production` (now `--omit=dev`), `--also=dev` (now
-`--include=dev`).
+`--include=dev`), in a stage whose npm is 7 or later, or of a version the base does not tell.
 
 ## Why it matters
 npm 7 and later warn on every run ("npm WARN config production Use `--omit=dev` instead") and
@@ -17,8 +17,14 @@ After the fix:
     RUN npm ci --omit=dev
 
 ## Fix safety
-Safe on npm 7 and later (node 15+ images ship it). Unsafe when the stage is built on `node:14`
-or older: npm 6 does not know `--omit` and would install dev dependencies.
+Safe when the stage's npm is 7 or later: the base is an official `node` image whose tag names
+Node.js 15 or later (or follows the newest release: `node:lts`, `node:alpine`), or an earlier
+RUN installed npm 7+ globally (`npm install -g npm@10`). Silent when that npm is 6 or older
+(`node:14` and before, or `npm install -g npm@6`): there the old flag is the right spelling and
+`--omit=dev` would be ignored, installing dev dependencies. Unsafe when the npm version is
+unknown (Debian's or Alpine's packaged npm, Windows or custom images, a tag set by an ARG
+without a default): the finding stands, since the flag is deprecated on every current npm, but
+the replacement is only right if that npm is 7+.
 
 ## References
 - npm docs: config `omit`, `include`; `production` and `only` are deprecated
@@ -26,11 +32,11 @@ or older: npm 6 does not know `--omit` and would install dev dependencies.
 
 from __future__ import annotations
 
-import re
 from collections.abc import Iterator
 
 from layerwise.ecosystems import npm
-from layerwise.model.nodes import Stage
+from layerwise.ecosystems import npm_versions as nv
+from layerwise.rules import _support as s
 from layerwise.rules.base import Finding, Fix, Rule, RuleContext, Safety, Severity
 from layerwise.rules.lw2_mounts import shell_runs
 from layerwise.syntax.span import Edit
@@ -43,16 +49,20 @@ RULE = Rule(
     fix_title="Replace `{flag}` with `{replacement}`",
     summary="npm flags deprecated since npm 7 (`--production`, `--only=prod`)",
 )
-# node images up to 14 ship npm 6, which has no `--omit`.
-_LAST_NPM6_NODE = 14
 
 
 def check(ctx: RuleContext) -> Iterator[Finding]:
     tree = ctx.tree
     for step, script in shell_runs(ctx):
-        safety = Safety.UNSAFE if _npm6(ctx.model.stages[step.stage]) else Safety.SAFE
         for cmd in script.commands:
-            for found in npm.deprecated_flags(cmd):
+            found_flags = npm.deprecated_flags(cmd)
+            if not found_flags:
+                continue
+            major = s.npm_major(ctx, step, cmd)
+            if major is not None and major < nv.FIRST_OMIT_NPM:
+                continue  # npm 6 and older: the old flag is right, `--omit` unknown
+            safety = Safety.UNSAFE if major is None else Safety.SAFE
+            for found in found_flags:
                 flag = " ".join(w.text for w in found.words)
                 fix = Fix(safety, [Edit(found.start, found.end, found.replacement)])
                 yield RULE.finding(
@@ -61,13 +71,3 @@ def check(ctx: RuleContext) -> Iterator[Finding]:
                     flag=flag,
                     replacement=found.replacement,
                 )
-
-
-def _npm6(stage: Stage) -> bool:
-    """The stage's base image is `node:<major>` with a major that shipped npm 6 or older."""
-    base = stage.root.base
-    name, _, tag = base.rpartition(":")
-    if "/" in tag or not name or name.rsplit("/", 1)[-1] != "node":
-        return False
-    major = re.match(r"\d+", tag)
-    return major is not None and int(major.group(0)) <= _LAST_NPM6_NODE

@@ -3,6 +3,11 @@
 ## What it finds
 A RUN that installs npm packages (`npm ci`, `npm install`) without a cache mount on npm's cache
 directory: `/root/.npm` as root, the user's home (`/home/node/.npm`) after `USER node`.
+A global install of package managers that are one tarball each (`npm install -g pnpm`,
+`npm i -g yarn@1`, `corepack`, `npm` itself) is left alone: a cache mount would save one
+download of a few megabytes, only when that early layer rebuilds (its cache key is the RUN's
+text and what precedes it), which is not worth a warning. Other global installs stay in:
+`npm install -g @nestjs/cli` fetches hundreds of packages.
 
 ## Why it matters
 Whenever the dependency layer rebuilds, npm downloads every package again. A
@@ -62,7 +67,11 @@ RULE = Rule(
 def check(ctx: RuleContext) -> Iterator[Finding]:
     tree = ctx.tree
     for step, script in shell_runs(ctx):
-        installs = [c for c in script.commands if npm.is_install(c)]
+        installs = [
+            c
+            for c in script.commands
+            if npm.is_install(c) and not npm.installs_only_self_contained_tools(c)
+        ]
         if not installs:
             continue
         cmd = installs[0]

@@ -4,6 +4,11 @@
 devDependencies that end up in the final image: the final stage copies `node_modules` (or a
 directory holding it) from a stage that installed them and never pruned them, or the final stage
 itself runs `npm ci` / `npm install` without `--omit=dev` (and without `NODE_ENV=production`).
+Silent when a later step of the final stage needs those devDependencies (`npm run build`,
+`npx tsc`, `nest build`, any `npm run`/`npm test`/`npm exec`/`npx`/`yarn`/`pnpm`/`node`
+command, `prisma generate`, `node_modules/.bin/...`) or removes `node_modules` anyway
+(`rm -rf node_modules`, in the same RUN or later), or when the same RUN prunes them
+(`npm ci && npm prune --omit=dev`: they never reach a layer).
 ## Why it matters
 Compilers, test runners and type packages are often most of `node_modules`. In the runtime image
 they are bytes every push uploads and every node pulls, and a layer that changes whenever any of
@@ -17,7 +22,13 @@ build stage, the fix installs the production dependencies in the final stage fro
 alone and keeps copying only the generated client (`node_modules/.prisma`).
 ## Fix safety
 Unsafe: the application may require a package that package.json lists under devDependencies, and
-an install in the final stage needs the tools native add-ons build with.
+an install in the final stage needs the tools native add-ons build with. The flag follows the
+stage's npm (ecosystems/npm_versions.py): `--omit=dev` on npm 7+, `--production` on npm 6 and
+older (`node:14` and before), which ignore `--omit`. When the npm version is unknown the install
+fix writes `--omit=dev`: npm 6 ignores it, so
+the fix changes nothing there rather than breaking the install.
+The fix that moves the install into the final stage is offered only when the final stage's npm
+is known: an unknown base may have no npm at all (distroless `nodejs` images).
 ## References
 - npm docs: `npm ci` and `npm install` (`--omit=dev`, NODE_ENV=production)
 - Docker docs: Multi-stage builds"""
@@ -27,9 +38,12 @@ from __future__ import annotations
 from collections.abc import Iterator
 
 from layerwise.ecosystems import npm
+from layerwise.ecosystems import npm_versions as nv
+from layerwise.model import Step
 from layerwise.rules import _node_modules as nm
 from layerwise.rules import _support as s
 from layerwise.rules.base import Finding, Fix, Rule, RuleContext, Safety, Severity
+from layerwise.shell import Command
 from layerwise.syntax.span import Edit
 
 RULE = Rule(
@@ -44,24 +58,43 @@ RULE = Rule(
 def check(ctx: RuleContext) -> Iterator[Finding]:
     for step in ctx.model.final_stage.steps:
         for cmd in s.commands(ctx, step.instruction):
-            if s.is_dependency_install(cmd) and not s.omits_dev(cmd, step):
-                verb = npm.verb(cmd)
-                assert verb is not None
-                fix = Fix(Safety.UNSAFE, [Edit.insert(verb.end, " --omit=dev")])
-                yield RULE.finding(
-                    ctx.tree.span(cmd.start, cmd.end),
-                    what=f"`{cmd.text}` in the final stage",
-                    remedy=f"Add `--omit=dev` to `npm {verb.text}`",
-                    fix=fix,
-                )
+            if not s.is_dependency_install(cmd) or s.omits_dev(cmd, step):
+                continue
+            cwd = s.cwd_of(step, cmd)
+            if nm.dev_dependencies_wanted(ctx, step, cwd, cmd) or _pruned(ctx, step, cmd, cwd):
+                continue
+            verb = npm.verb(cmd)
+            assert verb is not None
+            # Unknown npm: `--omit=dev`, which npm 6 ignores (a fix that does nothing there).
+            flag = nv.omit_dev_flag(s.npm_major(ctx, step, cmd)) or "--omit=dev"
+            fix = Fix(Safety.UNSAFE, [Edit.insert(verb.end, f" {flag}")])
+            yield RULE.finding(
+                ctx.tree.span(cmd.start, cmd.end),
+                what=f"`{cmd.text}` in the final stage",
+                remedy=f"Add `{flag}` to `npm {verb.text}`",
+                fix=fix,
+            )
     for copy in nm.modules_copies(ctx):
         hist = nm.history(ctx, copy.source, copy.project)
-        if not hist.has_dev:
+        if not hist.has_dev or nm.dev_dependencies_wanted(ctx, copy.step, copy.dest_project):
             continue
         ins = copy.step.instruction
         yield RULE.finding(
             ctx.tree.span(ins.span.start, ins.span.end),
             what=f"`COPY --from={copy.source.ref}` of {copy.what}",
-            remedy="Install production dependencies in the final stage with `npm ci --omit=dev`",
+            remedy="Install production dependencies in the final stage with "
+            f"`npm ci {nm.prod_install_flag(ctx) or '--omit=dev'}`",
             fix=nm.prod_install_fix(ctx, copy, hist),
         )
+
+
+def _pruned(ctx: RuleContext, step: Step, install: Command, cwd: str) -> bool:
+    """A later `npm prune --omit=dev` of the same RUN in the same directory: the
+    devDependencies never reach a layer (a prune in a later RUN leaves them in this one)."""
+    return any(
+        c.start > install.start
+        and npm.is_prune(c)
+        and npm.omits_dev(c, step.state.env)
+        and s.cwd_of(step, c) == cwd
+        for c in s.commands(ctx, step.instruction)
+    )

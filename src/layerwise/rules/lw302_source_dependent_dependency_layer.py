@@ -22,9 +22,12 @@ After the fix the final stage runs `COPY package.json package-lock.json ./` and 
 --omit=dev` before its first COPY, and copies only generated code such as `node_modules/.prisma`
 from the build stage.
 ## Fix safety
-No fix when a whole directory holding the project is copied. Otherwise unsafe: the final stage's
-base image needs the tools that native add-ons build with, and the install must not depend on
-files the manifests do not list.
+No fix when a whole directory holding the project is copied, when the final stage's npm version
+is unknown (its base may have no npm at all: distroless `nodejs` images), or when a later step
+of the final stage needs the devDependencies (a build, a script, `npx`). Otherwise unsafe: the
+final stage's base image needs the tools that native add-ons build with, and the install must
+not depend on files the manifests do not list. The install is spelled for the stage's npm:
+`--omit=dev` from npm 7, `--production` on npm 6 and older, which ignore `--omit`.
 ## References
 - Docker docs: Multi-stage builds; Optimize cache usage in builds"""
 

@@ -29,7 +29,11 @@ install, and copies `package*.json` after its last `COPY --from`.
 Unsafe: it restructures stages. Offered only when both stages use the same base image (native
 add-ons), both installs are RUNs of their own in WORKDIR, run as the same user with the same npm
 settings, no RUN lies between the first install and the split, the first stage declares no ARG
-before the split and has no `--platform`, and no stage is referred to by number.
+before the split and has no `--platform`, and no stage is referred to by number. The prune is
+spelled for the stage's npm (ecosystems/npm_versions.py): `npm prune --omit=dev` from npm 7,
+`npm prune --production` on npm 6 and older (`node:14` and before), which ignore `--omit` and
+would keep the devDependencies. No fix when that npm version is unknown (a base other than an
+official `node` image): the prune could silently keep the devDependencies.
 ## References
 - Docker docs: Multi-stage builds; Build cache invalidation
 - npm docs: `npm ci`, `npm prune` (`--omit=dev`)"""
@@ -40,6 +44,7 @@ import re
 from collections.abc import Iterator
 
 from layerwise.ecosystems import npm
+from layerwise.ecosystems import npm_versions as nv
 from layerwise.model import Stage, Step
 from layerwise.rules import _support as s
 from layerwise.rules.base import Finding, Fix, Rule, RuleContext, Safety, Severity
@@ -54,7 +59,12 @@ RULE = Rule(
     "every dependency change runs both installs and re-exports all of `node_modules`",
     fix_title="Split `{stage}` into a dependencies stage and copy pruned `node_modules` from it",
 )
-_HARMLESS = frozenset({"--no-audit", "--no-fund", "--silent", "--quiet", "--omit=dev"})
+# Options the final install may have that the full one lacks: quieter output, or leaving the
+# devDependencies out (the prune does that), spelled for any npm.
+_HARMLESS = frozenset(
+    {"--no-audit", "--no-fund", "--silent", "--quiet", "--omit=dev", "--production",
+     "--only=prod", "--only=production"}
+)  # fmt: skip
 _NUMBERED = re.compile(r"(^|,)(from=)?\d+($|,)")  # `--from=0`, `--mount=...,from=1`
 
 
@@ -123,14 +133,20 @@ def _edits(
     tree, head = ctx.tree, stage.from_instruction
     words = list(re.finditer(r"\S+", tree.text[head.args_span.start : head.args_span.end]))
     anchor = _manifest_anchor(ctx, step, manifest)
-    if len(words) != 3 or anchor is None or not _splittable(ctx, stage, install, broad, step):
+    prune = nv.omit_dev_flag(s.npm_major(ctx, broad))
+    if (
+        len(words) != 3
+        or anchor is None
+        or prune is None
+        or not _splittable(ctx, stage, install, broad, step)
+    ):
         return []
     stages_ = ctx.model.stages
     deps, prod = s.free_stage_name("deps", stages_), s.free_stage_name("prod-deps", stages_)
     name = words[2]
     as_, run = ("AS", "RUN") if head.keyword.isupper() else ("as", "run")
     nl, kw, start = tree.newline, head.keyword, head.args_span.start + name.start()
-    stages = [f"{kw} {deps} {as_} {prod}{nl}{run} {npm.PRUNE_DEV_COMMAND}{nl}"]
+    stages = [f"{kw} {deps} {as_} {prod}{nl}{run} npm prune {prune}{nl}"]
     stages.append(f"{kw} {deps} {as_} {name.group()}{nl}")
     modules = f"{install.state.workdir.rstrip('/')}/node_modules"
     copy = f"{manifest.instruction.keyword} --from={prod} {modules} ./node_modules"

@@ -32,6 +32,7 @@ from collections.abc import Iterator
 from layerwise.model import Stage, Step
 from layerwise.rules import _support as s
 from layerwise.rules.base import Finding, Fix, Rule, RuleContext, Safety, Severity
+from layerwise.rules.texts import Phrase
 
 RULE = Rule(
     code="LW102",
@@ -39,6 +40,18 @@ RULE = Rule(
     severity=Severity.WARNING,
     message="`{decl}` changes between builds and reruns {runs} below it without being used there",
     fix_title="Move `{decl}` {where}",
+    message_ko="`{decl}` 값은 빌드마다 바뀌어서, 이 값을 쓰지 않는 아래의 {runs}까지 "
+    "다시 실행시킵니다",
+    fix_title_ko="`{decl}` 선언을 {where} 이동",
+    phrases={
+        "run": Phrase("1 `RUN` step", "`RUN` 단계 1개"),
+        "runs": Phrase("{count} `RUN` steps", "`RUN` 단계 {count}개"),
+        "to_use": Phrase("down to its first use at line {line}", "처음 쓰이는 {line}번 줄 앞으로"),
+        "below_run": Phrase(
+            "below the last `RUN` at line {line}", "{line}번 줄의 마지막 `RUN` 아래로"
+        ),
+    },
+    fix_safety=(Safety.SAFE, Safety.UNSAFE),
 )
 _BUSTING = re.compile(
     r"(^|_)(DATE|TIME|TIMESTAMP|EPOCH|COMMIT|SHA|SHA1|REVISION|REV|REF|BUILD_?(NUMBER|NUM|ID)"
@@ -103,17 +116,17 @@ def _finding(ctx: RuleContext, stage: Stage, index: int, name: str) -> Finding |
     )
     if use is not None:
         edits = s.move_before(ctx.tree, decl, use.instruction)
-        where = f"down to its first use at line {use.instruction.start_line}"
+        where = RULE.text("to_use", line=use.instruction.start_line)
     else:  # never used by a step: it only needs to come after the last RUN it busts
         edits = [
             s.insert_after(ctx.tree, skipped[-1].instruction, [decl]),
             s.delete_block(ctx.tree, decl),
         ]
-        where = f"below the last `RUN` at line {skipped[-1].instruction.start_line}"
+        where = RULE.text("below_run", line=skipped[-1].instruction.start_line)
     return RULE.finding(
         ctx.tree.span(decl.span.start, decl.args_span.start + len(name)),
         decl=f"{decl.keyword} {name}",
-        runs=f"{len(skipped)} `RUN` step{'s' if len(skipped) > 1 else ''}",
+        runs=RULE.text("runs", count=len(skipped)) if len(skipped) > 1 else RULE.text("run"),
         where=where,
         fix=Fix(safety, edits),
     )

@@ -40,6 +40,10 @@ RULE = Rule(
     message="`apt {verb}` uses the interactive front end, whose command line is not stable",
     fix_title="Replace `{raw}` with `{program}`",
     summary="`apt` used in a script instead of `apt-get`",
+    message_ko="`apt {verb}` 명령은 명령줄 인터페이스가 안정적이지 않은 대화형 프런트엔드를 씁니다",
+    fix_title_ko="`{raw}` 대신 `{program}` 사용",
+    summary_ko="스크립트에서 `apt-get` 대신 쓴 `apt`",
+    fix_safety=(Safety.SAFE,),
 )
 # apt's verbs that apt-get runs the same way (apt(8) and apt-get(8)).
 SHARED_VERBS = frozenset(

@@ -41,10 +41,11 @@ def check_tree(
         chosen = _enabled(settings.select, settings.ignore)
     else:
         chosen = tuple(r for r in rules if settings.enabled(r.code))
-    lang = settings.lang
     for registered in chosen:
-        for f in registered.module.check(ctx):
-            found.append(dataclasses.replace(f.localized(lang), path=tree.path))
+        found.extend(
+            dataclasses.replace(f.localized(settings.lang), path=tree.path)
+            for f in registered.module.check(ctx)
+        )
     return sorted(_unsuppressed(tree, found), key=Finding.sort_key)
 
 

@@ -13,7 +13,7 @@ from rich.table import Table
 
 from layerwise.cli.app import EXIT_OK
 from layerwise.cli.lang import LangOption, chosen_lang
-from layerwise.docs import rule_markdown, write_reference
+from layerwise.docs import fix_label, rule_markdown, write_reference
 from layerwise.errors import LayerwiseError
 from layerwise.rules.registry import all_rules, get, translated_doc
 
@@ -23,7 +23,7 @@ def catalogue(lang: str = "en") -> Table:
     for column in ("code", "name", "severity", "fix", "summary"):
         table.add_column(column, overflow="fold")
     for r in all_rules():
-        fix = "yes" if r.rule.fixable else ""
+        fix = fix_label(r.rule, lang)
         table.add_row(r.code, r.rule.name, str(r.rule.severity), fix, r.rule.summary_in(lang))
     return table
 

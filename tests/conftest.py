@@ -54,3 +54,11 @@ def require_image(buildkit: Client) -> Callable[[str], None]:
             pytest.skip(f"base image {image} missing (run scripts/engine-up)")
 
     return require
+
+
+@pytest.fixture(autouse=True)
+def _english_locale(monkeypatch: pytest.MonkeyPatch) -> None:
+    """Output language follows the locale: tests start from none, so a Korean developer's shell
+    gives the same results; tests about the locale set it themselves."""
+    for var in ("LC_ALL", "LC_MESSAGES", "LANG"):
+        monkeypatch.delenv(var, raising=False)

@@ -133,3 +133,82 @@ def test_unknown_rule_code_in_select_is_a_user_error(
 def test_no_dockerfile_found_warns(tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> None:
     assert main(["check", str(tmp_path)]) == 0
     assert f"warning: no Dockerfiles found under {tmp_path}" in capsys.readouterr().err
+
+
+def test_lang_ko_text_report(tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> None:
+    path = project(tmp_path)
+    assert main(["check", "--lang", "ko", "--select", "LW101", str(path)]) == 1
+    out = capsys.readouterr().out
+    assert f"{path}:4:5: LW101 [*] `npm ci` 명령이 3번 줄의 `COPY . .` 뒤에서 실행되어" in out
+    assert "  = install-after-broad-copy: 같은 스테이지에서 빌드 컨텍스트 전체를" in out
+    assert (
+        "  = 수정: `package.json`, `package-lock.json`부터 복사하고 `COPY . .` 앞에서 설치" in out
+    )
+    assert out.endswith("문제 1건을 찾았습니다.\n[*] `--fix`로 1건 수정 가능.\n")
+
+
+def test_lang_ko_json_keeps_codes_and_names(
+    tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    path = project(tmp_path)
+    argv = ["check", "--output-format", "json", "--select", "LW101", str(path)]
+    assert main([*argv, "--lang", "ko"]) == 1
+    (korean,) = json.loads(capsys.readouterr().out)["findings"]
+    assert main(argv) == 1
+    (english,) = json.loads(capsys.readouterr().out)["findings"]
+    assert korean["message"].startswith("`npm ci` 명령이 3번 줄의 `COPY . .` 뒤에서")
+    assert korean["fix"]["title"].endswith("`COPY . .` 앞에서 설치")
+    assert english["message"].startswith("`npm ci` runs after `COPY . .` at line 3")
+    same = ("code", "name", "severity", "path", "location", "end_location")
+    assert {k: korean[k] for k in same} == {k: english[k] for k in same}
+    assert korean["fix"]["edits"] == english["fix"]["edits"]
+    assert korean["fix"]["applicability"] == "safe"
+
+
+@pytest.mark.parametrize(
+    ("environ", "korean"),
+    [({"LANG": "ko_KR.UTF-8"}, True), ({"LC_MESSAGES": "ko", "LANG": "en_US.UTF-8"}, True),
+     ({"LC_ALL": "C", "LANG": "ko_KR.UTF-8"}, False), ({"LANG": "en_US.UTF-8"}, False)],
+)  # fmt: skip
+def test_language_follows_the_locale(
+    tmp_path: Path,
+    capsys: pytest.CaptureFixture[str],
+    monkeypatch: pytest.MonkeyPatch,
+    environ: dict[str, str],
+    korean: bool,
+) -> None:
+    for var, value in environ.items():
+        monkeypatch.setenv(var, value)
+    path = project(tmp_path)
+    assert main(["check", "--select", "LW101", str(path)]) == 1
+    out = capsys.readouterr().out
+    assert ("문제 1건을 찾았습니다." in out) is korean
+    assert ("Found 1 finding." in out) is not korean
+
+
+def test_lang_option_wins_over_the_locale(
+    tmp_path: Path, capsys: pytest.CaptureFixture[str], monkeypatch: pytest.MonkeyPatch
+) -> None:
+    monkeypatch.setenv("LANG", "ko_KR.UTF-8")
+    path = project(tmp_path, "FROM node:20\n")
+    assert main(["check", "--lang", "en", str(path)]) == 0
+    assert "All checks passed." in capsys.readouterr().out
+    assert main(["check", str(path)]) == 0
+    assert "모든 검사를 통과했습니다." in capsys.readouterr().out
+
+
+def test_korean_diff_and_show_fixes(tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> None:
+    path = project(tmp_path)
+    assert main(["check", "--lang", "ko", "--diff", "--select", "LW101", str(path)]) == 1
+    assert "문제 1건을 수정할 수 있습니다." in capsys.readouterr().err
+    argv = ["check", "--lang", "ko", "--fix", "--show-fixes", "--select", "LW101", str(path)]
+    assert main(argv) == 0
+    out = capsys.readouterr().out
+    assert "수정한 문제 1건:\n" in out
+    assert "문제 1건을 찾았습니다(1건 수정, 0건 남음)." in out
+
+
+def test_unknown_lang_is_a_user_error(tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> None:
+    path = project(tmp_path)
+    assert main(["check", "--lang", "fr", str(path)]) == 2
+    assert "unknown language `fr` for --lang" in capsys.readouterr().err

@@ -4,7 +4,15 @@ from __future__ import annotations
 
 import json
 
-from layerwise.report import Counts, code_frame, render_json, render_text, summary_line
+from layerwise.report import (
+    Counts,
+    code_frame,
+    render_json,
+    render_text,
+    summary_line,
+    unchecked_line,
+    would_fix_line,
+)
 from layerwise.rules.base import Finding, Fix, Safety, Severity
 from layerwise.syntax import parse
 from layerwise.syntax.span import Edit
@@ -70,3 +78,20 @@ def test_json_report() -> None:
     assert item["fix"]["applicability"] == "safe"
     assert item["fix"]["edits"] == [{"start": 39, "end": 45, "content": "npm ci -q"}]
     assert data["errors"] == ["x: error: y"] and data["fixed"] == []
+
+
+def test_korean_report_words() -> None:
+    out = render_text([finding(Safety.UNSAFE)], {}, lang="ko")
+    assert "  = 수정 (안전하지 않음): Add `-q`" in out
+    assert "  = install-after-broad-copy: 같은 스테이지에서" in out
+    assert summary_line(Counts(0, 0, 0), "ko") == "모든 검사를 통과했습니다."
+    assert summary_line(Counts(3, 2, 1), "ko") == (
+        "문제 3건을 찾았습니다.\n"
+        "[*] `--fix`로 2건 수정 가능, `--unsafe-fixes`로 1건 추가 수정 가능."
+    )
+    assert (
+        summary_line(Counts(1, 0, 0, fixed=2), "ko") == "문제 3건을 찾았습니다(2건 수정, 1건 남음)."
+    )
+    assert unchecked_line(2, "ko") == "파일 2개를 검사하지 못했습니다."
+    assert unchecked_line(1) == "1 file could not be checked."
+    assert would_fix_line(2) == "Would fix 2 findings."

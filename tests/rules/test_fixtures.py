@@ -14,6 +14,7 @@ Snapshots are rewritten only with LAYERWISE_UPDATE_SNAPSHOTS=1 (then review the 
 from __future__ import annotations
 
 import os
+import re
 from pathlib import Path
 from typing import TYPE_CHECKING
 
@@ -170,3 +171,48 @@ def test_backtick_escape_variant(code: str, case: Path) -> None:
     fixed = fix_text(text, path=case.name, context=ctx, settings=settings, unsafe=True).text
     fixed_variant = fix_text(variant, path=case.name, context=ctx, settings=settings, unsafe=True)
     assert fixed_variant.text == _backtick(fixed)
+
+
+# Words a Korean text keeps in English on purpose (besides `code`): names and npm's own terms.
+_KEPT_ENGLISH = {"RUN", "npm", "apt", "exec", "deprecated", "devDependencies", "pruned"}
+
+
+@pytest.mark.parametrize(("code", "case"), CASES)
+def test_korean_texts(code: str, case: Path) -> None:
+    """In Korean, the same findings and fixes, with no English words outside `code` spans: a
+    field built from English words in a rule's code must be one of its phrases."""
+    english = _findings(read(case), code, case)
+    tree = parse(read(case), path=case.name)
+    settings = Settings(select=(code,), lang="ko")
+    korean = check_tree(tree, context=context_for(case), settings=settings)
+    assert [_what(f) for f in korean] == [_what(f) for f in english]
+    for f in korean:
+        for text in (f.message, f.fix.title if f.fix is not None else ""):
+            leaked = set(re.findall(r"[A-Za-z][A-Za-z-]*", re.sub(r"`[^`]*`", "", text)))
+            assert not leaked - _KEPT_ENGLISH, (
+                f"{code}: English {sorted(leaked - _KEPT_ENGLISH)} in the Korean text {text!r}"
+            )
+
+
+def _what(f: Finding) -> tuple[object, ...]:
+    """A finding but for its words."""
+    fix = None if f.fix is None else (f.fix.safety, f.fix.edits)
+    return (f.code, f.span, fix)
+
+
+def _snapshot_safeties(folder: Path) -> set[Safety]:
+    text = "".join(read(p) for p in folder.glob("*.findings"))
+    tags = {Safety.SAFE: " [fix] ", Safety.UNSAFE: " [unsafe fix] "}
+    return {safety for safety, tag in tags.items() if tag in text}
+
+
+@pytest.mark.parametrize("code", sorted(p.name for p in FIXTURES.iterdir() if p.is_dir()))
+def test_declared_fix_safety_matches_the_snapshots(code: str) -> None:
+    """`Rule.fix_safety` (shown in the rules reference) is what the fixtures' fixes are."""
+    registered = get(code)
+    assert registered is not None
+    declared = set(registered.rule.fix_safety)
+    seen = _snapshot_safeties(FIXTURES / code)
+    assert declared == seen, (
+        f"{code}: fix_safety declares {sorted(declared)}, fixtures show {sorted(seen)}"
+    )

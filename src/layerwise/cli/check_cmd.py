@@ -14,10 +14,19 @@ from typing import Annotated
 import typer
 
 from layerwise.cli.app import EXIT_BUG, EXIT_FINDINGS, EXIT_OK, EXIT_USER_ERROR
+from layerwise.cli.lang import LangOption, chosen_lang
 from layerwise.errors import LayerwiseError
 from layerwise.fix import unified_diff
 from layerwise.fix.files import FileOutcome, discover, run_file
-from layerwise.report import Counts, render_applied, render_json, render_text, summary_line
+from layerwise.report import (
+    Counts,
+    render_applied,
+    render_json,
+    render_text,
+    summary_line,
+    unchecked_line,
+    would_fix_line,
+)
 from layerwise.rules.base import Finding, Settings
 from layerwise.rules.registry import all_rules
 
@@ -70,9 +79,14 @@ def check(
     output_format: Annotated[
         OutputFormat, typer.Option("--output-format", help="text (people) or json (machines).")
     ] = OutputFormat.TEXT,
+    lang: LangOption = None,
 ) -> None:
     """Check Dockerfiles for what costs build time, cache reuse and pushed bytes."""
-    settings = Settings(select=_codes(select, "--select"), ignore=_codes(ignore, "--ignore"))
+    settings = Settings(
+        select=_codes(select, "--select"),
+        ignore=_codes(ignore, "--ignore"),
+        lang=chosen_lang(lang),
+    )
     files = discover(paths or [Path()])
     if not files:
         where = ", ".join(str(p) for p in paths or [Path()])
@@ -97,20 +111,22 @@ def check(
     for message in errors + [f"bug: {b}" for b in bugs]:
         typer.echo(message, err=True)
     if diff:
-        code = _print_diff(outcomes, output_format)
+        code = _print_diff(outcomes, settings.lang)
     else:
-        code = _print_report(outcomes, errors, output_format, unsafe_fixes, show_fixes)
+        code = _print_report(
+            outcomes, errors, output_format, unsafe_fixes, show_fixes, settings.lang
+        )
     if bugs:
         code = EXIT_BUG
     raise typer.Exit(EXIT_USER_ERROR if errors else code)
 
 
-def _print_diff(outcomes: list[FileOutcome], output_format: OutputFormat) -> int:
+def _print_diff(outcomes: list[FileOutcome], lang: str) -> int:
     changed = [o for o in outcomes if o.fixed_text != o.source]
     for o in changed:
         sys.stdout.write(unified_diff(o.source, o.fixed_text, str(o.path)))
     fixes = sum(len(o.fix.applied) for o in outcomes if o.fix is not None)
-    typer.echo(f"Would fix {fixes} finding{'s' if fixes != 1 else ''}.", err=True)
+    typer.echo(would_fix_line(fixes, lang), err=True)
     return EXIT_FINDINGS if changed else EXIT_OK
 
 
@@ -120,6 +136,7 @@ def _print_report(
     output_format: OutputFormat,
     unsafe: bool,
     show_fixes: bool,
+    lang: str,
 ) -> int:
     remaining: list[Finding] = [f for o in outcomes for f in o.findings]
     applied = [f for o in outcomes if o.fix is not None for f in o.fix.applied]
@@ -127,18 +144,18 @@ def _print_report(
         sys.stdout.write(render_json(remaining, fixed=applied, errors=errors))
     else:
         sources = {str(o.path): o.fixed_text for o in outcomes}
-        sys.stdout.write(render_text(remaining, sources, unsafe=unsafe))
+        sys.stdout.write(render_text(remaining, sources, unsafe=unsafe, lang=lang))
         if show_fixes:
-            sys.stdout.write(render_applied(applied))
+            sys.stdout.write(render_applied(applied, lang))
         counts = Counts.of(remaining, unsafe=unsafe, fixed=len(applied))
         if errors:
             # "All checks passed." would be a lie when some files were never checked.
-            unchecked = f"{len(errors)} file{'s' if len(errors) != 1 else ''} could not be checked."
-            typer.echo(unchecked if not (remaining or applied) else summary_line(counts))
+            unchecked = unchecked_line(len(errors), lang)
+            typer.echo(unchecked if not (remaining or applied) else summary_line(counts, lang))
             if remaining or applied:
                 typer.echo(unchecked)
         else:
-            typer.echo(summary_line(counts))
+            typer.echo(summary_line(counts, lang))
     return EXIT_FINDINGS if remaining else EXIT_OK
 
 

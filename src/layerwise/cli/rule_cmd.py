@@ -1,7 +1,9 @@
-"""`layerwise rule CODE` prints a rule's documentation; `layerwise rule --all` the catalogue."""
+"""`layerwise rule CODE` prints a rule's documentation; `layerwise rule --all` the catalogue, and
+`layerwise rule --all --output docs/rules` writes the rules reference (English and Korean)."""
 
 from __future__ import annotations
 
+from pathlib import Path
 from typing import Annotated
 
 import typer
@@ -10,64 +12,54 @@ from rich.markdown import Markdown
 from rich.table import Table
 
 from layerwise.cli.app import EXIT_OK
+from layerwise.cli.lang import LangOption, chosen_lang
+from layerwise.docs import fix_label, rule_markdown, write_reference
 from layerwise.errors import LayerwiseError
-from layerwise.rules.registry import Registered, all_rules, get, translated_doc
+from layerwise.rules.registry import all_rules, get, translated_doc
 
 
-def rule_markdown(registered: Registered, doc: str | None = None) -> str:
-    """The rule's document (default: its docstring) as Markdown: the first line as the title,
-    then its metadata."""
-    rule = registered.rule
-    title, _, body = (doc or rule.doc).partition("\n")
-    fix = "no fix" if not rule.fixable else "fixable"
-    meta = f"*{rule.severity}* · {fix} · {rule.status}"
-    return f"# {title.strip()}\n\n{meta}\n\n{_separate_code_blocks(body.strip())}\n"
-
-
-def _separate_code_blocks(text: str) -> str:
-    """Blank lines around indented examples, which docstrings write right under a text line."""
-    out: list[str] = []
-    for line in text.splitlines():
-        indented = line.startswith("    ")
-        if out and out[-1].strip() and out[-1].startswith("    ") != indented:
-            out.append("")
-        out.append(line)
-    return "\n".join(out)
-
-
-def catalogue() -> Table:
+def catalogue(lang: str = "en") -> Table:
     table = Table(show_lines=False, box=None, pad_edge=False)
     for column in ("code", "name", "severity", "fix", "summary"):
         table.add_column(column, overflow="fold")
     for r in all_rules():
-        fix = "yes" if r.rule.fixable else ""
-        table.add_row(r.code, r.rule.name, str(r.rule.severity), fix, r.rule.summary)
+        fix = fix_label(r.rule, lang)
+        table.add_row(r.code, r.rule.name, str(r.rule.severity), fix, r.rule.summary_in(lang))
     return table
 
 
 def rule(
     code: Annotated[str | None, typer.Argument(help="A rule code such as LW101.")] = None,
     show_all: Annotated[bool, typer.Option("--all", help="List every rule.")] = False,
-    lang: Annotated[
-        str, typer.Option("--lang", help="Language of the documentation: en, ko.")
-    ] = "en",
+    lang: LangOption = None,
+    output: Annotated[
+        Path | None,
+        typer.Option(
+            "--output",
+            help="With --all: write the rules reference (Markdown, English and Korean) here.",
+        ),
+    ] = None,
 ) -> None:
     """Explain a rule: what it finds, why it matters for BuildKit, an example, fix safety."""
     console = Console(highlight=False, soft_wrap=False)
+    if output is not None:
+        if code is not None:
+            raise LayerwiseError("--output writes every rule's page: give --all, not a code")
+        written = write_reference(output)
+        typer.echo(f"wrote {len(written)} files under {output}")
+        raise typer.Exit(EXIT_OK)
+    chosen = chosen_lang(lang)
     if show_all or code is None:
-        console.print(catalogue())
+        console.print(catalogue(chosen))
         raise typer.Exit(EXIT_OK)
     registered = get(code)
     if registered is None:
         raise LayerwiseError(
             f"unknown rule code `{code}`", hint="`layerwise rule --all` lists every rule"
         )
-    doc = translated_doc(registered, lang.lower())
-    if doc is None:
-        raise LayerwiseError(
-            f"no `{lang}` documentation for {registered.code}", hint="available: en, ko"
-        )
-    console.print(Markdown(rule_markdown(registered, doc)))
+    if translated_doc(registered, chosen) is None:
+        raise LayerwiseError(f"no `{chosen}` documentation for {registered.code}")
+    console.print(Markdown(rule_markdown(registered, chosen)))
     raise typer.Exit(EXIT_OK)
 
 

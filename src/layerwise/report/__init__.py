@@ -1,7 +1,15 @@
 """Findings as text (ruff-like, for terminals) and JSON (for machines)."""
 
 from layerwise.report.json_report import finding_dict, render_json
-from layerwise.report.text import Counts, code_frame, render_applied, render_text, summary_line
+from layerwise.report.text import (
+    Counts,
+    code_frame,
+    render_applied,
+    render_text,
+    summary_line,
+    unchecked_line,
+    would_fix_line,
+)
 
 __all__ = [
     "Counts",
@@ -11,4 +19,6 @@ __all__ = [
     "render_json",
     "render_text",
     "summary_line",
+    "unchecked_line",
+    "would_fix_line",
 ]

@@ -6,6 +6,7 @@ from collections.abc import Mapping, Sequence
 from dataclasses import dataclass
 
 from layerwise.fix import allowed
+from layerwise.report.wording import wording
 from layerwise.rules.base import Finding
 from layerwise.rules.registry import get
 
@@ -26,25 +27,34 @@ class Counts:
         return cls(len(findings), fixable, unsafe_only, fixed)
 
 
-def _plural(n: int, word: str) -> str:
-    return f"{n} {word}" if n == 1 else f"{n} {word}s"
-
-
-def summary_line(counts: Counts) -> str:
+def summary_line(counts: Counts, lang: str = "en") -> str:
     """`Found 3 findings (2 fixable with `--fix`, 1 more with `--unsafe-fixes`).` and the like."""
+    words = wording(lang)
     if counts.fixed:
-        total = counts.fixed + counts.remaining
-        head = f"Found {_plural(total, 'finding')} ({counts.fixed} fixed, {counts.remaining} left)."
+        total = words.findings(counts.fixed + counts.remaining)
+        head = words.found_fixed.format(findings=total, fixed=counts.fixed, left=counts.remaining)
     elif counts.remaining == 0:
-        return "All checks passed."
+        return words.all_passed
     else:
-        head = f"Found {_plural(counts.remaining, 'finding')}."
+        head = words.found.format(findings=words.findings(counts.remaining))
     hints = []
     if counts.fixable and not counts.fixed:
-        hints.append(f"{counts.fixable} fixable with `--fix`")
+        hints.append(words.fixable.format(count=counts.fixable))
     if counts.unsafe_only:
-        hints.append(f"{counts.unsafe_only} more with `--unsafe-fixes`")
+        hints.append(words.unsafe_more.format(count=counts.unsafe_only))
     return head + (f"\n[*] {', '.join(hints)}." if hints else "")
+
+
+def would_fix_line(count: int, lang: str = "en") -> str:
+    """`--diff`'s closing line: `Would fix 2 findings.`"""
+    words = wording(lang)
+    return words.would_fix.format(findings=words.findings(count))
+
+
+def unchecked_line(count: int, lang: str = "en") -> str:
+    """`2 files could not be checked.`: said instead of a pass when some files were not."""
+    words = wording(lang)
+    return words.unchecked.format(files=words.files(count))
 
 
 def code_frame(source: str, finding: Finding, *, context_lines: int = 1) -> str:
@@ -66,7 +76,7 @@ def code_frame(source: str, finding: Finding, *, context_lines: int = 1) -> str:
     return "\n".join(out)
 
 
-def render_finding(finding: Finding, source: str | None, *, unsafe: bool) -> str:
+def render_finding(finding: Finding, source: str | None, *, unsafe: bool, lang: str = "en") -> str:
     """One finding: `path:line:col: CODE [*] message`, the frame, the rule summary, the fix."""
     mark = " [*]" if allowed(finding.fix, unsafe) else ""
     head = f"{finding.path}:{finding.line}:{finding.col}: {finding.code}{mark} {finding.message}"
@@ -75,29 +85,36 @@ def render_finding(finding: Finding, source: str | None, *, unsafe: bool) -> str
         parts.append(code_frame(source, finding))
     registered = get(finding.code)
     if registered is not None and registered.rule.summary:
-        parts.append(f"  = {finding.name}: {registered.rule.summary}")
+        parts.append(f"  = {finding.name}: {registered.rule.summary_in(lang)}")
     if finding.fix is not None:
-        note = "" if finding.fix.safety == "safe" else " (unsafe)"
-        parts.append(f"  = fix{note}: {finding.fix.title}")
+        words = wording(lang)
+        note = "" if finding.fix.safety == "safe" else f" ({words.unsafe})"
+        parts.append(f"  = {words.fix}{note}: {finding.fix.title}")
     return "\n".join(parts)
 
 
 def render_text(
-    findings: Sequence[Finding], sources: Mapping[str, str], *, unsafe: bool = False
+    findings: Sequence[Finding],
+    sources: Mapping[str, str],
+    *,
+    unsafe: bool = False,
+    lang: str = "en",
 ) -> str:
-    """Every finding, sorted by file and position, each followed by a blank line."""
+    """Every finding, sorted by file and position, each followed by a blank line; the report's
+    own words in `lang` (the findings come in the language the runner rendered them in)."""
     blocks = [
-        render_finding(f, sources.get(f.path or ""), unsafe=unsafe)
+        render_finding(f, sources.get(f.path or ""), unsafe=unsafe, lang=lang)
         for f in sorted(findings, key=Finding.sort_key)
     ]
     return "".join(block + "\n\n" for block in blocks)
 
 
-def render_applied(applied: Sequence[Finding]) -> str:
+def render_applied(applied: Sequence[Finding], lang: str = "en") -> str:
     """`--show-fixes`: one line per fix that went in."""
     if not applied:
         return ""
-    lines = [f"Fixed {_plural(len(applied), 'finding')}:"]
+    words = wording(lang)
+    lines = [words.applied.format(findings=words.findings(len(applied)))]
     for f in sorted(applied, key=lambda f: (f.path or "", f.line, f.col, f.code)):
         title = f.fix.title if f.fix is not None else ""
         lines.append(f"  {f.path}:{f.line}:{f.col}: {f.code} {title}")

@@ -9,10 +9,11 @@ from __future__ import annotations
 
 import re
 from collections.abc import Callable, Hashable, Iterator, Mapping, Sequence
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from enum import StrEnum
 from typing import TYPE_CHECKING, Any, Protocol, TypeVar, cast
 
+from layerwise.rules.texts import Phrase, Text
 from layerwise.syntax.span import Edit, Span
 
 if TYPE_CHECKING:
@@ -62,6 +63,18 @@ class Finding:
     span: Span
     path: str | None = None
     fix: Fix | None = None
+    # The templates and fields behind `message` and the fix title, to render in another language.
+    message_text: Text | None = field(default=None, compare=False, repr=False)
+    fix_title_text: Text | None = field(default=None, compare=False, repr=False)
+
+    def localized(self, lang: str) -> Finding:
+        """This finding with its message and fix title in `lang` (English as written)."""
+        if lang == "en" or self.message_text is None:
+            return self
+        fix = self.fix
+        if fix is not None and self.fix_title_text is not None:
+            fix = Fix(fix.safety, fix.edits, self.fix_title_text.render(lang))
+        return replace(self, message=self.message_text.render(lang), fix=fix)
 
     @property
     def line(self) -> int:
@@ -86,9 +99,12 @@ STATUSES = ("preview", "stable", "deprecated", "removed")
 class Rule:
     """A rule's identity and texts.
 
-    `message` and `fix_title` are `str.format` templates filled by `finding(**fields)`.
-    `summary` is one sentence for listings and text reports; `doc` is the module docstring
-    (What it finds / Why it matters / Example / Fix safety / References), set by the registry.
+    `message` and `fix_title` are `str.format` templates filled by `finding(**fields)`, and
+    `*_ko` their Korean twins with the same fields; `phrases` are the rule's other words, passed
+    as fields with `text(name, ...)`. `summary` is one sentence for listings and text reports;
+    `doc` is the module docstring (What it finds / Why it matters / Example / Fix safety /
+    References), set by the registry, and `summary_ko` (when empty) comes from its Korean twin.
+    `fix_safety` lists the safeties its fixes can have, for the rules reference.
     """
 
     code: str
@@ -99,6 +115,11 @@ class Rule:
     status: str = "preview"
     summary: str = ""  # empty: the registry takes the first sentence of "What it finds"
     doc: str = field(default="", compare=False)
+    message_ko: str = ""
+    fix_title_ko: str | None = None
+    summary_ko: str = ""
+    phrases: Mapping[str, Phrase] = field(default_factory=dict, compare=False)
+    fix_safety: tuple[Safety, ...] = ()
 
     def __post_init__(self) -> None:
         if not _CODE.match(self.code):
@@ -117,17 +138,30 @@ class Rule:
     def fixable(self) -> bool:
         return self.fix_title is not None
 
+    def text(self, phrase: str, **fields: Any) -> Text:
+        """The rule's phrase `phrase` with its fields, to pass as a field of a finding."""
+        return self.phrases[phrase](**fields)
+
+    def summary_in(self, lang: str) -> str:
+        return self.summary_ko if lang == "ko" and self.summary_ko else self.summary
+
     def finding(self, span: Span, *, fix: Fix | None = None, **fields: Any) -> Finding:
-        """A finding at `span` with the message (and fix title) filled from `fields`."""
+        """A finding at `span` with the message (and fix title) filled from `fields`, in
+        English; `Finding.localized` renders it in another language."""
+        message = Phrase(self.message, self.message_ko)(**fields)
+        title = None
         if fix is not None and not fix.title and self.fix_title is not None:
-            fix = Fix(fix.safety, fix.edits, self.fix_title.format(**fields))
+            title = Phrase(self.fix_title, self.fix_title_ko or "")(**fields)
+            fix = Fix(fix.safety, fix.edits, title.render("en"))
         return Finding(
             code=self.code,
             name=self.name,
             severity=self.severity,
-            message=self.message.format(**fields),
+            message=message.render("en"),
             span=span,
             fix=fix,
+            message_text=message,
+            fix_title_text=title,
         )
 
 

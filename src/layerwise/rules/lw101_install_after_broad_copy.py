@@ -43,6 +43,7 @@ from layerwise.model import Step
 from layerwise.rules import _support as s
 from layerwise.rules.base import Finding, Fix, Rule, RuleContext, Safety, Severity
 from layerwise.rules.lw2_mounts import cache_mounts
+from layerwise.rules.texts import Phrase
 from layerwise.shell import Command
 from layerwise.syntax import Instruction
 from layerwise.syntax.span import Edit
@@ -54,6 +55,11 @@ RULE = Rule(
     message="`{command}` runs after `{copy}` at line {line}: any source change reinstalls "
     "every dependency",
     fix_title="Copy {manifests} first and install before `{copy}`",
+    message_ko="`{command}` 명령이 {line}번 줄의 `{copy}` 뒤에서 실행되어, 소스가 바뀔 때마다 "
+    "모든 의존성을 다시 설치합니다",
+    fix_title_ko="{manifests}부터 복사하고 `{copy}` 앞에서 설치",
+    phrases={"manifests": Phrase("the manifests", "매니페스트")},
+    fix_safety=(Safety.SAFE, Safety.UNSAFE),
 )
 # Between the broad COPY and the install these do not change what the install sees.
 _NEUTRAL = frozenset({"LABEL", "EXPOSE", "CMD", "ENTRYPOINT", "HEALTHCHECK", "STOPSIGNAL"})
@@ -111,7 +117,7 @@ def _finding(
         command=install.text,
         copy=copy.text.splitlines()[0],
         line=copy.start_line,
-        manifests=", ".join(f"`{p}`" for p in inputs) or "the manifests",
+        manifests=", ".join(f"`{p}`" for p in inputs) or RULE.text("manifests"),
         fix=fix,
     )
 

@@ -45,6 +45,7 @@ from collections.abc import Iterator
 from layerwise.model import Stage, Step
 from layerwise.rules import _support as s
 from layerwise.rules.base import Finding, Fix, Rule, RuleContext, Safety, Severity
+from layerwise.rules.texts import Phrase
 from layerwise.shell import Command
 from layerwise.syntax import Instruction
 
@@ -54,6 +55,33 @@ RULE = Rule(
     severity=Severity.WARNING,
     message="`{decl}` likely changes every build and reruns {runs} below it that cannot read it",
     fix_title="Move `{decl}` {where}",
+    message_ko="`{decl}` 값은 빌드마다 바뀔 가능성이 커서, 이 값을 읽을 수 없는 아래의 {runs}까지 "
+    "다시 실행시킵니다",
+    fix_title_ko="`{decl}` 선언을 {where} 이동",
+    phrases={
+        "run": Phrase("1 `RUN` step", "`RUN` 단계 1개"),
+        "runs": Phrase("{count} `RUN` steps", "`RUN` 단계 {count}개"),
+        "above_label": Phrase(
+            "down to line {line}, above the `LABEL` that uses it",
+            "이 값을 쓰는 {line}번 줄의 `LABEL` 앞으로",
+        ),
+        "above_reader": Phrase(
+            "down to line {line}, above the first step that may read it",
+            "이 값을 읽을 수 있는 첫 단계인 {line}번 줄 앞으로",
+        ),
+        "above_dependency": Phrase(
+            "down to line {line}, above a step its value depends on",
+            "값이 의존하는 단계인 {line}번 줄 앞으로",
+        ),
+        "below_run": Phrase(
+            "below the last `RUN` at line {line}", "{line}번 줄의 마지막 `RUN` 아래로"
+        ),
+        "with_labels": Phrase(
+            "{where}, with the `LABEL` that uses it (line {lines})",
+            "{where}, 이 값을 쓰는 `LABEL`({lines}번 줄)과 함께",
+        ),
+    },
+    fix_safety=(Safety.SAFE,),
 )
 # Values that change per build: commits, dates, build and pipeline numbers, CI variables.
 _PER_BUILD = re.compile(
@@ -170,22 +198,22 @@ def _finding(ctx: RuleContext, stage: Stage, index: int, name: str) -> Finding |
     staying = next((c for c in carried if c.span.start > last), None)
     if staying is not None:
         edits = [s.insert_before(tree, staying, [s.block_text(tree, i) for i in moved])]
-        where = f"down to line {staying.start_line}, above the `LABEL` that uses it"
+        where = RULE.text("above_label", line=staying.start_line)
     elif stop is not None:
         edits = [s.insert_before(tree, stop.instruction, [s.block_text(tree, i) for i in moved])]
         reads = s.mentions(stop.instruction, name) or stop.name == "RUN"
-        why = "the first step that may read it" if reads else "a step its value depends on"
-        where = f"down to line {stop.instruction.start_line}, above {why}"
+        key = "above_reader" if reads else "above_dependency"
+        where = RULE.text(key, line=stop.instruction.start_line)
     else:  # nothing below reads it: it only needs to come after the last RUN it busts
         edits = [s.insert_after(tree, skipped[-1].instruction, moved)]
-        where = f"below the last `RUN` at line {skipped[-1].instruction.start_line}"
+        where = RULE.text("below_run", line=skipped[-1].instruction.start_line)
     if len(moved) > 1:
         lines = ", ".join(str(i.start_line) for i in moved[1:])
-        where += f", with the `LABEL` that uses it (line {lines})"
+        where = RULE.text("with_labels", where=where, lines=lines)
     return RULE.finding(
         tree.span(decl.span.start, decl.args_span.start + len(name)),
         decl=f"{decl.keyword} {name}",
-        runs=f"{len(skipped)} `RUN` step{'s' if len(skipped) > 1 else ''}",
+        runs=RULE.text("runs", count=len(skipped)) if len(skipped) > 1 else RULE.text("run"),
         where=where,
         fix=Fix(Safety.SAFE, edits + deletes),
     )

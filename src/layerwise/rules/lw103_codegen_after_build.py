@@ -37,6 +37,10 @@ RULE = Rule(
     message="`{generate}` runs after `{build}` at line {line}, which compiles without the "
     "generated code",
     fix_title="Move `{generate}` above `{build}`",
+    message_ko="`{generate}` 명령이 {line}번 줄의 `{build}` 뒤에서 실행되어, 빌드는 "
+    "생성된 코드 없이 컴파일됩니다",
+    fix_title_ko="`{generate}` 명령을 `{build}` 앞으로 이동",
+    fix_safety=(Safety.UNSAFE,),
 )
 
 

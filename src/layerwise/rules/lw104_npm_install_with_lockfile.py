@@ -47,6 +47,10 @@ RULE = Rule(
     message="`npm {verb}` ignores `{lockfile}` copied at line {line}",
     fix_title="Replace `npm {verb}` with `npm ci`",
     summary="`npm install` run where an npm lockfile was copied",
+    message_ko="`npm {verb}` 명령이 {line}번 줄에서 복사한 `{lockfile}` 파일을 무시합니다",
+    fix_title_ko="`npm {verb}` 대신 `npm ci` 사용",
+    summary_ko="npm lockfile을 복사한 곳에서 실행하는 `npm install`",
+    fix_safety=(Safety.SAFE, Safety.UNSAFE),
 )
 _DEPENDENCY_FIELDS = ("dependencies", "devDependencies", "optionalDependencies", "peerDependencies")
 

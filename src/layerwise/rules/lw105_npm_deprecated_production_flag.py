@@ -48,6 +48,10 @@ RULE = Rule(
     message="`{flag}` is deprecated in npm 7+",
     fix_title="Replace `{flag}` with `{replacement}`",
     summary="npm flags deprecated since npm 7 (`--production`, `--only=prod`)",
+    message_ko="`{flag}` 옵션은 npm 7부터 사용 중단(deprecated)되었습니다",
+    fix_title_ko="`{flag}` 대신 `{replacement}` 사용",
+    summary_ko="npm 7부터 사용 중단된 npm 옵션(`--production`, `--only=prod`)",
+    fix_safety=(Safety.SAFE, Safety.UNSAFE),
 )
 
 

@@ -61,6 +61,10 @@ RULE = Rule(
     message="`{command}` downloads every package again: no cache mount on `{target}`",
     fix_title="Add `{flag}` to the RUN",
     summary="npm install without a cache mount on npm's cache directory",
+    message_ko="`{command}` 명령이 모든 패키지를 다시 내려받습니다: `{target}`에 캐시 마운트 없음",
+    fix_title_ko="RUN에 `{flag}` 추가",
+    summary_ko="npm 캐시 디렉터리에 캐시 마운트 없이 실행하는 npm install",
+    fix_safety=(Safety.SAFE,),
 )
 
 

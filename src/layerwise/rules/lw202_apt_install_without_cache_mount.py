@@ -71,6 +71,7 @@ from layerwise.rules.lw2_mounts import (
     shell_runs,
     short,
 )
+from layerwise.rules.texts import Listing, Phrase
 from layerwise.shell import Script
 from layerwise.syntax.span import Edit
 
@@ -81,6 +82,42 @@ RULE = Rule(
     message="`{command}` downloads every package again: {missing}",
     fix_title="Add {todo}",
     summary="apt-get install without locked cache mounts for apt",
+    message_ko="`{command}` 명령이 모든 패키지를 다시 내려받습니다: {missing}",
+    fix_title_ko="{todo} 추가",
+    summary_ko="apt용 잠금(`sharing=locked`) 캐시 마운트 없이 실행하는 apt-get install",
+    phrases={
+        "no_mount": Phrase(
+            "no locked cache mount on {targets}", "{targets}에 `sharing=locked` 캐시 마운트 없음"
+        ),
+        "no_mounts": Phrase(
+            "no locked cache mounts on {targets}", "{targets}에 `sharing=locked` 캐시 마운트 없음"
+        ),
+        "unlocked": Phrase(
+            "`{target}` is mounted without `sharing=locked`",
+            "`{target}` 마운트에 `sharing=locked` 없음",
+        ),
+        "docker_clean": Phrase(
+            "`docker-clean` deletes the downloaded packages",
+            "`docker-clean` 훅이 내려받은 패키지를 지움",
+        ),
+        "add_mount": Phrase(
+            "a locked cache mount on {targets}", "{targets}에 `sharing=locked` 캐시 마운트"
+        ),
+        "add_mounts": Phrase(
+            "locked cache mounts on {targets}", "{targets}에 `sharing=locked` 캐시 마운트"
+        ),
+        "update_first": Phrase("`{command}` first", "맨 앞의 `{command}`"),
+        "readers": Phrase(
+            "the mounts and `{command}` to the RUN at line {lines}",
+            "{lines}번 줄의 RUN에 마운트와 `{command}`",
+        ),
+        "readers_many": Phrase(
+            "the mounts and `{command}` to the RUNs at lines {lines}",
+            "{lines}번 줄의 RUN에 마운트와 `{command}`",
+        ),
+        "lock": Phrase("`sharing=locked` to `{target}`", "`{target}` 마운트에 `sharing=locked`"),
+    },
+    fix_safety=(Safety.SAFE, Safety.UNSAFE),
 )
 
 
@@ -102,17 +139,17 @@ def check(ctx: RuleContext) -> Iterator[Finding]:
         clean_kept = not _docker_clean_removed(ctx, step, script)
         if not (missing or unlocked or clean_kept):
             continue
-        parts: list[str] = []
-        todo: list[str] = []
+        parts: list[object] = []
+        todo: list[object] = []
         if missing:
-            mounts_text = "locked cache mount" + ("s" if len(missing) > 1 else "") + " on "
-            mounts_text += _join([f"`{m.target}`" for m in missing])
-            parts.append("no " + mounts_text)
-            todo.append(("a " if len(missing) == 1 else "") + mounts_text)
-        parts += [f"`{m.mount.target}` is mounted without `sharing=locked`" for m in unlocked]
-        todo += [f"`sharing=locked` to `{m.mount.target}`" for m in unlocked]
+            plural = "s" if len(missing) > 1 else ""
+            targets = Listing([f"`{m.target}`" for m in missing], inner=True)
+            parts.append(RULE.text("no_mount" + plural, targets=targets))
+            todo.append(RULE.text("add_mount" + plural, targets=targets))
+        parts += [RULE.text("unlocked", target=m.mount.target) for m in unlocked]
+        todo += [RULE.text("lock", target=m.mount.target) for m in unlocked]
         if clean_kept:
-            parts.append("`docker-clean` deletes the downloaded packages")
+            parts.append(RULE.text("docker_clean"))
             todo.append(f"`rm -f {apt.DOCKER_CLEAN}`")
         first = installs[0]
         updated = any(apt.is_update(c) and c.end <= first.start for c in script.commands)
@@ -120,13 +157,13 @@ def check(ctx: RuleContext) -> Iterator[Finding]:
         # leaves them): the RUN reads lists nobody left it, so it gets its own update.
         own_update = not updated and not image_lists_written(ctx, step) and editable(ctx, step)
         if own_update:
-            todo.append(f"`{apt.UPDATE_COMMAND}` first")
+            todo.append(RULE.text("update_first", command=apt.UPDATE_COMMAND))
         # The lists go into the mount: the later RUNs that read them from the image come along.
         readers = readers_after(ctx, step) if updated and not lists_mounted(ctx, step) else []
         lines = [str(r.step.instruction.start_line) for r in readers if r.editable]
         if lines:
-            where = ("line " if len(lines) == 1 else "lines ") + _join(lines)
-            todo.append(f"the mounts and `{apt.UPDATE_COMMAND}` to the RUN at {where}")
+            key = "readers" if len(lines) == 1 else "readers_many"
+            todo.append(RULE.text(key, command=apt.UPDATE_COMMAND, lines=Listing(lines)))
         fix = None
         if updated or own_update:
             fix = _fix(ctx, step, script, missing, unlocked, clean_kept, readers, own_update)
@@ -134,13 +171,9 @@ def check(ctx: RuleContext) -> Iterator[Finding]:
             tree.span(first.start, first.end),
             fix=fix,
             command=short(first, apt.verb(first)),
-            missing="; ".join(parts),
-            todo=_join(todo),
+            missing=Listing(parts, sep="; "),
+            todo=Listing(todo),
         )
-
-
-def _join(items: list[str]) -> str:
-    return items[0] if len(items) == 1 else ", ".join(items[:-1]) + " and " + items[-1]
 
 
 def _docker_clean_removed(ctx: RuleContext, step: Step, script: Script) -> bool:

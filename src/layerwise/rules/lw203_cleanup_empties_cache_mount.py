@@ -46,6 +46,10 @@ RULE = Rule(
     message="`{command}` empties the cache mount on `{target}` that this RUN keeps",
     fix_title="Remove `{command}`",
     summary="cleanup that empties a cache mount of the same RUN",
+    message_ko="`{command}` 명령이 이 RUN이 유지하는 `{target}` 캐시 마운트를 비웁니다",
+    fix_title_ko="`{command}` 명령 제거",
+    summary_ko="같은 RUN의 캐시 마운트를 비우는 정리 명령",
+    fix_safety=(Safety.SAFE,),
 )
 
 

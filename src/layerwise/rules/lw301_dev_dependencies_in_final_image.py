@@ -43,6 +43,7 @@ from layerwise.model import Step
 from layerwise.rules import _node_modules as nm
 from layerwise.rules import _support as s
 from layerwise.rules.base import Finding, Fix, Rule, RuleContext, Safety, Severity
+from layerwise.rules.texts import Phrase, Text
 from layerwise.shell import Command
 from layerwise.syntax.span import Edit
 
@@ -52,6 +53,21 @@ RULE = Rule(
     severity=Severity.WARNING,
     message="{what} puts devDependencies into the final image",
     fix_title="{remedy}",
+    message_ko="{what} 때문에 최종 이미지에 devDependencies가 들어갑니다",
+    fix_title_ko="{remedy}",
+    phrases={
+        "install": Phrase("`{command}` in the final stage", "최종 스테이지의 `{command}` 명령"),
+        "copy": Phrase("`COPY --from={stage}` of {copied}", "{copied} 복사(`COPY --from={stage}`)"),
+        "whole": Phrase(
+            "`{project}` with its `node_modules`", "`node_modules`를 포함한 `{project}`"
+        ),
+        "omit_dev": Phrase("Add `{flag}` to `npm {verb}`", "`npm {verb}`에 `{flag}` 추가"),
+        "prod_install": Phrase(
+            "Install production dependencies in the final stage with `npm ci {flag}`",
+            "최종 스테이지에서 `npm ci {flag}`로 프로덕션 의존성 설치",
+        ),
+    },
+    fix_safety=(Safety.UNSAFE,),
 )
 
 
@@ -70,8 +86,8 @@ def check(ctx: RuleContext) -> Iterator[Finding]:
             fix = Fix(Safety.UNSAFE, [Edit.insert(verb.end, f" {flag}")])
             yield RULE.finding(
                 ctx.tree.span(cmd.start, cmd.end),
-                what=f"`{cmd.text}` in the final stage",
-                remedy=f"Add `{flag}` to `npm {verb.text}`",
+                what=RULE.text("install", command=cmd.text),
+                remedy=RULE.text("omit_dev", verb=verb.text, flag=flag),
                 fix=fix,
             )
     for copy in nm.modules_copies(ctx):
@@ -81,9 +97,8 @@ def check(ctx: RuleContext) -> Iterator[Finding]:
         ins = copy.step.instruction
         yield RULE.finding(
             ctx.tree.span(ins.span.start, ins.span.end),
-            what=f"`COPY --from={copy.source.ref}` of {copy.what}",
-            remedy="Install production dependencies in the final stage with "
-            f"`npm ci {nm.prod_install_flag(ctx) or '--omit=dev'}`",
+            what=RULE.text("copy", stage=copy.source.ref, copied=_copied(copy)),
+            remedy=RULE.text("prod_install", flag=nm.prod_install_flag(ctx) or "--omit=dev"),
             fix=nm.prod_install_fix(ctx, copy, hist),
         )
 
@@ -98,3 +113,10 @@ def _pruned(ctx: RuleContext, step: Step, install: Command, cwd: str) -> bool:
         and s.cwd_of(step, c) == cwd
         for c in s.commands(ctx, step.instruction)
     )
+
+
+def _copied(copy: nm.ModulesCopy) -> Text | str:
+    """`/app/node_modules`, or the project directory holding it."""
+    if copy.whole:
+        return RULE.text("whole", project=copy.project)
+    return f"`{copy.project}/node_modules`"

@@ -36,7 +36,7 @@ from __future__ import annotations
 from collections.abc import Iterator
 
 from layerwise.rules import _node_modules as nm
-from layerwise.rules.base import Finding, Rule, RuleContext, Severity
+from layerwise.rules.base import Finding, Rule, RuleContext, Safety, Severity
 
 RULE = Rule(
     code="LW302",
@@ -45,6 +45,10 @@ RULE = Rule(
     message="`node_modules` from stage `{stage}` changes after `COPY . .` at line {line} "
     "(`{step}`), so this layer is rebuilt on every source change",
     fix_title="Install production dependencies in the final stage from the manifests alone",
+    message_ko="`{stage}` 스테이지의 `node_modules`가 {line}번 줄의 `COPY . .` 뒤에서 "
+    "바뀌므로(`{step}`), 소스가 바뀔 때마다 이 레이어를 다시 빌드합니다",
+    fix_title_ko="최종 스테이지에서 매니페스트만으로 프로덕션 의존성 설치",
+    fix_safety=(Safety.UNSAFE,),
 )
 
 

@@ -37,6 +37,10 @@ RULE = Rule(
     message="`{copy}` comes after build output `{output}` copied at line {line}: every source "
     "change re-creates this layer although its content only depends on the schema",
     fix_title="Move `{copy}` above line {line}",
+    message_ko="`{copy}` 명령이 {line}번 줄에서 복사한 빌드 결과물 `{output}` 뒤에 "
+    "있습니다: 내용은 스키마에만 달려 있는데도 소스가 바뀔 때마다 이 레이어를 다시 만듭니다",
+    fix_title_ko="`{copy}` 명령을 {line}번 줄 위로 이동",
+    fix_safety=(Safety.SAFE,),
 )
 # Where each code generator of npm.CODEGEN writes, inside node_modules.
 GENERATED_DIRS = {"prisma": (".prisma",)}

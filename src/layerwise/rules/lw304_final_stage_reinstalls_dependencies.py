@@ -58,6 +58,12 @@ RULE = Rule(
     message="`{command}` reinstalls what stage `{stage}` already installed at line {line}: "
     "every dependency change runs both installs and re-exports all of `node_modules`",
     fix_title="Split `{stage}` into a dependencies stage and copy pruned `node_modules` from it",
+    message_ko="`{command}` 명령이 `{stage}` 스테이지가 {line}번 줄에서 이미 설치한 것을 "
+    "다시 설치합니다: 의존성이 바뀔 때마다 두 설치가 모두 실행되고 `node_modules` 전체를 "
+    "다시 내보냅니다",
+    fix_title_ko="`{stage}` 스테이지를 나눠 의존성 스테이지를 만들고, 거기서 정리된(pruned) "
+    "`node_modules`를 복사",
+    fix_safety=(Safety.UNSAFE,),
 )
 # Options the final install may have that the full one lacks: quieter output, or leaving the
 # devDependencies out (the prune does that), spelled for any npm.

@@ -36,6 +36,10 @@ RULE = Rule(
     message="`{as_word}` and `{keyword}` keywords' casing do not match",
     fix_title="Replace `{as_word}` with `{wanted}`",
     summary="`AS` cased differently from `FROM` (FromAsCasing)",
+    message_ko="`{as_word}` 키워드와 `{keyword}` 키워드의 대소문자가 일치하지 않습니다",
+    fix_title_ko="`{as_word}` 대신 `{wanted}` 사용",
+    summary_ko="`FROM`과 대소문자가 다른 `AS`(FromAsCasing)",
+    fix_safety=(Safety.SAFE,),
 )
 _WORD = re.compile(r"\S+")
 

@@ -43,6 +43,10 @@ RULE = Rule(
     message="`{keyword} {key} ...` separates key and value with whitespace (legacy format)",
     fix_title="Write `{key}={value}`",
     summary="`ENV`/`LABEL` in the legacy `key value` form (LegacyKeyValueFormat)",
+    message_ko="`{keyword} {key} ...` 형식은 키와 값을 공백으로 구분합니다(레거시 형식)",
+    fix_title_ko="`{key}={value}` 형식으로 작성",
+    summary_ko="레거시 `key value` 형식의 `ENV`/`LABEL`(LegacyKeyValueFormat)",
+    fix_safety=(Safety.SAFE,),
 )
 _LEGACY = re.compile(r"(\S+)([ \t]+)(\S.*)", re.S)
 

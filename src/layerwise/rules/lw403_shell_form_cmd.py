@@ -59,6 +59,11 @@ RULE = Rule(
     message="`{keyword}` in shell form runs under `/bin/sh -c`, which does not pass signals on",
     fix_title="Write `{keyword}` in exec form: `{json}`",
     summary="shell-form `CMD`/`ENTRYPOINT` (JSONArgsRecommended)",
+    message_ko="셸 형식의 `{keyword}` 명령은 시그널을 전달하지 않는 `/bin/sh -c` 아래에서 "
+    "실행됩니다",
+    fix_title_ko="`{keyword}` 명령을 exec 형식으로 작성: `{json}`",
+    summary_ko="셸 형식의 `CMD`/`ENTRYPOINT`(JSONArgsRecommended)",
+    fix_safety=(Safety.SAFE, Safety.UNSAFE),
 )
 # Words that only mean something to a shell, so exec form cannot run them.
 _SHELL_ONLY = frozenset(

@@ -52,6 +52,10 @@ RULE = Rule(
     message="`apt {verb}` uses the interactive front end, whose command line is not stable",
     fix_title="Replace `{raw} {verb}` with `{program} {replacement}`",
     summary="`apt` used in a script instead of `apt-get`",
+    message_ko="`apt {verb}` 명령은 명령줄 인터페이스가 안정적이지 않은 대화형 프런트엔드를 씁니다",
+    fix_title_ko="`{raw} {verb}` 대신 `{program} {replacement}` 사용",
+    summary_ko="스크립트에서 `apt-get` 대신 쓴 `apt`",
+    fix_safety=(Safety.SAFE, Safety.UNSAFE),
 )
 # apt verb -> (apt-get verb, option that gives apt's behaviour or ""), from apt(8), apt-get(8)
 # and the defaults apt sets for itself (Binary::apt::APT::Get::Upgrade-Allow-New "1").

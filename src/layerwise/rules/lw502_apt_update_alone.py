@@ -46,6 +46,11 @@ RULE = Rule(
     message="`{command}` runs in a RUN of its own: later installs use its cached, stale lists",
     fix_title="Move `{command}` into the install RUN at line {line}",
     summary="`apt-get update` in a RUN that installs nothing",
+    message_ko="`{command}` 명령이 별도의 RUN에서 실행됩니다: 이후 설치는 캐시된 오래된 "
+    "패키지 목록을 씁니다",
+    fix_title_ko="`{command}` 명령을 {line}번 줄의 설치 RUN으로 이동",
+    summary_ko="아무것도 설치하지 않는 RUN의 `apt-get update`",
+    fix_safety=(Safety.SAFE,),
 )
 # Verbs that use the lists in the same RUN: an update followed by any of them is not alone.
 _USES_LISTS = apt.FETCH_VERBS | {"remove", "purge", "autoremove"}

@@ -42,6 +42,10 @@ RULE = Rule(
     message="`{command}` runs without `{flag}`",
     fix_title="Add `{flag}`",
     summary="`apt-get install` without `-y` or `--no-install-recommends`",
+    message_ko="`{command}` 명령이 `{flag}` 없이 실행됩니다",
+    fix_title_ko="`{flag}` 추가",
+    summary_ko="`-y` 또는 `--no-install-recommends` 없이 실행하는 `apt-get install`",
+    fix_safety=(Safety.SAFE, Safety.UNSAFE),
 )
 
 

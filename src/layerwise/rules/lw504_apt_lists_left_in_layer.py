@@ -43,6 +43,10 @@ RULE = Rule(
     message="`{command}` leaves `{lists}` in the layer",
     fix_title="Add `rm -rf {lists}/*` after the last apt command",
     summary="apt package lists left in the image layer",
+    message_ko="`{command}` 명령이 `{lists}` 디렉터리를 레이어에 남깁니다",
+    fix_title_ko="마지막 apt 명령 뒤에 `rm -rf {lists}/*` 추가",
+    summary_ko="이미지 레이어에 남은 apt 패키지 목록",
+    fix_safety=(Safety.SAFE,),
 )
 # The rule that keeps the lists in a cache mount instead; when it applies, it is the remedy.
 CACHE_RULE = "LW202"

@@ -87,9 +87,13 @@ def all_rules() -> tuple[Registered, ...]:
         rule_module = cast(RuleModule, module)
         doc = (module.__doc__ or "").strip()
         rule = rule_module.RULE
+        name = module.__name__.rsplit(".", 1)[-1]
         summary = rule.summary or _first_sentence(section(doc, "What it finds") or "")
-        full = dataclasses.replace(rule, doc=doc, summary=summary)
-        out.append(Registered(full, rule_module, module.__name__.rsplit(".", 1)[-1]))
+        summary_ko = rule.summary_ko or _first_sentence(
+            section(_twin(name, "ko"), "What it finds") or ""
+        )
+        full = dataclasses.replace(rule, doc=doc, summary=summary, summary_ko=summary_ko)
+        out.append(Registered(full, rule_module, name))
     return tuple(sorted(out, key=lambda r: r.code))
 
 
@@ -98,8 +102,12 @@ def translated_doc(registered: Registered, lang: str) -> str | None:
     when there is no translation. English is the module docstring."""
     if lang == "en":
         return registered.rule.doc
-    twin = resources.files("layerwise.rules").joinpath(f"{registered.module_name}.{lang}.md")
-    return twin.read_text(encoding="utf-8").strip() if twin.is_file() else None
+    return _twin(registered.module_name, lang) or None
+
+
+def _twin(module_name: str, lang: str) -> str:
+    twin = resources.files("layerwise.rules").joinpath(f"{module_name}.{lang}.md")
+    return twin.read_text(encoding="utf-8").strip() if twin.is_file() else ""
 
 
 def headings(doc: str) -> list[str]:

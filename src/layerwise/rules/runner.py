@@ -32,7 +32,7 @@ def check_tree(
     rules: Sequence[Registered] | None = None,
 ) -> list[Finding]:
     """All findings of the enabled rules (default: the registry's) on `tree`, sorted by
-    position, suppressions removed."""
+    position, suppressions removed, their texts in `settings.lang`."""
     settings = settings or Settings()
     model = build_model(tree, build_args=settings.build_args or None)
     ctx = RuleContext(model=model, tree=tree, context=context, settings=settings)
@@ -42,7 +42,10 @@ def check_tree(
     else:
         chosen = tuple(r for r in rules if settings.enabled(r.code))
     for registered in chosen:
-        found.extend(dataclasses.replace(f, path=tree.path) for f in registered.module.check(ctx))
+        found.extend(
+            dataclasses.replace(f.localized(settings.lang), path=tree.path)
+            for f in registered.module.check(ctx)
+        )
     return sorted(_unsuppressed(tree, found), key=Finding.sort_key)
 
 

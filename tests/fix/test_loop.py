@@ -136,3 +136,11 @@ def test_a_home_with_a_blank_gets_no_cache_mount_fix() -> None:
     assert result.bugs == ()
     assert result.text == text
     assert [f.code for f in result.remaining] == ["LW201"]
+
+
+def test_a_copy_without_destination_is_left_out_of_the_stage() -> None:
+    # Found by benchmarks/fuzz.py: `COPY --from=build` alone crashed the rules that read a
+    # COPY's destination (`value[-1]` of an empty tuple); BuildKit refuses it (LW410).
+    result = fix_text("FROM alpine AS build\nFROM alpine\nCOPY --from=build\n")
+    assert result.bugs == ()
+    assert [f.code for f in result.remaining] == ["LW410"]

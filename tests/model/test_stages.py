@@ -146,6 +146,7 @@ BEFORE_FROM = DiagnosticKind.INSTRUCTION_BEFORE_FROM
 SUBSTITUTION = DiagnosticKind.INVALID_VARIABLE_SUBSTITUTION
 REFERENCE = DiagnosticKind.INVALID_BASE_IMAGE_REFERENCE
 STAGE_REF = DiagnosticKind.INVALID_STAGE_REFERENCE
+NO_DEST = DiagnosticKind.COPY_WITHOUT_DESTINATION
 
 
 @pytest.mark.parametrize(
@@ -171,6 +172,7 @@ STAGE_REF = DiagnosticKind.INVALID_STAGE_REFERENCE
         ),
         ("FROM alpine AS me\nCOPY --from=me /x /y\n", STAGE_REF, "circular dependency", 2, 1),
         ("FROM alpine\nFETCH x\n", DiagnosticKind.UNKNOWN_INSTRUCTION, "unknown instruction", 2, 1),
+        ("FROM alpine\nCOPY --from=x\n", NO_DEST, "COPY requires at least two arguments", 2, 1),
     ],
 )
 def test_what_buildkit_refuses_for_any_target_is_a_diagnostic(

@@ -5,7 +5,8 @@ inside continuations), every instruction with its flags in shell, exec and hered
 and ENV with `${...}` modifiers, multi-stage builds with `COPY --from` and `RUN --mount`, the
 package managers the rules know (apt, npm, pip, yarn, pnpm) with and without cache mounts,
 USER and WORKDIR, odd keyword casing, CRLF, a BOM, no final newline, the backtick escape, and
-now and then junk (unknown instructions, unterminated quotes and heredocs, template tags).
+now and then junk (unknown instructions, unterminated quotes and heredocs, template tags, and
+characters deleted or inserted at random).
 
 Most drawn files parse; some are meant not to, since a file BuildKit rejects must come out as
 a finding and never as a crash. Used by the property tests and by benchmarks/fuzz.py.
@@ -518,8 +519,25 @@ def dockerfile(draw: Draw, junk: bool = True) -> str:
         lines.insert(at, draw(_sampled(JUNK_LINES)))
     text = newline.join(line + _trailing(draw, line) for line in lines)
     text += draw(_sampled((newline, newline, newline, "", newline + newline)))
+    if junk and draw(_ints(0, 5)) == 0:
+        text = _mutated(draw, text)
     if draw(_ints(0, 15)) == 0:
         text = "\ufeff" + text
+    return text
+
+
+# What a character-level mutation inserts: the characters the parsers treat specially.
+MUTATIONS = ("\\", '"', "'", "$", "${", "}", "\n", "\r\n", " ", "\t", "#", "<<", "=", ",", "`", "[")
+
+
+def _mutated(draw: Draw, text: str) -> str:
+    """`text` with one to three characters deleted, or special ones inserted, at random."""
+    for _ in range(draw(_ints(1, 3))):
+        at = draw(_ints(0, len(text)))
+        if draw(BOOLEANS) and at < len(text):
+            text = text[:at] + text[at + 1 :]
+        else:
+            text = text[:at] + draw(_sampled(MUTATIONS)) + text[at:]
     return text
 
 

@@ -85,8 +85,9 @@ class _Builder(FromLines):
     def split(self) -> list[tuple[Instruction, list[Instruction]]]:
         """Global ARGs are applied here; the rest is grouped as (FROM, instructions).
 
-        An unknown instruction is reported and left out (BuildKit stops at it first). Other
-        instructions before the first FROM belong to no stage: the first is reported.
+        An unknown instruction, and a COPY or ADD without a destination, is reported and left
+        out (BuildKit stops at it). Other instructions before the first FROM belong to no
+        stage: the first is reported.
         """
         groups: list[tuple[Instruction, list[Instruction]]] = []
         outside: Instruction | None = None
@@ -97,6 +98,9 @@ class _Builder(FromLines):
                 self.refuse(DiagnosticKind.UNKNOWN_INSTRUCTION, message, instruction)
             elif name == "FROM":
                 groups.append((instruction, []))
+            elif groups and name in ("COPY", "ADD") and len(instruction.value) < 2:
+                message = f"{name} requires at least two arguments, but only one was provided"
+                self.refuse(DiagnosticKind.COPY_WITHOUT_DESTINATION, message, instruction)
             elif groups:
                 groups[-1][1].append(instruction)
             elif name == "ARG":

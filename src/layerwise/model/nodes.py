@@ -111,6 +111,7 @@ class DiagnosticKind(StrEnum):
     INVALID_VARIABLE_SUBSTITUTION = "invalid-variable-substitution"
     INVALID_STAGE_REFERENCE = "invalid-stage-reference"
     UNKNOWN_INSTRUCTION = "unknown-instruction"
+    COPY_WITHOUT_DESTINATION = "copy-without-destination"
 
 
 @dataclass(frozen=True, slots=True, eq=False)

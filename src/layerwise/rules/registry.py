@@ -44,6 +44,7 @@ RULE_MODULES = (
     "lw407_invalid_variable_substitution",
     "lw408_invalid_stage_reference",
     "lw409_unknown_instruction",
+    "lw410_copy_without_destination",
     "lw501_apt_in_script",
     "lw502_apt_update_alone",
     "lw503_apt_install_flags_missing",

@@ -26,7 +26,8 @@ from pathlib import Path
 
 sys.path.insert(0, str(Path(__file__).resolve().parent.parent / "tests"))
 
-from strategies.dockerfiles import BOOLEANS, RandomDraw, dockerfile
+from strategies.dockerfiles import dockerfile
+from strategies.grammar import BOOLEANS, RandomDraw
 from strategies.invariants import Violation, violation
 
 Failure = tuple[str, str, str, bool]  # kind, detail, text, unsafe

@@ -144,3 +144,11 @@ def test_a_copy_without_destination_is_left_out_of_the_stage() -> None:
     result = fix_text("FROM alpine AS build\nFROM alpine\nCOPY --from=build\n")
     assert result.bugs == ()
     assert [f.code for f in result.remaining] == ["LW410"]
+
+
+def test_a_flag_goes_before_the_double_dash_that_ends_the_flags() -> None:
+    # Found by benchmarks/fuzz.py: in `RUN -- npm i` LW201 inserted its mount after the `--`,
+    # where BuildKit reads it as part of the command, and then inserted it again, forever.
+    result = fix_text("FROM node:20\nRUN --\tnpm i\n", settings=Settings(select=("LW201",)))
+    assert result.bugs == ()
+    assert result.text == "FROM node:20\nRUN --mount=type=cache,target=/root/.npm --\tnpm i\n"

@@ -92,6 +92,21 @@ JUNK_LINES = (
     "ADD",
     "USER",
     "WORKDIR",
+    "RUN -- npm ci",
+    "RUN --mount=type=cache npm ci",
+    "RUN --mount= apt-get update",
+    "RUN --unknown-flag npm ci",
+    "RUN --mount=type=cache,target=/root/.npm --mount=type=cache,target=/root/.npm npm i",
+    "COPY --from= . .",
+    "COPY --chown= . .",
+    "USER node:",
+    "WORKDIR relative/dir",
+    "ENV HOME=",
+    "ARG A B=1 C",
+    "FROM scratch AS scratch",
+    "FROM base AS base",
+    "RUN npm ci \\ && npm run build",
+    "RUN apt-get install -y \\",
 )
 
 

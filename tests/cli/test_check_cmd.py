@@ -100,9 +100,10 @@ def test_missing_path_is_a_user_error(tmp_path: Path, capsys: pytest.CaptureFixt
     assert "no such file or directory" in capsys.readouterr().err
 
 
-def test_unparsable_file_is_reported_and_others_still_checked(
+def test_a_file_that_is_not_utf8_is_a_user_error_and_others_still_checked(
     tmp_path: Path, capsys: pytest.CaptureFixture[str]
 ) -> None:
+    # Not text at all, unlike a file BuildKit's parser rejects (an LW400 finding, exit 1).
     project(tmp_path)
     (tmp_path / "bad.Dockerfile").write_bytes(b"FROM a\nRUN \xff\n")
     assert main(["check", "--select", "LW101", str(tmp_path)]) == 2

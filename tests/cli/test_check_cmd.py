@@ -100,15 +100,67 @@ def test_missing_path_is_a_user_error(tmp_path: Path, capsys: pytest.CaptureFixt
     assert "no such file or directory" in capsys.readouterr().err
 
 
-def test_unparsable_file_is_reported_and_others_still_checked(
+def test_a_file_that_is_not_utf8_is_a_user_error_and_others_still_checked(
     tmp_path: Path, capsys: pytest.CaptureFixture[str]
 ) -> None:
+    # Not text at all, unlike a file BuildKit's parser rejects (an LW400 finding, exit 1).
     project(tmp_path)
     (tmp_path / "bad.Dockerfile").write_bytes(b"FROM a\nRUN \xff\n")
     assert main(["check", "--select", "LW101", str(tmp_path)]) == 2
     captured = capsys.readouterr()
     assert "bad.Dockerfile:2" in captured.err and "Traceback" not in captured.err
     assert "LW101" in captured.out
+
+
+UNTERMINATED = "FROM debian:bookworm\nRUN <<EOF\napt-get update\nEOR\n"
+
+
+def test_a_file_the_parser_rejects_is_one_finding_and_the_others_are_still_checked(
+    tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    project(tmp_path)
+    (tmp_path / "bad.Dockerfile").write_text(UNTERMINATED)
+    # Reported whatever --select says: the file was not checked at all.
+    assert main(["check", "--select", "LW101", str(tmp_path)]) == 1
+    out, err = capsys.readouterr()
+    assert f"{tmp_path / 'bad.Dockerfile'}:2:5: LW400 unterminated heredoc" in out
+    assert "LW101" in out and "could not be checked" not in out
+    assert err == ""
+
+
+def test_a_file_the_parser_rejects_is_a_json_finding(
+    tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    path = tmp_path / "Dockerfile"
+    path.write_text(UNTERMINATED)
+    assert main(["check", "--output-format", "json", str(path)]) == 1
+    data = json.loads(capsys.readouterr().out)
+    (finding,) = data["findings"]
+    assert (finding["code"], finding["name"]) == ("LW400", "dockerfile-syntax-error")
+    assert finding["location"] == {"line": 2, "column": 5}
+    assert data["errors"] == []
+
+
+def test_fix_leaves_a_file_the_parser_rejects_byte_for_byte(
+    tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    path = tmp_path / "Dockerfile"
+    data = ("\ufeff" + UNTERMINATED.replace("\n", "\r\n")).encode()
+    path.write_bytes(data)
+    assert main(["check", "--fix", "--unsafe-fixes", str(path)]) == 1
+    assert path.read_bytes() == data
+    assert main(["check", "--diff", str(path)]) == 0  # nothing to change: no diff
+    assert "LW400" in capsys.readouterr().out
+
+
+def test_what_buildkit_refuses_in_the_model_is_a_finding_and_the_rest_is_checked(
+    tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    path = project(tmp_path, "FROM node:%%NODE%%\nWORKDIR /app\nCOPY . .\nRUN npm ci\n")
+    assert main(["check", "--select", "LW101,LW406", str(path)]) == 1
+    out = capsys.readouterr().out
+    assert f"{path}:1:1: LW406 failed to parse stage name 'node:%%NODE%%'" in out
+    assert f"{path}:4:5: LW101" in out
 
 
 def test_unreadable_file_is_a_user_error_and_never_all_passed(

@@ -9,7 +9,16 @@ from types import SimpleNamespace
 from typing import cast
 
 from layerwise.fix import fix_text, pick_fixes, unified_diff, write_atomic
-from layerwise.rules.base import Finding, Fix, Rule, RuleContext, RuleModule, Safety, Severity
+from layerwise.rules.base import (
+    Finding,
+    Fix,
+    Rule,
+    RuleContext,
+    RuleModule,
+    Safety,
+    Settings,
+    Severity,
+)
 from layerwise.rules.registry import Registered
 from layerwise.syntax.span import Edit, Span
 
@@ -107,3 +116,39 @@ def test_unified_diff() -> None:
     assert diff.startswith("--- a/Dockerfile\n+++ b/Dockerfile\n")
     assert "-RUN x\n+RUN y\n" in diff
     assert "No newline at end of file" in unified_diff("a", "b", "D")
+
+
+def test_a_relative_home_gives_a_cache_mount_that_settles() -> None:
+    # Found by benchmarks/fuzz.py: with `ENV HOME=x` LW201 added `target=x/.npm`, then did not
+    # see it (mount targets are resolved against WORKDIR) and re-added it: a fix cycle.
+    text = "FROM node:20\nENV HOME=x\nRUN npm install\n"
+    result = fix_text(text, settings=Settings(select=("LW201",)))
+    assert result.bugs == ()
+    assert "--mount=type=cache,target=/x/.npm " in result.text
+    assert fix_text(result.text, settings=Settings(select=("LW201",))).text == result.text
+
+
+def test_a_home_with_a_blank_gets_no_cache_mount_fix() -> None:
+    # Found by benchmarks/fuzz.py: `ENV HOME="o "` gave `--mount=type=cache,target=/o /.npm`,
+    # which BuildKit reads as two words; the finding stays, without a fix.
+    text = 'FROM node:20\nENV HOME="o "\nRUN npm install\n'
+    result = fix_text(text, settings=Settings(select=("LW201",)))
+    assert result.bugs == ()
+    assert result.text == text
+    assert [f.code for f in result.remaining] == ["LW201"]
+
+
+def test_a_copy_without_destination_is_left_out_of_the_stage() -> None:
+    # Found by benchmarks/fuzz.py: `COPY --from=build` alone crashed the rules that read a
+    # COPY's destination (`value[-1]` of an empty tuple); BuildKit refuses it (LW410).
+    result = fix_text("FROM alpine AS build\nFROM alpine\nCOPY --from=build\n")
+    assert result.bugs == ()
+    assert [f.code for f in result.remaining] == ["LW410"]
+
+
+def test_a_flag_goes_before_the_double_dash_that_ends_the_flags() -> None:
+    # Found by benchmarks/fuzz.py: in `RUN -- npm i` LW201 inserted its mount after the `--`,
+    # where BuildKit reads it as part of the command, and then inserted it again, forever.
+    result = fix_text("FROM node:20\nRUN --\tnpm i\n", settings=Settings(select=("LW201",)))
+    assert result.bugs == ()
+    assert result.text == "FROM node:20\nRUN --mount=type=cache,target=/root/.npm --\tnpm i\n"

@@ -55,7 +55,7 @@ def test_graph_and_needed_stages(graph: tuple[str, list[set[int]]], data: st.Dat
             closure.add(index)
             todo.extend(deps[index])
     assert [s.index for s in m.needed_stages(f"S{target}")] == sorted(closure)
-    assert m.problems == ()
+    assert m.diagnostics == ()
 
 
 SEGMENTS = st.lists(st.sampled_from(["a", "b", ".", "..", "", "c.d"]), max_size=4)

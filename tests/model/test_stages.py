@@ -2,12 +2,10 @@
 
 from __future__ import annotations
 
-import re
-
 import pytest
 
 from layerwise.errors import LayerwiseError
-from layerwise.model import Model, build_model
+from layerwise.model import DiagnosticKind, Model, build_model
 from layerwise.syntax import parse
 
 MULTI = """\
@@ -143,37 +141,49 @@ def test_stage_ref_as_buildkit_prints_it() -> None:
     assert [s.ref for s in m.stages] == ["stage-0", "named"]
 
 
+MALFORMED = DiagnosticKind.MALFORMED_FROM
+BEFORE_FROM = DiagnosticKind.INSTRUCTION_BEFORE_FROM
+SUBSTITUTION = DiagnosticKind.INVALID_VARIABLE_SUBSTITUTION
+REFERENCE = DiagnosticKind.INVALID_BASE_IMAGE_REFERENCE
+STAGE_REF = DiagnosticKind.INVALID_STAGE_REFERENCE
+NO_DEST = DiagnosticKind.COPY_WITHOUT_DESTINATION
+
+
 @pytest.mark.parametrize(
-    ("text", "message", "line", "col"),
+    ("text", "kind", "message", "line", "col"),
     [
-        ("RUN echo\nFROM alpine\n", "no build stage in current context", 1, 1),
-        ("ARG ONLY=1\n", "dockerfile contains no stages to build", None, None),
-        ("FROM alpine AS 1st\n", "invalid name for build stage: '1st'", 1, 1),
-        ("FROM alpine AS a$b\n", "invalid name for build stage", 1, 1),
-        ("FROM alpine foo\n", "FROM requires either one or three arguments", 1, 1),
-        ("FROM alpine\n  FROM ${X:?unset}\n", "X: unset", 2, 3),
-        ("ARG X=${Y\nFROM alpine\n", "missing '}'", 1, 1),
-        ("ARG EMPTY=\nFROM $EMPTY\n", "base name ($EMPTY) should not be blank", 2, 1),
-        ("ARG P=\nFROM --platform=$P alpine\n", "empty platform value", 2, 1),
-        ("FROM alpine\nCOPY --from=3 /a /b\n", "invalid stage index 3", 2, 1),
-        ("FROM alpine\nCOPY --from=-1 /a /b\n", "invalid stage index -1", 2, 1),
+        ("RUN echo\nFROM alpine\n", BEFORE_FROM, "no build stage in current context", 1, 1),
+        ("ARG ONLY=1\n", BEFORE_FROM, "dockerfile contains no stages to build", 1, 1),
+        ("FROM alpine AS 1st\n", MALFORMED, "invalid name for build stage: '1st'", 1, 1),
+        ("FROM alpine AS a$b\n", MALFORMED, "invalid name for build stage", 1, 1),
+        ("FROM alpine foo\n", MALFORMED, "FROM requires either one or three arguments", 1, 1),
+        ("FROM alpine\n  FROM ${X:?unset}\n", SUBSTITUTION, "X: unset", 2, 3),
+        ("ARG X=${Y\nFROM alpine\n", SUBSTITUTION, "missing '}'", 1, 1),
+        ("ARG EMPTY=\nFROM $EMPTY\n", REFERENCE, "base name ($EMPTY) should not be blank", 2, 1),
+        ("ARG P=\nFROM --platform=$P alpine\n", MALFORMED, "empty platform value", 2, 1),
+        ("FROM alpine\nCOPY --from=3 /a /b\n", STAGE_REF, "invalid stage index 3", 2, 1),
+        ("FROM alpine\nCOPY --from=-1 /a /b\n", STAGE_REF, "invalid stage index -1", 2, 1),
         (
             "FROM alpine AS a\nCOPY --from=b /x /x\nFROM alpine AS b\nCOPY --from=a /y /y\n",
+            STAGE_REF,
             "circular dependency detected on stage: a",
             2,
             1,
         ),
-        ("FROM alpine AS me\nCOPY --from=me /x /y\n", "circular dependency", 2, 1),
+        ("FROM alpine AS me\nCOPY --from=me /x /y\n", STAGE_REF, "circular dependency", 2, 1),
+        ("FROM alpine\nFETCH x\n", DiagnosticKind.UNKNOWN_INSTRUCTION, "unknown instruction", 2, 1),
+        ("FROM alpine\nCOPY --from=x\n", NO_DEST, "COPY requires at least two arguments", 2, 1),
     ],
 )
-def test_errors_buildkit_raises_for_any_target(
-    text: str, message: str, line: int | None, col: int | None
+def test_what_buildkit_refuses_for_any_target_is_a_diagnostic(
+    text: str, kind: DiagnosticKind, message: str, line: int, col: int
 ) -> None:
-    with pytest.raises(LayerwiseError, match=re.escape(message)) as info:
-        model(text)
-    assert info.value.path == "Dockerfile"
-    assert info.value.line == line
-    assert info.value.col == col
+    # A cycle also holds a COPY --from a later stage, which fails that stage's builds only.
+    (diagnostic,) = [d for d in model(text).diagnostics if d.stage is None]
+    assert diagnostic.kind is kind
+    error = diagnostic.error("Dockerfile")
+    assert message in error.message
+    assert (error.path, error.line, error.col) == ("Dockerfile", line, col)
 
 
 def test_copy_from_a_later_stage_fails_only_the_targets_that_build_it() -> None:
@@ -244,9 +254,9 @@ def test_stage_names_are_lower_cased_but_from_must_use_lower_case() -> None:
     # Checked on BuildKit 0.8: `AS Build` + `FROM build` builds; `FROM S0` fails for any target.
     m = model("FROM alpine AS Build\nFROM build\n")
     assert m.stages[1].base_stage is m.stages[0]
-    with pytest.raises(LayerwiseError, match="repository name must be lowercase") as info:
-        model("FROM alpine AS s0\nFROM S0 AS s1\n")
-    assert (info.value.line, info.value.col) == (2, 1)
+    (diagnostic,) = model("FROM alpine AS s0\nFROM S0 AS s1\n").diagnostics
+    assert "repository name must be lowercase" in diagnostic.message
+    assert diagnostic.instruction.start_line == 2
 
 
 @pytest.mark.parametrize(
@@ -267,9 +277,13 @@ def test_valid_image_references(base: str) -> None:
 
 
 @pytest.mark.parametrize("base", ["Alpine", "alpine:", "a//b", "-x", "app:-tag", "a" * 64])
-def test_invalid_image_references_fail(base: str) -> None:
-    with pytest.raises(LayerwiseError, match="failed to parse stage name"):
-        model(f"FROM {base}\n")
+def test_invalid_image_references_fail_and_the_stage_keeps_the_name(base: str) -> None:
+    m = model(f"FROM {base}\nRUN true\n")
+    (diagnostic,) = m.diagnostics
+    assert diagnostic.kind is REFERENCE
+    assert "failed to parse stage name" in diagnostic.message
+    assert m.stages[0].base == base
+    assert len(m.stages[0].steps) == 1
 
 
 def test_symbolic_bases_are_not_validated() -> None:

@@ -147,3 +147,12 @@ def test_known_image_env() -> None:
     assert state.env["GOPATH"] == "/go"
     assert state.expand("$GOPATH/pkg/mod") == "/go/pkg/mod"
     assert "GOPATH" not in states("FROM debian\nRUN true\n")[0].env
+
+
+def test_a_word_buildkit_cannot_expand_stays_as_written() -> None:
+    # Found by benchmarks/fuzz.py: `COPY --from=build " /x` crashed LW301/LW303's destination
+    # lookup; the model reports the word (LW407) and the rules read it as written.
+    m = build_model(parse('FROM alpine AS build\nFROM alpine\nCOPY --from=build " /x\n'))
+    step = m.stages[1].steps[0]
+    assert step.state.expand('"') == '"'
+    assert [d.kind.value for d in m.diagnostics] == ["invalid-variable-substitution"]

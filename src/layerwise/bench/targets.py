@@ -56,6 +56,16 @@ def context_relative(path: str, context: Path) -> str:
     raise LayerwiseError("file not found", path=path)
 
 
+def _copy_sources(path: Path, target: str | None) -> list[str]:
+    """What the Dockerfile's build of `target` copies; a LayerwiseError when BuildKit would
+    refuse that build (no bench of a Dockerfile that cannot build)."""
+    model = build_model(parse_file(path))
+    refused = model.problems_for(target)
+    if refused:
+        raise refused[0]
+    return copy_sources(model, target)
+
+
 def choose_targets(settings: BenchSettings, guard: TreeGuard) -> EditTargets:
     """Pick (or check) the src and dep files, claim them, and say what will be edited."""
     wants_src = SRC in settings.scenarios
@@ -63,10 +73,7 @@ def choose_targets(settings: BenchSettings, guard: TreeGuard) -> EditTargets:
     if not wants_src and not wants_dep:
         return EditTargets(None, None, None)
     contexts = [BuildContext.open(settings.context, path) for path in settings.dockerfiles]
-    sources = [
-        copy_sources(build_model(parse_file(path)), settings.target)
-        for path in settings.dockerfiles
-    ]
+    sources = [_copy_sources(path, settings.target) for path in settings.dockerfiles]
 
     def ignored(rel: str) -> bool:
         return any(ctx.is_ignored(rel) for ctx in contexts)

@@ -1,7 +1,8 @@
 """`layerwise check [PATHS...]`: report what slows builds down, and fix it with `--fix`.
 
-Exit codes: 0 nothing left to report, 1 findings left (or, with `--diff`, a fix to show),
-2 a user error (missing path, unparsable file), 3 a fix dropped because of a layerwise bug.
+Exit codes: 0 nothing left to report, 1 findings left (or, with `--diff`, a fix to show; a file
+BuildKit's parser rejects is an LW400 finding), 2 a user error (missing path, a file that is not
+UTF-8 text), 3 a fix dropped because of a layerwise bug.
 """
 
 from __future__ import annotations

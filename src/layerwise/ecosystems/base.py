@@ -7,10 +7,13 @@ protocol so rules can treat them alike (`for eco in ALL: if eco.is_install(cmd):
 from __future__ import annotations
 
 import posixpath
+import re
 from dataclasses import dataclass
 from typing import Protocol
 
 from layerwise.shell import Command, Word
+
+_UNWRITABLE = re.compile(r"[\s,\"'\\`$]")
 
 
 @dataclass(frozen=True, slots=True)
@@ -34,6 +37,13 @@ class CacheMount:
         if uid_gid is None or uid_gid == ("0", "0"):
             return cls(target)
         return cls(target, uid=uid_gid[0], gid=uid_gid[1])
+
+    @property
+    def writable(self) -> bool:
+        """Whether `flag_text` reads back as this mount: no blank, quote, escape, `$` or `,`
+        in a value (a home such as `ENV HOME="my app"` would split or change the flag)."""
+        values = (self.target, self.id, self.sharing, self.uid, self.gid)
+        return not any(v is not None and _UNWRITABLE.search(v) for v in values)
 
     def flag_text(self) -> str:
         """The flag as written in a Dockerfile: `--mount=type=cache,target=/root/.npm`."""

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import dataclasses
 import fnmatch
 import os
 from collections.abc import Iterable, Iterator
@@ -13,8 +14,10 @@ from layerwise.errors import LayerwiseError
 from layerwise.fix.loop import FixResult, fix_text
 from layerwise.fix.write import write_atomic
 from layerwise.rules.base import Finding, Settings
+from layerwise.rules.lw400_dockerfile_syntax_error import syntax_error
 from layerwise.rules.runner import check_tree
-from layerwise.syntax import parse_file
+from layerwise.syntax import parse
+from layerwise.syntax.files import read_text
 
 if TYPE_CHECKING:
     from layerwise.context import BuildContext
@@ -83,9 +86,20 @@ def run_file(
     unsafe: bool = False,
     write: bool = False,
 ) -> FileOutcome:
-    """Check one Dockerfile; with `fix`, fix it to a fixed point, and with `write`, save it."""
-    tree = parse_file(path)
+    """Check one Dockerfile; with `fix`, fix it to a fixed point, and with `write`, save it.
+
+    A file BuildKit's parser rejects gives one LW400 finding and is never fixed or written;
+    what cannot be read as text at all (missing, a directory, binary, not UTF-8) is a
+    LayerwiseError.
+    """
+    text = read_text(path)
     context = open_context(path, context_dir)
+    try:
+        tree = parse(text, path=str(path))
+    except LayerwiseError as exc:
+        return FileOutcome(
+            path, text, (dataclasses.replace(syntax_error(exc, text), path=str(path)),)
+        )
     if not fix:
         findings = check_tree(tree, context=context, settings=settings)
         return FileOutcome(path, tree.text, tuple(findings))

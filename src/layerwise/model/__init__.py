@@ -11,12 +11,13 @@ variables each instruction runs with. `build_model(parse(text))` is the entry po
         step.state.workdir, step.state.user, step.state.home, step.state.uid_gid
         step.state.expand("$APP/x")   # BuildKit's expansion with the step's variables
         step.expanded_value()         # the arguments as BuildKit uses them
-    model.problems_for(target)        # errors BuildKit raises only when building that target
+    model.diagnostics                 # what BuildKit refuses (LW4xx findings), read past
+    model.problems_for(target)        # the errors a build of that target meets
     model.warnings                    # build-check style warnings (duplicate stage names...)
 """
 
 from layerwise.model.arguments import EXPANDED_INSTRUCTIONS
-from layerwise.model.build import AUTOMATIC_ARGS, build_model
+from layerwise.model.build import build_model
 from layerwise.model.expand import (
     LEGACY_MODIFIERS,
     Expansion,
@@ -25,7 +26,8 @@ from layerwise.model.expand import (
     expand,
     expand_word,
 )
-from layerwise.model.nodes import Model, Problem, Stage, Step
+from layerwise.model.from_lines import AUTOMATIC_ARGS
+from layerwise.model.nodes import Diagnostic, DiagnosticKind, Model, Stage, Step
 from layerwise.model.state import DEFAULT_SHELL, State
 
 __all__ = [
@@ -33,10 +35,11 @@ __all__ = [
     "DEFAULT_SHELL",
     "EXPANDED_INSTRUCTIONS",
     "LEGACY_MODIFIERS",
+    "Diagnostic",
+    "DiagnosticKind",
     "Expansion",
     "ExpansionError",
     "Model",
-    "Problem",
     "Stage",
     "State",
     "Step",

@@ -7,90 +7,66 @@ validateCircularDependency) and instructions/parse.go (parseFrom, parseBuildStag
 
 from __future__ import annotations
 
-import re
 from collections.abc import Mapping
 from typing import TYPE_CHECKING
 
-from layerwise.errors import LayerwiseError
 from layerwise.model.accounts import PROGRAMS, created_accounts
-from layerwise.model.expand import ExpansionError, expand, expand_word
+from layerwise.model.arguments import EXPANDED_INSTRUCTIONS
+from layerwise.model.expand import ExpansionError, expand
+from layerwise.model.from_lines import FromLines, arg_items
 from layerwise.model.graph import find_cycle, resolve, source_refs
-from layerwise.model.nodes import Model, Problem, Stage, Step
-from layerwise.model.reference import reference_error
+from layerwise.model.nodes import DiagnosticKind, Model, Stage, Step
 from layerwise.model.state import DEFAULT_PATH, State, resolve_workdir
 from layerwise.model.users import IMAGE_ENV, IMAGE_WORKDIRS, image_family
 
 if TYPE_CHECKING:
     from layerwise.syntax.nodes import Dockerfile, Instruction
 
-# ARGs BuildKit defines in the global scope (usable in FROM without a declaration). Their real
-# values depend on the builder and --platform; we keep them symbolic (`$BUILDPLATFORM`) unless a
-# build arg overrides them, so `--platform=$BUILDPLATFORM` stays recognisable.
-AUTOMATIC_ARGS = (
-    "BUILDPLATFORM",
-    "BUILDOS",
-    "BUILDARCH",
-    "BUILDVARIANT",
-    "TARGETPLATFORM",
-    "TARGETOS",
-    "TARGETARCH",
-    "TARGETVARIANT",
-    "TARGETSTAGE",
-)
-RESERVED_STAGE_NAMES = frozenset({"context", "scratch"})
 # Instructions that change the state later ones run in (RUN: users it creates).
 _STATEFUL = frozenset({"ENV", "ARG", "WORKDIR", "USER", "SHELL", "RUN"})
-_STAGE_NAME = re.compile(r"[a-z][a-z0-9\-_.]*\Z")
+# Stateless instructions whose arguments BuildKit expands, so a bad word stops the build.
+_EXPANDED_ONLY = EXPANDED_INSTRUCTIONS - _STATEFUL
+# What BuildKit's instructions.ParseInstruction knows (frontend/dockerfile/command).
+KNOWN_INSTRUCTIONS = frozenset(
+    {
+        "ADD", "ARG", "CMD", "COPY", "ENTRYPOINT", "ENV", "EXPOSE", "FROM", "HEALTHCHECK",
+        "LABEL", "MAINTAINER", "ONBUILD", "RUN", "SHELL", "STOPSIGNAL", "USER", "VOLUME",
+        "WORKDIR",
+    }
+)  # fmt: skip
 
 
 def build_model(tree: Dockerfile, *, build_args: Mapping[str, str] | None = None) -> Model:
     """The meaning of a parsed Dockerfile under BuildKit, for the given `--build-arg`s.
 
-    Raises LayerwiseError (with path:line:col) for what BuildKit rejects whatever the target:
-    no FROM, an instruction before the first FROM other than ARG, a malformed FROM or stage
-    name, a bad substitution in a FROM line or a global ARG, a blank base name or platform, a
-    base image name that is no valid reference, a COPY --from index out of range, a dependency
-    cycle. When a FROM line is only wrong because an ARG has no value (the build may pass it
-    with --build-arg), that is a warning instead. Errors BuildKit raises only when it builds a
-    given stage (COPY --from a later stage, a bad substitution inside a stage) are in
-    `Model.problems`; see `Model.problems_for(target)`. Build-check warnings (duplicate or
-    reserved stage names, undeclared ARGs in FROM) are in `Model.warnings`.
+    Never raises on what BuildKit refuses: each refusal is a `Diagnostic` in
+    `Model.diagnostics` and the model reads on as a linter must. For every target: no FROM,
+    an unknown instruction, an instruction before the first FROM other than ARG (left out of
+    every stage), a malformed FROM or stage name (the stage is kept, named as written), a bad
+    substitution in a FROM line or a global ARG (the word stays as written), a blank base
+    name or platform, a base image name that is no valid reference (the stage keeps it), a
+    COPY --from index out of range (ignored), a dependency cycle. For one stage's builds
+    (`stage` set): a COPY --from or mount from a later stage, a bad substitution inside the
+    stage. When a line is only wrong because an ARG has no value (the build may pass it with
+    --build-arg), that is a warning instead. `Model.problems_for(target)` gives the errors a
+    build of `target` meets. Build-check warnings (duplicate or reserved stage names,
+    undeclared ARGs in FROM) are in `Model.warnings`.
     """
     return _Builder(tree, dict(build_args or {})).build()
 
 
-class _Builder:
-    def __init__(self, tree: Dockerfile, build_args: dict[str, str]) -> None:
-        self.tree = tree
-        self.build_args = build_args
-        self.escape = tree.escape
-        self.problems: list[Problem] = []
-        self.warnings: list[LayerwiseError] = []
-        self.meta_env: dict[str, str] = {
-            name: build_args.get(name, f"${name}") for name in AUTOMATIC_ARGS
-        }
-        self.global_args: dict[str, str | None] = {}
-
-    # -- errors ------------------------------------------------------------------------------
-
-    def error(self, message: str, instruction: Instruction) -> LayerwiseError:
-        span = instruction.span
-        return LayerwiseError(
-            message, path=self.tree.path, line=span.start_line, col=span.start_col
-        )
-
-    def problem(self, stage: int, message: str, instruction: Instruction) -> None:
-        self.problems.append(Problem(stage, self.error(message, instruction)))
-
+class _Builder(FromLines):
     # -- the walk ----------------------------------------------------------------------------
 
     def build(self) -> Model:
         groups = self.split()
-        names = self.stage_names(groups)
+        stage_names = [self.from_name(instruction) for instruction, _ in groups]
+        names = self.stage_names(groups, stage_names)
         stages: list[Stage] = []
         by_name: dict[str, Stage] = {}
         for index, (from_instruction, body) in enumerate(groups):
-            stage = self.stage(index, from_instruction, body, names, by_name, len(groups))
+            name = stage_names[index]
+            stage = self.stage(index, name, from_instruction, body, names, by_name, len(groups))
             stages.append(stage)
             if stage.name is not None:
                 by_name[stage.name] = stage
@@ -101,136 +77,61 @@ class _Builder:
             global_args=self.global_args,
             build_args=self.build_args,
             steps=tuple(step for stage in stages for step in stage.steps),
-            problems=tuple(self.problems),
+            diagnostics=tuple(self.diagnostics),
             warnings=tuple(self.warnings),
             _by_name=by_name,
         )
 
     def split(self) -> list[tuple[Instruction, list[Instruction]]]:
-        """Global ARGs are applied here; the rest is grouped as (FROM, instructions)."""
+        """Global ARGs are applied here; the rest is grouped as (FROM, instructions).
+
+        An unknown instruction, and a COPY or ADD without a destination, is reported and left
+        out (BuildKit stops at it). Other instructions before the first FROM belong to no
+        stage: the first is reported.
+        """
         groups: list[tuple[Instruction, list[Instruction]]] = []
+        outside: Instruction | None = None
         for instruction in self.tree.instructions:
             name = instruction.name
-            if name == "FROM":
+            if name not in KNOWN_INSTRUCTIONS:
+                message = f"unknown instruction: {instruction.logical_keyword}"
+                self.refuse(DiagnosticKind.UNKNOWN_INSTRUCTION, message, instruction)
+            elif name == "FROM":
                 groups.append((instruction, []))
+            elif groups and name in ("COPY", "ADD") and len(instruction.value) < 2:
+                message = f"{name} requires at least two arguments, but only one was provided"
+                self.refuse(DiagnosticKind.COPY_WITHOUT_DESTINATION, message, instruction)
             elif groups:
                 groups[-1][1].append(instruction)
             elif name == "ARG":
                 self.global_arg(instruction)
-            else:
-                raise self.error("no build stage in current context", instruction)
-        if not groups:
-            raise LayerwiseError("dockerfile contains no stages to build", path=self.tree.path)
+            elif outside is None:
+                outside = instruction
+                message = "no build stage in current context"
+                self.refuse(DiagnosticKind.INSTRUCTION_BEFORE_FROM, message, instruction)
+        if not groups and outside is None and self.tree.instructions:
+            first = self.tree.instructions[0]
+            if first.name in KNOWN_INSTRUCTIONS:
+                message = "dockerfile contains no stages to build"
+                self.refuse(DiagnosticKind.INSTRUCTION_BEFORE_FROM, message, first)
         return groups
-
-    def global_arg(self, instruction: Instruction) -> None:
-        for key, default in _arg_items(instruction):
-            if key in self.build_args:
-                value: str | None = self.build_args[key]
-            elif default is not None:
-                try:
-                    value = expand(default, self.meta_env, escape=self.escape)
-                except ExpansionError as exc:
-                    raise self.error(exc.message, instruction) from None
-            else:
-                value = None
-            self.global_args[key] = value
-            if value is not None:
-                self.meta_env[key] = value
-
-    def stage_names(self, groups: list[tuple[Instruction, list[Instruction]]]) -> dict[str, int]:
-        """Stage name -> index, for COPY --from / RUN --mount lookups (the last one wins)."""
-        names: dict[str, int] = {}
-        for index, (instruction, _) in enumerate(groups):
-            name = self.from_name(instruction)
-            if name is None:
-                continue
-            if name in RESERVED_STAGE_NAMES:
-                self.warnings.append(
-                    self.error(f"stage name {name!r} is reserved (ReservedStageName)", instruction)
-                )
-            if name in names:
-                self.warnings.append(
-                    self.error(f"duplicate stage name {name!r} (DuplicateStageName)", instruction)
-                )
-            names[name] = index
-        return names
-
-    def from_name(self, instruction: Instruction) -> str | None:
-        value = instruction.value
-        if len(value) == 3 and value[1].lower() == "as":
-            name = value[2].lower()
-            if not _STAGE_NAME.match(name):
-                raise self.error(
-                    f"invalid name for build stage: {value[2]!r}, "
-                    "name can't start with a number or contain symbols",
-                    instruction,
-                )
-            return name
-        if len(value) != 1:
-            raise self.error("FROM requires either one or three arguments", instruction)
-        return None
-
-    def from_word(self, word: str, instruction: Instruction) -> tuple[str, frozenset[str], bool]:
-        """Expand a FROM word: (text, automatic ARGs left symbolic, depends on unset ARGs)."""
-        try:
-            result = expand_word(word, self.meta_env, escape=self.escape)
-        except ExpansionError as exc:
-            raise self.error(exc.message, instruction) from None
-        for name in sorted(result.missing - self.global_args.keys()):
-            # BuildKit's UndefinedArgInFrom check: a global ARG declared without a value is fine.
-            self.warnings.append(
-                self.error(
-                    f"FROM argument {name!r} is not declared (UndefinedArgInFrom)", instruction
-                )
-            )
-        symbolic = frozenset(name for name in result.used if self.meta_env.get(name) == f"${name}")
-        return result.text, symbolic, bool(result.missing)
-
-    def unresolved(self, message: str, instruction: Instruction) -> None:
-        """BuildKit fails on this without the right --build-arg; a linter should not."""
-        self.warnings.append(self.error(f"{message} unless a --build-arg sets it", instruction))
 
     def stage(
         self,
         index: int,
+        name: str | None,
         from_instruction: Instruction,
         body: list[Instruction],
         names: dict[str, int],
         earlier: dict[str, Stage],
         count: int,
     ) -> Stage:
-        name = self.from_name(from_instruction)
-        raw_base = from_instruction.value[0]
-        base, symbolic, unresolved = self.from_word(raw_base, from_instruction)
-        if not base:
-            message = f"base name ({raw_base}) should not be blank"
-            if not unresolved:
-                raise self.error(message, from_instruction)
-            self.unresolved(message, from_instruction)
-            base = raw_base
-        platform: str | None = None
-        platform_vars: frozenset[str] = frozenset()
-        flag = from_instruction.flag("platform")
-        if flag is not None and flag.value is not None:
-            platform, platform_vars, platform_unresolved = self.from_word(
-                flag.value, from_instruction
-            )
-            if not platform:
-                message = f"empty platform value from expression {flag.value}"
-                if not platform_unresolved:
-                    raise self.error(message, from_instruction)
-                self.unresolved(message, from_instruction)
-                platform = flag.value
+        base, symbolic = self.base_name(from_instruction)
+        platform, platform_vars = self.platform(from_instruction)
         # BuildKit looks the expanded base name up as written among the earlier stages' names.
         base_stage = earlier.get(base)
         if base_stage is None and base != "scratch" and not symbolic:
-            problem = reference_error(base)
-            if problem is not None:
-                message = f"failed to parse stage name {base!r}: {problem}"
-                if not unresolved:
-                    raise self.error(message, from_instruction)
-                self.unresolved(message, from_instruction)
+            self.check_reference(base, from_instruction)
         if base_stage is not None:
             state = base_stage.end_state
             onbuild = tuple(i.sub for s in base_stage.steps if (i := s.instruction).sub is not None)
@@ -259,9 +160,12 @@ class _Builder:
                 steps.append(Step(instruction, index, state, sources, externals))
             else:
                 steps.append(Step(instruction, index, state))
-            kind = instruction.keyword.upper()
+            kind = instruction.name
             if kind in _STATEFUL:
                 state = self.apply(index, instruction, kind, state)
+            elif kind in _EXPANDED_ONLY:
+                for word in instruction.value:
+                    self.expand_in(index, word, state, instruction)
         for trigger in onbuild:
             sources, externals = self.sources(index, stage_ref, trigger, names, count)
             depends.update(sources)
@@ -297,8 +201,9 @@ class _Builder:
         for kind, ref in source_refs(instruction):
             try:
                 found = resolve(kind, ref, names, count)
-            except ValueError as exc:
-                raise self.error(str(exc), instruction) from None
+            except ValueError as exc:  # an index out of range: the reference is left out
+                self.refuse(DiagnosticKind.INVALID_STAGE_REFERENCE, str(exc), instruction)
+                continue
             if found is None:
                 images.append(ref)
                 continue
@@ -317,14 +222,15 @@ class _Builder:
                     f"cannot mount from stage {ref!r} to {stage_ref!r}, stage needs to be "
                     "defined before current command"
                 )
-            self.problem(index, message, instruction)
+            self.refuse(DiagnosticKind.INVALID_STAGE_REFERENCE, message, instruction, index)
         return tuple(dict.fromkeys(stages)), tuple(dict.fromkeys(images))
 
     def check_cycles(self, stages: list[Stage]) -> None:
         cycle = find_cycle(stages)
         if cycle is not None:
             stage, instruction = cycle
-            raise self.error(f"circular dependency detected on stage: {stage.ref}", instruction)
+            message = f"circular dependency detected on stage: {stage.ref}"
+            self.refuse(DiagnosticKind.INVALID_STAGE_REFERENCE, message, instruction)
 
     # -- state changes -----------------------------------------------------------------------
 
@@ -332,7 +238,7 @@ class _Builder:
         try:
             return expand(word, state.variables, escape=self.escape)
         except ExpansionError as exc:
-            self.problem(index, exc.message, instruction)
+            self.expansion_failed(exc, state.args, instruction, index)
             return word
 
     def apply(self, index: int, instruction: Instruction, name: str, state: State) -> State:
@@ -371,7 +277,7 @@ class _Builder:
         args = dict(state.args)
         variables = dict(state.variables)
         current = state
-        for key, default in _arg_items(instruction):
+        for key, default in arg_items(instruction):
             if key in self.build_args:
                 value: str | None = self.build_args[key]
             elif default is not None:
@@ -404,12 +310,3 @@ def _with(state: State, **changes: object) -> State:
     }
     fields.update(changes)
     return State(**fields)  # type: ignore[arg-type]
-
-
-def _arg_items(instruction: Instruction) -> list[tuple[str, str | None]]:
-    """`ARG A=1 B` -> [("A", "1"), ("B", None)]; the default is raw, expanded later."""
-    items: list[tuple[str, str | None]] = []
-    for word in instruction.value:
-        key, sep, default = word.partition("=")
-        items.append((key, default if sep else None))
-    return items

@@ -44,7 +44,15 @@ LEGACY_MODIFIERS = frozenset({":-", ":+", ":?", "?"})
 
 
 class ExpansionError(LayerwiseError):
-    """A word BuildKit refuses to expand (bad substitution, unterminated quote, `${X:?}`...)."""
+    """A word BuildKit refuses to expand (bad substitution, unterminated quote, `${X:?}`...).
+
+    `required` names the variable when the error is a `${NAME?}` / `${NAME:?}` check that
+    failed (a build may set it with --build-arg); None for a malformed word.
+    """
+
+    def __init__(self, message: str, *, required: str | None = None) -> None:
+        super().__init__(message)
+        self.required = required
 
 
 @dataclass(frozen=True, slots=True)
@@ -165,7 +173,8 @@ class _Lexer:
         try:
             text, words = self.process_until(_EOF, raw_escapes=False)
         except ExpansionError as exc:
-            raise ExpansionError(f"failed to process {self.src!r}: {exc.message}") from None
+            message = f"failed to process {self.src!r}: {exc.message}"
+            raise ExpansionError(message, required=exc.required) from None
         return Expansion(
             text,
             words,
@@ -344,9 +353,11 @@ class _Lexer:
             return "" if empty else word
         if ch == "?":
             if not is_set:
-                raise ExpansionError(f"{name}: {word or 'is not allowed to be unset'}")
+                message = f"{name}: {word or 'is not allowed to be unset'}"
+                raise ExpansionError(message, required=name)
             if empty:
-                raise ExpansionError(f"{name}: {word or 'is not allowed to be empty'}")
+                message = f"{name}: {word or 'is not allowed to be empty'}"
+                raise ExpansionError(message, required=name)
             return value
         if ch == "#" or ch == "%":
             greedy = word.startswith(ch)

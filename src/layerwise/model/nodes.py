@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from collections.abc import Mapping
 from dataclasses import dataclass, field
+from enum import StrEnum
 from typing import TYPE_CHECKING, Any
 
 from layerwise.errors import LayerwiseError
@@ -101,12 +102,35 @@ class Stage:
         }
 
 
-@dataclass(frozen=True, slots=True, eq=False)
-class Problem:
-    """An error BuildKit raises only when it builds `stage` (it may not be needed)."""
+class DiagnosticKind(StrEnum):
+    """What BuildKit refuses, by the LW4xx rule that reports it (the value is the rule name)."""
 
-    stage: int
-    error: LayerwiseError
+    MALFORMED_FROM = "malformed-from"
+    INSTRUCTION_BEFORE_FROM = "instruction-before-from"
+    INVALID_BASE_IMAGE_REFERENCE = "invalid-base-image-reference"
+    INVALID_VARIABLE_SUBSTITUTION = "invalid-variable-substitution"
+    INVALID_STAGE_REFERENCE = "invalid-stage-reference"
+    UNKNOWN_INSTRUCTION = "unknown-instruction"
+    COPY_WITHOUT_DESTINATION = "copy-without-destination"
+
+
+@dataclass(frozen=True, slots=True, eq=False)
+class Diagnostic:
+    """Something BuildKit refuses to build, kept instead of raised so the rest is still read.
+
+    `stage` is None when BuildKit fails whatever the target, else the stage whose build fails
+    (a COPY --from a later stage, a bad substitution inside a stage).
+    """
+
+    kind: DiagnosticKind
+    message: str
+    instruction: Instruction
+    stage: int | None = None
+
+    def error(self, path: str | None) -> LayerwiseError:
+        """The one-line error BuildKit's message makes, located at the instruction."""
+        span = self.instruction.span
+        return LayerwiseError(self.message, path=path, line=span.start_line, col=span.start_col)
 
 
 @dataclass(frozen=True, slots=True, eq=False)
@@ -118,8 +142,9 @@ class Model:
     global_args: dict[str, str | None]  # ARGs before the first FROM, build-arg overrides applied
     build_args: Mapping[str, str]
     steps: tuple[Step, ...]  # every step of every stage, in file order
-    # Errors BuildKit raises when it builds the affected stage (see `problems_for`).
-    problems: tuple[Problem, ...] = ()
+    # What BuildKit refuses, in file order: for every target or for one stage's builds
+    # (see `problems_for`). The model reads past each one the way a linter must.
+    diagnostics: tuple[Diagnostic, ...] = ()
     # What BuildKit's build checks warn about (DuplicateStageName, ReservedStageName).
     warnings: tuple[LayerwiseError, ...] = ()
     _by_name: dict[str, Stage] = field(default_factory=dict, repr=False)
@@ -132,7 +157,8 @@ class Model:
 
     @property
     def final_stage(self) -> Stage:
-        """The stage built when no --target is given: the last one."""
+        """The stage built when no --target is given: the last one. A model without stages
+        (a file with no FROM) has none: rules that need one are not run on it."""
         return self.stages[-1]
 
     def target_stage(self, target: str | None = None) -> Stage:
@@ -157,9 +183,12 @@ class Model:
         return tuple(self.stages[i] for i in sorted(seen))
 
     def problems_for(self, target: str | None = None) -> tuple[LayerwiseError, ...]:
-        """The errors BuildKit would raise when building `target`."""
-        needed = {s.index for s in self.needed_stages(target)}
-        return tuple(p.error for p in self.problems if p.stage in needed)
+        """The errors BuildKit would raise when building `target`, in file order."""
+        needed = {s.index for s in self.needed_stages(target)} if self.stages else set()
+        path = self.tree.path
+        return tuple(
+            d.error(path) for d in self.diagnostics if d.stage is None or d.stage in needed
+        )
 
     def step_for(self, instruction: Instruction) -> Step | None:
         """The step of an instruction of this model's tree (None for global ARGs and FROM)."""

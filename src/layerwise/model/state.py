@@ -8,7 +8,7 @@ from collections.abc import Mapping
 from dataclasses import dataclass, field
 
 from layerwise.model.accounts import Account
-from layerwise.model.expand import expand
+from layerwise.model.expand import ExpansionError, expand
 from layerwise.model.users import known_user
 
 DEFAULT_SHELL = ("/bin/sh", "-c")
@@ -106,8 +106,12 @@ class State:
         return uid, gid
 
     def expand(self, word: str) -> str:
-        """Expand `word` with this state's variables and the file's escape character."""
-        return expand(word, self.variables, escape=self.escape)
+        """Expand `word` with this state's variables and the file's escape character; a word
+        BuildKit cannot expand stays as written (the model reports it, LW407)."""
+        try:
+            return expand(word, self.variables, escape=self.escape)
+        except ExpansionError:
+            return word
 
 
 def resolve_workdir(current: str, requested: str) -> str:

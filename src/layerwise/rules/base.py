@@ -114,6 +114,9 @@ class Rule:
     fix_title: str | None = None
     status: str = "preview"
     summary: str = ""  # empty: the registry takes the first sentence of "What it finds"
+    # False for a rule that reads only the tree or `model.diagnostics`: it also runs on a file
+    # with no FROM at all, where a model has no stages (and no `final_stage`).
+    needs_stages: bool = True
     doc: str = field(default="", compare=False)
     message_ko: str = ""
     fix_title_ko: str | None = None

@@ -85,14 +85,16 @@ def check(ctx: RuleContext) -> Iterator[Finding]:
         uid_gid = None if root else state.uid_gid
         wanted = npm.cache_mount(state.home, uid_gid, state.env)
         option = cmd.option_value("--cache")  # `npm ci --cache DIR` wins over config and env
-        if option:
-            wanted = dataclasses.replace(wanted, target=resolve(option, cwd_of(step, cmd)))
+        # A relative directory (`--cache x`, `ENV HOME=x`) is relative to npm's cwd, while a
+        # mount's relative target is relative to WORKDIR: compare and write it absolute.
+        target = resolve(option or wanted.target, cwd_of(step, cmd))
+        wanted = dataclasses.replace(wanted, target=target)
         target = wanted.target
         if any(m.mount.covers(target) for m in mounts):
             continue
         flag = wanted.flag_text()
         fix = None
-        if root or uid_gid is not None:
+        if (root or uid_gid is not None) and wanted.writable:
             # A mount left on another user's npm cache is replaced rather than kept beside.
             stale = next((m for m in mounts if m.mount.target.endswith("/.npm")), None)
             if stale is not None:

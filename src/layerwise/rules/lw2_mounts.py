@@ -234,6 +234,10 @@ def add_flags(
     `rm -f x && `) in front of its script. One flag per line uses the file's escape and newline.
     None when the script has no start to put `prefix` before."""
     at = instruction.flags[0].span.start if instruction.flags else instruction.args_span.start
+    after = instruction.after_keyword
+    if not instruction.flags and "--" in after:
+        # `RUN -- npm ci`: a lone `--` ends the flags, so a new one goes in front of it.
+        at = instruction.span.start + len(instruction.keyword) + len(after) - len(after.lstrip())
     if one_per_line:
         sep = f" {tree.escape}{tree.newline}{INDENT}"
         flag_text = "".join(flag + sep for flag in flags)

@@ -18,7 +18,8 @@ After the fix (`-y` with `--fix`, `--no-install-recommends` with `--unsafe-fixes
 ## Fix safety
 Adding `-y` is safe: without it the build can only stop. Adding `--no-install-recommends` is
 unsafe: the image loses the recommended packages, and the software may rely on one (curl
-recommends ca-certificates); add the ones you need by name.
+recommends ca-certificates); add the ones you need by name. No fix in a RUN the shell cannot
+parse (an unterminated quote): where the command ends is not known.
 
 ## References
 - apt-get(8): -y, --no-install-recommends
@@ -60,7 +61,9 @@ def check(ctx: RuleContext) -> Iterator[Finding]:
             for flag in missing:
                 at = verb.end if flag == "-y" else _after_yes(cmd, verb)
                 safety = Safety.SAFE if flag == "-y" else Safety.UNSAFE
-                fix = Fix(safety, [Edit.insert(at, f" {flag}")])
+                # In a script the shell cannot parse (an unterminated quote), where the
+                # command ends is a guess: an inserted flag may land inside the broken word.
+                fix = None if script.has_errors else Fix(safety, [Edit.insert(at, f" {flag}")])
                 yield RULE.finding(
                     tree.span(cmd.start, cmd.end), fix=fix, command=short(cmd, verb), flag=flag
                 )

@@ -41,6 +41,8 @@ def check_tree(
         chosen = _enabled(settings.select, settings.ignore)
     else:
         chosen = tuple(r for r in rules if settings.enabled(r.code))
+    if not model.stages:
+        chosen = tuple(r for r in chosen if not r.rule.needs_stages)
     for registered in chosen:
         found.extend(
             dataclasses.replace(f.localized(settings.lang), path=tree.path)

@@ -1,0 +1,42 @@
+"""LW405 instruction-before-from
+
+## What it finds
+An instruction other than `ARG` above the first `FROM`, or a file with no `FROM` at all.
+Fragments that a script pastes into a Dockerfile, and templates whose `FROM` line is
+generated, look like this.
+
+## Why it matters
+Only `ARG` may come before the first `FROM` (for the `FROM` lines to use); BuildKit fails
+the whole build with "no build stage in current context", or "dockerfile contains no stages
+to build" when there is no `FROM`. layerwise reports the first such instruction and leaves
+those instructions out of every stage; the rules that read stages check the rest of the file.
+
+## Example
+    LABEL maintainer=team@example.com
+    FROM debian:bookworm
+The build fails at line 1. Move the `LABEL` below the `FROM`.
+
+## References
+- Dockerfile reference: Format, Understand how ARG and FROM interact
+- moby/buildkit frontend/dockerfile/instructions/parse.go (Parse, CurrentStage)"""
+
+from __future__ import annotations
+
+from collections.abc import Iterator
+
+from layerwise.model import DiagnosticKind
+from layerwise.rules._diagnostics import diagnostic_findings
+from layerwise.rules.base import Finding, Rule, RuleContext, Severity
+
+RULE = Rule(
+    code="LW405",
+    name="instruction-before-from",
+    severity=Severity.ERROR,
+    message="{message}",
+    summary="an instruction other than `ARG` before the first `FROM`, or no `FROM` at all",
+    needs_stages=False,
+)
+
+
+def check(ctx: RuleContext) -> Iterator[Finding]:
+    yield from diagnostic_findings(ctx, RULE, DiagnosticKind.INSTRUCTION_BEFORE_FROM)

@@ -1,0 +1,44 @@
+"""LW406 invalid-base-image-reference
+
+## What it finds
+A `FROM` whose base, after the global `ARG`s are substituted, is neither an earlier stage nor a
+valid image reference: a template placeholder left in (`FROM alpine:%%TAG%%`,
+`FROM REPLACE_ME`, `FROM ruby:<%= version %>`), upper case in the repository name, an empty
+tag, or a base that expands to nothing. A base that is only wrong because an `ARG` without a
+default is unset is not reported: the build may pass it with `--build-arg`.
+
+## Why it matters
+BuildKit parses every base image reference before it builds anything, so `docker build` fails
+for every target with "failed to parse stage name ...: invalid reference format". layerwise
+keeps the stage, with the base as written, so the other rules still check its instructions.
+
+## Example
+    FROM node:%%NODE_VERSION%%-slim
+The build fails at line 1. Generate the file from the template first, or use a global `ARG`:
+    ARG NODE_VERSION=22
+    FROM node:${NODE_VERSION}-slim
+
+## References
+- Dockerfile reference: FROM, Understand how ARG and FROM interact
+- distribution/reference: the image reference grammar"""
+
+from __future__ import annotations
+
+from collections.abc import Iterator
+
+from layerwise.model import DiagnosticKind
+from layerwise.rules._diagnostics import diagnostic_findings
+from layerwise.rules.base import Finding, Rule, RuleContext, Severity
+
+RULE = Rule(
+    code="LW406",
+    name="invalid-base-image-reference",
+    severity=Severity.ERROR,
+    message="{message}",
+    summary="a `FROM` base that is no stage and no valid image reference",
+    needs_stages=False,
+)
+
+
+def check(ctx: RuleContext) -> Iterator[Finding]:
+    yield from diagnostic_findings(ctx, RULE, DiagnosticKind.INVALID_BASE_IMAGE_REFERENCE)

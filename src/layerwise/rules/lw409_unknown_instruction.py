@@ -1,0 +1,42 @@
+r"""LW409 unknown-instruction
+
+## What it finds
+A line whose first word is no Dockerfile instruction: a template tag (`{{#BASE_IMAGE}}`,
+`{% if debug %}`), a misspelt keyword (`COPPY`), or a shell command that lost the `RUN` or the
+line continuation in front of it.
+
+## Why it matters
+BuildKit's parser accepts any word as a keyword, but the frontend then stops with "unknown
+instruction" before it builds anything. A command that lost its continuation backslash shows up
+here too. layerwise leaves the line out and checks the rest.
+
+## Example
+    RUN apt-get update && \
+        apt-get install -y curl
+        rm -rf /var/lib/apt/lists/*
+The third line is an instruction of its own, `rm`: the line above it lacks ` && \`.
+
+## References
+- Dockerfile reference: Format
+- moby/buildkit frontend/dockerfile/instructions/parse.go (ParseInstruction)"""
+
+from __future__ import annotations
+
+from collections.abc import Iterator
+
+from layerwise.model import DiagnosticKind
+from layerwise.rules._diagnostics import diagnostic_findings
+from layerwise.rules.base import Finding, Rule, RuleContext, Severity
+
+RULE = Rule(
+    code="LW409",
+    name="unknown-instruction",
+    severity=Severity.ERROR,
+    message="{message}",
+    summary="a line whose first word is no Dockerfile instruction",
+    needs_stages=False,
+)
+
+
+def check(ctx: RuleContext) -> Iterator[Finding]:
+    yield from diagnostic_findings(ctx, RULE, DiagnosticKind.UNKNOWN_INSTRUCTION)

@@ -1,0 +1,1 @@
+"""Hypothesis strategies and checks shared by the property tests and benchmarks/fuzz.py."""

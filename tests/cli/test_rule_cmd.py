@@ -35,7 +35,7 @@ def test_korean_documentation(capsys: pytest.CaptureFixture[str]) -> None:
 
 
 def test_examples_render_as_code_blocks() -> None:
-    from layerwise.cli.rule_cmd import rule_markdown
+    from layerwise.rules.markdown import rule_markdown
     from layerwise.rules.registry import get
 
     registered = get("LW102")

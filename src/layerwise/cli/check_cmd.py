@@ -17,7 +17,19 @@ from layerwise.cli.app import EXIT_BUG, EXIT_FINDINGS, EXIT_OK, EXIT_USER_ERROR
 from layerwise.errors import LayerwiseError
 from layerwise.fix import unified_diff
 from layerwise.fix.files import FileOutcome, discover, run_file
-from layerwise.report import Counts, render_applied, render_json, render_text, summary_line
+from layerwise.report import (
+    Counts,
+    render_applied,
+    render_github,
+    render_gitlab,
+    render_json,
+    render_junit,
+    render_sarif,
+    render_statistics,
+    render_statistics_json,
+    render_text,
+    summary_line,
+)
 from layerwise.rules.base import Finding, Settings
 from layerwise.rules.registry import all_rules
 
@@ -25,6 +37,10 @@ from layerwise.rules.registry import all_rules
 class OutputFormat(StrEnum):
     TEXT = "text"
     JSON = "json"
+    SARIF = "sarif"
+    GITHUB = "github"
+    GITLAB = "gitlab"
+    JUNIT = "junit"
 
 
 def _codes(values: list[str] | None, option: str) -> tuple[str, ...]:
@@ -68,8 +84,16 @@ def check(
         typer.Option("--context", help="Build context directory (default: the Dockerfile's)."),
     ] = None,
     output_format: Annotated[
-        OutputFormat, typer.Option("--output-format", help="text (people) or json (machines).")
+        OutputFormat,
+        typer.Option(
+            "--output-format",
+            help="text (people), json, sarif (code scanning), github (Actions annotations), "
+            "gitlab (Code Quality), junit (XML test report).",
+        ),
     ] = OutputFormat.TEXT,
+    statistics: Annotated[
+        bool, typer.Option("--statistics", help="Count findings per rule instead of listing them.")
+    ] = False,
 ) -> None:
     """Check Dockerfiles for what costs build time, cache reuse and pushed bytes."""
     settings = Settings(select=_codes(select, "--select"), ignore=_codes(ignore, "--ignore"))
@@ -77,8 +101,11 @@ def check(
     if not files:
         where = ", ".join(str(p) for p in paths or [Path()])
         typer.echo(f"warning: no Dockerfiles found under {where}", err=True)
+    if statistics and output_format not in (OutputFormat.TEXT, OutputFormat.JSON):
+        raise LayerwiseError("`--statistics` works with `--output-format` text or json")
     outcomes: list[FileOutcome] = []
     errors: list[str] = []
+    failed: list[LayerwiseError] = []
     for path in files:
         try:
             outcomes.append(
@@ -93,11 +120,14 @@ def check(
             )
         except LayerwiseError as exc:  # one bad file must not hide the others
             errors.append(str(exc) + (f"\nhint: {exc.hint}" if exc.hint else ""))
+            failed.append(exc)
     bugs = [bug for o in outcomes if o.fix is not None for bug in o.fix.bugs]
     for message in errors + [f"bug: {b}" for b in bugs]:
         typer.echo(message, err=True)
     if diff:
         code = _print_diff(outcomes, output_format)
+    elif statistics or output_format not in (OutputFormat.TEXT, OutputFormat.JSON):
+        code = _print_machine_report(outcomes, failed, output_format, unsafe_fixes, statistics)
     else:
         code = _print_report(outcomes, errors, output_format, unsafe_fixes, show_fixes)
     if bugs:
@@ -139,6 +169,32 @@ def _print_report(
                 typer.echo(unchecked)
         else:
             typer.echo(summary_line(counts))
+    return EXIT_FINDINGS if remaining else EXIT_OK
+
+
+def _print_machine_report(
+    outcomes: list[FileOutcome],
+    failed: list[LayerwiseError],
+    output_format: OutputFormat,
+    unsafe: bool,
+    statistics: bool,
+) -> int:
+    """Statistics, or a report for a CI system: stdout holds the report alone."""
+    remaining: list[Finding] = [f for o in outcomes for f in o.findings]
+    sources = {str(o.path): o.fixed_text for o in outcomes}
+    if statistics and output_format is OutputFormat.JSON:
+        out = render_statistics_json(remaining, unsafe=unsafe)
+    elif statistics:
+        out = render_statistics(remaining, unsafe=unsafe)
+    elif output_format is OutputFormat.SARIF:
+        out = render_sarif(remaining, sources=sources, errors=failed)
+    elif output_format is OutputFormat.GITHUB:
+        out = render_github(remaining, errors=failed)
+    elif output_format is OutputFormat.GITLAB:
+        out = render_gitlab(remaining, sources=sources, errors=failed)
+    else:
+        out = render_junit(remaining, checked=list(sources), errors=failed)
+    sys.stdout.write(out)
     return EXIT_FINDINGS if remaining else EXIT_OK
 
 

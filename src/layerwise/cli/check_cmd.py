@@ -17,19 +17,8 @@ from layerwise.cli.app import EXIT_BUG, EXIT_FINDINGS, EXIT_OK, EXIT_USER_ERROR
 from layerwise.errors import LayerwiseError
 from layerwise.fix import unified_diff
 from layerwise.fix.files import FileOutcome, discover, run_file
-from layerwise.report import (
-    Counts,
-    render_applied,
-    render_github,
-    render_gitlab,
-    render_json,
-    render_junit,
-    render_sarif,
-    render_statistics,
-    render_statistics_json,
-    render_text,
-    summary_line,
-)
+from layerwise.report import Counts, render_applied, render_json, render_text, summary_line
+from layerwise.report.formats import CI_FORMATS, STATISTICS_FORMATS, render_for
 from layerwise.rules.base import Finding, Settings
 from layerwise.rules.registry import all_rules
 
@@ -101,7 +90,7 @@ def check(
     if not files:
         where = ", ".join(str(p) for p in paths or [Path()])
         typer.echo(f"warning: no Dockerfiles found under {where}", err=True)
-    if statistics and output_format not in (OutputFormat.TEXT, OutputFormat.JSON):
+    if statistics and output_format not in STATISTICS_FORMATS:
         raise LayerwiseError("`--statistics` works with `--output-format` text or json")
     outcomes: list[FileOutcome] = []
     errors: list[str] = []
@@ -126,8 +115,19 @@ def check(
         typer.echo(message, err=True)
     if diff:
         code = _print_diff(outcomes, output_format)
-    elif statistics or output_format not in (OutputFormat.TEXT, OutputFormat.JSON):
-        code = _print_machine_report(outcomes, failed, output_format, unsafe_fixes, statistics)
+    elif statistics or output_format in CI_FORMATS:
+        remaining = [f for o in outcomes for f in o.findings]
+        sources = {str(o.path): o.fixed_text for o in outcomes}
+        report = render_for(
+            output_format,
+            remaining,
+            sources=sources,
+            errors=failed,
+            statistics=statistics,
+            unsafe=unsafe_fixes,
+        )
+        sys.stdout.write(report)
+        code = EXIT_FINDINGS if remaining else EXIT_OK
     else:
         code = _print_report(outcomes, errors, output_format, unsafe_fixes, show_fixes)
     if bugs:
@@ -169,32 +169,6 @@ def _print_report(
                 typer.echo(unchecked)
         else:
             typer.echo(summary_line(counts))
-    return EXIT_FINDINGS if remaining else EXIT_OK
-
-
-def _print_machine_report(
-    outcomes: list[FileOutcome],
-    failed: list[LayerwiseError],
-    output_format: OutputFormat,
-    unsafe: bool,
-    statistics: bool,
-) -> int:
-    """Statistics, or a report for a CI system: stdout holds the report alone."""
-    remaining: list[Finding] = [f for o in outcomes for f in o.findings]
-    sources = {str(o.path): o.fixed_text for o in outcomes}
-    if statistics and output_format is OutputFormat.JSON:
-        out = render_statistics_json(remaining, unsafe=unsafe)
-    elif statistics:
-        out = render_statistics(remaining, unsafe=unsafe)
-    elif output_format is OutputFormat.SARIF:
-        out = render_sarif(remaining, sources=sources, errors=failed)
-    elif output_format is OutputFormat.GITHUB:
-        out = render_github(remaining, errors=failed)
-    elif output_format is OutputFormat.GITLAB:
-        out = render_gitlab(remaining, sources=sources, errors=failed)
-    else:
-        out = render_junit(remaining, checked=list(sources), errors=failed)
-    sys.stdout.write(out)
     return EXIT_FINDINGS if remaining else EXIT_OK
 
 

@@ -126,6 +126,8 @@ def test_unchecked_file_appears_in_every_format(
     code, out, err = run(["--output-format", fmt, "."], capsys)
     assert code == 2
     assert expected in out
+    if fmt == "sarif":
+        jsonschema.Draft4Validator(SCHEMA).validate(json.loads(out))
     assert "bad.Dockerfile:2:5: error: invalid UTF-8" in err  # stderr still says it, one line
 
 

@@ -11,6 +11,7 @@ import pytest
 
 import layerwise
 from layerwise.errors import LayerwiseError
+from layerwise.report import sarif
 from layerwise.report.sarif import render_sarif, sarif_log
 from layerwise.rules.base import Finding
 from layerwise.rules.registry import all_rules, section
@@ -106,6 +107,31 @@ def test_driver_describes_every_rule_from_its_docstring() -> None:
         assert properties["status"] == rule.status
         assert ("fixSafety" in properties) is ("## Fix safety" in rule.doc)
         assert "layerwise" in properties["tags"]
+
+
+def test_information_uri_comes_from_the_package_metadata(monkeypatch: pytest.MonkeyPatch) -> None:
+    class Meta:
+        def __init__(self, urls: list[str]) -> None:
+            self.urls = urls
+
+        def get_all(self, name: str) -> list[str] | None:
+            assert name == "Project-URL"
+            return self.urls or None
+
+    urls = ["Issues, https://example.org/issues", "Homepage, https://example.org/lw"]
+    monkeypatch.setattr(sarif, "metadata", lambda _name: Meta(urls))
+    driver = sarif_log([], sources={})["runs"][0]["tool"]["driver"]
+    assert driver["informationUri"] == "https://example.org/lw"
+    monkeypatch.setattr(sarif, "metadata", lambda _name: Meta([]))
+    assert "informationUri" not in sarif_log([], sources={})["runs"][0]["tool"]["driver"]
+
+
+def test_without_the_text_a_result_keeps_code_point_columns_and_drops_its_fix(in_tmp: Path) -> None:
+    found = [f for f in findings() if f.code == "LW501"]
+    (result,) = sarif_log(found, sources={})["runs"][0]["results"]
+    region = result["locations"][0]["physicalLocation"]["region"]
+    assert (region["startColumn"], region["endColumn"]) == (found[0].col, found[0].span.end_col)
+    assert "fixes" not in result
 
 
 def test_result_fields(in_tmp: Path) -> None:

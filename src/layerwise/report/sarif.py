@@ -12,6 +12,7 @@ from __future__ import annotations
 
 import json
 from collections.abc import Mapping, Sequence
+from importlib.metadata import metadata
 from pathlib import Path
 from typing import Any
 from urllib.parse import quote
@@ -78,14 +79,26 @@ def rule_descriptor(registered: Registered) -> Json:
     }
 
 
+def information_uri() -> str | None:
+    """The project's home page from the package metadata (`[project.urls]`), when it has one."""
+    urls = metadata("layerwise").get_all("Project-URL") or []
+    pages = dict(url.split(", ", 1) for url in urls if ", " in url)
+    return pages.get("Homepage") or pages.get("Repository") or pages.get("Documentation")
+
+
 class _Regions:
     """Spans and edits as SARIF regions of one file's text (UTF-16 columns)."""
 
     def __init__(self, source: str | None) -> None:
         self._lines = Utf16Lines(source) if source is not None else None
 
+    @property
+    def has_text(self) -> bool:
+        return self._lines is not None
+
     def of_offsets(self, start: int, end: int) -> Json:
-        assert self._lines is not None  # edits only come with the text they apply to
+        if self._lines is None:
+            raise ValueError("a region from offsets needs the file's text")
         start_line, start_col = self._lines.position(start)
         end_line, end_col = self._lines.position(end)
         return {
@@ -141,7 +154,8 @@ def _result(finding: Finding, index: int, fingerprint: str, regions: _Regions, r
         ],
         "partialFingerprints": {"layerwise/v1": fingerprint},
     }
-    if finding.fix is not None and finding.fix.edits:
+    # Without the text there is no exact UTF-16 region to replace: no fix rather than a wrong one.
+    if finding.fix is not None and finding.fix.edits and regions.has_text:
         result["fixes"] = [_fix(finding.fix, location, regions)]
     return result
 
@@ -171,11 +185,19 @@ def sarif_log(
     root: Path | None = None,
 ) -> Json:
     """The SARIF log of one run: every rule's metadata, one result per finding, and a
-    notification per file that could not be checked (then `executionSuccessful` is false)."""
+    notification per file that could not be checked (then `executionSuccessful` is false).
+    `sources` maps a finding's path to the text its span points into; a finding whose text is
+    missing gets code-point columns and no fix."""
     base = Path.cwd() if root is None else root
     rules = all_rules()
     index = {r.code: i for i, r in enumerate(rules)}
     ordered = sorted(findings, key=Finding.sort_key)
+    driver: Json = {"name": "layerwise", "version": layerwise.__version__}
+    uri = information_uri()
+    if uri is not None:
+        driver["informationUri"] = uri
+    driver["semanticVersion"] = layerwise.__version__
+    driver["rules"] = [rule_descriptor(r) for r in rules]
     results = [
         _result(f, index[f.code], fp, _Regions(sources.get(f.path or "")), base)
         for f, fp in zip(ordered, fingerprints(ordered, sources, base), strict=True)
@@ -185,14 +207,7 @@ def sarif_log(
         "version": "2.1.0",
         "runs": [
             {
-                "tool": {
-                    "driver": {
-                        "name": "layerwise",
-                        "version": layerwise.__version__,
-                        "semanticVersion": layerwise.__version__,
-                        "rules": [rule_descriptor(r) for r in rules],
-                    }
-                },
+                "tool": {"driver": driver},
                 "invocations": [
                     {
                         "executionSuccessful": not errors,

@@ -37,7 +37,7 @@ def test_sarif(project: Path, capsys: pytest.CaptureFixture[str]) -> None:
     code, out, _ = run(["--output-format", "sarif", "--select", "LW5", "."], capsys)
     assert code == 1
     log = json.loads(out)
-    jsonschema.Draft4Validator(SCHEMA).validate(log)
+    jsonschema.Draft4Validator(SCHEMA, format_checker=jsonschema.FormatChecker()).validate(log)
     results = log["runs"][0]["results"]
     assert [r["ruleId"] for r in results] == ["LW501", "LW503", "LW501", "LW503"]
     assert {r["locations"][0]["physicalLocation"]["artifactLocation"]["uri"] for r in results} == {
@@ -127,7 +127,9 @@ def test_unchecked_file_appears_in_every_format(
     assert code == 2
     assert expected in out
     if fmt == "sarif":
-        jsonschema.Draft4Validator(SCHEMA).validate(json.loads(out))
+        jsonschema.Draft4Validator(SCHEMA, format_checker=jsonschema.FormatChecker()).validate(
+            json.loads(out)
+        )
     assert "bad.Dockerfile:2:5: error: invalid UTF-8" in err  # stderr still says it, one line
 
 

@@ -237,3 +237,8 @@ def test_schema_check_is_not_vacuous() -> None:
     broken["runs"][0]["results"] = [{"ruleId": "LW101"}]  # no message: invalid
     with pytest.raises(jsonschema.ValidationError):
         validate(broken)
+    # URI formats are checked too (rfc3986-validator): an unescaped space is not a URI.
+    spaced = sarif_log([], sources={})
+    spaced["runs"][0]["originalUriBaseIds"]["%SRCROOT%"]["uri"] = "file:///my dir/"
+    with pytest.raises(jsonschema.ValidationError, match="is not a 'uri-reference'"):
+        validate(spaced)

@@ -242,3 +242,32 @@ def test_schema_check_is_not_vacuous() -> None:
     spaced["runs"][0]["originalUriBaseIds"]["%SRCROOT%"]["uri"] = "file:///my dir/"
     with pytest.raises(jsonschema.ValidationError, match="is not a 'uri-reference'"):
         validate(spaced)
+
+
+FIXTURES = Path(__file__).parents[1] / "fixtures"
+
+
+def test_every_fixture_gives_a_valid_log_whose_fixes_reproduce_the_edits(in_tmp: Path) -> None:
+    """All rule fixtures and corpus files at once, also with CRLF newlines."""
+    sources: dict[str, str] = {}
+    found: list[Finding] = []
+    for file in sorted(FIXTURES.glob("**/*Dockerfile*")):
+        text = file.read_text(encoding="utf-8")
+        for variant, content in (("", text), (".crlf", text.replace("\n", "\r\n"))):
+            path = f"{file.relative_to(FIXTURES)}{variant}"
+            try:
+                file_findings = check_tree(parse(content, path=path))
+            except LayerwiseError:
+                continue  # the corpus keeps files BuildKit rejects: nothing to report
+            sources[path] = content
+            found += file_findings
+    log = sarif_log(found, sources=sources)
+    validate(log)
+    results = log["runs"][0]["results"]
+    checked = 0
+    for finding, result in zip(sorted(found, key=Finding.sort_key), results, strict=True):
+        if finding.fix is not None:
+            text = sources[finding.path or ""]
+            assert apply_sarif_fix(text, result["fixes"][0]) == apply_edits(text, finding.fix.edits)
+            checked += 1
+    assert checked > 100

@@ -198,8 +198,9 @@ def sarif_log(
         driver["informationUri"] = uri
     driver["semanticVersion"] = layerwise.__version__
     driver["rules"] = [rule_descriptor(r) for r in rules]
+    regions = {path: _Regions(sources.get(path)) for path in {f.path or "" for f in ordered}}
     results = [
-        _result(f, index[f.code], fp, _Regions(sources.get(f.path or "")), base)
+        _result(f, index[f.code], fp, regions[f.path or ""], base)
         for f, fp in zip(ordered, fingerprints(ordered, sources, base), strict=True)
     ]
     return {

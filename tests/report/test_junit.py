@@ -10,6 +10,7 @@ from junitparser import Error, Failure, JUnitXml
 
 from layerwise.errors import LayerwiseError
 from layerwise.report.junit import CLEAN_CASE, render_junit
+from layerwise.rules.base import Finding, Severity
 from layerwise.rules.runner import check_tree
 from layerwise.syntax import parse
 
@@ -66,11 +67,13 @@ def test_unchecked_file_is_an_error_case(tmp_path: Path) -> None:
 
 
 def test_markup_and_control_characters_stay_well_formed(tmp_path: Path) -> None:
-    text = 'FROM node:20 as build\nRUN apt install -y "<&>\x0b"\n'
-    found = check_tree(parse(text, path="x.Dockerfile"))
-    report = write_and_read(tmp_path, render_junit(found, checked=["x.Dockerfile"]))
-    names = [c.name for s in report for c in s]
-    assert len(names) == len(found)
+    span = parse(TEXT).span(0, 4)
+    message = 'a "<&>" \x0b\x1b[0m value'  # XML 1.0 cannot hold \x0b or \x1b, even escaped
+    finding = Finding("LW501", "apt-in-script", Severity.WARNING, message, span, "x.Dockerfile")
+    report = write_and_read(tmp_path, render_junit([finding], checked=["x.Dockerfile"]))
+    ((case,),) = [list(s) for s in report]
+    (failure,) = case.result
+    assert failure.message == 'a "<&>" \ufffd\ufffd[0m value'
 
 
 def test_nothing_checked_is_an_empty_valid_report(tmp_path: Path) -> None:

@@ -126,11 +126,11 @@ def test_information_uri_comes_from_the_package_metadata(monkeypatch: pytest.Mon
     assert "informationUri" not in sarif_log([], sources={})["runs"][0]["tool"]["driver"]
 
 
-def test_without_the_text_a_result_keeps_code_point_columns_and_drops_its_fix(in_tmp: Path) -> None:
+def test_without_the_text_a_result_has_lines_only_and_no_fix(in_tmp: Path) -> None:
     found = [f for f in findings() if f.code == "LW501"]
     (result,) = sarif_log(found, sources={})["runs"][0]["results"]
     region = result["locations"][0]["physicalLocation"]["region"]
-    assert (region["startColumn"], region["endColumn"]) == (found[0].col, found[0].span.end_col)
+    assert region == {"startLine": 4, "endLine": 4}
     assert "fixes" not in result
 
 

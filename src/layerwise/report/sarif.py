@@ -1,11 +1,11 @@
 """Findings as SARIF 2.1.0, for GitHub code scanning and other SARIF viewers.
 
-Columns and the fixes' regions are in UTF-16 code units (`run.columnKind` says so: SARIF's
-default unit, the one GitHub and editors read), converted from layerwise's code-point offsets
-with the file's text. Lines end after `\\n`; a BOM takes no column. A region's `endColumn` is
-the column just past its last character. Paths are relative to the working directory under the
-`%SRCROOT%` base id (its absolute URI is in `originalUriBaseIds`); files outside it get an
-absolute `file:` URI.
+Columns and the fixes' regions are in UTF-16 code units (`run.columnKind` says so; it is
+SARIF's default unit, so readers that ignore `columnKind` agree), converted from layerwise's
+code-point offsets with the file's text. Lines end after `\\n`; a BOM takes no column. A region's
+`endColumn` is the column just past its last character. Paths are relative to the working
+directory under the `%SRCROOT%` base id (its absolute URI is in `originalUriBaseIds`); files
+outside it get an absolute `file:` URI.
 """
 
 from __future__ import annotations
@@ -111,13 +111,9 @@ class _Regions:
     def of_span(self, span: Span) -> Json:
         if self._lines is not None:
             return self.of_offsets(span.start, span.end)
-        # No text (a caller that only has findings): code points, equal for ASCII lines.
-        return {
-            "startLine": span.start_line,
-            "startColumn": span.start_col,
-            "endLine": span.end_line,
-            "endColumn": span.end_col,
-        }
+        # No text (a caller that only has findings): lines only, since the span's code-point
+        # columns would be wrong UTF-16 columns on a line with characters beyond the BMP.
+        return {"startLine": span.start_line, "endLine": span.end_line}
 
 
 def _fix(fix: Fix, location: Json, regions: _Regions) -> Json:
@@ -187,7 +183,7 @@ def sarif_log(
     """The SARIF log of one run: every rule's metadata, one result per finding, and a
     notification per file that could not be checked (then `executionSuccessful` is false).
     `sources` maps a finding's path to the text its span points into; a finding whose text is
-    missing gets code-point columns and no fix."""
+    missing gets a region of lines only and no fix."""
     base = Path.cwd() if root is None else root
     rules = all_rules()
     index = {r.code: i for i, r in enumerate(rules)}

@@ -156,6 +156,15 @@ def test_result_fields(in_tmp: Path) -> None:
     assert len(apt["partialFingerprints"]["layerwise/v1"]) == 64
 
 
+def test_a_finding_of_no_registered_rule_has_no_rule_index(in_tmp: Path) -> None:
+    (apt,) = [f for f in findings() if f.code == "LW501"]
+    unknown = Finding("LW999", "made-up", apt.severity, "m", apt.span, apt.path)
+    log = sarif_log([unknown], sources={"Dockerfile": TEXT})
+    validate(log)
+    (result,) = log["runs"][0]["results"]
+    assert result["ruleId"] == "LW999" and "ruleIndex" not in result
+
+
 def test_bom_takes_no_column(in_tmp: Path) -> None:
     run = sarif_log(findings(), sources={"Dockerfile": TEXT})["runs"][0]
     casing = next(r for r in run["results"] if r["ruleId"] == "LW401")
@@ -210,7 +219,7 @@ def test_unchecked_files_are_notifications_and_fail_the_invocation(in_tmp: Path)
     assert first["message"]["text"] == "unknown instruction `FORM`"
     assert first["locations"][0]["physicalLocation"] == {
         "artifactLocation": {"uri": "bad/Dockerfile", "uriBaseId": "%SRCROOT%"},
-        "region": {"startLine": 3, "startColumn": 1},
+        "region": {"startLine": 3},
     }
     assert second["message"]["text"] == "invalid UTF-8 (byte 0xff) (hint: save as UTF-8)"
     assert "region" not in second["locations"][0]["physicalLocation"]

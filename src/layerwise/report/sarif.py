@@ -133,11 +133,14 @@ def _fix(fix: Fix, location: Json, regions: _Regions) -> Json:
     }
 
 
-def _result(finding: Finding, index: int, fingerprint: str, regions: _Regions, root: Path) -> Json:
+def _result(
+    finding: Finding, index: int | None, fingerprint: str, regions: _Regions, root: Path
+) -> Json:
     location = _uri(finding.path or "", root)
-    result: Json = {
-        "ruleId": finding.code,
-        "ruleIndex": index,
+    result: Json = {"ruleId": finding.code}
+    if index is not None:  # a finding of no registered rule keeps its id alone
+        result["ruleIndex"] = index
+    result |= {
         "level": LEVELS[finding.severity],
         "message": _text(finding.message),
         "locations": [
@@ -165,10 +168,9 @@ def _notification(error: LayerwiseError, root: Path) -> Json:
     if error.path is not None:
         physical: Json = {"artifactLocation": _uri(error.path, root)}
         if error.line is not None:
-            region: Json = {"startLine": error.line}
-            if error.col is not None:
-                region["startColumn"] = error.col
-            physical["region"] = region
+            # The line only: the error's column counts code points, and the text that would
+            # turn it into UTF-16 units is what could not be read or parsed.
+            physical["region"] = {"startLine": error.line}
         notification["locations"] = [{"physicalLocation": physical}]
     return notification
 
@@ -196,7 +198,7 @@ def sarif_log(
     driver["rules"] = [rule_descriptor(r) for r in rules]
     regions = {path: _Regions(sources.get(path)) for path in {f.path or "" for f in ordered}}
     results = [
-        _result(f, index[f.code], fp, regions[f.path or ""], base)
+        _result(f, index.get(f.code), fp, regions[f.path or ""], base)
         for f, fp in zip(ordered, fingerprints(ordered, sources, base), strict=True)
     ]
     return {

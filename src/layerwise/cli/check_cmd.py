@@ -28,6 +28,7 @@ from layerwise.report import (
     unchecked_line,
     would_fix_line,
 )
+from layerwise.report.formats import CI_FORMATS, STATISTICS_FORMATS, render_for
 from layerwise.rules.base import Finding, Settings
 from layerwise.rules.registry import all_rules
 
@@ -35,6 +36,10 @@ from layerwise.rules.registry import all_rules
 class OutputFormat(StrEnum):
     TEXT = "text"
     JSON = "json"
+    SARIF = "sarif"
+    GITHUB = "github"
+    GITLAB = "gitlab"
+    JUNIT = "junit"
 
 
 def _codes(values: list[str] | None, option: str) -> tuple[str, ...]:
@@ -78,9 +83,17 @@ def check(
         typer.Option("--context", help="Build context directory (default: the Dockerfile's)."),
     ] = None,
     output_format: Annotated[
-        OutputFormat, typer.Option("--output-format", help="text (people) or json (machines).")
+        OutputFormat,
+        typer.Option(
+            "--output-format",
+            help="text (people), json, sarif (code scanning), github (Actions annotations), "
+            "gitlab (Code Quality), junit (XML test report).",
+        ),
     ] = OutputFormat.TEXT,
     lang: LangOption = None,
+    statistics: Annotated[
+        bool, typer.Option("--statistics", help="Count findings per rule instead of listing them.")
+    ] = False,
 ) -> None:
     """Check Dockerfiles for what costs build time, cache reuse and pushed bytes."""
     settings = Settings(
@@ -92,8 +105,11 @@ def check(
     if not files:
         where = ", ".join(str(p) for p in paths or [Path()])
         typer.echo(f"warning: no Dockerfiles found under {where}", err=True)
+    if statistics and output_format not in STATISTICS_FORMATS:
+        raise LayerwiseError("`--statistics` works with `--output-format` text or json")
     outcomes: list[FileOutcome] = []
     errors: list[str] = []
+    failed: list[LayerwiseError] = []
     for path in files:
         try:
             outcomes.append(
@@ -108,11 +124,25 @@ def check(
             )
         except LayerwiseError as exc:  # one bad file must not hide the others
             errors.append(str(exc) + (f"\nhint: {exc.hint}" if exc.hint else ""))
+            failed.append(exc)
     bugs = [bug for o in outcomes if o.fix is not None for bug in o.fix.bugs]
     for message in errors + [f"bug: {b}" for b in bugs]:
         typer.echo(message, err=True)
     if diff:
         code = _print_diff(outcomes, settings.lang)
+    elif statistics or output_format in CI_FORMATS:
+        remaining = [f for o in outcomes for f in o.findings]
+        sources = {str(o.path): o.fixed_text for o in outcomes}
+        report = render_for(
+            output_format,
+            remaining,
+            sources=sources,
+            errors=failed,
+            statistics=statistics,
+            unsafe=unsafe_fixes,
+        )
+        sys.stdout.write(report)
+        code = EXIT_FINDINGS if remaining else EXIT_OK
     else:
         code = _print_report(
             outcomes, errors, output_format, unsafe_fixes, show_fixes, settings.lang

@@ -62,6 +62,9 @@ class Finding:
     span: Span
     path: str | None = None
     fix: Fix | None = None
+    # Which variant of the rule's pattern, when one rule reports several (LW503: the missing
+    # flag); lets another tool's narrower code (hadolint DL3014 for `-y`) silence just that one.
+    facet: str = ""
 
     @property
     def line(self) -> int:
@@ -117,7 +120,9 @@ class Rule:
     def fixable(self) -> bool:
         return self.fix_title is not None
 
-    def finding(self, span: Span, *, fix: Fix | None = None, **fields: Any) -> Finding:
+    def finding(
+        self, span: Span, *, fix: Fix | None = None, facet: str = "", **fields: Any
+    ) -> Finding:
         """A finding at `span` with the message (and fix title) filled from `fields`."""
         if fix is not None and not fix.title and self.fix_title is not None:
             fix = Fix(fix.safety, fix.edits, self.fix_title.format(**fields))
@@ -128,6 +133,7 @@ class Rule:
             message=self.message.format(**fields),
             span=span,
             fix=fix,
+            facet=facet,
         )
 
 
@@ -143,6 +149,10 @@ class Settings:
     # What fixes may write: "docker-20.10" (BuildKit 0.8's built-in frontend: no heredocs,
     # no COPY --link) or "modern" (Docker 23+).
     target_engine: str = "docker-20.10"
+    # hadolint compatibility: DL codes ignored for the whole run (.hadolint.yaml `ignored:`),
+    # and whether `# hadolint ignore=` comments count (off: `disable-ignore-pragma`).
+    hadolint_ignore: tuple[str, ...] = ()
+    hadolint_pragmas: bool = True
 
     def enabled(self, code: str) -> bool:
         def matches(patterns: tuple[str, ...]) -> bool:

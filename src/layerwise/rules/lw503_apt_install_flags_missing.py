@@ -57,9 +57,8 @@ def check(ctx: RuleContext) -> Iterator[Finding]:
                 at = verb.end if flag == "-y" else _after_yes(cmd, verb)
                 safety = Safety.SAFE if flag == "-y" else Safety.UNSAFE
                 fix = Fix(safety, [Edit.insert(at, f" {flag}")])
-                yield RULE.finding(
-                    tree.span(cmd.start, cmd.end), fix=fix, command=short(cmd, verb), flag=flag
-                )
+                span = tree.span(cmd.start, cmd.end)
+                yield RULE.finding(span, fix=fix, facet=flag, command=short(cmd, verb), flag=flag)
 
 
 def _after_yes(cmd: Command, verb: Word) -> int:

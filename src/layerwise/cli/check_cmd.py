@@ -14,12 +14,13 @@ from typing import Annotated
 import typer
 
 from layerwise.cli.app import EXIT_BUG, EXIT_FINDINGS, EXIT_OK, EXIT_USER_ERROR
+from layerwise.config import Overrides, Resolver
 from layerwise.errors import LayerwiseError
 from layerwise.fix import unified_diff
 from layerwise.fix.files import FileOutcome, discover, run_file
 from layerwise.report import Counts, render_applied, render_json, render_text, summary_line
-from layerwise.rules.base import Finding, Settings
-from layerwise.rules.registry import all_rules
+from layerwise.rules.base import Finding
+from layerwise.rules.registry import names_rule
 
 
 class OutputFormat(StrEnum):
@@ -31,9 +32,8 @@ def _codes(values: list[str] | None, option: str) -> tuple[str, ...]:
     """`--select LW1,LW201 --select LW5` -> ("LW1", "LW201", "LW5"); a code or prefix that names
     no rule is a user error (a typo would otherwise silently select nothing)."""
     codes = tuple(c.strip().upper() for v in values or [] for c in v.split(",") if c.strip())
-    known = [r.code for r in all_rules()]
     for code in codes:
-        if not any(k.startswith(code) for k in known):
+        if not names_rule(code):
             raise LayerwiseError(
                 f"`{code}` in {option} names no rule", hint="`layerwise rule --all` lists them"
             )
@@ -70,22 +70,35 @@ def check(
     output_format: Annotated[
         OutputFormat, typer.Option("--output-format", help="text (people) or json (machines).")
     ] = OutputFormat.TEXT,
+    config: Annotated[
+        Path | None, typer.Option("--config", help="Use this configuration file for every file.")
+    ] = None,
+    isolated: Annotated[
+        bool, typer.Option("--isolated", help="Read no configuration file (nor hadolint's).")
+    ] = False,
 ) -> None:
     """Check Dockerfiles for what costs build time, cache reuse and pushed bytes."""
-    settings = Settings(select=_codes(select, "--select"), ignore=_codes(ignore, "--ignore"))
+    cli = Overrides(
+        select=_codes(select, "--select") if select else None,
+        ignore=_codes(ignore, "--ignore"),
+        context=context,
+    )
+    resolver = Resolver(cli, config=config, isolated=isolated)
     files = discover(paths or [Path()])
+    # Settings per file (a monorepo's directories may differ); a bad config stops the run.
+    resolved = [resolver.for_file(path) for path in files]
     if not files:
         where = ", ".join(str(p) for p in paths or [Path()])
         typer.echo(f"warning: no Dockerfiles found under {where}", err=True)
     outcomes: list[FileOutcome] = []
     errors: list[str] = []
-    for path in files:
+    for each in resolved:
         try:
             outcomes.append(
                 run_file(
-                    path,
-                    settings=settings,
-                    context_dir=context,
+                    each.path,
+                    settings=each.settings,
+                    context_dir=each.context,
                     fix=fix or diff,
                     unsafe=unsafe_fixes,
                     write=fix and not diff,

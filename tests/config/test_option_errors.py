@@ -27,6 +27,8 @@ def error(tmp_path: Path, name: str, text: str) -> tuple[str, str | None]:
             'layerwise.toml:2:1: error: unknown key "selct"',
             'did you mean "select"?',
         ),
+        ("select = []\n", 'layerwise.toml:1:1: error: "select" is empty',
+         "leave it out to select every rule"),
         ('ignore = ["LW2"]\nbogus = 1\n', 'layerwise.toml:2:1: error: unknown key "bogus"', None),
         (
             'select = "LW1"\n',

@@ -135,7 +135,12 @@ class _Reader:
 
     def option(self, key: str, value: object) -> object:
         if key in ("select", "ignore"):
-            return self.codes(value, (key,))
+            codes = self.codes(value, (key,))
+            if key == "select" and not codes:  # would read as "every rule": say so instead
+                raise self.error(
+                    '"select" is empty', (key,), hint="leave it out to select every rule"
+                )
+            return codes
         if key == "per-file-ignores":
             table = self.table_of(value, key)
             return tuple((glob, self.codes(codes, (key, glob))) for glob, codes in table.items())

@@ -155,3 +155,26 @@ def test_config_errors(repo: Path, capsys: pytest.CaptureFixture[str]) -> None:
     assert "missing: error: no such file or directory" in capsys.readouterr().err
     assert main(["config", "--config", "pyproject.toml", "--config", "x.toml"]) == 2
     assert "x.toml" in capsys.readouterr().err
+
+
+def test_fix_leaves_what_per_file_ignores_silence(
+    repo: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    assert main(["check", "--fix", "--select", "LW403", "legacy/Dockerfile", "Dockerfile"]) == 0
+    assert (repo / "legacy/Dockerfile").read_text() == APT  # LW403 ignored there
+    assert 'CMD ["node", "x.js"]' in (repo / "Dockerfile").read_text()
+
+
+def test_a_per_file_ignored_cache_rule_hands_over_to_lw504(
+    repo: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    """LW504 (lists left in the layer) stays quiet while LW202 (apt cache mounts) is the
+    remedy; ignoring LW202 for a file brings LW504 back there, as `--ignore LW202` does."""
+    update = "FROM debian:12\nRUN apt-get update && apt-get install -y --no-install-recommends x\n"
+    (repo / "legacy/Dockerfile").write_text(update)
+    (repo / "Dockerfile").write_text(update)
+    (repo / "layerwise.toml").write_text(
+        'select = ["LW202", "LW504"]\n[per-file-ignores]\n"legacy/*" = ["LW202"]\n'
+    )
+    _, found = codes(capsys, "legacy/Dockerfile", "Dockerfile")
+    assert found == [("Dockerfile", "LW202"), ("legacy/Dockerfile", "LW504")]

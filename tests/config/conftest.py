@@ -22,13 +22,3 @@ def write_tree(tmp_path: Path) -> WriteTree:
         return tmp_path
 
     return write
-
-
-@pytest.fixture
-def no_user_config(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> Path:
-    """A home without hadolint files and no XDG_CONFIG_HOME: only what a test writes counts."""
-    home = tmp_path / "home"
-    home.mkdir()
-    monkeypatch.setenv("HOME", str(home))
-    monkeypatch.delenv("XDG_CONFIG_HOME", raising=False)
-    return home

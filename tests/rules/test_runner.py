@@ -58,3 +58,101 @@ def test_suppressions_are_listed_per_instruction() -> None:
 def test_findings_carry_the_path() -> None:
     tree = parse(BODY.format(comment=""), path="svc/Dockerfile")
     assert {f.path for f in check_tree(tree)} == {"svc/Dockerfile"}
+
+
+# hadolint compatibility: DL3027 covers LW501, DL3014/DL3015 the two findings of LW503.
+APT = "FROM debian:12\n{above}RUN apt install -y curl && apt-get install wget\nRUN apt update\n"
+APT_CODES = ("LW501", "LW503")
+
+
+def apt_findings(above: str, settings: Settings | None = None, after: str = "") -> list[str]:
+    tree = parse(APT.format(above=above) + after)
+    base = settings or Settings()
+    chosen = Settings(
+        select=APT_CODES,
+        hadolint_ignore=base.hadolint_ignore,
+        hadolint_pragmas=base.hadolint_pragmas,
+    )
+    shift = above.count("\n")  # lines as if `above` were not there
+    return [f"{f.code}:{f.line - shift}:{f.facet}" for f in check_tree(tree, settings=chosen)]
+
+
+NO_REC = "LW503:2:--no-install-recommends"
+# `apt install -y curl` lacks only --no-install-recommends; `apt-get install wget` both flags
+ALL_APT = ["LW501:2:", NO_REC, "LW503:2:-y", NO_REC, "LW501:3:"]
+
+
+def test_without_pragma_both_rules_report() -> None:
+    assert apt_findings("") == ALL_APT
+
+
+@pytest.mark.parametrize(
+    ("above", "silenced"),
+    [
+        ("# hadolint ignore=DL3027\n", ["LW501:2:"]),
+        ("# hadolint ignore=DL3014\n", ["LW503:2:-y"]),
+        ("# hadolint ignore=DL3015\n", [NO_REC]),
+        ("# hadolint ignore=DL3014, DL3015,DL3027\n", ["LW501:2:", "LW503:2:-y", NO_REC]),
+        ("#hadolint ignore=DL3027 # apt is fine here\n", ["LW501:2:"]),
+        ("# reason: apt is fine\n# hadolint ignore=DL3027\n", ["LW501:2:"]),
+        # codes hadolint has but that cover no layerwise rule, and ShellCheck's
+        ("# hadolint ignore=DL3008,SC2086\n", []),
+    ],
+)
+def test_hadolint_pragma_silences_the_overlapping_findings(above: str, silenced: list[str]) -> None:
+    assert apt_findings(above) == [f for f in ALL_APT if f not in silenced]
+
+
+@pytest.mark.parametrize(
+    "above",
+    [
+        "# hadolint ignore=DL3027\n\n",  # a blank line in between
+        "# hadolint ignore=DL3027\n# the next line is the pragma's, not this one\n",
+        "# Hadolint ignore=DL3027\n",  # hadolint's words are case-sensitive
+        "# hadolint ignore=dl3027\n",  # and so are its codes
+        "# hadolint ignore DL3027\n",
+        "# hadolint: ignore=DL3027\n",
+        "# hadolint ignore=DL3027 and more\n",
+    ],
+)
+def test_not_a_hadolint_pragma_right_above(above: str) -> None:
+    assert apt_findings(above) == ALL_APT
+
+
+def test_global_pragma_applies_to_the_whole_file_wherever_it_is() -> None:
+    after = "# hadolint global ignore=DL3027\n"
+    assert apt_findings("", after=after) == [NO_REC, "LW503:2:-y", NO_REC]
+    tree = parse("# hadolint global ignore=DL3014\n" + APT.format(above=""))
+    facets = [f.facet for f in check_tree(tree, settings=Settings(select=("LW503",)))]
+    assert facets == ["--no-install-recommends", "--no-install-recommends"]
+
+
+def test_a_global_pragma_is_not_a_line_pragma() -> None:
+    # `global` applies everywhere; a plain pragma applies to the next instruction only
+    assert apt_findings("# hadolint ignore=DL3027\n")[-1] == "LW501:3:"
+
+
+def test_hadolint_config_ignores_apply_everywhere() -> None:
+    settings = Settings(hadolint_ignore=("DL3027", "DL3015"))
+    assert apt_findings("", settings) == ["LW503:2:-y"]
+    assert apt_findings("", Settings(hadolint_ignore=("DL3008",))) == ALL_APT
+
+
+def test_pragmas_off_when_hadolint_config_disables_them() -> None:
+    off = Settings(hadolint_pragmas=False)
+    assert apt_findings("# hadolint ignore=DL3027\n", off) == ALL_APT
+    assert apt_findings("", off, after="# hadolint global ignore=DL3027\n") == ALL_APT
+    # layerwise's own comments still count
+    assert apt_findings("# layerwise: ignore=LW501\n", off) == ALL_APT[1:]
+
+
+def test_hadolint_pragma_next_to_a_layerwise_one() -> None:
+    above = "# layerwise: ignore=LW503\n# hadolint ignore=DL3027\n"
+    assert apt_findings(above) == ["LW501:3:"]
+
+
+def test_suppressions_list_hadolint_codes_only_when_asked() -> None:
+    tree = parse(APT.format(above="# hadolint ignore=DL3027\n"))
+    [(_, _, patterns)] = suppressions(tree)
+    assert patterns == frozenset({"DL3027"})
+    assert suppressions(tree, hadolint=False) == []

@@ -16,6 +16,7 @@ import typer
 
 from layerwise.cli.app import EXIT_BUG, EXIT_FINDINGS, EXIT_OK, EXIT_USER_ERROR
 from layerwise.cli.lang import LangOption, chosen_lang
+from layerwise.config import Overrides, Resolver
 from layerwise.errors import LayerwiseError
 from layerwise.fix import unified_diff
 from layerwise.fix.files import FileOutcome, discover, run_file
@@ -29,8 +30,8 @@ from layerwise.report import (
     would_fix_line,
 )
 from layerwise.report.formats import CI_FORMATS, STATISTICS_FORMATS, render_for
-from layerwise.rules.base import Finding, Settings
-from layerwise.rules.registry import all_rules
+from layerwise.rules.base import Finding
+from layerwise.rules.registry import names_rule
 
 
 class OutputFormat(StrEnum):
@@ -46,9 +47,8 @@ def _codes(values: list[str] | None, option: str) -> tuple[str, ...]:
     """`--select LW1,LW201 --select LW5` -> ("LW1", "LW201", "LW5"); a code or prefix that names
     no rule is a user error (a typo would otherwise silently select nothing)."""
     codes = tuple(c.strip().upper() for v in values or [] for c in v.split(",") if c.strip())
-    known = [r.code for r in all_rules()]
     for code in codes:
-        if not any(k.startswith(code) for k in known):
+        if not names_rule(code):
             raise LayerwiseError(
                 f"`{code}` in {option} names no rule", hint="`layerwise rule --all` lists them"
             )
@@ -94,14 +94,25 @@ def check(
     statistics: Annotated[
         bool, typer.Option("--statistics", help="Count findings per rule instead of listing them.")
     ] = False,
+    config: Annotated[
+        Path | None, typer.Option("--config", help="Use this configuration file for every file.")
+    ] = None,
+    isolated: Annotated[
+        bool, typer.Option("--isolated", help="Read no configuration file (nor hadolint's).")
+    ] = False,
 ) -> None:
     """Check Dockerfiles for what costs build time, cache reuse and pushed bytes."""
-    settings = Settings(
-        select=_codes(select, "--select"),
+    cli = Overrides(
+        select=_codes(select, "--select") if select else None,
         ignore=_codes(ignore, "--ignore"),
-        lang=chosen_lang(lang),
+        context=context,
+        lang=chosen_lang(lang) if lang else None,
+        locale_lang=chosen_lang(None),
     )
+    resolver = Resolver(cli, config=config, isolated=isolated)
     files = discover(paths or [Path()])
+    # Settings per file (a monorepo's directories may differ); a bad config stops the run.
+    resolved = [resolver.for_file(path) for path in files]
     if not files:
         where = ", ".join(str(p) for p in paths or [Path()])
         typer.echo(f"warning: no Dockerfiles found under {where}", err=True)
@@ -110,13 +121,13 @@ def check(
     outcomes: list[FileOutcome] = []
     errors: list[str] = []
     failed: list[LayerwiseError] = []
-    for path in files:
+    for each in resolved:
         try:
             outcomes.append(
                 run_file(
-                    path,
-                    settings=settings,
-                    context_dir=context,
+                    each.path,
+                    settings=each.settings,
+                    context_dir=each.context,
                     fix=fix or diff,
                     unsafe=unsafe_fixes,
                     write=fix and not diff,
@@ -128,8 +139,10 @@ def check(
     bugs = [bug for o in outcomes if o.fix is not None for bug in o.fix.bugs]
     for message in errors + [f"bug: {b}" for b in bugs]:
         typer.echo(message, err=True)
+    # Run-wide lines (summary, "would fix") speak the first file's language.
+    lang = resolved[0].settings.lang if resolved else cli.locale_lang
     if diff:
-        code = _print_diff(outcomes, settings.lang)
+        code = _print_diff(outcomes, lang)
     elif statistics or output_format in CI_FORMATS:
         remaining = [f for o in outcomes for f in o.findings]
         sources = {str(o.path): o.fixed_text for o in outcomes}
@@ -144,9 +157,7 @@ def check(
         sys.stdout.write(report)
         code = EXIT_FINDINGS if remaining else EXIT_OK
     else:
-        code = _print_report(
-            outcomes, errors, output_format, unsafe_fixes, show_fixes, settings.lang
-        )
+        code = _print_report(outcomes, errors, output_format, unsafe_fixes, show_fixes, lang)
     if bugs:
         code = EXIT_BUG
     raise typer.Exit(EXIT_USER_ERROR if errors else code)

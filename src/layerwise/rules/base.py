@@ -76,6 +76,10 @@ class Finding:
             fix = Fix(fix.safety, fix.edits, self.fix_title_text.render(lang))
         return replace(self, message=self.message_text.render(lang), fix=fix)
 
+    # Which variant of the rule's pattern, when one rule reports several (LW503: the missing
+    # flag); lets another tool's narrower code (hadolint DL3014 for `-y`) silence just that one.
+    facet: str = ""
+
     @property
     def line(self) -> int:
         return self.span.start_line
@@ -148,7 +152,9 @@ class Rule:
     def summary_in(self, lang: str) -> str:
         return self.summary_ko if lang == "ko" and self.summary_ko else self.summary
 
-    def finding(self, span: Span, *, fix: Fix | None = None, **fields: Any) -> Finding:
+    def finding(
+        self, span: Span, *, fix: Fix | None = None, facet: str = "", **fields: Any
+    ) -> Finding:
         """A finding at `span` with the message (and fix title) filled from `fields`, in
         English; `Finding.localized` renders it in another language."""
         message = Phrase(self.message, self.message_ko)(**fields)
@@ -165,6 +171,7 @@ class Rule:
             fix=fix,
             message_text=message,
             fix_title_text=title,
+            facet=facet,
         )
 
 
@@ -180,6 +187,10 @@ class Settings:
     # What fixes may write: "docker-20.10" (BuildKit 0.8's built-in frontend: no heredocs,
     # no COPY --link) or "modern" (Docker 23+).
     target_engine: str = "docker-20.10"
+    # hadolint compatibility: DL codes ignored for the whole run (.hadolint.yaml `ignored:`),
+    # and whether `# hadolint ignore=` comments count (off: `disable-ignore-pragma`).
+    hadolint_ignore: tuple[str, ...] = ()
+    hadolint_pragmas: bool = True
 
     def enabled(self, code: str) -> bool:
         def matches(patterns: tuple[str, ...]) -> bool:

@@ -20,7 +20,7 @@ The heredoc opened on line 1 never ends (`EOR` is not `EOF`).
 
 ## References
 - moby/buildkit frontend/dockerfile/parser/parser.go
-- hadolint DL1000, ruff's syntax errors"""
+- ruff's syntax errors and hadolint's invalid-Dockerfile error, reported the same way"""
 
 from __future__ import annotations
 

@@ -65,7 +65,11 @@ def check(ctx: RuleContext) -> Iterator[Finding]:
                 # command ends is a guess: an inserted flag may land inside the broken word.
                 fix = None if script.has_errors else Fix(safety, [Edit.insert(at, f" {flag}")])
                 yield RULE.finding(
-                    tree.span(cmd.start, cmd.end), fix=fix, command=short(cmd, verb), flag=flag
+                    tree.span(cmd.start, cmd.end),
+                    fix=fix,
+                    facet=flag,
+                    command=short(cmd, verb),
+                    flag=flag,
                 )
 
 

@@ -127,3 +127,9 @@ def get(code: str) -> Registered | None:
     """The rule with this code (case-insensitive), or None."""
     wanted = code.upper()
     return next((r for r in all_rules() if r.code == wanted), None)
+
+
+def names_rule(pattern: str) -> bool:
+    """Whether a code or prefix (`LW201`, `LW2`, case-insensitive) selects at least one rule."""
+    wanted = pattern.upper()
+    return bool(wanted) and any(r.code.startswith(wanted) for r in all_rules())

@@ -2,6 +2,9 @@
 
 Suppression: a comment `# layerwise: ignore=LW101,LW2` (codes or prefixes, or `all`) on the
 comment line(s) directly above an instruction silences those findings inside that instruction.
+hadolint's pragmas count too, for the layerwise rules that report the same problem
+(rules/hadolint_map.py): `# hadolint ignore=DL3027` on the line right above an instruction, and
+`# hadolint global ignore=DL3009` anywhere for the whole file, with hadolint's exact syntax.
 """
 
 from __future__ import annotations
@@ -14,6 +17,7 @@ from collections.abc import Iterable, Sequence
 from typing import TYPE_CHECKING
 
 from layerwise.model import build_model
+from layerwise.rules import hadolint_map
 from layerwise.rules.base import Finding, RuleContext, Settings
 from layerwise.rules.registry import Registered, all_rules
 from layerwise.syntax import Dockerfile
@@ -22,6 +26,12 @@ if TYPE_CHECKING:
     from layerwise.context import BuildContext
 
 _IGNORE = re.compile(r"#\s*layerwise:\s*ignore\s*=\s*([A-Za-z0-9_,\s]+)", re.I)
+# hadolint's Pragma.hs: case-sensitive words, codes of the letters D, L, S, C and digits, an
+# optional trailing `# comment`; anything else is not a pragma.
+_HADOLINT = re.compile(
+    r"#[ \t]*hadolint[ \t]+(global[ \t]+)?ignore[ \t]*=[ \t]*"
+    r"([DLSC0-9]+(?:[ \t]*,[ \t]*[DLSC0-9]+)*)[ \t]*(?:#.*)?"
+)
 
 
 def check_tree(
@@ -48,7 +58,7 @@ def check_tree(
             dataclasses.replace(f.localized(settings.lang), path=tree.path)
             for f in registered.module.check(ctx)
         )
-    return sorted(_unsuppressed(tree, found), key=Finding.sort_key)
+    return sorted(_unsuppressed(tree, found, settings), key=Finding.sort_key)
 
 
 @functools.lru_cache(maxsize=64)
@@ -57,34 +67,70 @@ def _enabled(select: tuple[str, ...], ignore: tuple[str, ...]) -> tuple[Register
     return tuple(r for r in all_rules() if settings.enabled(r.code))
 
 
-def suppressions(tree: Dockerfile) -> list[tuple[int, int, frozenset[str]]]:
-    """(start, end, patterns) for every instruction with an ignore comment directly above it."""
+def suppressions(
+    tree: Dockerfile, *, hadolint: bool = True
+) -> list[tuple[int, int, frozenset[str]]]:
+    """(start, end, patterns) for every instruction with an ignore comment directly above it.
+    Patterns are layerwise codes or prefixes, `ALL`, or (with `hadolint`) hadolint codes."""
     out: list[tuple[int, int, frozenset[str]]] = []
     for instruction in tree.instructions:
         patterns: set[str] = set()
-        for node in reversed(instruction.leading):
+        for index, node in enumerate(reversed(instruction.leading)):
             text = node.text.strip()
             if not text.startswith("#"):
                 break  # a blank line ends "directly above"
             match = _IGNORE.search(text)
             if match:
                 patterns.update(p.strip().upper() for p in match.group(1).split(",") if p.strip())
+            pragma = _HADOLINT.fullmatch(text) if hadolint and index == 0 else None
+            if pragma and not pragma.group(1):  # hadolint: only the line right above counts
+                patterns.update(_codes(pragma.group(2)))
         if patterns:
             out.append((instruction.span.start, instruction.span.end, frozenset(patterns)))
     return out
 
 
-def _unsuppressed(tree: Dockerfile, findings: Iterable[Finding]) -> Iterable[Finding]:
-    ranges = suppressions(tree)
-    if not ranges:
+def global_hadolint_ignores(tree: Dockerfile) -> frozenset[str]:
+    """The codes of every `# hadolint global ignore=...` comment in the file."""
+    codes: set[str] = set()
+    lines = [*(n for i in tree.instructions for n in i.leading), *tree.trailing]
+    for node in lines:
+        pragma = _HADOLINT.fullmatch(node.text.strip())
+        if pragma and pragma.group(1):
+            codes.update(_codes(pragma.group(2)))
+    return frozenset(codes)
+
+
+def _codes(text: str) -> list[str]:
+    return [c.strip() for c in text.split(",")]
+
+
+def _silences(patterns: frozenset[str], finding: Finding) -> bool:
+    return (
+        "ALL" in patterns
+        or any(finding.code.startswith(p) for p in patterns)
+        or hadolint_map.silenced(patterns, finding)
+    )
+
+
+def _unsuppressed(
+    tree: Dockerfile, findings: Iterable[Finding], settings: Settings
+) -> Iterable[Finding]:
+    pragmas = settings.hadolint_pragmas
+    ranges = suppressions(tree, hadolint=pragmas)
+    everywhere = frozenset(settings.hadolint_ignore)
+    if pragmas:
+        everywhere |= global_hadolint_ignores(tree)
+    if not ranges and not everywhere:
         yield from findings
         return
     starts = [r[0] for r in ranges]
     for finding in findings:
+        if everywhere and hadolint_map.silenced(everywhere, finding):
+            continue
         i = bisect.bisect_right(starts, finding.span.start) - 1
         if i >= 0:
             start, end, patterns = ranges[i]
-            silenced = "ALL" in patterns or any(finding.code.startswith(p) for p in patterns)
-            if start <= finding.span.start <= end and silenced:
+            if start <= finding.span.start <= end and _silences(patterns, finding):
                 continue
         yield finding

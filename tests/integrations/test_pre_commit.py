@@ -1,14 +1,18 @@
 """The pre-commit hooks in `.pre-commit-hooks.yaml`, run by the real pre-commit.
 
-`pre-commit try-repo` clones this repository (HEAD plus tracked, uncommitted changes; untracked
-files are left out), builds the hook's virtualenv with `pip install .` from PyPI, and runs the
-hooks on a throwaway git repository. It needs the network: deselect with `-m "not network"`.
+`pre-commit try-repo PATH` clones PATH at HEAD plus its tracked, uncommitted changes; untracked
+files are left out, so a new module not yet added would be missing from the hook. The test
+therefore commits a snapshot of this working tree (tracked and untracked files, .gitignore
+respected) into a scratch repository and tries that, the same in a clean CI checkout and in a
+work tree mid-change. pre-commit builds the hook's virtualenv with `pip install .`, which needs
+PyPI: deselect with `-m "not network"`.
 """
 
 from __future__ import annotations
 
 import os
 import re
+import shutil
 import subprocess
 import sys
 from pathlib import Path
@@ -85,9 +89,33 @@ def _clean_env(tmp_path: Path) -> dict[str, str]:
     return env
 
 
-def _try_repo(project: Path, env: dict[str, str]) -> subprocess.CompletedProcess[str]:
+def _snapshot(dest: Path, env: dict[str, str]) -> Path:
+    """This working tree as it is now, committed in a new repository at `dest`."""
+    listed = _git("ls-files", "-z", "--cached", "--others", "--exclude-standard", cwd=ROOT, env=env)
+    for rel in filter(None, listed.split("\0")):
+        source = ROOT / rel
+        if source.is_file():  # a tracked file deleted in the work tree stays deleted
+            (dest / rel).parent.mkdir(parents=True, exist_ok=True)
+            shutil.copy2(source, dest / rel)
+    _git("init", "-q", cwd=dest, env=env)
+    _git("add", "-A", cwd=dest, env=env)
+    _git(
+        "-c", "user.name=t", "-c", "user.email=t@t", "commit", "-qm", "snapshot", cwd=dest, env=env
+    )
+    return dest
+
+
+def _try_repo(hooks: Path, project: Path, env: dict[str, str]) -> subprocess.CompletedProcess[str]:
     return subprocess.run(
-        [sys.executable, "-m", "pre_commit", "try-repo", str(ROOT), "--all-files", "--color=never"],
+        [
+            sys.executable,
+            "-m",
+            "pre_commit",
+            "try-repo",
+            str(hooks),
+            "--all-files",
+            "--color=never",
+        ],
         cwd=project,
         env=env,
         capture_output=True,
@@ -101,9 +129,10 @@ def test_try_repo_reports_then_fixes_then_passes(tmp_path: Path) -> None:
     env = _clean_env(tmp_path)
     (tmp_path / "home").mkdir()
     try:
-        _git("ls-files", "--error-unmatch", HOOKS.name, cwd=ROOT, env=env)
+        _git("rev-parse", "--is-inside-work-tree", cwd=ROOT, env=env)
     except (subprocess.CalledProcessError, FileNotFoundError):
-        pytest.skip("not a git checkout with .pre-commit-hooks.yaml tracked (try-repo clones it)")
+        pytest.skip("needs git and a git checkout of layerwise (an sdist has no file list)")
+    hooks = _snapshot(tmp_path / "hooks", env)
     project = tmp_path / "project"
     project.mkdir()
     (project / "Dockerfile").write_text(BAD)
@@ -112,7 +141,7 @@ def test_try_repo_reports_then_fixes_then_passes(tmp_path: Path) -> None:
     _git("init", "-q", cwd=project, env=env)
     _git("add", ".", cwd=project, env=env)
 
-    first = _try_repo(project, env)
+    first = _try_repo(hooks, project, env)
     out = first.stdout + first.stderr
     assert first.returncode == 1, out
     # Hooks run in id order: the check reports, then the fixer rewrites the file.
@@ -123,7 +152,7 @@ def test_try_repo_reports_then_fixes_then_passes(tmp_path: Path) -> None:
     assert "files were modified by this hook" in fix_part, out
     assert (project / "Dockerfile").read_text() == FIXED
 
-    second = _try_repo(project, env)
+    second = _try_repo(hooks, project, env)
     out = second.stdout + second.stderr
     assert second.returncode == 0, out
     assert re.search(r"layerwise\.+Passed", out), out

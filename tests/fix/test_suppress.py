@@ -56,3 +56,10 @@ def test_instruction_at_finds_the_one_holding_the_offset() -> None:
     run = tree.instructions[1]
     assert instruction_at(tree, text.index("y")) is run
     assert instruction_at(tree, text.index("# c")) is None
+
+
+def test_a_comment_on_the_first_line_is_not_taken_for_a_directive() -> None:
+    fixed, after = _suppress("FROM node:20 as app\nRUN true\n", "LW401")
+    assert fixed == "# layerwise: ignore=LW401\nFROM node:20 as app\nRUN true\n"
+    assert parse(fixed).directives == ()
+    assert "LW401" not in {f.code for f in after}

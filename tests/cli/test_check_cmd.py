@@ -24,7 +24,8 @@ def project(tmp_path: Path, dockerfile: str = BROAD) -> Path:
 @pytest.mark.parametrize(
     ("name", "expected"),
     [("Dockerfile", True), ("Dockerfile.prod", True), ("api.Dockerfile", True),
-     ("x.dockerfile", True), ("Dockerfile-old", False), ("dockerfile.md", False)],
+     ("x.dockerfile", True), ("Dockerfile-old", False), ("dockerfile.md", False),
+     ("Dockerfile.dockerignore", False), ("api.Dockerfile.dockerignore", False)],
 )  # fmt: skip
 def test_names(name: str, expected: bool) -> None:
     assert is_dockerfile_name(name) is expected

@@ -12,7 +12,14 @@ from layerwise import __version__
 from layerwise.errors import LayerwiseError
 
 # Each module defines `register(app)`; adding a subcommand is adding a module and a name here.
-COMMAND_MODULES = ("parse_cmd", "check_cmd", "rule_cmd", "bench_cmd", "config_cmd")
+COMMAND_MODULES = (
+    "parse_cmd",
+    "check_cmd",
+    "rule_cmd",
+    "bench_cmd",
+    "config_cmd",
+    "lsp_cmd",
+)
 
 EXIT_OK = 0
 EXIT_FINDINGS = 1

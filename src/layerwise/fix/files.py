@@ -23,11 +23,15 @@ if TYPE_CHECKING:
     from layerwise.context import BuildContext
 
 NAME_PATTERNS = ("Dockerfile", "Dockerfile.*", "*.Dockerfile", "*.dockerfile")
+# `Dockerfile.dockerignore` is BuildKit's per-Dockerfile ignore file, not a Dockerfile.
+NOT_DOCKERFILE = ("*.dockerignore",)
 SKIP_DIRS = frozenset({".git", "node_modules"})
 
 
 def is_dockerfile_name(name: str) -> bool:
-    return any(fnmatch.fnmatchcase(name, p) for p in NAME_PATTERNS)
+    return any(fnmatch.fnmatchcase(name, p) for p in NAME_PATTERNS) and not any(
+        fnmatch.fnmatchcase(name, p) for p in NOT_DOCKERFILE
+    )
 
 
 def discover(paths: Iterable[Path]) -> list[Path]:

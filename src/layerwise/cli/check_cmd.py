@@ -16,7 +16,8 @@ import typer
 from layerwise.cli.app import EXIT_BUG, EXIT_FINDINGS, EXIT_OK, EXIT_USER_ERROR
 from layerwise.errors import LayerwiseError
 from layerwise.fix import unified_diff
-from layerwise.fix.files import FileOutcome, discover, run_file
+from layerwise.fix.batch import FileJob, run_jobs
+from layerwise.fix.files import FileOutcome, discover
 from layerwise.report import Counts, render_applied, render_json, render_text, summary_line
 from layerwise.rules.base import Finding, Settings
 from layerwise.rules.registry import all_rules
@@ -70,6 +71,12 @@ def check(
     output_format: Annotated[
         OutputFormat, typer.Option("--output-format", help="text (people) or json (machines).")
     ] = OutputFormat.TEXT,
+    jobs_option: Annotated[
+        int | None,
+        typer.Option(
+            "--jobs", "-j", min=1, help="Processes for many files (default: the available cores)."
+        ),
+    ] = None,
 ) -> None:
     """Check Dockerfiles for what costs build time, cache reuse and pushed bytes."""
     settings = Settings(select=_codes(select, "--select"), ignore=_codes(ignore, "--ignore"))
@@ -79,19 +86,17 @@ def check(
         typer.echo(f"warning: no Dockerfiles found under {where}", err=True)
     outcomes: list[FileOutcome] = []
     errors: list[str] = []
-    for path in files:
-        try:
-            outcomes.append(
-                run_file(
-                    path,
-                    settings=settings,
-                    context_dir=context,
-                    fix=fix or diff,
-                    unsafe=unsafe_fixes,
-                    write=fix and not diff,
-                )
-            )
-        except LayerwiseError as exc:  # one bad file must not hide the others
+    jobs = [
+        FileJob(
+            path, settings, context, fix=fix or diff, unsafe=unsafe_fixes, write=fix and not diff
+        )
+        for path in files
+    ]
+    for result in run_jobs(jobs, processes=jobs_option):
+        if result.outcome is not None:
+            outcomes.append(result.outcome)
+        elif result.error is not None:  # one bad file must not hide the others
+            exc = result.error
             errors.append(str(exc) + (f"\nhint: {exc.hint}" if exc.hint else ""))
     bugs = [bug for o in outcomes if o.fix is not None for bug in o.fix.bugs]
     for message in errors + [f"bug: {b}" for b in bugs]:

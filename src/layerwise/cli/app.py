@@ -34,7 +34,17 @@ def _print_version(value: bool) -> None:
         raise typer.Exit()
 
 
-def build_app() -> typer.Typer:
+def _command_module(name: str) -> str:
+    """`check` -> `check_cmd`: a subcommand's module is named after it."""
+    return f"{name.replace('-', '_')}_cmd"
+
+
+def build_app(argv: list[str] | None = None) -> typer.Typer:
+    """The app with every subcommand, or, when `argv` names one, with that one alone.
+
+    Loading only the invoked subcommand keeps `layerwise check FILE` quick enough for
+    pre-commit and editors: `rule` pulls in Rich's Markdown and `bench` the engine layer.
+    """
     app = typer.Typer(
         name="layerwise",
         help="Find what makes container builds slow under BuildKit, fix it, prove the gain.",
@@ -56,10 +66,20 @@ def build_app() -> typer.Typer:
     ) -> None:
         """layerwise: BuildKit build-speed linter, fixer and bench."""
 
-    for name in COMMAND_MODULES:
+    wanted = _invoked(argv)
+    for name in COMMAND_MODULES if wanted is None else (wanted,):
         module = importlib.import_module(f"layerwise.cli.{name}")
         module.register(app)
     return app
+
+
+def _invoked(argv: list[str] | None) -> str | None:
+    """The module of the subcommand `argv` starts with, or None (help, version, unknown)."""
+    args = sys.argv[1:] if argv is None else argv
+    if not args or args[0].startswith("-"):
+        return None
+    module = _command_module(args[0])
+    return module if module in COMMAND_MODULES else None
 
 
 def main(argv: list[str] | None = None) -> int:
@@ -69,7 +89,7 @@ def main(argv: list[str] | None = None) -> int:
     stderr and exit 2, never a traceback.
     """
     err = Console(stderr=True, highlight=False, soft_wrap=True)
-    app = build_app()
+    app = build_app(argv)
     try:
         # Standalone mode lets Typer print usage errors itself; it always ends in SystemExit.
         app(args=argv, prog_name="layerwise", standalone_mode=True)

@@ -19,7 +19,8 @@ from layerwise.cli.lang import LangOption, chosen_lang
 from layerwise.config import Overrides, Resolver
 from layerwise.errors import LayerwiseError
 from layerwise.fix import unified_diff
-from layerwise.fix.files import FileOutcome, discover, run_file
+from layerwise.fix.batch import FileJob, run_jobs
+from layerwise.fix.files import FileOutcome, discover
 from layerwise.report import (
     Counts,
     render_applied,
@@ -100,6 +101,12 @@ def check(
     isolated: Annotated[
         bool, typer.Option("--isolated", help="Read no configuration file (nor hadolint's).")
     ] = False,
+    jobs_option: Annotated[
+        int | None,
+        typer.Option(
+            "--jobs", "-j", min=1, help="Processes for many files (default: the available cores)."
+        ),
+    ] = None,
 ) -> None:
     """Check Dockerfiles for what costs build time, cache reuse and pushed bytes."""
     cli = Overrides(
@@ -121,19 +128,16 @@ def check(
     outcomes: list[FileOutcome] = []
     errors: list[str] = []
     failed: list[LayerwiseError] = []
-    for each in resolved:
-        try:
-            outcomes.append(
-                run_file(
-                    each.path,
-                    settings=each.settings,
-                    context_dir=each.context,
-                    fix=fix or diff,
-                    unsafe=unsafe_fixes,
-                    write=fix and not diff,
-                )
-            )
-        except LayerwiseError as exc:  # one bad file must not hide the others
+    write = fix and not diff
+    jobs = [
+        FileJob(each.path, each.settings, each.context, fix or diff, unsafe_fixes, write)
+        for each in resolved
+    ]
+    for result in run_jobs(jobs, processes=jobs_option):
+        if result.outcome is not None:
+            outcomes.append(result.outcome)
+        elif result.error is not None:  # one bad file must not hide the others
+            exc = result.error
             errors.append(str(exc) + (f"\nhint: {exc.hint}" if exc.hint else ""))
             failed.append(exc)
     bugs = [bug for o in outcomes if o.fix is not None for bug in o.fix.bugs]

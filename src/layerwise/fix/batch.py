@@ -1,0 +1,85 @@
+"""Checking many Dockerfiles at once: one job per file, spread over a pool of processes.
+
+A monorepo scan is thousands of small independent files, and the work per file is pure Python
+(parse, model, rules), so threads would wait on the GIL: processes use every core. Small runs
+stay in this process, where starting workers would cost more than it saves.
+"""
+
+from __future__ import annotations
+
+import multiprocessing
+import os
+from collections.abc import Iterator, Sequence
+from concurrent.futures import ProcessPoolExecutor
+from dataclasses import dataclass
+from pathlib import Path
+
+from layerwise.errors import LayerwiseError
+from layerwise.fix.files import FileOutcome, run_file
+from layerwise.rules.base import Settings
+
+# Below this many files a pool costs more (starting workers, sending results back) than it saves.
+POOL_THRESHOLD = 8
+# Files per task sent to a worker: large enough to amortise the round trip, small enough that
+# both cores stay busy to the end of a run of a few hundred files.
+CHUNK = 8
+
+
+@dataclass(frozen=True, slots=True)
+class FileJob:
+    """One file to check (and maybe fix); every field crosses a process boundary by pickling."""
+
+    path: Path
+    settings: Settings
+    context_dir: Path | None = None
+    fix: bool = False
+    unsafe: bool = False
+    write: bool = False
+
+
+@dataclass(frozen=True, slots=True)
+class JobResult:
+    """The outcome of a job, or the user error that stopped it (one bad file must not hide
+    the others)."""
+
+    job: FileJob
+    outcome: FileOutcome | None = None
+    error: LayerwiseError | None = None
+
+
+def available_cores() -> int:
+    """The cores this process may run on (the affinity mask, not the machine's total)."""
+    try:
+        return len(os.sched_getaffinity(0))
+    except AttributeError:  # not on Linux
+        return os.cpu_count() or 1
+
+
+def run_job(job: FileJob) -> JobResult:
+    try:
+        outcome = run_file(
+            job.path,
+            settings=job.settings,
+            context_dir=job.context_dir,
+            fix=job.fix,
+            unsafe=job.unsafe,
+            write=job.write,
+        )
+    except LayerwiseError as exc:
+        return JobResult(job, error=exc)
+    return JobResult(job, outcome=outcome)
+
+
+def run_jobs(jobs: Sequence[FileJob], *, processes: int | None = None) -> Iterator[JobResult]:
+    """Every job's result, in the order of `jobs`. `processes` (default: the available cores)
+    of 1, or fewer jobs than POOL_THRESHOLD, runs them here, one after the other."""
+    workers = min(processes or available_cores(), len(jobs))
+    if workers <= 1 or len(jobs) < POOL_THRESHOLD:
+        yield from map(run_job, jobs)
+        return
+    # fork: the workers start with layerwise already imported, which is most of a worker's
+    # start-up; spawn (the only choice elsewhere) re-imports it in each.
+    method = "fork" if "fork" in multiprocessing.get_all_start_methods() else "spawn"
+    context = multiprocessing.get_context(method)
+    with ProcessPoolExecutor(max_workers=workers, mp_context=context) as pool:
+        yield from pool.map(run_job, jobs, chunksize=CHUNK)

@@ -1,40 +1,26 @@
 """Safe fixes proven on the real BuildKit: every case in tests/fixtures/buildable/ builds as
-written, its safe fixes do what its expect.toml says, and the fixed Dockerfile builds too.
+written, and builds again after its safe fixes (after its unsafe ones too, with `unsafe = true`).
+With `run = true` the images also run (their default command) and must print the same output
+and exit 0: a CMD or ENTRYPOINT rewrite only shows when the container starts. What the fixes
+write is checked without an engine by test_buildable_expectations.py.
 See tests/fixtures/buildable/README.md for the folder convention."""
 
 from __future__ import annotations
 
 import shutil
 import subprocess
-import tomllib
 from collections.abc import Callable
 from pathlib import Path
-from typing import Any
 
 import pytest
 
-from layerwise.context import BuildContext
 from layerwise.engine import BuildRequest, BuildResult, Client, run_build
-from layerwise.fix import fix_text
 from layerwise.model import build_model
 from layerwise.syntax import parse
 
+from .buildable import case_dirs, expectations, fixed
+
 pytestmark = pytest.mark.engine
-
-CASES = Path(__file__).resolve().parents[1] / "fixtures" / "buildable"
-KEYS = {"about", "applied", "not_applied", "contains", "absent", "target"}
-
-
-def case_dirs() -> list[Path]:
-    return sorted(p for p in CASES.iterdir() if (p / "Dockerfile").is_file())
-
-
-def expectations(case: Path) -> dict[str, Any]:
-    data = tomllib.loads((case / "expect.toml").read_text())
-    unknown = set(data) - KEYS
-    assert not unknown, f"{case.name}/expect.toml: unknown keys {sorted(unknown)}"
-    assert data.get("about"), f"{case.name}/expect.toml: `about` says what the case is"
-    return data
 
 
 def base_images(text: str) -> set[str]:
@@ -42,22 +28,26 @@ def base_images(text: str) -> set[str]:
     return {st.base for st in build_model(parse(text)).stages if st.base_stage is None}
 
 
-@pytest.fixture(scope="module")
-def client(buildkit: Client) -> Client:
-    return buildkit
-
-
-def build(client: Client, dockerfile: Path, context: Path, target: str | None) -> BuildResult:
+def build_and_run(
+    client: Client, dockerfile: Path, context: Path, target: str | None, run: bool
+) -> tuple[BuildResult, str | None]:
+    """The build, and with `run` what the image printed when started (None if not run).
+    The image is removed; the build cache stays (never prune it here)."""
     result = run_build(client, BuildRequest(dockerfile, context, target=target))
+    output = None
     if result.image_id:
-        # The image is not what the test keeps; the build cache stays (never prune it here).
-        subprocess.run([client.path, "image", "rm", result.image_id], capture_output=True)
-    return result
+        if run and result.ok:
+            done = subprocess.run(
+                [client.path, "run", "--rm", result.image_id], capture_output=True, text=True
+            )
+            output = f"exit {done.returncode}\n{done.stdout}{done.stderr}"
+        subprocess.run([client.path, "image", "rm", "-f", result.image_id], capture_output=True)
+    return result, output
 
 
 @pytest.mark.parametrize("case", case_dirs(), ids=lambda p: p.name)
 def test_safe_fixes_keep_the_build_working(
-    case: Path, client: Client, require_image: Callable[[str], None], tmp_path: Path
+    case: Path, buildkit: Client, require_image: Callable[[str], None], tmp_path: Path
 ) -> None:
     expect = expectations(case)
     work = tmp_path / case.name
@@ -67,30 +57,24 @@ def test_safe_fixes_keep_the_build_working(
     original = dockerfile.read_text()
     for image in base_images(original):
         require_image(image)
-    target = expect.get("target")
+    target, run = expect.get("target"), bool(expect.get("run"))
 
-    before = build(client, dockerfile, work, target)
+    before, ran = build_and_run(buildkit, dockerfile, work, target, run)
     assert before.ok, f"the original does not build: {before.error}\n{before.log[-3000:]}"
+    if run:
+        assert ran is not None and ran.startswith("exit 0\n"), f"the original fails to run:\n{ran}"
 
-    result = fix_text(original, path="Dockerfile", context=BuildContext.open(work))
-    assert not result.bugs, result.bugs
-    fixed = result.text
-    if fixed != original:
-        # The build first: a safe fix that breaks it is the failure this test is for.
-        dockerfile.write_text(fixed)
-        after = build(client, dockerfile, work, target)
+    levels = (False, True) if expect.get("unsafe") else (False,)
+    for unsafe in levels:
+        _, result = fixed(work, unsafe=unsafe)
+        assert not result.bugs, result.bugs
+        if result.text == original:
+            continue
+        kind = "an unsafe" if unsafe else "a safe"
+        dockerfile.write_text(result.text)
+        after, ran_after = build_and_run(buildkit, dockerfile, work, target, run)
         assert after.ok, (
-            f"a safe fix broke the build: {after.error}\n--- fixed Dockerfile\n{fixed}\n"
+            f"{kind} fix broke the build: {after.error}\n--- fixed Dockerfile\n{result.text}\n"
             f"--- log\n{after.log[-3000:]}"
         )
-    applied = {f.code for f in result.applied}
-    for code in expect.get("applied", []):
-        assert code in applied, f"{code}'s safe fix did not go in; applied: {sorted(applied)}"
-    for code in expect.get("not_applied", []):
-        assert code not in applied, f"{code}'s fix went in but must not:\n{fixed}"
-    if expect.get("applied"):
-        assert fixed != original
-    for text in expect.get("contains", []):
-        assert text in fixed, f"missing {text!r} in the fixed Dockerfile:\n{fixed}"
-    for text in expect.get("absent", []):
-        assert text not in fixed, f"{text!r} still in the fixed Dockerfile:\n{fixed}"
+        assert ran_after == ran, f"{kind} fix changed what the image does:\n{result.text}"

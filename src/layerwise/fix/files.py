@@ -16,7 +16,7 @@ from layerwise.fix.write import write_atomic
 from layerwise.rules.base import Finding, Settings
 from layerwise.rules.lw400_dockerfile_syntax_error import syntax_error
 from layerwise.rules.runner import check_tree
-from layerwise.syntax import parse
+from layerwise.syntax import DockerfileSyntaxError, parse
 from layerwise.syntax.files import read_text
 
 if TYPE_CHECKING:
@@ -96,7 +96,7 @@ def run_file(
     context = open_context(path, context_dir)
     try:
         tree = parse(text, path=str(path))
-    except LayerwiseError as exc:
+    except DockerfileSyntaxError as exc:
         return FileOutcome(
             path, text, (dataclasses.replace(syntax_error(exc, text), path=str(path)),)
         )

@@ -27,7 +27,8 @@ from layerwise.model.expand import (
     expand_word,
 )
 from layerwise.model.from_lines import AUTOMATIC_ARGS
-from layerwise.model.nodes import Diagnostic, DiagnosticKind, Model, Stage, Step
+from layerwise.model.nodes import Diagnostic, Model, Stage, Step
+from layerwise.model.refusals import DiagnosticKind
 from layerwise.model.state import DEFAULT_SHELL, State
 
 __all__ = [

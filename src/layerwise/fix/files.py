@@ -97,9 +97,8 @@ def run_file(
     try:
         tree = parse(text, path=str(path))
     except DockerfileSyntaxError as exc:
-        return FileOutcome(
-            path, text, (dataclasses.replace(syntax_error(exc, text), path=str(path)),)
-        )
+        finding = syntax_error(exc, text).localized(settings.lang)
+        return FileOutcome(path, text, (dataclasses.replace(finding, path=str(path)),))
     if not fix:
         findings = check_tree(tree, context=context, settings=settings)
         return FileOutcome(path, tree.text, tuple(findings))

@@ -37,6 +37,18 @@ from layerwise.syntax.messages import SYNTAX_ERRORS
             "failed to process '${Y:?say-so}': Y: say-so",
         ),
         (
+            "FROM a\nENV X=${Y?}\n",
+            refusals.UNSET,
+            {"word": "${Y?}", "name": "Y"},
+            "failed to process '${Y?}': Y: is not allowed to be unset",
+        ),
+        (
+            "FROM a\nENV E=\nENV X=${E:?needed}\n",
+            refusals.EMPTY_WITH_REASON,
+            {"word": "${E:?needed}", "name": "E", "reason": "needed"},
+            "failed to process '${E:?needed}': E: needed",
+        ),
+        (
             "FROM a\nENV E=\nENV X=${E:?}\n",
             refusals.EMPTY,
             {"word": "${E:?}", "name": "E"},

@@ -201,13 +201,12 @@ class _Builder(FromLines):
         """Stages and images an instruction reads from (COPY --from, RUN --mount from=)."""
         stages: list[int] = []
         images: list[str] = []
-        problem = DiagnosticKind.INVALID_STAGE_REFERENCE
+        bad_ref = DiagnosticKind.INVALID_STAGE_REFERENCE
         for kind, ref in source_refs(instruction):
             try:
                 found = resolve(kind, ref, names, count)
-            except IndexError:  # an index out of range: the reference is left out
-                stage_index = refusals.STAGE_INDEX
-                self.refuse(problem, stage_index, instruction, index=int(ref))
+            except IndexError as exc:  # an index out of range: the reference is left out
+                self.refuse(bad_ref, refusals.STAGE_INDEX, instruction, index=exc.args[0])
                 continue
             if found is None:
                 images.append(ref)
@@ -218,7 +217,7 @@ class _Builder(FromLines):
             # Current frontends refuse this; Docker 20.10's copies from the later stage's base
             # image without its instructions (checked on 20.10.24): wrong either way.
             text = refusals.COPY_FROM_LATER if kind == "copy" else refusals.MOUNT_FROM_LATER
-            self.refuse(problem, text, instruction, index, source=ref, current=stage_ref)
+            self.refuse(bad_ref, text, instruction, index, source=ref, current=stage_ref)
         return tuple(dict.fromkeys(stages)), tuple(dict.fromkeys(images))
 
     def check_cycles(self, stages: list[Stage]) -> None:

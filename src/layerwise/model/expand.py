@@ -35,7 +35,7 @@ from collections.abc import Mapping
 from dataclasses import dataclass, field
 
 from layerwise.errors import ErrorText, KeyedError
-from layerwise.model import refusals as texts
+from layerwise.model import refusals
 from layerwise.model.patterns import InvalidEscape, replace_glob, trim_prefix, trim_suffix
 
 _SPECIAL_PARAMS = frozenset("@*#?-$!0")
@@ -259,14 +259,14 @@ class _Lexer:
                     words.add_char(ch)
                 out.append(ch)
         if stop:
-            raise _Refused(texts.UNMATCHED, stop=stop)
+            raise _Refused(refusals.UNMATCHED, stop=stop)
         return "".join(out), words.done() if words is not None else ()
 
     def single_quoted(self) -> str:
         self.pos += 1
         end = self.src.find("'", self.pos)
         if end < 0:
-            raise _Refused(texts.UNMATCHED_SINGLE_QUOTE)
+            raise _Refused(refusals.UNMATCHED_SINGLE_QUOTE)
         text = self.src[self.pos : end]
         self.pos = end + 1
         return text
@@ -278,7 +278,7 @@ class _Lexer:
         while True:
             ch = self.peek()
             if ch == _EOF:
-                raise _Refused(texts.UNMATCHED_DOUBLE_QUOTE)
+                raise _Refused(refusals.UNMATCHED_DOUBLE_QUOTE)
             if ch == '"':
                 self.pos += 1
                 return "".join(out)
@@ -326,20 +326,20 @@ class _Lexer:
         self.pos += 1  # the `{`
         following = self.peek()
         if following == _EOF:
-            raise _Refused(texts.MISSING_BRACE)
+            raise _Refused(refusals.MISSING_BRACE)
         if following in "{}:":
-            raise _Refused(texts.BAD_SUBSTITUTION)
+            raise _Refused(refusals.BAD_SUBSTITUTION)
         name = self.name()
         ch = self.next()
         if ch == _EOF:
-            raise _Refused(texts.MISSING_BRACE)
+            raise _Refused(refusals.MISSING_BRACE)
         if ch == "}":
             return self.lookup(name)[0]
         if ch in ":+-?#%":
             return self.modifier(name, ch)
         if ch == "/":
             return self.replace(name)
-        raise _Refused(texts.UNSUPPORTED_MODIFIER, modifier=ch)
+        raise _Refused(refusals.UNSUPPORTED_MODIFIER, modifier=ch)
 
     def modifier(self, name: str, ch: str) -> str:
         null_is_unset = ch == ":"
@@ -351,7 +351,7 @@ class _Lexer:
             word, _ = self.process_until("}", raw_escapes=ch in "#%" and ch != _EOF)
         except _Refused:
             if self.peek() == _EOF:
-                raise _Refused(texts.MISSING_BRACE) from None
+                raise _Refused(refusals.MISSING_BRACE) from None
             raise
         value, is_set = self.lookup(name)
         empty = not is_set or (null_is_unset and value == "")
@@ -362,15 +362,14 @@ class _Lexer:
         if ch == "+":
             return "" if empty else word
         if ch == "?":
-            if not is_set:
-                if word:
-                    raise _Refused(texts.UNSET_WITH_REASON, required=name, name=name, reason=word)
-                raise _Refused(texts.UNSET, required=name, name=name)
-            if empty:
-                if word:
-                    raise _Refused(texts.EMPTY_WITH_REASON, required=name, name=name, reason=word)
-                raise _Refused(texts.EMPTY, required=name, name=name)
-            return value
+            if not empty:
+                return value
+            if is_set:
+                text = refusals.EMPTY_WITH_REASON if word else refusals.EMPTY
+            else:
+                text = refusals.UNSET_WITH_REASON if word else refusals.UNSET
+            reason = {"reason": word} if word else {}
+            raise _Refused(text, required=name, name=name, **reason)
         if ch == "#" or ch == "%":
             greedy = word.startswith(ch)
             if greedy:
@@ -382,8 +381,8 @@ class _Lexer:
                 return trim_prefix(word, value, greedy=greedy)
             except InvalidEscape as exc:
                 pattern, escaped = exc.pattern, exc.escaped
-                raise _Refused(texts.INVALID_PATTERN, pattern=pattern, escaped=escaped) from None
-        raise _Refused(texts.UNSUPPORTED_MODIFIER, modifier=modifier)
+                raise _Refused(refusals.INVALID_PATTERN, pattern=pattern, escaped=escaped) from None
+        raise _Refused(refusals.UNSUPPORTED_MODIFIER, modifier=modifier)
 
     def replace(self, name: str) -> str:
         replace_all = self.peek() == "/"
@@ -394,17 +393,17 @@ class _Lexer:
             pattern, _ = self.process_until("/", raw_escapes=True)
         except _Refused:
             if self.peek() == _EOF:
-                raise _Refused(texts.MISSING_SLASH) from None
+                raise _Refused(refusals.MISSING_SLASH) from None
             raise
         try:
             replacement, _ = self.process_until("}", raw_escapes=True)
         except _Refused:
             if self.peek() == _EOF:
-                raise _Refused(texts.MISSING_BRACE) from None
+                raise _Refused(refusals.MISSING_BRACE) from None
             raise
         value, _ = self.lookup(name)
         try:
             return replace_glob(value, pattern, replacement, every=replace_all)
         except InvalidEscape as exc:
             pattern, escaped = exc.pattern, exc.escaped
-            raise _Refused(texts.INVALID_PATTERN, pattern=pattern, escaped=escaped) from None
+            raise _Refused(refusals.INVALID_PATTERN, pattern=pattern, escaped=escaped) from None

@@ -142,6 +142,15 @@ def test_a_file_the_parser_rejects_is_a_json_finding(
     assert data["errors"] == []
 
 
+def test_a_file_the_parser_rejects_is_reported_in_the_run_language(
+    tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    path = tmp_path / "Dockerfile"
+    path.write_text(UNTERMINATED)
+    assert main(["check", "--lang", "ko", str(path)]) == 1
+    assert f"{path}:2:5: LW400 heredoc이 닫히지 않았습니다" in capsys.readouterr().out
+
+
 def test_fix_leaves_a_file_the_parser_rejects_byte_for_byte(
     tmp_path: Path, capsys: pytest.CaptureFixture[str]
 ) -> None:

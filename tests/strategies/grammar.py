@@ -92,7 +92,7 @@ def variable(draw: Draw) -> str:
                 "${N%%-*}",
                 "${N/a/b}",
                 "${N//-/_}",
-                "${N:?need N}",
+                "${N:?need-N}",  # no blank: ENV and LABEL split words on it
                 "${N:-$X}",
                 "\\$N",
                 "'$N'",

@@ -3,8 +3,8 @@
 `violation(text, unsafe=...)` runs what `layerwise check` and `check --fix` run on a file's text
 (without the disk) and returns None, or what went wrong:
 
-- no exception, except the LayerwiseError of a file BuildKit's parser rejects, which must turn
-  into one LW400 finding;
+- no exception, except the DockerfileSyntaxError of a file BuildKit's parser rejects, which must
+  turn into one LW400 finding;
 - no fix dropped as a layerwise bug (what the CLI exits 3 for);
 - the fixed text parses and prints back byte for byte;
 - its RUN scripts parse with the shell parser whenever the original's all did;
@@ -21,7 +21,7 @@ from layerwise.fix import fix_text
 from layerwise.rules.base import Settings
 from layerwise.rules.lw400_dockerfile_syntax_error import syntax_error
 from layerwise.shell import parse_script
-from layerwise.syntax import Dockerfile, parse
+from layerwise.syntax import Dockerfile, DockerfileSyntaxError, parse
 
 SETTINGS = Settings()
 
@@ -57,7 +57,7 @@ def violation(
     """What breaks on `text`, or None (see the module docstring)."""
     try:
         tree = parse(text, path="Dockerfile")
-    except LayerwiseError as exc:
+    except DockerfileSyntaxError as exc:
         try:
             finding = syntax_error(exc, text)
         except Exception as inner:

@@ -16,7 +16,7 @@ from layerwise.fix.write import write_atomic
 from layerwise.rules.base import Finding, Settings
 from layerwise.rules.lw400_dockerfile_syntax_error import syntax_error
 from layerwise.rules.runner import check_tree
-from layerwise.syntax import parse
+from layerwise.syntax import DockerfileSyntaxError, parse
 from layerwise.syntax.files import read_text
 
 if TYPE_CHECKING:
@@ -100,10 +100,9 @@ def run_file(
     context = open_context(path, context_dir)
     try:
         tree = parse(text, path=str(path))
-    except LayerwiseError as exc:
-        return FileOutcome(
-            path, text, (dataclasses.replace(syntax_error(exc, text), path=str(path)),)
-        )
+    except DockerfileSyntaxError as exc:
+        finding = syntax_error(exc, text).localized(settings.lang)
+        return FileOutcome(path, text, (dataclasses.replace(finding, path=str(path)),))
     if not fix:
         findings = check_tree(tree, context=context, settings=settings)
         return FileOutcome(path, tree.text, tuple(findings))

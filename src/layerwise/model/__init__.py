@@ -12,6 +12,7 @@ variables each instruction runs with. `build_model(parse(text))` is the entry po
         step.state.expand("$APP/x")   # BuildKit's expansion with the step's variables
         step.expanded_value()         # the arguments as BuildKit uses them
     model.diagnostics                 # what BuildKit refuses (LW4xx findings), read past
+                                      #   kind, text (key, BuildKit's English), fields
     model.problems_for(target)        # the errors a build of that target meets
     model.warnings                    # build-check style warnings (duplicate stage names...)
 """
@@ -27,7 +28,8 @@ from layerwise.model.expand import (
     expand_word,
 )
 from layerwise.model.from_lines import AUTOMATIC_ARGS
-from layerwise.model.nodes import Diagnostic, DiagnosticKind, Model, Stage, Step
+from layerwise.model.nodes import Diagnostic, Model, Stage, Step
+from layerwise.model.refusals import DiagnosticKind
 from layerwise.model.state import DEFAULT_SHELL, State
 
 __all__ = [

@@ -10,12 +10,14 @@ from __future__ import annotations
 from collections.abc import Mapping
 from typing import TYPE_CHECKING
 
+from layerwise.model import refusals
 from layerwise.model.accounts import PROGRAMS, created_accounts
 from layerwise.model.arguments import EXPANDED_INSTRUCTIONS
 from layerwise.model.expand import ExpansionError, expand
 from layerwise.model.from_lines import FromLines, arg_items
 from layerwise.model.graph import find_cycle, resolve, source_refs
-from layerwise.model.nodes import DiagnosticKind, Model, Stage, Step
+from layerwise.model.nodes import Model, Stage, Step
+from layerwise.model.refusals import DiagnosticKind
 from layerwise.model.state import DEFAULT_PATH, State, resolve_workdir
 from layerwise.model.users import IMAGE_ENV, IMAGE_WORKDIRS, image_family
 
@@ -94,26 +96,27 @@ class _Builder(FromLines):
         for instruction in self.tree.instructions:
             name = instruction.name
             if name not in KNOWN_INSTRUCTIONS:
-                message = f"unknown instruction: {instruction.logical_keyword}"
-                self.refuse(DiagnosticKind.UNKNOWN_INSTRUCTION, message, instruction)
+                keyword = instruction.logical_keyword
+                text = refusals.UNKNOWN_INSTRUCTION
+                self.refuse(DiagnosticKind.UNKNOWN_INSTRUCTION, text, instruction, keyword=keyword)
             elif name == "FROM":
                 groups.append((instruction, []))
             elif groups and name in ("COPY", "ADD") and len(instruction.value) < 2:
-                message = f"{name} requires at least two arguments, but only one was provided"
-                self.refuse(DiagnosticKind.COPY_WITHOUT_DESTINATION, message, instruction)
+                kind, text = DiagnosticKind.COPY_WITHOUT_DESTINATION, refusals.ONE_ARGUMENT
+                self.refuse(kind, text, instruction, keyword=name)
             elif groups:
                 groups[-1][1].append(instruction)
             elif name == "ARG":
                 self.global_arg(instruction)
             elif outside is None:
                 outside = instruction
-                message = "no build stage in current context"
-                self.refuse(DiagnosticKind.INSTRUCTION_BEFORE_FROM, message, instruction)
+                kind = DiagnosticKind.INSTRUCTION_BEFORE_FROM
+                self.refuse(kind, refusals.NO_BUILD_STAGE, instruction)
         if not groups and outside is None and self.tree.instructions:
             first = self.tree.instructions[0]
             if first.name in KNOWN_INSTRUCTIONS:
-                message = "dockerfile contains no stages to build"
-                self.refuse(DiagnosticKind.INSTRUCTION_BEFORE_FROM, message, first)
+                kind = DiagnosticKind.INSTRUCTION_BEFORE_FROM
+                self.refuse(kind, refusals.NO_STAGES, first)
         return groups
 
     def stage(
@@ -198,11 +201,12 @@ class _Builder(FromLines):
         """Stages and images an instruction reads from (COPY --from, RUN --mount from=)."""
         stages: list[int] = []
         images: list[str] = []
+        bad_ref = DiagnosticKind.INVALID_STAGE_REFERENCE
         for kind, ref in source_refs(instruction):
             try:
                 found = resolve(kind, ref, names, count)
-            except ValueError as exc:  # an index out of range: the reference is left out
-                self.refuse(DiagnosticKind.INVALID_STAGE_REFERENCE, str(exc), instruction)
+            except IndexError as exc:  # an index out of range: the reference is left out
+                self.refuse(bad_ref, refusals.STAGE_INDEX, instruction, index=exc.args[0])
                 continue
             if found is None:
                 images.append(ref)
@@ -212,25 +216,16 @@ class _Builder(FromLines):
                 continue
             # Current frontends refuse this; Docker 20.10's copies from the later stage's base
             # image without its instructions (checked on 20.10.24): wrong either way.
-            if kind == "copy":
-                message = (
-                    f"cannot copy from stage {ref!r}, it needs to be defined before "
-                    f"current stage {stage_ref!r}"
-                )
-            else:
-                message = (
-                    f"cannot mount from stage {ref!r} to {stage_ref!r}, stage needs to be "
-                    "defined before current command"
-                )
-            self.refuse(DiagnosticKind.INVALID_STAGE_REFERENCE, message, instruction, index)
+            text = refusals.COPY_FROM_LATER if kind == "copy" else refusals.MOUNT_FROM_LATER
+            self.refuse(bad_ref, text, instruction, index, source=ref, current=stage_ref)
         return tuple(dict.fromkeys(stages)), tuple(dict.fromkeys(images))
 
     def check_cycles(self, stages: list[Stage]) -> None:
         cycle = find_cycle(stages)
         if cycle is not None:
             stage, instruction = cycle
-            message = f"circular dependency detected on stage: {stage.ref}"
-            self.refuse(DiagnosticKind.INVALID_STAGE_REFERENCE, message, instruction)
+            kind = DiagnosticKind.INVALID_STAGE_REFERENCE
+            self.refuse(kind, refusals.CIRCULAR, instruction, name=stage.ref)
 
     # -- state changes -----------------------------------------------------------------------
 

@@ -34,8 +34,9 @@ from __future__ import annotations
 from collections.abc import Mapping
 from dataclasses import dataclass, field
 
-from layerwise.errors import LayerwiseError
-from layerwise.model.patterns import replace_glob, trim_prefix, trim_suffix
+from layerwise.errors import ErrorText, KeyedError
+from layerwise.model import refusals
+from layerwise.model.patterns import InvalidEscape, replace_glob, trim_prefix, trim_suffix
 
 _SPECIAL_PARAMS = frozenset("@*#?-$!0")
 _EOF = ""
@@ -43,15 +44,28 @@ _EOF = ""
 LEGACY_MODIFIERS = frozenset({":-", ":+", ":?", "?"})
 
 
-class ExpansionError(LayerwiseError):
-    """A word BuildKit refuses to expand (bad substitution, unterminated quote, `${X:?}`...).
+class ExpansionError(KeyedError):
+    """A word BuildKit refuses to expand (bad substitution, unterminated quote, `${X:?}`...):
+    one of the texts of `refusals`, its `word` field the word as written.
 
     `required` names the variable when the error is a `${NAME?}` / `${NAME:?}` check that
     failed (a build may set it with --build-arg); None for a malformed word.
     """
 
-    def __init__(self, message: str, *, required: str | None = None) -> None:
-        super().__init__(message)
+    def __init__(
+        self, text: ErrorText, fields: Mapping[str, object], *, required: str | None = None
+    ) -> None:
+        super().__init__(text, fields)
+        self.required = required
+
+
+class _Refused(Exception):
+    """Where the lexer stops, before `run` knows the word it stopped in."""
+
+    def __init__(self, text: ErrorText, required: str | None = None, **fields: object) -> None:
+        super().__init__(text.key)
+        self.text = text
+        self.fields = fields
         self.required = required
 
 
@@ -172,9 +186,9 @@ class _Lexer:
     def run(self) -> Expansion:
         try:
             text, words = self.process_until(_EOF, raw_escapes=False)
-        except ExpansionError as exc:
-            message = f"failed to process {self.src!r}: {exc.message}"
-            raise ExpansionError(message, required=exc.required) from None
+        except _Refused as exc:
+            fields = {"word": self.src, **exc.fields}
+            raise ExpansionError(exc.text, fields, required=exc.required) from None
         return Expansion(
             text,
             words,
@@ -245,16 +259,14 @@ class _Lexer:
                     words.add_char(ch)
                 out.append(ch)
         if stop:
-            raise ExpansionError(f"unexpected end of statement while looking for matching {stop}")
+            raise _Refused(refusals.UNMATCHED, stop=stop)
         return "".join(out), words.done() if words is not None else ()
 
     def single_quoted(self) -> str:
         self.pos += 1
         end = self.src.find("'", self.pos)
         if end < 0:
-            raise ExpansionError(
-                "unexpected end of statement while looking for matching single-quote"
-            )
+            raise _Refused(refusals.UNMATCHED_SINGLE_QUOTE)
         text = self.src[self.pos : end]
         self.pos = end + 1
         return text
@@ -266,9 +278,7 @@ class _Lexer:
         while True:
             ch = self.peek()
             if ch == _EOF:
-                raise ExpansionError(
-                    "unexpected end of statement while looking for matching double-quote"
-                )
+                raise _Refused(refusals.UNMATCHED_DOUBLE_QUOTE)
             if ch == '"':
                 self.pos += 1
                 return "".join(out)
@@ -316,20 +326,20 @@ class _Lexer:
         self.pos += 1  # the `{`
         following = self.peek()
         if following == _EOF:
-            raise ExpansionError("syntax error: missing '}'")
+            raise _Refused(refusals.MISSING_BRACE)
         if following in "{}:":
-            raise ExpansionError("syntax error: bad substitution")
+            raise _Refused(refusals.BAD_SUBSTITUTION)
         name = self.name()
         ch = self.next()
         if ch == _EOF:
-            raise ExpansionError("syntax error: missing '}'")
+            raise _Refused(refusals.MISSING_BRACE)
         if ch == "}":
             return self.lookup(name)[0]
         if ch in ":+-?#%":
             return self.modifier(name, ch)
         if ch == "/":
             return self.replace(name)
-        raise ExpansionError(f"unsupported modifier ({ch}) in substitution")
+        raise _Refused(refusals.UNSUPPORTED_MODIFIER, modifier=ch)
 
     def modifier(self, name: str, ch: str) -> str:
         null_is_unset = ch == ":"
@@ -339,9 +349,9 @@ class _Lexer:
             modifier += ch
         try:
             word, _ = self.process_until("}", raw_escapes=ch in "#%" and ch != _EOF)
-        except ExpansionError:
+        except _Refused:
             if self.peek() == _EOF:
-                raise ExpansionError("syntax error: missing '}'") from None
+                raise _Refused(refusals.MISSING_BRACE) from None
             raise
         value, is_set = self.lookup(name)
         empty = not is_set or (null_is_unset and value == "")
@@ -352,13 +362,14 @@ class _Lexer:
         if ch == "+":
             return "" if empty else word
         if ch == "?":
-            if not is_set:
-                message = f"{name}: {word or 'is not allowed to be unset'}"
-                raise ExpansionError(message, required=name)
-            if empty:
-                message = f"{name}: {word or 'is not allowed to be empty'}"
-                raise ExpansionError(message, required=name)
-            return value
+            if not empty:
+                return value
+            if is_set:
+                text = refusals.EMPTY_WITH_REASON if word else refusals.EMPTY
+            else:
+                text = refusals.UNSET_WITH_REASON if word else refusals.UNSET
+            reason = {"reason": word} if word else {}
+            raise _Refused(text, required=name, name=name, **reason)
         if ch == "#" or ch == "%":
             greedy = word.startswith(ch)
             if greedy:
@@ -368,9 +379,10 @@ class _Lexer:
                 if ch == "%":
                     return trim_suffix(word, value, greedy=greedy)
                 return trim_prefix(word, value, greedy=greedy)
-            except ValueError as exc:
-                raise ExpansionError(str(exc)) from None
-        raise ExpansionError(f"unsupported modifier ({modifier}) in substitution")
+            except InvalidEscape as exc:
+                pattern, escaped = exc.pattern, exc.escaped
+                raise _Refused(refusals.INVALID_PATTERN, pattern=pattern, escaped=escaped) from None
+        raise _Refused(refusals.UNSUPPORTED_MODIFIER, modifier=modifier)
 
     def replace(self, name: str) -> str:
         replace_all = self.peek() == "/"
@@ -379,18 +391,19 @@ class _Lexer:
         self.modifiers.add("//" if replace_all else "/")
         try:
             pattern, _ = self.process_until("/", raw_escapes=True)
-        except ExpansionError:
+        except _Refused:
             if self.peek() == _EOF:
-                raise ExpansionError("syntax error: missing '/' in ${}") from None
+                raise _Refused(refusals.MISSING_SLASH) from None
             raise
         try:
             replacement, _ = self.process_until("}", raw_escapes=True)
-        except ExpansionError:
+        except _Refused:
             if self.peek() == _EOF:
-                raise ExpansionError("syntax error: missing '}'") from None
+                raise _Refused(refusals.MISSING_BRACE) from None
             raise
         value, _ = self.lookup(name)
         try:
             return replace_glob(value, pattern, replacement, every=replace_all)
-        except ValueError as exc:
-            raise ExpansionError(str(exc)) from None
+        except InvalidEscape as exc:
+            pattern, escaped = exc.pattern, exc.escaped
+            raise _Refused(refusals.INVALID_PATTERN, pattern=pattern, escaped=escaped) from None

@@ -12,10 +12,12 @@ import re
 from collections.abc import Mapping
 from typing import TYPE_CHECKING
 
-from layerwise.errors import LayerwiseError
+from layerwise.errors import ErrorText, LayerwiseError
+from layerwise.model import refusals
 from layerwise.model.expand import ExpansionError, expand, expand_word
-from layerwise.model.nodes import Diagnostic, DiagnosticKind
+from layerwise.model.nodes import Diagnostic
 from layerwise.model.reference import reference_error
+from layerwise.model.refusals import DiagnosticKind
 
 if TYPE_CHECKING:
     from layerwise.syntax.nodes import Dockerfile, Instruction
@@ -67,12 +69,14 @@ class FromLines:
     def refuse(
         self,
         kind: DiagnosticKind,
-        message: str,
+        text: ErrorText,
         instruction: Instruction,
         stage: int | None = None,
+        /,
+        **fields: object,
     ) -> None:
         """Record what BuildKit would stop at; the caller carries on with a best reading."""
-        self.diagnostics.append(Diagnostic(kind, message, instruction, stage))
+        self.diagnostics.append(Diagnostic(kind, text, fields, instruction, stage))
 
     def expansion_failed(
         self,
@@ -86,7 +90,7 @@ class FromLines:
             self.unresolved(exc.message, instruction)
             return
         kind = DiagnosticKind.INVALID_VARIABLE_SUBSTITUTION
-        self.refuse(kind, exc.message, instruction, stage)
+        self.refuse(kind, exc.text, instruction, stage, **exc.fields)
 
     def global_arg(self, instruction: Instruction) -> None:
         for key, default in arg_items(instruction):
@@ -130,15 +134,11 @@ class FromLines:
         if len(value) == 3 and value[1].lower() == "as":
             name = value[2].lower()
             if not _STAGE_NAME.match(name):
-                message = (
-                    f"invalid name for build stage: {value[2]!r}, "
-                    "name can't start with a number or contain symbols"
-                )
-                self.refuse(DiagnosticKind.MALFORMED_FROM, message, instruction)
+                kind = DiagnosticKind.MALFORMED_FROM
+                self.refuse(kind, refusals.STAGE_NAME, instruction, name=value[2])
             return name
         if len(value) != 1:
-            message = "FROM requires either one or three arguments"
-            self.refuse(DiagnosticKind.MALFORMED_FROM, message, instruction)
+            self.refuse(DiagnosticKind.MALFORMED_FROM, refusals.FROM_ARGUMENTS, instruction)
         return None
 
     def from_word(
@@ -175,11 +175,11 @@ class FromLines:
             return raw, frozenset()
         base, symbolic, unresolved = expanded
         if not base:
-            message = f"base name ({raw}) should not be blank"
+            text, kind = refusals.BLANK_BASE, DiagnosticKind.INVALID_BASE_IMAGE_REFERENCE
             if unresolved:
-                self.unresolved(message, instruction)
+                self.unresolved(text.format({"base": raw}), instruction)
             else:
-                self.refuse(DiagnosticKind.INVALID_BASE_IMAGE_REFERENCE, message, instruction)
+                self.refuse(kind, text, instruction, base=raw)
             self.unchecked.add(id(instruction))
             return raw, symbolic
         if unresolved:
@@ -193,11 +193,11 @@ class FromLines:
         problem = reference_error(base)
         if problem is None:
             return
-        message = f"failed to parse stage name {base!r}: {problem}"
         if id(instruction) in self.needs_build_arg:
-            self.unresolved(message, instruction)
+            self.unresolved(problem.format({"base": base}), instruction)
         else:
-            self.refuse(DiagnosticKind.INVALID_BASE_IMAGE_REFERENCE, message, instruction)
+            kind = DiagnosticKind.INVALID_BASE_IMAGE_REFERENCE
+            self.refuse(kind, problem, instruction, base=base)
 
     def platform(self, instruction: Instruction) -> tuple[str | None, frozenset[str]]:
         """The expanded `--platform` (None without one) and the automatic ARGs it names."""
@@ -209,11 +209,11 @@ class FromLines:
             return flag.value, frozenset()
         platform, platform_vars, unresolved = expanded
         if not platform:
-            message = f"empty platform value from expression {flag.value}"
+            text = refusals.EMPTY_PLATFORM
             if unresolved:
-                self.unresolved(message, instruction)
+                self.unresolved(text.format({"expression": flag.value}), instruction)
             else:
-                self.refuse(DiagnosticKind.MALFORMED_FROM, message, instruction)
+                self.refuse(DiagnosticKind.MALFORMED_FROM, text, instruction, expression=flag.value)
             return flag.value, platform_vars
         return platform, platform_vars
 

@@ -35,11 +35,12 @@ def source_refs(instruction: Instruction) -> list[tuple[str, str]]:
 
 
 def resolve(kind: str, ref: str, names: dict[str, int], count: int) -> int | None:
-    """The stage index a reference names, None for an image; ValueError for a bad index."""
+    """The stage index a reference names, None for an image; IndexError for an index out of
+    range ("invalid stage index")."""
     if kind == "copy" and _STAGE_INDEX.match(ref):
         index = int(ref)
         if not 0 <= index < count:
-            raise ValueError(f"invalid stage index {index}")
+            raise IndexError(index)
         return index
     return names.get(ref.lower())
 

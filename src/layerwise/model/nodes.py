@@ -4,11 +4,11 @@ from __future__ import annotations
 
 from collections.abc import Mapping
 from dataclasses import dataclass, field
-from enum import StrEnum
 from typing import TYPE_CHECKING, Any
 
-from layerwise.errors import LayerwiseError
+from layerwise.errors import ErrorText, LayerwiseError
 from layerwise.model.arguments import expand_flag, expand_value
+from layerwise.model.refusals import DiagnosticKind
 from layerwise.model.state import State
 
 if TYPE_CHECKING:
@@ -102,30 +102,26 @@ class Stage:
         }
 
 
-class DiagnosticKind(StrEnum):
-    """What BuildKit refuses, by the LW4xx rule that reports it (the value is the rule name)."""
-
-    MALFORMED_FROM = "malformed-from"
-    INSTRUCTION_BEFORE_FROM = "instruction-before-from"
-    INVALID_BASE_IMAGE_REFERENCE = "invalid-base-image-reference"
-    INVALID_VARIABLE_SUBSTITUTION = "invalid-variable-substitution"
-    INVALID_STAGE_REFERENCE = "invalid-stage-reference"
-    UNKNOWN_INSTRUCTION = "unknown-instruction"
-    COPY_WITHOUT_DESTINATION = "copy-without-destination"
-
-
 @dataclass(frozen=True, slots=True, eq=False)
 class Diagnostic:
     """Something BuildKit refuses to build, kept instead of raised so the rest is still read.
 
     `stage` is None when BuildKit fails whatever the target, else the stage whose build fails
-    (a COPY --from a later stage, a bad substitution inside a stage).
+    (a COPY --from a later stage, a bad substitution inside a stage). `text` is BuildKit's
+    error (one of `refusals.REFUSALS[kind]`) and `fields` fill it: a rule says it in any
+    language by `text.key`.
     """
 
     kind: DiagnosticKind
-    message: str
+    text: ErrorText
+    fields: Mapping[str, object]
     instruction: Instruction
     stage: int | None = None
+
+    @property
+    def message(self) -> str:
+        """BuildKit's own message, as `docker build` prints it."""
+        return self.text.format(self.fields)
 
     def error(self, path: str | None) -> LayerwiseError:
         """The one-line error BuildKit's message makes, located at the instruction."""

@@ -2,8 +2,8 @@
 (shell/lex.go: convertShellPatternToRegex, trimPrefix, trimSuffix, reversePattern).
 
 `*` and `?` are wildcards, `\\` escapes `*`, `?` and itself (and a `}` or `/` that had to be
-escaped inside `${}`); there are no bracket expressions. Errors are ValueError with BuildKit's
-message; the expander turns them into ExpansionError.
+escaped inside `${}`); there are no bracket expressions. A bad escape is an InvalidEscape; the
+expander turns it into an ExpansionError.
 """
 
 from __future__ import annotations
@@ -11,6 +11,15 @@ from __future__ import annotations
 import re
 
 _REGEX_SPECIAL = frozenset("[]{}.+()|^$")
+
+
+class InvalidEscape(ValueError):
+    """A `\\` before a character a pattern cannot escape (BuildKit: "invalid pattern")."""
+
+    def __init__(self, pattern: str, escaped: str) -> None:
+        super().__init__(pattern, escaped)
+        self.pattern = pattern
+        self.escaped = escaped
 
 
 def glob_regex(pattern: str, *, greedy: bool, anchored: bool) -> re.Pattern[str]:
@@ -32,9 +41,7 @@ def glob_regex(pattern: str, *, greedy: bool, anchored: bool) -> re.Pattern[str]
             if following in ("}", "/"):
                 continue  # an escape needed inside ${} that is not part of the pattern
             if following not in ("*", "?", "\\"):
-                raise ValueError(
-                    f"invalid pattern ({pattern}) in substitution: invalid escape '\\{following}'"
-                )
+                raise InvalidEscape(pattern, following)
             out.append("\\" + following)
             i += 1
             continue

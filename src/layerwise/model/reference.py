@@ -11,6 +11,9 @@ from __future__ import annotations
 import re
 from functools import lru_cache
 
+from layerwise.errors import ErrorText
+from layerwise.model import refusals
+
 _ALNUM = r"[a-z0-9]+"
 _SEPARATOR = r"(?:[._]|__|[-]+)"
 _PATH_COMPONENT = rf"{_ALNUM}(?:{_SEPARATOR}{_ALNUM})*"
@@ -26,13 +29,11 @@ _NAME_MAX = 255
 
 
 @lru_cache(maxsize=1024)  # a monorepo repeats the same few base images
-def reference_error(reference: str) -> str | None:
-    """Why BuildKit cannot parse `reference` as an image name, or None when it can."""
+def reference_error(reference: str) -> ErrorText | None:
+    """Why BuildKit cannot parse `reference` as an image name (a text whose `base` field is
+    the reference), or None when it can."""
     if _HEX64.match(reference):
-        return (
-            "invalid repository name (" + reference + "), "
-            "cannot specify 64-byte hexadecimal strings"
-        )
+        return refusals.REFERENCE_HEX
     slash = reference.find("/")
     first = reference[:slash]
     if slash == -1 or (
@@ -43,10 +44,10 @@ def reference_error(reference: str) -> str | None:
         remainder = reference[slash + 1 :]
     remote = re.split(r"[:@]", remainder, maxsplit=1)[0]
     if remote.lower() != remote:
-        return "invalid reference format: repository name must be lowercase"
+        return refusals.REFERENCE_LOWERCASE
     m = _REFERENCE.match(reference)
     if m is None:
-        return "invalid reference format"
+        return refusals.REFERENCE_FORMAT
     if len(m.group(1)) > _NAME_MAX:
-        return "repository name must not be more than 255 characters"
+        return refusals.REFERENCE_LENGTH
     return None

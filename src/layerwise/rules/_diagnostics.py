@@ -1,21 +1,43 @@
-"""What the model records that BuildKit refuses (`model.diagnostics`), as findings.
+"""BuildKit's own error texts as findings: what the model records that BuildKit refuses
+(`model.diagnostics`, LW404-LW410) and what its parser rejects (LW400).
 
-The LW404-LW409 rules each report one kind; the message is BuildKit's own, so a user can
-match it with what `docker build` prints.
+The English of each phrase is BuildKit's text itself, taken from where the model or the parser
+keeps it, so a user can match a finding with what `docker build` prints; the rule adds only
+the Korean, by the text's key.
 """
 
 from __future__ import annotations
 
-from collections.abc import Iterator
+from collections.abc import Iterable, Iterator, Mapping
 from typing import TYPE_CHECKING
 
+from layerwise.model.refusals import REFUSALS
+from layerwise.rules.texts import Phrase
+
 if TYPE_CHECKING:
+    from layerwise.errors import ErrorText
     from layerwise.model import DiagnosticKind
     from layerwise.rules.base import Finding, Rule, RuleContext
 
 
+def error_phrases(texts: Iterable[ErrorText], korean: Mapping[str, str]) -> dict[str, Phrase]:
+    """A phrase for each of `texts`, by key: BuildKit's English and `korean[key]` (a text
+    missing there stays untranslated, and the translation test names it)."""
+    phrases = {text.key: Phrase(text.template, korean.get(text.key, "")) for text in texts}
+    unknown = korean.keys() - phrases.keys()
+    if unknown:
+        raise ValueError(f"Korean for texts BuildKit does not have: {sorted(unknown)}")
+    return phrases
+
+
+def refusal_phrases(kind: DiagnosticKind, korean: Mapping[str, str]) -> dict[str, Phrase]:
+    """The phrases of every text a diagnostic of `kind` can have."""
+    return error_phrases(REFUSALS[kind], korean)
+
+
 def diagnostic_findings(ctx: RuleContext, rule: Rule, kind: DiagnosticKind) -> Iterator[Finding]:
-    """One finding per diagnostic of `kind`, at its instruction."""
+    """One finding per diagnostic of `kind`, at its instruction, in the rule's phrase for it."""
     for diagnostic in ctx.model.diagnostics:
         if diagnostic.kind is kind:
-            yield rule.finding(diagnostic.instruction.span, message=diagnostic.message)
+            message = rule.text(diagnostic.text.key, **diagnostic.fields)
+            yield rule.finding(diagnostic.instruction.span, message=message)

@@ -25,7 +25,7 @@ from __future__ import annotations
 from collections.abc import Iterator
 
 from layerwise.model import DiagnosticKind
-from layerwise.rules._diagnostics import diagnostic_findings
+from layerwise.rules._diagnostics import diagnostic_findings, refusal_phrases
 from layerwise.rules.base import Finding, Rule, RuleContext, Severity
 
 RULE = Rule(
@@ -33,7 +33,15 @@ RULE = Rule(
     name="unknown-instruction",
     severity=Severity.ERROR,
     message="{message}",
+    message_ko="{message}",
     summary="a line whose first word is no Dockerfile instruction",
+    summary_ko="첫 단어가 Dockerfile 명령어가 아닌 줄",
+    phrases=refusal_phrases(
+        DiagnosticKind.UNKNOWN_INSTRUCTION,
+        {
+            "unknown-instruction": "알 수 없는 명령어: `{keyword}`",
+        },
+    ),
     needs_stages=False,
 )
 

@@ -22,7 +22,7 @@ from __future__ import annotations
 from collections.abc import Iterator
 
 from layerwise.model import DiagnosticKind
-from layerwise.rules._diagnostics import diagnostic_findings
+from layerwise.rules._diagnostics import diagnostic_findings, refusal_phrases
 from layerwise.rules.base import Finding, Rule, RuleContext, Severity
 
 RULE = Rule(
@@ -30,7 +30,15 @@ RULE = Rule(
     name="copy-without-destination",
     severity=Severity.ERROR,
     message="{message}",
+    message_ko="{message}",
     summary="a `COPY` or `ADD` with a source and no destination",
+    summary_ko="원본만 있고 대상이 없는 `COPY`나 `ADD`",
+    phrases=refusal_phrases(
+        DiagnosticKind.COPY_WITHOUT_DESTINATION,
+        {
+            "one-argument": "`{keyword}`에는 인수가 두 개 이상 필요하지만 하나만 주어졌습니다",
+        },
+    ),
     needs_stages=False,
 )
 

@@ -1,6 +1,7 @@
 """layerwise.syntax: the lossless Dockerfile tree (see `parse` and `parse_file`)."""
 
 from layerwise.syntax.files import parse_file
+from layerwise.syntax.messages import DockerfileSyntaxError
 from layerwise.syntax.nodes import (
     BlankLine,
     CommentLine,
@@ -19,6 +20,7 @@ __all__ = [
     "CommentLine",
     "Directive",
     "Dockerfile",
+    "DockerfileSyntaxError",
     "Edit",
     "Flag",
     "Heredoc",

@@ -3,7 +3,7 @@
 The loop mirrors BuildKit's: parser directives only at the very top, comment and blank lines
 skipped (also inside continuations), the escape character ending a line joins the next one,
 heredoc bodies read after the instruction's last line. Where BuildKit reports an error, a
-LayerwiseError with the line and column is raised.
+DockerfileSyntaxError with the line and column is raised.
 """
 
 from __future__ import annotations
@@ -11,9 +11,11 @@ from __future__ import annotations
 import re
 from collections.abc import Callable
 
-from layerwise.errors import LayerwiseError
+from layerwise.errors import ErrorText
+from layerwise.syntax import messages
 from layerwise.syntax.heredoc_words import heredoc_markers
 from layerwise.syntax.lines import LogicalLine, PhysicalLine, split_lines
+from layerwise.syntax.messages import DockerfileSyntaxError
 from layerwise.syntax.nodes import (
     BlankLine,
     CommentLine,
@@ -184,7 +186,7 @@ def _read_heredocs(
     i: int,
     logical: LogicalLine,
     index: LineIndex,
-    fail: Callable[[str, int], LayerwiseError],
+    fail: Callable[..., DockerfileSyntaxError],
 ) -> tuple[tuple[Heredoc, ...], int]:
     """The heredoc bodies opened on `logical`, read from line `i` on, and the next line index.
 
@@ -203,7 +205,7 @@ def _read_heredocs(
                 break
         marker_start = logical.offset(marker.start)
         if term is None:
-            raise fail("unterminated heredoc", marker_start)
+            raise fail(messages.UNTERMINATED_HEREDOC, marker_start)
         heredocs.append(
             Heredoc(
                 name=marker.name,
@@ -223,16 +225,16 @@ def _read_heredocs(
 def parse(text: str, *, path: str | None = None) -> Dockerfile:
     """Parse Dockerfile text into a lossless tree; `str(tree) == text`.
 
-    Raises LayerwiseError (with line and column) wherever BuildKit's parser fails.
+    Raises DockerfileSyntaxError (with line and column) wherever BuildKit's parser fails.
     """
     lines = split_lines(text)
     bom = "\ufeff" if text.startswith("\ufeff") else ""
     pos = _Positions(text, lines, bom)
     builder = _Builder(pos)
 
-    def fail(message: str, offset: int) -> LayerwiseError:
+    def fail(text: ErrorText, offset: int, **fields: object) -> DockerfileSyntaxError:
         line, col = pos.line_col(offset)
-        return LayerwiseError(message, path=path, line=line, col=col)
+        return DockerfileSyntaxError(text, fields, path=path, line=line, col=col)
 
     escape = "\\"
     directives: list[Directive] = []
@@ -245,7 +247,7 @@ def parse(text: str, *, path: str | None = None) -> Dockerfile:
         if ln.end - ln.start > _MAX_LINE_BYTES // 4 and len(
             text[ln.start : ln.end].encode("utf-8", "surrogatepass")
         ) >= _MAX_LINE_BYTES + (ln.end > ln.content_end):
-            raise fail("dockerfile line greater than max allowed size of 65535", ln.start)
+            raise fail(messages.LINE_TOO_LONG, ln.start, limit=_MAX_LINE_BYTES - 1)
     while i < n:
         ln = lines[i]
         if i == 0 and bom:
@@ -259,12 +261,12 @@ def parse(text: str, *, path: str | None = None) -> Dockerfile:
             name = m.group(1).lower() if m else ""
             if m and name in DIRECTIVE_NAMES:
                 if name in seen:
-                    raise fail(f"only one {name} parser directive can be used", lead)
+                    raise fail(messages.DUPLICATE_DIRECTIVE, lead, directive=name)
                 seen.add(name)
                 value = m.group(2)
                 if name == "escape":
                     if value not in ("`", "\\"):
-                        raise fail(f"invalid escape token '{value}' does not match ` or \\", lead)
+                        raise fail(messages.INVALID_ESCAPE, lead, token=value)
                     escape = value
                 directives.append(Directive(text[start : ln.end], start, pos.index, name, value))
                 i += 1
@@ -297,8 +299,8 @@ def parse(text: str, *, path: str | None = None) -> Dockerfile:
         line = logical.finish()
         try:
             parsed = parse_logical(line, escape)
-        except LayerwiseError as exc:
-            raise fail(exc.message, lead) from None
+        except DockerfileSyntaxError as exc:
+            raise fail(exc.text, lead, **exc.fields) from None
         node_parsed = parsed.sub if parsed.sub is not None else parsed
         heredocs: tuple[Heredoc, ...] = ()
         end = last.content_end
@@ -325,7 +327,8 @@ def parse(text: str, *, path: str | None = None) -> Dockerfile:
         )
         trivia = []
     if not instructions:
-        raise LayerwiseError("file with no instructions", path=path, line=max(1, n), col=1)
+        text_error = messages.NO_INSTRUCTIONS
+        raise DockerfileSyntaxError(text_error, path=path, line=max(1, n), col=1)
     nl = text.find("\n")
     newline = "\r\n" if nl > 0 and text[nl - 1] == "\r" else "\n"
     return Dockerfile(

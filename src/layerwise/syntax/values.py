@@ -9,7 +9,7 @@ from __future__ import annotations
 import functools
 from typing import NamedTuple
 
-from layerwise.errors import LayerwiseError
+from layerwise.syntax.messages import MISSING_EQUALS, TWO_ARGUMENTS, DockerfileSyntaxError
 from layerwise.syntax.words import (
     RE_WHITESPACE,
     NotJSON,
@@ -42,7 +42,8 @@ class Parsed(NamedTuple):  # a tuple: one per instruction on every parse, kept c
 # every occurrence. A line that fails raises again (lru_cache keeps no exceptions).
 @functools.lru_cache(maxsize=4096)
 def parse_logical(line: str, escape: str, base: int = 0) -> Parsed:
-    """newNodeFromLine on `line[base:]`: LayerwiseError (without location) when BuildKit fails.
+    """newNodeFromLine on `line[base:]`: DockerfileSyntaxError (without location) when BuildKit
+    fails.
 
     Results are remembered per (line, escape, base); `parse_logical.cache_clear()` forgets them.
     """
@@ -96,14 +97,12 @@ def _name_val(rest: str, key: str, escape: str) -> tuple[str, ...]:
     if "=" not in words[0]:
         parts = RE_WHITESPACE.split(rest, maxsplit=1)
         if len(parts) < 2:
-            raise LayerwiseError(f"{key} must have two arguments")
+            raise DockerfileSyntaxError(TWO_ARGUMENTS, {"keyword": key})
         return parts[0], parts[1]
     out: list[str] = []
     for word in words:
         if "=" not in word:
-            raise LayerwiseError(
-                f"Syntax error - can't find = in {word!r}. Must be of the form: name=value"
-            )
+            raise DockerfileSyntaxError(MISSING_EQUALS, {"word": word})
         name, _, val = word.partition("=")
         out += (name, val)
     return tuple(out)

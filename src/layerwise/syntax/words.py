@@ -12,7 +12,7 @@ import json
 import re
 from typing import NamedTuple
 
-from layerwise.errors import LayerwiseError
+from layerwise.syntax.messages import JSON_NOT_STRINGS, DockerfileSyntaxError
 
 # Go's unicode.IsSpace: what strings.TrimSpace and the word splitters treat as blanks.
 GO_SPACE = (
@@ -23,7 +23,6 @@ GO_SPACE = (
 _GO_SPACE_SET = frozenset(GO_SPACE)
 # reWhitespace in parser.go: only ASCII blanks split FROM/EXPOSE/COPY words and the keyword.
 RE_WHITESPACE = re.compile(r"[\t\v\f\r ]+")
-_NOT_STRING_ARRAY = "when using JSON array syntax, arrays must be comprised of strings only"
 _LONE_SURROGATE = re.compile("[\ud800-\udfff]")
 
 
@@ -221,7 +220,8 @@ class NotJSON(Exception):
 def parse_json(rest: str) -> tuple[str, ...]:
     """parseJSON: a JSON array of strings (text after the array is ignored, as Go's Decoder does).
 
-    Raises NotJSON when it is not an array, LayerwiseError when it holds a non-string.
+    Raises NotJSON when it is not an array, DockerfileSyntaxError when it holds a
+    non-string.
     """
     rest = rest.lstrip(GO_SPACE)
     if not rest.startswith("["):
@@ -233,7 +233,7 @@ def parse_json(rest: str) -> tuple[str, ...]:
     items = []
     for item in value:
         if not isinstance(item, str):
-            raise LayerwiseError(_NOT_STRING_ARRAY)
+            raise DockerfileSyntaxError(JSON_NOT_STRINGS)
         items.append(item if item.isascii() else _LONE_SURROGATE.sub("\ufffd", item))
     return tuple(items)
 

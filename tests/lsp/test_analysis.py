@@ -56,3 +56,13 @@ def test_what_buildkit_would_refuse_is_a_finding(text: str, code: str) -> None:
 def test_error_offset(text: str, line: int, col: int, expected: int) -> None:
     error = LayerwiseError("x", line=line, col=col)
     assert error_offset(text, error) == expected
+
+
+def test_a_parse_error_speaks_the_servers_language() -> None:
+    from layerwise.lsp.diagnostics import _error_message
+
+    text = "FROM a\nRUN <<EOF\n"
+    english = _error_message(analyze(text, path=None, settings=Settings(), version=1))
+    korean = _error_message(analyze(text, path=None, settings=Settings(lang="ko"), version=1))
+    assert english != korean
+    assert any("\uac00" <= ch <= "\ud7a3" for ch in korean)

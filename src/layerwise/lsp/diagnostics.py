@@ -8,6 +8,8 @@ from layerwise.lsp.analysis import Analysis, error_offset
 from layerwise.lsp.options import ServerOptions
 from layerwise.lsp.positions import LineTable
 from layerwise.rules.base import Finding, Severity
+from layerwise.rules.lw400_dockerfile_syntax_error import syntax_error
+from layerwise.syntax.messages import DockerfileSyntaxError
 
 SOURCE = "layerwise"
 PARSE_ERROR_CODE = "parse-error"
@@ -47,13 +49,23 @@ def diagnostics(
         return [
             types.Diagnostic(
                 range=table.range(start, end),
-                message=analysis.error.message,
+                message=_error_message(analysis),
                 severity=types.DiagnosticSeverity.Error,
                 code=PARSE_ERROR_CODE,
                 source=SOURCE,
             )
         ]
     return [diagnostic(table, f, options) for f in analysis.findings]
+
+
+def _error_message(analysis: Analysis) -> str:
+    """The parser's error as LW400 words it, in the server's language."""
+    error = analysis.error
+    assert error is not None
+    if isinstance(error, DockerfileSyntaxError):
+        finding = syntax_error(error, analysis.text)
+        return finding.localized(analysis.settings.lang).message
+    return error.message
 
 
 def bug_diagnostic(message: str) -> types.Diagnostic:

@@ -15,6 +15,7 @@ from typing import Annotated
 import typer
 
 from layerwise.cli.app import EXIT_BUG, EXIT_FINDINGS, EXIT_OK, EXIT_USER_ERROR
+from layerwise.cli.config_options import ConfigOption, IsolatedOption
 from layerwise.cli.lang import LangOption, chosen_lang
 from layerwise.config import Overrides, Resolver
 from layerwise.errors import LayerwiseError
@@ -95,12 +96,8 @@ def check(
     statistics: Annotated[
         bool, typer.Option("--statistics", help="Count findings per rule instead of listing them.")
     ] = False,
-    config: Annotated[
-        Path | None, typer.Option("--config", help="Use this configuration file for every file.")
-    ] = None,
-    isolated: Annotated[
-        bool, typer.Option("--isolated", help="Read no configuration file (nor hadolint's).")
-    ] = False,
+    config: ConfigOption = None,
+    isolated: IsolatedOption = False,
     jobs_option: Annotated[
         int | None,
         typer.Option(

@@ -12,6 +12,7 @@ from typing import Annotated, Any
 import typer
 
 from layerwise.cli.app import EXIT_OK
+from layerwise.cli.config_options import ConfigOption, IsolatedOption
 from layerwise.config import Resolved, Resolver
 from layerwise.errors import LayerwiseError
 from layerwise.rules.hadolint_map import overlaps
@@ -109,12 +110,8 @@ def config(
         Path | None,
         typer.Argument(help="A Dockerfile or a directory (default: the current one)."),
     ] = None,
-    config_file: Annotated[
-        Path | None, typer.Option("--config", help="Use this configuration file.")
-    ] = None,
-    isolated: Annotated[
-        bool, typer.Option("--isolated", help="Read no configuration file (nor hadolint's).")
-    ] = False,
+    config_file: ConfigOption = None,
+    isolated: IsolatedOption = False,
     output_format: Annotated[
         ConfigFormat, typer.Option("--output-format", help="text (people) or json (machines).")
     ] = ConfigFormat.TEXT,

@@ -18,6 +18,7 @@ from layerwise.model import Stage, Step
 from layerwise.rules._support import stage_chain
 from layerwise.rules.base import RuleContext
 from layerwise.rules.lw2_mounts import cache_mounts
+from layerwise.syntax import Instruction
 
 _ROOT = frozenset({"root", "0"})
 
@@ -64,9 +65,7 @@ def _lists_use(ctx: RuleContext, step: Step) -> str | None:
     if instruction.name != "RUN" or lists_mounted(ctx, step):
         return None
     if instruction.is_json:
-        words = instruction.value
-        program = posixpath.basename(words[0]) if words else ""
-        return "reads" if program in apt.PROGRAMS | apt.LIST_READERS else None
+        return "reads" if _json_program(instruction) in apt.PROGRAMS | apt.LIST_READERS else None
     script = ctx.script(instruction)
     if script is None:
         return None
@@ -76,6 +75,12 @@ def _lists_use(ctx: RuleContext, step: Step) -> str | None:
         if apt.reads_lists(cmd):
             return "reads"
     return None
+
+
+def _json_program(instruction: Instruction) -> str:
+    """The program a JSON-form RUN executes, without its directory."""
+    words = instruction.value
+    return posixpath.basename(words[0]) if words else ""
 
 
 def image_lists_written(ctx: RuleContext, step: Step) -> bool:
@@ -97,9 +102,8 @@ def _writes(ctx: RuleContext, step: Step) -> bool | None:
     if instruction.name != "RUN" or lists_mounted(ctx, step):
         return None
     if instruction.is_json:
-        words = instruction.value
-        program = posixpath.basename(words[0]) if words else ""
-        return True if program in apt.PROGRAMS and "update" in words else None
+        updates = _json_program(instruction) in apt.PROGRAMS and "update" in instruction.value
+        return True if updates else None
     script = ctx.script(instruction)
     last: bool | None = None
     for cmd in sorted(script.commands if script else (), key=lambda c: c.start):

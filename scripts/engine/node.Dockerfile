@@ -1,5 +1,6 @@
-# Stand-in for the official node:20 image (no registry is reachable): this machine's Node 20
-# and npm on the local debian:bookworm, with the traits caching depends on: a `node` user
+# Stand-in for the official node:N images (no registry is reachable): a Node binary and its npm
+# (node:20: this machine's; node:14: from the npm registry) on the local debian:bookworm, with
+# the traits caching depends on: a `node` user
 # (uid/gid 1000, home /home/node), npm under /usr/local like the official image, and the
 # toolchain the official (non-slim) image carries for native addons.
 FROM debian:bookworm

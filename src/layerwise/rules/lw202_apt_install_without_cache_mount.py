@@ -48,6 +48,7 @@ lists instead of 9.4 MB, and reused the cached .deb files).
 
 from __future__ import annotations
 
+import re
 from collections.abc import Iterator
 
 from layerwise.ecosystems import apt
@@ -247,15 +248,17 @@ def _reader_edits(ctx: RuleContext, step: Step) -> list[Edit] | None:
     return edits
 
 
+_SHARING = re.compile(r"(?:(?<==)|(?<=,))sharing=[^,]*")
+
+
 def _lock(have: RunMount) -> Edit | None:
     """Set `sharing=locked` on an existing mount flag: replace its sharing option or append one."""
     flag = have.flag
     text = flag.text
     if text.endswith(("'", '"')):
         return None  # a quoted value: leave it to a person
-    at = text.find("sharing=")
-    if at < 0:
+    # The option itself, not a longer key that ends in it (`#sharing=`, `xsharing=`).
+    match = _SHARING.search(text)
+    if match is None:
         return Edit.insert(flag.span.end, ",sharing=locked")
-    end = text.find(",", at)
-    end = len(text) if end < 0 else end
-    return Edit(flag.span.start + at, flag.span.start + end, "sharing=locked")
+    return Edit(flag.span.start + match.start(), flag.span.start + match.end(), "sharing=locked")

@@ -8,7 +8,9 @@ date or number, a CI variable or an app version (`GIT_SHA`, `COMMIT`, `VCS_REF`,
 reported when declared above `RUN` steps that cannot read it. A value fixed in the Dockerfile
 (`ENV BUILD_DATE=2024-01-01`, `ARG LIBFOO_COMMIT=4f3a2b1`, `ARG APP_VERSION=1.4.2`) is the same
 every build and is not reported, nor is a variable every program reads
-(`ENV PATH=/opt/app-$VERSION/bin:$PATH`).
+(`ENV PATH=/opt/app-$VERSION/bin:$PATH`). A bare `VERSION`, `TAG` or `RELEASE` (or `GIT_VERSION`)
+is as often the pinned version of a tool the image downloads: it counts only when a `LABEL` of the
+stage records it, as the image's own version does (`LABEL version=$VERSION`).
 ## Why it matters
 A declared ARG is part of the environment of every RUN after it in the stage, used or not, and
 so is an ENV. When its value changes, BuildKit's cache key of each of those RUNs changes too, and
@@ -90,7 +92,13 @@ _PER_BUILD = re.compile(
     r"|^CI_"
 )
 # App versions: given per build like the names above.
-_VERSION = re.compile(r"^((APP|BUILD|RELEASE|IMAGE|SERVICE|PROJECT|GIT)_)?(VERSION|RELEASE|TAG)$")
+# Only a version named as the app's own: a bare `VERSION`, `GIT_VERSION` or `TAG` is as often the
+# pinned version of a tool the image downloads (a real-file review found `ARG GIT_VERSION` for
+# git's source tarball), which changes when someone bumps it, not every build.
+# A bare one counts when a LABEL of the stage records it: the image's own version
+# (`LABEL version=$VERSION`, the label-schema pattern beside BUILD_DATE and VCS_REF).
+_VERSION = re.compile(r"^(APP|BUILD|RELEASE|IMAGE|SERVICE|PROJECT)_(VERSION|RELEASE|TAG)$")
+_BARE_VERSION = re.compile(r"^(VERSION|RELEASE|TAG)$")
 _PLACEHOLDERS = frozenset(
     {"", "dev", "develop", "development", "local", "latest", "unknown", "snapshot", "none",
      "0.0.0", "0.0.0-dev", "0.0.0-local", "undefined", "unset", "n/a"}
@@ -104,24 +112,29 @@ _ENV_BLIND = frozenset(
 )  # fmt: skip
 
 
-def per_build(name: str, default: str | None) -> bool:
+def per_build(name: str, default: str | None, *, labelled: bool = False) -> bool:
     """A variable of this name and default (None: no default) likely changes every build: the
     build passes it. A real default (`ARG LIBFOO_COMMIT=4f3a2b1`, a pinned dependency) is the
-    same every build unless overridden; a placeholder (`unknown`, `dev`) says it will be."""
+    same every build unless overridden; a placeholder (`unknown`, `dev`) says it will be.
+    `labelled`: a LABEL of the stage records the value (then a bare `VERSION` is the image's)."""
     upper = name.upper()
-    if not (_PER_BUILD.search(upper) or _VERSION.match(upper)):
+    versioned = _VERSION.match(upper) or (labelled and _BARE_VERSION.match(upper))
+    if not (_PER_BUILD.search(upper) or versioned):
         return False
     return default is None or default.lower() in _PLACEHOLDERS
 
 
-def _declared(step: Step, busting: set[str]) -> str | None:
+def _declared(stage: Stage, step: Step, busting: set[str]) -> str | None:
     """The variable a single-name ARG/ENV declares when its value likely changes per build."""
     ins = step.instruction
     if ins.name == "ARG" and len(ins.value) == 1:
         name, eq, default = ins.value[0].partition("=")
         if _refs(default) & busting:
             default = ""  # made of a per-build value: as good as none
-        return name if per_build(name, default if eq else None) else None
+        labelled = any(
+            st.name == "LABEL" and s.mentions(st.instruction, name) for st in stage.steps
+        )
+        return name if per_build(name, default if eq else None, labelled=labelled) else None
     if ins.name == "ENV" and len(ins.value) == 2:
         name, value = ins.value
         refs = _refs(value)
@@ -135,7 +148,7 @@ def check(ctx: RuleContext) -> Iterator[Finding]:
     for stage in ctx.model.stages:
         busting: set[str] = set()
         for index, step in enumerate(stage.steps):
-            name = _declared(step, busting)
+            name = _declared(stage, step, busting)
             if name is None:
                 continue
             busting.add(name)

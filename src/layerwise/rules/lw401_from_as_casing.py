@@ -14,6 +14,9 @@ names. Keeping layerwise's output free of those warnings keeps real ones visible
 After the fix:
     FROM node:20 AS build
 
+A `FROM` whose second word is not `as` in some casing (a template line such as
+`FROM {{ item.image }}`) is not a stage name at all: LW404 reports it, this rule stays silent.
+
 ## Fix safety
 Safe: only the casing of the `AS` keyword changes. A `FROM` keyword in mixed case (`From`) is
 left alone, as BuildKit does.
@@ -48,7 +51,9 @@ def check(ctx: RuleContext) -> Iterator[Finding]:
     tree = ctx.tree
     for instruction in tree.instructions:
         value = instruction.value
-        if instruction.name != "FROM" or len(value) < 3:
+        # Only a real `AS` keyword: `FROM {{ item.image }}` is a template (LW404 reports it), and
+        # upper-casing its words would break the template's variables.
+        if instruction.name != "FROM" or len(value) != 3 or value[1].lower() != "as":
             continue
         keyword = instruction.keyword
         if keyword == keyword.lower():

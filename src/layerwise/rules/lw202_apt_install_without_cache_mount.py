@@ -56,6 +56,7 @@ from layerwise.ecosystems.base import CacheMount
 from layerwise.model.nodes import Step
 from layerwise.rules._apt_lists import (
     ListReader,
+    apt_runs_after,
     editable,
     image_lists_written,
     lists_mounted,
@@ -116,6 +117,10 @@ RULE = Rule(
             "the mounts and `{command}` to the RUNs at lines {lines}",
             "{lines}번 줄의 RUN에 마운트와 `{command}`",
         ),
+        "later": Phrase("the mounts to the RUN at line {lines}", "{lines}번 줄의 RUN에 마운트"),
+        "later_many": Phrase(
+            "the mounts to the RUNs at lines {lines}", "{lines}번 줄의 RUN에 마운트"
+        ),
         "lock": Phrase("`sharing=locked` to `{target}`", "`{target}` 마운트에 `sharing=locked`"),
     },
     fix_safety=(Safety.SAFE, Safety.UNSAFE),
@@ -160,11 +165,20 @@ def check(ctx: RuleContext) -> Iterator[Finding]:
         if own_update:
             todo.append(RULE.text("update_first", command=apt.UPDATE_COMMAND))
         # The lists go into the mount: the later RUNs that read them from the image come along.
-        readers = readers_after(ctx, step) if updated and not lists_mounted(ctx, step) else []
-        lines = [str(r.step.instruction.start_line) for r in readers if r.editable]
-        if lines:
-            key = "readers" if len(lines) == 1 else "readers_many"
-            todo.append(RULE.text(key, command=apt.UPDATE_COMMAND, lines=Listing(lines)))
+        # Without docker-clean every later apt RUN of the stage chain does, or it keeps apt's
+        # downloads in its layer.
+        if clean_kept and (updated or own_update):
+            readers = apt_runs_after(ctx, step)
+        elif updated and not lists_mounted(ctx, step):
+            readers = readers_after(ctx, step)
+        else:
+            readers = []
+        for update, key in ((True, "readers"), (False, "later")):
+            lines = [str(r.step.instruction.start_line) for r in readers
+                     if r.editable and r.update == update]  # fmt: skip
+            if lines:
+                key += "" if len(lines) == 1 else "_many"
+                todo.append(RULE.text(key, command=apt.UPDATE_COMMAND, lines=Listing(lines)))
         fix = None
         if updated or own_update:
             fix = _fix(ctx, step, script, missing, unlocked, clean_kept, readers, own_update)
@@ -222,22 +236,26 @@ def _fix(
     # A later RUN that read the image's lists gets the mounts and its own update, or the fix
     # would leave it with none ("Unable to locate package").
     for reader in readers:
-        more = _reader_edits(ctx, reader.step) if reader.editable else None
+        more = _reader_edits(ctx, reader.step, reader.update) if reader.editable else None
         safe = safe and more is not None
         edits.extend(more or [])
     return Fix(Safety.SAFE if safe else Safety.UNSAFE, edits)
 
 
-def _reader_edits(ctx: RuleContext, step: Step) -> list[Edit] | None:
-    """A later RUN that reads the lists: locked mounts on both apt directories and its own
+def _reader_edits(ctx: RuleContext, step: Step, update: bool) -> list[Edit] | None:
+    """A later RUN that uses apt: locked mounts on both apt directories, without the cleanups
+    that would empty them, and, when it reads the lists before an update of its own,
     `apt-get update` in front."""
     have = {m.mount.target: m for m in cache_mounts(ctx, step)}
-    flags = [m.flag_text() for m in apt.CACHE_MOUNTS if m.target not in have]
-    edits = add_flags(
-        ctx.tree, step.instruction, flags, one_per_line=True, prefix=f"{apt.UPDATE_COMMAND} && "
-    )
-    if edits is None:
+    added = [m for m in apt.CACHE_MOUNTS if m.target not in have]
+    prefix = f"{apt.UPDATE_COMMAND} && " if update else ""
+    flags = [m.flag_text() for m in added]
+    edits = add_flags(ctx.tree, step.instruction, flags, one_per_line=True, prefix=prefix)
+    script = ctx.script(step.instruction)
+    if edits is None or script is None:
         return None
+    for cleanup in fighting_cleanups(script, added, step.state.home, step.state.workdir):
+        edits.extend(delete_edits(ctx.tree, step.instruction, script, cleanup) or [])
     for mount in apt.CACHE_MOUNTS:
         existing = have.get(mount.target)
         if existing is not None and existing.mount.sharing != "locked":

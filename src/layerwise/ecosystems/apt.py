@@ -34,6 +34,8 @@ CLEAN_VERBS = frozenset({"clean", "autoclean", "auto-clean"})
 LIST_FREE_VERBS = CLEAN_VERBS | {"update", "remove", "purge", "autoremove", "auto-remove"}
 # Other front ends that read the package lists whatever their verb.
 LIST_READERS = frozenset({"apt-cache", "aptitude"})
+# Runs `apt update` itself (by default since Ubuntu 18.04; `-n` skips it).
+LIST_UPDATERS = frozenset({"add-apt-repository"})
 VALUE_OPTIONS = frozenset(
     {"-o", "--option", "-c", "--config-file", "-t", "--target-release", "--default-release",
      "-a", "--host-architecture"}

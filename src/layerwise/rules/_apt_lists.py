@@ -1,10 +1,15 @@
-"""Which later RUNs read the apt package lists a RUN leaves in the image (LW202).
+"""Which later RUNs read the apt package lists a RUN leaves in the image, and which run apt at
+all (LW202).
 
 A cache mount on /var/lib/apt takes the lists `apt-get update` writes out of the image. A RUN
 built on that image (later in the stage, or in a stage built FROM it) that installs without its
 own update read those lists before the mount and finds none after it ("Unable to locate
 package"). These are the RUNs a mount fix must bring along: each gets the same locked mounts
 and its own `apt-get update` first, or the fix is not safe.
+
+Removing `docker-clean` reaches further: every later apt RUN of the stage chain without the
+mounts then keeps its downloaded .deb files and apt's pkgcache.bin in its layer (tens of MB),
+so a fix that removes it brings along every such RUN (`apt_runs_after`).
 """
 
 from __future__ import annotations
@@ -18,6 +23,8 @@ from layerwise.model import Stage, Step
 from layerwise.rules._support import stage_chain
 from layerwise.rules.base import RuleContext
 from layerwise.rules.lw2_mounts import cache_mounts
+from layerwise.shell import Command, Script
+from layerwise.shell.inline import SHELLS, script_word
 from layerwise.syntax import Instruction
 
 _ROOT = frozenset({"root", "0"})
@@ -30,6 +37,9 @@ class ListReader:
 
     step: Step
     editable: bool
+    # It reads lists before an update of its own, so it needs `apt-get update` in front once
+    # the lists live in the mount (False: it only needs the mounts).
+    update: bool = True
 
 
 def lists_mounted(ctx: RuleContext, step: Step) -> bool:
@@ -43,11 +53,26 @@ def readers_after(ctx: RuleContext, step: Step) -> list[ListReader]:
     `apt-get update`, or an `rm` of the lists, before any read)."""
     stage = ctx.model.stages[step.stage]
     index = stage.steps.index(step)
-    return list(_walk(ctx, stage, index + 1))
+    return list(_walk(ctx, stage, index + 1, every_apt=False))
 
 
-def _walk(ctx: RuleContext, stage: Stage, start: int) -> Iterator[ListReader]:
+def apt_runs_after(ctx: RuleContext, step: Step) -> list[ListReader]:
+    """Every later RUN of the stage chain (the rest of `step`'s stage and the stages built FROM
+    it) that runs apt without cache mounts on both its directories, or runs a script file that
+    may: with `docker-clean` gone each would keep apt's downloads in its layer. A script-file
+    RUN counts as not editable (what it runs is unknown here)."""
+    stage = ctx.model.stages[step.stage]
+    index = stage.steps.index(step)
+    return list(_walk(ctx, stage, index + 1, every_apt=True))
+
+
+def _walk(ctx: RuleContext, stage: Stage, start: int, *, every_apt: bool) -> Iterator[ListReader]:
     for step in stage.steps[start:]:
+        if every_apt:
+            found = _apt_run(ctx, step)
+            if found is not None:
+                yield found
+            continue
         use = _lists_use(ctx, step)
         if use == "refreshes":
             return
@@ -55,7 +80,54 @@ def _walk(ctx: RuleContext, stage: Stage, start: int) -> Iterator[ListReader]:
             yield ListReader(step, editable(ctx, step))
     for child in ctx.model.stages:
         if child.base_stage is not None and child.base_stage.index == stage.index:
-            yield from _walk(ctx, child, 0)
+            yield from _walk(ctx, child, 0, every_apt=every_apt)
+
+
+def _apt_run(ctx: RuleContext, step: Step) -> ListReader | None:
+    """`step` as a RUN that uses apt and lacks the mounts, None otherwise."""
+    instruction = step.instruction
+    if instruction.name != "RUN" or apt_mounted(ctx, step):
+        return None
+    if instruction.is_json:
+        uses = _json_program(instruction) in apt.PROGRAMS | apt.LIST_READERS
+        return ListReader(step, editable=False) if uses else None
+    script = ctx.script(instruction)
+    if script is None:
+        return None
+    if any(_runs_script_file(c) for c in script.commands):
+        return ListReader(step, editable=False, update=False)
+    # `apt-get clean` alone leaves nothing behind; every other apt command opens apt's cache.
+    if not any(_uses_apt(c) for c in script.commands):
+        return None
+    # Lists it reads come from the mount now (even one it had): a cache that may be empty.
+    reads = _script_lists_use(script) == "reads"
+    return ListReader(step, editable(ctx, step), update=reads)
+
+
+def apt_mounted(ctx: RuleContext, step: Step) -> bool:
+    """The RUN has cache mounts holding both apt's downloads and its package lists."""
+    mounts = cache_mounts(ctx, step)
+    return all(any(m.mount.covers(path) for m in mounts) for path in _KEPT)
+
+
+_KEPT = (apt.CACHE_DIR, apt.LISTS_DIR)
+
+
+def _uses_apt(cmd: Command) -> bool:
+    if cmd.program_name in apt.LIST_READERS | apt.LIST_UPDATERS:
+        return True
+    return cmd.program_name in apt.PROGRAMS and not apt.is_clean(cmd)
+
+
+def _runs_script_file(cmd: Command) -> bool:
+    """Runs a shell script from a file or a pipe (`./setup.sh`, `bash install.sh`, `. env.sh`,
+    `curl ... | bash -`, as the NodeSource setup that runs apt-get): it may run apt, unseen
+    here."""
+    name = cmd.program_name or ""
+    if name.endswith((".sh", ".bash")) or name in (".", "source"):
+        return True
+    # A shell without -c reads its script from a file or stdin (`sh -c '...'` is parsed already).
+    return name in SHELLS and script_word(cmd) is None
 
 
 def _lists_use(ctx: RuleContext, step: Step) -> str | None:
@@ -67,8 +139,10 @@ def _lists_use(ctx: RuleContext, step: Step) -> str | None:
     if instruction.is_json:
         return "reads" if _json_program(instruction) in apt.PROGRAMS | apt.LIST_READERS else None
     script = ctx.script(instruction)
-    if script is None:
-        return None
+    return None if script is None else _script_lists_use(script)
+
+
+def _script_lists_use(script: Script) -> str | None:
     for cmd in sorted(script.commands, key=lambda c: c.start):
         if apt.is_update(cmd) or apt.lists_removal(cmd):
             return "refreshes"

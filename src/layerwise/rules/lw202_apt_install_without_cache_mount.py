@@ -29,17 +29,24 @@ Safe when the same RUN runs `apt-get update` before installing: the mount on `/v
 hides lists left in the image by an earlier RUN, so without an update in the RUN there is no fix
 (merge the update first: LW502), unless no earlier RUN left lists in the image (only mounted
 updates, as in a file fixed before): then the fix adds the RUN's own `apt-get update`. A removal
-of `docker-clean` in an earlier RUN of the stage (the Dockerfile reference's pattern) counts. The
-removal stays in the image: a RUN without the mounts in a later stage or a derived image keeps its
-downloaded .deb files in its layer.
-With the mounts the package lists live in the mount, not in the image: a later RUN of the stage,
-or of a stage built FROM it, that reads them (`apt-get install` without its own update, also of
-a local .deb; `apt-cache`) before any update of its own would find none ("Unable to locate
-package"). The fix gives each such RUN the same locked mounts and `apt-get update` first; when
-one cannot take them (JSON form, or run as a user other than root) the fix is unsafe, and so
-is a RUN itself run as another user (`rm` and `apt-get update` need root). Works with
-Docker 20.10's built-in frontend (checked: a rebuild after adding a package fetched 241 kB of
-lists instead of 9.4 MB, and reused the cached .deb files).
+of `docker-clean` in an earlier RUN of the stage (the Dockerfile reference's pattern) counts.
+Removing `docker-clean` reaches every later RUN of the stage and of the stages built FROM it:
+one that runs apt without the mounts then keeps the downloaded .deb files and apt's
+pkgcache.bin in its layer (measured: 71 MB instead of 20 kB for `apt-get update` and one
+package). So a fix that removes it gives every such RUN (`apt-get`/`apt` with any verb but
+`clean`, also a lone `apt-get update`; `apt-cache`, `aptitude`, `add-apt-repository`) the same
+locked mounts, and the RUNs among them that read the package lists before an update of their
+own (`apt-get install`, also of a local .deb, `upgrade`...) `apt-get update` first: the lists
+now live in the mount, a cache that may be empty, not in the image ("Unable to locate
+package" otherwise). Cleanups in those RUNs that would empty the new mounts go. When one of
+them cannot take the edit (JSON form, run as a user other than root, or a RUN that runs a
+script file or a piped script, which may run apt unseen) the fix is unsafe, and so is a RUN
+itself run as another user (`rm` and `apt-get update` need root). Without the removal (an
+earlier RUN removed `docker-clean` already) only the later RUNs that read the lists this RUN
+left in the image come along. The removal stays in the image: a RUN without the mounts in a
+derived image keeps its downloads in its layer. Works with Docker 20.10's built-in frontend
+(checked: a rebuild after adding a package fetched 241 kB of lists instead of 9.4 MB, and
+reused the cached .deb files).
 
 ## References
 - Dockerfile reference: RUN --mount=type=cache (the apt example with sharing=locked)
@@ -56,6 +63,7 @@ from layerwise.ecosystems.base import CacheMount
 from layerwise.model.nodes import Step
 from layerwise.rules._apt_lists import (
     ListReader,
+    apt_runs_after,
     editable,
     image_lists_written,
     lists_mounted,
@@ -116,6 +124,10 @@ RULE = Rule(
             "the mounts and `{command}` to the RUNs at lines {lines}",
             "{lines}번 줄의 RUN에 마운트와 `{command}`",
         ),
+        "later": Phrase("the mounts to the RUN at line {lines}", "{lines}번 줄의 RUN에 마운트"),
+        "later_many": Phrase(
+            "the mounts to the RUNs at lines {lines}", "{lines}번 줄의 RUN에 마운트"
+        ),
         "lock": Phrase("`sharing=locked` to `{target}`", "`{target}` 마운트에 `sharing=locked`"),
     },
     fix_safety=(Safety.SAFE, Safety.UNSAFE),
@@ -160,11 +172,20 @@ def check(ctx: RuleContext) -> Iterator[Finding]:
         if own_update:
             todo.append(RULE.text("update_first", command=apt.UPDATE_COMMAND))
         # The lists go into the mount: the later RUNs that read them from the image come along.
-        readers = readers_after(ctx, step) if updated and not lists_mounted(ctx, step) else []
-        lines = [str(r.step.instruction.start_line) for r in readers if r.editable]
-        if lines:
-            key = "readers" if len(lines) == 1 else "readers_many"
-            todo.append(RULE.text(key, command=apt.UPDATE_COMMAND, lines=Listing(lines)))
+        # Without docker-clean every later apt RUN of the stage chain does, or it keeps apt's
+        # downloads in its layer.
+        if clean_kept and (updated or own_update):
+            readers = apt_runs_after(ctx, step)
+        elif updated and not lists_mounted(ctx, step):
+            readers = readers_after(ctx, step)
+        else:
+            readers = []
+        for update, key in ((True, "readers"), (False, "later")):
+            lines = [str(r.step.instruction.start_line) for r in readers
+                     if r.editable and r.update == update]  # fmt: skip
+            if lines:
+                key += "" if len(lines) == 1 else "_many"
+                todo.append(RULE.text(key, command=apt.UPDATE_COMMAND, lines=Listing(lines)))
         fix = None
         if updated or own_update:
             fix = _fix(ctx, step, script, missing, unlocked, clean_kept, readers, own_update)
@@ -222,22 +243,26 @@ def _fix(
     # A later RUN that read the image's lists gets the mounts and its own update, or the fix
     # would leave it with none ("Unable to locate package").
     for reader in readers:
-        more = _reader_edits(ctx, reader.step) if reader.editable else None
+        more = _reader_edits(ctx, reader.step, reader.update) if reader.editable else None
         safe = safe and more is not None
         edits.extend(more or [])
     return Fix(Safety.SAFE if safe else Safety.UNSAFE, edits)
 
 
-def _reader_edits(ctx: RuleContext, step: Step) -> list[Edit] | None:
-    """A later RUN that reads the lists: locked mounts on both apt directories and its own
+def _reader_edits(ctx: RuleContext, step: Step, update: bool) -> list[Edit] | None:
+    """A later RUN that uses apt: locked mounts on both apt directories, without the cleanups
+    that would empty them, and, when it reads the lists before an update of its own,
     `apt-get update` in front."""
     have = {m.mount.target: m for m in cache_mounts(ctx, step)}
-    flags = [m.flag_text() for m in apt.CACHE_MOUNTS if m.target not in have]
-    edits = add_flags(
-        ctx.tree, step.instruction, flags, one_per_line=True, prefix=f"{apt.UPDATE_COMMAND} && "
-    )
-    if edits is None:
+    added = [m for m in apt.CACHE_MOUNTS if m.target not in have]
+    prefix = f"{apt.UPDATE_COMMAND} && " if update else ""
+    flags = [m.flag_text() for m in added]
+    edits = add_flags(ctx.tree, step.instruction, flags, one_per_line=True, prefix=prefix)
+    script = ctx.script(step.instruction)
+    if edits is None or script is None:
         return None
+    for cleanup in fighting_cleanups(script, added, step.state.home, step.state.workdir):
+        edits.extend(delete_edits(ctx.tree, step.instruction, script, cleanup) or [])
     for mount in apt.CACHE_MOUNTS:
         existing = have.get(mount.target)
         if existing is not None and existing.mount.sharing != "locked":

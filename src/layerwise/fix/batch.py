@@ -11,12 +11,12 @@ import multiprocessing
 import os
 from collections.abc import Iterator, Sequence
 from concurrent.futures import ProcessPoolExecutor
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from pathlib import Path
 
 from layerwise.errors import LayerwiseError
 from layerwise.fix.files import FileOutcome, run_file
-from layerwise.rules.base import Settings
+from layerwise.rules.base import Finding, Settings
 
 # Below this many files a pool costs more (starting workers, sending results back) than it saves.
 POOL_THRESHOLD = 8
@@ -70,6 +70,24 @@ def run_job(job: FileJob) -> JobResult:
     return JobResult(job, outcome=outcome)
 
 
+def _run_job_in_worker(job: FileJob) -> JobResult:
+    """`run_job`, with the findings made lighter to send back: their messages are already in
+    the run's language, and the templates behind them (kept to render another language) would
+    be most of what the parent unpickles, on a core the other workers need."""
+    result = run_job(job)
+    outcome = result.outcome
+    if outcome is None:
+        return result
+    fix = outcome.fix
+    if fix is not None:
+        fix = replace(fix, applied=_rendered(fix.applied), remaining=_rendered(fix.remaining))
+    return replace(result, outcome=replace(outcome, findings=_rendered(outcome.findings), fix=fix))
+
+
+def _rendered(findings: tuple[Finding, ...]) -> tuple[Finding, ...]:
+    return tuple(replace(f, message_text=None, fix_title_text=None) for f in findings)
+
+
 def run_jobs(jobs: Sequence[FileJob], *, processes: int | None = None) -> Iterator[JobResult]:
     """Every job's result, in the order of `jobs`. `processes` (default: the available cores)
     of 1, or fewer jobs than POOL_THRESHOLD, runs them here, one after the other."""
@@ -82,4 +100,4 @@ def run_jobs(jobs: Sequence[FileJob], *, processes: int | None = None) -> Iterat
     method = "fork" if "fork" in multiprocessing.get_all_start_methods() else "spawn"
     context = multiprocessing.get_context(method)
     with ProcessPoolExecutor(max_workers=workers, mp_context=context) as pool:
-        yield from pool.map(run_job, jobs, chunksize=CHUNK)
+        yield from pool.map(_run_job_in_worker, jobs, chunksize=CHUNK)

@@ -8,7 +8,6 @@ import sys
 import typer
 from rich.console import Console
 
-from layerwise import __version__
 from layerwise.errors import LayerwiseError
 
 # Each module defines `register(app)`; adding a subcommand is adding a module and a name here.
@@ -30,6 +29,8 @@ EXIT_INTERRUPTED = 130
 
 def _print_version(value: bool) -> None:
     if value:
+        from layerwise import __version__
+
         typer.echo(f"layerwise {__version__}")
         raise typer.Exit()
 

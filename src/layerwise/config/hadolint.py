@@ -13,10 +13,12 @@ from __future__ import annotations
 from collections.abc import Mapping
 from dataclasses import dataclass
 from pathlib import Path
-
-import yaml
+from typing import TYPE_CHECKING
 
 from layerwise.errors import LayerwiseError
+
+if TYPE_CHECKING:
+    import yaml
 
 HIDDEN = (".hadolint.yaml", ".hadolint.yml")
 VISIBLE = ("hadolint.yaml", "hadolint.yml")
@@ -52,6 +54,8 @@ def find(cwd: Path, env: Mapping[str, str]) -> Path | None:
 def load(path: Path) -> HadolintConfig:
     """The ignores of one hadolint configuration file; bad YAML or a bad `ignored` is an error
     at its line (hadolint would stop on it too)."""
+    import yaml  # only when a hadolint file is found: PyYAML costs every start ~10 ms
+
     try:
         text = path.read_text(encoding="utf-8")
         node = yaml.compose(text, Loader=yaml.SafeLoader)
@@ -83,6 +87,8 @@ def load(path: Path) -> HadolintConfig:
 
 
 def _codes(path: Path, node: yaml.Node) -> tuple[str, ...]:
+    import yaml  # only when a hadolint file is found: PyYAML costs every start ~10 ms
+
     if isinstance(node, yaml.ScalarNode) and node.tag == "tag:yaml.org,2002:null":
         return ()
     if not isinstance(node, yaml.SequenceNode) or not all(

@@ -8,16 +8,17 @@ the Korean, by the text's key.
 
 from __future__ import annotations
 
-from collections.abc import Iterable, Iterator, Mapping
+from collections.abc import Callable, Iterable, Iterator, Mapping
 from typing import TYPE_CHECKING
 
 from layerwise.model.refusals import REFUSALS
+from layerwise.rules.base import Rule, Severity
 from layerwise.rules.texts import Phrase
 
 if TYPE_CHECKING:
     from layerwise.errors import ErrorText
     from layerwise.model import DiagnosticKind
-    from layerwise.rules.base import Finding, Rule, RuleContext
+    from layerwise.rules.base import Finding, RuleContext
 
 
 def error_phrases(texts: Iterable[ErrorText], korean: Mapping[str, str]) -> dict[str, Phrase]:
@@ -41,3 +42,33 @@ def diagnostic_findings(ctx: RuleContext, rule: Rule, kind: DiagnosticKind) -> I
         if diagnostic.kind is kind:
             message = rule.text(diagnostic.text.key, **diagnostic.fields)
             yield rule.finding(diagnostic.instruction.span, message=message)
+
+
+def refusal_rule(
+    *,
+    code: str,
+    name: str,
+    kind: DiagnosticKind,
+    summary: str,
+    summary_ko: str,
+    korean: Mapping[str, str],
+) -> tuple[Rule, Callable[[RuleContext], Iterator[Finding]]]:
+    """The `RULE` and `check` of a rule that reports the model's diagnostics of `kind`: an
+    error finding per diagnostic in BuildKit's words (and `korean`'s), also on a file with no
+    stage at all."""
+    rule = Rule(
+        code=code,
+        name=name,
+        severity=Severity.ERROR,
+        message="{message}",
+        message_ko="{message}",
+        summary=summary,
+        summary_ko=summary_ko,
+        phrases=refusal_phrases(kind, korean),
+        needs_stages=False,
+    )
+
+    def check(ctx: RuleContext) -> Iterator[Finding]:
+        yield from diagnostic_findings(ctx, rule, kind)
+
+    return rule, check

@@ -25,32 +25,19 @@ name with a letter: `FROM golang:1.22 AS build-2`.
 
 from __future__ import annotations
 
-from collections.abc import Iterator
-
 from layerwise.model import DiagnosticKind
-from layerwise.rules._diagnostics import diagnostic_findings, refusal_phrases
-from layerwise.rules.base import Finding, Rule, RuleContext, Severity
+from layerwise.rules._diagnostics import refusal_rule
 
-RULE = Rule(
+RULE, check = refusal_rule(
     code="LW404",
     name="malformed-from",
-    severity=Severity.ERROR,
-    message="{message}",
-    message_ko="{message}",
+    kind=DiagnosticKind.MALFORMED_FROM,
     summary="a `FROM` line BuildKit refuses (word count, stage name, empty platform)",
     summary_ko="BuildKit이 거부하는 `FROM` 줄(단어 수, 스테이지 이름, 빈 플랫폼)",
-    phrases=refusal_phrases(
-        DiagnosticKind.MALFORMED_FROM,
-        {
-            "from-arguments": "`FROM`에는 인수가 하나 또는 세 개여야 합니다",
-            "stage-name": "잘못된 빌드 스테이지 이름 `{name}`: 스테이지 이름은 숫자로 시작하거나 "
-            "기호를 포함할 수 없습니다",
-            "empty-platform": "`--platform`에 쓴 `{expression}` 값이 빈 문자열로 확장됩니다",
-        },
-    ),
-    needs_stages=False,
+    korean={
+        "from-arguments": "`FROM`에는 인수가 하나 또는 세 개여야 합니다",
+        "stage-name": "잘못된 빌드 스테이지 이름 `{name}`: 스테이지 이름은 숫자로 시작하거나 "
+        "기호를 포함할 수 없습니다",
+        "empty-platform": "`--platform`에 쓴 `{expression}` 값이 빈 문자열로 확장됩니다",
+    },
 )
-
-
-def check(ctx: RuleContext) -> Iterator[Finding]:
-    yield from diagnostic_findings(ctx, RULE, DiagnosticKind.MALFORMED_FROM)

@@ -22,31 +22,18 @@ The build fails at line 1. Move the `LABEL` below the `FROM`.
 
 from __future__ import annotations
 
-from collections.abc import Iterator
-
 from layerwise.model import DiagnosticKind
-from layerwise.rules._diagnostics import diagnostic_findings, refusal_phrases
-from layerwise.rules.base import Finding, Rule, RuleContext, Severity
+from layerwise.rules._diagnostics import refusal_rule
 
-RULE = Rule(
+RULE, check = refusal_rule(
     code="LW405",
     name="instruction-before-from",
-    severity=Severity.ERROR,
-    message="{message}",
-    message_ko="{message}",
+    kind=DiagnosticKind.INSTRUCTION_BEFORE_FROM,
     summary="an instruction other than `ARG` before the first `FROM`, or no `FROM` at all",
     summary_ko="첫 `FROM` 앞에 있는 `ARG`가 아닌 명령어, 또는 `FROM`이 하나도 없는 파일",
-    phrases=refusal_phrases(
-        DiagnosticKind.INSTRUCTION_BEFORE_FROM,
-        {
-            "no-build-stage": "이 명령어가 속할 빌드 스테이지가 없습니다"
-            "(첫 `FROM` 앞에는 `ARG`만 올 수 있음)",
-            "no-stages": "빌드할 스테이지가 없습니다: `FROM`이 하나도 없습니다",
-        },
-    ),
-    needs_stages=False,
+    korean={
+        "no-build-stage": "이 명령어가 속할 빌드 스테이지가 없습니다"
+        "(첫 `FROM` 앞에는 `ARG`만 올 수 있음)",
+        "no-stages": "빌드할 스테이지가 없습니다: `FROM`이 하나도 없습니다",
+    },
 )
-
-
-def check(ctx: RuleContext) -> Iterator[Finding]:
-    yield from diagnostic_findings(ctx, RULE, DiagnosticKind.INSTRUCTION_BEFORE_FROM)

@@ -24,35 +24,22 @@ The build fails at line 1. Generate the file from the template first, or use a g
 
 from __future__ import annotations
 
-from collections.abc import Iterator
-
 from layerwise.model import DiagnosticKind
-from layerwise.rules._diagnostics import diagnostic_findings, refusal_phrases
-from layerwise.rules.base import Finding, Rule, RuleContext, Severity
+from layerwise.rules._diagnostics import refusal_rule
 
 # BuildKit's "failed to parse stage name {base!r}: ...", the base as expanded.
 _NOT_PARSED = "`{base}` 베이스 이미지 이름을 해석할 수 없습니다: "
-RULE = Rule(
+RULE, check = refusal_rule(
     code="LW406",
     name="invalid-base-image-reference",
-    severity=Severity.ERROR,
-    message="{message}",
-    message_ko="{message}",
+    kind=DiagnosticKind.INVALID_BASE_IMAGE_REFERENCE,
     summary="a `FROM` base that is no stage and no valid image reference",
     summary_ko="스테이지도 아니고 유효한 이미지 참조도 아닌 `FROM`의 베이스 이미지",
-    phrases=refusal_phrases(
-        DiagnosticKind.INVALID_BASE_IMAGE_REFERENCE,
-        {
-            "blank-base": "베이스 이미지 이름으로 쓴 `{base}` 값이 빈 문자열로 확장됩니다",
-            "reference-format": _NOT_PARSED + "이미지 참조 형식이 잘못되었습니다",
-            "reference-lowercase": _NOT_PARSED + "저장소 이름은 소문자여야 합니다",
-            "reference-hex": _NOT_PARSED + "64자리 16진수 문자열은 저장소 이름으로 쓸 수 없습니다",
-            "reference-length": _NOT_PARSED + "저장소 이름은 255자를 넘을 수 없습니다",
-        },
-    ),
-    needs_stages=False,
+    korean={
+        "blank-base": "베이스 이미지 이름으로 쓴 `{base}` 값이 빈 문자열로 확장됩니다",
+        "reference-format": _NOT_PARSED + "이미지 참조 형식이 잘못되었습니다",
+        "reference-lowercase": _NOT_PARSED + "저장소 이름은 소문자여야 합니다",
+        "reference-hex": _NOT_PARSED + "64자리 16진수 문자열은 저장소 이름으로 쓸 수 없습니다",
+        "reference-length": _NOT_PARSED + "저장소 이름은 255자를 넘을 수 없습니다",
+    },
 )
-
-
-def check(ctx: RuleContext) -> Iterator[Finding]:
-    yield from diagnostic_findings(ctx, RULE, DiagnosticKind.INVALID_BASE_IMAGE_REFERENCE)

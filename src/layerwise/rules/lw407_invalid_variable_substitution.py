@@ -24,43 +24,30 @@ BuildKit knows `${NAME:-default}`, `${NAME:+alt}`, `${NAME:?message}` and, in ne
 
 from __future__ import annotations
 
-from collections.abc import Iterator
-
 from layerwise.model import DiagnosticKind
-from layerwise.rules._diagnostics import diagnostic_findings, refusal_phrases
-from layerwise.rules.base import Finding, Rule, RuleContext, Severity
+from layerwise.rules._diagnostics import refusal_rule
 
 # BuildKit's "failed to process {word!r}: ...", the word as written.
 _NOT_EXPANDED = "`{word}` 단어를 확장할 수 없습니다: "
-RULE = Rule(
+RULE, check = refusal_rule(
     code="LW407",
     name="invalid-variable-substitution",
-    severity=Severity.ERROR,
-    message="{message}",
-    message_ko="{message}",
+    kind=DiagnosticKind.INVALID_VARIABLE_SUBSTITUTION,
     summary="a `$` substitution BuildKit cannot expand",
     summary_ko="BuildKit이 확장할 수 없는 `$` 변수 치환",
-    phrases=refusal_phrases(
-        DiagnosticKind.INVALID_VARIABLE_SUBSTITUTION,
-        {
-            "unmatched": _NOT_EXPANDED + "짝이 되는 `{stop}` 없이 끝납니다",
-            "unmatched-single-quote": _NOT_EXPANDED + "작은따옴표가 닫히지 않았습니다",
-            "unmatched-double-quote": _NOT_EXPANDED + "큰따옴표가 닫히지 않았습니다",
-            "missing-brace": _NOT_EXPANDED + "구문 오류, 닫는 `}}`가 없습니다",
-            "missing-slash": _NOT_EXPANDED + "구문 오류, `${{}}` 안에 `/`가 없습니다",
-            "bad-substitution": _NOT_EXPANDED + "구문 오류, 잘못된 변수 치환입니다",
-            "unsupported-modifier": _NOT_EXPANDED + "지원하지 않는 변수 치환 수식자 `{modifier}`",
-            "invalid-pattern": _NOT_EXPANDED
-            + "변수 치환 패턴 `{pattern}`에 이스케이프할 수 없는 `\\{escaped}`가 있습니다",
-            "unset-with-reason": _NOT_EXPANDED + "`{name}` 변수가 설정되지 않았습니다(`{reason}`)",
-            "empty-with-reason": _NOT_EXPANDED + "`{name}` 변수가 비어 있습니다(`{reason}`)",
-            "unset": _NOT_EXPANDED + "`{name}` 변수는 설정되지 않은 채로 둘 수 없습니다",
-            "empty": _NOT_EXPANDED + "`{name}` 변수는 비어 있을 수 없습니다",
-        },
-    ),
-    needs_stages=False,
+    korean={
+        "unmatched": _NOT_EXPANDED + "짝이 되는 `{stop}` 없이 끝납니다",
+        "unmatched-single-quote": _NOT_EXPANDED + "작은따옴표가 닫히지 않았습니다",
+        "unmatched-double-quote": _NOT_EXPANDED + "큰따옴표가 닫히지 않았습니다",
+        "missing-brace": _NOT_EXPANDED + "구문 오류, 닫는 `}}`가 없습니다",
+        "missing-slash": _NOT_EXPANDED + "구문 오류, `${{}}` 안에 `/`가 없습니다",
+        "bad-substitution": _NOT_EXPANDED + "구문 오류, 잘못된 변수 치환입니다",
+        "unsupported-modifier": _NOT_EXPANDED + "지원하지 않는 변수 치환 수식자 `{modifier}`",
+        "invalid-pattern": _NOT_EXPANDED
+        + "변수 치환 패턴 `{pattern}`에 이스케이프할 수 없는 `\\{escaped}`가 있습니다",
+        "unset-with-reason": _NOT_EXPANDED + "`{name}` 변수가 설정되지 않았습니다(`{reason}`)",
+        "empty-with-reason": _NOT_EXPANDED + "`{name}` 변수가 비어 있습니다(`{reason}`)",
+        "unset": _NOT_EXPANDED + "`{name}` 변수는 설정되지 않은 채로 둘 수 없습니다",
+        "empty": _NOT_EXPANDED + "`{name}` 변수는 비어 있을 수 없습니다",
+    },
 )
-
-
-def check(ctx: RuleContext) -> Iterator[Finding]:
-    yield from diagnostic_findings(ctx, RULE, DiagnosticKind.INVALID_VARIABLE_SUBSTITUTION)

@@ -24,34 +24,21 @@ The `build` stage refers to `assets` before it is defined. Move the `assets` sta
 
 from __future__ import annotations
 
-from collections.abc import Iterator
-
 from layerwise.model import DiagnosticKind
-from layerwise.rules._diagnostics import diagnostic_findings, refusal_phrases
-from layerwise.rules.base import Finding, Rule, RuleContext, Severity
+from layerwise.rules._diagnostics import refusal_rule
 
-RULE = Rule(
+RULE, check = refusal_rule(
     code="LW408",
     name="invalid-stage-reference",
-    severity=Severity.ERROR,
-    message="{message}",
-    message_ko="{message}",
+    kind=DiagnosticKind.INVALID_STAGE_REFERENCE,
     summary="a stage reference BuildKit cannot build (bad index, later stage, cycle)",
     summary_ko="BuildKit이 빌드할 수 없는 스테이지 참조(잘못된 인덱스, 나중 스테이지, 순환)",
-    phrases=refusal_phrases(
-        DiagnosticKind.INVALID_STAGE_REFERENCE,
-        {
-            "stage-index": "스테이지 인덱스 {index}에 해당하는 스테이지가 없습니다",
-            "copy-from-later": "`{source}` 스테이지에서 복사할 수 없습니다: "
-            "복사해 올 스테이지는 현재 스테이지 `{current}`보다 먼저 정의되어야 합니다",
-            "mount-from-later": "`{source}` 스테이지를 `{current}` 스테이지에 마운트할 수 "
-            "없습니다: 마운트할 스테이지는 현재 명령어보다 먼저 정의되어야 합니다",
-            "circular": "`{name}` 스테이지에서 순환 의존성이 발견되었습니다",
-        },
-    ),
-    needs_stages=False,
+    korean={
+        "stage-index": "스테이지 인덱스 {index}에 해당하는 스테이지가 없습니다",
+        "copy-from-later": "`{source}` 스테이지에서 복사할 수 없습니다: "
+        "복사해 올 스테이지는 현재 스테이지 `{current}`보다 먼저 정의되어야 합니다",
+        "mount-from-later": "`{source}` 스테이지를 `{current}` 스테이지에 마운트할 수 "
+        "없습니다: 마운트할 스테이지는 현재 명령어보다 먼저 정의되어야 합니다",
+        "circular": "`{name}` 스테이지에서 순환 의존성이 발견되었습니다",
+    },
 )
-
-
-def check(ctx: RuleContext) -> Iterator[Finding]:
-    yield from diagnostic_findings(ctx, RULE, DiagnosticKind.INVALID_STAGE_REFERENCE)

@@ -22,29 +22,16 @@ The third line is an instruction of its own, `rm`: the line above it lacks ` && 
 
 from __future__ import annotations
 
-from collections.abc import Iterator
-
 from layerwise.model import DiagnosticKind
-from layerwise.rules._diagnostics import diagnostic_findings, refusal_phrases
-from layerwise.rules.base import Finding, Rule, RuleContext, Severity
+from layerwise.rules._diagnostics import refusal_rule
 
-RULE = Rule(
+RULE, check = refusal_rule(
     code="LW409",
     name="unknown-instruction",
-    severity=Severity.ERROR,
-    message="{message}",
-    message_ko="{message}",
+    kind=DiagnosticKind.UNKNOWN_INSTRUCTION,
     summary="a line whose first word is no Dockerfile instruction",
     summary_ko="첫 단어가 Dockerfile 명령어가 아닌 줄",
-    phrases=refusal_phrases(
-        DiagnosticKind.UNKNOWN_INSTRUCTION,
-        {
-            "unknown-instruction": "알 수 없는 명령어: `{keyword}`",
-        },
-    ),
-    needs_stages=False,
+    korean={
+        "unknown-instruction": "알 수 없는 명령어: `{keyword}`",
+    },
 )
-
-
-def check(ctx: RuleContext) -> Iterator[Finding]:
-    yield from diagnostic_findings(ctx, RULE, DiagnosticKind.UNKNOWN_INSTRUCTION)

@@ -19,29 +19,16 @@ The build fails here. Name the destination: `COPY --from=build /app/dist ./dist`
 
 from __future__ import annotations
 
-from collections.abc import Iterator
-
 from layerwise.model import DiagnosticKind
-from layerwise.rules._diagnostics import diagnostic_findings, refusal_phrases
-from layerwise.rules.base import Finding, Rule, RuleContext, Severity
+from layerwise.rules._diagnostics import refusal_rule
 
-RULE = Rule(
+RULE, check = refusal_rule(
     code="LW410",
     name="copy-without-destination",
-    severity=Severity.ERROR,
-    message="{message}",
-    message_ko="{message}",
+    kind=DiagnosticKind.COPY_WITHOUT_DESTINATION,
     summary="a `COPY` or `ADD` with a source and no destination",
     summary_ko="원본만 있고 대상이 없는 `COPY`나 `ADD`",
-    phrases=refusal_phrases(
-        DiagnosticKind.COPY_WITHOUT_DESTINATION,
-        {
-            "one-argument": "`{keyword}`에는 인수가 두 개 이상 필요하지만 하나만 주어졌습니다",
-        },
-    ),
-    needs_stages=False,
+    korean={
+        "one-argument": "`{keyword}`에는 인수가 두 개 이상 필요하지만 하나만 주어졌습니다",
+    },
 )
-
-
-def check(ctx: RuleContext) -> Iterator[Finding]:
-    yield from diagnostic_findings(ctx, RULE, DiagnosticKind.COPY_WITHOUT_DESTINATION)

@@ -123,8 +123,7 @@ def check(
     if statistics and output_format not in STATISTICS_FORMATS:
         raise LayerwiseError("`--statistics` works with `--output-format` text or json")
     outcomes: list[FileOutcome] = []
-    errors: list[str] = []
-    failed: list[LayerwiseError] = []
+    failed: list[LayerwiseError] = []  # one bad file must not hide the others
     write = fix and not diff
     jobs = [
         FileJob(each.path, each.settings, each.context, fix or diff, unsafe_fixes, write)
@@ -133,10 +132,9 @@ def check(
     for result in run_jobs(jobs, processes=jobs_option):
         if result.outcome is not None:
             outcomes.append(result.outcome)
-        elif result.error is not None:  # one bad file must not hide the others
-            exc = result.error
-            errors.append(str(exc) + (f"\nhint: {exc.hint}" if exc.hint else ""))
-            failed.append(exc)
+        elif result.error is not None:
+            failed.append(result.error)
+    errors = [str(exc) + (f"\nhint: {exc.hint}" if exc.hint else "") for exc in failed]
     bugs = [bug for o in outcomes if o.fix is not None for bug in o.fix.bugs]
     for message in errors + [f"bug: {b}" for b in bugs]:
         typer.echo(message, err=True)

@@ -14,10 +14,10 @@ from typing import Any
 
 from layerwise.config.locate import Positions
 from layerwise.errors import LayerwiseError
+from layerwise.rules.base import TARGET_ENGINES
 from layerwise.rules.registry import names_rule
 
 LANGUAGES = ("en", "ko")
-TARGET_ENGINES = ("docker-20.10", "modern")
 
 
 @dataclass(frozen=True, slots=True)

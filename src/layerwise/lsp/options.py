@@ -14,10 +14,9 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
-from layerwise.rules.base import Settings
+from layerwise.rules.base import TARGET_ENGINES, Settings
+from layerwise.rules.texts import LANGS
 
-LANGS = ("en", "ko")
-TARGET_ENGINES = ("docker-20.10", "modern")
 # docs/rules/<CODE>.md of a source checkout (src/layerwise/lsp/ is three levels below the root).
 CHECKOUT_RULE_DOCS = Path(__file__).resolve().parents[3] / "docs" / "rules"
 

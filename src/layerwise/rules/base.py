@@ -175,6 +175,10 @@ class Rule:
         )
 
 
+# What `Settings.target_engine` may be.
+TARGET_ENGINES = ("docker-20.10", "modern")
+
+
 @dataclass(frozen=True, slots=True)
 class Settings:
     """What a check run was asked for; one frozen object passed down from the CLI."""

@@ -16,8 +16,7 @@ from layerwise.config.locate import Positions
 from layerwise.errors import LayerwiseError
 from layerwise.rules.base import TARGET_ENGINES
 from layerwise.rules.registry import names_rule
-
-LANGUAGES = ("en", "ko")
+from layerwise.rules.texts import LANGS
 
 
 @dataclass(frozen=True, slots=True)
@@ -147,7 +146,7 @@ class _Reader:
         if key == "target-engine":
             return self.choice(value, key, TARGET_ENGINES)
         if key == "language":
-            return self.choice(value, key, LANGUAGES)
+            return self.choice(value, key, LANGS)
         if key == "context":
             if not isinstance(value, str) or not value:
                 got = _kind(value) if value != "" else "an empty string"

@@ -74,10 +74,10 @@ class ServerOptions:
         return cls(**values, warnings=tuple(warnings))
 
     def settings_for(self, path: Path | None) -> Settings:
-        """The settings for one document. `path` is the seam for configuration files: when
-        layerwise reads a config file found from the Dockerfile's directory, it is merged here,
-        with the editor's options on top."""
-        del path  # no configuration files yet
+        """The settings for one document: the editor's options only. `path` is where the
+        configuration files `layerwise check` reads (config.Resolver) would come in, with the
+        editor's options on top; the server does not read them yet."""
+        del path
         return Settings(
             select=self.select,
             ignore=self.ignore,

@@ -1,5 +1,5 @@
-# Stand-in for the official node:N images (no registry is reachable): a Node binary and its npm
-# (node:20: this machine's; node:14: from the npm registry) on the local debian:bookworm, with
+# Stand-in for the official node:N images (no registry is reachable): Node's release binary for
+# the target platform and its npm (both from the npm registry) on the local debian:bookworm, with
 # the traits caching depends on: a `node` user
 # (uid/gid 1000, home /home/node), npm under /usr/local like the official image, and the
 # toolchain the official (non-slim) image carries for native addons.
@@ -9,7 +9,8 @@ RUN apt-get update \
  && rm -rf /var/lib/apt/lists/*
 RUN groupadd --gid 1000 node \
  && useradd --uid 1000 --gid node --shell /bin/bash --create-home node
-COPY node /usr/local/bin/node
+ARG TARGETARCH
+COPY node-${TARGETARCH} /usr/local/bin/node
 COPY node_modules/ /usr/local/lib/node_modules/
 RUN ln -s ../lib/node_modules/npm/bin/npm-cli.js /usr/local/bin/npm \
  && ln -s ../lib/node_modules/npm/bin/npx-cli.js /usr/local/bin/npx \

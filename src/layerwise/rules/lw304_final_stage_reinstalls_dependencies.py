@@ -47,6 +47,7 @@ from layerwise.ecosystems import npm
 from layerwise.ecosystems import npm_versions as nv
 from layerwise.model import Stage, Step
 from layerwise.rules import _support as s
+from layerwise.rules._copy_link import link_flag
 from layerwise.rules.base import Finding, Fix, Rule, RuleContext, Safety, Severity
 from layerwise.shell import Command
 from layerwise.syntax.span import Edit
@@ -155,7 +156,8 @@ def _edits(
     stages = [f"{kw} {deps} {as_} {prod}{nl}{run} npm prune {prune}{nl}"]
     stages.append(f"{kw} {deps} {as_} {name.group()}{nl}")
     modules = f"{install.state.workdir.rstrip('/')}/node_modules"
-    copy = f"{manifest.instruction.keyword} --from={prod} {modules} ./node_modules"
+    link = link_flag(ctx, step, s.resolve("node_modules", step.state.workdir), [manifest])
+    copy = f"{manifest.instruction.keyword} {link}--from={prod} {modules} ./node_modules"
     return [
         Edit(start, start + len(name.group()), deps),
         s.insert_before(tree, broad.instruction, stages),

@@ -39,7 +39,9 @@ def _context() -> BuildContext | None:
 
 def _fixed(unsafe: bool, settings: Settings | None = None) -> str:
     text = SEED.read_text()
-    return fix_text(text, path="Dockerfile", context=_context(), settings=settings, unsafe=unsafe).text
+    return fix_text(
+        text, path="Dockerfile", context=_context(), settings=settings, unsafe=unsafe
+    ).text
 
 
 @pytest.mark.parametrize(

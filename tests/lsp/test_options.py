@@ -16,7 +16,12 @@ def test_no_options_are_the_defaults() -> None:
 
 def test_every_option_reaches_the_settings() -> None:
     options = ServerOptions.parse(
-        {"lang": "ko", "select": ["lw1", "LW201"], "ignore": "LW203, LW5", "targetEngine": "docker-20.10"}
+        {
+            "lang": "ko",
+            "select": ["lw1", "LW201"],
+            "ignore": "LW203, LW5",
+            "targetEngine": "docker-20.10",
+        }
     )
     assert options.warnings == ()
     assert options.settings_for(Path("/x/Dockerfile")) == Settings(

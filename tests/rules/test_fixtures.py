@@ -141,7 +141,6 @@ def test_fix_snapshot_and_fixed_point(code: str, case: Path, unsafe: bool) -> No
         check_snapshot(case.with_suffix(".fixed"), result.text if result.changed else None)
 
 
-
 @pytest.mark.parametrize(("code", "case"), CASES)
 @pytest.mark.parametrize("unsafe", [False, True], ids=["safe", "unsafe"])
 def test_docker_20_10_variant(code: str, case: Path, unsafe: bool) -> None:
@@ -150,7 +149,9 @@ def test_docker_20_10_variant(code: str, case: Path, unsafe: bool) -> None:
     _require_registered(code)
     text, ctx = read(case), context_for(case)
     legacy = Settings(select=(code,), target_engine=LEGACY)
-    modern = fix_text(text, path=case.name, context=ctx, settings=Settings(select=(code,)), unsafe=unsafe)
+    modern = fix_text(
+        text, path=case.name, context=ctx, settings=Settings(select=(code,)), unsafe=unsafe
+    )
     result = fix_text(text, path=case.name, context=ctx, settings=legacy, unsafe=unsafe)
     assert result.bugs == ()
     again = fix_text(result.text, path=case.name, context=ctx, settings=legacy, unsafe=unsafe)

@@ -40,9 +40,9 @@ MODERN = "modern"
 _ROOT_PARENTS = frozenset({"/", "/usr/src", "/usr/local", "/opt", "/srv"})
 # Top-level directories of a base image (FHS): a WORKDIR there does not make a new directory.
 _IMAGE_DIRS = frozenset(
-    "/bin /boot /dev /etc /home /lib /lib32 /lib64 /libx32 /media /mnt /opt /proc /root /run "
-    "/sbin /srv /sys /tmp /usr /var".split()
-)
+    {"/bin", "/boot", "/dev", "/etc", "/home", "/lib", "/lib32", "/lib64", "/libx32", "/media",
+     "/mnt", "/opt", "/proc", "/root", "/run", "/sbin", "/srv", "/sys", "/tmp", "/usr", "/var"}
+)  # fmt: skip
 _ROOT_USERS = frozenset({"", "root", "0"})
 # Steps that change neither a directory's metadata nor what is at the destination.
 _NEUTRAL = NO_STEP | {"ENV", "ARG"}

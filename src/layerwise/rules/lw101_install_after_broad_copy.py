@@ -27,6 +27,11 @@ install nothing that could read the moved files: other broad COPYs, LABEL/EXPOSE
 instructions, ENV/ARG the COPYs do not use, RUNs of apt commands on package names. Anything else
 (an unknown context, a script file run at install time, a RUN in between such as `mix deps.get`
 that may read the moved files) makes the fix unsafe.
+## Options
+`target-engine`: the fix is the same for `modern` and `docker-20.10`. The manifests copy gets no
+`COPY --link`: the install right below it is keyed on the whole stage before it, so it reruns
+whenever an earlier step changes, linked copy or not; linking would only save copying two
+small files.
 ## References
 - Docker docs: Optimize cache usage in builds (order your layers)
 - Docker docs: Build cache invalidation"""

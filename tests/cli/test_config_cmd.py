@@ -114,7 +114,7 @@ def test_config_text_for_a_file(repo: Path, capsys: pytest.CaptureFixture[str]) 
         "ignore            LW403  [per-file-ignores]",
         f'per-file-ignores  "legacy/*" = LW403 (applies)  [{pyproject}:6]',
         "language          en  [default]",
-        "target-engine     docker-20.10  [default]",
+        "target-engine     modern  [default]",
         "context           (each Dockerfile's directory)  [default]",
         "build-args        (none)  [default]",
         "hadolint          on, pragmas honoured; ignored: (none)  [default]",

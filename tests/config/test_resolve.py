@@ -18,7 +18,7 @@ MONOREPO = {
         '"services/*/Dockerfile" = ["LW1"]\n'
     ),
     "services/api/layerwise.toml": (
-        'select = ["LW4", "LW5"]\nlanguage = "ko"\ntarget-engine = "modern"\ncontext = ".."\n'
+        'select = ["LW4", "LW5"]\nlanguage = "ko"\ntarget-engine = "docker-20.10"\ncontext = ".."\n'
         '[per-file-ignores]\n"Dockerfile" = ["LW403"]\n[build-args]\nA = "1"\n'
     ),
     "services/web/Dockerfile": "",
@@ -74,7 +74,7 @@ def test_matched_patterns_are_reported(mono: Path) -> None:
 def test_options_of_the_closest_file(mono: Path) -> None:
     resolved = resolver(mono).for_file(mono / "services/api/Dockerfile")
     s = resolved.settings
-    assert (s.select, s.lang, s.target_engine) == (("LW4", "LW5"), "ko", "modern")
+    assert (s.select, s.lang, s.target_engine) == (("LW4", "LW5"), "ko", "docker-20.10")
     assert dict(s.build_args) == {"A": "1"}
     assert resolved.context == mono / "services"  # relative to the config file's directory
     assert resolved.config is not None and resolved.config.path.name == "layerwise.toml"
@@ -87,7 +87,7 @@ def test_defaults_without_any_file(tmp_path: Path) -> None:
     (tmp_path / "Dockerfile").write_text("")
     resolved = resolver(tmp_path).for_file(tmp_path / "Dockerfile")
     s = resolved.settings
-    assert (s.select, s.ignore, s.lang, s.target_engine) == ((), (), "en", "docker-20.10")
+    assert (s.select, s.ignore, s.lang, s.target_engine) == ((), (), "en", "modern")
     assert (s.hadolint_ignore, s.hadolint_pragmas) == ((), True)
     assert resolved.context is None and resolved.config is None
     assert set(resolved.origins.values()) == {"default"}

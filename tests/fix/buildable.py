@@ -1,6 +1,7 @@
 """The real-build cases of tests/fixtures/buildable/: loading a case and fixing it as
 `layerwise check --fix` (or `--unsafe-fixes`) would, with the case folder as build context.
-Shared by the expectation test (no engine) and the build test (engine)."""
+Shared by the expectation test (no engine) and the build test (engine). Fixes are made for the
+default target engine (modern): that output is what the engine test builds."""
 
 from __future__ import annotations
 
@@ -10,9 +11,11 @@ from typing import Any
 
 from layerwise.context import BuildContext
 from layerwise.fix import FixResult, fix_text
+from layerwise.rules.base import DEFAULT_TARGET_ENGINE, Settings
 
 CASES = Path(__file__).resolve().parents[1] / "fixtures" / "buildable"
-KEYS = {"about", "applied", "not_applied", "contains", "absent", "target", "run", "unsafe"}
+KEYS = {"about", "applied", "not_applied", "contains", "absent", "target", "run", "unsafe",
+        "unsafe_contains"}  # fmt: skip
 
 
 def case_dirs() -> list[Path]:
@@ -27,11 +30,17 @@ def expectations(case: Path) -> dict[str, Any]:
     return data
 
 
-def fixed(case: Path, *, unsafe: bool = False) -> tuple[str, FixResult]:
-    """The case's Dockerfile and the result of fixing it with every rule on."""
+def fixed(
+    case: Path, *, unsafe: bool = False, engine: str = DEFAULT_TARGET_ENGINE
+) -> tuple[str, FixResult]:
+    """The case's Dockerfile and the result of fixing it with every rule on, for `engine`."""
     original = (case / "Dockerfile").read_text(encoding="utf-8")
     context = BuildContext.open(case)
-    return original, fix_text(original, path="Dockerfile", context=context, unsafe=unsafe)
+    settings = Settings(target_engine=engine)
+    result = fix_text(
+        original, path="Dockerfile", context=context, settings=settings, unsafe=unsafe
+    )
+    return original, result
 
 
 def check_expectations(case: Path) -> None:
@@ -51,3 +60,7 @@ def check_expectations(case: Path) -> None:
         assert part in text, f"missing {part!r} in the fixed Dockerfile:\n{text}"
     for part in expect.get("absent", []):
         assert part not in text, f"{part!r} still in the fixed Dockerfile:\n{text}"
+    if expect.get("unsafe_contains"):
+        unsafe = fixed(case, unsafe=True)[1].text
+        for part in expect["unsafe_contains"]:
+            assert part in unsafe, f"missing {part!r} after the unsafe fixes:\n{unsafe}"

@@ -11,6 +11,8 @@ from layerwise.syntax import parse
 
 from .buildable import case_dirs, check_expectations, fixed
 
+LEGACY = "docker-20.10"
+
 
 @pytest.mark.parametrize("case", case_dirs(), ids=lambda p: p.name)
 def test_case_fix_does_what_expect_toml_says(case: Path) -> None:
@@ -22,3 +24,19 @@ def test_case_fixes_reparse(case: Path) -> None:
     for unsafe in (False, True):
         _, result = fixed(case, unsafe=unsafe)
         assert str(parse(result.text)) == result.text
+
+
+@pytest.mark.parametrize("case", case_dirs(), ids=lambda p: p.name)
+def test_docker_20_10_output_needs_no_modern_frontend(case: Path) -> None:
+    """For docker-20.10 the fixes add no COPY --link and no heredoc (its frontend has neither),
+    and they differ from the modern ones by `--link` flags alone."""
+    for unsafe in (False, True):
+        original, legacy = fixed(case, unsafe=unsafe, engine=LEGACY)
+        _, modern = fixed(case, unsafe=unsafe)
+        before = parse(original).instructions
+        after = parse(legacy.text).instructions
+        assert sum(i.flag("link") is not None for i in after) == sum(
+            i.flag("link") is not None for i in before
+        )
+        assert sum(len(i.heredocs) for i in after) == sum(len(i.heredocs) for i in before)
+        assert modern.text.replace(" --link ", " ") == legacy.text.replace(" --link ", " ")

@@ -2,7 +2,10 @@
 written, and builds again after its safe fixes (after its unsafe ones too, with `unsafe = true`).
 With `run = true` the images also run (their default command) and must print the same output
 and exit 0: a CMD or ENTRYPOINT rewrite only shows when the container starts. What the fixes
-write is checked without an engine by test_buildable_expectations.py.
+write is checked without an engine by test_buildable_expectations.py. The fixes are made for
+the default target engine, modern (`COPY --link` where it helps caching): that is what CI proves
+on the real engine. The docker-20.10 output differs only by those flags (checked without an
+engine by test_buildable_expectations.py).
 See tests/fixtures/buildable/README.md for the folder convention."""
 
 from __future__ import annotations

@@ -4,7 +4,9 @@ The build context is tests/apps/node-nest (the seed's NestJS/Prisma service, mad
 fixed texts are snapshots in tests/fixtures/golden/ (rewritten only with
 LAYERWISE_UPDATE_SNAPSHOTS=1). Beyond the snapshot, the result must parse with the official
 BuildKit parser, be a fixed point, keep every comment, report no cache finding, and do what the
-seed's hand optimisation did and more, with syntax Docker 20.10's built-in frontend accepts.
+seed's hand optimisation did and more. Under the default target engine (modern) the runtime
+stage's node_modules copy is a `COPY --link`; under `docker-20.10` the output keeps to what that
+engine's built-in frontend accepts (its own snapshot where it differs).
 """
 
 from __future__ import annotations
@@ -18,6 +20,7 @@ import pytest
 
 from layerwise.context import BuildContext
 from layerwise.fix import fix_text
+from layerwise.rules.base import Settings
 from layerwise.rules.runner import check_tree
 from layerwise.syntax import parse
 
@@ -27,22 +30,31 @@ HAND = ROOT / "examples" / "seed-after" / "Dockerfile"
 APP = ROOT / "tests" / "apps" / "node-nest"
 GOLDEN = ROOT / "tests" / "fixtures" / "golden"
 CACHE_FAMILIES = ("LW1", "LW2", "LW3")
+LEGACY = Settings(target_engine="docker-20.10")
 
 
 def _context() -> BuildContext | None:
     return BuildContext.open(APP) if APP.is_dir() else None
 
 
-def _fixed(unsafe: bool) -> str:
-    return fix_text(SEED.read_text(), path="Dockerfile", context=_context(), unsafe=unsafe).text
+def _fixed(unsafe: bool, settings: Settings | None = None) -> str:
+    text = SEED.read_text()
+    return fix_text(
+        text, path="Dockerfile", context=_context(), settings=settings, unsafe=unsafe
+    ).text
 
 
 @pytest.mark.parametrize(
-    ("unsafe", "snapshot"),
-    [(False, "seed-before.fixed.Dockerfile"), (True, "seed-before.unsafe.fixed.Dockerfile")],
+    ("unsafe", "settings", "snapshot"),
+    [
+        (False, None, "seed-before.fixed.Dockerfile"),
+        (True, None, "seed-before.unsafe.fixed.Dockerfile"),
+        (True, LEGACY, "seed-before.docker-20.10.unsafe.fixed.Dockerfile"),
+    ],
+    ids=["safe", "unsafe", "unsafe-docker-20.10"],
 )
-def test_snapshot(unsafe: bool, snapshot: str) -> None:
-    fixed = _fixed(unsafe)
+def test_snapshot(unsafe: bool, settings: Settings | None, snapshot: str) -> None:
+    fixed = _fixed(unsafe, settings)
     path = GOLDEN / snapshot
     if os.environ.get("LAYERWISE_UPDATE_SNAPSHOTS") == "1":
         path.write_text(fixed)
@@ -108,7 +120,7 @@ def test_does_what_the_hand_optimisation_did_and_more() -> None:
     assert not any("npm ci" in line for line in runtime)
     copies = [line for line in runtime if "--from=" in line]
     assert copies == [
-        "COPY --from=prod-deps /usr/src/app/node_modules ./node_modules",
+        "COPY --link --from=prod-deps /usr/src/app/node_modules ./node_modules",
         "COPY --from=build /usr/src/app/node_modules/.prisma/ ./node_modules/.prisma/",
         "COPY --from=build /usr/src/app/dist/ ./dist/",
         "COPY --from=build /usr/src/app/config/ ./config/",
@@ -125,9 +137,17 @@ def test_does_what_the_hand_optimisation_did_and_more() -> None:
     assert any(f.code.startswith(CACHE_FAMILIES) for f in hand)
 
 
+def test_docker_20_10_differs_only_by_the_link() -> None:
+    """The safe fixes write the same under both engines; the unsafe ones differ by one flag."""
+    assert _fixed(False, LEGACY) == _fixed(False)
+    modern = _fixed(True)
+    assert modern.count("--link") == 1
+    assert modern.replace("COPY --link --from=", "COPY --from=") == _fixed(True, LEGACY)
+
+
 @pytest.mark.parametrize("unsafe", [False, True], ids=["safe", "unsafe"])
 def test_buildable_on_docker_20_10_frontend(unsafe: bool) -> None:
-    fixed = _fixed(unsafe)
+    fixed = _fixed(unsafe, LEGACY)
     tree = parse(fixed)
     assert not tree.directives, "no `# syntax=` line: it needs a registry"
     for ins in tree.instructions:
@@ -142,6 +162,10 @@ def test_buildable_on_docker_20_10_frontend(unsafe: bool) -> None:
     [
         ([], "seed-before.fixed.Dockerfile"),
         (["--unsafe-fixes"], "seed-before.unsafe.fixed.Dockerfile"),
+        (
+            ["--unsafe-fixes", "--target-engine", "docker-20.10"],
+            "seed-before.docker-20.10.unsafe.fixed.Dockerfile",
+        ),
     ],
 )
 def test_check_fix_command_writes_the_snapshot(

@@ -11,15 +11,21 @@ from layerwise.rules.base import Settings
 def test_no_options_are_the_defaults() -> None:
     assert ServerOptions.parse(None) == ServerOptions()
     assert ServerOptions().settings_for(None) == Settings()
+    assert Settings().target_engine == "modern"
 
 
 def test_every_option_reaches_the_settings() -> None:
     options = ServerOptions.parse(
-        {"lang": "ko", "select": ["lw1", "LW201"], "ignore": "LW203, LW5", "targetEngine": "modern"}
+        {
+            "lang": "ko",
+            "select": ["lw1", "LW201"],
+            "ignore": "LW203, LW5",
+            "targetEngine": "docker-20.10",
+        }
     )
     assert options.warnings == ()
     assert options.settings_for(Path("/x/Dockerfile")) == Settings(
-        select=("LW1", "LW201"), ignore=("LW203", "LW5"), lang="ko", target_engine="modern"
+        select=("LW1", "LW201"), ignore=("LW203", "LW5"), lang="ko", target_engine="docker-20.10"
     )
 
 

@@ -9,6 +9,12 @@ For each case, with only rule CODE enabled:
   equals the LF fix with CRLF line endings.
 The build context is `<case>.context/` when present, else `context/` in the code folder, else none.
 Snapshots are rewritten only with LAYERWISE_UPDATE_SNAPSHOTS=1 (then review the diff).
+
+Every case runs under both target engines (`Settings.target_engine`). `.fixed` and `.unsafe.fixed`
+are the default engine's output (modern); `<case>.docker-20.10.fixed` and
+`<case>.docker-20.10.unsafe.fixed` hold Docker 20.10's output, and exist exactly when it differs
+from the modern one (a missing or needless variant fails, like any snapshot). The findings are
+the same under both engines, and Docker 20.10's output adds no syntax its frontend lacks.
 """
 
 from __future__ import annotations
@@ -31,6 +37,7 @@ if TYPE_CHECKING:
 
 FIXTURES = Path(__file__).resolve().parent.parent / "fixtures" / "rules"
 UPDATE = os.environ.get("LAYERWISE_UPDATE_SNAPSHOTS") == "1"
+LEGACY = "docker-20.10"  # the target engine whose output is a variant snapshot
 
 
 def _cases() -> list[object]:
@@ -108,6 +115,10 @@ def test_findings_snapshot(code: str, case: Path) -> None:
     findings = _findings(read(case), code, case)
     assert all(f.code == code for f in findings)
     check_snapshot(case.with_suffix(".findings"), render_findings(findings, case.name))
+    legacy = Settings(select=(code,), target_engine=LEGACY)
+    tree = parse(read(case), path=case.name)
+    on_legacy = check_tree(tree, context=context_for(case), settings=legacy)
+    assert render_findings(on_legacy, case.name) == render_findings(findings, case.name)
 
 
 @pytest.mark.parametrize(("code", "case"), CASES)
@@ -128,6 +139,34 @@ def test_fix_snapshot_and_fixed_point(code: str, case: Path, unsafe: bool) -> No
         check_snapshot(case.with_suffix(".unsafe.fixed"), expected)
     else:
         check_snapshot(case.with_suffix(".fixed"), result.text if result.changed else None)
+
+
+@pytest.mark.parametrize(("code", "case"), CASES)
+@pytest.mark.parametrize("unsafe", [False, True], ids=["safe", "unsafe"])
+def test_docker_20_10_variant(code: str, case: Path, unsafe: bool) -> None:
+    """Docker 20.10's fix: a snapshot of its own only where it differs from the modern one,
+    a fixed point, and no COPY --link or heredoc that the input did not have."""
+    _require_registered(code)
+    text, ctx = read(case), context_for(case)
+    legacy = Settings(select=(code,), target_engine=LEGACY)
+    modern = fix_text(
+        text, path=case.name, context=ctx, settings=Settings(select=(code,)), unsafe=unsafe
+    )
+    result = fix_text(text, path=case.name, context=ctx, settings=legacy, unsafe=unsafe)
+    assert result.bugs == ()
+    again = fix_text(result.text, path=case.name, context=ctx, settings=legacy, unsafe=unsafe)
+    assert again.text == result.text, "a second fix changed the text"
+    assert _modern_syntax(result.text) <= _modern_syntax(text)
+    kind = ".unsafe.fixed" if unsafe else ".fixed"
+    variant = case.with_suffix(f".{LEGACY}{kind}")
+    check_snapshot(variant, result.text if result.text != modern.text else None)
+
+
+def _modern_syntax(text: str) -> tuple[int, int]:
+    """(COPY/ADD --link flags, heredocs): what Docker 20.10's built-in frontend rejects."""
+    instructions = parse(text).instructions
+    links = sum(1 for ins in instructions if ins.flag("link") is not None)
+    return links, sum(len(ins.heredocs) for ins in instructions)
 
 
 def _positions(findings: list[Finding]) -> list[tuple[str, str, int, int]]:

@@ -16,6 +16,7 @@ import typer
 
 from layerwise.cli.app import EXIT_BUG, EXIT_FINDINGS, EXIT_OK, EXIT_USER_ERROR
 from layerwise.cli.config_options import ConfigOption, IsolatedOption
+from layerwise.cli.engine_option import TargetEngineOption, chosen_engine
 from layerwise.cli.lang import LangOption, chosen_lang
 from layerwise.config import Overrides, Resolver
 from layerwise.errors import LayerwiseError
@@ -93,6 +94,7 @@ def check(
         ),
     ] = OutputFormat.TEXT,
     lang: LangOption = None,
+    target_engine: TargetEngineOption = None,
     statistics: Annotated[
         bool, typer.Option("--statistics", help="Count findings per rule instead of listing them.")
     ] = False,
@@ -112,6 +114,7 @@ def check(
         context=context,
         lang=chosen_lang(lang) if lang else None,
         locale_lang=chosen_lang(None),
+        target_engine=chosen_engine(target_engine),
     )
     resolver = Resolver(cli, config=config, isolated=isolated)
     files = discover(paths or [Path()])

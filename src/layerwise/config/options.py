@@ -66,7 +66,7 @@ def _display(key: tuple[str, ...]) -> str:
     return f'"{head}"' if not rest else head + "".join(f'."{k}"' for k in rest)
 
 
-def _hint(word: str, choices: tuple[str, ...] | list[str]) -> str | None:
+def did_you_mean(word: str, choices: tuple[str, ...] | list[str]) -> str | None:
     close = difflib.get_close_matches(word, choices, n=1, cutoff=0.6)
     return f'did you mean "{close[0]}"?' if close else None
 
@@ -111,7 +111,7 @@ class _Reader:
             raise self.error(
                 f'"{key}" must be one of {allowed}, not "{value}"',
                 (key,),
-                hint=_hint(value, choices),
+                hint=did_you_mean(value, choices),
             )
         return value
 
@@ -126,7 +126,7 @@ class _Reader:
         for key, value in data.items():
             if key not in KEYS:
                 raise self.error(
-                    f'unknown key "{key}"{self.where}', (key,), hint=_hint(key, list(KEYS))
+                    f'unknown key "{key}"{self.where}', (key,), hint=did_you_mean(key, list(KEYS))
                 )
             lines[key] = self.positions.key((*self.table, key))[0]
             values[key.replace("-", "_")] = self.option(key, value)

@@ -5,7 +5,7 @@ How the sources combine (documented in the README):
 - `ignore`: the file's `ignore`, the command line's `--ignore`, and the codes of every
   `per-file-ignores` pattern that matches the file all add up.
 - `language`, `target-engine`, `context`, `build-args`: the command line wins, then the file,
-  then the defaults (`en`, `docker-20.10`, the Dockerfile's directory, none). Build args merge
+  then the defaults (`en`, `modern`, the Dockerfile's directory, none). Build args merge
   by name, the command line's value first.
 - hadolint's ignores (`hadolint = true` by default) come from hadolint's own configuration file.
 `--isolated` reads no file at all; `--config PATH` uses that file for every checked file.
@@ -23,7 +23,7 @@ from layerwise.config.files import ConfigFile, ConfigFinder
 from layerwise.config.hadolint import HadolintConfig
 from layerwise.config.options import Options
 from layerwise.context.dockerignore import Pattern
-from layerwise.rules.base import Settings
+from layerwise.rules.base import DEFAULT_TARGET_ENGINE, Settings
 
 DEFAULT = "default"
 COMMAND_LINE = "command line"
@@ -131,7 +131,7 @@ class Resolver:
             build_args={**opts.build_args, **cli.build_args},
             target=cli.target,
             lang=cli.lang or opts.language or cli.locale_lang,
-            target_engine=cli.target_engine or opts.target_engine or "docker-20.10",
+            target_engine=cli.target_engine or opts.target_engine or DEFAULT_TARGET_ENGINE,
             hadolint_ignore=found.ignored if found else (),
             hadolint_pragmas=use_hadolint and not (found and found.disable_ignore_pragma),
         )

@@ -14,7 +14,7 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
-from layerwise.rules.base import TARGET_ENGINES, Settings
+from layerwise.rules.base import DEFAULT_TARGET_ENGINE, TARGET_ENGINES, Settings
 from layerwise.rules.texts import LANGS
 
 # docs/rules/<CODE>.md of a source checkout (src/layerwise/lsp/ is three levels below the root).
@@ -26,7 +26,7 @@ class ServerOptions:
     lang: str = "en"
     select: tuple[str, ...] = ()
     ignore: tuple[str, ...] = ()
-    target_engine: str = "docker-20.10"
+    target_engine: str = DEFAULT_TARGET_ENGINE
     rules_docs_url: str | None = None  # a template with `{code}`
     warnings: tuple[str, ...] = field(default=(), compare=False)
 

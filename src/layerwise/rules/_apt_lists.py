@@ -19,6 +19,7 @@ from collections.abc import Iterator
 from dataclasses import dataclass
 
 from layerwise.ecosystems import apt
+from layerwise.ecosystems.base import removed_paths
 from layerwise.model import Stage, Step
 from layerwise.rules._support import stage_chain
 from layerwise.rules.base import RuleContext
@@ -111,6 +112,31 @@ def apt_mounted(ctx: RuleContext, step: Step) -> bool:
 
 
 _KEPT = (apt.CACHE_DIR, apt.LISTS_DIR)
+# Shell builtins an apt RUN sets itself up with; they read no file.
+_SETUP = frozenset({"export", "set", "true", ":"})
+
+
+def is_apt_only_run(ctx: RuleContext, step: Step) -> bool:
+    """A RUN of apt commands alone (with at most cache mounts) that name no file: it reads
+    nothing a COPY brings and writes only where apt does."""
+    instruction = step.instruction
+    if instruction.name != "RUN" or len(cache_mounts(ctx, step)) != len(instruction.flags):
+        return False
+    script = ctx.script(instruction)
+    return script is not None and bool(script.commands) and all(map(_apt_only, script.commands))
+
+
+def _apt_only(cmd: Command) -> bool:
+    """An apt-get/apt command on package names, an `rm` of apt's own directories (or of
+    docker-clean, as the cache-mount fixes write), or setup."""
+    if cmd.program_name in _SETUP:
+        return True
+    if apt.verb(cmd) is None:
+        paths = removed_paths(cmd)
+        apts = len(apt.cache_removal(cmd)) + sum(w.text == apt.DOCKER_CLEAN for w in paths)
+        return bool(paths) and apts == len(paths)
+    names = cmd.operands(apt.VALUE_OPTIONS)[1:]
+    return all(w.is_static and not w.text.startswith((".", "/", "~")) for w in names)
 
 
 def _uses_apt(cmd: Command) -> bool:

@@ -175,8 +175,9 @@ class Rule:
         )
 
 
-# What `Settings.target_engine` may be.
+# What `Settings.target_engine` may be; the default is modern.
 TARGET_ENGINES = ("docker-20.10", "modern")
+DEFAULT_TARGET_ENGINE = "modern"
 
 
 @dataclass(frozen=True, slots=True)
@@ -188,9 +189,9 @@ class Settings:
     build_args: Mapping[str, str] = field(default_factory=dict)
     target: str | None = None
     lang: str = "en"  # language of finding messages and fix titles: "en" or "ko"
-    # What fixes may write: "docker-20.10" (BuildKit 0.8's built-in frontend: no heredocs,
-    # no COPY --link) or "modern" (Docker 23+).
-    target_engine: str = "docker-20.10"
+    # What fixes may write: "modern" (Docker 23+: COPY --link where it helps caching) or
+    # "docker-20.10" (BuildKit 0.8's built-in frontend: no heredocs, no COPY --link).
+    target_engine: str = DEFAULT_TARGET_ENGINE
     # hadolint compatibility: DL codes ignored for the whole run (.hadolint.yaml `ignored:`),
     # and whether `# hadolint ignore=` comments count (off: `disable-ignore-pragma`).
     hadolint_ignore: tuple[str, ...] = ()

@@ -27,6 +27,11 @@ install nothing that could read the moved files: other broad COPYs, LABEL/EXPOSE
 instructions, ENV/ARG the COPYs do not use, RUNs of apt commands on package names. Anything else
 (an unknown context, a script file run at install time, a RUN in between such as `mix deps.get`
 that may read the moved files) makes the fix unsafe.
+## Options
+`target-engine`: the fix is the same for `modern` and `docker-20.10`. The manifests copy gets no
+`COPY --link`: the install right below it is keyed on the whole stage before it, so it reruns
+whenever an earlier step changes, linked copy or not; linking would only save copying two
+small files.
 ## References
 - Docker docs: Optimize cache usage in builds (order your layers)
 - Docker docs: Build cache invalidation"""
@@ -37,12 +42,10 @@ import fnmatch
 import posixpath
 from collections.abc import Iterator
 
-from layerwise.ecosystems import apt
-from layerwise.ecosystems.base import removed_paths
 from layerwise.model import Step
 from layerwise.rules import _support as s
+from layerwise.rules._apt_lists import is_apt_only_run
 from layerwise.rules.base import Finding, Fix, Rule, RuleContext, Safety, Severity
-from layerwise.rules.lw2_mounts import cache_mounts
 from layerwise.rules.texts import Phrase
 from layerwise.shell import Command
 from layerwise.syntax import Instruction
@@ -63,8 +66,6 @@ RULE = Rule(
 )
 # Between the broad COPY and the install these do not change what the install sees.
 _NEUTRAL = frozenset({"LABEL", "EXPOSE", "CMD", "ENTRYPOINT", "HEALTHCHECK", "STOPSIGNAL"})
-# Shell builtins an apt RUN sets itself up with; they read no file.
-_SETUP = frozenset({"export", "set", "true", ":"})
 
 
 def check(ctx: RuleContext) -> Iterator[Finding]:
@@ -131,21 +132,7 @@ def _reads_no_context(ctx: RuleContext, step: Step, broads: list[Step]) -> bool:
         return True
     if instruction.name in ("ENV", "ARG"):
         return not any("$" in b.instruction.text for b in broads)
-    if instruction.name != "RUN" or len(cache_mounts(ctx, step)) != len(instruction.flags):
-        return False
-    cmds = s.commands(ctx, instruction)
-    return bool(cmds) and all(_apt_only(c) for c in cmds)
-
-
-def _apt_only(cmd: Command) -> bool:
-    """An apt-get/apt command on package names, an `rm` of apt's own directories, or setup."""
-    if cmd.program_name in _SETUP:
-        return True
-    if apt.verb(cmd) is None:
-        paths = removed_paths(cmd)
-        return bool(paths) and len(apt.cache_removal(cmd)) == len(paths)
-    names = cmd.operands(apt.VALUE_OPTIONS)[1:]
-    return all(w.is_static and not w.text.startswith((".", "/", "~")) for w in names)
+    return is_apt_only_run(ctx, step)
 
 
 def _moved(

@@ -24,7 +24,8 @@ yields byte-identical files leaves the final image's layer cached.
 After the fix the first stage is split at its `COPY . .`: `FROM node:20 AS deps` runs the
 install, `FROM deps AS prod-deps` runs `npm prune --omit=dev`, `FROM deps AS build` copies the
 sources and builds. The final stage copies `node_modules` from `prod-deps` in place of its
-install, and copies `package*.json` after its last `COPY --from`.
+install (`COPY --link --from=prod-deps /app/node_modules ./node_modules` for a modern engine, see
+Options), and copies `package*.json` after its last `COPY --from`.
 ## Fix safety
 Unsafe: it restructures stages. Offered only when both stages use the same base image (native
 add-ons), both installs are RUNs of their own in WORKDIR, run as the same user with the same npm
@@ -34,8 +35,25 @@ spelled for the stage's npm (ecosystems/npm_versions.py): `npm prune --omit=dev`
 `npm prune --production` on npm 6 and older (`node:14` and before), which ignore `--omit` and
 would keep the devDependencies. No fix when that npm version is unknown (a base other than an
 official `node` image): the prune could silently keep the devDependencies.
+## Options
+`target-engine` (`--target-engine`). For `modern` (the default) the `node_modules` copy gets
+`--link`: its layer then no longer depends on the final stage's earlier steps, so a new base
+image or a changed apt step leaves it cached, its layer keeps its digest and is not pushed
+again, and a registry cache brings it back into an empty builder (Dockerfile reference,
+"Benefits of using --link"). Only where the image is provably the same: a linked layer resets
+the metadata of the destination's parent directories to root's 0755 and follows no symlink, so
+the WORKDIR must be one the Dockerfile made as root (`/app`, `/usr/src/app`, `/opt/app`...,
+not in `/home` or `/tmp`), with nothing before the copy that could change it: only ENV/ARG,
+instructions without a step, RUNs of apt commands and COPYs into other subdirectories. A
+custom base image that already ships that directory with another owner is not visible here.
+`docker-20.10` writes the plain `COPY --from` (its frontend has no `--link`). The manifests
+copy and the other fixes are the same under both engines: linking a small manifest copy
+saves nothing, since the install after it reruns anyway; and no fix writes a heredoc, because
+a heredoc RUN caches exactly as the same commands joined with `&&`.
 ## References
 - Docker docs: Multi-stage builds; Build cache invalidation
+- Dockerfile reference: COPY --link (Benefits of using --link; Incompatibilities with
+  --link=false)
 - npm docs: `npm ci`, `npm prune` (`--omit=dev`)"""
 
 from __future__ import annotations
@@ -47,6 +65,7 @@ from layerwise.ecosystems import npm
 from layerwise.ecosystems import npm_versions as nv
 from layerwise.model import Stage, Step
 from layerwise.rules import _support as s
+from layerwise.rules._copy_link import link_flag
 from layerwise.rules.base import Finding, Fix, Rule, RuleContext, Safety, Severity
 from layerwise.shell import Command
 from layerwise.syntax.span import Edit
@@ -155,7 +174,8 @@ def _edits(
     stages = [f"{kw} {deps} {as_} {prod}{nl}{run} npm prune {prune}{nl}"]
     stages.append(f"{kw} {deps} {as_} {name.group()}{nl}")
     modules = f"{install.state.workdir.rstrip('/')}/node_modules"
-    copy = f"{manifest.instruction.keyword} --from={prod} {modules} ./node_modules"
+    link = link_flag(ctx, step, s.resolve("node_modules", step.state.workdir), [manifest])
+    copy = f"{manifest.instruction.keyword} {link}--from={prod} {modules} ./node_modules"
     return [
         Edit(start, start + len(name.group()), deps),
         s.insert_before(tree, broad.instruction, stages),

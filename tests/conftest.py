@@ -47,10 +47,13 @@ def buildkit() -> Client:
 
 @pytest.fixture(scope="session")
 def require_image(buildkit: Client) -> Callable[[str], None]:
-    """`require_image(name)` skips unless that local stand-in (made by scripts/engine-up) exists."""
+    """`require_image(name)` skips unless that stand-in (made by scripts/engine-up) is local or
+    pulls through the daemon's registry mirror."""
 
     def require(image: str) -> None:
-        if buildkit.run("image", "inspect", image).returncode != 0:
+        if buildkit.run("image", "inspect", image).returncode == 0:
+            return
+        if buildkit.run("pull", "-q", image, timeout=300).returncode != 0:
             pytest.skip(f"base image {image} missing (run scripts/engine-up)")
 
     return require

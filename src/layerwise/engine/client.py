@@ -53,6 +53,17 @@ class Client:
     server_version: str | None
     supports_cache_to: bool
     driver: str | None = None
+    # The daemon keeps images in containerd's store (Docker 24+ with the containerd-snapshotter
+    # feature): the `docker` driver then exports any cache and builds several platforms at once.
+    containerd_store: bool = False
+    # What the builder can build for ("linux/amd64", "linux/arm64", ...); arm64 on an x86_64
+    # host means QEMU is registered. Empty for legacy clients (they build the daemon's own).
+    platforms: tuple[str, ...] = ()
+
+    @property
+    def multi_platform(self) -> bool:
+        """One build can produce several platforms (and push an image index)."""
+        return self.kind == "buildx" and (self.driver != "docker" or self.containerd_store)
 
     def env(self) -> dict[str, str]:
         """The environment to run this client in."""
@@ -187,7 +198,8 @@ def _probe_buildx(path: str, builder: str | None) -> tuple[Client | None, str]:
     if status.startswith("error"):
         return None, f"buildx builder {fields.get('name', builder)!r} is in error: {status}"
     driver = fields.get("driver")
-    server = _server_version(path, env)
+    server, containerd_store = _server_info(path, env)
+    platforms = tuple(p.strip() for p in fields.get("platforms", "").split(",") if p.strip())
     return (
         Client(
             path=path,
@@ -195,9 +207,12 @@ def _probe_buildx(path: str, builder: str | None) -> tuple[Client | None, str]:
             builder=fields.get("name", builder),
             version=buildx_version,
             server_version=server,
-            # The docker driver exports only inline cache; the others take any --cache-to.
-            supports_cache_to=driver != "docker",
+            # The docker driver exports only inline cache, unless the daemon uses the containerd
+            # image store; the other drivers take any --cache-to.
+            supports_cache_to=driver != "docker" or containerd_store,
             driver=driver,
+            containerd_store=containerd_store,
+            platforms=platforms,
         ),
         "",
     )
@@ -240,13 +255,17 @@ def _probe_legacy(path: str) -> tuple[Client | None, str]:
     )
 
 
-def _server_version(path: str, env: dict[str, str]) -> str | None:
+def _server_info(path: str, env: dict[str, str]) -> tuple[str | None, bool]:
+    """The daemon's version and whether it keeps images in containerd's store."""
     proc = run_command(
-        [path, "version", "--format", "{{.Server.Version}}"], env=env, timeout=_PROBE_TIMEOUT
+        [path, "info", "--format", "{{.ServerVersion}} {{json .DriverStatus}}"],
+        env=env,
+        timeout=_PROBE_TIMEOUT,
     )
     if proc.returncode != 0:
-        return None
-    return proc.stdout.strip() or None
+        return None, False
+    version, _, status = proc.stdout.strip().partition(" ")
+    return version or None, "io.containerd.snapshotter" in status
 
 
 def _inspect_fields(text: str) -> dict[str, str]:

@@ -191,6 +191,9 @@ class Settings:
     # What fixes may write: "docker-20.10" (BuildKit 0.8's built-in frontend: no heredocs,
     # no COPY --link) or "modern" (Docker 23+).
     target_engine: str = "docker-20.10"
+    # The platforms the build targets (`--platform linux/amd64,linux/arm64`); empty: not said.
+    # Two or more make the multi-platform rules (LW801, LW805) apply whatever the file shows.
+    platforms: tuple[str, ...] = ()
     # hadolint compatibility: DL codes ignored for the whole run (.hadolint.yaml `ignored:`),
     # and whether `# hadolint ignore=` comments count (off: `disable-ignore-pragma`).
     hadolint_ignore: tuple[str, ...] = ()

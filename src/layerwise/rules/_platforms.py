@@ -37,12 +37,14 @@ def _intent(ctx: RuleContext) -> bool:
     return False
 
 
-def reference_at(tree: Dockerfile, instruction: Instruction, name: str) -> tuple[int, int]:
-    """Offsets of the first `$NAME` / `${NAME}` in the instruction (the whole instruction when
-    it is written another way)."""
+def reference_at(
+    tree: Dockerfile, instruction: Instruction, name: str, start: int | None = None
+) -> tuple[int, int]:
+    """Offsets of the first `$NAME` / `${NAME}` in the instruction from `start` on (the whole
+    instruction when it is written another way)."""
     span = instruction.span
     pattern = re.compile(r"\$\{?" + re.escape(name) + r"(?![A-Za-z0-9_])")
-    found = pattern.search(tree.text, span.start, span.end)
+    found = pattern.search(tree.text, span.start if start is None else start, span.end)
     if found is None:
         return span.start, span.end
     end = found.end() + (1 if tree.text.startswith("}", found.end()) else 0)

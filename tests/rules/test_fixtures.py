@@ -15,6 +15,7 @@ Snapshots are rewritten only with LAYERWISE_UPDATE_SNAPSHOTS=1 (then review the 
 
 from __future__ import annotations
 
+import dataclasses
 import os
 import re
 import tomllib
@@ -103,13 +104,15 @@ def settings_for(code: str, case: Path, *, lang: str = "en") -> Settings:
         return Settings(select=(code,), lang=lang)
     text = read(own)
     options = read_options(tomllib.loads(text), path=own.name, text=text)
-    return Settings(
+    settings = Settings(
         select=(code,),
         lang=lang,
         platforms=options.platforms or (),
         build_args=dict(options.build_args),
-        **({"target_engine": options.target_engine} if options.target_engine else {}),
     )
+    if options.target_engine is None:
+        return settings
+    return dataclasses.replace(settings, target_engine=options.target_engine)
 
 
 def _require_registered(code: str) -> None:

@@ -14,8 +14,8 @@ from typing import Any
 
 from layerwise.config.locate import Positions
 from layerwise.errors import LayerwiseError
-from layerwise.rules.base import TARGET_ENGINES
 from layerwise.model.platforms import platform_problem
+from layerwise.rules.base import TARGET_ENGINES
 from layerwise.rules.registry import names_rule
 from layerwise.rules.texts import LANGS
 

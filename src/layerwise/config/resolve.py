@@ -5,8 +5,8 @@ How the sources combine (documented in the README):
 - `ignore`: the file's `ignore`, the command line's `--ignore`, and the codes of every
   `per-file-ignores` pattern that matches the file all add up.
 - `language`, `target-engine`, `platforms`, `context`, `build-args`: the command line wins, then
-  the file, then the defaults (`en`, `docker-20.10`, none, the Dockerfile's directory, none). Build args merge
-  by name, the command line's value first.
+  the file, then the defaults (`en`, `docker-20.10`, none, the Dockerfile's directory, none).
+  Build args merge by name, the command line's value first.
 - hadolint's ignores (`hadolint = true` by default) come from hadolint's own configuration file.
 `--isolated` reads no file at all; `--config PATH` uses that file for every checked file.
 """

@@ -81,18 +81,22 @@ RULE = Rule(
     severity=Severity.WARNING,
     message="Stage `{stage}` runs `{command}` on the target platform: under QEMU emulation for "
     "each non-native platform, often many times slower",
-    fix_title="Run stage `{root}` on `$BUILDPLATFORM`{how}",
+    fix_title="{action}",
     summary="A build stage that compiles or bundles under emulation instead of on the build "
     "platform",
     message_ko="스테이지 `{stage}`는 `{command}`를 대상 플랫폼에서 실행합니다. 네이티브가 아닌 "
     "플랫폼마다 QEMU 에뮬레이션으로 실행되어 흔히 몇 배나 느립니다",
-    fix_title_ko="스테이지 `{root}`를 `$BUILDPLATFORM`에서 실행{how}",
+    fix_title_ko="{action}",
     summary_ko="빌드 플랫폼 대신 에뮬레이션으로 컴파일하거나 번들링하는 빌드 스테이지",
     phrases={
         "cross": Phrase(
-            " and cross-compile with `GOOS`/`GOARCH`", "하고 `GOOS`/`GOARCH`로 교차 컴파일"
+            "Run stage `{root}` on `$BUILDPLATFORM` and cross-compile with `GOOS`/`GOARCH`",
+            "스테이지 `{root}`를 `$BUILDPLATFORM`에서 실행하고 `GOOS`/`GOARCH`로 교차 컴파일",
         ),
-        "none": Phrase("", ""),
+        "move": Phrase(
+            "Run stage `{root}` on `$BUILDPLATFORM`",
+            "스테이지 `{root}`를 `$BUILDPLATFORM`에서 실행",
+        ),
     },
     fix_safety=(Safety.SAFE, Safety.UNSAFE),
 )
@@ -146,7 +150,7 @@ def check(ctx: RuleContext) -> Iterator[Finding]:
             yield from _go(ctx, group, copied)
         elif group.js_builds and not _ships_node_modules(group, copied):
             fix = Fix(Safety.UNSAFE, [_on_build_platform(root)])
-            yield _finding(ctx, root, group.js_builds[0], fix, "none")
+            yield _finding(ctx, root, group.js_builds[0], fix, "move")
 
 
 def _read(ctx: RuleContext, members: list[Stage]) -> _Group:
@@ -267,7 +271,6 @@ def _finding(
         root.from_instruction.span,
         fix=fix,
         stage=ctx.model.stages[step.stage].ref,
-        root=root.ref,
         command=" ".join(words),
-        how=RULE.text(how),
+        action=RULE.text(how, root=root.ref),
     )

@@ -45,8 +45,8 @@ RULE = Rule(
     severity=Severity.WARNING,
     message="`{flag}` builds this stage for `{platform}` whatever platform the build targets",
     summary="`FROM --platform=` with a constant value (FromPlatformFlagConstDisallowed)",
-    message_ko="`{flag}` 때문에 이 스테이지는 빌드가 어떤 플랫폼을 대상으로 하든 `{platform}`용으로 "
-    "빌드됩니다",
+    message_ko="`{flag}` 때문에 이 스테이지는 빌드가 어떤 플랫폼을 대상으로 하든 "
+    "`{platform}`용으로 빌드됩니다",
     summary_ko="상수 값을 쓴 `FROM --platform=`(FromPlatformFlagConstDisallowed)",
 )
 

@@ -7,11 +7,14 @@ Not a rule module: the registry only lists `lwNNN_<name>.py` files.
 from __future__ import annotations
 
 import re
+from collections.abc import Iterator, Mapping
 
+from layerwise.model import Expansion, ExpansionError, Stage, expand_word
 from layerwise.model.platforms import PLATFORM_ARGS
 from layerwise.rules._support import insert_before
 from layerwise.rules.base import RuleContext
 from layerwise.syntax import Dockerfile, Instruction
+from layerwise.syntax.nodes import Flag
 from layerwise.syntax.span import Edit
 
 _REFERENCE = re.compile(r"\$\{?(" + "|".join(PLATFORM_ARGS) + r")(?![A-Za-z0-9_])")
@@ -35,6 +38,24 @@ def _intent(ctx: RuleContext) -> bool:
         if _REFERENCE.search(instruction.text):
             return True
     return False
+
+
+def from_platforms(
+    ctx: RuleContext, extra: Mapping[str, str] | None = None
+) -> Iterator[tuple[Stage, Flag, Expansion]]:
+    """Each stage's `FROM --platform` flag with its value expanded with the global ARGs and
+    `extra` (what BuildKit's platform checks look at: which variables it used). A value that
+    cannot be expanded is LW407's business and left out."""
+    model = ctx.model
+    known = {k: v for k, v in model.global_args.items() if v is not None} | dict(extra or {})
+    for stage in model.stages:
+        flag = stage.from_instruction.flag("platform")
+        if flag is None or flag.value is None:
+            continue
+        try:
+            yield stage, flag, expand_word(flag.value, known, escape=ctx.tree.escape)
+        except ExpansionError:
+            continue
 
 
 def reference_at(

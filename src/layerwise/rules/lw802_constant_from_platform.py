@@ -35,8 +35,8 @@ from __future__ import annotations
 
 from collections.abc import Iterator
 
-from layerwise.model import ExpansionError, expand_word
 from layerwise.model.platforms import parse_platform
+from layerwise.rules._platforms import from_platforms
 from layerwise.rules.base import Finding, Rule, RuleContext, Severity
 
 RULE = Rule(
@@ -52,15 +52,7 @@ RULE = Rule(
 
 
 def check(ctx: RuleContext) -> Iterator[Finding]:
-    escape = ctx.tree.escape
-    for stage in ctx.model.stages:
-        flag = stage.from_instruction.flag("platform")
-        if flag is None or flag.value is None:
-            continue
-        try:
-            found = expand_word(flag.value, {}, escape=escape)
-        except ExpansionError:
-            continue  # LW407 reports it
+    for stage, flag, found in from_platforms(ctx):
         if found.used or found.missing:
             continue  # a variable: not a constant, whatever it expands to
         platform = parse_platform(found.text)

@@ -32,7 +32,7 @@ from __future__ import annotations
 
 from collections.abc import Iterator
 
-from layerwise.model import ExpansionError, expand_word
+from layerwise.rules._platforms import from_platforms
 from layerwise.rules.base import Finding, Fix, Rule, RuleContext, Safety, Severity
 from layerwise.syntax.span import Edit
 
@@ -53,20 +53,8 @@ _SENTINEL = "\0target-platform"
 
 
 def check(ctx: RuleContext) -> Iterator[Finding]:
-    tree = ctx.tree
-    model = ctx.model
-    known = {k: v for k, v in model.global_args.items() if v is not None}
-    overridden = "TARGETPLATFORM" in model.build_args
-    for stage in model.stages:
-        flag = stage.from_instruction.flag("platform")
-        if flag is None or flag.value is None:
-            continue
-        try:
-            found = expand_word(
-                flag.value, {**known, "TARGETPLATFORM": _SENTINEL}, escape=tree.escape
-            )
-        except ExpansionError:
-            continue  # LW407 reports it
+    overridden = "TARGETPLATFORM" in ctx.model.build_args
+    for stage, flag, found in from_platforms(ctx, {"TARGETPLATFORM": _SENTINEL}):
         if found.used != {"TARGETPLATFORM"} or found.missing or found.text != _SENTINEL:
             continue
         fix = None

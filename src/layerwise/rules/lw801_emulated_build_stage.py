@@ -8,7 +8,7 @@ results reach the image only through `COPY --from` (neither the target stage nor
 built FROM), built on an image without any `--platform`. Every command of the stage must be
 one layerwise understands: Go, npm/yarn/pnpm, package installs of tools (apt, apk, dnf) and
 file commands (`cd`, `mkdir`, `cp`, `git`...); a `make` or `./build.sh` may compile anything and
-keeps the rule silent.
+keeps the rule silent, and so does a Windows base image.
 
 A build counts as multi-platform when `--platform` (or `platforms` in the configuration) names
 two or more platforms, or when the Dockerfile shows the intent: a `FROM --platform`, or any
@@ -111,6 +111,7 @@ _JS = npm.PROGRAMS | yarn.PROGRAMS | pnpm.PROGRAMS | {"npx", "node", "tsc"}
 # Go subcommands that build nothing copied out, or only platform-independent files.
 _GO_NEUTRAL = frozenset({"mod", "generate", "vet", "test", "version", "env", "list", "fmt"})
 # Files every platform reads the same way, which images copy from a build stage.
+_WINDOWS = ("windows", "nanoserver", "servercore")
 _DATA = ("/etc/ssl/certs", "/usr/share/zoneinfo", "/etc/passwd", "/etc/group")
 
 
@@ -142,6 +143,8 @@ def check(ctx: RuleContext) -> Iterator[Finding]:
         root = members[0].root
         if root.is_scratch or any(m.index in image_chain or m.platform for m in members):
             continue
+        if any(word in root.base.lower() for word in _WINDOWS):
+            continue  # Windows images are not emulated with QEMU; no claim to make
         group = _read(ctx, members)
         if not group.understood:
             continue

@@ -77,6 +77,9 @@ def build_command(
         args += ["--iidfile", str(iidfile)]
     args += _cache_args(client, request)
     if client.kind == "buildx":
+        # buildx attaches a provenance attestation (with its own timestamps) by default on
+        # stores that keep indexes: the same fully cached build would get a new image id.
+        args.append("--provenance=false")
         # With a docker-container builder the image stays in the builder unless loaded; the
         # layer and size queries read it from the daemon.
         args.append("--load")
@@ -143,6 +146,10 @@ def run_build(client: Client, request: BuildRequest) -> BuildResult:
         image_id = (iidfile.read_text().strip() or None) if iidfile.exists() else None
     log = "".join(lines)
     ok = returncode == 0
+    if ok and request.tag and client.containerd_store:
+        # There buildx's --iidfile holds the config digest, while the daemon names images by
+        # their manifest digest: only the tag finds the image again.
+        image_id = _image_id(client, request.tag) or image_id
     return BuildResult(
         ok=ok,
         seconds=seconds,
@@ -152,6 +159,11 @@ def run_build(client: Client, request: BuildRequest) -> BuildResult:
         log=log,
         error=None if ok else _error_message(parser, lines, returncode),
     )
+
+
+def _image_id(client: Client, tag: str) -> str | None:
+    proc = client.run("image", "inspect", "--format", "{{.Id}}", tag, timeout=60)
+    return proc.stdout.strip() or None if proc.returncode == 0 else None
 
 
 def _stream(

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import re
 import subprocess
 import tempfile
 import time
@@ -18,6 +19,7 @@ Sink = Callable[[str], None]
 # What the legacy client's --cache-from takes: an image reference, which BuildKit reads as a
 # registry cache.
 _REGISTRY_PREFIXES = ("type=registry,ref=", "ref=")
+_DANGLING = re.compile(r"naming to moby-dangling@(sha256:[0-9a-f]{64})")
 
 
 @dataclass(frozen=True, slots=True)
@@ -146,10 +148,14 @@ def run_build(client: Client, request: BuildRequest) -> BuildResult:
         image_id = (iidfile.read_text().strip() or None) if iidfile.exists() else None
     log = "".join(lines)
     ok = returncode == 0
-    if ok and request.tag and client.containerd_store:
+    if ok and client.containerd_store:
         # There buildx's --iidfile holds the config digest, while the daemon names images by
-        # their manifest digest: only the tag finds the image again.
-        image_id = _image_id(client, request.tag) or image_id
+        # their manifest digest: the tag finds the image again, or for an untagged build the
+        # name the exporter gave it ("naming to moby-dangling@sha256:...").
+        if request.tag:
+            image_id = _image_id(client, request.tag) or image_id
+        elif found := _DANGLING.search(log):
+            image_id = found.group(1)
     return BuildResult(
         ok=ok,
         seconds=seconds,

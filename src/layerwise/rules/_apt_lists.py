@@ -123,10 +123,12 @@ def is_apt_only_run(ctx: RuleContext, step: Step) -> bool:
     if instruction.name != "RUN" or len(cache_mounts(ctx, step)) != len(instruction.flags):
         return False
     script = ctx.script(instruction)
-    return script is not None and bool(script.commands) and all(map(_apt_only, script.commands))
+    return (
+        script is not None and bool(script.commands) and all(map(apt_only_command, script.commands))
+    )
 
 
-def _apt_only(cmd: Command) -> bool:
+def apt_only_command(cmd: Command) -> bool:
     """An apt-get/apt command on package names, an `rm` of apt's own directories (or of
     docker-clean, as the cache-mount fixes write), or setup."""
     if cmd.program_name in _SETUP:

@@ -27,6 +27,7 @@ RULE_MODULES = (
     "lw103_codegen_after_build",
     "lw104_npm_install_with_lockfile",
     "lw105_npm_deprecated_production_flag",
+    "lw106_stable_step_after_broad_copy",
     "lw201_npm_install_without_cache_mount",
     "lw202_apt_install_without_cache_mount",
     "lw203_cleanup_empties_cache_mount",

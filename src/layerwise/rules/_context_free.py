@@ -158,32 +158,43 @@ def _judge(
     if any(_path_into(values[w.start].partition("=")[2], dest) for w in cmd.assignments):
         return None
     name = cmd.program_name or ""
-    args = [values[w.start] for w in cmd.args]
     if name in _SHELL_SETUP:
         return False, []
-    if name in apt.PROGRAMS or name == "rm" and apt.cache_removal(cmd):
-        verb = apt.verb(cmd)
-        if not apt_only_command(cmd) or _reads(dest, _APT_READS) or _relative(args):
-            return None
-        if verb is None:
-            return False, []  # an `rm` of apt's own folders
-        if verb.text not in _APT_VERBS:
-            return None  # `apt-get download` and `source` write into the working directory
-        return apt.fetches_packages(cmd), list(_SYSTEM)
+    if name in apt.PROGRAMS or (name == "rm" and apt.cache_removal(cmd)):
+        return _apt(cmd, values, dest)
     if name == "apk":
-        return _package_tool(cmd, args, dest, _APK_VERBS, _APK_VALUE_OPTIONS, _APK_PATH_OPTIONS)
+        return _package_tool(cmd, values, dest, _APK_VERBS, _APK_VALUE_OPTIONS, _APK_PATH_OPTIONS)
     if name in _RPM_TOOLS:
-        return _package_tool(cmd, args, dest, _RPM_VERBS, frozenset(), _RPM_PATH_OPTIONS)
+        return _package_tool(cmd, values, dest, _RPM_VERBS, frozenset(), _RPM_PATH_OPTIONS)
     if name.startswith("pip") or _python_m_pip(cmd):
-        return _pip(cmd, args, step, dest)
+        return _pip(cmd, values, step, dest)
     if name == "npm":
-        return _npm_global(cmd, args, step, dest)
+        return _npm_global(cmd, values, step, dest)
     if name in _ACCOUNT_TOOLS:
-        if _reads(dest, ("/etc",)) or any(a.startswith(".") for a in args):
+        if _reads(dest, ("/etc",)) or any(a.startswith(".") for a in _split(values, cmd.args)):
             return None
         home = cmd.option_value("-d", "--home-dir", "--home", "-h")
         return True, ["/etc", home if home and home.startswith("/") else "/home"]
-    return _file_tool(cmd, dest)
+    return _file_tool(cmd, values, dest)
+
+
+def _apt(cmd: Command, values: dict[int, str], dest: str) -> tuple[bool, list[str]] | None:
+    """apt-get/apt on package names, or an `rm` of apt's own folders."""
+    verb = apt.verb(cmd)
+    if _reads(dest, _APT_READS) or _relative(_split(values, cmd.args)):
+        return None
+    if verb is None:
+        return (False, []) if apt_only_command(cmd) else None
+    if not verb.is_static or verb.text not in _APT_VERBS:
+        return None  # `apt-get download` and `source` write into the working directory
+    if not all(map(_name_like, _split(values, cmd.operands(apt.VALUE_OPTIONS)[1:]))):
+        return None
+    return apt.fetches_packages(cmd), list(_SYSTEM)
+
+
+def _split(values: dict[int, str], words: Sequence[Word]) -> list[str]:
+    """The words' values as the shell splits them (a variable holding `jq curl` is two)."""
+    return [part for w in words for part in values[w.start].split()]
 
 
 def _reads(dest: str, paths: Sequence[str]) -> bool:
@@ -205,7 +216,7 @@ def _name_like(value: str) -> bool:
 
 def _package_tool(
     cmd: Command,
-    args: list[str],
+    values: dict[int, str],
     dest: str,
     verbs: frozenset[str],
     value_options: frozenset[str],
@@ -213,12 +224,15 @@ def _package_tool(
 ) -> tuple[bool, list[str]] | None:
     """apk, dnf, yum, microdnf on package names."""
     reads = _APK_READS if cmd.program_name == "apk" else _RPM_READS
+    args = _split(values, cmd.args)
     if _reads(dest, reads) or any(a.split("=")[0] in path_options for a in args):
         return None
     operands = cmd.operands(value_options)
-    if not operands or operands[0].text not in verbs:
+    if not operands or not operands[0].is_static or operands[0].text not in verbs:
         return None
-    if not all(_name_like(w.text) and "/" not in w.text for w in operands[1:]):
+    # apk's virtual packages are named `.build-deps`: a leading dot alone makes no path.
+    names = _split(values, operands[1:])
+    if not all(_name_like(v.removeprefix(".")) and "/" not in v for v in names):
         return None
     return operands[0].text in _INSTALL_VERBS, list(_SYSTEM)
 
@@ -238,7 +252,9 @@ def _language_tool_reads(step: Step, dest: str) -> bool:
     return any(_path_into(v, dest) for v in step.state.env.values())
 
 
-def _pip(cmd: Command, args: list[str], step: Step, dest: str) -> tuple[bool, list[str]] | None:
+def _pip(
+    cmd: Command, values: dict[int, str], step: Step, dest: str
+) -> tuple[bool, list[str]] | None:
     """`pip install <names>`: no requirement file, project folder, archive or target folder.
     `python -m pip` also imports from its working directory, which must be outside the tree."""
     if _python_m_pip(cmd):
@@ -250,28 +266,30 @@ def _pip(cmd: Command, args: list[str], step: Step, dest: str) -> tuple[bool, li
         words = cmd.args
     if _reads(dest, _PIP_READS) or _language_tool_reads(step, dest):
         return None
-    if any(a.split("=")[0] in _PIP_PATH_OPTIONS for a in args):
+    if any(a.split("=")[0] in _PIP_PATH_OPTIONS for a in _split(values, words)):
         return None
     operands = _operands(words, _PIP_VALUE_OPTIONS)
-    if not operands or operands[0].text != "install" or len(operands) < 2:
+    if not operands or operands[0].text != "install" or not operands[0].is_static:
         return None
-    if not all(_name_like(w.text) and "/" not in w.text and "@" not in w.text for w in operands):
+    names = _split(values, operands[1:])
+    if not names or not all(_name_like(v) and "/" not in v and "@" not in v for v in names):
         return None
     return True, [*_PIP_WRITES, step.state.home]
 
 
 def _npm_global(
-    cmd: Command, args: list[str], step: Step, dest: str
+    cmd: Command, values: dict[int, str], step: Step, dest: str
 ) -> tuple[bool, list[str]] | None:
     """`npm install -g <names>`: npm ignores the project's .npmrc in global mode."""
-    if not (cmd.has_option("-g", "--global") or "--location=global" in args):
+    if not (cmd.has_option("-g", "--global") or "--location=global" in _split(values, cmd.args)):
         return None
     if _reads(dest, _NPM_READS) or _language_tool_reads(step, dest):
         return None
     operands = cmd.operands()
-    if not operands or operands[0].text not in ("install", "i", "add") or len(operands) < 2:
+    if not operands or not operands[0].is_static or operands[0].text not in ("install", "i", "add"):
         return None
-    if not all(_name_like(w.text) and ":" not in w.text for w in operands[1:]):
+    names = _split(values, operands[1:])
+    if not names or not all(_name_like(v) and ":" not in v for v in names):
         return None
     prefix = step.state.env.get("NPM_CONFIG_PREFIX") or step.state.env.get("npm_config_prefix")
     return True, [*_NPM_WRITES, step.state.home, *([prefix] if prefix else [])]
@@ -290,11 +308,11 @@ def _operands(words: Sequence[Word], value_options: frozenset[str]) -> list[Word
     return out
 
 
-def _file_tool(cmd: Command, dest: str) -> tuple[bool, list[str]] | None:
+def _file_tool(cmd: Command, values: dict[int, str], dest: str) -> tuple[bool, list[str]] | None:
     """mkdir, ln -s, chown, chmod, rm on absolute paths. chown, chmod and rm of a path in the
     copied tree change copied files: not context-free."""
     name = cmd.program_name
-    operands = [w.text for w in cmd.operands()]
+    operands = _split(values, cmd.operands())
     if name in ("chown", "chmod"):
         operands = operands[1:]
     elif name == "ln":

@@ -95,12 +95,12 @@ def check(ctx: RuleContext) -> Iterator[Finding]:
                 movable = False
         moved = [(st, stable) for st, stable, ok in found if ok]
         fix = _fix(ctx, copy, moved, dest) if moved else None
-        for step, stable, ok in found:
+        for _, stable, ok in found:
             if stable.notable is None:
                 continue
             yield RULE.finding(
                 ctx.tree.span(stable.notable.start, stable.notable.end),
-                command=stable.notable.text,
+                command=" ".join(stable.notable.text.split()),
                 copy=copy.instruction.text.splitlines()[0],
                 line=copy.instruction.start_line,
                 below=moved[-1][0].instruction.start_line if moved else 0,

@@ -10,7 +10,6 @@ import posixpath
 import re
 from collections.abc import Sequence
 
-from layerwise.context.npm_project import INSTALL_SCRIPTS
 from layerwise.ecosystems import npm
 from layerwise.ecosystems import npm_versions as nv
 from layerwise.model import Stage, Step
@@ -254,32 +253,11 @@ def mentions(instruction: Instruction, name: str) -> bool:
 
 # --- what an npm install needs from the build context -----------------------------------------
 
-FALLBACK_MANIFESTS = ("package*.json",)
-
 
 def install_inputs(ctx: RuleContext, project_dir: str) -> tuple[tuple[str, ...], bool]:
-    """Context paths `npm ci` in `project_dir` reads (directories end with `/`), and whether the
-    list is proven complete: a context with a valid package.json there, no dependency from the
-    context (`file:`), install-time scripts we understand (`prisma generate`, patch-package) and
-    none in a workspace, and no `node_modules` in the context that a later `COPY . .` would lay
-    over the installed one. Without a context or a package.json there: `package*.json`, not
-    proven."""
-    prefix = f"{project_dir}/" if project_dir else ""
-    context = ctx.context
-    project = context.npm_project(project_dir) if context is not None else None
-    if context is None or project is None:
-        return tuple(prefix + m for m in FALLBACK_MANIFESTS), False
-    paths = tuple(p + "/" if context.is_dir(p) else p for p in project.copy_sources)
-    # npm runs the workspaces' install scripts too, and we copy none of their inputs.
-    workspaces = (context.npm_project(d) for d in project.workspace_dirs)
-    known = (
-        not project.problems
-        and not project.local_dependencies
-        and project.install_scripts_understood()
-        and not context.exists(prefix + "node_modules")
-        and not any(ws and any(ws.scripts.get(n) for n in INSTALL_SCRIPTS) for ws in workspaces)
-    )
-    return paths, known
+    """Context paths `npm ci` in `project_dir` reads, and whether that is proven complete
+    (`ecosystems.npm.project_inputs`)."""
+    return npm.project_inputs(ctx.context, project_dir)
 
 
 def copy_lines(head: str, inputs: Sequence[str], base: str, newline: str) -> list[str]:

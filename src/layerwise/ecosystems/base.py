@@ -164,6 +164,10 @@ class Installer(Protocol):
         """The command downloads and installs packages (the step a cache mount speeds up)."""
         ...
 
+    def verb(self, cmd: Command) -> Word | None:
+        """The tool's subcommand word (`install` in `pip install x`), None for other commands."""
+        ...
+
     def is_dependency_install(self, cmd: Command) -> bool:
         """The command installs what the project's manifests list (`npm ci`,
         `pip install -r requirements.txt`, `uv sync`), not named packages nor the project's

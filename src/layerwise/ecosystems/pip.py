@@ -260,11 +260,18 @@ def install_caches(
     cmd: Command, home: str, uid_gid: tuple[str, str] | None, env: Mapping[str, str]
 ) -> tuple[CacheMount, ...]:
     """pip's cache for an install as this user; `--cache-dir` and `PIP_CACHE_DIR=` win."""
-    if not is_install(cmd):
+    if not is_install(cmd) or disabled_by_env(env):
         return ()
     option = _values(cmd, ("--cache-dir",))
     target = option[0] if option else cache_dir(home, command_env(cmd, env))
     return (CacheMount.for_user(target, uid_gid),)
+
+
+def disabled_by_env(env: Mapping[str, str]) -> bool:
+    """`ENV PIP_NO_CACHE_DIR=...` turns pip's cache off for the whole stage, whatever the value
+    (pip keeps "false" disabling it too, for backward compatibility): a mount would stay empty,
+    and only unsetting the variable would help, which is the Dockerfile's choice to make."""
+    return any(name in env for name in NO_CACHE_VARIABLES)
 
 
 def cache_defeats(cmd: Command) -> tuple[Word, ...]:

@@ -87,7 +87,7 @@ def dependency_install(
 def install_caches(
     cmd: Command, home: str, uid_gid: tuple[str, str] | None, env: Mapping[str, str]
 ) -> tuple[CacheMount, ...]:
-    if not is_install(cmd):
+    if not is_install(cmd) or pip.disabled_by_env(env):
         return ()
     return (CacheMount.for_user(cache_dir(home, command_env(cmd, env)), uid_gid),)
 

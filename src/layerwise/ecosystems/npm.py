@@ -318,7 +318,8 @@ def dependency_install(
     if not is_dependency_install(cmd):
         return None
     paths, known = project_inputs(context, project_dir)
-    return DependencyInstall(paths, paths[:1], known)
+    prefix = f"{project_dir}/" if project_dir else ""
+    return DependencyInstall(paths, (prefix + MANIFESTS[0],), known)
 
 
 def install_caches(

@@ -8,9 +8,9 @@ from __future__ import annotations
 
 import posixpath
 import re
-from collections.abc import Sequence
+from collections.abc import Callable, Sequence
 
-from layerwise.ecosystems import npm
+from layerwise.ecosystems import INSTALLERS, npm
 from layerwise.ecosystems import npm_versions as nv
 from layerwise.model import Stage, Step
 from layerwise.rules.base import RuleContext
@@ -65,10 +65,20 @@ def is_dependency_install(command: Command) -> bool:
     return npm.is_ci(command) or npm.is_bare_install(command)
 
 
-def is_install_only(ctx: RuleContext, instruction: Instruction) -> bool:
-    """A RUN that only installs the project's dependencies (`cd` allowed)."""
+def is_install_only(
+    ctx: RuleContext,
+    instruction: Instruction,
+    installs: Callable[[Command], bool] = is_dependency_install,
+) -> bool:
+    """A RUN that only installs the project's dependencies (`cd` allowed); `installs` tells
+    which commands count (npm's by default)."""
     cmds = commands(ctx, instruction)
-    return bool(cmds) and all(is_dependency_install(c) or c.program_name == "cd" for c in cmds)
+    return bool(cmds) and all(installs(c) or c.program_name == "cd" for c in cmds)
+
+
+def installs_dependencies(command: Command) -> bool:
+    """A dependency install of any installer (`npm ci`, `pip install -r ...`, `uv sync`)."""
+    return any(eco.is_dependency_install(command) for eco in INSTALLERS)
 
 
 def copies_npm_manifest(instruction: Instruction) -> bool:

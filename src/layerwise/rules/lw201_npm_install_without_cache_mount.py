@@ -98,15 +98,19 @@ def check(ctx: RuleContext) -> Iterator[Finding]:
             for cleanup in fighting_cleanups(script, wanted, state.home, state.workdir):
                 edits.extend(delete_edits(tree, step.instruction, script, cleanup) or [])
             for word in eco.cache_defeats(cmd):
-                edits.append(delete_word(tree.text, word))
-            prefix = eco.mount_assignments(cmd, state.env)
+                edits.append(delete_word(tree.text, word, first=word.start == cmd.start))
+            prefix = "".join(p + " " for p in eco.mount_assignments(cmd, state.env))
             if prefix:
-                edits.append(Edit.insert(cmd.start, "".join(p + " " for p in prefix)))
+                edits = _insert(edits, cmd.start, prefix)
             fix = Fix(Safety.SAFE, edits)
+        verb = eco.verb(cmd)
+        label = short(cmd, verb)
+        if verb is not None and cmd.args[:1] and cmd.args[0].text in ("-m", "-mpip"):
+            label = f"{cmd.program_name} -m pip {verb.text}"
         yield RULE.finding(
             tree.span(cmd.start, cmd.end),
             fix=fix,
-            command=short(cmd, eco.verb(cmd)),
+            command=label,
             target="`, `".join(m.target for m in missing),
             flag=" ".join(flags),
         )
@@ -131,6 +135,14 @@ def _first_install(
                     dataclasses.replace(w, target=resolve(w.target, cwd)) for w in wanted
                 )
     return None
+
+
+def _insert(edits: list[Edit], at: int, text: str) -> list[Edit]:
+    """`edits` plus inserting `text` at `at`, after an insertion already there (the flags)."""
+    for i, edit in enumerate(edits):
+        if edit.start == edit.end == at:
+            return [*edits[:i], Edit(at, at, edit.new_text + text), *edits[i + 1 :]]
+    return [*edits, Edit.insert(at, text)]
 
 
 def _stale(mounts: tuple[RunMount, ...], missing: list[CacheMount], home: str) -> RunMount | None:

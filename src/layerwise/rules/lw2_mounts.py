@@ -147,10 +147,16 @@ def _emptied(cmd: Command, path: str, mounts: Sequence[CacheMount]) -> bool:
     return bool(_GLOB.search(below[-1])) or cmd.has_option("-r", "-R", "--recursive")
 
 
-def delete_word(text: str, word: Word) -> Edit:
-    """An edit dropping one word of a command with the blanks before it; a word alone on its
-    continued line goes with that line (`    --no-cache-dir \\`)."""
+def delete_word(text: str, word: Word, *, first: bool = False) -> Edit:
+    """An edit dropping one word of a command with the blanks before it (after it, when it is
+    the command's `first` word); a word alone on its continued line goes with that line
+    (`    --no-cache-dir \\`)."""
     start = word.start
+    if first:
+        end = word.end
+        while end < len(text) and text[end] in " \t":
+            end += 1
+        return Edit(start, end, "")
     while start > 0 and text[start - 1] in " \t":
         start -= 1
     line_start = text.rfind("\n", 0, start) + 1

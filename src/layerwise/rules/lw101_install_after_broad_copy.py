@@ -1,8 +1,13 @@
 """LW101 install-after-broad-copy
 
 ## What it finds
-A dependency install (`npm ci`, `npm install`) that runs after the whole build context was
-copied in (`COPY . .`) in the same stage.
+A dependency install that runs after the whole build context was copied in (`COPY . .`) in
+the same stage: npm (`npm ci`, `npm install`), pip (`pip install -r requirements.txt`), uv
+(`uv sync`, `uv pip install -r ...`), Poetry (`poetry install`) and Pipenv (`pipenv install`,
+`pipenv sync`). An install of the project itself (`pip install .`, `pip install -e .`, a wheel
+or folder of the context) builds the sources and is not reported; `uv sync` or
+`poetry install` below `COPY . .` is not reported when the same tool's dependency-only step
+(`--no-install-project`, `--no-root`) already runs above it.
 ## Why it matters
 BuildKit keys a COPY on the content of the files it copies, and a miss reruns every later step
 of the stage. After `COPY . .`, any edit to any source file reruns the install, which downloads
@@ -16,7 +21,16 @@ After the fix:
     RUN npm ci
     COPY . .
 ## Fix safety
-Safe only when the build context proves what every moved install reads: a valid package.json
+Python: the fix copies what the install reads. pip: the requirement files and every file they
+chain with `-r`/`-c` (read from the context); safe when the context has them all and no line
+installs from the context (`-e .`, `./pkg`, `--find-links ./wheels`: then no fix). Pipenv:
+Pipfile, Pipfile.lock (and `.env`); safe for `pipenv sync` or `install --deploy` when the
+Pipfile names no local path. uv: `uv sync --no-install-project` moves with pyproject.toml,
+uv.lock, `.python-version` and `uv.toml`, safe with `--locked`/`--frozen`, no local sources, no
+dynamic metadata and no `.venv` in the context; a plain `uv sync` (or `poetry install`) gets an
+unsafe fix that adds `uv sync ... --no-install-project` (`poetry install ... --no-root`) above
+the copy and keeps the original below it. Poetry's fixes are always unsafe.
+npm: safe only when the build context proves what every moved install reads: a valid package.json
 and lockfile (and `.npmrc`, workspace manifests) in each install's folder (a second install-only
 RUN, `cd client && npm ci`, moves too and gets its own manifests), install-time scripts that
 only run `prisma generate` (its schema is copied) or patch-package (its patches) and none in a
@@ -170,10 +184,7 @@ def _moved(
     steps = ctx.model.stages[step.stage].steps
     run = steps[steps.index(step) : steps.index(anchor) + 1]
     return [
-        (st, c)
-        for st in run
-        for c in s.commands(ctx, st.instruction)
-        if s.installs_dependencies(c)
+        (st, c) for st in run for c in s.commands(ctx, st.instruction) if s.installs_dependencies(c)
     ]
 
 

@@ -1,8 +1,14 @@
 """LW201 npm-install-without-cache-mount
 
 ## What it finds
-A RUN that installs npm packages (`npm ci`, `npm install`) without a cache mount on npm's cache
-directory: `/root/.npm` as root, the user's home (`/home/node/.npm`) after `USER node`.
+A RUN that installs packages without a cache mount on the tool's cache directory, for the user
+the RUN runs as (root's home, else the user's, with uid/gid) and the ENV that moves it:
+npm (`/root/.npm`, `npm_config_cache`), pip (`/root/.cache/pip`, `PIP_CACHE_DIR`,
+`XDG_CACHE_HOME`, `--cache-dir`), uv (`/root/.cache/uv`, `UV_CACHE_DIR`), Poetry
+(`/root/.cache/pypoetry`, `POETRY_CACHE_DIR`; only its `cache/` and `artifacts/` folders
+unless ENV keeps the virtualenv out of it: it defaults to `{cache-dir}/virtualenvs`) and
+Pipenv (`/root/.cache/pipenv`, `PIPENV_CACHE_DIR`). `ENV PIP_NO_CACHE_DIR` (any value turns
+pip's cache off) is the Dockerfile's choice and is left alone.
 A global install of package managers that are one tarball each (`npm install -g pnpm`,
 `npm i -g yarn@1`, `corepack`, `npm` itself) is left alone: a cache mount would save one
 download of a few megabytes, only when that early layer rebuilds (its cache key is the RUN's
@@ -26,15 +32,21 @@ After the fix:
     RUN --mount=type=cache,target=/home/node/.npm,uid=1000,gid=1000 npm ci --omit=dev
 
 ## Fix safety
-Safe: the mount only adds a cache. The fix also drops an `npm cache clean` of the same RUN,
-which would empty the mount (see LW203), and replaces a mount left on another user's `.npm`.
+Safe: the mount only adds a cache. The fix drops what would keep the mount unused
+(`--no-cache-dir`, `PIP_NO_CACHE_DIR=1` in front of the command, uv's `--no-cache`/`-n`,
+Poetry's `--no-cache`) and puts `UV_LINK_MODE=copy` in front of uv (uv's Docker guide: the cache
+and the environment are on different file systems). The fix also drops an `npm cache clean` of
+the same RUN, which would empty the mount (see LW203), and replaces a mount left on another
+user's `.npm`.
 No fix when the user's uid is unknown (a user created in the Dockerfile): set it numerically.
 Works with Docker 20.10's built-in frontend (no `# syntax=` line needed).
 
 ## References
 - Docker docs, Optimize cache usage in builds: use cache mounts (npm: /root/.npm)
 - Dockerfile reference: RUN --mount=type=cache
-- npm docs: config `cache` (default `~/.npm`)"""
+- npm docs: config `cache` (default `~/.npm`)
+- pip docs: Caching; uv docs: Caching, Using uv in Docker; Poetry docs: Configuration
+  (`cache-dir`, `virtualenvs.path`); Pipenv docs: Configuration (`PIPENV_CACHE_DIR`)"""
 
 from __future__ import annotations
 
@@ -68,7 +80,8 @@ RULE = Rule(
     summary="package install (npm, pip, uv, Poetry, Pipenv) without a cache mount on its cache",
     message_ko="`{command}` 명령이 모든 패키지를 다시 내려받습니다: `{target}`에 캐시 마운트 없음",
     fix_title_ko="RUN에 `{flag}` 추가",
-    summary_ko="패키지 캐시 디렉터리에 캐시 마운트 없이 실행하는 설치 명령 (npm, pip, uv, Poetry, Pipenv)",
+    summary_ko="패키지 캐시 디렉터리에 캐시 마운트 없이 실행하는 설치 명령 "
+    "(npm, pip, uv, Poetry, Pipenv)",
     fix_safety=(Safety.SAFE,),
 )
 
@@ -131,8 +144,10 @@ def _first_install(
                 # A relative directory (`--cache x`, `ENV HOME=x`) is relative to the tool's
                 # cwd, while a mount's relative target is relative to WORKDIR: write it absolute.
                 cwd = cwd_of(step, cmd)
-                return eco, cmd, tuple(
-                    dataclasses.replace(w, target=resolve(w.target, cwd)) for w in wanted
+                return (
+                    eco,
+                    cmd,
+                    tuple(dataclasses.replace(w, target=resolve(w.target, cwd)) for w in wanted),
                 )
     return None
 

@@ -7,7 +7,8 @@ a mount on npm's cache, `pip cache purge`, `uv cache clean`, `poetry cache clear
 `rm -rf /var/lib/apt/lists/*` with apt's cache mounts, or an `rm` that empties a mounted
 cache directory: the mount itself, a glob in it (`/root/.npm/*`, `archives/*.deb`) or a whole
 directory (`rm -r /root/.npm/_cacache`). Removing one file, or lock, log and temporary files
-(`rm -f /cache/repo/.git/*.lock`, stale lock recovery), leaves the cached packages in place and is not reported.
+(`rm -f /cache/repo/.git/*.lock`, stale lock recovery), leaves the cached packages in place and
+is not reported.
 
 ## Why it matters
 These cleanups exist to keep caches out of the image layer. A cache mount is never committed to

@@ -5,7 +5,7 @@ from __future__ import annotations
 import pytest
 
 from layerwise import ecosystems
-from layerwise.ecosystems import apt, npm, pip, pnpm, yarn
+from layerwise.ecosystems import apt, npm, pip, pipenv, pnpm, poetry, uv, yarn
 from layerwise.ecosystems.base import CacheMount, is_under, parse_mount_options
 from layerwise.shell import Command, parse_script
 from layerwise.syntax.span import MappedText
@@ -149,7 +149,7 @@ def test_is_under() -> None:
 
 
 def test_registry_lists_every_module_and_finds_by_program() -> None:
-    assert (npm, yarn, pnpm, pip, apt) == ecosystems.ALL
+    assert (npm, yarn, pnpm, pip, uv, poetry, pipenv, apt) == ecosystems.ALL
     assert ecosystems.for_command(cmd("sudo apt-get install -y x")) is apt
     assert ecosystems.for_command(cmd("npm ci")) is npm
     assert ecosystems.for_command(cmd("make")) is None

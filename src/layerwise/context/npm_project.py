@@ -23,9 +23,7 @@ from layerwise.syntax.span import MappedText
 if TYPE_CHECKING:
     from layerwise.context.build_context import BuildContext
 
-# Lifecycle scripts npm runs during `npm install` / `npm ci` of the project itself.
-INSTALL_SCRIPTS = ("preinstall", "install", "postinstall", "prepublish", "preprepare", "prepare",
-                   "postprepare")  # fmt: skip
+INSTALL_SCRIPTS = npm.INSTALL_SCRIPTS
 # Where Prisma looks for its schema when package.json does not say (Prisma CLI docs).
 PRISMA_DEFAULT_SCHEMAS = ("prisma/schema.prisma", "schema.prisma", "prisma/schema")
 PATCH_PACKAGE_DIR = "patches"

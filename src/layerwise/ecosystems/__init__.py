@@ -3,11 +3,19 @@
 `ALL` lists every module; each meets `base.Ecosystem`. Adding one is a module and a line here.
 """
 
-from layerwise.ecosystems import apt, npm, pip, pnpm, yarn
-from layerwise.ecosystems.base import CacheMount, Ecosystem
+from layerwise.ecosystems import apt, npm, pip, pipenv, pnpm, poetry, uv, yarn
+from layerwise.ecosystems.base import CacheMount, Ecosystem, Installer
 from layerwise.shell import Command
 
-ALL: tuple[Ecosystem, ...] = (npm, yarn, pnpm, pip, apt)
+ALL: tuple[Ecosystem, ...] = (npm, yarn, pnpm, pip, uv, poetry, pipenv, apt)
+# The ecosystems whose installs the dependency-layer rules handle (LW101, LW201): an ecosystem
+# joins them by meeting `base.Installer`.
+INSTALLERS: tuple[Installer, ...] = (npm, pip, uv, poetry, pipenv)
+
+
+def installer_of(cmd: Command) -> Installer | None:
+    """The installer whose install `cmd` is (its cache mounts are known), if any."""
+    return next((eco for eco in INSTALLERS if eco.is_install(cmd)), None)
 
 
 def for_command(cmd: Command) -> Ecosystem | None:
@@ -21,4 +29,20 @@ def for_command(cmd: Command) -> Ecosystem | None:
     return None
 
 
-__all__ = ["ALL", "CacheMount", "Ecosystem", "apt", "for_command", "npm", "pip", "pnpm", "yarn"]
+__all__ = [
+    "ALL",
+    "INSTALLERS",
+    "CacheMount",
+    "Ecosystem",
+    "Installer",
+    "apt",
+    "for_command",
+    "installer_of",
+    "npm",
+    "pip",
+    "pipenv",
+    "pnpm",
+    "poetry",
+    "uv",
+    "yarn",
+]

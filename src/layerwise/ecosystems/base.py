@@ -8,10 +8,14 @@ from __future__ import annotations
 
 import posixpath
 import re
+from collections.abc import Mapping
 from dataclasses import dataclass
-from typing import Protocol
+from typing import TYPE_CHECKING, Protocol
 
 from layerwise.shell import Command, Word
+
+if TYPE_CHECKING:
+    from layerwise.context import BuildContext
 
 _UNWRITABLE = re.compile(r"[\s,\"'\\`$]")
 
@@ -127,6 +131,92 @@ class Ecosystem(Protocol):
     def cache_cleaning(self, cmd: Command, home: str = "/root") -> bool:
         """The command empties the cache a cache mount keeps (pointless, or harmful, with one)."""
         ...
+
+
+@dataclass(frozen=True, slots=True)
+class DependencyInstall:
+    """What an install of a project's dependencies reads from the build context, for a fix that
+    copies those files first and installs above `COPY . .` (LW101).
+
+    `inputs`: context paths (directories end with `/`), relative to the context root.
+    `manifests`: the inputs an earlier COPY must bring to count as "manifests copied first".
+    `proven`: the context shows the list complete and the install above the copy does what it
+    did below it. `before`: the dependency-only command to run above the copy while the
+    original install stays below it (`uv sync --no-install-project`); None when the install
+    itself moves.
+    """
+
+    inputs: tuple[str, ...]
+    manifests: tuple[str, ...]
+    proven: bool
+    before: str | None = None
+
+
+class Installer(Protocol):
+    """An ecosystem whose installs the dependency-layer rules handle (LW101, LW201, LW203).
+
+    Each member answers for its own commands and says nothing (False, None, ()) for others.
+    """
+
+    NAME: str
+
+    def is_install(self, cmd: Command) -> bool:
+        """The command downloads and installs packages (the step a cache mount speeds up)."""
+        ...
+
+    def verb(self, cmd: Command) -> Word | None:
+        """The tool's subcommand word (`install` in `pip install x`), None for other commands."""
+        ...
+
+    def is_dependency_install(self, cmd: Command) -> bool:
+        """The command installs what the project's manifests list (`npm ci`,
+        `pip install -r requirements.txt`, `uv sync`), not named packages nor the project's
+        own sources (`pip install .`): the step a manifest-first COPY keeps cached."""
+        ...
+
+    def dependency_install(
+        self, cmd: Command, context: BuildContext | None, project_dir: str
+    ) -> DependencyInstall | None:
+        """What `cmd`, run in context folder `project_dir` ("" for the root), reads; None when
+        it is not a dependency install or reads the project's own sources (no fix can move it)."""
+        ...
+
+    def install_caches(
+        self,
+        cmd: Command,
+        home: str,
+        uid_gid: tuple[str, str] | None,
+        env: Mapping[str, str],
+    ) -> tuple[CacheMount, ...]:
+        """The cache mounts that keep what `cmd` downloads, for this user and ENV (the command's
+        own options and `VAR=x` prefixes included); () when `cmd` is no install of this tool."""
+        ...
+
+    def cache_defeats(self, cmd: Command) -> tuple[Word, ...]:
+        """Words of `cmd` that switch its cache off (`--no-cache-dir`, `PIP_NO_CACHE_DIR=1`):
+        with a cache mount they only throw its use away, so the mount's fix removes them."""
+        ...
+
+    def mount_assignments(self, cmd: Command, env: Mapping[str, str]) -> tuple[str, ...]:
+        """`NAME=value` words the command needs in front of it once its cache is a mount
+        (uv: `UV_LINK_MODE=copy`, the cache and the target are on different file systems)."""
+        ...
+
+
+def command_env(cmd: Command, env: Mapping[str, str] | None) -> dict[str, str]:
+    """The environment a command sees: the stage's ENV with its own `NAME=value` prefixes on
+    top (`PIP_CACHE_DIR=/c pip install`, `env X=1 uv sync`)."""
+    out = dict(env or {})
+    for word in (*cmd.assignments, *cmd.wrappers):
+        name, eq, value = word.text.partition("=")
+        if eq and name.replace("_", "").isalnum() and not name[:1].isdigit():
+            out[name] = value
+    return out
+
+
+def env_words(cmd: Command, names: frozenset[str]) -> tuple[Word, ...]:
+    """The `NAME=value` prefix words of `cmd` that set one of `names`."""
+    return tuple(w for w in cmd.assignments if w.text.partition("=")[0] in names)
 
 
 def subcommand(

@@ -8,9 +8,12 @@ from __future__ import annotations
 
 from collections.abc import Mapping
 from dataclasses import dataclass
+from typing import TYPE_CHECKING
 
 from layerwise.ecosystems.base import (
     CacheMount,
+    DependencyInstall,
+    command_env,
     is_under,
     removed_paths,
     static_text,
@@ -18,6 +21,9 @@ from layerwise.ecosystems.base import (
 )
 from layerwise.shell import Command, Word, parse_script
 from layerwise.syntax.span import MappedText
+
+if TYPE_CHECKING:
+    from layerwise.context import BuildContext
 
 NAME = "npm"
 PROGRAMS = frozenset({"npm"})
@@ -47,6 +53,11 @@ DEPRECATED_FLAGS = {
     "--also=development": "--include=dev",
 }
 PRUNE_DEV_COMMAND = "npm prune --omit=dev"
+# Lifecycle scripts npm runs during `npm install` / `npm ci` of the project itself.
+INSTALL_SCRIPTS = ("preinstall", "install", "postinstall", "prepublish", "preprepare", "prepare",
+                   "postprepare")  # fmt: skip
+# Without a context, what a manifest-first COPY for npm brings (manifest + lockfile by glob).
+FALLBACK_MANIFESTS = ("package*.json",)
 # Package managers published as one tarball with nothing else to fetch: pnpm, yarn 1 and corepack
 # declare no dependencies, npm bundles all of its own (`npm view <name> dependencies`).
 SELF_CONTAINED_TOOLS = frozenset({"npm", "pnpm", "yarn", "corepack"})
@@ -270,3 +281,61 @@ def _tool_words(cmd: Command) -> tuple[Word, ...]:
             return operands[1:]
         return ()
     return (word, *cmd.operands())
+
+
+def is_dependency_install(cmd: Command) -> bool:
+    """`npm ci`, or `npm install` naming no package: installs what the manifests list."""
+    return is_ci(cmd) or is_bare_install(cmd)
+
+
+def project_inputs(context: BuildContext | None, project_dir: str) -> tuple[tuple[str, ...], bool]:
+    """Context paths `npm ci` in `project_dir` reads (directories end with `/`), and whether the
+    list is proven complete: a context with a valid package.json there, no dependency from the
+    context (`file:`), install-time scripts we understand (`prisma generate`, patch-package) and
+    none in a workspace, and no `node_modules` in the context that a later `COPY . .` would lay
+    over the installed one. Without a context or a package.json there: `package*.json`, not
+    proven."""
+    prefix = f"{project_dir}/" if project_dir else ""
+    project = context.npm_project(project_dir) if context is not None else None
+    if context is None or project is None:
+        return tuple(prefix + m for m in FALLBACK_MANIFESTS), False
+    paths = tuple(p + "/" if context.is_dir(p) else p for p in project.copy_sources)
+    # npm runs the workspaces' install scripts too, and we copy none of their inputs.
+    workspaces = (context.npm_project(d) for d in project.workspace_dirs)
+    known = (
+        not project.problems
+        and not project.local_dependencies
+        and project.install_scripts_understood()
+        and not context.exists(prefix + "node_modules")
+        and not any(ws and any(ws.scripts.get(n) for n in INSTALL_SCRIPTS) for ws in workspaces)
+    )
+    return paths, known
+
+
+def dependency_install(
+    cmd: Command, context: BuildContext | None, project_dir: str
+) -> DependencyInstall | None:
+    if not is_dependency_install(cmd):
+        return None
+    paths, known = project_inputs(context, project_dir)
+    prefix = f"{project_dir}/" if project_dir else ""
+    return DependencyInstall(paths, (prefix + MANIFESTS[0],), known)
+
+
+def install_caches(
+    cmd: Command, home: str, uid_gid: tuple[str, str] | None, env: Mapping[str, str]
+) -> tuple[CacheMount, ...]:
+    """npm's cache for an install (not of package managers alone, see
+    `installs_only_self_contained_tools`); `--cache DIR` wins over config and env."""
+    if not is_install(cmd) or installs_only_self_contained_tools(cmd):
+        return ()
+    target = cmd.option_value("--cache") or cache_dir(home, command_env(cmd, env))
+    return (CacheMount.for_user(target, uid_gid),)
+
+
+def cache_defeats(cmd: Command) -> tuple[Word, ...]:
+    return ()
+
+
+def mount_assignments(cmd: Command, env: Mapping[str, str]) -> tuple[str, ...]:
+    return ()

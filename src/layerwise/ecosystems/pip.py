@@ -8,11 +8,22 @@ off; `pip cache purge|remove`), buildkit-facts.md (target /root/.cache/pip).
 
 from __future__ import annotations
 
+import posixpath
 import re
 from collections.abc import Mapping
+from typing import TYPE_CHECKING
 
-from layerwise.ecosystems.base import CacheMount, is_under, removed_paths
+from layerwise.ecosystems import _python
+from layerwise.ecosystems.base import (
+    CacheMount,
+    DependencyInstall,
+    command_env,
+    env_words,
+)
 from layerwise.shell import Command, Word
+
+if TYPE_CHECKING:
+    from layerwise.context import BuildContext
 
 NAME = "pip"
 PROGRAMS = frozenset({"pip", "pip3"})
@@ -28,18 +39,20 @@ VALUE_OPTIONS = frozenset(
      "--exists-action", "-C", "--config-settings", "--python", "--report"}
 )  # fmt: skip
 NO_CACHE_FLAG = "--no-cache-dir"
+# pip reads every option from `PIP_<OPTION>` too: PIP_NO_CACHE_DIR turns the cache off.
+NO_CACHE_VARIABLES = frozenset({"PIP_NO_CACHE_DIR"})
+# A requirements line or operand that installs from the context rather than an index.
+_LOCAL = re.compile(r"^(\.|/|\.\./|~)|^file:|\s@\s*file:|^-e\b|^--editable\b")
+# Requirements-file options that read another file or folder (relative to the file itself).
+_CHAINED = ("-r", "--requirement", "-c", "--constraint")
+_LOCAL_LINKS = ("-f", "--find-links", "-e", "--editable")
 _PIP_NAME = re.compile(r"pip(\d+(\.\d+)*)?")
 _PYTHON_NAME = re.compile(r"python(\d+(\.\d+)*)?")
 
 
 def cache_dir(home: str, env: Mapping[str, str] | None = None) -> str:
     """pip's cache for a user with this home (PIP_CACHE_DIR, then XDG_CACHE_HOME, win)."""
-    env = env or {}
-    if env.get("PIP_CACHE_DIR"):
-        return env["PIP_CACHE_DIR"]
-    if env.get("XDG_CACHE_HOME"):
-        return f"{env['XDG_CACHE_HOME'].rstrip('/')}/pip"
-    return f"{home.rstrip('/')}/.cache/pip"
+    return _python.cache_dir("pip", "PIP_CACHE_DIR", home, env or {})
 
 
 def cache_mount(
@@ -129,7 +142,17 @@ def installs_local_source(cmd: Command) -> bool:
         return False
     editable = _values(cmd, ("-e", "--editable"))
     targets = [w.text for w in installed_packages(cmd)] + list(editable)
-    return any(t == "." or t.startswith(("./", "/", "../")) or t.endswith("/") for t in targets)
+    return any(installs_from_context(t) for t in targets)
+
+
+def installs_from_context(target: str) -> bool:
+    """A requirement specifier naming a path (`.`, `./pkg`, `dist/x.whl`, `/src`), not a
+    package on an index."""
+    return (
+        target == "."
+        or target.startswith(("./", "/", "../", "file:"))
+        or target.endswith(("/", ".whl", ".tar.gz", ".zip"))
+    )
 
 
 def cache_disabling_flags(cmd: Command) -> tuple[Word, ...]:
@@ -144,13 +167,119 @@ def cache_cleaning(cmd: Command, home: str = "/root") -> bool:
     if word is not None and word.text == "cache":
         operands = _operands(cmd)
         return len(operands) > 1 and operands[1].text in ("purge", "remove")
-    cache = cache_dir(home)
-    for removed in removed_paths(cmd):
-        path = removed.text
-        if path in ("~/.cache", "~/.cache/pip") or path.startswith("~/.cache/pip/"):
-            return True
-        if path.startswith("/") and path != "/" and (is_under(path, cache) or path == cache):
-            return True
-        if path.startswith("/") and path.rstrip("/") == cache.rsplit("/", 1)[0]:
-            return True  # `rm -rf /root/.cache`
-    return False
+    return _python.removes_cache(cmd, "pip", cache_dir(home))
+
+
+def is_dependency_install(cmd: Command) -> bool:
+    """`pip install -r requirements.txt` (named packages beside it allowed): installs what
+    requirement files list. `pip install .` or `-e .` builds the project itself: not one."""
+    return bool(requirement_files(cmd)) and not installs_local_source(cmd)
+
+
+def dependency_install(
+    cmd: Command, context: BuildContext | None, project_dir: str
+) -> DependencyInstall | None:
+    """The requirement files the install reads, with the files they chain (`-r base.txt`,
+    `-c constraints.txt`, relative to the file naming them) when the context has them. None
+    when one is outside the context or a line installs from the context (`-e .`, `./pkg`,
+    `--find-links ./wheels`): then the install needs more than its manifests."""
+    if not is_dependency_install(cmd):
+        return None
+    return requirements_install(requirement_files(cmd), context, project_dir)
+
+
+def requirements_install(
+    files: tuple[str, ...], context: BuildContext | None, project_dir: str
+) -> DependencyInstall | None:
+    """What an install of requirement `files` (as named, from `project_dir`) reads; see
+    `dependency_install`."""
+    named: list[str] = []
+    for path in files:
+        inside = _python.relative_inside(path, project_dir)
+        if inside is None:
+            return None
+        named.append(inside)
+    if context is None:
+        return DependencyInstall(tuple(named), tuple(named), False)
+    seen: list[str] = []
+    todo = list(named)
+    proven = True
+    while todo:
+        path = todo.pop(0)
+        if path in seen:
+            continue
+        seen.append(path)
+        text = context.read_text(path)
+        if text is None:
+            proven = False
+            continue
+        chained = _chained(text, posixpath.dirname(path))
+        if chained is None:
+            return None
+        todo.extend(chained)
+    return DependencyInstall(tuple(seen), tuple(named), proven)
+
+
+def _chained(text: str, folder: str) -> list[str] | None:
+    """The files a requirements file chains, as context paths; None when a line reads the
+    context some other way (a local path, `-e`, `--find-links` to a folder) or leaves it."""
+    out: list[str] = []
+    for raw in text.replace("\\\n", " ").splitlines():  # pip joins `\`-continued lines
+        line = re.sub(r"(^|\s)#.*", "", raw).strip()
+        if not line:
+            continue
+        option, value = _split_option(line)
+        if option in _CHAINED:
+            if "://" in value:
+                continue
+            inside = _python.relative_inside(value, folder)
+            if inside is None:
+                return None
+            out.append(inside)
+        elif option in _LOCAL_LINKS:
+            if option in ("-f", "--find-links") and "://" in value:
+                continue
+            return None
+        elif _LOCAL.search(line):
+            return None
+    return out
+
+
+def _split_option(line: str) -> tuple[str, str]:
+    """`-r base.txt`, `--requirement=base.txt`, `-rbase.txt` -> ("-r", "base.txt");
+    a requirement line -> ("", line)."""
+    match = re.match(r"(--[\w-]+)(?:[=\s]\s*(.*))?$|(-\w)\s*(.*)$", line)
+    if not line.startswith("-") or match is None:
+        return "", line
+    if match.group(1):
+        return match.group(1), (match.group(2) or "").strip()
+    return match.group(3), match.group(4).strip()
+
+
+def install_caches(
+    cmd: Command, home: str, uid_gid: tuple[str, str] | None, env: Mapping[str, str]
+) -> tuple[CacheMount, ...]:
+    """pip's cache for an install as this user; `--cache-dir` and `PIP_CACHE_DIR=` win."""
+    if not is_install(cmd) or disabled_by_env(env):
+        return ()
+    option = _values(cmd, ("--cache-dir",))
+    target = option[0] if option else cache_dir(home, command_env(cmd, env))
+    return (CacheMount.for_user(target, uid_gid),)
+
+
+def disabled_by_env(env: Mapping[str, str]) -> bool:
+    """`ENV PIP_NO_CACHE_DIR=...` turns pip's cache off for the whole stage, whatever the value
+    (pip keeps "false" disabling it too, for backward compatibility): a mount would stay empty,
+    and only unsetting the variable would help, which is the Dockerfile's choice to make."""
+    return any(name in env for name in NO_CACHE_VARIABLES)
+
+
+def cache_defeats(cmd: Command) -> tuple[Word, ...]:
+    """`--no-cache-dir` and a `PIP_NO_CACHE_DIR=...` prefix of a pip command."""
+    if pip_args(cmd) is None:
+        return ()
+    return (*env_words(cmd, NO_CACHE_VARIABLES), *cache_disabling_flags(cmd))
+
+
+def mount_assignments(cmd: Command, env: Mapping[str, str]) -> tuple[str, ...]:
+    return ()

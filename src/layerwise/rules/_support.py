@@ -8,10 +8,9 @@ from __future__ import annotations
 
 import posixpath
 import re
-from collections.abc import Sequence
+from collections.abc import Callable, Sequence
 
-from layerwise.context.npm_project import INSTALL_SCRIPTS
-from layerwise.ecosystems import npm
+from layerwise.ecosystems import INSTALLERS, npm
 from layerwise.ecosystems import npm_versions as nv
 from layerwise.model import Stage, Step
 from layerwise.rules.base import RuleContext
@@ -66,10 +65,20 @@ def is_dependency_install(command: Command) -> bool:
     return npm.is_ci(command) or npm.is_bare_install(command)
 
 
-def is_install_only(ctx: RuleContext, instruction: Instruction) -> bool:
-    """A RUN that only installs the project's dependencies (`cd` allowed)."""
+def is_install_only(
+    ctx: RuleContext,
+    instruction: Instruction,
+    installs: Callable[[Command], bool] = is_dependency_install,
+) -> bool:
+    """A RUN that only installs the project's dependencies (`cd` allowed); `installs` tells
+    which commands count (npm's by default)."""
     cmds = commands(ctx, instruction)
-    return bool(cmds) and all(is_dependency_install(c) or c.program_name == "cd" for c in cmds)
+    return bool(cmds) and all(installs(c) or c.program_name == "cd" for c in cmds)
+
+
+def installs_dependencies(command: Command) -> bool:
+    """A dependency install of any installer (`npm ci`, `pip install -r ...`, `uv sync`)."""
+    return any(eco.is_dependency_install(command) for eco in INSTALLERS)
 
 
 def copies_npm_manifest(instruction: Instruction) -> bool:
@@ -254,32 +263,11 @@ def mentions(instruction: Instruction, name: str) -> bool:
 
 # --- what an npm install needs from the build context -----------------------------------------
 
-FALLBACK_MANIFESTS = ("package*.json",)
-
 
 def install_inputs(ctx: RuleContext, project_dir: str) -> tuple[tuple[str, ...], bool]:
-    """Context paths `npm ci` in `project_dir` reads (directories end with `/`), and whether the
-    list is proven complete: a context with a valid package.json there, no dependency from the
-    context (`file:`), install-time scripts we understand (`prisma generate`, patch-package) and
-    none in a workspace, and no `node_modules` in the context that a later `COPY . .` would lay
-    over the installed one. Without a context or a package.json there: `package*.json`, not
-    proven."""
-    prefix = f"{project_dir}/" if project_dir else ""
-    context = ctx.context
-    project = context.npm_project(project_dir) if context is not None else None
-    if context is None or project is None:
-        return tuple(prefix + m for m in FALLBACK_MANIFESTS), False
-    paths = tuple(p + "/" if context.is_dir(p) else p for p in project.copy_sources)
-    # npm runs the workspaces' install scripts too, and we copy none of their inputs.
-    workspaces = (context.npm_project(d) for d in project.workspace_dirs)
-    known = (
-        not project.problems
-        and not project.local_dependencies
-        and project.install_scripts_understood()
-        and not context.exists(prefix + "node_modules")
-        and not any(ws and any(ws.scripts.get(n) for n in INSTALL_SCRIPTS) for ws in workspaces)
-    )
-    return paths, known
+    """Context paths `npm ci` in `project_dir` reads, and whether that is proven complete
+    (`ecosystems.npm.project_inputs`)."""
+    return npm.project_inputs(ctx.context, project_dir)
 
 
 def copy_lines(head: str, inputs: Sequence[str], base: str, newline: str) -> list[str]:

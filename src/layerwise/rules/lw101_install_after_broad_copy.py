@@ -1,8 +1,13 @@
 """LW101 install-after-broad-copy
 
 ## What it finds
-A dependency install (`npm ci`, `npm install`) that runs after the whole build context was
-copied in (`COPY . .`) in the same stage.
+A dependency install that runs after the whole build context was copied in (`COPY . .`) in
+the same stage: npm (`npm ci`, `npm install`), pip (`pip install -r requirements.txt`), uv
+(`uv sync`, `uv pip install -r ...`), Poetry (`poetry install`) and Pipenv (`pipenv install`,
+`pipenv sync`). An install of the project itself (`pip install .`, `pip install -e .`, a wheel
+or folder of the context) builds the sources and is not reported; `uv sync` or
+`poetry install` below `COPY . .` is not reported when the same tool's dependency-only step
+(`--no-install-project`, `--no-root`) already runs above it.
 ## Why it matters
 BuildKit keys a COPY on the content of the files it copies, and a miss reruns every later step
 of the stage. After `COPY . .`, any edit to any source file reruns the install, which downloads
@@ -16,7 +21,16 @@ After the fix:
     RUN npm ci
     COPY . .
 ## Fix safety
-Safe only when the build context proves what every moved install reads: a valid package.json
+Python: the fix copies what the install reads. pip: the requirement files and every file they
+chain with `-r`/`-c` (read from the context); safe when the context has them all and no line
+installs from the context (`-e .`, `./pkg`, `--find-links ./wheels`: then no fix). Pipenv:
+Pipfile, Pipfile.lock (and `.env`); safe for `pipenv sync` or `install --deploy` when the
+Pipfile names no local path. uv: `uv sync --no-install-project` moves with pyproject.toml,
+uv.lock, `.python-version` and `uv.toml`, safe with `--locked`/`--frozen`, no local sources, no
+dynamic metadata and no `.venv` in the context; a plain `uv sync` (or `poetry install`) gets an
+unsafe fix that adds `uv sync ... --no-install-project` (`poetry install ... --no-root`) above
+the copy and keeps the original below it. Poetry's fixes are always unsafe.
+npm: safe only when the build context proves what every moved install reads: a valid package.json
 and lockfile (and `.npmrc`, workspace manifests) in each install's folder (a second install-only
 RUN, `cd client && npm ci`, moves too and gets its own manifests), install-time scripts that
 only run `prisma generate` (its schema is copied) or patch-package (its patches) and none in a
@@ -40,8 +54,9 @@ from __future__ import annotations
 
 import fnmatch
 import posixpath
-from collections.abc import Iterator
+from collections.abc import Iterator, Sequence
 
+from layerwise.ecosystems import INSTALLERS
 from layerwise.model import Step
 from layerwise.rules import _support as s
 from layerwise.rules._apt_lists import is_apt_only_run
@@ -76,19 +91,39 @@ def check(ctx: RuleContext) -> Iterator[Finding]:
             continue
         for index in range(at + 1, len(steps)):
             install = next(
-                filter(s.is_dependency_install, s.commands(ctx, steps[index].instruction)), None
+                filter(s.installs_dependencies, s.commands(ctx, steps[index].instruction)), None
             )
-            if install is None:
+            if install is None or _split_above(ctx, steps[:at], install):
                 continue
             between = steps[at + 1 : index]
             broads = [steps[at], *(b for b in between if s.is_broad_copy(b.instruction))]
             adjacent = all(b in broads or _reads_no_context(ctx, b, broads) for b in between)
             last = index  # the broad COPYs go below the whole run of install-only RUNs
-            while last + 1 < len(steps) and s.is_install_only(ctx, steps[last + 1].instruction):
+            while last + 1 < len(steps) and _install_only(ctx, steps[last + 1]):
                 last += 1
-            earlier = [st for st in steps[:at] if s.copies_npm_manifest(st.instruction)]
-            yield _finding(ctx, broads, steps[index], install, steps[last], adjacent, earlier)
+            above = list(steps[:at])
+            yield _finding(ctx, broads, steps[index], install, steps[last], adjacent, above)
             break
+
+
+def _split_above(ctx: RuleContext, above: Sequence[Step], install: Command) -> bool:
+    """`uv sync` after `COPY . .` with `uv sync --no-install-project` above it: the split this
+    rule's fix writes (and uv's and Poetry's documented layout), nothing left to move."""
+    eco = next((e for e in INSTALLERS if e.is_dependency_install(install)), None)
+    found = eco.dependency_install(install, None, "") if eco is not None else None
+    if eco is None or found is None or found.before is None:
+        return False
+    for step in above:
+        for cmd in s.commands(ctx, step.instruction):
+            if eco.is_dependency_install(cmd):
+                early = eco.dependency_install(cmd, None, "")
+                if early is not None and early.before is None:
+                    return True
+    return False
+
+
+def _install_only(ctx: RuleContext, step: Step) -> bool:
+    return s.is_install_only(ctx, step.instruction, s.installs_dependencies)
 
 
 def _finding(
@@ -98,7 +133,7 @@ def _finding(
     install: Command,
     anchor: Step,
     adjacent: bool,
-    earlier: list[Step],
+    above: list[Step],
 ) -> Finding:
     copy = broads[0].instruction
     _, dest = s.copy_parts(copy) or ((), ".")
@@ -106,11 +141,15 @@ def _finding(
     inputs: tuple[str, ...] = ()
     found = _inputs(ctx, broads[0], dest, _moved(ctx, step, install, anchor))
     if found is not None:
-        inputs, known = found
+        inputs, manifests, known, before = found
+        earlier = [st for st in above if _brought([st], manifests, either_way=True)]
         copies = [] if earlier else _copy_lines(ctx, copy, inputs, dest)
         # The manifests came in earlier: proven only when those COPYs bring every input.
         known = known and (not earlier or _brought(earlier, inputs))
-        edits = _edits(ctx, broads, step, install, anchor, copies)
+        if before is None:
+            edits = _edits(ctx, broads, step, install, anchor, copies)
+        else:
+            edits = _split_edits(ctx, broads, step, install, copies, before)
         if edits:
             fix = Fix(Safety.SAFE if known and adjacent else Safety.UNSAFE, edits)
     return RULE.finding(
@@ -140,39 +179,57 @@ def _moved(
 ) -> list[tuple[Step, Command]]:
     """The installs that end up above the broad COPY: the whole install-only RUNs from `step`
     to `anchor`, or just `install` when it is split out of a RUN that does more."""
-    if not s.is_install_only(ctx, step.instruction):
+    if not _install_only(ctx, step):
         return [(step, install)]
     steps = ctx.model.stages[step.stage].steps
     run = steps[steps.index(step) : steps.index(anchor) + 1]
     return [
-        (st, c) for st in run for c in s.commands(ctx, st.instruction) if s.is_dependency_install(c)
+        (st, c) for st in run for c in s.commands(ctx, st.instruction) if s.installs_dependencies(c)
     ]
 
 
 def _inputs(
     ctx: RuleContext, broad: Step, dest: str, moved: list[tuple[Step, Command]]
-) -> tuple[tuple[str, ...], bool] | None:
-    """What the moved installs read from the context, and whether that is proven complete;
-    None when one installs outside what the broad COPY brings."""
+) -> tuple[tuple[str, ...], tuple[str, ...], bool, str | None] | None:
+    """What the moved installs read from the context, their manifests, whether that is proven,
+    and the dependency-only command when the install splits (`uv sync --no-install-project`);
+    None when one installs outside what the broad COPY brings or reads the project itself."""
     paths: list[str] = []
+    manifests: list[str] = []
     known = True
+    befores: list[str] = []
     root = s.resolve(dest, broad.state.workdir)
     for st, command in moved:
         rel = posixpath.relpath(s.cwd_of(st, command), root)
-        if rel.startswith(".."):
+        eco = next((e for e in INSTALLERS if e.is_dependency_install(command)), None)
+        if rel.startswith("..") or eco is None:
             return None
-        found, proven = s.install_inputs(ctx, "" if rel == "." else rel)
-        paths += found
-        known = known and proven
-    return tuple(dict.fromkeys(paths)), known
+        found = eco.dependency_install(command, ctx.context, "" if rel == "." else rel)
+        if found is None:
+            return None
+        paths += found.inputs
+        manifests += found.manifests
+        known = known and found.proven
+        befores += [found.before] if found.before is not None else []
+    if befores and len(moved) > 1:
+        return None  # a split install moves alone
+    before = befores[0] if befores else None
+    return tuple(dict.fromkeys(paths)), tuple(manifests), known, before
 
 
-def _brought(copies: list[Step], inputs: tuple[str, ...]) -> bool:
-    """Every input path matches a source of one of the COPYs (`package*.json` globs too)."""
+def _brought(copies: list[Step], inputs: tuple[str, ...], *, either_way: bool = False) -> bool:
+    """Every input path matches a source of one of the COPYs (`package*.json` globs too);
+    `either_way`: an input that is itself a pattern (`package*.json`) may match a source."""
     sources = [src for st in copies for src in (s.copy_parts(st.instruction) or ((), ""))[0]]
     patterns = [posixpath.normpath(src.removeprefix("./")) for src in sources]
+    if not inputs or not patterns:
+        return False
     return all(
-        any(fnmatch.fnmatchcase(path.rstrip("/"), pattern) for pattern in patterns)
+        any(
+            fnmatch.fnmatchcase(path.rstrip("/"), pattern)
+            or (either_way and fnmatch.fnmatchcase(pattern, path.rstrip("/")))
+            for pattern in patterns
+        )
         for path in inputs
     )
 
@@ -200,7 +257,7 @@ def _edits(
     tree, run = ctx.tree, step.instruction
     cmds = s.commands(ctx, run)
     first_copy = broads[0].instruction
-    if s.is_install_only(ctx, run):
+    if _install_only(ctx, step):
         start, end = s.block_start(tree, first_copy), s.block_end(tree, first_copy)
         keep = Edit(start, end, "".join(copies))
         if not copies:
@@ -222,3 +279,27 @@ def _edits(
         s.insert_before(tree, first_copy, [*copies, new_run]),
         Edit(cmds[0].start, cmds[first + 1].start, ""),
     ]
+
+
+def _split_edits(
+    ctx: RuleContext,
+    broads: list[Step],
+    step: Step,
+    install: Command,
+    copies: list[str],
+    before: str,
+) -> list[Edit]:
+    """A split install (`uv sync` -> `uv sync --no-install-project` above the copy): the
+    manifests and a RUN of the dependency-only command (after the install's `cd`s) go above the
+    broad COPY; everything else stays where it is."""
+    tree, run = ctx.tree, step.instruction
+    cmds = s.commands(ctx, run)
+    first = cmds.index(install)
+    if len(broads) > 1 or any(c.program_name != "cd" for c in cmds[:first]):
+        return []
+    if not all(c.top_level for c in cmds[: first + 1]):
+        return []
+    flags = "".join(f.text + " " for f in run.flags)
+    cds = tree.text[cmds[0].start : install.start] if first else ""
+    new_run = f"{run.keyword} {flags}{cds}{before}{tree.newline}"
+    return [s.insert_before(tree, broads[0].instruction, [*copies, new_run])]

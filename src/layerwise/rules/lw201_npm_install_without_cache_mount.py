@@ -1,8 +1,14 @@
 """LW201 npm-install-without-cache-mount
 
 ## What it finds
-A RUN that installs npm packages (`npm ci`, `npm install`) without a cache mount on npm's cache
-directory: `/root/.npm` as root, the user's home (`/home/node/.npm`) after `USER node`.
+A RUN that installs packages without a cache mount on the tool's cache directory, for the user
+the RUN runs as (root's home, else the user's, with uid/gid) and the ENV that moves it:
+npm (`/root/.npm`, `npm_config_cache`), pip (`/root/.cache/pip`, `PIP_CACHE_DIR`,
+`XDG_CACHE_HOME`, `--cache-dir`), uv (`/root/.cache/uv`, `UV_CACHE_DIR`), Poetry
+(`/root/.cache/pypoetry`, `POETRY_CACHE_DIR`; only its `cache/` and `artifacts/` folders
+unless ENV keeps the virtualenv out of it: it defaults to `{cache-dir}/virtualenvs`) and
+Pipenv (`/root/.cache/pipenv`, `PIPENV_CACHE_DIR`). `ENV PIP_NO_CACHE_DIR` (any value turns
+pip's cache off) is the Dockerfile's choice and is left alone.
 A global install of package managers that are one tarball each (`npm install -g pnpm`,
 `npm i -g yarn@1`, `corepack`, `npm` itself) is left alone: a cache mount would save one
 download of a few megabytes, only when that early layer rebuilds (its cache key is the RUN's
@@ -26,32 +32,43 @@ After the fix:
     RUN --mount=type=cache,target=/home/node/.npm,uid=1000,gid=1000 npm ci --omit=dev
 
 ## Fix safety
-Safe: the mount only adds a cache. The fix also drops an `npm cache clean` of the same RUN,
-which would empty the mount (see LW203), and replaces a mount left on another user's `.npm`.
+Safe: the mount only adds a cache. The fix drops what would keep the mount unused
+(`--no-cache-dir`, `PIP_NO_CACHE_DIR=1` in front of the command, uv's `--no-cache`/`-n`,
+Poetry's `--no-cache`) and puts `UV_LINK_MODE=copy` in front of uv (uv's Docker guide: the cache
+and the environment are on different file systems). The fix also drops an `npm cache clean` of
+the same RUN, which would empty the mount (see LW203), and replaces a mount left on another
+user's `.npm`.
 No fix when the user's uid is unknown (a user created in the Dockerfile): set it numerically.
 Works with Docker 20.10's built-in frontend (no `# syntax=` line needed).
 
 ## References
 - Docker docs, Optimize cache usage in builds: use cache mounts (npm: /root/.npm)
 - Dockerfile reference: RUN --mount=type=cache
-- npm docs: config `cache` (default `~/.npm`)"""
+- npm docs: config `cache` (default `~/.npm`)
+- pip docs: Caching; uv docs: Caching, Using uv in Docker; Poetry docs: Configuration
+  (`cache-dir`, `virtualenvs.path`); Pipenv docs: Configuration (`PIPENV_CACHE_DIR`)"""
 
 from __future__ import annotations
 
 import dataclasses
 from collections.abc import Iterator
 
-from layerwise.ecosystems import npm
+from layerwise.ecosystems import INSTALLERS, Installer
+from layerwise.ecosystems.base import CacheMount, is_under
+from layerwise.model.nodes import Step
 from layerwise.rules._support import cwd_of, resolve
 from layerwise.rules.base import Finding, Fix, Rule, RuleContext, Safety, Severity
 from layerwise.rules.lw2_mounts import (
+    RunMount,
     add_flags,
     cache_mounts,
     delete_edits,
+    delete_word,
     fighting_cleanups,
     shell_runs,
     short,
 )
+from layerwise.shell import Command, Script
 from layerwise.syntax.span import Edit
 
 RULE = Rule(
@@ -60,10 +77,11 @@ RULE = Rule(
     severity=Severity.WARNING,
     message="`{command}` downloads every package again: no cache mount on `{target}`",
     fix_title="Add `{flag}` to the RUN",
-    summary="npm install without a cache mount on npm's cache directory",
+    summary="package install (npm, pip, uv, Poetry, Pipenv) without a cache mount on its cache",
     message_ko="`{command}` 명령이 모든 패키지를 다시 내려받습니다: `{target}`에 캐시 마운트 없음",
     fix_title_ko="RUN에 `{flag}` 추가",
-    summary_ko="npm 캐시 디렉터리에 캐시 마운트 없이 실행하는 npm install",
+    summary_ko="패키지 캐시 디렉터리에 캐시 마운트 없이 실행하는 설치 명령 "
+    "(npm, pip, uv, Poetry, Pipenv)",
     fix_safety=(Safety.SAFE,),
 )
 
@@ -71,43 +89,81 @@ RULE = Rule(
 def check(ctx: RuleContext) -> Iterator[Finding]:
     tree = ctx.tree
     for step, script in shell_runs(ctx):
-        installs = [
-            c
-            for c in script.commands
-            if npm.is_install(c) and not npm.installs_only_self_contained_tools(c)
-        ]
-        if not installs:
+        found = _first_install(step, script)
+        if found is None:
             continue
-        cmd = installs[0]
-        state = step.state
+        eco, cmd, wanted = found
         mounts = cache_mounts(ctx, step)
-        root = state.user_name in ("", "root", "0")
-        uid_gid = None if root else state.uid_gid
-        wanted = npm.cache_mount(state.home, uid_gid, state.env)
-        option = cmd.option_value("--cache")  # `npm ci --cache DIR` wins over config and env
-        # A relative directory (`--cache x`, `ENV HOME=x`) is relative to npm's cwd, while a
-        # mount's relative target is relative to WORKDIR: compare and write it absolute.
-        target = resolve(option or wanted.target, cwd_of(step, cmd))
-        wanted = dataclasses.replace(wanted, target=target)
-        target = wanted.target
-        if any(m.mount.covers(target) for m in mounts):
+        missing = [w for w in wanted if not any(m.mount.covers(w.target) for m in mounts)]
+        if not missing:
             continue
-        flag = wanted.flag_text()
+        state = step.state
+        root = state.user_name in ("", "root", "0")
+        flags = [m.flag_text() for m in missing]
         fix = None
-        if (root or uid_gid is not None) and wanted.writable:
-            # A mount left on another user's npm cache is replaced rather than kept beside.
-            stale = next((m for m in mounts if m.mount.target.endswith("/.npm")), None)
+        if (root or state.uid_gid is not None) and all(m.writable for m in missing):
+            # A mount left on another user's cache is replaced rather than kept beside.
+            stale = _stale(mounts, missing, state.home) if len(missing) == 1 else None
             if stale is not None:
-                edits = [Edit.replace(stale.flag.span, flag)]
+                edits = [Edit.replace(stale.flag.span, flags[0])]
             else:
-                edits = add_flags(tree, step.instruction, [flag], one_per_line=False) or []
-            for cleanup in fighting_cleanups(script, [wanted], state.home, state.workdir):
+                edits = add_flags(tree, step.instruction, flags, one_per_line=False) or []
+            for cleanup in fighting_cleanups(script, wanted, state.home, state.workdir):
                 edits.extend(delete_edits(tree, step.instruction, script, cleanup) or [])
+            for word in eco.cache_defeats(cmd):
+                edits.append(delete_word(tree.text, word, first=word.start == cmd.start))
+            prefix = "".join(p + " " for p in eco.mount_assignments(cmd, state.env))
+            if prefix:
+                edits = _insert(edits, cmd.start, prefix)
             fix = Fix(Safety.SAFE, edits)
+        verb = eco.verb(cmd)
+        label = short(cmd, verb)
+        if verb is not None and cmd.args[:1] and cmd.args[0].text in ("-m", "-mpip"):
+            label = f"{cmd.program_name} -m pip {verb.text}"
         yield RULE.finding(
             tree.span(cmd.start, cmd.end),
             fix=fix,
-            command=short(cmd, npm.verb(cmd)),
-            target=target,
-            flag=flag,
+            command=label,
+            target="`, `".join(m.target for m in missing),
+            flag=" ".join(flags),
         )
+
+
+def _first_install(
+    step: Step, script: Script
+) -> tuple[Installer, Command, tuple[CacheMount, ...]] | None:
+    """The first install of the RUN with the cache mounts it wants: the user's cache (uid/gid
+    when not root), targets made absolute from where the command runs."""
+    state = step.state
+    root = state.user_name in ("", "root", "0")
+    uid_gid = None if root else state.uid_gid
+    for cmd in script.commands:
+        for eco in INSTALLERS:
+            wanted = eco.install_caches(cmd, state.home, uid_gid, state.env)
+            if wanted:
+                # A relative directory (`--cache x`, `ENV HOME=x`) is relative to the tool's
+                # cwd, while a mount's relative target is relative to WORKDIR: write it absolute.
+                cwd = cwd_of(step, cmd)
+                return (
+                    eco,
+                    cmd,
+                    tuple(dataclasses.replace(w, target=resolve(w.target, cwd)) for w in wanted),
+                )
+    return None
+
+
+def _insert(edits: list[Edit], at: int, text: str) -> list[Edit]:
+    """`edits` plus inserting `text` at `at`, after an insertion already there (the flags)."""
+    for i, edit in enumerate(edits):
+        if edit.start == edit.end == at:
+            return [*edits[:i], Edit(at, at, edit.new_text + text), *edits[i + 1 :]]
+    return [*edits, Edit.insert(at, text)]
+
+
+def _stale(mounts: tuple[RunMount, ...], missing: list[CacheMount], home: str) -> RunMount | None:
+    """A mount on the same cache of another user (`/root/.npm` under `USER node`)."""
+    target = missing[0].target
+    if not is_under(target, home) or target == home.rstrip("/"):
+        return None
+    suffix = target[len(home.rstrip("/")) :]
+    return next((m for m in mounts if m.mount.target.endswith(suffix)), None)

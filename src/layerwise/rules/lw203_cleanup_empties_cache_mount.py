@@ -2,11 +2,13 @@
 
 ## What it finds
 A command that deletes what a cache mount of the same RUN keeps: `npm cache clean --force` with
-a mount on npm's cache, `apt-get clean` or `rm -rf /var/lib/apt/lists/*` with apt's cache
-mounts, or an `rm` that empties a mounted cache directory: the mount itself, a glob in it
-(`/root/.npm/*`, `archives/*.deb`) or a whole directory (`rm -r /root/.npm/_cacache`). Removing
-one file, or lock, log and temporary files (`rm -f /cache/repo/.git/*.lock`, stale lock
-recovery), leaves the cached packages in place and is not reported.
+a mount on npm's cache, `pip cache purge`, `uv cache clean`, `poetry cache clear` or an `rm` of
+`~/.cache/pip` (uv, pypoetry, pipenv) with a mount on that cache, `apt-get clean` or
+`rm -rf /var/lib/apt/lists/*` with apt's cache mounts, or an `rm` that empties a mounted
+cache directory: the mount itself, a glob in it (`/root/.npm/*`, `archives/*.deb`) or a whole
+directory (`rm -r /root/.npm/_cacache`). Removing one file, or lock, log and temporary files
+(`rm -f /cache/repo/.git/*.lock`, stale lock recovery), leaves the cached packages in place and
+is not reported.
 
 ## Why it matters
 These cleanups exist to keep caches out of the image layer. A cache mount is never committed to

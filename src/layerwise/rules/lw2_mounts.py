@@ -147,6 +147,31 @@ def _emptied(cmd: Command, path: str, mounts: Sequence[CacheMount]) -> bool:
     return bool(_GLOB.search(below[-1])) or cmd.has_option("-r", "-R", "--recursive")
 
 
+def delete_word(text: str, word: Word, *, first: bool = False) -> Edit:
+    """An edit dropping one word of a command with the blanks before it (after it, when it is
+    the command's `first` word); a word alone on its continued line goes with that line
+    (`    --no-cache-dir \\`)."""
+    start = word.start
+    if first:
+        end = word.end
+        while end < len(text) and text[end] in " \t":
+            end += 1
+        return Edit(start, end, "")
+    while start > 0 and text[start - 1] in " \t":
+        start -= 1
+    line_start = text.rfind("\n", 0, start) + 1
+    rest = re.match(r"[ \t]*(\\|`)\r?\n", text[word.end :])
+    if start == line_start and rest is not None:
+        return Edit(line_start, word.end + rest.end(), "")
+    if start == line_start:  # first word of a continued line: keep the line's indent
+        start = word.start
+        end = word.end
+        while end < len(text) and text[end] in " \t":
+            end += 1
+        return Edit(start, end, "")
+    return Edit(start, word.end, "")
+
+
 def _joiner(tree: Dockerfile) -> re.Pattern[str]:
     esc = re.escape(tree.escape)
     gap = rf"(?:[ \t]|{esc}\r?\n)*"

@@ -1,0 +1,107 @@
+"""What Python's package managers (pip, uv, Poetry, Pipenv) share: the XDG cache location,
+the project files an install reads from the build context, and signs that it reads more.
+
+Not an ecosystem (no `NAME`): the modules import it. Cache facts: each tool's documentation
+(pip "Caching", uv "Caching", Poetry "Configuration: cache-dir", Pipenv `PIPENV_CACHE_DIR`) put
+the cache in `$XDG_CACHE_HOME/<tool>`, default `<home>/.cache/<tool>`, unless the tool's own
+variable says otherwise.
+"""
+
+from __future__ import annotations
+
+import posixpath
+import re
+from collections.abc import Mapping, Sequence
+from typing import TYPE_CHECKING
+
+from layerwise.ecosystems.base import DependencyInstall, is_under, removed_paths
+from layerwise.shell import Command
+
+if TYPE_CHECKING:
+    from layerwise.context import BuildContext
+
+# A manifest entry that installs from a folder or file of the context: `{ path = "../lib" }`
+# (Poetry, Pipenv, uv sources), `file:` URLs, `-e .` in a Pipfile's `editable = true`.
+_LOCAL_SOURCE = re.compile(
+    r"\bpath\s*=|file:|\beditable\s*=\s*true|\bworkspace\s*=|\[tool\.uv\.workspace\]", re.I
+)
+# The project's version or dependencies come from its sources (`dynamic = ["version"]`).
+_DYNAMIC = re.compile(r"^\s*dynamic\s*=", re.M)
+# A virtual environment folder a later `COPY . .` would lay over the one the install made.
+VENV_DIRS = (".venv", "venv")
+
+
+def cache_dir(tool: str, variable: str, home: str, env: Mapping[str, str]) -> str:
+    """`$<variable>`, else `$XDG_CACHE_HOME/<tool>`, else `<home>/.cache/<tool>`."""
+    if env.get(variable):
+        return env[variable]
+    if env.get("XDG_CACHE_HOME"):
+        return f"{env['XDG_CACHE_HOME'].rstrip('/')}/{tool}"
+    return f"{home.rstrip('/')}/.cache/{tool}"
+
+
+def names_home_cache(path: str, tool: str) -> bool:
+    """`~/.cache/<tool>` (or below it, or `~/.cache` itself) spelled with `~` or `$HOME`."""
+    for home in ("~", "$HOME", "${HOME}"):
+        for spelled in (f"{home}/.cache", f"{home}/.cache/{tool}"):
+            if path.rstrip("/") == spelled:
+                return True
+        if path.startswith(f"{home}/.cache/{tool}/"):
+            return True
+    return False
+
+
+def removes_cache(cmd: Command, tool: str, cache: str) -> bool:
+    """An `rm` of the tool's cache: `~/.cache/<tool>`, a path in `cache`, or `cache`'s parent
+    when that is `.cache` (`rm -rf /root/.cache`)."""
+    for removed in removed_paths(cmd):
+        path = removed.text
+        if names_home_cache(path, tool):
+            return True
+        if not path.startswith("/") or path == "/":
+            continue
+        parent = cache.rstrip("/").rsplit("/", 1)[0]
+        if is_under(path, cache) or (parent.endswith("/.cache") and path.rstrip("/") == parent):
+            return True
+    return False
+
+
+def project_install(
+    context: BuildContext | None,
+    project_dir: str,
+    required: Sequence[str],
+    optional: Sequence[str] = (),
+    *,
+    before: str | None = None,
+    movable: bool = True,
+) -> DependencyInstall:
+    """A project-manifest install (`uv sync`, `poetry install`, `pipenv install`): it reads
+    `required` and, when the context has them, `optional` files of `project_dir`. Proven when
+    the context has every required file, no manifest names a local source or dynamic metadata,
+    no virtual environment folder would be laid over the installed one, and `movable` (the
+    install itself reads nothing else)."""
+    prefix = f"{project_dir}/" if project_dir else ""
+    if context is None:
+        paths = tuple(prefix + name for name in required)
+        return DependencyInstall(paths, paths[:1], False, before)
+    present = [n for n in optional if context.exists(prefix + n)]
+    paths = tuple(prefix + n for n in (*required, *present))
+    texts = [context.read_text(prefix + n) for n in required]
+    proven = (
+        movable
+        and all(t is not None for t in texts)
+        and not any(_LOCAL_SOURCE.search(t) or _DYNAMIC.search(t) for t in texts if t)
+        and not any(context.exists(prefix + d) for d in VENV_DIRS)
+    )
+    return DependencyInstall(paths, paths[:1], proven, before)
+
+
+def relative_inside(path: str, project_dir: str) -> str | None:
+    """A context path for `path` as seen from `project_dir`; None when absolute, leaving the
+    context, or not known before the shell runs."""
+    if path.startswith("/") or "$" in path:
+        return None
+    joined = posixpath.normpath(posixpath.join(project_dir or ".", path))
+    if joined == ".." or joined.startswith("../"):
+        return None
+    return joined

@@ -1,0 +1,108 @@
+"""Pipenv: `pipenv install` / `pipenv sync` of Pipfile + Pipfile.lock, and its cache.
+
+Facts from Pipenv's documentation ("Configuration": `PIPENV_CACHE_DIR`, default the user cache
+folder `~/.cache/pipenv`, which Pipenv hands to pip as its cache; Pipenv loads `.env` from the
+project folder unless `PIPENV_DONT_LOAD_ENV`; "Commands": `install --deploy` stops when
+Pipfile.lock is out of date, `install --system` installs into the system Python, `sync`
+installs what Pipfile.lock pins; dev packages are left out unless `--dev`).
+"""
+
+from __future__ import annotations
+
+from collections.abc import Mapping
+from typing import TYPE_CHECKING
+
+from layerwise.ecosystems import _python, pip
+from layerwise.ecosystems.base import (
+    CacheMount,
+    DependencyInstall,
+    command_env,
+    env_words,
+    subcommand,
+)
+from layerwise.shell import Command, Word
+
+if TYPE_CHECKING:
+    from layerwise.context import BuildContext
+
+NAME = "pipenv"
+PROGRAMS = frozenset({"pipenv"})
+MANIFESTS: tuple[str, ...] = ("Pipfile",)
+LOCKFILES: tuple[str, ...] = ("Pipfile.lock",)
+PROJECT_CONFIG = (".env",)
+INSTALL_VERBS = frozenset({"install", "sync"})
+VALUE_OPTIONS = frozenset(
+    {"--python", "--pypi-mirror", "-i", "--index", "--extra-index-url", "--categories",
+     "-r", "--requirements"}
+)  # fmt: skip
+LOCK_FLAGS = ("--deploy", "--ignore-pipfile")
+
+
+def cache_dir(home: str, env: Mapping[str, str] | None = None) -> str:
+    return _python.cache_dir("pipenv", "PIPENV_CACHE_DIR", home, env or {})
+
+
+def cache_mounts(home: str, uid_gid: tuple[str, str] | None) -> tuple[CacheMount, ...]:
+    return (CacheMount.for_user(cache_dir(home), uid_gid),)
+
+
+def verb(cmd: Command) -> Word | None:
+    return subcommand(cmd, PROGRAMS, VALUE_OPTIONS)
+
+
+def is_install(cmd: Command) -> bool:
+    word = verb(cmd)
+    return word is not None and word.text in INSTALL_VERBS
+
+
+def is_locked(cmd: Command) -> bool:
+    """`pipenv sync`, `pipenv install --deploy` / `--ignore-pipfile`: what Pipfile.lock pins."""
+    word = verb(cmd)
+    if word is None or word.text not in INSTALL_VERBS:
+        return False
+    return word.text == "sync" or cmd.has_option(*LOCK_FLAGS)
+
+
+def is_dependency_install(cmd: Command) -> bool:
+    """`pipenv install` naming no package (and no requirements file), or `pipenv sync`."""
+    if not is_install(cmd) or cmd.has_option("-r", "--requirements", "-e", "--editable"):
+        return False
+    return len(cmd.operands(VALUE_OPTIONS)) == 1
+
+
+def dependency_install(
+    cmd: Command, context: BuildContext | None, project_dir: str
+) -> DependencyInstall | None:
+    """Pipfile and Pipfile.lock (and `.env`, which Pipenv loads) move with the install: proven
+    when the context has both and the Pipfile names no local path, and the install does not
+    rewrite Pipfile.lock (`--deploy`, `sync`), which a later `COPY . .` would lay over."""
+    if not is_dependency_install(cmd):
+        return None
+    required = (*MANIFESTS, *LOCKFILES)
+    return _python.project_install(
+        context, project_dir, required, PROJECT_CONFIG, movable=is_locked(cmd)
+    )
+
+
+def install_caches(
+    cmd: Command, home: str, uid_gid: tuple[str, str] | None, env: Mapping[str, str]
+) -> tuple[CacheMount, ...]:
+    if not is_install(cmd) or pip.disabled_by_env(env):
+        return ()
+    return (CacheMount.for_user(cache_dir(home, command_env(cmd, env)), uid_gid),)
+
+
+def cache_defeats(cmd: Command) -> tuple[Word, ...]:
+    """A `PIP_NO_CACHE_DIR=...` prefix: Pipenv runs pip, which then caches nothing."""
+    return env_words(cmd, pip.NO_CACHE_VARIABLES) if is_install(cmd) else ()
+
+
+def mount_assignments(cmd: Command, env: Mapping[str, str]) -> tuple[str, ...]:
+    return ()
+
+
+def cache_cleaning(cmd: Command, home: str = "/root") -> bool:
+    """An `rm` of Pipenv's cache directory (`pipenv --clear` empties it too)."""
+    if cmd.program_name in PROGRAMS and cmd.has_option("--clear"):
+        return True
+    return _python.removes_cache(cmd, "pipenv", cache_dir(home))

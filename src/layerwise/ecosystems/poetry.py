@@ -1,0 +1,134 @@
+"""Poetry: `poetry install` / `poetry sync` of pyproject.toml + poetry.lock, and its cache.
+
+Facts from Poetry's documentation: "Configuration" (`cache-dir` defaults to
+`$XDG_CACHE_HOME/pypoetry`, `~/.cache/pypoetry` on Linux, env `POETRY_CACHE_DIR`;
+`virtualenvs.path` defaults to `{cache-dir}/virtualenvs`, so a mount on the whole cache
+directory would hold the environment itself unless `virtualenvs.create` is false or
+`virtualenvs.in-project` true; the downloaded packages live in `{cache-dir}/cache` and
+`{cache-dir}/artifacts`; a project's `poetry.toml` holds local configuration) and the CLI
+reference (`install` follows poetry.lock when it exists; `--no-root` installs the dependencies
+without the project; `--only main` / `--without dev` leave the dev group out; `--no-cache`
+disables the cache; `poetry cache clear`).
+"""
+
+from __future__ import annotations
+
+from collections.abc import Mapping
+from typing import TYPE_CHECKING
+
+from layerwise.ecosystems import _python
+from layerwise.ecosystems.base import (
+    CacheMount,
+    DependencyInstall,
+    command_env,
+    subcommand,
+)
+from layerwise.shell import Command, Word
+
+if TYPE_CHECKING:
+    from layerwise.context import BuildContext
+
+NAME = "poetry"
+PROGRAMS = frozenset({"poetry"})
+MANIFESTS: tuple[str, ...] = ("pyproject.toml",)
+LOCKFILES: tuple[str, ...] = ("poetry.lock",)
+PROJECT_CONFIG = ("poetry.toml",)
+INSTALL_VERBS = frozenset({"install", "sync"})
+VALUE_OPTIONS = frozenset(
+    {"--only", "--with", "--without", "-E", "--extras", "--directory", "-C", "--project", "-P"}
+)
+NO_ROOT_FLAG = "--no-root"
+NO_CACHE_FLAG = "--no-cache"
+_TRUE = ("1", "true", "yes", "on")
+
+
+def cache_dir(home: str, env: Mapping[str, str] | None = None) -> str:
+    return _python.cache_dir("pypoetry", "POETRY_CACHE_DIR", home, env or {})
+
+
+def _venv_outside_cache(env: Mapping[str, str]) -> bool:
+    """The environment does not go into the cache directory (ENV says where it goes)."""
+    return (
+        env.get("POETRY_VIRTUALENVS_CREATE", "").lower() in ("0", "false", "no", "off")
+        or env.get("POETRY_VIRTUALENVS_IN_PROJECT", "").lower() in _TRUE
+        or bool(env.get("POETRY_VIRTUALENVS_PATH"))
+    )
+
+
+def cache_targets(home: str, env: Mapping[str, str]) -> tuple[str, ...]:
+    """The cache directory when no environment lands in it, else its package folders only
+    (`cache/` and `artifacts/`): a mount on `virtualenvs/` would keep the installed packages
+    out of the image."""
+    root = cache_dir(home, env)
+    if _venv_outside_cache(env):
+        return (root,)
+    return (f"{root.rstrip('/')}/cache", f"{root.rstrip('/')}/artifacts")
+
+
+def cache_mounts(home: str, uid_gid: tuple[str, str] | None) -> tuple[CacheMount, ...]:
+    return tuple(CacheMount.for_user(t, uid_gid) for t in cache_targets(home, {}))
+
+
+def verb(cmd: Command) -> Word | None:
+    return subcommand(cmd, PROGRAMS, VALUE_OPTIONS)
+
+
+def is_install(cmd: Command) -> bool:
+    word = verb(cmd)
+    return word is not None and word.text in INSTALL_VERBS
+
+
+def omits_dev(cmd: Command) -> bool:
+    """`--only main`, `--without dev` (or `--no-dev` of Poetry before 1.2)."""
+    return is_install(cmd) and (
+        cmd.option_value("--only") == "main"
+        or "dev" in (cmd.option_value("--without") or "").split(",")
+        or cmd.has_option("--no-dev")
+    )
+
+
+def is_dependency_install(cmd: Command) -> bool:
+    return is_install(cmd) and not cmd.has_option("--directory", "-C", "--project", "-P")
+
+
+def dependency_install(
+    cmd: Command, context: BuildContext | None, project_dir: str
+) -> DependencyInstall | None:
+    """`poetry install --no-root` reads pyproject.toml, poetry.lock and poetry.toml: it moves,
+    never proven (Poetry may still check files the project names, such as its readme). A plain
+    `poetry install` also installs the project: `... --no-root` goes above the copy and the
+    original stays."""
+    if not is_dependency_install(cmd):
+        return None
+    required = (*MANIFESTS, *LOCKFILES)
+    before = None if cmd.has_option(NO_ROOT_FLAG) else f"{cmd.text} {NO_ROOT_FLAG}"
+    return _python.project_install(
+        context, project_dir, required, PROJECT_CONFIG, before=before, movable=False
+    )
+
+
+def install_caches(
+    cmd: Command, home: str, uid_gid: tuple[str, str] | None, env: Mapping[str, str]
+) -> tuple[CacheMount, ...]:
+    if not is_install(cmd):
+        return ()
+    seen = command_env(cmd, env)
+    return tuple(CacheMount.for_user(t, uid_gid) for t in cache_targets(home, seen))
+
+
+def cache_defeats(cmd: Command) -> tuple[Word, ...]:
+    if not is_install(cmd):
+        return ()
+    return tuple(w for w in cmd.option_words() if w.text == NO_CACHE_FLAG)
+
+
+def mount_assignments(cmd: Command, env: Mapping[str, str]) -> tuple[str, ...]:
+    return ()
+
+
+def cache_cleaning(cmd: Command, home: str = "/root") -> bool:
+    """`poetry cache clear`, or an `rm` of Poetry's cache directory."""
+    operands = cmd.operands(VALUE_OPTIONS) if cmd.program_name in PROGRAMS else ()
+    if [w.text for w in operands[:2]] == ["cache", "clear"]:
+        return True
+    return _python.removes_cache(cmd, "pypoetry", cache_dir(home))

@@ -1,0 +1,206 @@
+"""pip, uv, Poetry and Pipenv as Installers: what an install reads, its cache, what defeats it."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import pytest
+
+from layerwise.context import BuildContext
+from layerwise.ecosystems import INSTALLERS, installer_of, pip, pipenv, poetry, uv
+from layerwise.shell import Command, parse_script
+from layerwise.syntax.span import MappedText
+
+
+def cmd(text: str) -> Command:
+    return parse_script(MappedText(text, tuple(range(len(text) + 1)))).commands[-1]
+
+
+def context(tmp_path: Path, files: dict[str, str]) -> BuildContext:
+    for name, text in files.items():
+        (tmp_path / name).parent.mkdir(parents=True, exist_ok=True)
+        (tmp_path / name).write_text(text)
+    return BuildContext.open(tmp_path)
+
+
+@pytest.mark.parametrize(
+    ("text", "expected"),
+    [
+        ("pip install -r requirements.txt", True),
+        ("pip install -r requirements.txt gunicorn", True),
+        ("pip install .", False),
+        ("pip install -e . -r requirements.txt", False),
+        ("pip install flask", False),
+        ("uv sync --frozen", True),
+        ("uv pip install --system -r req.txt", True),
+        ("uv pip install --system flask", False),
+        ("uv run app.py", False),
+        ("poetry install --no-root", True),
+        ("poetry run app", False),
+        ("pipenv install --deploy --system", True),
+        ("pipenv install requests", False),
+        ("pipenv sync", True),
+    ],
+)
+def test_dependency_installs(text: str, expected: bool) -> None:
+    assert any(eco.is_dependency_install(cmd(text)) for eco in INSTALLERS) is expected
+
+
+def test_requirements_chain_is_read_from_the_context(tmp_path: Path) -> None:
+    ctx = context(
+        tmp_path,
+        {
+            "reqs/prod.txt": "-r base.txt\n--constraint=../c.txt\nx==1  # pinned\n",
+            "reqs/base.txt": "-r prod.txt\nsix\n",
+            "c.txt": "six<2\n",
+        },
+    )
+    found = pip.dependency_install(cmd("pip install -r reqs/prod.txt"), ctx, "")
+    assert found is not None
+    assert found.inputs == ("reqs/prod.txt", "reqs/base.txt", "c.txt")
+    assert found.manifests == ("reqs/prod.txt",)
+    assert found.proven
+
+
+@pytest.mark.parametrize("line", ["-e .", "./libs/x", "--find-links ./wheels", "-r ../../x.txt"])
+def test_requirements_reading_the_project_give_no_move(tmp_path: Path, line: str) -> None:
+    ctx = context(tmp_path, {"requirements.txt": f"six\n{line}\n"})
+    assert pip.dependency_install(cmd("pip install -r requirements.txt"), ctx, "") is None
+
+
+def test_missing_requirements_file_is_not_proven(tmp_path: Path) -> None:
+    found = pip.dependency_install(cmd("pip install -r r.txt"), context(tmp_path, {}), "app")
+    assert found is not None and found.inputs == ("app/r.txt",) and not found.proven
+
+
+def test_uv_sync_splits_and_dependency_only_moves(tmp_path: Path) -> None:
+    files = {"pyproject.toml": "[project]\nname='a'\n", "uv.lock": "", "uv.toml": ""}
+    ctx = context(tmp_path, files)
+    split = uv.dependency_install(cmd("uv sync --frozen"), ctx, "")
+    assert split is not None and not split.proven
+    assert split.before == "uv sync --frozen --no-install-project"
+    moved = uv.dependency_install(cmd("uv sync --locked --no-install-project"), ctx, "")
+    assert moved is not None and moved.proven and moved.before is None
+    assert moved.inputs == ("pyproject.toml", "uv.lock", "uv.toml")
+    unlocked = uv.dependency_install(cmd("uv sync --no-install-project"), ctx, "")
+    assert unlocked is not None and not unlocked.proven  # may rewrite uv.lock
+
+
+@pytest.mark.parametrize(
+    "files",
+    [
+        {"pyproject.toml": "[tool.uv.sources]\nlib = { path = 'lib' }\n", "uv.lock": ""},
+        {"pyproject.toml": "[project]\ndynamic = ['version']\n", "uv.lock": ""},
+        {"pyproject.toml": "", "uv.lock": "", ".venv/bin/python": ""},
+        {"pyproject.toml": ""},
+    ],
+)
+def test_uv_unproven_projects(tmp_path: Path, files: dict[str, str]) -> None:
+    found = uv.dependency_install(
+        cmd("uv sync --frozen --no-install-project"), context(tmp_path, files), ""
+    )
+    assert found is not None and not found.proven
+
+
+def test_poetry_and_pipenv_inputs(tmp_path: Path) -> None:
+    ctx = context(
+        tmp_path,
+        {"pyproject.toml": "", "poetry.lock": "", "Pipfile": "", "Pipfile.lock": "", ".env": ""},
+    )
+    found = poetry.dependency_install(cmd("poetry install --only main"), ctx, "")
+    assert found is not None and found.before == "poetry install --only main --no-root"
+    assert not found.proven
+    locked = pipenv.dependency_install(cmd("pipenv install --deploy"), ctx, "")
+    assert locked is not None and locked.proven
+    assert locked.inputs == ("Pipfile", "Pipfile.lock", ".env")
+    loose = pipenv.dependency_install(cmd("pipenv install"), ctx, "")
+    assert loose is not None and not loose.proven
+
+
+@pytest.mark.parametrize(
+    ("text", "env", "home", "targets"),
+    [
+        ("pip install x", {}, "/root", ("/root/.cache/pip",)),
+        ("pip install --cache-dir /c x", {}, "/root", ("/c",)),
+        ("PIP_CACHE_DIR=/p pip install x", {}, "/root", ("/p",)),
+        ("pip install x", {"XDG_CACHE_HOME": "/x"}, "/home/a", ("/x/pip",)),
+        ("pip install x", {"PIP_NO_CACHE_DIR": "false"}, "/root", ()),
+        ("uv sync", {"UV_CACHE_DIR": "/u"}, "/root", ("/u",)),
+        ("uv pip install x", {}, "/home/a", ("/home/a/.cache/uv",)),
+        (
+            "poetry install",
+            {},
+            "/root",
+            ("/root/.cache/pypoetry/cache", "/root/.cache/pypoetry/artifacts"),
+        ),
+        (
+            "poetry install",
+            {"POETRY_VIRTUALENVS_IN_PROJECT": "true"},
+            "/root",
+            ("/root/.cache/pypoetry",),
+        ),
+        ("pipenv sync", {"PIPENV_CACHE_DIR": "/pe"}, "/root", ("/pe",)),
+        ("pip freeze", {}, "/root", ()),
+    ],
+)
+def test_cache_targets(text: str, env: dict[str, str], home: str, targets: tuple[str, ...]) -> None:
+    c = cmd(text)
+    eco = installer_of(c)
+    got = eco.install_caches(c, home, None, env) if eco is not None else ()
+    assert tuple(m.target for m in got) == targets
+
+
+def test_user_gets_uid_gid() -> None:
+    (mount,) = pip.install_caches(cmd("pip install x"), "/home/a", ("1000", "1000"), {})
+    assert mount.flag_text() == "--mount=type=cache,target=/home/a/.cache/pip,uid=1000,gid=1000"
+
+
+@pytest.mark.parametrize(
+    ("text", "words"),
+    [
+        ("pip install --no-cache-dir x", ["--no-cache-dir"]),
+        ("PIP_NO_CACHE_DIR=1 python -m pip install x", ["PIP_NO_CACHE_DIR=1"]),
+        ("uv sync --no-cache", ["--no-cache"]),
+        ("UV_NO_CACHE=1 uv pip install -n x", ["UV_NO_CACHE=1", "-n"]),
+        ("poetry install --no-cache", ["--no-cache"]),
+        ("pip install x", []),
+    ],
+)
+def test_cache_defeats(text: str, words: list[str]) -> None:
+    c = cmd(text)
+    eco = installer_of(c)
+    assert eco is not None
+    assert [w.text for w in eco.cache_defeats(c)] == words
+
+
+def test_uv_link_mode() -> None:
+    assert uv.mount_assignments(cmd("uv sync"), {}) == ("UV_LINK_MODE=copy",)
+    assert uv.mount_assignments(cmd("uv sync"), {"UV_LINK_MODE": "copy"}) == ()
+    assert uv.mount_assignments(cmd("uv sync --link-mode=copy"), {}) == ()
+
+
+@pytest.mark.parametrize(
+    ("eco", "text", "cleans"),
+    [
+        (pip, "pip cache purge", True),
+        (pip, "rm -rf ~/.cache/pip", True),
+        (pip, "rm -rf /root/.cache", True),
+        (uv, "uv cache clean", True),
+        (uv, "rm -rf $HOME/.cache/uv", True),
+        (poetry, "poetry cache clear --all pypi", True),
+        (pipenv, "rm -rf /root/.cache/pipenv/http", True),
+        (pip, "rm -rf /tmp/x", False),
+    ],
+)
+def test_cache_cleaning(eco: object, text: str, cleans: bool) -> None:
+    assert eco.cache_cleaning(cmd(text)) is cleans  # type: ignore[attr-defined]
+
+
+def test_omitting_dev_and_lock_flags() -> None:
+    assert uv.omits_dev(cmd("uv sync --no-dev")) and uv.is_locked(cmd("uv sync --frozen"))
+    assert poetry.omits_dev(cmd("poetry install --only main"))
+    assert poetry.omits_dev(cmd("poetry install --without dev,test"))
+    assert not poetry.omits_dev(cmd("poetry install"))
+    assert pipenv.is_locked(cmd("pipenv install --deploy")) and not pipenv.is_locked(
+        cmd("pipenv install")
+    )

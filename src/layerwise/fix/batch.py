@@ -17,6 +17,7 @@ from pathlib import Path
 from layerwise.errors import LayerwiseError
 from layerwise.fix.files import FileOutcome, run_file
 from layerwise.rules.base import Finding, Settings
+from layerwise.rules.registry import all_rules
 
 # Below this many files a pool costs more (starting workers, sending results back) than it saves.
 POOL_THRESHOLD = 8
@@ -98,6 +99,10 @@ def run_jobs(jobs: Sequence[FileJob], *, processes: int | None = None) -> Iterat
     # fork: the workers start with layerwise already imported, which is most of a worker's
     # start-up; spawn (the only choice elsewhere) re-imports it in each.
     method = "fork" if "fork" in multiprocessing.get_all_start_methods() else "spawn"
+    if method == "fork":
+        # The rules too (their modules and documents, loaded on first use): forked workers
+        # inherit them instead of each loading them again, and the report needs them here.
+        all_rules()
     context = multiprocessing.get_context(method)
     with ProcessPoolExecutor(max_workers=workers, mp_context=context) as pool:
         yield from pool.map(_run_job_in_worker, jobs, chunksize=CHUNK)

@@ -71,18 +71,19 @@ def run_job(job: FileJob) -> JobResult:
     return JobResult(job, outcome=outcome)
 
 
-def _run_job_in_worker(job: FileJob) -> JobResult:
-    """`run_job`, with the findings made lighter to send back: their messages are already in
-    the run's language, and the templates behind them (kept to render another language) would
-    be most of what the parent unpickles, on a core the other workers need."""
+def _run_job_in_worker(job: FileJob) -> tuple[FileOutcome | None, LayerwiseError | None]:
+    """`run_job`, made lighter to send back: the job stays out (the parent has it), and the
+    findings' messages are already in the run's language, so the templates behind them (kept
+    to render another language) would be most of what the parent unpickles, on a core the
+    other workers need."""
     result = run_job(job)
     outcome = result.outcome
     if outcome is None:
-        return result
+        return None, result.error
     fix = outcome.fix
     if fix is not None:
         fix = replace(fix, applied=_rendered(fix.applied), remaining=_rendered(fix.remaining))
-    return replace(result, outcome=replace(outcome, findings=_rendered(outcome.findings), fix=fix))
+    return replace(outcome, findings=_rendered(outcome.findings), fix=fix), None
 
 
 def _rendered(findings: tuple[Finding, ...]) -> tuple[Finding, ...]:
@@ -105,4 +106,7 @@ def run_jobs(jobs: Sequence[FileJob], *, processes: int | None = None) -> Iterat
         all_rules()
     context = multiprocessing.get_context(method)
     with ProcessPoolExecutor(max_workers=workers, mp_context=context) as pool:
-        yield from pool.map(_run_job_in_worker, jobs, chunksize=CHUNK)
+        for job, (outcome, error) in zip(
+            jobs, pool.map(_run_job_in_worker, jobs, chunksize=CHUNK), strict=True
+        ):
+            yield JobResult(job, outcome, error)

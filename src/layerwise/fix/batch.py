@@ -7,6 +7,7 @@ stay in this process, where starting workers would cost more than it saves.
 
 from __future__ import annotations
 
+import gc
 import multiprocessing
 import os
 from collections.abc import Iterator, Sequence
@@ -104,9 +105,16 @@ def run_jobs(jobs: Sequence[FileJob], *, processes: int | None = None) -> Iterat
         # The rules too (their modules and documents, loaded on first use): forked workers
         # inherit them instead of each loading them again, and the report needs them here.
         all_rules()
+        # Out of the collector's sight while the workers fork: their collections then never
+        # walk (and, by touching their headers, copy) the objects they inherit. Unfrozen
+        # after, so that this process still collects its own garbage.
+        gc.freeze()
     context = multiprocessing.get_context(method)
-    with ProcessPoolExecutor(max_workers=workers, mp_context=context) as pool:
-        for job, (outcome, error) in zip(
-            jobs, pool.map(_run_job_in_worker, jobs, chunksize=CHUNK), strict=True
-        ):
-            yield JobResult(job, outcome, error)
+    try:
+        with ProcessPoolExecutor(max_workers=workers, mp_context=context) as pool:
+            for job, (outcome, error) in zip(
+                jobs, pool.map(_run_job_in_worker, jobs, chunksize=CHUNK), strict=True
+            ):
+                yield JobResult(job, outcome, error)
+    finally:
+        gc.unfreeze()

@@ -274,3 +274,32 @@ def test_unknown_lang_is_a_user_error(tmp_path: Path, capsys: pytest.CaptureFixt
     path = project(tmp_path)
     assert main(["check", "--lang", "fr", str(path)]) == 2
     assert "unknown language `fr` for --lang" in capsys.readouterr().err
+
+
+GO_API = Path(__file__).resolve().parents[1] / "apps" / "go-api" / "Dockerfile"
+
+
+def test_platform_option_makes_a_build_multi_platform(
+    tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    path = tmp_path / "Dockerfile"
+    path.write_text(GO_API.read_text())
+    assert main(["check", "--isolated", "--select", "LW8", str(path)]) == 0
+    platforms = ["--platform", "linux/amd64", "--platform", "linux/arm64"]
+    assert main(["check", "--isolated", "--select", "LW8", *platforms, str(path)]) == 1
+    assert "LW801" in capsys.readouterr().out
+    both = "--platform=linux/amd64,linux/arm64"
+    assert main(["check", "--isolated", "--select", "LW8", both, "--fix", str(path)]) == 0
+    fixed = path.read_text()
+    assert fixed.startswith("FROM --platform=$BUILDPLATFORM golang:1.19 AS build\n")
+    assert "ARG TARGETOS TARGETARCH\n" in fixed
+    assert "CGO_ENABLED=0 GOOS=$TARGETOS GOARCH=$TARGETARCH go build" in fixed
+
+
+def test_a_bad_platform_is_a_user_error(tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> None:
+    path = tmp_path / "Dockerfile"
+    path.write_text("FROM debian\n")
+    assert main(["check", "--platform", "linux/amd64,linux/arm64/v8/x", str(path)]) == 2
+    err = capsys.readouterr().err
+    assert "`linux/arm64/v8/x` in --platform is not a platform (os/arch[/variant])" in err
+    assert "Traceback" not in err

@@ -115,11 +115,12 @@ def test_config_text_for_a_file(repo: Path, capsys: pytest.CaptureFixture[str]) 
         f'per-file-ignores  "legacy/*" = LW403 (applies)  [{pyproject}:6]',
         "language          en  [default]",
         "target-engine     modern  [default]",
+        "platforms         (not said)  [default]",
         "context           (each Dockerfile's directory)  [default]",
         "build-args        (none)  [default]",
         "hadolint          on, pragmas honoured; ignored: (none)  [default]",
         "",
-        "rules enabled (14 of 27): LW400, LW401, LW402, LW404, LW405, LW406, LW407, LW408, LW409, "
+        "rules enabled (14 of 32): LW400, LW401, LW402, LW404, LW405, LW406, LW407, LW408, LW409, "
         "LW410, LW501, LW502, LW503, LW504",
     ]
 

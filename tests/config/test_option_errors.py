@@ -58,6 +58,17 @@ def error(tmp_path: Path, name: str, text: str) -> tuple[str, str | None]:
             'did you mean "docker-20.10"?',
         ),
         (
+            'platforms = "linux/amd64"\n',
+            'layerwise.toml:1:1: error: "platforms" must be an array of platforms, not a string',
+            None,
+        ),
+        (
+            'platforms = ["linux/amd64", "linux arm64"]\n',
+            'layerwise.toml:1:29: error: "linux arm64" in "platforms" is not a platform '
+            "(os/arch[/variant])",
+            None,
+        ),
+        (
             "language = 1\n",
             'layerwise.toml:1:1: error: "language" must be one of "en", "ko", not an integer',
             None,
@@ -154,6 +165,7 @@ def test_a_valid_file_reads_every_option(tmp_path: Path) -> None:
     path.write_text(
         'select = ["lw1", "LW5"]\nignore = ["LW104"]\ntarget-engine = "modern"\n'
         'language = "ko"\ncontext = ".."\nhadolint = false\n'
+        'platforms = ["linux/amd64", "linux/arm64"]\n'
         '[per-file-ignores]\n"legacy/**" = ["LW5"]\n[build-args]\nNODE_ENV = "production"\n'
     )
     config = load(path)
@@ -164,5 +176,6 @@ def test_a_valid_file_reads_every_option(tmp_path: Path) -> None:
     )  # fmt: skip
     assert o.per_file_ignores == (("legacy/**", ("LW5",)),)
     assert o.build_args == {"NODE_ENV": "production"}
+    assert o.platforms == ("linux/amd64", "linux/arm64")
     assert o.lines["language"] == 4
-    assert o.lines["build-args"] == 9
+    assert o.lines["build-args"] == 10

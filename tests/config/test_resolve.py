@@ -19,6 +19,7 @@ MONOREPO = {
     ),
     "services/api/layerwise.toml": (
         'select = ["LW4", "LW5"]\nlanguage = "ko"\ntarget-engine = "docker-20.10"\ncontext = ".."\n'
+        'platforms = ["linux/amd64", "linux/arm64"]\n'
         '[per-file-ignores]\n"Dockerfile" = ["LW403"]\n[build-args]\nA = "1"\n'
     ),
     "services/web/Dockerfile": "",
@@ -75,6 +76,7 @@ def test_options_of_the_closest_file(mono: Path) -> None:
     resolved = resolver(mono).for_file(mono / "services/api/Dockerfile")
     s = resolved.settings
     assert (s.select, s.lang, s.target_engine) == (("LW4", "LW5"), "ko", "docker-20.10")
+    assert s.platforms == ("linux/amd64", "linux/arm64")
     assert dict(s.build_args) == {"A": "1"}
     assert resolved.context == mono / "services"  # relative to the config file's directory
     assert resolved.config is not None and resolved.config.path.name == "layerwise.toml"
@@ -99,6 +101,7 @@ def test_command_line_overrides_the_file(mono: Path) -> None:
         ignore=("LW101",),
         lang="en",
         target_engine="docker-20.10",
+        platforms=("linux/arm64",),
         context=mono / "ctx",
         build_args={"A": "cli", "B": "2"},
     )
@@ -107,6 +110,8 @@ def test_command_line_overrides_the_file(mono: Path) -> None:
     assert s.select == ("LW1",)  # replaces the file's select
     assert s.ignore == ("LW101", "LW403")  # ignores add up
     assert (s.lang, s.target_engine) == ("en", "docker-20.10")
+    assert s.platforms == ("linux/arm64",)  # replaces the file's list
+    assert resolved.origins["platforms"] == "command line"
     assert dict(s.build_args) == {"A": "cli", "B": "2"}
     assert resolved.context == mono / "ctx"
     assert resolved.origins["select"] == "command line"

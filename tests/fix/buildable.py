@@ -15,7 +15,7 @@ from layerwise.rules.base import DEFAULT_TARGET_ENGINE, Settings
 
 CASES = Path(__file__).resolve().parents[1] / "fixtures" / "buildable"
 KEYS = {"about", "applied", "not_applied", "contains", "absent", "target", "run", "unsafe",
-        "unsafe_contains"}  # fmt: skip
+        "unsafe_contains", "platforms"}  # fmt: skip
 
 
 def case_dirs() -> list[Path]:
@@ -31,12 +31,17 @@ def expectations(case: Path) -> dict[str, Any]:
 
 
 def fixed(
-    case: Path, *, unsafe: bool = False, engine: str = DEFAULT_TARGET_ENGINE
+    case: Path,
+    *,
+    unsafe: bool = False,
+    engine: str = DEFAULT_TARGET_ENGINE,
+    platforms: tuple[str, ...] = (),
 ) -> tuple[str, FixResult]:
-    """The case's Dockerfile and the result of fixing it with every rule on, for `engine`."""
+    """The case's Dockerfile and the result of fixing it with every rule on, for `engine` and
+    a build for `platforms` (the case's `platforms` key)."""
     original = (case / "Dockerfile").read_text(encoding="utf-8")
     context = BuildContext.open(case)
-    settings = Settings(target_engine=engine)
+    settings = Settings(target_engine=engine, platforms=platforms)
     result = fix_text(
         original, path="Dockerfile", context=context, settings=settings, unsafe=unsafe
     )
@@ -46,7 +51,8 @@ def fixed(
 def check_expectations(case: Path) -> None:
     """The safe fix of `case` does what its expect.toml says."""
     expect = expectations(case)
-    original, result = fixed(case)
+    platforms = tuple(expect.get("platforms", ()))
+    original, result = fixed(case, platforms=platforms)
     assert not result.bugs, result.bugs
     text = result.text
     applied = {f.code for f in result.applied}
@@ -61,6 +67,6 @@ def check_expectations(case: Path) -> None:
     for part in expect.get("absent", []):
         assert part not in text, f"{part!r} still in the fixed Dockerfile:\n{text}"
     if expect.get("unsafe_contains"):
-        unsafe = fixed(case, unsafe=True)[1].text
+        unsafe = fixed(case, unsafe=True, platforms=platforms)[1].text
         for part in expect["unsafe_contains"]:
             assert part in unsafe, f"missing {part!r} after the unsafe fixes:\n{unsafe}"

@@ -32,20 +32,34 @@ def base_images(text: str) -> set[str]:
 
 
 def build_and_run(
-    client: Client, dockerfile: Path, context: Path, target: str | None, run: bool
+    client: Client,
+    dockerfile: Path,
+    context: Path,
+    target: str | None,
+    run: bool,
+    platforms: tuple[str, ...] = (),
 ) -> tuple[BuildResult, str | None]:
-    """The build, and with `run` what the image printed when started (None if not run).
-    The image is removed; the build cache stays (never prune it here)."""
-    result = run_build(client, BuildRequest(dockerfile, context, target=target))
+    """The build (for `platforms` at once when given), and with `run` what the image printed
+    when started, on each of the platforms (None if not run). The image is removed; the build
+    cache stays (never prune it here)."""
+    request = BuildRequest(dockerfile, context, target=target, platform=",".join(platforms) or None)
+    result = run_build(client, request)
     output = None
     if result.image_id:
         if run and result.ok:
-            done = subprocess.run(
-                [client.path, "run", "--rm", result.image_id], capture_output=True, text=True
-            )
-            output = f"exit {done.returncode}\n{done.stdout}{done.stderr}"
+            output = ""
+            for platform in platforms or (None,):
+                chosen = ["--platform", platform] if platform else []
+                argv = [client.path, "run", "--rm", *chosen, result.image_id]
+                done = subprocess.run(argv, capture_output=True, text=True)
+                output += f"exit {done.returncode}\n{done.stdout}{done.stderr}"
         subprocess.run([client.path, "image", "rm", "-f", result.image_id], capture_output=True)
     return result, output
+
+
+def exits(ran: str) -> list[str]:
+    """The `exit N` line of each run, in platform order."""
+    return [line for line in ran.splitlines() if line.startswith("exit ")]
 
 
 @pytest.mark.parametrize("case", case_dirs(), ids=lambda p: p.name)
@@ -61,21 +75,26 @@ def test_safe_fixes_keep_the_build_working(
     for image in base_images(original):
         require_image(image)
     target, run = expect.get("target"), bool(expect.get("run"))
+    platforms = tuple(expect.get("platforms", ()))
+    if platforms and not (buildkit.multi_platform and set(platforms) <= set(buildkit.platforms)):
+        pytest.skip(f"the builder cannot build {', '.join(platforms)} at once")
 
-    before, ran = build_and_run(buildkit, dockerfile, work, target, run)
+    before, ran = build_and_run(buildkit, dockerfile, work, target, run, platforms)
     assert before.ok, f"the original does not build: {before.error}\n{before.log[-3000:]}"
     if run:
-        assert ran is not None and ran.startswith("exit 0\n"), f"the original fails to run:\n{ran}"
+        assert ran is not None and exits(ran) == ["exit 0"] * max(1, len(platforms)), (
+            f"the original fails to run:\n{ran}"
+        )
 
     levels = (False, True) if expect.get("unsafe") else (False,)
     for unsafe in levels:
-        _, result = fixed(work, unsafe=unsafe)
+        _, result = fixed(work, unsafe=unsafe, platforms=platforms)
         assert not result.bugs, result.bugs
         if result.text == original:
             continue
         kind = "an unsafe" if unsafe else "a safe"
         dockerfile.write_text(result.text)
-        after, ran_after = build_and_run(buildkit, dockerfile, work, target, run)
+        after, ran_after = build_and_run(buildkit, dockerfile, work, target, run, platforms)
         assert after.ok, (
             f"{kind} fix broke the build: {after.error}\n--- fixed Dockerfile\n{result.text}\n"
             f"--- log\n{after.log[-3000:]}"

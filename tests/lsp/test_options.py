@@ -21,22 +21,38 @@ def test_every_option_reaches_the_settings() -> None:
             "select": ["lw1", "LW201"],
             "ignore": "LW203, LW5",
             "targetEngine": "docker-20.10",
+            "platforms": ["linux/amd64", " linux/arm64"],
         }
     )
     assert options.warnings == ()
     assert options.settings_for(Path("/x/Dockerfile")) == Settings(
-        select=("LW1", "LW201"), ignore=("LW203", "LW5"), lang="ko", target_engine="docker-20.10"
+        select=("LW1", "LW201"),
+        ignore=("LW203", "LW5"),
+        lang="ko",
+        target_engine="docker-20.10",
+        platforms=("linux/amd64", "linux/arm64"),
+    )
+    assert ServerOptions.parse({"platforms": "linux/amd64,linux/arm64"}).platforms == (
+        "linux/amd64",
+        "linux/arm64",
     )
 
 
 def test_bad_values_are_dropped_with_a_warning() -> None:
     options = ServerOptions.parse(
-        {"lang": "fr", "select": [1], "rulesDocsUrl": "https://x/", "colour": "blue"}
+        {
+            "lang": "fr",
+            "select": [1],
+            "platforms": ["linux/amd64/v2/x"],
+            "rulesDocsUrl": "https://x/",
+            "colour": "blue",
+        }
     )
     assert options == ServerOptions()
     assert options.warnings == (
         "lang: expected one of en, ko; ignored",
         "select: expected a list of rule codes; ignored",
+        "platforms: 'linux/amd64/v2/x' is not a platform; ignored",
         "rulesDocsUrl: expected a string with `{code}`; ignored",
         "unknown option(s) ignored: colour",
     )

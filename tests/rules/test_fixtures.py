@@ -8,6 +8,8 @@ For each case, with only rule CODE enabled:
 - CRLF and BOM variants of the input give the same findings (same line/col), and the CRLF fix
   equals the LF fix with CRLF line endings.
 The build context is `<case>.context/` when present, else `context/` in the code folder, else none.
+`<case>.toml`, when present, holds settings in the configuration file's keys (`platforms`,
+`target-engine`, ...) for that case.
 Snapshots are rewritten only with LAYERWISE_UPDATE_SNAPSHOTS=1 (then review the diff).
 
 Every case runs under both target engines (`Settings.target_engine`). `.fixed` and `.unsafe.fixed`
@@ -19,13 +21,16 @@ the same under both engines, and Docker 20.10's output adds no syntax its fronte
 
 from __future__ import annotations
 
+import dataclasses
 import os
 import re
+import tomllib
 from pathlib import Path
 from typing import TYPE_CHECKING
 
 import pytest
 
+from layerwise.config.options import read_options
 from layerwise.fix import fix_text
 from layerwise.rules.base import Finding, Safety, Settings
 from layerwise.rules.registry import get
@@ -99,6 +104,34 @@ def check_snapshot(path: Path, actual: str | None) -> None:
     assert read(path) == actual
 
 
+def settings_for(code: str, case: Path, *, lang: str = "en") -> Settings:
+    """Only rule `code`, with the case's own settings from `<case>.toml` when it has one."""
+    own = case.with_suffix(".toml")
+    if not own.is_file():
+        return Settings(select=(code,), lang=lang)
+    text = read(own)
+    options = read_options(tomllib.loads(text), path=own.name, text=text)
+    settings = Settings(
+        select=(code,),
+        lang=lang,
+        platforms=options.platforms or (),
+        build_args=dict(options.build_args),
+    )
+    if options.target_engine is None:
+        return settings
+    return dataclasses.replace(settings, target_engine=options.target_engine)
+
+
+def engine_pinned(case: Path) -> bool:
+    """The case's own settings name a target engine: it is not run under the other one."""
+    own = case.with_suffix(".toml")
+    return own.is_file() and "target-engine" in tomllib.loads(read(own))
+
+
+def on_legacy_engine(code: str, case: Path) -> Settings:
+    return dataclasses.replace(settings_for(code, case), target_engine=LEGACY)
+
+
 def _require_registered(code: str) -> None:
     """A folder for a rule not in the registry fails, and its snapshots are never touched."""
     assert get(code) is not None, f"rule {code} is not registered in layerwise.rules.registry"
@@ -107,7 +140,7 @@ def _require_registered(code: str) -> None:
 def _findings(text: str, code: str, case: Path) -> list[Finding]:
     _require_registered(code)
     tree = parse(text, path=case.name)
-    return check_tree(tree, context=context_for(case), settings=Settings(select=(code,)))
+    return check_tree(tree, context=context_for(case), settings=settings_for(code, case))
 
 
 @pytest.mark.parametrize(("code", "case"), CASES)
@@ -115,8 +148,10 @@ def test_findings_snapshot(code: str, case: Path) -> None:
     findings = _findings(read(case), code, case)
     assert all(f.code == code for f in findings)
     check_snapshot(case.with_suffix(".findings"), render_findings(findings, case.name))
-    legacy = Settings(select=(code,), target_engine=LEGACY)
+    if engine_pinned(case):
+        return
     tree = parse(read(case), path=case.name)
+    legacy = on_legacy_engine(code, case)
     on_legacy = check_tree(tree, context=context_for(case), settings=legacy)
     assert render_findings(on_legacy, case.name) == render_findings(findings, case.name)
 
@@ -126,7 +161,7 @@ def test_findings_snapshot(code: str, case: Path) -> None:
 def test_fix_snapshot_and_fixed_point(code: str, case: Path, unsafe: bool) -> None:
     _require_registered(code)
     text = read(case)
-    settings = Settings(select=(code,))
+    settings = settings_for(code, case)
     ctx = context_for(case)
     result = fix_text(text, path=case.name, context=ctx, settings=settings, unsafe=unsafe)
     assert result.bugs == ()
@@ -147,10 +182,12 @@ def test_docker_20_10_variant(code: str, case: Path, unsafe: bool) -> None:
     """Docker 20.10's fix: a snapshot of its own only where it differs from the modern one,
     a fixed point, and no COPY --link or heredoc that the input did not have."""
     _require_registered(code)
+    if engine_pinned(case):
+        pytest.skip("the case names its target engine")
     text, ctx = read(case), context_for(case)
-    legacy = Settings(select=(code,), target_engine=LEGACY)
+    legacy = on_legacy_engine(code, case)
     modern = fix_text(
-        text, path=case.name, context=ctx, settings=Settings(select=(code,)), unsafe=unsafe
+        text, path=case.name, context=ctx, settings=settings_for(code, case), unsafe=unsafe
     )
     result = fix_text(text, path=case.name, context=ctx, settings=legacy, unsafe=unsafe)
     assert result.bugs == ()
@@ -180,7 +217,7 @@ def test_crlf_and_bom_variants(code: str, case: Path) -> None:
     crlf = text.replace("\n", "\r\n")
     assert _positions(_findings(crlf, code, case)) == expected
     assert _positions(_findings("\ufeff" + text, code, case)) == expected
-    settings = Settings(select=(code,))
+    settings = settings_for(code, case)
     ctx = context_for(case)
     lf_fixed = fix_text(text, path=case.name, context=ctx, settings=settings, unsafe=True).text
     crlf_fixed = fix_text(crlf, path=case.name, context=ctx, settings=settings, unsafe=True).text
@@ -205,7 +242,7 @@ def test_backtick_escape_variant(code: str, case: Path) -> None:
     assert [(c, line, col) for c, _, line, col in _positions(_findings(variant, code, case))] == (
         shifted
     )
-    settings = Settings(select=(code,))
+    settings = settings_for(code, case)
     ctx = context_for(case)
     fixed = fix_text(text, path=case.name, context=ctx, settings=settings, unsafe=True).text
     fixed_variant = fix_text(variant, path=case.name, context=ctx, settings=settings, unsafe=True)
@@ -213,7 +250,9 @@ def test_backtick_escape_variant(code: str, case: Path) -> None:
 
 
 # Words a Korean text keeps in English on purpose (besides `code`): names and npm's own terms.
-_KEPT_ENGLISH = {"RUN", "npm", "apt", "exec", "deprecated", "devDependencies", "pruned"}
+_KEPT_ENGLISH = {
+    "RUN", "npm", "apt", "exec", "deprecated", "devDependencies", "pruned", "QEMU", "Go",
+}  # fmt: skip
 
 
 @pytest.mark.parametrize(("code", "case"), CASES)
@@ -222,7 +261,7 @@ def test_korean_texts(code: str, case: Path) -> None:
     field built from English words in a rule's code must be one of its phrases."""
     english = _findings(read(case), code, case)
     tree = parse(read(case), path=case.name)
-    settings = Settings(select=(code,), lang="ko")
+    settings = settings_for(code, case, lang="ko")
     korean = check_tree(tree, context=context_for(case), settings=settings)
     assert [_what(f) for f in korean] == [_what(f) for f in english]
     for f in korean:

@@ -1,4 +1,4 @@
-"""What the R2 fixes claim, checked on the real BuildKit (Docker 20.10's built-in frontend here).
+"""What the R2 fixes claim, checked on the real BuildKit (the engine scripts/engine-up starts).
 
 - LW401/LW402/LW403: the fixed file builds an image with the same ENV and LABEL values, and the
   CMD becomes the exec-form argv.

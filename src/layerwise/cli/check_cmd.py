@@ -23,6 +23,7 @@ from layerwise.errors import LayerwiseError
 from layerwise.fix import unified_diff
 from layerwise.fix.batch import FileJob, run_jobs
 from layerwise.fix.files import FileOutcome, discover
+from layerwise.model.platforms import platform_problem
 from layerwise.report import (
     Counts,
     render_applied,
@@ -58,6 +59,17 @@ def _codes(values: list[str] | None, option: str) -> tuple[str, ...]:
     return codes
 
 
+def _platforms(values: list[str]) -> tuple[str, ...]:
+    """`--platform linux/amd64,linux/arm64` (repeatable) -> the platforms; a word that is no
+    platform is a user error."""
+    found = tuple(p.strip() for v in values for p in v.split(",") if p.strip())
+    for each in found:
+        problem = platform_problem(each)
+        if problem is not None:
+            raise LayerwiseError(f"`{each}` in --platform {problem}")
+    return tuple(dict.fromkeys(found))
+
+
 def check(
     paths: Annotated[
         list[Path] | None,
@@ -84,6 +96,13 @@ def check(
     context: Annotated[
         Path | None,
         typer.Option("--context", help="Build context directory (default: the Dockerfile's)."),
+    ] = None,
+    platform: Annotated[
+        list[str] | None,
+        typer.Option(
+            "--platform",
+            help="Platforms the build targets, as buildx takes them (linux/amd64,linux/arm64).",
+        ),
     ] = None,
     output_format: Annotated[
         OutputFormat,
@@ -112,6 +131,7 @@ def check(
         select=_codes(select, "--select") if select else None,
         ignore=_codes(ignore, "--ignore"),
         context=context,
+        platforms=_platforms(platform) if platform else None,
         lang=chosen_lang(lang) if lang else None,
         locale_lang=chosen_lang(None),
         target_engine=chosen_engine(target_engine),

@@ -14,6 +14,7 @@ from typing import Any
 
 from layerwise.config.locate import Positions
 from layerwise.errors import LayerwiseError
+from layerwise.model.platforms import platform_problem
 from layerwise.rules.base import TARGET_ENGINES
 from layerwise.rules.registry import names_rule
 from layerwise.rules.texts import LANGS
@@ -28,6 +29,7 @@ class Options:
     # (glob relative to the file's directory, codes) in the order written
     per_file_ignores: tuple[tuple[str, tuple[str, ...]], ...] = ()
     target_engine: str | None = None
+    platforms: tuple[str, ...] | None = None
     language: str | None = None
     context: str | None = None  # relative to the file's directory
     build_args: Mapping[str, str] = field(default_factory=dict)
@@ -40,6 +42,7 @@ KEYS = (
     "ignore",
     "per-file-ignores",
     "target-engine",
+    "platforms",
     "language",
     "context",
     "build-args",
@@ -103,6 +106,16 @@ class _Reader:
                 )
         return codes
 
+    def platforms(self, value: object, key: tuple[str, ...]) -> tuple[str, ...]:
+        if not isinstance(value, list) or not all(isinstance(v, str) for v in value):
+            got = _kind(value) if not isinstance(value, list) else "an array with non-strings"
+            raise self.error(f'"platforms" must be an array of platforms, not {got}', key)
+        for raw in value:
+            problem = platform_problem(raw)
+            if problem is not None:
+                raise self.error(f'"{raw}" in "platforms" {problem}', key, item=raw)
+        return tuple(v.strip() for v in value)
+
     def choice(self, value: object, key: str, choices: tuple[str, ...]) -> str:
         allowed = ", ".join(f'"{c}"' for c in choices)
         if not isinstance(value, str):
@@ -145,6 +158,8 @@ class _Reader:
             return tuple((glob, self.codes(codes, (key, glob))) for glob, codes in table.items())
         if key == "target-engine":
             return self.choice(value, key, TARGET_ENGINES)
+        if key == "platforms":
+            return self.platforms(value, (key,))
         if key == "language":
             return self.choice(value, key, LANGS)
         if key == "context":

@@ -4,9 +4,9 @@ How the sources combine (documented in the README):
 - `select`: the command line's `--select` replaces the file's `select`; no select: every rule.
 - `ignore`: the file's `ignore`, the command line's `--ignore`, and the codes of every
   `per-file-ignores` pattern that matches the file all add up.
-- `language`, `target-engine`, `context`, `build-args`: the command line wins, then the file,
-  then the defaults (`en`, `modern`, the Dockerfile's directory, none). Build args merge
-  by name, the command line's value first.
+- `language`, `target-engine`, `platforms`, `context`, `build-args`: the command line wins, then
+  the file, then the defaults (`en`, `modern`, none, the Dockerfile's directory, none).
+  Build args merge by name, the command line's value first.
 - hadolint's ignores (`hadolint = true` by default) come from hadolint's own configuration file.
 `--isolated` reads no file at all; `--config PATH` uses that file for every checked file.
 """
@@ -40,6 +40,7 @@ class Overrides:
     # The language when neither the command line nor a config file names one: the locale's.
     locale_lang: str = "en"
     target_engine: str | None = None
+    platforms: tuple[str, ...] | None = None
     build_args: Mapping[str, str] = field(default_factory=dict)
     target: str | None = None
 
@@ -113,6 +114,7 @@ class Resolver:
                 ("per-file-ignores", False),
                 ("language", cli.lang is not None),
                 ("target-engine", cli.target_engine is not None),
+                ("platforms", cli.platforms is not None),
                 ("context", cli.context is not None),
                 ("build-args", bool(cli.build_args)),
                 ("hadolint", False),
@@ -132,6 +134,7 @@ class Resolver:
             target=cli.target,
             lang=cli.lang or opts.language or cli.locale_lang,
             target_engine=cli.target_engine or opts.target_engine or DEFAULT_TARGET_ENGINE,
+            platforms=cli.platforms if cli.platforms is not None else opts.platforms or (),
             hadolint_ignore=found.ignored if found else (),
             hadolint_pragmas=use_hadolint and not (found and found.disable_ignore_pragma),
         )

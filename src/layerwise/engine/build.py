@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import re
 import subprocess
 import tempfile
 import time
@@ -18,6 +19,7 @@ Sink = Callable[[str], None]
 # What the legacy client's --cache-from takes: an image reference, which BuildKit reads as a
 # registry cache.
 _REGISTRY_PREFIXES = ("type=registry,ref=", "ref=")
+_DANGLING = re.compile(r"naming to moby-dangling@(sha256:[0-9a-f]{64})")
 
 
 @dataclass(frozen=True, slots=True)
@@ -77,6 +79,9 @@ def build_command(
         args += ["--iidfile", str(iidfile)]
     args += _cache_args(client, request)
     if client.kind == "buildx":
+        # buildx attaches a provenance attestation (with its own timestamps) by default on
+        # stores that keep indexes: the same fully cached build would get a new image id.
+        args.append("--provenance=false")
         # With a docker-container builder the image stays in the builder unless loaded; the
         # layer and size queries read it from the daemon.
         args.append("--load")
@@ -143,6 +148,14 @@ def run_build(client: Client, request: BuildRequest) -> BuildResult:
         image_id = (iidfile.read_text().strip() or None) if iidfile.exists() else None
     log = "".join(lines)
     ok = returncode == 0
+    if ok and client.containerd_store:
+        # There buildx's --iidfile holds the config digest, while the daemon names images by
+        # their manifest digest: the tag finds the image again, or for an untagged build the
+        # name the exporter gave it ("naming to moby-dangling@sha256:...").
+        if request.tag:
+            image_id = _image_id(client, request.tag) or image_id
+        elif found := _DANGLING.search(log):
+            image_id = found.group(1)
     return BuildResult(
         ok=ok,
         seconds=seconds,
@@ -152,6 +165,11 @@ def run_build(client: Client, request: BuildRequest) -> BuildResult:
         log=log,
         error=None if ok else _error_message(parser, lines, returncode),
     )
+
+
+def _image_id(client: Client, tag: str) -> str | None:
+    proc = client.run("image", "inspect", "--format", "{{.Id}}", tag, timeout=60)
+    return proc.stdout.strip() or None if proc.returncode == 0 else None
 
 
 def _stream(

@@ -1,7 +1,8 @@
 """What the editor asked for: `initializationOptions`, turned into check settings per document.
 
     {"lang": "ko", "select": ["LW1", "LW2"], "ignore": ["LW203"],
-     "targetEngine": "modern", "rulesDocsUrl": "https://example.org/rules/{code}.md"}
+     "targetEngine": "modern", "platforms": ["linux/amd64", "linux/arm64"],
+     "rulesDocsUrl": "https://example.org/rules/{code}.md"}
 
 Every key is optional. A value of the wrong shape is dropped with a warning (an editor setting
 must never stop the server), and the default stays.
@@ -14,6 +15,7 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
+from layerwise.model.platforms import platform_problem
 from layerwise.rules.base import DEFAULT_TARGET_ENGINE, TARGET_ENGINES, Settings
 from layerwise.rules.texts import LANGS
 
@@ -27,6 +29,7 @@ class ServerOptions:
     select: tuple[str, ...] = ()
     ignore: tuple[str, ...] = ()
     target_engine: str = DEFAULT_TARGET_ENGINE
+    platforms: tuple[str, ...] = ()
     rules_docs_url: str | None = None  # a template with `{code}`
     warnings: tuple[str, ...] = field(default=(), compare=False)
 
@@ -62,13 +65,24 @@ class ServerOptions:
         choice("targetEngine", "target_engine", TARGET_ENGINES)
         codes("select")
         codes("ignore")
+        platforms = raw.get("platforms")
+        if platforms is not None:
+            if isinstance(platforms, str):
+                platforms = platforms.split(",")
+            if not isinstance(platforms, list) or not all(isinstance(p, str) for p in platforms):
+                warnings.append("platforms: expected a list of platforms; ignored")
+            elif problems := [p for p in platforms if platform_problem(p.strip())]:
+                warnings.append(f"platforms: {problems[0]!r} is not a platform; ignored")
+            else:
+                values["platforms"] = tuple(p.strip() for p in platforms if p.strip())
         url = raw.get("rulesDocsUrl")
         if url is not None:
             if isinstance(url, str) and "{code}" in url:
                 values["rules_docs_url"] = url
             else:
                 warnings.append("rulesDocsUrl: expected a string with `{code}`; ignored")
-        unknown = sorted(set(raw) - {"lang", "targetEngine", "select", "ignore", "rulesDocsUrl"})
+        known = {"lang", "targetEngine", "platforms", "select", "ignore", "rulesDocsUrl"}
+        unknown = sorted(set(raw) - known)
         if unknown:
             warnings.append(f"unknown option(s) ignored: {', '.join(map(str, unknown))}")
         return cls(**values, warnings=tuple(warnings))
@@ -83,6 +97,7 @@ class ServerOptions:
             ignore=self.ignore,
             lang=self.lang,
             target_engine=self.target_engine,
+            platforms=self.platforms,
         )
 
     def rule_docs_href(self, code: str, docs_dir: Path = CHECKOUT_RULE_DOCS) -> str | None:

@@ -192,6 +192,9 @@ class Settings:
     # What fixes may write: "modern" (Docker 23+: COPY --link where it helps caching) or
     # "docker-20.10" (BuildKit 0.8's built-in frontend: no heredocs, no COPY --link).
     target_engine: str = DEFAULT_TARGET_ENGINE
+    # The platforms the build targets (`--platform linux/amd64,linux/arm64`); empty: not said.
+    # Two or more make the multi-platform rules (LW801, LW805) apply whatever the file shows.
+    platforms: tuple[str, ...] = ()
     # hadolint compatibility: DL codes ignored for the whole run (.hadolint.yaml `ignored:`),
     # and whether `# hadolint ignore=` comments count (off: `disable-ignore-pragma`).
     hadolint_ignore: tuple[str, ...] = ()

@@ -65,6 +65,13 @@ OVERLAPS: tuple[Overlap, ...] = (
         "LW501",
         note="Both report every `apt` command, whatever the verb.",
     ),
+    Overlap(
+        "DL3029",
+        "Do not use --platform flag with FROM.",
+        "LW802",
+        note="DL3029 reports any `--platform` that names neither `BUILDPLATFORM` nor "
+        "`TARGETPLATFORM`; LW802 only a constant one, and not in a stage named for it.",
+    ),
 )
 
 # hadolint codes on a neighbouring topic that still report a different problem: ignoring them

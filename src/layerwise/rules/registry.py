@@ -49,6 +49,11 @@ RULE_MODULES = (
     "lw502_apt_update_alone",
     "lw503_apt_install_flags_missing",
     "lw504_apt_lists_left_in_layer",
+    "lw801_emulated_build_stage",
+    "lw802_constant_from_platform",
+    "lw803_redundant_target_platform",
+    "lw804_undeclared_platform_arg",
+    "lw805_cache_mount_platform_sharing",
 )
 
 

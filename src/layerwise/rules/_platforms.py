@@ -1,0 +1,88 @@
+"""What the multi-platform rules (LW801-LW805) share: whether a build is multi-platform, and
+how a stage names the platform ARGs it uses.
+
+Not a rule module: the registry only lists `lwNNN_<name>.py` files.
+"""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Iterator, Mapping
+
+from layerwise.model import Expansion, ExpansionError, Stage, expand_word
+from layerwise.model.platforms import PLATFORM_ARGS
+from layerwise.rules._support import insert_before
+from layerwise.rules.base import RuleContext
+from layerwise.syntax import Dockerfile, Instruction
+from layerwise.syntax.nodes import Flag
+from layerwise.syntax.span import Edit
+
+_REFERENCE = re.compile(r"\$\{?(" + "|".join(PLATFORM_ARGS) + r")(?![A-Za-z0-9_])")
+
+
+def multi_platform(ctx: RuleContext) -> bool:
+    """Whether the build targets several platforms: the settings name two or more, or the file
+    shows it means to (a `FROM --platform`, or any `$TARGET*`/`$BUILD*` platform ARG used or
+    declared). A single `--platform` says nothing about the builder's own architecture."""
+    return len(set(ctx.settings.platforms)) >= 2 or ctx.memo(_intent, lambda: _intent(ctx))
+
+
+def _intent(ctx: RuleContext) -> bool:
+    for instruction in ctx.tree.instructions:
+        if instruction.name == "FROM" and instruction.flag("platform") is not None:
+            return True
+        if instruction.name == "ARG" and any(
+            word.partition("=")[0] in PLATFORM_ARGS for word in instruction.value
+        ):
+            return True
+        if _REFERENCE.search(instruction.text):
+            return True
+    return False
+
+
+def from_platforms(
+    ctx: RuleContext, extra: Mapping[str, str] | None = None
+) -> Iterator[tuple[Stage, Flag, Expansion]]:
+    """Each stage's `FROM --platform` flag with its value expanded with the global ARGs and
+    `extra` (what BuildKit's platform checks look at: which variables it used). A value that
+    cannot be expanded is LW407's business and left out."""
+    model = ctx.model
+    known = {k: v for k, v in model.global_args.items() if v is not None} | dict(extra or {})
+    for stage in model.stages:
+        flag = stage.from_instruction.flag("platform")
+        if flag is None or flag.value is None:
+            continue
+        try:
+            yield stage, flag, expand_word(flag.value, known, escape=ctx.tree.escape)
+        except ExpansionError:
+            continue
+
+
+def reference_at(
+    tree: Dockerfile, instruction: Instruction, name: str, start: int | None = None
+) -> tuple[int, int]:
+    """Offsets of the first `$NAME` / `${NAME}` in the instruction from `start` on (the whole
+    instruction when it is written another way)."""
+    span = instruction.span
+    pattern = re.compile(r"\$\{?" + re.escape(name) + r"(?![A-Za-z0-9_])")
+    found = pattern.search(tree.text, span.start if start is None else start, span.end)
+    if found is None:
+        return span.start, span.end
+    end = found.end() + (1 if tree.text.startswith("}", found.end()) else 0)
+    return found.start(), end
+
+
+def arg_line(tree: Dockerfile, names: list[str] | tuple[str, ...]) -> str:
+    """`ARG A B` as a line of the file, in its casing and newline."""
+    keyword = "arg" if _lower_keywords(tree) else "ARG"
+    return f"{keyword} {' '.join(names)}{tree.newline}"
+
+
+def _lower_keywords(tree: Dockerfile) -> bool:
+    keywords = [i.keyword for i in tree.instructions]
+    return bool(keywords) and all(k == k.lower() for k in keywords)
+
+
+def declare_before(tree: Dockerfile, anchor: Instruction, names: list[str]) -> Edit:
+    """An edit declaring `names` just above `anchor` (and the comments directly above it)."""
+    return insert_before(tree, anchor, [arg_line(tree, names)])

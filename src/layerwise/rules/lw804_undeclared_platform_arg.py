@@ -1,0 +1,121 @@
+"""LW804 undeclared-platform-arg
+
+## What it finds
+A predefined platform ARG (`TARGETPLATFORM`, `TARGETOS`, `TARGETARCH`, `TARGETVARIANT`,
+`BUILDPLATFORM`, `BUILDOS`, `BUILDARCH`, `BUILDVARIANT`) used inside a stage that never declares
+it with `ARG`: in a RUN's shell words, a `--mount` option, or an instruction BuildKit expands
+(COPY, ADD, ENV, LABEL, WORKDIR, USER, VOLUME, EXPOSE, STOPSIGNAL). FROM lines are not checked:
+there these ARGs are defined without a declaration. Also left alone: a use with a default
+(`${TARGETARCH:-amd64}`, the author expects it may be empty), a RUN whose script assigns the
+name itself (`TARGETARCH=$(uname -m)`, `export`, `for`, `read`), a stage that sets it with ENV,
+and a stage built FROM a stage that declares it.
+
+## Why it matters
+BuildKit defines these ARGs in the global scope only. Inside a stage they are unset until the
+stage says `ARG TARGETARCH`: a `GOARCH=$TARGETARCH go build` then builds for the builder's own
+architecture, and `COPY bin/app-$TARGETARCH /app` copies `bin/app-`. The build does not fail;
+the arm64 image of a multi-platform build silently gets the wrong files. Docker's UndefinedVar
+check reports the expanded instructions, not the shell of a RUN.
+
+## Example
+    FROM --platform=$BUILDPLATFORM golang:1.22 AS build
+    RUN GOOS=$TARGETOS GOARCH=$TARGETARCH go build -o /out/app .
+After the fix:
+    FROM --platform=$BUILDPLATFORM golang:1.22 AS build
+    ARG TARGETOS TARGETARCH
+    RUN GOOS=$TARGETOS GOARCH=$TARGETARCH go build -o /out/app .
+
+## Fix safety
+Safe: the fix declares the ARGs (`ARG TARGETOS TARGETARCH`, no default) just above the first
+instruction of the stage that uses them, which then sees the value BuildKit gives them. Above
+the first use rather than at the top of the stage because a declared ARG is part of the key of
+every RUN after it: on a `$BUILDPLATFORM` stage, the RUNs before it (`go mod download`) stay one
+step shared by every target platform.
+
+## References
+- Dockerfile reference: Automatic platform ARGs in the global scope
+- Docker docs, Build checks: UndefinedVar
+- buildkit-facts.md: Cache keys (ARG), Multi-platform"""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Iterator
+
+from layerwise.model import EXPANDED_INSTRUCTIONS, ExpansionError, Step, expand_word
+from layerwise.model.platforms import PLATFORM_ARGS
+from layerwise.rules._platforms import declare_before, reference_at
+from layerwise.rules._support import commands
+from layerwise.rules.base import Finding, Fix, Rule, RuleContext, Safety, Severity
+from layerwise.rules.texts import Listing
+
+RULE = Rule(
+    code="LW804",
+    name="undeclared-platform-arg",
+    severity=Severity.WARNING,
+    message="`${name}` is empty here: the stage does not declare `ARG {name}`",
+    fix_title="Add `ARG {names}` above line {line}",
+    summary="`$TARGETARCH` and the other platform ARGs used in a stage that does not declare them",
+    message_ko="`${name}`는 여기서 비어 있습니다. 스테이지가 `ARG {name}`를 선언하지 않았습니다",
+    fix_title_ko="{line}번째 줄 위에 `ARG {names}` 추가",
+    summary_ko="선언하지 않은 스테이지에서 쓴 `$TARGETARCH` 등 플랫폼 ARG",
+    fix_safety=(Safety.SAFE,),
+)
+_FLAGS = ("mount", "chown", "chmod")
+
+
+def check(ctx: RuleContext) -> Iterator[Finding]:
+    tree = ctx.tree
+    for stage in ctx.model.stages:
+        seen: set[str] = set()
+        for step in stage.steps:
+            uses = [(n, at) for n, at in _undeclared(ctx, step) if n not in seen]
+            if not uses:
+                continue
+            names = list(dict.fromkeys(n for n, _ in uses))
+            seen.update(names)
+            instruction = step.instruction
+            fix = Fix(Safety.SAFE, [declare_before(tree, instruction, names)])
+            for name, at in uses:
+                start, end = reference_at(tree, instruction, name, at)
+                yield RULE.finding(
+                    tree.span(start, end),
+                    fix=fix,
+                    name=name,
+                    names=Listing(names, sep=" "),
+                    line=instruction.span.start_line,
+                )
+
+
+def _undeclared(ctx: RuleContext, step: Step) -> Iterator[tuple[str, int | None]]:
+    """(name, where the word starts) of each platform ARG the step uses while it is unset."""
+    instruction = step.instruction
+    words: list[tuple[str, int | None]] = []
+    if instruction.name in EXPANDED_INSTRUCTIONS:
+        words += [(w, None) for w in instruction.value]
+    words += [(f.value, f.start) for n in _FLAGS for f in instruction.flags_named(n) if f.value]
+    assigned: set[str] = set()
+    if instruction.name == "RUN":
+        for cmd in commands(ctx, instruction):
+            words += [(w.raw, w.start) for w in (*cmd.assignments, *cmd.words)]
+        assigned = {n for n in PLATFORM_ARGS if _assigns(instruction.text, n)}
+    found: dict[str, int | None] = {}
+    for word, at in words:
+        try:
+            result = expand_word(word, step.state.variables, escape=step.state.escape)
+        except ExpansionError:
+            continue  # LW407's business, or shell syntax BuildKit's lexer does not read
+        if result.modifiers:
+            continue  # `${TARGETARCH:-amd64}`: an empty value is expected
+        for name in sorted(result.missing & set(PLATFORM_ARGS) - assigned):
+            found.setdefault(name, at)
+    yield from found.items()
+
+
+def _assigns(text: str, name: str) -> bool:
+    """The script sets `name` itself: `NAME=`, `export NAME`, `for NAME in`, `read ... NAME`."""
+    word = re.escape(name)
+    return bool(
+        re.search(rf"(?<![A-Za-z0-9_$]){word}=", text)
+        or re.search(rf"\b(export|for|read|local|declare|typeset)\b[^;&|\n]*\b{word}\b", text)
+    )

@@ -6,7 +6,6 @@ import importlib
 import sys
 
 import typer
-from rich.console import Console
 
 from layerwise.errors import LayerwiseError
 
@@ -89,7 +88,6 @@ def main(argv: list[str] | None = None) -> int:
     Subcommands end with `raise typer.Exit(code)`; a `LayerwiseError` becomes one line on
     stderr and exit 2, never a traceback.
     """
-    err = Console(stderr=True, highlight=False, soft_wrap=True)
     app = build_app(argv)
     try:
         # Standalone mode lets Typer print usage errors itself; it always ends in SystemExit.
@@ -98,14 +96,22 @@ def main(argv: list[str] | None = None) -> int:
         code = exc.code
         return code if isinstance(code, int) else (EXIT_OK if code is None else EXIT_USER_ERROR)
     except LayerwiseError as exc:
-        err.print(str(exc), markup=False)
+        _error(str(exc))
         if exc.hint:
-            err.print(f"hint: {exc.hint}", markup=False)
+            _error(f"hint: {exc.hint}")
         return EXIT_USER_ERROR
     except KeyboardInterrupt:
-        err.print("interrupted", markup=False)
+        _error("interrupted")
         return EXIT_INTERRUPTED
     return EXIT_OK
+
+
+def _error(message: str) -> None:
+    # Rich is imported on this path only: loading it costs every run a few hundredths of a
+    # second, and a clean `check` never prints through it.
+    from rich.console import Console
+
+    Console(stderr=True, highlight=False, soft_wrap=True).print(message, markup=False)
 
 
 def run() -> None:

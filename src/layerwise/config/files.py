@@ -12,6 +12,7 @@ Only that one file applies: files further up are not merged into it.
 
 from __future__ import annotations
 
+import itertools
 import re
 import tomllib
 from dataclasses import dataclass
@@ -97,7 +98,8 @@ class ConfigFinder:
         start = directory.absolute()
         walked: list[Path] = []
         found: ConfigFile | None = None
-        for current in (start, *start.parents):
+        # Lazily: most walks stop at the first parent, already known from a sibling directory.
+        for current in itertools.chain((start,), start.parents):
             if current in self._dirs:
                 found = self._dirs[current]
                 break

@@ -7,6 +7,7 @@ stay in this process, where starting workers would cost more than it saves.
 
 from __future__ import annotations
 
+import gc
 import multiprocessing
 import os
 from collections.abc import Iterator, Sequence
@@ -17,6 +18,7 @@ from pathlib import Path
 from layerwise.errors import LayerwiseError
 from layerwise.fix.files import FileOutcome, run_file
 from layerwise.rules.base import Finding, Settings
+from layerwise.rules.registry import all_rules
 
 # Below this many files a pool costs more (starting workers, sending results back) than it saves.
 POOL_THRESHOLD = 8
@@ -70,18 +72,19 @@ def run_job(job: FileJob) -> JobResult:
     return JobResult(job, outcome=outcome)
 
 
-def _run_job_in_worker(job: FileJob) -> JobResult:
-    """`run_job`, with the findings made lighter to send back: their messages are already in
-    the run's language, and the templates behind them (kept to render another language) would
-    be most of what the parent unpickles, on a core the other workers need."""
+def _run_job_in_worker(job: FileJob) -> tuple[FileOutcome | None, LayerwiseError | None]:
+    """`run_job`, made lighter to send back: the job stays out (the parent has it), and the
+    findings' messages are already in the run's language, so the templates behind them (kept
+    to render another language) would be most of what the parent unpickles, on a core the
+    other workers need."""
     result = run_job(job)
     outcome = result.outcome
     if outcome is None:
-        return result
+        return None, result.error
     fix = outcome.fix
     if fix is not None:
         fix = replace(fix, applied=_rendered(fix.applied), remaining=_rendered(fix.remaining))
-    return replace(result, outcome=replace(outcome, findings=_rendered(outcome.findings), fix=fix))
+    return replace(outcome, findings=_rendered(outcome.findings), fix=fix), None
 
 
 def _rendered(findings: tuple[Finding, ...]) -> tuple[Finding, ...]:
@@ -98,6 +101,20 @@ def run_jobs(jobs: Sequence[FileJob], *, processes: int | None = None) -> Iterat
     # fork: the workers start with layerwise already imported, which is most of a worker's
     # start-up; spawn (the only choice elsewhere) re-imports it in each.
     method = "fork" if "fork" in multiprocessing.get_all_start_methods() else "spawn"
+    if method == "fork":
+        # The rules too (their modules and documents, loaded on first use): forked workers
+        # inherit them instead of each loading them again, and the report needs them here.
+        all_rules()
+        # Out of the collector's sight while the workers fork: their collections then never
+        # walk (and, by touching their headers, copy) the objects they inherit. Unfrozen
+        # after, so that this process still collects its own garbage.
+        gc.freeze()
     context = multiprocessing.get_context(method)
-    with ProcessPoolExecutor(max_workers=workers, mp_context=context) as pool:
-        yield from pool.map(_run_job_in_worker, jobs, chunksize=CHUNK)
+    try:
+        with ProcessPoolExecutor(max_workers=workers, mp_context=context) as pool:
+            for job, (outcome, error) in zip(
+                jobs, pool.map(_run_job_in_worker, jobs, chunksize=CHUNK), strict=True
+            ):
+                yield JobResult(job, outcome, error)
+    finally:
+        gc.unfreeze()

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import functools
 from collections.abc import Mapping, Sequence
 from dataclasses import dataclass
 
@@ -57,9 +58,15 @@ def unchecked_line(count: int, lang: str = "en") -> str:
     return words.unchecked.format(files=words.files(count))
 
 
+@functools.lru_cache(maxsize=4)
+def _lines(source: str) -> tuple[str, ...]:
+    """A file's lines, split once for all its findings (they come sorted by file)."""
+    return tuple(source.splitlines())
+
+
 def code_frame(source: str, finding: Finding, *, context_lines: int = 1) -> str:
     """The lines around a finding with line numbers and a caret under its first line's part."""
-    lines = source.splitlines()
+    lines = _lines(source)
     first = finding.span.start_line
     last = min(finding.span.end_line, first + 2)  # long spans: show their start only
     lo, hi = max(1, first - context_lines), min(len(lines), last)

@@ -53,6 +53,14 @@ _LEGACY = re.compile(r"(\S+)([ \t]+)(\S.*)", re.S)
 
 def words(text: str, escape: str) -> list[str]:
     """Split like BuildKit's parseWords: on whitespace outside quotes, escapes kept."""
+    if escape not in text and "'" not in text and '"' not in text:
+        # Nothing quoted or escaped: str.split cuts at the same (str.isspace) characters, in C;
+        # most ENV and LABEL lines take this way.
+        return text.split()
+    return _parse_words(text, escape)
+
+
+def _parse_words(text: str, escape: str) -> list[str]:
     out: list[str] = []
     current = ""
     quote = ""

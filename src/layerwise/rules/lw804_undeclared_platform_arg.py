@@ -94,10 +94,17 @@ def _undeclared(ctx: RuleContext, step: Step) -> Iterator[tuple[str, int | None]
     if instruction.name in EXPANDED_INSTRUCTIONS:
         words += [(w, None) for w in instruction.value]
     words += [(f.value, f.start) for n in _FLAGS for f in instruction.flags_named(n) if f.value]
-    assigned: set[str] = set()
     if instruction.name == "RUN":
         for cmd in commands(ctx, instruction):
             words += [(w.raw, w.start) for w in (*cmd.assignments, *cmd.words)]
+    # A variable's name is a slice of the word that uses it: a word naming no platform ARG
+    # cannot use one. Most words name none, and expanding them (and searching the script for
+    # its own assignments) was most of this rule's cost.
+    words = [(w, at) for w, at in words if any(n in w for n in PLATFORM_ARGS)]
+    if not words:
+        return
+    assigned: set[str] = set()
+    if instruction.name == "RUN":
         assigned = {n for n in PLATFORM_ARGS if _assigns(instruction.text, n)}
     found: dict[str, int | None] = {}
     for word, at in words:

@@ -131,8 +131,12 @@ def headings(doc: str) -> list[str]:
 
 def get(code: str) -> Registered | None:
     """The rule with this code (case-insensitive), or None."""
-    wanted = code.upper()
-    return next((r for r in all_rules() if r.code == wanted), None)
+    return _by_code().get(code.upper())
+
+
+@cache
+def _by_code() -> dict[str, Registered]:
+    return {r.code: r for r in all_rules()}
 
 
 def names_rule(pattern: str) -> bool:

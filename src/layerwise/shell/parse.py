@@ -8,6 +8,7 @@ parsing a typical RUN).
 from __future__ import annotations
 
 import posixpath
+from collections.abc import Sequence
 from dataclasses import dataclass, replace
 from typing import Any
 
@@ -107,7 +108,7 @@ class _Ctx:
 
 
 class _Walker:
-    def __init__(self, src: MappedText, data: bytes, char_at: list[int] | _Identity) -> None:
+    def __init__(self, src: MappedText, data: bytes, char_at: Sequence[int]) -> None:
         self.src = src
         self.data = data  # the script's bytes as written (the parsed copy may be patched)
         self.found: list[_Found] = []
@@ -178,25 +179,26 @@ class _Walker:
         n_assignments = 0
         last_end = prev_end = -1
         for child in node.children:
-            if prev_end >= 0:
-                self.check_gap(prev_end, child.start_byte)
+            kind, child_start = child.type, child.start_byte
+            if prev_end >= 0 and prev_end != child_start:
+                self.check_gap(prev_end, child_start)
             prev_end = child.end_byte
-            if child.type in _REDIRECTS or child.type == "comment":
+            if kind in _REDIRECTS or kind == "comment":
                 self.nested_in(child, replace(ctx, enclosing=(*ctx.enclosing, "redirect")))
                 last_end = -1
                 continue
-            if child.type == "variable_assignment" and len(groups) == n_assignments:
+            if kind == "variable_assignment" and len(groups) == n_assignments:
                 n_assignments += 1
-            parts = _flatten(child)
+            parts = [child] if kind == "word" else _flatten(child)
             # tree-sitter-bash splits some words (`$"x"`, `"a"$b`) into adjacent siblings.
-            if child.start_byte == last_end and groups and n_assignments != len(groups):
+            if child_start == last_end and groups and n_assignments != len(groups):
                 groups[-1].extend(parts)
             else:
                 groups.append(parts)
-            last_end = child.end_byte
-            if child.type in _SUBSTITUTIONS:
+            last_end = prev_end
+            if kind in _SUBSTITUTIONS:
                 self.substitution(child, ctx)
-            else:
+            elif child.child_count:  # a leaf holds no substitution
                 self.nested_in(child, ctx)
         words = tuple(self.word(g) for g in groups if g)
         program_index, n_wrappers = split_program(words, n_assignments)
@@ -237,7 +239,10 @@ class _Walker:
         start = self.char_at[nodes[0].start_byte]
         end = self.char_at[nodes[-1].end_byte]
         raw = self.src.text[start:end]
-        value = static_value(nodes, self.data)
+        if len(nodes) == 1 and nodes[0].type == "word" and "\\" not in raw and raw[:1] != "~":
+            value: str | None = raw  # a plain word (most are): static, nothing to unescape
+        else:
+            value = static_value(nodes, self.data)
         file_start, file_end = self.src.file_range(start, end)
         return Word(
             text=raw if value is None else value,
@@ -256,9 +261,11 @@ def _flatten(node: Node) -> list[Node]:
     return [node]
 
 
-def _byte_to_char(text: str, data: bytes) -> list[int] | _Identity:
+def _byte_to_char(text: str, data: bytes) -> Sequence[int]:
     if len(data) == len(text):
-        return _Identity()
+        # ASCII: byte i is character i. A range maps i to i in C, where a class with
+        # __getitem__ would cost a Python call per lookup.
+        return range(len(data) + 1)
     table = [0] * (len(data) + 1)
     pos = 0
     for index, char in enumerate(text):
@@ -268,11 +275,6 @@ def _byte_to_char(text: str, data: bytes) -> list[int] | _Identity:
         pos += size
     table[pos] = len(text)
     return table
-
-
-class _Identity:
-    def __getitem__(self, index: int) -> int:
-        return index
 
 
 def _parse_script(src: MappedText) -> Script:

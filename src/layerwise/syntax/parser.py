@@ -243,7 +243,9 @@ def parse(text: str, *, path: str | None = None) -> Dockerfile:
     trivia: list[Trivia] = []
     instructions: list[Instruction] = []
     i, n = 0, len(lines)
-    for ln in lines:
+    # A line needs at least a quarter of the limit in characters (UTF-8: at most 4 bytes each)
+    # to reach it: a shorter file has none, and most files are far shorter.
+    for ln in lines if len(text) > _MAX_LINE_BYTES // 4 else ():
         if ln.end - ln.start > _MAX_LINE_BYTES // 4 and len(
             text[ln.start : ln.end].encode("utf-8", "surrogatepass")
         ) >= _MAX_LINE_BYTES + (ln.end > ln.content_end):

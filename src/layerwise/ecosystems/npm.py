@@ -315,7 +315,10 @@ def project_inputs(
     member_manifests = tuple(f"{d}/{MANIFESTS[0]}" for d in member_dirs)
     present = (c for c in config if context.exists(c))
     sources = dict.fromkeys((*project.copy_sources, *member_manifests, *present))
-    paths = tuple(p + "/" if context.is_dir(p) else p for p in sources)
+    dirs = [p for p in sources if context.is_dir(p)]
+    # A file inside a copied folder (`yarnPath` in `.yarn/releases/`) comes with the folder.
+    inside = [p for p in sources if any(p != d and is_under(p, d) for d in dirs)]
+    paths = tuple(p + "/" if p in dirs else p for p in sources if p not in inside)
     # The tool runs the workspaces' install scripts too, and we copy none of their inputs.
     workspaces = (context.npm_project(d) for d in member_dirs)
     known = (

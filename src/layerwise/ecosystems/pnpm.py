@@ -190,8 +190,10 @@ def dependency_install(
 def install_caches(
     cmd: Command, home: str, uid_gid: tuple[str, str] | None, env: Mapping[str, str]
 ) -> tuple[CacheMount, ...]:
-    """The store, where the command's `--store-dir`, then ENV, put it."""
-    if not is_install(cmd):
+    """The store, where the command's `--store-dir`, then ENV, put it. None for `pnpm fetch`
+    and `pnpm install --offline`: they pass packages through the store from one RUN to the
+    next, so a mount on one of them alone would hide them from (or keep them from) the other."""
+    if not is_install(cmd) or is_fetch(cmd) or cmd.has_option(OFFLINE_FLAG):
         return ()
     target = cmd.option_value("--store-dir") or store_dir(home, command_env(cmd, env))
     return (CacheMount.for_user(target, uid_gid),)

@@ -56,7 +56,7 @@ import fnmatch
 import posixpath
 from collections.abc import Iterator, Sequence
 
-from layerwise.ecosystems import INSTALLERS
+from layerwise.ecosystems import INSTALLERS, Installer
 from layerwise.model import Step
 from layerwise.rules import _support as s
 from layerwise.rules._apt_lists import is_apt_only_run
@@ -99,7 +99,11 @@ def check(ctx: RuleContext) -> Iterator[Finding]:
             broads = [steps[at], *(b for b in between if s.is_broad_copy(b.instruction))]
             adjacent = all(b in broads or _reads_no_context(ctx, b, broads) for b in between)
             last = index  # the broad COPYs go below the whole run of install-only RUNs
-            while last + 1 < len(steps) and _install_only(ctx, steps[last + 1]):
+            while (
+                last + 1 < len(steps)
+                and _install_only(ctx, steps[last + 1])
+                and not _splits(ctx, steps[last + 1])
+            ):
                 last += 1
             above = list(steps[:at])
             yield _finding(ctx, broads, steps[index], install, steps[last], adjacent, above)
@@ -108,18 +112,28 @@ def check(ctx: RuleContext) -> Iterator[Finding]:
 
 def _split_above(ctx: RuleContext, above: Sequence[Step], install: Command) -> bool:
     """`uv sync` after `COPY . .` with `uv sync --no-install-project` above it: the split this
-    rule's fix writes (and uv's and Poetry's documented layout), nothing left to move."""
-    eco = next((e for e in INSTALLERS if e.is_dependency_install(install)), None)
-    found = eco.dependency_install(install, None, "") if eco is not None else None
-    if eco is None or found is None or found.before is None:
+    rule's fix writes (and uv's, Poetry's and pnpm's documented layout), nothing left to move."""
+    eco = _split_installer(install)
+    if eco is None:
         return False
     for step in above:
         for cmd in s.commands(ctx, step.instruction):
-            if eco.is_dependency_install(cmd):
-                early = eco.dependency_install(cmd, None, "")
-                if early is not None and early.before is None:
-                    return True
+            if eco.is_dependency_install(cmd) and _split_installer(cmd) is None:
+                return True
     return False
+
+
+def _split_installer(cmd: Command) -> Installer | None:
+    """The installer of a split install (`uv sync`, `pnpm install --offline`: its
+    dependency-only step goes above the copy while it stays below), else None."""
+    eco = next((e for e in INSTALLERS if e.is_dependency_install(cmd)), None)
+    found = eco.dependency_install(cmd, None, "") if eco is not None else None
+    return eco if found is not None and found.before is not None else None
+
+
+def _splits(ctx: RuleContext, step: Step) -> bool:
+    """The step runs a split install: it stays below, so a run of moved installs stops there."""
+    return any(_split_installer(c) is not None for c in s.commands(ctx, step.instruction))
 
 
 def _install_only(ctx: RuleContext, step: Step) -> bool:

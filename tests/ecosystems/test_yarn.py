@@ -2,9 +2,12 @@
 
 from __future__ import annotations
 
+from pathlib import Path
+
 import pytest
 
 from layerwise import ecosystems
+from layerwise.context import BuildContext
 from layerwise.ecosystems import npm, yarn
 from layerwise.shell import Command, parse_script
 from layerwise.syntax.span import MappedText
@@ -68,3 +71,101 @@ def test_cache_cleaning(text: str, cleaning: bool) -> None:
 def test_registered() -> None:
     assert yarn in ecosystems.ALL
     assert ecosystems.for_command(cmd("yarn install")) is yarn
+
+
+@pytest.mark.parametrize("text", ["yarn --version", "yarn -v", "yarn --help"])
+def test_bare_options_that_do_not_install(text: str) -> None:
+    assert not yarn.is_install(cmd(text))
+
+
+@pytest.mark.parametrize(
+    ("text", "env", "targets"),
+    [
+        ("yarn install", {}, ["/usr/local/share/.cache/yarn"]),
+        ("yarn install --cache-folder /c", {}, ["/c"]),
+        ("YARN_CACHE_FOLDER=/y yarn", {}, ["/y"]),
+        # Berry with Plug'n'Play (the default linker): the image runs from the cache, no mount.
+        ("yarn install --immutable", {}, []),
+        ("yarn install --immutable", {"YARN_NODE_LINKER": "node-modules"}, []),
+        (
+            "yarn install --immutable",
+            {"YARN_NODE_LINKER": "node-modules", "YARN_ENABLE_GLOBAL_CACHE": "true"},
+            ["/root/.yarn/berry/cache"],
+        ),
+        (
+            "yarn install",
+            {
+                "YARN_NODE_LINKER": "node-modules",
+                "YARN_ENABLE_GLOBAL_CACHE": "false",
+                "YARN_CACHE_FOLDER": "/b",
+            },
+            ["/b"],
+        ),
+        ("yarn build", {}, []),
+    ],
+)
+def test_install_caches(text: str, env: dict[str, str], targets: list[str]) -> None:
+    mounts = yarn.install_caches(cmd(text), "/root", None, env)
+    assert [m.target for m in mounts] == targets
+
+
+def write(root: Path, files: dict[str, str]) -> BuildContext:
+    for name, text in files.items():
+        (root / name).parent.mkdir(parents=True, exist_ok=True)
+        (root / name).write_text(text)
+    return BuildContext.open(root)
+
+
+@pytest.mark.parametrize(
+    ("files", "expected"),
+    [
+        ({"package.json": '{"packageManager": "yarn@1.22.22"}'}, "classic"),
+        ({"package.json": '{"packageManager": "yarn@4.5.3"}'}, "berry"),
+        ({"package.json": "{}", ".yarnrc.yml": ""}, "berry"),
+        ({"package.json": "{}", "yarn.lock": "__metadata:\n  version: 8\n"}, "berry"),
+        ({"package.json": "{}", "yarn.lock": "# yarn lockfile v1\n"}, "classic"),
+        ({"package.json": "{}"}, None),
+    ],
+)
+def test_flavour(tmp_path: Path, files: dict[str, str], expected: str | None) -> None:
+    assert yarn.flavour(write(tmp_path, files), "") == expected
+
+
+def test_dependency_install_follows_yarn_path(tmp_path: Path) -> None:
+    context = write(
+        tmp_path,
+        {
+            "package.json": "{}",
+            "yarn.lock": "__metadata:\n",
+            ".yarnrc.yml": "yarnPath: tools/yarn.cjs\n",
+            "tools/yarn.cjs": "",
+            "tools/other.js": "",
+        },
+    )
+    found = yarn.dependency_install(cmd("yarn install --immutable"), context, "")
+    assert found is not None and found.proven
+    assert found.inputs == ("package.json", "yarn.lock", ".yarnrc.yml", "tools/yarn.cjs")
+
+
+@pytest.mark.parametrize(
+    ("files", "proven"),
+    [
+        ({".yarnrc.yml": "yarnPath: /opt/yarn.cjs\n"}, False),  # outside the context
+        ({".yarnrc.yml": "yarnPath: [\n"}, False),  # not YAML
+        ({".pnp.cjs": ""}, False),  # laid over by `COPY . .`
+        ({"../yarn.lock": ""}, False),  # a parent folder's project
+        ({}, True),
+    ],
+)
+def test_dependency_install_proven(tmp_path: Path, files: dict[str, str], proven: bool) -> None:
+    base = {"app/package.json": "{}", "app/yarn.lock": "# yarn lockfile v1\n"}
+    context = write(
+        tmp_path, {**base, **{f"app/{k}".replace("app/../", ""): v for k, v in files.items()}}
+    )
+    found = yarn.dependency_install(cmd("yarn"), context, "app")
+    assert found is not None and found.proven is proven
+    assert yarn.dependency_install(cmd("yarn --cwd app"), context, "") is None
+
+
+def test_installer() -> None:
+    assert yarn in ecosystems.INSTALLERS

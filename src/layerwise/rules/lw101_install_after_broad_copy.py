@@ -2,12 +2,14 @@
 
 ## What it finds
 A dependency install that runs after the whole build context was copied in (`COPY . .`) in
-the same stage: npm (`npm ci`, `npm install`), pip (`pip install -r requirements.txt`), uv
+the same stage: npm (`npm ci`, `npm install`), yarn classic and Berry (`yarn`, `yarn install`),
+pnpm (`pnpm install`, `pnpm fetch`), pip (`pip install -r requirements.txt`), uv
 (`uv sync`, `uv pip install -r ...`), Poetry (`poetry install`) and Pipenv (`pipenv install`,
 `pipenv sync`). An install of the project itself (`pip install .`, `pip install -e .`, a wheel
 or folder of the context) builds the sources and is not reported; `uv sync` or
 `poetry install` below `COPY . .` is not reported when the same tool's dependency-only step
-(`--no-install-project`, `--no-root`) already runs above it.
+(`--no-install-project`, `--no-root`) already runs above it, nor `pnpm install --offline` below
+a `pnpm fetch` (pnpm's documented Docker layout).
 ## Why it matters
 BuildKit keys a COPY on the content of the files it copies, and a miss reruns every later step
 of the stage. After `COPY . .`, any edit to any source file reruns the install, which downloads
@@ -30,6 +32,18 @@ uv.lock, `.python-version` and `uv.toml`, safe with `--locked`/`--frozen`, no lo
 dynamic metadata and no `.venv` in the context; a plain `uv sync` (or `poetry install`) gets an
 unsafe fix that adds `uv sync ... --no-install-project` (`poetry install ... --no-root`) above
 the copy and keeps the original below it. Poetry's fixes are always unsafe.
+yarn and pnpm: as npm below (package.json, `.npmrc`, workspace manifests, install scripts), plus
+yarn.lock, `.yarnrc` (classic), `.yarnrc.yml` and what it names (`yarnPath`, plugins, a project
+`cacheFolder`), `.yarn/releases`, `.yarn/plugins`, `.yarn/patches`, `.yarn/cache` and
+`.env.yarn` (Berry); pnpm-lock.yaml, pnpm-workspace.yaml and its `packages` members,
+`.pnpmfile.cjs` and `patches/` (the list pnpm's `pnpm fetch` page gives). Safe only when the
+lockfile is in the context and, for yarn, the flavour is known (package.json's
+`packageManager`, a `.yarnrc.yml`, or the lockfile's header), the rc files name nothing outside
+the project, no parent folder holds yarn/pnpm files (the install belongs to a larger
+workspace), and neither `node_modules` nor Berry's `.pnp.cjs` is in the context. `pnpm fetch`
+reads only the lockfile (and `.npmrc`, pnpm-workspace.yaml) and moves with it; a
+`pnpm install --offline` below the copy gets an unsafe fix that adds `pnpm fetch` above it and
+keeps the install below (the offline install fails on anything the lockfile does not pin).
 npm: safe only when the build context proves what every moved install reads: a valid package.json
 and lockfile (and `.npmrc`, workspace manifests) in each install's folder (a second install-only
 RUN, `cd client && npm ci`, moves too and gets its own manifests), install-time scripts that

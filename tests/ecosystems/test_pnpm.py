@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from pathlib import Path
+from collections.abc import Callable
 
 import pytest
 
@@ -12,6 +12,9 @@ from layerwise.ecosystems import pnpm
 from layerwise.ecosystems.base import DependencyInstall
 from layerwise.shell import Command, parse_script
 from layerwise.syntax.span import MappedText
+
+# The `make_context` fixture (conftest.py): a build context holding the given files.
+ContextMaker = Callable[[dict[str, str]], BuildContext]
 
 
 def cmd(text: str) -> Command:
@@ -84,16 +87,8 @@ def test_install_caches(text: str, env: dict[str, str], targets: list[str]) -> N
     assert [m.target for m in mounts] == targets
 
 
-def write(root: Path, files: dict[str, str]) -> BuildContext:
-    for name, text in files.items():
-        (root / name).parent.mkdir(parents=True, exist_ok=True)
-        (root / name).write_text(text)
-    return BuildContext.open(root)
-
-
-def test_workspace_members_and_config(tmp_path: Path) -> None:
-    context = write(
-        tmp_path,
+def test_workspace_members_and_config(make_context: ContextMaker) -> None:
+    context = make_context(
         {
             "package.json": "{}",
             "pnpm-lock.yaml": "lockfileVersion: '9.0'\n",
@@ -125,15 +120,15 @@ def test_workspace_members_and_config(tmp_path: Path) -> None:
         ({}, True),
     ],
 )
-def test_proven(tmp_path: Path, files: dict[str, str | None], proven: bool) -> None:
+def test_proven(make_context: ContextMaker, files: dict[str, str | None], proven: bool) -> None:
     base: dict[str, str | None] = {"package.json": "{}", "pnpm-lock.yaml": ""}
     merged = {k: v for k, v in {**base, **files}.items() if v is not None}
-    found = pnpm.dependency_install(cmd("pnpm i"), write(tmp_path, merged), "")
+    found = pnpm.dependency_install(cmd("pnpm i"), make_context(merged), "")
     assert found is not None and found.proven is proven
 
 
-def test_fetch_and_offline(tmp_path: Path) -> None:
-    context = write(tmp_path, {"package.json": "{}", "pnpm-lock.yaml": "", ".npmrc": ""})
+def test_fetch_and_offline(make_context: ContextMaker) -> None:
+    context = make_context({"package.json": "{}", "pnpm-lock.yaml": "", ".npmrc": ""})
     fetch = pnpm.dependency_install(cmd("pnpm fetch"), context, "")
     assert fetch == DependencyInstall(("pnpm-lock.yaml", ".npmrc"), ("pnpm-lock.yaml",), True)
     offline = pnpm.dependency_install(cmd("pnpm install --offline -P"), context, "")

@@ -1,8 +1,8 @@
-"""Yarn classic facts and command recognition."""
+"""Yarn (classic and Berry) facts, command recognition, and yarn as an Installer."""
 
 from __future__ import annotations
 
-from pathlib import Path
+from collections.abc import Callable
 
 import pytest
 
@@ -11,6 +11,9 @@ from layerwise.context import BuildContext
 from layerwise.ecosystems import npm, yarn
 from layerwise.shell import Command, parse_script
 from layerwise.syntax.span import MappedText
+
+# The `make_context` fixture (conftest.py): a build context holding the given files.
+ContextMaker = Callable[[dict[str, str]], BuildContext]
 
 
 def cmd(text: str) -> Command:
@@ -109,13 +112,6 @@ def test_install_caches(text: str, env: dict[str, str], targets: list[str]) -> N
     assert [m.target for m in mounts] == targets
 
 
-def write(root: Path, files: dict[str, str]) -> BuildContext:
-    for name, text in files.items():
-        (root / name).parent.mkdir(parents=True, exist_ok=True)
-        (root / name).write_text(text)
-    return BuildContext.open(root)
-
-
 @pytest.mark.parametrize(
     ("files", "expected"),
     [
@@ -127,13 +123,12 @@ def write(root: Path, files: dict[str, str]) -> BuildContext:
         ({"package.json": "{}"}, None),
     ],
 )
-def test_flavour(tmp_path: Path, files: dict[str, str], expected: str | None) -> None:
-    assert yarn.flavour(write(tmp_path, files), "") == expected
+def test_flavour(make_context: ContextMaker, files: dict[str, str], expected: str | None) -> None:
+    assert yarn.flavour(make_context(files), "") == expected
 
 
-def test_dependency_install_follows_yarn_path(tmp_path: Path) -> None:
-    context = write(
-        tmp_path,
+def test_dependency_install_follows_yarn_path(make_context: ContextMaker) -> None:
+    context = make_context(
         {
             "package.json": "{}",
             "yarn.lock": "__metadata:\n",
@@ -157,10 +152,12 @@ def test_dependency_install_follows_yarn_path(tmp_path: Path) -> None:
         ({}, True),
     ],
 )
-def test_dependency_install_proven(tmp_path: Path, files: dict[str, str], proven: bool) -> None:
+def test_dependency_install_proven(
+    make_context: ContextMaker, files: dict[str, str], proven: bool
+) -> None:
     base = {"app/package.json": "{}", "app/yarn.lock": "# yarn lockfile v1\n"}
-    context = write(
-        tmp_path, {**base, **{f"app/{k}".replace("app/../", ""): v for k, v in files.items()}}
+    context = make_context(
+        {**base, **{f"app/{k}".replace("app/../", ""): v for k, v in files.items()}}
     )
     found = yarn.dependency_install(cmd("yarn"), context, "app")
     assert found is not None and found.proven is proven

@@ -2,12 +2,19 @@
 
 from __future__ import annotations
 
+from collections.abc import Callable
+
 import pytest
 
 from layerwise import ecosystems
+from layerwise.context import BuildContext
 from layerwise.ecosystems import pnpm
+from layerwise.ecosystems.base import DependencyInstall
 from layerwise.shell import Command, parse_script
 from layerwise.syntax.span import MappedText
+
+# The `make_context` fixture (conftest.py): a build context holding the given files.
+ContextMaker = Callable[[dict[str, str]], BuildContext]
 
 
 def cmd(text: str) -> Command:
@@ -60,3 +67,76 @@ def test_cache_cleaning(text: str, cleaning: bool) -> None:
 def test_registered() -> None:
     assert pnpm in ecosystems.ALL
     assert ecosystems.for_command(cmd("pnpm i")) is pnpm
+
+
+@pytest.mark.parametrize(
+    ("text", "env", "targets"),
+    [
+        ("pnpm install", {}, ["/root/.local/share/pnpm/store"]),
+        ("pnpm install", {"PNPM_HOME": "/pnpm"}, ["/pnpm/store"]),
+        ("npm_config_store_dir=/s pnpm i", {"PNPM_HOME": "/pnpm"}, ["/s"]),
+        ("pnpm install --store-dir /t", {}, ["/t"]),
+        # The fetch/offline pair passes packages through the store: no mount on either alone.
+        ("pnpm fetch --prod", {}, []),
+        ("pnpm install --offline", {}, []),
+        ("pnpm run build", {}, []),
+    ],
+)
+def test_install_caches(text: str, env: dict[str, str], targets: list[str]) -> None:
+    mounts = pnpm.install_caches(cmd(text), "/root", None, env)
+    assert [m.target for m in mounts] == targets
+
+
+def test_workspace_members_and_config(make_context: ContextMaker) -> None:
+    context = make_context(
+        {
+            "package.json": "{}",
+            "pnpm-lock.yaml": "lockfileVersion: '9.0'\n",
+            "pnpm-workspace.yaml": "packages:\n  - 'apps/*'\n  - '!apps/skip'\n",
+            ".pnpmfile.cjs": "",
+            "patches/ms.patch": "",
+            "apps/api/package.json": "{}",
+            "apps/skip/package.json": "{}",
+        },
+    )
+    found = pnpm.dependency_install(cmd("pnpm install --frozen-lockfile"), context, "")
+    assert found is not None and found.proven and found.before is None
+    assert found.inputs == (
+        "package.json",
+        "pnpm-lock.yaml",
+        "pnpm-workspace.yaml",
+        "apps/api/package.json",
+        ".pnpmfile.cjs",
+        "patches/",
+    )
+
+
+@pytest.mark.parametrize(
+    ("files", "proven"),
+    [
+        ({"pnpm-workspace.yaml": "packages: [\n"}, False),  # not YAML
+        ({"pnpm-lock.yaml": None}, False),  # no lockfile
+        ({"node_modules/x": ""}, False),  # laid over by `COPY . .`
+        ({}, True),
+    ],
+)
+def test_proven(make_context: ContextMaker, files: dict[str, str | None], proven: bool) -> None:
+    base: dict[str, str | None] = {"package.json": "{}", "pnpm-lock.yaml": ""}
+    merged = {k: v for k, v in {**base, **files}.items() if v is not None}
+    found = pnpm.dependency_install(cmd("pnpm i"), make_context(merged), "")
+    assert found is not None and found.proven is proven
+
+
+def test_fetch_and_offline(make_context: ContextMaker) -> None:
+    context = make_context({"package.json": "{}", "pnpm-lock.yaml": "", ".npmrc": ""})
+    fetch = pnpm.dependency_install(cmd("pnpm fetch"), context, "")
+    assert fetch == DependencyInstall(("pnpm-lock.yaml", ".npmrc"), ("pnpm-lock.yaml",), True)
+    offline = pnpm.dependency_install(cmd("pnpm install --offline -P"), context, "")
+    assert offline is not None and not offline.proven
+    assert offline.before == "pnpm fetch --prod"
+    assert pnpm.dependency_install(cmd("pnpm add zod"), context, "") is None
+    assert pnpm.dependency_install(cmd("pnpm -C web install"), context, "") is None
+
+
+def test_installer() -> None:
+    assert pnpm in ecosystems.INSTALLERS

@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from pathlib import Path
+from collections.abc import Callable
 
 import pytest
 
@@ -16,11 +16,8 @@ def cmd(text: str) -> Command:
     return parse_script(MappedText(text, tuple(range(len(text) + 1)))).commands[-1]
 
 
-def context(tmp_path: Path, files: dict[str, str]) -> BuildContext:
-    for name, text in files.items():
-        (tmp_path / name).parent.mkdir(parents=True, exist_ok=True)
-        (tmp_path / name).write_text(text)
-    return BuildContext.open(tmp_path)
+# The `make_context` fixture (conftest.py): a build context holding the given files.
+ContextMaker = Callable[[dict[str, str]], BuildContext]
 
 
 @pytest.mark.parametrize(
@@ -46,9 +43,8 @@ def test_dependency_installs(text: str, expected: bool) -> None:
     assert any(eco.is_dependency_install(cmd(text)) for eco in INSTALLERS) is expected
 
 
-def test_requirements_chain_is_read_from_the_context(tmp_path: Path) -> None:
-    ctx = context(
-        tmp_path,
+def test_requirements_chain_is_read_from_the_context(make_context: ContextMaker) -> None:
+    ctx = make_context(
         {
             "reqs/prod.txt": "-r base.txt\n--constraint=../c.txt\nx==1  # pinned\n",
             "reqs/base.txt": "-r prod.txt\nsix\n",
@@ -63,19 +59,21 @@ def test_requirements_chain_is_read_from_the_context(tmp_path: Path) -> None:
 
 
 @pytest.mark.parametrize("line", ["-e .", "./libs/x", "--find-links ./wheels", "-r ../../x.txt"])
-def test_requirements_reading_the_project_give_no_move(tmp_path: Path, line: str) -> None:
-    ctx = context(tmp_path, {"requirements.txt": f"six\n{line}\n"})
+def test_requirements_reading_the_project_give_no_move(
+    make_context: ContextMaker, line: str
+) -> None:
+    ctx = make_context({"requirements.txt": f"six\n{line}\n"})
     assert pip.dependency_install(cmd("pip install -r requirements.txt"), ctx, "") is None
 
 
-def test_missing_requirements_file_is_not_proven(tmp_path: Path) -> None:
-    found = pip.dependency_install(cmd("pip install -r r.txt"), context(tmp_path, {}), "app")
+def test_missing_requirements_file_is_not_proven(make_context: ContextMaker) -> None:
+    found = pip.dependency_install(cmd("pip install -r r.txt"), make_context({}), "app")
     assert found is not None and found.inputs == ("app/r.txt",) and not found.proven
 
 
-def test_uv_sync_splits_and_dependency_only_moves(tmp_path: Path) -> None:
+def test_uv_sync_splits_and_dependency_only_moves(make_context: ContextMaker) -> None:
     files = {"pyproject.toml": "[project]\nname='a'\n", "uv.lock": "", "uv.toml": ""}
-    ctx = context(tmp_path, files)
+    ctx = make_context(files)
     split = uv.dependency_install(cmd("uv sync --frozen"), ctx, "")
     assert split is not None and not split.proven
     assert split.before == "uv sync --frozen --no-install-project"
@@ -95,16 +93,15 @@ def test_uv_sync_splits_and_dependency_only_moves(tmp_path: Path) -> None:
         {"pyproject.toml": ""},
     ],
 )
-def test_uv_unproven_projects(tmp_path: Path, files: dict[str, str]) -> None:
+def test_uv_unproven_projects(make_context: ContextMaker, files: dict[str, str]) -> None:
     found = uv.dependency_install(
-        cmd("uv sync --frozen --no-install-project"), context(tmp_path, files), ""
+        cmd("uv sync --frozen --no-install-project"), make_context(files), ""
     )
     assert found is not None and not found.proven
 
 
-def test_poetry_and_pipenv_inputs(tmp_path: Path) -> None:
-    ctx = context(
-        tmp_path,
+def test_poetry_and_pipenv_inputs(make_context: ContextMaker) -> None:
+    ctx = make_context(
         {"pyproject.toml": "", "poetry.lock": "", "Pipfile": "", "Pipfile.lock": "", ".env": ""},
     )
     found = poetry.dependency_install(cmd("poetry install --only main"), ctx, "")

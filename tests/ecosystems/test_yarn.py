@@ -1,13 +1,19 @@
-"""Yarn classic facts and command recognition."""
+"""Yarn (classic and Berry) facts, command recognition, and yarn as an Installer."""
 
 from __future__ import annotations
+
+from collections.abc import Callable
 
 import pytest
 
 from layerwise import ecosystems
+from layerwise.context import BuildContext
 from layerwise.ecosystems import npm, yarn
 from layerwise.shell import Command, parse_script
 from layerwise.syntax.span import MappedText
+
+# The `make_context` fixture (conftest.py): a build context holding the given files.
+ContextMaker = Callable[[dict[str, str]], BuildContext]
 
 
 def cmd(text: str) -> Command:
@@ -68,3 +74,95 @@ def test_cache_cleaning(text: str, cleaning: bool) -> None:
 def test_registered() -> None:
     assert yarn in ecosystems.ALL
     assert ecosystems.for_command(cmd("yarn install")) is yarn
+
+
+@pytest.mark.parametrize("text", ["yarn --version", "yarn -v", "yarn --help"])
+def test_bare_options_that_do_not_install(text: str) -> None:
+    assert not yarn.is_install(cmd(text))
+
+
+@pytest.mark.parametrize(
+    ("text", "env", "targets"),
+    [
+        ("yarn install", {}, ["/usr/local/share/.cache/yarn"]),
+        ("yarn install --cache-folder /c", {}, ["/c"]),
+        ("YARN_CACHE_FOLDER=/y yarn", {}, ["/y"]),
+        # Berry with Plug'n'Play (the default linker): the image runs from the cache, no mount.
+        ("yarn install --immutable", {}, []),
+        ("yarn install --immutable", {"YARN_NODE_LINKER": "node-modules"}, []),
+        (
+            "yarn install --immutable",
+            {"YARN_NODE_LINKER": "node-modules", "YARN_ENABLE_GLOBAL_CACHE": "true"},
+            ["/root/.yarn/berry/cache"],
+        ),
+        (
+            "yarn install",
+            {
+                "YARN_NODE_LINKER": "node-modules",
+                "YARN_ENABLE_GLOBAL_CACHE": "false",
+                "YARN_CACHE_FOLDER": "/b",
+            },
+            ["/b"],
+        ),
+        ("yarn build", {}, []),
+    ],
+)
+def test_install_caches(text: str, env: dict[str, str], targets: list[str]) -> None:
+    mounts = yarn.install_caches(cmd(text), "/root", None, env)
+    assert [m.target for m in mounts] == targets
+
+
+@pytest.mark.parametrize(
+    ("files", "expected"),
+    [
+        ({"package.json": '{"packageManager": "yarn@1.22.22"}'}, "classic"),
+        ({"package.json": '{"packageManager": "yarn@4.5.3"}'}, "berry"),
+        ({"package.json": "{}", ".yarnrc.yml": ""}, "berry"),
+        ({"package.json": "{}", "yarn.lock": "__metadata:\n  version: 8\n"}, "berry"),
+        ({"package.json": "{}", "yarn.lock": "# yarn lockfile v1\n"}, "classic"),
+        ({"package.json": "{}"}, None),
+    ],
+)
+def test_flavour(make_context: ContextMaker, files: dict[str, str], expected: str | None) -> None:
+    assert yarn.flavour(make_context(files), "") == expected
+
+
+def test_dependency_install_follows_yarn_path(make_context: ContextMaker) -> None:
+    context = make_context(
+        {
+            "package.json": "{}",
+            "yarn.lock": "__metadata:\n",
+            ".yarnrc.yml": "yarnPath: tools/yarn.cjs\n",
+            "tools/yarn.cjs": "",
+            "tools/other.js": "",
+        },
+    )
+    found = yarn.dependency_install(cmd("yarn install --immutable"), context, "")
+    assert found is not None and found.proven
+    assert found.inputs == ("package.json", "yarn.lock", ".yarnrc.yml", "tools/yarn.cjs")
+
+
+@pytest.mark.parametrize(
+    ("files", "proven"),
+    [
+        ({".yarnrc.yml": "yarnPath: /opt/yarn.cjs\n"}, False),  # outside the context
+        ({".yarnrc.yml": "yarnPath: [\n"}, False),  # not YAML
+        ({".pnp.cjs": ""}, False),  # laid over by `COPY . .`
+        ({"../yarn.lock": ""}, False),  # a parent folder's project
+        ({}, True),
+    ],
+)
+def test_dependency_install_proven(
+    make_context: ContextMaker, files: dict[str, str], proven: bool
+) -> None:
+    base = {"app/package.json": "{}", "app/yarn.lock": "# yarn lockfile v1\n"}
+    context = make_context(
+        {**base, **{f"app/{k}".replace("app/../", ""): v for k, v in files.items()}}
+    )
+    found = yarn.dependency_install(cmd("yarn"), context, "app")
+    assert found is not None and found.proven is proven
+    assert yarn.dependency_install(cmd("yarn --cwd app"), context, "") is None
+
+
+def test_installer() -> None:
+    assert yarn in ecosystems.INSTALLERS

@@ -128,7 +128,7 @@ def load_npm_project(context: BuildContext, directory: str) -> NpmProject | None
         lockfile=context.first_existing(directory, npm.LOCKFILES),
         scripts=scripts,
         workspaces=workspaces,
-        workspace_dirs=_workspace_dirs(context, directory, workspaces),
+        workspace_dirs=workspace_dirs_matching(context, directory, workspaces),
         npmrc=npmrc,
         npmrc_secrets=secrets,
         npmrc_env_vars=env_vars,
@@ -199,9 +199,11 @@ def _workspace_patterns(value: Any) -> tuple[str, ...]:
     return tuple(v for v in value if isinstance(v, str))
 
 
-def _workspace_dirs(
+def workspace_dirs_matching(
     context: BuildContext, directory: str, patterns: tuple[str, ...]
 ) -> tuple[str, ...]:
+    """The workspace folders under `directory` whose package.json matches the globs (npm's
+    `workspaces`, pnpm-workspace.yaml's `packages`), `!` patterns taking folders out."""
     if not patterns:
         return ()
     prefix = f"{directory}/" if directory else ""

@@ -10,7 +10,7 @@ from layerwise.shell import Command
 ALL: tuple[Ecosystem, ...] = (npm, yarn, pnpm, pip, uv, poetry, pipenv, apt)
 # The ecosystems whose installs the dependency-layer rules handle (LW101, LW201): an ecosystem
 # joins them by meeting `base.Installer`.
-INSTALLERS: tuple[Installer, ...] = (npm, pip, uv, poetry, pipenv)
+INSTALLERS: tuple[Installer, ...] = (npm, yarn, pnpm, pip, uv, poetry, pipenv)
 
 
 def installer_of(cmd: Command) -> Installer | None:

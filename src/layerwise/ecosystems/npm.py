@@ -6,7 +6,7 @@ Facts from the npm CLI documentation (v7+): command aliases, `--omit=dev` replac
 
 from __future__ import annotations
 
-from collections.abc import Mapping
+from collections.abc import Mapping, Sequence
 from dataclasses import dataclass
 from typing import TYPE_CHECKING
 
@@ -288,28 +288,55 @@ def is_dependency_install(cmd: Command) -> bool:
     return is_ci(cmd) or is_bare_install(cmd)
 
 
-def project_inputs(context: BuildContext | None, project_dir: str) -> tuple[tuple[str, ...], bool]:
-    """Context paths `npm ci` in `project_dir` reads (directories end with `/`), and whether the
-    list is proven complete: a context with a valid package.json there, no dependency from the
-    context (`file:`), install-time scripts we understand (`prisma generate`, patch-package) and
-    none in a workspace, and no `node_modules` in the context that a later `COPY . .` would lay
-    over the installed one. Without a context or a package.json there: `package*.json`, not
-    proven."""
+def project_inputs(
+    context: BuildContext | None,
+    project_dir: str,
+    *,
+    config: Sequence[str] = (),
+    outputs: Sequence[str] = ("node_modules",),
+    fallback: Sequence[str] = FALLBACK_MANIFESTS,
+    members: Sequence[str] | None = None,
+) -> tuple[tuple[str, ...], bool]:
+    """Context paths an install of the Node project in `project_dir` reads (directories end
+    with `/`), and whether the list is proven complete: a context with a valid package.json
+    there, no dependency from the context (`file:`), install-time scripts we understand
+    (`prisma generate`, patch-package) and none in a workspace, and none of the install's
+    `outputs` (`node_modules`) in the context that a later `COPY . .` would lay over the
+    installed one. Without a context or a package.json there: `fallback`, not proven.
+
+    yarn and pnpm reuse it: `config` are further context paths (relative to the context root)
+    read when present (`yarn.lock`, `.yarnrc.yml`, `.yarn/releases`), `members` the workspace
+    folders when the tool takes them from elsewhere than package.json (pnpm-workspace.yaml)."""
     prefix = f"{project_dir}/" if project_dir else ""
     project = context.npm_project(project_dir) if context is not None else None
     if context is None or project is None:
-        return tuple(prefix + m for m in FALLBACK_MANIFESTS), False
-    paths = tuple(p + "/" if context.is_dir(p) else p for p in project.copy_sources)
-    # npm runs the workspaces' install scripts too, and we copy none of their inputs.
-    workspaces = (context.npm_project(d) for d in project.workspace_dirs)
+        return tuple(prefix + m for m in fallback), False
+    member_dirs = project.workspace_dirs if members is None else tuple(members)
+    member_manifests = tuple(f"{d}/{MANIFESTS[0]}" for d in member_dirs)
+    present = (c for c in config if context.exists(c))
+    sources = dict.fromkeys((*project.copy_sources, *member_manifests, *present))
+    dirs = [p for p in sources if context.is_dir(p)]
+    # A file inside a copied folder (`yarnPath` in `.yarn/releases/`) comes with the folder.
+    inside = [p for p in sources if any(p != d and is_under(p, d) for d in dirs)]
+    paths = tuple(p + "/" if p in dirs else p for p in sources if p not in inside)
+    # The tool runs the workspaces' install scripts too, and we copy none of their inputs.
+    workspaces = (context.npm_project(d) for d in member_dirs)
     known = (
         not project.problems
         and not project.local_dependencies
         and project.install_scripts_understood()
-        and not context.exists(prefix + "node_modules")
+        and not any(context.exists(prefix + out) for out in outputs)
         and not any(ws and any(ws.scripts.get(n) for n in INSTALL_SCRIPTS) for ws in workspaces)
     )
     return paths, known
+
+
+def enclosing(project_dir: str, names: Sequence[str]) -> tuple[str, ...]:
+    """`names` in every folder above `project_dir` (`a/b` -> `x`, `a/x`): files a tool also
+    reads, or that make the folder part of a larger project (a workspace root's lockfile)."""
+    parts = project_dir.split("/") if project_dir else []
+    folders = ("/".join(parts[:i]) for i in range(len(parts)))
+    return tuple(f"{d}/{n}" if d else n for d in folders for n in names)
 
 
 def dependency_install(

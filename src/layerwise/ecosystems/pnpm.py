@@ -1,23 +1,39 @@
-"""pnpm: install commands, pnpm-lock.yaml and the content-addressed store a cache mount keeps.
+"""pnpm: install commands, what an install reads, and the content-addressed store a cache
+mount keeps.
 
 Facts (pnpm docs "store-dir"; checked with pnpm 9.15.0 on node:20 with `pnpm store path`):
 the store is $PNPM_HOME/store, else $XDG_DATA_HOME/pnpm/store, else
 <home>/.local/share/pnpm/store (/root/... as root, /home/node/... as node); pnpm adds a `v3`
-level below it. With a cache mount at that target `pnpm install` uses the mount (it copies
-when it cannot hard-link across the mount).
+level below it; `--store-dir` and `npm_config_store_dir` (the `store-dir` setting) move it.
+With a cache mount at that target `pnpm install` uses the mount (it copies when it cannot
+hard-link across the mount).
+pnpm.io/cli/fetch: the files `pnpm install` needs are `.npmrc`, package.json, pnpm-lock.yaml,
+pnpm-workspace.yaml, `.pnpmfile.cjs` and `patches/`, plus each workspace member's
+package.json; `pnpm fetch` reads only the lockfile (the manifests are ignored) and fills the
+store, so `COPY pnpm-lock.yaml`, `pnpm fetch`, `COPY . .`, `pnpm install --offline` keeps the
+downloads cached whatever package.json says.
 """
 
 from __future__ import annotations
 
 from collections.abc import Mapping
+from typing import TYPE_CHECKING, Any
 
+import yaml
+
+from layerwise.ecosystems import npm
 from layerwise.ecosystems.base import (
     CacheMount,
+    DependencyInstall,
+    command_env,
     is_under,
     removed_paths,
     subcommand,
 )
 from layerwise.shell import Command, Word
+
+if TYPE_CHECKING:
+    from layerwise.context import BuildContext
 
 NAME = "pnpm"
 PROGRAMS = frozenset({"pnpm"})
@@ -30,11 +46,20 @@ VALUE_OPTIONS = frozenset(
 )  # fmt: skip
 FROZEN_FLAG = "--frozen-lockfile"
 PRUNE_DEV_COMMAND = "pnpm prune --prod"
+WORKSPACE = "pnpm-workspace.yaml"
+# Project files an install reads when present (pnpm.io/cli/fetch), `.npmrc` aside (npm's).
+CONFIG = ("pnpm-lock.yaml", WORKSPACE, ".pnpmfile.cjs", ".pnpmfile.mjs", "patches")
+FETCH = "fetch"
+OFFLINE_FLAG = "--offline"
+STORE_VARIABLES = ("npm_config_store_dir", "NPM_CONFIG_STORE_DIR")
 
 
 def store_dir(home: str, env: Mapping[str, str] | None = None) -> str:
     """Where pnpm keeps its store for a user with this home."""
     env = env or {}
+    for name in STORE_VARIABLES:
+        if env.get(name):
+            return env[name]
     if env.get("PNPM_HOME"):
         return f"{env['PNPM_HOME'].rstrip('/')}/store"
     if env.get("XDG_DATA_HOME"):
@@ -88,3 +113,95 @@ def cache_cleaning(cmd: Command, home: str = "/root") -> bool:
         if path.startswith("/") and path != "/" and is_under(path, store):
             return True
     return False
+
+
+def is_fetch(cmd: Command) -> bool:
+    word = verb(cmd)
+    return word is not None and word.text == FETCH
+
+
+def is_dependency_install(cmd: Command) -> bool:
+    """`pnpm install` naming no package, or `pnpm fetch`, in the folder where it runs (not
+    `--dir`/`-C` elsewhere, not global)."""
+    return (is_bare_install(cmd) or is_fetch(cmd)) and not cmd.has_option(
+        "--dir", "-C", "-g", "--global"
+    )
+
+
+def workspace_members(context: BuildContext, project_dir: str) -> tuple[tuple[str, ...], bool]:
+    """The member folders pnpm-workspace.yaml's `packages` globs name, and whether the file
+    was understood (absent counts: no members)."""
+    from layerwise.context.npm_project import workspace_dirs_matching
+
+    prefix = f"{project_dir}/" if project_dir else ""
+    text = context.read_text(prefix + WORKSPACE)
+    if text is None:
+        return (), True
+    try:
+        data: Any = yaml.safe_load(text)
+    except yaml.YAMLError:
+        return (), False
+    packages = data.get("packages", []) if isinstance(data, dict) else None
+    if not isinstance(packages, list) or not all(isinstance(p, str) for p in packages):
+        return (), data is None
+    return workspace_dirs_matching(context, project_dir, tuple(packages)), True
+
+
+def dependency_install(
+    cmd: Command, context: BuildContext | None, project_dir: str
+) -> DependencyInstall | None:
+    """`pnpm fetch` reads the lockfile (and `.npmrc`, pnpm-workspace.yaml for settings): it
+    moves, proven when the context has the lockfile. `pnpm install --offline` expects a store
+    that `pnpm fetch` filled: `pnpm fetch` goes above the copy and the install stays, never
+    proven (the offline install fails on anything the lockfile does not pin). Any other
+    `pnpm install` reads what pnpm's docs list, workspace members included: proven as for npm
+    (`npm.project_inputs`), with the lockfile present, pnpm-workspace.yaml understood and no
+    pnpm files in a parent folder (a workspace the install belongs to)."""
+    if not is_dependency_install(cmd):
+        return None
+    prefix = f"{project_dir}/" if project_dir else ""
+    lockfile = prefix + LOCKFILES[0]
+    parents = npm.enclosing(project_dir, (*LOCKFILES, WORKSPACE))
+    inside = context is not None and not any(context.exists(p) for p in parents)
+    if is_fetch(cmd) or cmd.has_option(OFFLINE_FLAG):
+        settings = (prefix + ".npmrc", prefix + WORKSPACE)
+        present = [p for p in settings if context is not None and context.exists(p)]
+        inputs = (lockfile, *present)
+        proven = inside and context is not None and context.exists(lockfile)
+        if is_fetch(cmd):
+            return DependencyInstall(inputs, (lockfile,), proven)
+        prod = " --prod" if cmd.has_option("--prod", "-P") else ""
+        return DependencyInstall(inputs, (lockfile,), False, f"pnpm {FETCH}{prod}")
+    members: tuple[str, ...] = ()
+    understood = context is not None
+    if context is not None:
+        members, understood = workspace_members(context, project_dir)
+    paths, known = npm.project_inputs(
+        context,
+        project_dir,
+        config=tuple(prefix + name for name in CONFIG),
+        fallback=(*MANIFESTS[:1], *LOCKFILES),
+        members=members,
+    )
+    proven = known and understood and inside and context is not None and context.exists(lockfile)
+    return DependencyInstall(paths, (prefix + MANIFESTS[0],), proven)
+
+
+def install_caches(
+    cmd: Command, home: str, uid_gid: tuple[str, str] | None, env: Mapping[str, str]
+) -> tuple[CacheMount, ...]:
+    """The store, where the command's `--store-dir`, then ENV, put it. None for `pnpm fetch`
+    and `pnpm install --offline`: they pass packages through the store from one RUN to the
+    next, so a mount on one of them alone would hide them from (or keep them from) the other."""
+    if not is_install(cmd) or is_fetch(cmd) or cmd.has_option(OFFLINE_FLAG):
+        return ()
+    target = cmd.option_value("--store-dir") or store_dir(home, command_env(cmd, env))
+    return (CacheMount.for_user(target, uid_gid),)
+
+
+def cache_defeats(cmd: Command) -> tuple[Word, ...]:
+    return ()
+
+
+def mount_assignments(cmd: Command, env: Mapping[str, str]) -> tuple[str, ...]:
+    return ()

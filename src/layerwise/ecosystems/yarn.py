@@ -1,26 +1,46 @@
-"""Yarn classic (v1): install commands, yarn.lock, and its cache, which for root is NOT under
-/root: yarn v1 takes /usr/local/share as root's home on Linux (src/util/user-home-dir.js), so
-root's cache is /usr/local/share/.cache/yarn and a mount at /root/.cache/yarn would stay empty.
+"""Yarn, classic (v1) and Berry (v2+): install commands, what an install reads, and its cache.
 
-Facts: classic.yarnpkg.com `yarn cache` (YARN_CACHE_FOLDER, --cache-folder, `yarn cache clean`),
-yarn v1 source (user-home-dir.js, constants.js getCacheDir: $XDG_CACHE_HOME/yarn, else
-<home>/.cache/yarn); checked with yarn 1.22.22 on node:20: `yarn cache dir` prints
-/usr/local/share/.cache/yarn/v6 as root, /home/node/.cache/yarn/v6 as node. `--production` is a
-valid yarn v1 flag (not npm's deprecated one).
-Yarn berry (v2+, `.yarnrc.yml`) keeps its cache elsewhere and is not covered here.
+Classic keeps its cache for root NOT under /root: yarn v1 takes /usr/local/share as root's home
+on Linux (src/util/user-home-dir.js), so root's cache is /usr/local/share/.cache/yarn and a
+mount at /root/.cache/yarn would stay empty.
+Facts: classic.yarnpkg.com `yarn cache` (YARN_CACHE_FOLDER, --cache-folder, `cache=` in .npmrc,
+`yarn cache clean`), yarn v1 source (user-home-dir.js, constants.js getCacheDir:
+$XDG_CACHE_HOME/yarn, else <home>/.cache/yarn); checked with yarn 1.22.22 on node:20:
+`yarn cache dir` prints /usr/local/share/.cache/yarn/v6 as root, /home/node/.cache/yarn/v6 as
+node. `--production` is a valid yarn v1 flag (not npm's deprecated one).
+
+Berry (yarnpkg.com "Settings (.yarnrc.yml)"): every simple setting is also an environment
+variable (`YARN_` + snake case, which wins over the rc files); `cacheFolder` defaults to
+`./.yarn/cache` in the project, `enableGlobalCache` puts the cache in `<globalFolder>/cache`
+instead (`~/.yarn/berry/cache`; on by default from Yarn 4, off in 2 and 3, so the place depends on
+the version: yarnpkg/berry#6302 shows 4.1.1 ignoring YARN_CACHE_FOLDER for the global cache).
+With the default `nodeLinker: pnp` the program runs from the cache's zip archives, so a cache
+mount would leave them out of the image: only `nodeLinker: node-modules` copies the packages
+out. Berry reads `.yarnrc.yml` from the project folder and its parents, runs the release
+`yarnPath` names (`.yarn/releases/*.cjs`) and loads `.yarn/plugins`; Yarn 4 also reads
+`.env.yarn`.
 """
 
 from __future__ import annotations
 
 from collections.abc import Mapping
+from typing import TYPE_CHECKING, Any
 
+import yaml
+
+from layerwise.ecosystems import npm
 from layerwise.ecosystems.base import (
     CacheMount,
+    DependencyInstall,
+    command_env,
     is_under,
     removed_paths,
     subcommand,
 )
 from layerwise.shell import Command, Word
+
+if TYPE_CHECKING:
+    from layerwise.context import BuildContext
 
 NAME = "yarn"
 PROGRAMS = frozenset({"yarn", "yarnpkg"})
@@ -29,10 +49,32 @@ LOCKFILES: tuple[str, ...] = ("yarn.lock",)
 INSTALL_VERBS = frozenset({"install", "add"})
 VALUE_OPTIONS = frozenset(
     {"--cache-folder", "--modules-folder", "--mutex", "--network-timeout", "--registry", "--cwd",
-     "--network-concurrency", "--global-folder", "--link-folder", "--use-yarnrc", "--emoji"}
+     "--network-concurrency", "--global-folder", "--link-folder", "--use-yarnrc", "--emoji",
+     "--mode"}
 )  # fmt: skip
 FROZEN_FLAGS = ("--frozen-lockfile", "--immutable")
 ROOT_HOME = "/usr/local/share"
+# Options that make a bare `yarn` print something instead of installing.
+_NO_INSTALL_OPTIONS = ("--version", "-v", "--help", "-h")
+# Project files an install reads when present beside package.json, of either flavour: classic's
+# `.yarnrc`, Berry's `.yarnrc.yml`, the release and plugins it loads, `patch:` patches, a
+# committed offline cache, and Yarn 4's `.env.yarn` (`.npmrc` and workspace manifests come
+# from the npm project).
+CONFIG = (
+    "yarn.lock", ".yarnrc", ".yarnrc.yml", ".yarn/releases", ".yarn/plugins", ".yarn/patches",
+    ".yarn/cache", ".env.yarn",
+)  # fmt: skip
+# What an install writes into the project: in the context, a later `COPY . .` lays it over.
+OUTPUTS = ("node_modules", ".pnp.cjs", ".pnp.loader.mjs")
+RC_FILES = (".yarnrc", ".yarnrc.yml")
+# Signs of Berry in a command or its environment (classic has none of these).
+BERRY_FLAGS = ("--immutable", "--immutable-cache", "--check-cache", "--mode", "--refresh-lockfile")
+BERRY_VARIABLES = frozenset(
+    {"YARN_NODE_LINKER", "YARN_ENABLE_GLOBAL_CACHE", "YARN_GLOBAL_FOLDER",
+     "YARN_ENABLE_IMMUTABLE_INSTALLS", "YARN_NPM_REGISTRY_SERVER"}
+)  # fmt: skip
+_TRUE = ("1", "true")
+_FALSE = ("0", "false")
 
 
 def cache_dir(home: str, env: Mapping[str, str] | None = None, *, root: bool | None = None) -> str:
@@ -47,16 +89,27 @@ def cache_dir(home: str, env: Mapping[str, str] | None = None, *, root: bool | N
     return f"{home.rstrip('/')}/.cache/yarn"
 
 
+def berry_global_cache(home: str, env: Mapping[str, str] | None = None) -> str:
+    """Berry's shared cache: `<globalFolder>/cache`, globalFolder `~/.yarn/berry` by default."""
+    folder = (env or {}).get("YARN_GLOBAL_FOLDER") or f"{home.rstrip('/')}/.yarn/berry"
+    return f"{folder.rstrip('/')}/cache"
+
+
+def _is_root(home: str, uid_gid: tuple[str, str] | None) -> bool:
+    return uid_gid[0] == "0" if uid_gid is not None else home.rstrip("/") == "/root"
+
+
 def cache_mount(
     home: str, uid_gid: tuple[str, str] | None = None, env: Mapping[str, str] | None = None
 ) -> CacheMount:
-    root = uid_gid is None or uid_gid[0] == "0"
-    target = cache_dir(home, env, root=root)
+    target = cache_dir(home, env, root=_is_root(home, uid_gid))
     return CacheMount.for_user(target, uid_gid)
 
 
 def cache_mounts(home: str, uid_gid: tuple[str, str] | None) -> tuple[CacheMount, ...]:
-    return (cache_mount(home, uid_gid),)
+    """Classic's cache and Berry's global cache: what `yarn cache clean` may empty."""
+    berry = CacheMount.for_user(berry_global_cache(home), uid_gid)
+    return (cache_mount(home, uid_gid), berry)
 
 
 def verb(cmd: Command) -> Word | None:
@@ -69,7 +122,9 @@ def is_install(cmd: Command) -> bool:
     if cmd.program_name not in PROGRAMS:
         return False
     word = verb(cmd)
-    return word is None or word.text in INSTALL_VERBS
+    if word is None:
+        return not cmd.has_option(*_NO_INSTALL_OPTIONS)
+    return word.text in INSTALL_VERBS
 
 
 def is_bare_install(cmd: Command) -> bool:
@@ -83,17 +138,153 @@ def is_frozen(cmd: Command) -> bool:
     return is_install(cmd) and cmd.has_option(*FROZEN_FLAGS)
 
 
+def is_berry_command(cmd: Command, env: Mapping[str, str]) -> bool:
+    """The command or its environment uses what only Berry has (`--immutable`,
+    `YARN_NODE_LINKER`...)."""
+    return cmd.has_option(*BERRY_FLAGS) or any(
+        command_env(cmd, env).get(v) for v in BERRY_VARIABLES
+    )
+
+
+def flavour(context: BuildContext | None, project_dir: str) -> str | None:
+    """ "classic" or "berry" for the project in `project_dir`, from package.json's
+    `packageManager` (`yarn@1.22.22`), a `.yarnrc.yml` there, or yarn.lock's header (Berry's
+    starts a `__metadata:` entry, classic's says `yarn lockfile v1`); None when unknown."""
+    if context is None:
+        return None
+    prefix = f"{project_dir}/" if project_dir else ""
+    data: Any = context.read_json(prefix + MANIFESTS[0])
+    declared = data.get("packageManager") if isinstance(data, dict) else None
+    if isinstance(declared, str) and declared.startswith("yarn@"):
+        major = declared.removeprefix("yarn@").split(".", 1)[0]
+        if major.isdigit():
+            return "classic" if major == "1" else "berry"
+    if context.exists(prefix + ".yarnrc.yml"):
+        return "berry"
+    lock = context.read_text(prefix + LOCKFILES[0]) or ""
+    if "\n__metadata:" in f"\n{lock}":
+        return "berry"
+    return "classic" if "yarn lockfile v1" in lock else None
+
+
+def is_dependency_install(cmd: Command) -> bool:
+    """`yarn` or `yarn install` of the project where it runs (not `--cwd` elsewhere)."""
+    return is_bare_install(cmd) and not cmd.has_option("--cwd")
+
+
+def _named_files(context: BuildContext, project_dir: str) -> tuple[list[str], bool]:
+    """Files the rc files name (`yarnPath`, plugins, classic's `yarn-path`, a project
+    `cacheFolder` holding an offline cache), and whether every one of them was understood."""
+    prefix = f"{project_dir}/" if project_dir else ""
+    found: list[str] = []
+    understood = True
+    text = context.read_text(prefix + ".yarnrc.yml")
+    if text is not None:
+        try:
+            data: Any = yaml.safe_load(text)
+        except yaml.YAMLError:
+            return found, False
+        data = {} if data is None else data
+        if not isinstance(data, dict):
+            return found, False
+        plugins = data.get("plugins")
+        plugins = plugins if isinstance(plugins, list) else []
+        named = [data.get("yarnPath")]
+        named += [p.get("path") if isinstance(p, dict) else p for p in plugins]
+        cache = data.get("cacheFolder")
+        if isinstance(cache, str) and not cache.startswith("/"):  # an absolute one is no input
+            named.append(cache)
+        for value in named:
+            if isinstance(value, str) and value:
+                understood = understood and _add_inside(context, prefix, value, found)
+    for line in (context.read_text(prefix + ".yarnrc") or "").splitlines():
+        key, _, value = line.strip().partition(" ")
+        if key == "yarn-path" and value.strip():
+            understood = understood and _add_inside(context, prefix, value.strip(" \"'"), found)
+    return found, understood
+
+
+def _add_inside(context: BuildContext, prefix: str, value: str, found: list[str]) -> bool:
+    """Add a project-relative path the context has; False when it points outside or uses `$`."""
+    if value.startswith(("/", "~")) or "$" in value or ".." in value.split("/"):
+        return False
+    path = prefix + value.removeprefix("./").rstrip("/")
+    if context.exists(path):
+        found.append(path)
+    return True
+
+
+def dependency_install(
+    cmd: Command, context: BuildContext | None, project_dir: str
+) -> DependencyInstall | None:
+    """`yarn install` reads package.json, yarn.lock, the rc files and what they name, workspace
+    manifests and `.npmrc`. Proven when the npm project is (see `npm.project_inputs`), the
+    flavour is known, the rc files name nothing outside the project, and no parent folder holds
+    yarn files (then the install belongs to a larger project)."""
+    if not is_dependency_install(cmd):
+        return None
+    prefix = f"{project_dir}/" if project_dir else ""
+    config = [prefix + name for name in CONFIG]
+    parents = npm.enclosing(project_dir, (*RC_FILES, *LOCKFILES))
+    named: list[str] = []
+    understood = True
+    if context is not None:
+        named, understood = _named_files(context, project_dir)
+    paths, known = npm.project_inputs(
+        context,
+        project_dir,
+        config=(*config, *named, *parents),
+        outputs=OUTPUTS,
+        fallback=(*MANIFESTS, *LOCKFILES),
+    )
+    inside = context is not None and not any(context.exists(p) for p in parents)
+    proven = known and understood and inside and flavour(context, project_dir) is not None
+    return DependencyInstall(paths, (prefix + MANIFESTS[0],), proven)
+
+
+def install_caches(
+    cmd: Command, home: str, uid_gid: tuple[str, str] | None, env: Mapping[str, str]
+) -> tuple[CacheMount, ...]:
+    """Classic's cache (`--cache-folder` wins over ENV); for Berry (known from the command or
+    ENV) only with `YARN_NODE_LINKER=node-modules` and a cache place ENV settles (global cache
+    on, or off with YARN_CACHE_FOLDER): with Plug'n'Play the image runs from the cache."""
+    if not is_install(cmd):
+        return ()
+    seen = command_env(cmd, env)
+    if not is_berry_command(cmd, env):
+        root = _is_root(home, uid_gid)
+        target = cmd.option_value("--cache-folder") or cache_dir(home, seen, root=root)
+        return (CacheMount.for_user(target, uid_gid),)
+    if seen.get("YARN_NODE_LINKER") != "node-modules":
+        return ()
+    shared = seen.get("YARN_ENABLE_GLOBAL_CACHE", "").lower()
+    if shared in _TRUE:
+        return (CacheMount.for_user(berry_global_cache(home, seen), uid_gid),)
+    if shared in _FALSE and seen.get("YARN_CACHE_FOLDER"):
+        return (CacheMount.for_user(seen["YARN_CACHE_FOLDER"], uid_gid),)
+    return ()
+
+
+def cache_defeats(cmd: Command) -> tuple[Word, ...]:
+    return ()
+
+
+def mount_assignments(cmd: Command, env: Mapping[str, str]) -> tuple[str, ...]:
+    return ()
+
+
 def cache_cleaning(cmd: Command, home: str = "/root") -> bool:
-    """`yarn cache clean`, or an `rm` of yarn's cache directory."""
+    """`yarn cache clean`, or an `rm` of yarn's cache directory (classic's or Berry's)."""
     word = verb(cmd)
     if word is not None and word.text == "cache":
         operands = cmd.operands(VALUE_OPTIONS)
         return len(operands) > 1 and operands[1].text == "clean"
-    cache = cache_dir(home)
+    caches = (cache_dir(home), berry_global_cache(home))
     for removed in removed_paths(cmd):
         path = removed.text
-        if path == "~/.cache/yarn" or path.startswith("~/.cache/yarn/"):
-            return True
-        if path.startswith("/") and path != "/" and is_under(path, cache):
+        for spelled in ("~/.cache/yarn", "~/.yarn/berry"):
+            if path == spelled or path.startswith(spelled + "/"):
+                return True
+        if path.startswith("/") and path != "/" and any(is_under(path, c) for c in caches):
             return True
     return False

@@ -2,12 +2,14 @@
 
 ## What it finds
 A dependency install that runs after the whole build context was copied in (`COPY . .`) in
-the same stage: npm (`npm ci`, `npm install`), pip (`pip install -r requirements.txt`), uv
+the same stage: npm (`npm ci`, `npm install`), yarn classic and Berry (`yarn`, `yarn install`),
+pnpm (`pnpm install`, `pnpm fetch`), pip (`pip install -r requirements.txt`), uv
 (`uv sync`, `uv pip install -r ...`), Poetry (`poetry install`) and Pipenv (`pipenv install`,
 `pipenv sync`). An install of the project itself (`pip install .`, `pip install -e .`, a wheel
 or folder of the context) builds the sources and is not reported; `uv sync` or
 `poetry install` below `COPY . .` is not reported when the same tool's dependency-only step
-(`--no-install-project`, `--no-root`) already runs above it.
+(`--no-install-project`, `--no-root`) already runs above it, nor `pnpm install --offline` below
+a `pnpm fetch` (pnpm's documented Docker layout).
 ## Why it matters
 BuildKit keys a COPY on the content of the files it copies, and a miss reruns every later step
 of the stage. After `COPY . .`, any edit to any source file reruns the install, which downloads
@@ -30,6 +32,18 @@ uv.lock, `.python-version` and `uv.toml`, safe with `--locked`/`--frozen`, no lo
 dynamic metadata and no `.venv` in the context; a plain `uv sync` (or `poetry install`) gets an
 unsafe fix that adds `uv sync ... --no-install-project` (`poetry install ... --no-root`) above
 the copy and keeps the original below it. Poetry's fixes are always unsafe.
+yarn and pnpm: as npm below (package.json, `.npmrc`, workspace manifests, install scripts), plus
+yarn.lock, `.yarnrc` (classic), `.yarnrc.yml` and what it names (`yarnPath`, plugins, a project
+`cacheFolder`), `.yarn/releases`, `.yarn/plugins`, `.yarn/patches`, `.yarn/cache` and
+`.env.yarn` (Berry); pnpm-lock.yaml, pnpm-workspace.yaml and its `packages` members,
+`.pnpmfile.cjs` and `patches/` (the list pnpm's `pnpm fetch` page gives). Safe only when the
+lockfile is in the context and, for yarn, the flavour is known (package.json's
+`packageManager`, a `.yarnrc.yml`, or the lockfile's header), the rc files name nothing outside
+the project, no parent folder holds yarn/pnpm files (the install belongs to a larger
+workspace), and neither `node_modules` nor Berry's `.pnp.cjs` is in the context. `pnpm fetch`
+reads only the lockfile (and `.npmrc`, pnpm-workspace.yaml) and moves with it; a
+`pnpm install --offline` below the copy gets an unsafe fix that adds `pnpm fetch` above it and
+keeps the install below (the offline install fails on anything the lockfile does not pin).
 npm: safe only when the build context proves what every moved install reads: a valid package.json
 and lockfile (and `.npmrc`, workspace manifests) in each install's folder (a second install-only
 RUN, `cd client && npm ci`, moves too and gets its own manifests), install-time scripts that
@@ -56,7 +70,7 @@ import fnmatch
 import posixpath
 from collections.abc import Iterator, Sequence
 
-from layerwise.ecosystems import INSTALLERS
+from layerwise.ecosystems import INSTALLERS, Installer
 from layerwise.model import Step
 from layerwise.rules import _support as s
 from layerwise.rules._apt_lists import is_apt_only_run
@@ -99,7 +113,11 @@ def check(ctx: RuleContext) -> Iterator[Finding]:
             broads = [steps[at], *(b for b in between if s.is_broad_copy(b.instruction))]
             adjacent = all(b in broads or _reads_no_context(ctx, b, broads) for b in between)
             last = index  # the broad COPYs go below the whole run of install-only RUNs
-            while last + 1 < len(steps) and _install_only(ctx, steps[last + 1]):
+            while (
+                last + 1 < len(steps)
+                and _install_only(ctx, steps[last + 1])
+                and not _splits(ctx, steps[last + 1])
+            ):
                 last += 1
             above = list(steps[:at])
             yield _finding(ctx, broads, steps[index], install, steps[last], adjacent, above)
@@ -108,18 +126,28 @@ def check(ctx: RuleContext) -> Iterator[Finding]:
 
 def _split_above(ctx: RuleContext, above: Sequence[Step], install: Command) -> bool:
     """`uv sync` after `COPY . .` with `uv sync --no-install-project` above it: the split this
-    rule's fix writes (and uv's and Poetry's documented layout), nothing left to move."""
-    eco = next((e for e in INSTALLERS if e.is_dependency_install(install)), None)
-    found = eco.dependency_install(install, None, "") if eco is not None else None
-    if eco is None or found is None or found.before is None:
+    rule's fix writes (and uv's, Poetry's and pnpm's documented layout), nothing left to move."""
+    eco = _split_installer(install)
+    if eco is None:
         return False
     for step in above:
         for cmd in s.commands(ctx, step.instruction):
-            if eco.is_dependency_install(cmd):
-                early = eco.dependency_install(cmd, None, "")
-                if early is not None and early.before is None:
-                    return True
+            if eco.is_dependency_install(cmd) and _split_installer(cmd) is None:
+                return True
     return False
+
+
+def _split_installer(cmd: Command) -> Installer | None:
+    """The installer of a split install (`uv sync`, `pnpm install --offline`: its
+    dependency-only step goes above the copy while it stays below), else None."""
+    eco = next((e for e in INSTALLERS if e.is_dependency_install(cmd)), None)
+    found = eco.dependency_install(cmd, None, "") if eco is not None else None
+    return eco if found is not None and found.before is not None else None
+
+
+def _splits(ctx: RuleContext, step: Step) -> bool:
+    """The step runs a split install: it stays below, so a run of moved installs stops there."""
+    return any(_split_installer(c) is not None for c in s.commands(ctx, step.instruction))
 
 
 def _install_only(ctx: RuleContext, step: Step) -> bool:

@@ -9,6 +9,21 @@ npm (`/root/.npm`, `npm_config_cache`), pip (`/root/.cache/pip`, `PIP_CACHE_DIR`
 unless ENV keeps the virtualenv out of it: it defaults to `{cache-dir}/virtualenvs`) and
 Pipenv (`/root/.cache/pipenv`, `PIPENV_CACHE_DIR`). `ENV PIP_NO_CACHE_DIR` (any value turns
 pip's cache off) is the Dockerfile's choice and is left alone.
+yarn classic: `/usr/local/share/.cache/yarn` for root (yarn 1 takes /usr/local/share as root's
+home on Linux), `~/.cache/yarn` for another user, `YARN_CACHE_FOLDER`, `XDG_CACHE_HOME`,
+`--cache-folder`. yarn Berry, told from the command or ENV alone (`--immutable`, `YARN_*`
+settings only Berry has; this rule does not read the context): only with
+`YARN_NODE_LINKER=node-modules` and a cache place ENV settles (`YARN_ENABLE_GLOBAL_CACHE=true`:
+`~/.yarn/berry/cache`, `YARN_GLOBAL_FOLDER`; or false with `YARN_CACHE_FOLDER`). Berry's default
+Plug'n'Play linker runs the program from the cache's archives, which a mount would keep out of
+the image, and where the cache lives without ENV depends on the version (global from Yarn 4, in
+the project before), so Berry is otherwise left alone. A `yarn` whose flavour the command does
+not show is taken for classic, the yarn the official node images ship; on a Berry project that
+mount only stays unused. pnpm: the store, `~/.local/share/pnpm/store`, `$PNPM_HOME/store`,
+`$XDG_DATA_HOME/pnpm/store`, `npm_config_store_dir`, `--store-dir` (pnpm copies from it when it
+cannot hard-link across the mount). `pnpm fetch` and `pnpm install --offline` are left alone:
+they hand packages to each other through the store, and a mount on one of them alone breaks the
+other.
 A global install of package managers that are one tarball each (`npm install -g pnpm`,
 `npm i -g yarn@1`, `corepack`, `npm` itself) is left alone: a cache mount would save one
 download of a few megabytes, only when that early layer rebuilds (its cache key is the RUN's
@@ -46,7 +61,9 @@ Works with Docker 20.10's built-in frontend (no `# syntax=` line needed).
 - Dockerfile reference: RUN --mount=type=cache
 - npm docs: config `cache` (default `~/.npm`)
 - pip docs: Caching; uv docs: Caching, Using uv in Docker; Poetry docs: Configuration
-  (`cache-dir`, `virtualenvs.path`); Pipenv docs: Configuration (`PIPENV_CACHE_DIR`)"""
+  (`cache-dir`, `virtualenvs.path`); Pipenv docs: Configuration (`PIPENV_CACHE_DIR`)
+- yarn classic docs: `yarn cache`; yarn docs: Settings (.yarnrc.yml) (`cacheFolder`,
+  `enableGlobalCache`, `globalFolder`, `nodeLinker`); pnpm docs: `store-dir`, `pnpm fetch`"""
 
 from __future__ import annotations
 
@@ -77,11 +94,12 @@ RULE = Rule(
     severity=Severity.WARNING,
     message="`{command}` downloads every package again: no cache mount on `{target}`",
     fix_title="Add `{flag}` to the RUN",
-    summary="package install (npm, pip, uv, Poetry, Pipenv) without a cache mount on its cache",
+    summary="package install (npm, yarn, pnpm, pip, uv, Poetry, Pipenv) without a cache mount on "
+    "its cache",
     message_ko="`{command}` 명령이 모든 패키지를 다시 내려받습니다: `{target}`에 캐시 마운트 없음",
     fix_title_ko="RUN에 `{flag}` 추가",
     summary_ko="패키지 캐시 디렉터리에 캐시 마운트 없이 실행하는 설치 명령 "
-    "(npm, pip, uv, Poetry, Pipenv)",
+    "(npm, yarn, pnpm, pip, uv, Poetry, Pipenv)",
     fix_safety=(Safety.SAFE,),
 )
 

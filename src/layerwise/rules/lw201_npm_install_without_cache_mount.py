@@ -54,9 +54,10 @@ import dataclasses
 from collections.abc import Iterator
 
 from layerwise.ecosystems import INSTALLERS, Installer
+from layerwise.ecosystems._toolchain import STORE_CACHES
 from layerwise.ecosystems.base import CacheMount, is_under
 from layerwise.model.nodes import Step
-from layerwise.rules._support import cwd_of, resolve
+from layerwise.rules._support import commands, cwd_of, resolve, stage_chain
 from layerwise.rules.base import Finding, Fix, Rule, RuleContext, Safety, Severity
 from layerwise.rules.lw2_mounts import (
     RunMount,
@@ -82,8 +83,10 @@ RULE = Rule(
     fix_title_ko="RUN에 `{flag}` 추가",
     summary_ko="패키지 캐시 디렉터리에 캐시 마운트 없이 실행하는 설치 명령 "
     "(npm, pip, uv, Poetry, Pipenv)",
-    fix_safety=(Safety.SAFE,),
+    fix_safety=(Safety.SAFE, Safety.UNSAFE),
 )
+# Programs that may run the tool where layerwise cannot see it.
+_OPAQUE = frozenset({"make", "sh", "bash", "ash", "dash", "zsh"})
 
 
 def check(ctx: RuleContext) -> Iterator[Finding]:
@@ -115,7 +118,7 @@ def check(ctx: RuleContext) -> Iterator[Finding]:
             prefix = "".join(p + " " for p in eco.mount_assignments(cmd, state.env))
             if prefix:
                 edits = _insert(edits, cmd.start, prefix)
-            fix = Fix(Safety.SAFE, edits)
+            fix = Fix(Safety.SAFE if _store_kept(ctx, step, eco, missing) else Safety.UNSAFE, edits)
         verb = eco.verb(cmd)
         label = short(cmd, verb)
         if verb is not None and cmd.args[:1] and cmd.args[0].text in ("-m", "-mpip"):
@@ -150,6 +153,43 @@ def _first_install(
                     tuple(dataclasses.replace(w, target=resolve(w.target, cwd)) for w in wanted),
                 )
     return None
+
+
+def _store_kept(ctx: RuleContext, step: Step, eco: Installer, mounts: list[CacheMount]) -> bool:
+    """For a tool whose cache is where builds read packages (STORE_CACHES): every use of the
+    tool in the stage, its bases and the stages built FROM it is an install that gets the same
+    mount, no script or `make` could run it unseen, no COPY puts files under the mount (it
+    would hide them) and no other stage copies from them."""
+    if eco.NAME not in STORE_CACHES:
+        return True
+    stages = ctx.model.stages
+    family = {st.index for st in stage_chain(stages[step.stage])}
+    for stage in stages:  # stages built FROM one of the family join it
+        if stage.base_stage is not None and stage.base_stage.index in family:
+            family.add(stage.index)
+    for stage in stages:
+        if stage.index not in family and family & set(stage.depends_on):
+            return False  # COPY --from or a mount from the family
+    for index in sorted(family):
+        for other in stages[index].steps:
+            if other.instruction.name in ("COPY", "ADD"):
+                dest = other.instruction.value[-1:] or [""]
+                if any(m.covers(resolve(dest[0], other.state.workdir)) for m in mounts):
+                    return False
+            if other.instruction.name != "RUN":
+                continue
+            cmds = commands(ctx, other.instruction)
+            if not cmds:
+                return False
+            for cmd in cmds:
+                runs_tool = eco.verb(cmd) is not None
+                word = cmd.program_word.text if cmd.program_word is not None else ""
+                if not runs_tool and (cmd.program_name in _OPAQUE or word.startswith("./")):
+                    return False
+                state = other.state
+                if runs_tool and not eco.install_caches(cmd, state.home, None, state.env):
+                    return False
+    return True
 
 
 def _insert(edits: list[Edit], at: int, text: str) -> list[Edit]:

@@ -48,19 +48,28 @@ def project_files(
     optional: Sequence[str] = (),
     *,
     sound: Callable[[str], bool] = lambda _text: True,
-) -> DependencyInstall:
+) -> DependencyInstall | None:
     """A download step that reads `required` and, when the context has them, `optional` files
     of `project_dir` (directories end with `/`). Proven when the context has every required
-    file and `sound` accepts the first one's text (it names nothing else the step reads)."""
+    file; None when `sound` rejects the first one's text (it names more the step reads, so
+    copying these files first would break the step)."""
     prefix = f"{project_dir}/" if project_dir else ""
     if context is None:
         paths = tuple(prefix + name for name in required)
         return DependencyInstall(paths, paths[:1], False)
     present = [n for n in optional if context.exists(prefix + n.rstrip("/"))]
     paths = tuple(prefix + n for n in (*required, *present))
-    texts = [context.read_text(prefix + n) for n in required]
-    proven = all(t is not None for t in texts) and sound(texts[0] or "")
-    return DependencyInstall(paths, paths[:1], proven)
+    texts = [
+        context.read_text(prefix + n)
+        if not n.endswith("/")
+        else ""
+        if context.is_dir(prefix + n)
+        else None
+        for n in required
+    ]
+    if texts[0] is not None and not sound(texts[0]):
+        return None
+    return DependencyInstall(paths, paths[:1], all(t is not None for t in texts))
 
 
 # Installers whose cache is also where builds read the packages from (Go's module cache,

@@ -68,10 +68,9 @@ def dependency_install(
     if "BUNDLE_GEMFILE" in command_env(cmd, {}):
         return None
     required = (*MANIFESTS, *LOCKFILES)
-    found = tc.project_files(
+    return tc.project_files(
         context, project_dir, required, OPTIONAL_FILES, sound=lambda t: not _READS_CONTEXT.search(t)
     )
-    return found
 
 
 def user_cache(home: str, env: Mapping[str, str]) -> str:

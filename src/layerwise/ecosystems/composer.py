@@ -71,6 +71,8 @@ def dependency_install(
         (*LOCKFILES, "auth.json"),
         sound=lambda t: '"path"' not in t.replace(" ", ""),
     )
+    if found is None:
+        return None
     missing = [f for f in DEPENDENCIES_ONLY if not cmd.has_option(f)]
     if not missing:
         return found

@@ -80,6 +80,8 @@ def dependency_install(
         return None
     project = named or projects[0]
     found = tc.project_files(context, project_dir, (project,), CONFIG_FILES, sound=_sound)
+    if found is None:
+        return None
     # Directory.Build.props and friends in a parent folder apply too.
     above = project_dir.split("/")[:-1] if project_dir else []
     for depth in range(len(above) + (1 if project_dir else 0)):

@@ -3,7 +3,9 @@
 ## What it finds
 A command that deletes what a cache mount of the same RUN keeps: `npm cache clean --force` with
 a mount on npm's cache, `pip cache purge`, `uv cache clean`, `poetry cache clear` or an `rm` of
-`~/.cache/pip` (uv, pypoetry, pipenv) with a mount on that cache, `apt-get clean` or
+`~/.cache/pip` (uv, pypoetry, pipenv) with a mount on that cache, `go clean -modcache` with a
+mount on Go's module cache, `mvn dependency:purge-local-repository` (~/.m2/repository),
+`dotnet nuget locals all --clear` (~/.nuget/packages), `composer clear-cache`, `apt-get clean` or
 `rm -rf /var/lib/apt/lists/*` with apt's cache mounts, or an `rm` that empties a mounted
 cache directory: the mount itself, a glob in it (`/root/.npm/*`, `archives/*.deb`) or a whole
 directory (`rm -r /root/.npm/_cacache`). Removing one file, or lock, log and temporary files

@@ -149,7 +149,8 @@ def test_is_under() -> None:
 
 
 def test_registry_lists_every_module_and_finds_by_program() -> None:
-    assert (npm, yarn, pnpm, pip, uv, poetry, pipenv, apt) == ecosystems.ALL
+    assert (npm, yarn, pnpm, pip, uv, poetry, pipenv, apt) == ecosystems.ALL[:8]
+    assert ecosystems.for_command(cmd("go mod download")) is ecosystems.golang
     assert ecosystems.for_command(cmd("sudo apt-get install -y x")) is apt
     assert ecosystems.for_command(cmd("npm ci")) is npm
     assert ecosystems.for_command(cmd("make")) is None

@@ -3,14 +3,32 @@
 `ALL` lists every module; each meets `base.Ecosystem`. Adding one is a module and a line here.
 """
 
-from layerwise.ecosystems import apt, npm, pip, pipenv, pnpm, poetry, uv, yarn
+from layerwise.ecosystems import (
+    apt,
+    bundler,
+    cargo,
+    composer,
+    dotnet,
+    golang,
+    gradle,
+    maven,
+    npm,
+    pip,
+    pipenv,
+    pnpm,
+    poetry,
+    uv,
+    yarn,
+)
 from layerwise.ecosystems.base import CacheMount, Ecosystem, Installer
 from layerwise.shell import Command
 
 ALL: tuple[Ecosystem, ...] = (npm, yarn, pnpm, pip, uv, poetry, pipenv, apt)
+ALL += (golang, cargo, maven, gradle, dotnet, bundler, composer)
 # The ecosystems whose installs the dependency-layer rules handle (LW101, LW201): an ecosystem
 # joins them by meeting `base.Installer`.
 INSTALLERS: tuple[Installer, ...] = (npm, yarn, pnpm, pip, uv, poetry, pipenv)
+INSTALLERS += (golang, cargo, maven, gradle, dotnet, bundler, composer)
 
 
 def installer_of(cmd: Command) -> Installer | None:

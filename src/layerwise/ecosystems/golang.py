@@ -1,37 +1,201 @@
-"""Go's toolchain as data: its subcommands, how a build picks its target, where its caches live.
+"""Go's toolchain as data: its subcommands, how a build picks its target, where its caches live,
+and what `go mod download` reads.
 
-Not in `ecosystems.ALL` (yet): the cache-mount rules do not cover Go. Facts from the Go
-documentation (`go help build`, `go help environment`, cmd/cgo) and buildkit-facts.md (Go's
-cache mount targets /go/pkg/mod and /root/.cache/go-build).
+Facts from the Go documentation (`go help build`, `go help environment`, `go help
+modules`/"Go Modules Reference": the module cache is `$GOMODCACHE`, default `$GOPATH/pkg/mod`
+with GOPATH defaulting to `~/go`; the build cache is `$GOCACHE`, default
+`$XDG_CACHE_HOME/go-build` (`~/.cache/go-build`), `GOCACHE=off` is refused by modern Go; `go
+clean -modcache` deletes the module cache; a `replace` directive whose right side is a
+relative path names a directory holding the replacement's go.mod, and only the main module's
+replace directives apply; with a go.work file the module graph also reads every `use`d
+module), buildkit-facts.md (cache mounts on /go/pkg/mod and /root/.cache/go-build, the
+official image's GOPATH=/go) and Docker's Go language guide (docs.docker.com/guides/golang:
+`go mod download` with a cache mount on /go/pkg/mod after go.mod and go.sum, then the build
+with mounts on both caches).
 """
 
 from __future__ import annotations
 
-from layerwise.ecosystems.base import subcommand
+import re
+from collections.abc import Mapping
+from typing import TYPE_CHECKING
+
+from layerwise.ecosystems import _toolchain as tc
+from layerwise.ecosystems._python import relative_inside
+from layerwise.ecosystems.base import (
+    CacheMount,
+    DependencyInstall,
+    command_env,
+    subcommand,
+)
 from layerwise.shell import Command, Word
 
+if TYPE_CHECKING:
+    from layerwise.context import BuildContext
+
+NAME = "go"
 PROGRAMS = frozenset({"go"})
+MANIFESTS: tuple[str, ...] = ("go.mod",)
+LOCKFILES: tuple[str, ...] = ("go.sum",)
 VALUE_OPTIONS = frozenset(
     {"-o", "-p", "-C", "-tags", "-ldflags", "-gcflags", "-asmflags", "-mod", "-modfile",
-     "-pkgdir", "-buildmode", "-compiler", "-gccgoflags", "-overlay", "-pgo", "-toolexec"}
+     "-pkgdir", "-buildmode", "-compiler", "-gccgoflags", "-overlay", "-pgo", "-toolexec",
+     "-run", "-bench", "-count", "-timeout", "-coverprofile", "-exec"}
 )  # fmt: skip
 # The official image's GOPATH is /go: the module cache is /go/pkg/mod.
 MODULE_CACHE = "/go/pkg/mod"
+# Subcommands that load the module graph and download what is missing (`go build` fetches
+# modules go.mod lists; all of them also fill the build cache, except `go mod download`).
+BUILD_VERBS = frozenset({"build", "install", "test", "run", "vet", "generate", "get"})
 # What decides the binary's platform, with the BuildKit ARG that gives each for the target.
 # Unset, a build is for the machine it runs on, and cgo is on for a native build where a C
 # compiler is found and off when cross-compiling.
 TARGET_VARIABLES = (("GOOS", "TARGETOS"), ("GOARCH", "TARGETARCH"))
 CGO = "CGO_ENABLED"
+_REPLACE = re.compile(r"^\s*(?:replace\s+)?\S+(?:\s+\S+)?\s*=>\s*(\S+)\s*(\S*)\s*$")
 
 
-def verb(cmd: Command) -> str | None:
+def _operands(cmd: Command) -> tuple[Word, ...]:
+    return cmd.operands(VALUE_OPTIONS) if cmd.program_name in PROGRAMS else ()
+
+
+def verb(cmd: Command) -> Word | None:
     """`build` in `go build -o x .`; None for another program."""
-    word = subcommand(cmd, PROGRAMS, VALUE_OPTIONS)
+    return subcommand(cmd, PROGRAMS, VALUE_OPTIONS)
+
+
+def verb_text(cmd: Command) -> str | None:
+    word = verb(cmd)
     return word.text if word is not None else None
 
 
-def build_cache(home: str) -> str:
-    return f"{home}/.cache/go-build"
+def is_mod_download(cmd: Command) -> bool:
+    """`go mod download` of the whole module graph (no module named: that is not the project's
+    dependency step)."""
+    words = [w.text for w in _operands(cmd)]
+    return words == ["mod", "download"]
+
+
+def is_install(cmd: Command) -> bool:
+    return verb_text(cmd) in BUILD_VERBS or is_mod_download(cmd)
+
+
+def is_dependency_install(cmd: Command) -> bool:
+    """`go mod download`: Go's download step. `go build` compiles the sources: after
+    `COPY . .` it is where it belongs."""
+    return is_mod_download(cmd)
+
+
+def build_cache(home: str, env: Mapping[str, str] | None = None) -> str:
+    env = env or {}
+    xdg = tc.env_dir(env, "XDG_CACHE_HOME", tc.under_home(home, ".cache"))
+    return tc.env_dir(env, "GOCACHE", f"{xdg.rstrip('/')}/go-build")
+
+
+def module_cache(home: str, env: Mapping[str, str] | None = None) -> str:
+    """`$GOMODCACHE`, else the first GOPATH entry's `pkg/mod`, else `~/go/pkg/mod`."""
+    env = env or {}
+    gopath = env.get("GOPATH", "").split(":")[0]
+    default = (
+        f"{gopath.rstrip('/')}/pkg/mod"
+        if gopath and "$" not in gopath
+        else tc.under_home(home, "go/pkg/mod")
+    )
+    return tc.env_dir(env, "GOMODCACHE", default)
+
+
+def cache_mounts(home: str, uid_gid: tuple[str, str] | None) -> tuple[CacheMount, ...]:
+    """The module caches a cleanup may empty: the official image's and the home's."""
+    return (
+        CacheMount.for_user(MODULE_CACHE, uid_gid),
+        CacheMount.for_user(module_cache(home), uid_gid),
+    )
+
+
+def install_caches(
+    cmd: Command, home: str, uid_gid: tuple[str, str] | None, env: Mapping[str, str]
+) -> tuple[CacheMount, ...]:
+    """The module cache for every module-loading command, and the build cache for those that
+    compile (`go mod download` does not)."""
+    if not is_install(cmd):
+        return ()
+    seen = command_env(cmd, env)
+    targets = [module_cache(home, seen)]
+    if not is_mod_download(cmd) and seen.get("GOCACHE") != "off":
+        targets.append(build_cache(home, seen))
+    return tuple(CacheMount.for_user(t, uid_gid) for t in targets)
+
+
+def cache_defeats(cmd: Command) -> tuple[Word, ...]:
+    return ()
+
+
+def mount_assignments(cmd: Command, env: Mapping[str, str]) -> tuple[str, ...]:
+    return ()
+
+
+def cache_cleaning(cmd: Command, home: str = "/root") -> bool:
+    """`go clean -modcache` (an `rm` of a cache folder is found by its path)."""
+    return verb_text(cmd) == "clean" and cmd.has_option("-modcache")
+
+
+def dependency_install(
+    cmd: Command, context: BuildContext | None, project_dir: str
+) -> DependencyInstall | None:
+    """`go mod download` reads go.mod, go.sum (when the context has it) and the go.mod of each
+    directory a `replace` points to. None (no fix) with `-modfile`, a go.work file (the graph
+    then spans other modules), or a replacement outside the context."""
+    if not is_dependency_install(cmd) or cmd.has_option("-modfile"):
+        return None
+    prefix = f"{project_dir}/" if project_dir else ""
+    if context is None:
+        return DependencyInstall(
+            (prefix + "go.mod", prefix + "go.sum"), (prefix + "go.mod",), False
+        )
+    if context.exists(prefix + "go.work") or "GOWORK" in command_env(cmd, {}):
+        return None
+    text = context.read_text(prefix + "go.mod")
+    replaced = replaced_dirs(text or "")
+    if replaced is None:
+        return None
+    inputs = [prefix + "go.mod"]
+    inputs += [prefix + "go.sum"] if context.exists(prefix + "go.sum") else []
+    proven = text is not None
+    for folder in replaced:
+        inside = relative_inside(folder, project_dir)
+        if inside is None:
+            return None
+        inputs.append(f"{inside}/go.mod")
+        proven = proven and context.exists(f"{inside}/go.mod")
+    return DependencyInstall(tuple(dict.fromkeys(inputs)), (prefix + "go.mod",), proven)
+
+
+def replaced_dirs(gomod: str) -> tuple[str, ...] | None:
+    """The directories the main module's `replace` directives point to (`=> ./lib`); None when
+    one is an absolute path (outside anything a COPY brings)."""
+    found: list[str] = []
+    block = False
+    for raw in gomod.splitlines():
+        line = raw.split("//", 1)[0].strip()
+        if line.startswith("replace") and line.rstrip().endswith("("):
+            block = True
+            continue
+        if block and line == ")":
+            block = False
+            continue
+        if not (block or line.startswith("replace")):
+            continue
+        match = _REPLACE.match(line)
+        if match is None:
+            continue
+        target, version = match.group(1), match.group(2)
+        if version:
+            continue  # `=> example.com/fork v1.2.3`: a module from the proxy
+        if target.startswith("/"):
+            return None
+        if target.startswith(("./", "../")) or target in (".", ".."):
+            found.append(target.rstrip("/"))
+    return tuple(found)
 
 
 def assigned(cmd: Command, name: str) -> Word | None:

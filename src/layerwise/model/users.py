@@ -41,6 +41,7 @@ IMAGE_WORKDIRS: dict[str, str] = {
 # golang images: GOPATH=/go, so the module cache is /go/pkg/mod). PATH is handled in state.py.
 IMAGE_ENV: dict[str, dict[str, str]] = {
     "golang": {"GOPATH": "/go"},
+    "rust": {"CARGO_HOME": "/usr/local/cargo"},
 }
 
 

@@ -5,8 +5,12 @@ A dependency install that runs after the whole build context was copied in (`COP
 the same stage: npm (`npm ci`, `npm install`), yarn classic and Berry (`yarn`, `yarn install`),
 pnpm (`pnpm install`, `pnpm fetch`), pip (`pip install -r requirements.txt`), uv
 (`uv sync`, `uv pip install -r ...`), Poetry (`poetry install`) and Pipenv (`pipenv install`,
-`pipenv sync`). An install of the project itself (`pip install .`, `pip install -e .`, a wheel
-or folder of the context) builds the sources and is not reported; `uv sync` or
+`pipenv sync`), and the download step of Go (`go mod download`), Cargo (`cargo fetch`), Maven
+(`mvn dependency:go-offline`), .NET (`dotnet restore`), Bundler (`bundle install`) and Composer
+(`composer install`). A compile after `COPY . .` (`go build`, `cargo build`, `mvn package`,
+`dotnet publish`, any Gradle task) reads the sources and is not reported. An install of the
+project itself (`pip install .`, `pip install -e .`, a wheel or folder of the context) builds
+the sources and is not reported; `uv sync` or
 `poetry install` below `COPY . .` is not reported when the same tool's dependency-only step
 (`--no-install-project`, `--no-root`) already runs above it, nor `pnpm install --offline` below
 a `pnpm fetch` (pnpm's documented Docker layout).
@@ -55,6 +59,15 @@ install nothing that could read the moved files: other broad COPYs, LABEL/EXPOSE
 instructions, ENV/ARG the COPYs do not use, RUNs of apt commands on package names. Anything else
 (an unknown context, a script file run at install time, a RUN in between such as `mix deps.get`
 that may read the moved files) makes the fix unsafe.
+Go: go.mod, go.sum and the go.mod of each directory a `replace` points to; no fix with a
+go.work file or an absolute replacement. Cargo: no fix (the manifests do not load without a
+target file). Maven: pom.xml (with `mvnw` and `.mvn/`), no fix for a multi-module POM or a
+local parent. .NET: the one project file and NuGet.config, Directory.Build.props/targets,
+Directory.Packages.props, global.json, packages.lock.json; no fix for a solution or a
+ProjectReference. Bundler: Gemfile, Gemfile.lock (no fix with `gemspec`, `path:`,
+`eval_gemfile`). Composer: composer.json, composer.lock, auth.json; safe with `--no-scripts
+--no-autoloader`, else unsafe: that dependency-only install goes above the copy and the
+original stays below it (Composer's documented layout).
 ## Options
 `target-engine`: the fix is the same for `modern` and `docker-20.10`. The manifests copy gets no
 `COPY --link`: the install right below it is keyed on the whole stage before it, so it reruns

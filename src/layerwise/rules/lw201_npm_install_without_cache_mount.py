@@ -24,6 +24,14 @@ mount only stays unused. pnpm: the store, `~/.local/share/pnpm/store`, `$PNPM_HO
 cannot hard-link across the mount). `pnpm fetch` and `pnpm install --offline` are left alone:
 they hand packages to each other through the store, and a mount on one of them alone breaks the
 other.
+Go (`/go/pkg/mod` in the official image: GOMODCACHE, GOPATH; builds also `~/.cache/go-build`:
+GOCACHE), Cargo (`$CARGO_HOME/registry` and `git/db`, /usr/local/cargo in the official
+image; never `target/`, the build output), Maven (`~/.m2/repository`, `-Dmaven.repo.local`),
+Gradle (`~/.gradle/caches`, and `wrapper` for gradlew; GRADLE_USER_HOME), .NET
+(`~/.nuget/packages`, NUGET_PACKAGES), Bundler (`~/.bundle/cache`, BUNDLE_USER_CACHE, with
+`BUNDLE_GLOBAL_GEM_CACHE=true` put in front: a mount on GEM_HOME would drop the gems from
+the image) and Composer (COMPOSER_CACHE_DIR or COMPOSER_HOME/cache, else `/tmp/cache` with
+`COMPOSER_CACHE_DIR=/tmp/cache` put in front; `--no-cache` is dropped).
 A global install of package managers that are one tarball each (`npm install -g pnpm`,
 `npm i -g yarn@1`, `corepack`, `npm` itself) is left alone: a cache mount would save one
 download of a few megabytes, only when that early layer rebuilds (its cache key is the RUN's
@@ -53,6 +61,10 @@ Poetry's `--no-cache`) and puts `UV_LINK_MODE=copy` in front of uv (uv's Docker 
 and the environment are on different file systems). The fix also drops an `npm cache clean` of
 the same RUN, which would empty the mount (see LW203), and replaces a mount left on another
 user's `.npm`.
+Go, Cargo, Maven, Gradle and .NET read packages from that cache when they build, so with a
+mount the packages leave the image: the fix is unsafe unless every other use of the tool in
+the stage, its bases and the stages built FROM it gets the same mount (no `dotnet publish
+--no-restore`, `make` or script in between, no COPY into the cache, no `COPY --from` of it).
 No fix when the user's uid is unknown (a user created in the Dockerfile): set it numerically.
 Works with Docker 20.10's built-in frontend (no `# syntax=` line needed).
 
@@ -71,9 +83,10 @@ import dataclasses
 from collections.abc import Iterator
 
 from layerwise.ecosystems import INSTALLERS, Installer
+from layerwise.ecosystems._toolchain import STORE_CACHES
 from layerwise.ecosystems.base import CacheMount, is_under
 from layerwise.model.nodes import Step
-from layerwise.rules._support import cwd_of, resolve
+from layerwise.rules._support import commands, cwd_of, resolve, stage_chain
 from layerwise.rules.base import Finding, Fix, Rule, RuleContext, Safety, Severity
 from layerwise.rules.lw2_mounts import (
     RunMount,
@@ -94,14 +107,16 @@ RULE = Rule(
     severity=Severity.WARNING,
     message="`{command}` downloads every package again: no cache mount on `{target}`",
     fix_title="Add `{flag}` to the RUN",
-    summary="package install (npm, yarn, pnpm, pip, uv, Poetry, Pipenv) without a cache mount on "
-    "its cache",
+    summary="package install (npm, yarn, pnpm, Python, Go, Cargo, JVM, .NET, Ruby, PHP) without a "
+    "cache mount on its cache",
     message_ko="`{command}` 명령이 모든 패키지를 다시 내려받습니다: `{target}`에 캐시 마운트 없음",
     fix_title_ko="RUN에 `{flag}` 추가",
     summary_ko="패키지 캐시 디렉터리에 캐시 마운트 없이 실행하는 설치 명령 "
-    "(npm, yarn, pnpm, pip, uv, Poetry, Pipenv)",
-    fix_safety=(Safety.SAFE,),
+    "(npm, yarn, pnpm, Python, Go, Cargo, JVM, .NET, Ruby, PHP)",
+    fix_safety=(Safety.SAFE, Safety.UNSAFE),
 )
+# Programs that may run the tool where layerwise cannot see it.
+_OPAQUE = frozenset({"make", "sh", "bash", "ash", "dash", "zsh"})
 
 
 def check(ctx: RuleContext) -> Iterator[Finding]:
@@ -133,7 +148,7 @@ def check(ctx: RuleContext) -> Iterator[Finding]:
             prefix = "".join(p + " " for p in eco.mount_assignments(cmd, state.env))
             if prefix:
                 edits = _insert(edits, cmd.start, prefix)
-            fix = Fix(Safety.SAFE, edits)
+            fix = Fix(Safety.SAFE if _store_kept(ctx, step, eco, missing) else Safety.UNSAFE, edits)
         verb = eco.verb(cmd)
         label = short(cmd, verb)
         if verb is not None and cmd.args[:1] and cmd.args[0].text in ("-m", "-mpip"):
@@ -168,6 +183,58 @@ def _first_install(
                     tuple(dataclasses.replace(w, target=resolve(w.target, cwd)) for w in wanted),
                 )
     return None
+
+
+def _store_kept(ctx: RuleContext, step: Step, eco: Installer, mounts: list[CacheMount]) -> bool:
+    """For a tool whose cache is where builds read packages (STORE_CACHES): every use of the
+    tool in the stage, its bases and the stages built FROM it is an install that gets the same
+    mount, no script or `make` could run it unseen, no COPY puts files under the mount (it
+    would hide them) and no other stage copies from them."""
+    if eco.NAME not in STORE_CACHES:
+        return True
+    stages = ctx.model.stages
+    family = {st.index for st in stage_chain(stages[step.stage])}
+    for stage in stages:  # stages built FROM one of the family join it
+        if stage.base_stage is not None and stage.base_stage.index in family:
+            family.add(stage.index)
+    for stage in stages:
+        outside = stage.index not in family and family & set(stage.depends_on)
+        if outside and any(_reads_cache_across(st, mounts) for st in stage.steps):
+            return False
+    for index in sorted(family):
+        for other in stages[index].steps:
+            if other.instruction.name in ("COPY", "ADD"):
+                dest = other.instruction.value[-1:] or [""]
+                if any(m.covers(resolve(dest[0], other.state.workdir)) for m in mounts):
+                    return False
+            if other.instruction.name != "RUN":
+                continue
+            cmds = commands(ctx, other.instruction)
+            if not cmds:
+                return False
+            state = other.state
+            # A RUN with an install gets the mount: every command of it sees the cache.
+            mounted = any(eco.install_caches(c, state.home, None, state.env) for c in cmds)
+            for cmd in cmds:
+                runs_tool = eco.verb(cmd) is not None
+                word = cmd.program_word.text if cmd.program_word is not None else ""
+                if not runs_tool and (cmd.program_name in _OPAQUE or word.startswith("./")):
+                    return False
+                if runs_tool and not mounted:
+                    return False
+    return True
+
+
+def _reads_cache_across(step: Step, mounts: list[CacheMount]) -> bool:
+    """A `RUN --mount=...,from=` (unknown paths), or a `COPY --from` of a path in the cache
+    or above it: it would find the packages gone from the image."""
+    instruction = step.instruction
+    if instruction.name == "RUN":
+        return any("from=" in (f.value or "") for f in instruction.flags_named("mount"))
+    if instruction.name not in ("COPY", "ADD") or instruction.flag("from") is None:
+        return False
+    sources = [resolve(src, "/") for src in instruction.value[:-1]]
+    return any(m.covers(src) or is_under(m.target, src) for m in mounts for src in sources)
 
 
 def _insert(edits: list[Edit], at: int, text: str) -> list[Edit]:

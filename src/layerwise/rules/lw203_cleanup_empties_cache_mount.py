@@ -5,7 +5,9 @@ A command that deletes what a cache mount of the same RUN keeps: `npm cache clea
 a mount on npm's cache, `pip cache purge`, `uv cache clean`, `poetry cache clear` or an `rm` of
 `~/.cache/pip` (uv, pypoetry, pipenv) with a mount on that cache, `yarn cache clean` or an
 `rm` of `~/.cache/yarn` / `~/.yarn/berry` with a mount on yarn's cache (classic's or Berry's
-global one), `pnpm store prune` with a mount on pnpm's store, `apt-get clean` or
+global one), `pnpm store prune` with a mount on pnpm's store, `go clean -modcache` with a
+mount on Go's module cache, `mvn dependency:purge-local-repository` (~/.m2/repository),
+`dotnet nuget locals all --clear` (~/.nuget/packages), `composer clear-cache`, `apt-get clean` or
 `rm -rf /var/lib/apt/lists/*` with apt's cache mounts, or an `rm` that empties a mounted
 cache directory: the mount itself, a glob in it (`/root/.npm/*`, `archives/*.deb`) or a whole
 directory (`rm -r /root/.npm/_cacache`). Removing one file, or lock, log and temporary files

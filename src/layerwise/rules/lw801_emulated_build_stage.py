@@ -167,7 +167,7 @@ def _read(ctx: RuleContext, members: list[Stage]) -> _Group:
         for cmd in cmds:
             name = cmd.program_name
             if name == "go":
-                verb = golang.verb(cmd)
+                verb = golang.verb_text(cmd)
                 if verb == "build":
                     group.go_builds.append((step, cmd))
                 elif verb not in _GO_NEUTRAL:

@@ -1,0 +1,78 @@
+"""What the compiled-language and other non-Python installers (Go, Cargo, Maven, Gradle, .NET,
+Bundler, Composer) share: a cache directory moved by an env variable, an `rm` of it, and the
+project files a download step reads from the build context.
+
+Not an ecosystem (no `NAME`): the modules import it.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable, Mapping, Sequence
+from typing import TYPE_CHECKING
+
+from layerwise.ecosystems.base import DependencyInstall, is_under, removed_paths
+from layerwise.shell import Command
+
+if TYPE_CHECKING:
+    from layerwise.context import BuildContext
+
+
+def under_home(home: str, rel: str) -> str:
+    return f"{home.rstrip('/')}/{rel}"
+
+
+def env_dir(env: Mapping[str, str], name: str, default: str, suffix: str = "") -> str:
+    """`$name` (plus `suffix`) when the environment sets it, else `default`."""
+    value = env.get(name)
+    if not value or "$" in value:
+        return default
+    return value.rstrip("/") + suffix if suffix else value
+
+
+def removes_dir(cmd: Command, caches: Sequence[str], home: str) -> bool:
+    """An `rm` of one of `caches` or of a path inside one, with `~`/`$HOME` spelled out."""
+    for word in removed_paths(cmd):
+        path = word.text
+        for spelled in ("~", "$HOME", "${HOME}"):
+            if path == spelled or path.startswith(spelled + "/"):
+                path = home.rstrip("/") + path[len(spelled) :]
+        if path.startswith("/") and path != "/" and any(is_under(path, c) for c in caches):
+            return True
+    return False
+
+
+def project_files(
+    context: BuildContext | None,
+    project_dir: str,
+    required: Sequence[str],
+    optional: Sequence[str] = (),
+    *,
+    sound: Callable[[str], bool] = lambda _text: True,
+) -> DependencyInstall | None:
+    """A download step that reads `required` and, when the context has them, `optional` files
+    of `project_dir` (directories end with `/`). Proven when the context has every required
+    file; None when `sound` rejects the first one's text (it names more the step reads, so
+    copying these files first would break the step)."""
+    prefix = f"{project_dir}/" if project_dir else ""
+    if context is None:
+        paths = tuple(prefix + name for name in required)
+        return DependencyInstall(paths, paths[:1], False)
+    present = [n for n in optional if context.exists(prefix + n.rstrip("/"))]
+    paths = tuple(prefix + n for n in (*required, *present))
+    texts = [
+        context.read_text(prefix + n)
+        if not n.endswith("/")
+        else ""
+        if context.is_dir(prefix + n)
+        else None
+        for n in required
+    ]
+    if texts[0] is not None and not sound(texts[0]):
+        return None
+    return DependencyInstall(paths, paths[:1], all(t is not None for t in texts))
+
+
+# Installers whose cache is also where builds read the packages from (Go's module cache,
+# Cargo's registry, Maven's local repository, Gradle's caches, NuGet's packages folder): with
+# a mount, the packages are no longer in the image, so every later use needs the mount too.
+STORE_CACHES = frozenset({"go", "cargo", "maven", "gradle", "dotnet"})

@@ -1,0 +1,98 @@
+"""Cargo: its download step (`cargo fetch`), the commands that fill its registry, and where the
+registry and git caches live.
+
+Facts from the Cargo Book ("Cargo Home": `$CARGO_HOME`, default `~/.cargo`, keeps `registry/`
+(index, downloaded `.crate` files, extracted sources) and `git/db` (bare clones of git
+dependencies); "Build cache": `target/` holds the build output) and buildkit-facts.md (mounts
+on /usr/local/cargo/registry and /usr/local/cargo/git/db; the official rust image sets
+CARGO_HOME=/usr/local/cargo). `target/` is the build output, not a download cache: a mount on
+it leaves the built binary out of the image unless the same RUN copies it out, so no fix
+mounts it. `cargo fetch` after copying only Cargo.toml and Cargo.lock fails when the package
+has no target file yet (`src/main.rs` or `src/lib.rs`: "no targets specified in the
+manifest"), so LW101 reports it without a fix.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Mapping
+from typing import TYPE_CHECKING
+
+from layerwise.ecosystems import _toolchain as tc
+from layerwise.ecosystems.base import CacheMount, DependencyInstall, command_env, subcommand
+from layerwise.shell import Command, Word
+
+if TYPE_CHECKING:
+    from layerwise.context import BuildContext
+
+NAME = "cargo"
+PROGRAMS = frozenset({"cargo"})
+MANIFESTS: tuple[str, ...] = ("Cargo.toml",)
+LOCKFILES: tuple[str, ...] = ("Cargo.lock",)
+VALUE_OPTIONS = frozenset(
+    {"--manifest-path", "--target", "--target-dir", "-p", "--package", "--bin", "--example",
+     "--test", "--bench", "--features", "-F", "-j", "--jobs", "--profile", "--color", "--config",
+     "-Z", "--root", "--path", "--version", "--git", "--branch", "--tag", "--rev", "--registry",
+     "--index", "--exclude", "--message-format"}
+)  # fmt: skip
+INSTALL_VERBS = frozenset({"fetch", "build", "b", "install", "test", "t", "check", "c", "run",
+                           "r", "doc", "d", "clippy", "bench"})  # fmt: skip
+# The official rust image's CARGO_HOME.
+OFFICIAL_HOME = "/usr/local/cargo"
+
+
+def verb(cmd: Command) -> Word | None:
+    return subcommand(cmd, PROGRAMS, VALUE_OPTIONS)
+
+
+def is_install(cmd: Command) -> bool:
+    word = verb(cmd)
+    return word is not None and word.text in INSTALL_VERBS
+
+
+def is_dependency_install(cmd: Command) -> bool:
+    """`cargo fetch`: Cargo's download step (a build after `COPY . .` is where it belongs)."""
+    word = verb(cmd)
+    return word is not None and word.text == "fetch"
+
+
+def dependency_install(
+    cmd: Command, context: BuildContext | None, project_dir: str
+) -> DependencyInstall | None:
+    """None: the manifests alone do not load (see the module docstring)."""
+    return None
+
+
+def cargo_home(home: str, env: Mapping[str, str]) -> str:
+    return tc.env_dir(env, "CARGO_HOME", tc.under_home(home, ".cargo"))
+
+
+def _caches(root: str, uid_gid: tuple[str, str] | None) -> tuple[CacheMount, ...]:
+    root = root.rstrip("/")
+    return (
+        CacheMount.for_user(f"{root}/registry", uid_gid),
+        CacheMount.for_user(f"{root}/git/db", uid_gid),
+    )
+
+
+def cache_mounts(home: str, uid_gid: tuple[str, str] | None) -> tuple[CacheMount, ...]:
+    return _caches(cargo_home(home, {}), uid_gid)
+
+
+def install_caches(
+    cmd: Command, home: str, uid_gid: tuple[str, str] | None, env: Mapping[str, str]
+) -> tuple[CacheMount, ...]:
+    if not is_install(cmd):
+        return ()
+    return _caches(cargo_home(home, command_env(cmd, env)), uid_gid)
+
+
+def cache_defeats(cmd: Command) -> tuple[Word, ...]:
+    return ()
+
+
+def mount_assignments(cmd: Command, env: Mapping[str, str]) -> tuple[str, ...]:
+    return ()
+
+
+def cache_cleaning(cmd: Command, home: str = "/root") -> bool:
+    return False  # no cargo command empties CARGO_HOME; an `rm` of it is found by its path

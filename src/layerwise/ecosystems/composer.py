@@ -1,0 +1,122 @@
+"""Composer: `composer install`, its dependency-only form, and its cache.
+
+Facts from Composer's documentation (CLI: `install` reads composer.json and composer.lock,
+`--no-scripts` skips scripts such as Laravel's `artisan package:discover`, `--no-autoloader`
+skips the autoloader (whose classmap needs the sources), `dump-autoload` writes it later;
+`--no-cache` turns the cache off; `clear-cache` (`clearcache`, `cc`) empties it; the cache is
+`$COMPOSER_CACHE_DIR`, else `$COMPOSER_HOME/cache`, else `~/.composer/cache` or
+`$XDG_CACHE_HOME/composer` depending on the system; repositories of `"type": "path"` read the
+context), Docker's documentation (a mount on /tmp/cache; the official composer image sets
+COMPOSER_HOME=/tmp) and buildkit-facts.md. Where the cache is not pinned by ENV the fix pins it:
+`COMPOSER_CACHE_DIR=/tmp/cache` in front of the command, the mount on /tmp/cache.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Mapping
+from typing import TYPE_CHECKING
+
+from layerwise.ecosystems import _toolchain as tc
+from layerwise.ecosystems.base import CacheMount, DependencyInstall, command_env, subcommand
+from layerwise.shell import Command, Word
+
+if TYPE_CHECKING:
+    from layerwise.context import BuildContext
+
+NAME = "composer"
+PROGRAMS = frozenset({"composer", "composer.phar"})
+MANIFESTS: tuple[str, ...] = ("composer.json",)
+LOCKFILES: tuple[str, ...] = ("composer.lock",)
+VALUE_OPTIONS = frozenset(
+    {"--working-dir", "-d", "--prefer-install", "--ignore-platform-req",
+     "--apcu-autoloader-prefix"}
+)  # fmt: skip
+INSTALL_VERBS = frozenset({"install", "i", "update", "u", "upgrade", "require", "r"})
+DEPENDENCIES_ONLY = ("--no-scripts", "--no-autoloader")
+CACHE_VARIABLE = "COMPOSER_CACHE_DIR"
+PINNED_CACHE = "/tmp/cache"
+NO_CACHE_FLAG = "--no-cache"
+
+
+def verb(cmd: Command) -> Word | None:
+    return subcommand(cmd, PROGRAMS, VALUE_OPTIONS)
+
+
+def _verb_text(cmd: Command) -> str | None:
+    word = verb(cmd)
+    return word.text if word is not None else None
+
+
+def is_install(cmd: Command) -> bool:
+    return _verb_text(cmd) in INSTALL_VERBS
+
+
+def is_dependency_install(cmd: Command) -> bool:
+    """`composer install` of the project (not in another folder: `-d`)."""
+    return _verb_text(cmd) in ("install", "i") and not cmd.has_option("-d", "--working-dir")
+
+
+def dependency_install(
+    cmd: Command, context: BuildContext | None, project_dir: str
+) -> DependencyInstall | None:
+    """composer.json, composer.lock and auth.json. With `--no-scripts --no-autoloader` the
+    install moves; otherwise `<install> --no-scripts --no-autoloader` goes above the copy and
+    the original stays (it then only writes the autoloader and runs the scripts), unproven."""
+    if not is_dependency_install(cmd):
+        return None
+    found = tc.project_files(
+        context,
+        project_dir,
+        MANIFESTS,
+        (*LOCKFILES, "auth.json"),
+        sound=lambda t: '"path"' not in t.replace(" ", ""),
+    )
+    if found is None:
+        return None
+    missing = [f for f in DEPENDENCIES_ONLY if not cmd.has_option(f)]
+    if not missing:
+        return found
+    before = " ".join([cmd.text, *missing])
+    return DependencyInstall(found.inputs, found.manifests, False, before)
+
+
+def cache_dir(home: str, env: Mapping[str, str]) -> str | None:
+    """The cache ENV pins (COMPOSER_CACHE_DIR, COMPOSER_HOME/cache); None when it depends on
+    the system."""
+    if env.get(CACHE_VARIABLE):
+        return tc.env_dir(env, CACHE_VARIABLE, PINNED_CACHE)
+    if env.get("COMPOSER_HOME") and "$" not in env["COMPOSER_HOME"]:
+        return env["COMPOSER_HOME"].rstrip("/") + "/cache"
+    return None
+
+
+def cache_mounts(home: str, uid_gid: tuple[str, str] | None) -> tuple[CacheMount, ...]:
+    targets = (PINNED_CACHE, tc.under_home(home, ".composer/cache"),
+               tc.under_home(home, ".cache/composer"))  # fmt: skip
+    return tuple(CacheMount.for_user(t, uid_gid) for t in targets)
+
+
+def install_caches(
+    cmd: Command, home: str, uid_gid: tuple[str, str] | None, env: Mapping[str, str]
+) -> tuple[CacheMount, ...]:
+    if not is_install(cmd):
+        return ()
+    target = cache_dir(home, command_env(cmd, env)) or PINNED_CACHE
+    return (CacheMount.for_user(target, uid_gid),)
+
+
+def cache_defeats(cmd: Command) -> tuple[Word, ...]:
+    if not is_install(cmd):
+        return ()
+    return tuple(w for w in cmd.option_words() if w.text == NO_CACHE_FLAG)
+
+
+def mount_assignments(cmd: Command, env: Mapping[str, str]) -> tuple[str, ...]:
+    """`COMPOSER_CACHE_DIR=/tmp/cache` when ENV does not say where the cache is."""
+    if not is_install(cmd) or cache_dir("/", command_env(cmd, env)) is not None:
+        return ()
+    return (f"{CACHE_VARIABLE}={PINNED_CACHE}",)
+
+
+def cache_cleaning(cmd: Command, home: str = "/root") -> bool:
+    return _verb_text(cmd) in ("clear-cache", "clearcache", "cc")

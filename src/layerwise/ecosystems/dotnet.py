@@ -1,0 +1,128 @@
+""".NET: the download step (`dotnet restore`), the commands that restore implicitly, and the
+NuGet global packages folder.
+
+Facts from Microsoft's documentation (`dotnet restore`: packages go to the global packages
+folder, `$NUGET_PACKAGES` or `--packages`, default `~/.nuget/packages`; it reads the project
+or solution file, NuGet.config, Directory.Build.props/targets and Directory.Packages.props
+(searched upward), global.json and packages.lock.json; `dotnet build|publish|test|pack|run`
+restore implicitly unless `--no-restore`; `dotnet nuget locals all|global-packages --clear`
+empties it), Docker's .NET guide (a cache mount on /root/.nuget/packages) and
+buildkit-facts.md. The global packages folder is where builds read packages from, so every
+later build must see the same mount (LW201 checks it).
+"""
+
+from __future__ import annotations
+
+from collections.abc import Mapping
+from typing import TYPE_CHECKING
+
+from layerwise.ecosystems import _toolchain as tc
+from layerwise.ecosystems.base import CacheMount, DependencyInstall, command_env, subcommand
+from layerwise.shell import Command, Word
+
+if TYPE_CHECKING:
+    from layerwise.context import BuildContext
+
+NAME = "dotnet"
+PROGRAMS = frozenset({"dotnet"})
+MANIFESTS: tuple[str, ...] = ("*.csproj", "*.fsproj", "*.vbproj", "*.sln")
+LOCKFILES: tuple[str, ...] = ("packages.lock.json",)
+VALUE_OPTIONS = frozenset(
+    {"-c", "--configuration", "-o", "--output", "-r", "--runtime", "-f", "--framework", "-s",
+     "--source", "-a", "--arch", "--os", "-v", "--verbosity", "--packages", "--configfile",
+     "--version-suffix", "-p", "--property", "-l", "--logger", "--filter"}
+)  # fmt: skip
+RESTORING_VERBS = frozenset({"restore", "build", "publish", "test", "pack", "run"})
+PROJECT_SUFFIXES = (".csproj", ".fsproj", ".vbproj")
+CONFIG_FILES = ("NuGet.config", "nuget.config", "NuGet.Config", "Directory.Build.props",
+                "Directory.Build.targets", "Directory.Packages.props", "global.json",
+                "packages.lock.json")  # fmt: skip
+
+
+def verb(cmd: Command) -> Word | None:
+    return subcommand(cmd, PROGRAMS, VALUE_OPTIONS)
+
+
+def is_install(cmd: Command) -> bool:
+    word = verb(cmd)
+    return word is not None and word.text in RESTORING_VERBS and not cmd.has_option("--no-restore")
+
+
+def is_dependency_install(cmd: Command) -> bool:
+    word = verb(cmd)
+    return word is not None and word.text == "restore"
+
+
+def _sound(project: str) -> bool:
+    """A project that imports nothing else from the context."""
+    return "<ProjectReference" not in project and "<Import " not in project
+
+
+def dependency_install(
+    cmd: Command, context: BuildContext | None, project_dir: str
+) -> DependencyInstall | None:
+    """The project file `restore` names or the one in its folder, with the config files beside
+    it. None for a solution (its projects live elsewhere), several projects, or none found."""
+    if not is_dependency_install(cmd):
+        return None
+    operands = cmd.operands(VALUE_OPTIONS)[1:]
+    named = operands[0].text if operands else None
+    if named is not None and (not named.endswith(PROJECT_SUFFIXES) or "/" in named):
+        return None
+    if context is None:
+        return None if named is None else tc.project_files(None, project_dir, (named,))
+    projects = [
+        f.rsplit("/", 1)[-1]
+        for f in context.files(project_dir, max_depth=0)
+        if f.endswith(PROJECT_SUFFIXES)
+    ]
+    if named is None and len(projects) != 1:
+        return None
+    project = named or projects[0]
+    found = tc.project_files(context, project_dir, (project,), CONFIG_FILES, sound=_sound)
+    if found is None:
+        return None
+    # Directory.Build.props and friends in a parent folder apply too.
+    above = project_dir.split("/")[:-1] if project_dir else []
+    for depth in range(len(above) + (1 if project_dir else 0)):
+        folder = "/".join(above[:depth])
+        prefix = f"{folder}/" if folder else ""
+        if any(context.exists(prefix + n) for n in CONFIG_FILES[3:6]):
+            return DependencyInstall(found.inputs, found.manifests, False)
+    return found
+
+
+def packages_folder(cmd: Command | None, home: str, env: Mapping[str, str]) -> str:
+    option = cmd.option_value("--packages") if cmd is not None else None
+    return option or tc.env_dir(env, "NUGET_PACKAGES", tc.under_home(home, ".nuget/packages"))
+
+
+def cache_mounts(home: str, uid_gid: tuple[str, str] | None) -> tuple[CacheMount, ...]:
+    return (CacheMount.for_user(packages_folder(None, home, {}), uid_gid),)
+
+
+def install_caches(
+    cmd: Command, home: str, uid_gid: tuple[str, str] | None, env: Mapping[str, str]
+) -> tuple[CacheMount, ...]:
+    if not is_install(cmd):
+        return ()
+    return (CacheMount.for_user(packages_folder(cmd, home, command_env(cmd, env)), uid_gid),)
+
+
+def cache_defeats(cmd: Command) -> tuple[Word, ...]:
+    return ()  # `--no-cache`/`--no-http-cache` skip the HTTP cache, not the packages folder
+
+
+def mount_assignments(cmd: Command, env: Mapping[str, str]) -> tuple[str, ...]:
+    return ()
+
+
+def cache_cleaning(cmd: Command, home: str = "/root") -> bool:
+    """`dotnet nuget locals all|global-packages --clear`."""
+    words = [w.text for w in cmd.operands(VALUE_OPTIONS)] if verb(cmd) is not None else []
+    return (
+        words[:2] == ["nuget", "locals"]
+        and len(words) > 2
+        and words[2] in ("all", "global-packages")
+        and cmd.has_option("--clear", "-c")
+    )

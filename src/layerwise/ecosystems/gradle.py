@@ -1,0 +1,82 @@
+"""Gradle: the commands that download dependencies and the wrapper's distribution, and where
+Gradle keeps them.
+
+Facts from Gradle's documentation ("Gradle-managed directories": the Gradle user home is
+`$GRADLE_USER_HOME`, default `~/.gradle`; its `caches/` holds downloaded dependencies and
+`wrapper/dists/` the distributions `gradlew` downloads; the rest of it is configuration such
+as `gradle.properties` and `init.d/`, which a mount would hide) and buildkit-facts.md (gradle
+/root/.gradle). Gradle has no standard dependency-only task (`gradle dependencies` resolves
+only what the report needs), so LW101 leaves Gradle alone.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Mapping
+from typing import TYPE_CHECKING
+
+from layerwise.ecosystems import _toolchain as tc
+from layerwise.ecosystems.base import CacheMount, DependencyInstall, command_env, subcommand
+from layerwise.shell import Command, Word
+
+if TYPE_CHECKING:
+    from layerwise.context import BuildContext
+
+NAME = "gradle"
+PROGRAMS = frozenset({"gradle", "gradlew"})
+MANIFESTS: tuple[str, ...] = ("build.gradle", "build.gradle.kts")
+LOCKFILES: tuple[str, ...] = ("gradle.lockfile",)
+VALUE_OPTIONS = frozenset(
+    {"-x", "--exclude-task", "-p", "--project-dir", "-g", "--gradle-user-home", "-D", "-P",
+     "-I", "--init-script", "-b", "--build-file", "-c", "--settings-file", "--console",
+     "--max-workers", "--warning-mode", "-M", "--write-verification-metadata"}
+)  # fmt: skip
+
+
+def verb(cmd: Command) -> Word | None:
+    return subcommand(cmd, PROGRAMS, VALUE_OPTIONS)
+
+
+def is_install(cmd: Command) -> bool:
+    """A Gradle run of tasks (`gradle build`, `./gradlew bootJar`): it resolves dependencies."""
+    return verb(cmd) is not None
+
+
+def is_dependency_install(cmd: Command) -> bool:
+    return False
+
+
+def dependency_install(
+    cmd: Command, context: BuildContext | None, project_dir: str
+) -> DependencyInstall | None:
+    return None
+
+
+def user_home(home: str, env: Mapping[str, str]) -> str:
+    return tc.env_dir(env, "GRADLE_USER_HOME", tc.under_home(home, ".gradle"))
+
+
+def cache_mounts(home: str, uid_gid: tuple[str, str] | None) -> tuple[CacheMount, ...]:
+    return (CacheMount.for_user(f"{user_home(home, {})}/caches", uid_gid),)
+
+
+def install_caches(
+    cmd: Command, home: str, uid_gid: tuple[str, str] | None, env: Mapping[str, str]
+) -> tuple[CacheMount, ...]:
+    """`caches/`, and `wrapper/` for the wrapper; `-g DIR` moves both."""
+    if not is_install(cmd):
+        return ()
+    root = cmd.option_value("-g", "--gradle-user-home") or user_home(home, command_env(cmd, env))
+    folders = ("caches", "wrapper") if cmd.program_name == "gradlew" else ("caches",)
+    return tuple(CacheMount.for_user(f"{root.rstrip('/')}/{f}", uid_gid) for f in folders)
+
+
+def cache_defeats(cmd: Command) -> tuple[Word, ...]:
+    return ()
+
+
+def mount_assignments(cmd: Command, env: Mapping[str, str]) -> tuple[str, ...]:
+    return ()
+
+
+def cache_cleaning(cmd: Command, home: str = "/root") -> bool:
+    return False

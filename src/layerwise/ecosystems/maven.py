@@ -1,0 +1,114 @@
+"""Maven: its download step (`mvn dependency:go-offline`), the wrapper, and the local
+repository.
+
+Facts from Maven's documentation (Settings reference: the local repository defaults to
+`${user.home}/.m2/repository`, `-Dmaven.repo.local` moves it; `~/.m2/settings.xml` is
+configuration; the Maven Wrapper reads `.mvn/wrapper/maven-wrapper.properties`; `.mvn/`
+also holds `maven.config`, `jvm.config` and `extensions.xml`; a `<parent>` is looked up at
+`../pom.xml` unless `<relativePath/>` is empty; the dependency plugin's `go-offline`,
+`resolve` and `resolve-plugins` goals and `purge-local-repository`) and buildkit-facts.md
+(Maven /root/.m2). The mount is on `repository/` alone so a `settings.xml` copied into ~/.m2
+stays visible.
+"""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Mapping
+from typing import TYPE_CHECKING
+
+from layerwise.ecosystems import _toolchain as tc
+from layerwise.ecosystems.base import CacheMount, DependencyInstall, command_env
+from layerwise.shell import Command, Word
+
+if TYPE_CHECKING:
+    from layerwise.context import BuildContext
+
+NAME = "maven"
+PROGRAMS = frozenset({"mvn", "mvnw"})
+MANIFESTS: tuple[str, ...] = ("pom.xml",)
+LOCKFILES: tuple[str, ...] = ()
+VALUE_OPTIONS = frozenset(
+    {"-f", "--file", "-s", "--settings", "-gs", "--global-settings", "-P", "--activate-profiles",
+     "-pl", "--projects", "-rf", "--resume-from", "-T", "--threads", "-l", "--log-file", "-t",
+     "--toolchains", "-b", "--builder", "-D", "--define"}
+)  # fmt: skip
+# Goals that only download what the POM needs (plugin prefix or full coordinates).
+DOWNLOAD_GOALS = ("go-offline", "resolve", "resolve-plugins", "resolve-dependencies")
+_REPO_LOCAL = re.compile(r"-Dmaven\.repo\.local=(\S+)")
+_PARENT_FROM_REPOSITORY = re.compile(r"<relativePath\s*/>|<relativePath>\s*</relativePath>")
+
+
+def _goals(cmd: Command) -> tuple[Word, ...]:
+    return cmd.operands(VALUE_OPTIONS) if cmd.program_name in PROGRAMS else ()
+
+
+def verb(cmd: Command) -> Word | None:
+    goals = _goals(cmd)
+    return goals[0] if goals else None
+
+
+def is_install(cmd: Command) -> bool:
+    """A Maven run of phases or goals: it resolves plugins and dependencies."""
+    return bool(_goals(cmd))
+
+
+def is_dependency_install(cmd: Command) -> bool:
+    """Every goal is a dependency-plugin download (`dependency:go-offline`)."""
+    goals = _goals(cmd)
+    return bool(goals) and all(
+        ":" in g.text and g.text.rsplit(":", 1)[1] in DOWNLOAD_GOALS for g in goals
+    )
+
+
+def _sound(pom: str) -> bool:
+    """A single-module POM whose parent, if any, comes from a repository."""
+    if "<modules>" in pom:
+        return False
+    return "<parent>" not in pom or bool(_PARENT_FROM_REPOSITORY.search(pom))
+
+
+def dependency_install(
+    cmd: Command, context: BuildContext | None, project_dir: str
+) -> DependencyInstall | None:
+    """pom.xml (and `mvnw` with `.mvn/` for the wrapper, `.mvn/` when present); None with `-f`
+    or `-pl` (another POM or a reactor subset)."""
+    if not is_dependency_install(cmd) or cmd.has_option("-f", "--file", "-pl", "--projects"):
+        return None
+    wrapper = cmd.program_name == "mvnw"
+    required = ("pom.xml", "mvnw", ".mvn/") if wrapper else ("pom.xml",)
+    optional = () if wrapper else (".mvn/",)
+    return tc.project_files(context, project_dir, required, optional, sound=_sound)
+
+
+def local_repository(cmd: Command | None, home: str, env: Mapping[str, str]) -> str:
+    for text in [*(w.text for w in (cmd.args if cmd else ())), env.get("MAVEN_OPTS", "")]:
+        match = _REPO_LOCAL.search(text)
+        if match and "$" not in match.group(1):
+            return match.group(1)
+    return tc.under_home(home, ".m2/repository")
+
+
+def cache_mounts(home: str, uid_gid: tuple[str, str] | None) -> tuple[CacheMount, ...]:
+    return (CacheMount.for_user(local_repository(None, home, {}), uid_gid),)
+
+
+def install_caches(
+    cmd: Command, home: str, uid_gid: tuple[str, str] | None, env: Mapping[str, str]
+) -> tuple[CacheMount, ...]:
+    if not is_install(cmd):
+        return ()
+    return (CacheMount.for_user(local_repository(cmd, home, command_env(cmd, env)), uid_gid),)
+
+
+def cache_defeats(cmd: Command) -> tuple[Word, ...]:
+    return ()
+
+
+def mount_assignments(cmd: Command, env: Mapping[str, str]) -> tuple[str, ...]:
+    return ()
+
+
+def cache_cleaning(cmd: Command, home: str = "/root") -> bool:
+    """`mvn dependency:purge-local-repository` empties the local repository."""
+    return any(g.text.endswith(":purge-local-repository") for g in _goals(cmd))

@@ -14,7 +14,7 @@ import re
 from collections.abc import Mapping, Sequence
 from typing import TYPE_CHECKING
 
-from layerwise.ecosystems.base import DependencyInstall, is_under, removed_paths
+from layerwise.ecosystems.base import DependencyInstall, is_under, project_files, removed_paths
 from layerwise.shell import Command
 
 if TYPE_CHECKING:
@@ -80,20 +80,15 @@ def project_install(
     the context has every required file, no manifest names a local source or dynamic metadata,
     no virtual environment folder would be laid over the installed one, and `movable` (the
     install itself reads nothing else)."""
-    prefix = f"{project_dir}/" if project_dir else ""
-    if context is None:
-        paths = tuple(prefix + name for name in required)
-        return DependencyInstall(paths, paths[:1], False, before)
-    present = [n for n in optional if context.exists(prefix + n)]
-    paths = tuple(prefix + n for n in (*required, *present))
-    texts = [context.read_text(prefix + n) for n in required]
+    files = project_files(context, project_dir, required, optional)
     proven = (
         movable
-        and all(t is not None for t in texts)
-        and not any(_LOCAL_SOURCE.search(t) or _DYNAMIC.search(t) for t in texts if t)
-        and not any(context.exists(prefix + d) for d in VENV_DIRS)
+        and context is not None
+        and files.complete
+        and not any(_LOCAL_SOURCE.search(t) or _DYNAMIC.search(t) for t in files.texts if t)
+        and not any(context.exists(files.prefix + d) for d in VENV_DIRS)
     )
-    return DependencyInstall(paths, paths[:1], proven, before)
+    return files.install(proven, before)
 
 
 def relative_inside(path: str, project_dir: str) -> str | None:

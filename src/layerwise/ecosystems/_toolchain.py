@@ -10,6 +10,7 @@ from __future__ import annotations
 from collections.abc import Callable, Mapping, Sequence
 from typing import TYPE_CHECKING
 
+from layerwise.ecosystems import base
 from layerwise.ecosystems.base import DependencyInstall, is_under, removed_paths
 from layerwise.shell import Command
 
@@ -53,23 +54,11 @@ def project_files(
     of `project_dir` (directories end with `/`). Proven when the context has every required
     file; None when `sound` rejects the first one's text (it names more the step reads, so
     copying these files first would break the step)."""
-    prefix = f"{project_dir}/" if project_dir else ""
-    if context is None:
-        paths = tuple(prefix + name for name in required)
-        return DependencyInstall(paths, paths[:1], False)
-    present = [n for n in optional if context.exists(prefix + n.rstrip("/"))]
-    paths = tuple(prefix + n for n in (*required, *present))
-    texts = [
-        context.read_text(prefix + n)
-        if not n.endswith("/")
-        else ""
-        if context.is_dir(prefix + n)
-        else None
-        for n in required
-    ]
-    if texts[0] is not None and not sound(texts[0]):
+    files = base.project_files(context, project_dir, required, optional)
+    first = files.texts[0]
+    if first is not None and not sound(first):
         return None
-    return DependencyInstall(paths, paths[:1], all(t is not None for t in texts))
+    return files.install(files.complete)
 
 
 # Installers whose cache is also where builds read the packages from (Go's module cache,

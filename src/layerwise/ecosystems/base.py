@@ -8,7 +8,7 @@ from __future__ import annotations
 
 import posixpath
 import re
-from collections.abc import Mapping
+from collections.abc import Mapping, Sequence
 from dataclasses import dataclass
 from typing import TYPE_CHECKING, Protocol
 
@@ -150,6 +150,49 @@ class DependencyInstall:
     manifests: tuple[str, ...]
     proven: bool
     before: str | None = None
+
+
+@dataclass(frozen=True, slots=True)
+class ProjectFiles:
+    """The files an install run in a context folder reads: `paths` (the required ones, then the
+    optional ones the context has) and `texts` (each required file's text; "" for a directory
+    the context has; None when missing or when there is no context)."""
+
+    prefix: str
+    paths: tuple[str, ...]
+    texts: tuple[str | None, ...]
+
+    @property
+    def complete(self) -> bool:
+        """The context has every required file."""
+        return all(t is not None for t in self.texts)
+
+    def install(self, proven: bool, before: str | None = None) -> DependencyInstall:
+        """The install reading these files, the first one standing for its manifests."""
+        return DependencyInstall(self.paths, self.paths[:1], proven, before)
+
+
+def project_files(
+    context: BuildContext | None,
+    project_dir: str,
+    required: Sequence[str],
+    optional: Sequence[str] = (),
+) -> ProjectFiles:
+    """The `required` files of context folder `project_dir` ("" for the root) and those of
+    `optional` the context has (names of directories end with `/`)."""
+    prefix = f"{project_dir}/" if project_dir else ""
+    if context is None:
+        return ProjectFiles(prefix, tuple(prefix + n for n in required), (None,) * len(required))
+    present = [n for n in optional if context.exists(prefix + n.rstrip("/"))]
+    texts = tuple(
+        context.read_text(prefix + n)
+        if not n.endswith("/")
+        else ""
+        if context.is_dir(prefix + n)
+        else None
+        for n in required
+    )
+    return ProjectFiles(prefix, tuple(prefix + n for n in (*required, *present)), texts)
 
 
 class Installer(Protocol):

@@ -1,0 +1,34 @@
+"""The pieces every ecosystem module shares."""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+
+from layerwise.context import BuildContext
+from layerwise.ecosystems.base import project_files
+
+# The `make_context` fixture (conftest.py): a build context holding the given files.
+ContextMaker = Callable[[dict[str, str]], BuildContext]
+
+
+def test_project_files_reads_required_and_lists_present_optional(
+    make_context: ContextMaker,
+) -> None:
+    context = make_context({"app/go.mod": "module x", "app/vendor/m.txt": "", "app/.env": ""})
+    files = project_files(context, "app", ("go.mod", "go.sum"), (".env", "uv.toml", "vendor/"))
+    assert files.paths == ("app/go.mod", "app/go.sum", "app/.env", "app/vendor/")
+    assert files.texts == ("module x", None)
+    assert not files.complete
+
+
+def test_project_files_counts_a_present_directory_as_read(make_context: ContextMaker) -> None:
+    files = project_files(make_context({"src/a.rb": ""}), "", ("src/",))
+    assert files.texts == ("",)
+    assert files.complete
+    assert files.install(True).manifests == ("src/",)
+
+
+def test_project_files_without_context_is_never_complete() -> None:
+    files = project_files(None, "app", ("Gemfile", "Gemfile.lock"), ("vendor/",))
+    assert files.paths == ("app/Gemfile", "app/Gemfile.lock")
+    assert not files.complete

@@ -4,8 +4,10 @@ from __future__ import annotations
 
 from collections.abc import Callable
 
+import pytest
+
 from layerwise.context import BuildContext
-from layerwise.ecosystems.base import project_files
+from layerwise.ecosystems.base import deletes_inside, project_files
 
 # The `make_context` fixture (conftest.py): a build context holding the given files.
 ContextMaker = Callable[[dict[str, str]], BuildContext]
@@ -32,3 +34,23 @@ def test_project_files_without_context_is_never_complete() -> None:
     files = project_files(None, "app", ("Gemfile", "Gemfile.lock"), ("vendor/",))
     assert files.paths == ("app/Gemfile", "app/Gemfile.lock")
     assert not files.complete
+
+
+@pytest.mark.parametrize(
+    ("path", "expected"),
+    [
+        ("/root/.cache/pip", True),
+        ("/root/.cache/pip/http", True),
+        ("/root/.cache/pipx", False),
+        ("/root/.cache", False),
+        (".cache/pip", False),  # relative: depends on the working directory
+        ("/", False),
+    ],
+)
+def test_deletes_inside(path: str, expected: bool) -> None:
+    assert deletes_inside(path, ("/tmp/other", "/root/.cache/pip")) is expected
+
+
+def test_deletes_inside_never_counts_the_root() -> None:
+    assert not deletes_inside("/", ("/",))
+    assert deletes_inside("/srv", ("/",))

@@ -14,7 +14,13 @@ import re
 from collections.abc import Mapping, Sequence
 from typing import TYPE_CHECKING
 
-from layerwise.ecosystems.base import DependencyInstall, is_under, project_files, removed_paths
+from layerwise.ecosystems.base import (
+    HOME_SPELLINGS,
+    DependencyInstall,
+    deletes_inside,
+    project_files,
+    removed_paths,
+)
 from layerwise.shell import Command
 
 if TYPE_CHECKING:
@@ -42,7 +48,7 @@ def cache_dir(tool: str, variable: str, home: str, env: Mapping[str, str]) -> st
 
 def names_home_cache(path: str, tool: str) -> bool:
     """`~/.cache/<tool>` (or below it, or `~/.cache` itself) spelled with `~` or `$HOME`."""
-    for home in ("~", "$HOME", "${HOME}"):
+    for home in HOME_SPELLINGS:
         for spelled in (f"{home}/.cache", f"{home}/.cache/{tool}"):
             if path.rstrip("/") == spelled:
                 return True
@@ -54,16 +60,14 @@ def names_home_cache(path: str, tool: str) -> bool:
 def removes_cache(cmd: Command, tool: str, cache: str) -> bool:
     """An `rm` of the tool's cache: `~/.cache/<tool>`, a path in `cache`, or `cache`'s parent
     when that is `.cache` (`rm -rf /root/.cache`)."""
-    for removed in removed_paths(cmd):
-        path = removed.text
-        if names_home_cache(path, tool):
-            return True
-        if not path.startswith("/") or path == "/":
-            continue
-        parent = cache.rstrip("/").rsplit("/", 1)[0]
-        if is_under(path, cache) or (parent.endswith("/.cache") and path.rstrip("/") == parent):
-            return True
-    return False
+    parent = cache.rstrip("/").rsplit("/", 1)[0]
+    whole = parent if parent.startswith("/") and parent.endswith("/.cache") else None
+    return any(
+        names_home_cache(w.text, tool)
+        or deletes_inside(w.text, (cache,))
+        or w.text.rstrip("/") == whole
+        for w in removed_paths(cmd)
+    )
 
 
 def project_install(

@@ -11,7 +11,12 @@ from collections.abc import Callable, Mapping, Sequence
 from typing import TYPE_CHECKING
 
 from layerwise.ecosystems import base
-from layerwise.ecosystems.base import DependencyInstall, is_under, removed_paths
+from layerwise.ecosystems.base import (
+    HOME_SPELLINGS,
+    DependencyInstall,
+    deletes_inside,
+    removed_paths,
+)
 from layerwise.shell import Command
 
 if TYPE_CHECKING:
@@ -34,10 +39,10 @@ def removes_dir(cmd: Command, caches: Sequence[str], home: str) -> bool:
     """An `rm` of one of `caches` or of a path inside one, with `~`/`$HOME` spelled out."""
     for word in removed_paths(cmd):
         path = word.text
-        for spelled in ("~", "$HOME", "${HOME}"):
+        for spelled in HOME_SPELLINGS:
             if path == spelled or path.startswith(spelled + "/"):
                 path = home.rstrip("/") + path[len(spelled) :]
-        if path.startswith("/") and path != "/" and any(is_under(path, c) for c in caches):
+        if deletes_inside(path, caches):
             return True
     return False
 

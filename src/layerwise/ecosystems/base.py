@@ -8,7 +8,7 @@ from __future__ import annotations
 
 import posixpath
 import re
-from collections.abc import Mapping, Sequence
+from collections.abc import Iterable, Mapping, Sequence
 from dataclasses import dataclass
 from typing import TYPE_CHECKING, Protocol
 
@@ -110,6 +110,16 @@ def removed_paths(cmd: Command) -> tuple[Word, ...]:
     if cmd.program_name != "rm":
         return ()
     return cmd.operands()
+
+
+# How a Dockerfile spells the user's home at the start of a path.
+HOME_SPELLINGS = ("~", "$HOME", "${HOME}")
+
+
+def deletes_inside(path: str, roots: Iterable[str]) -> bool:
+    """An `rm` operand that is one of `roots` or a path inside one. Only an absolute path other
+    than `/` counts: a relative one depends on the working directory."""
+    return path.startswith("/") and path != "/" and any(is_under(path, r) for r in roots)
 
 
 class Ecosystem(Protocol):

@@ -11,9 +11,11 @@ from dataclasses import dataclass
 from typing import TYPE_CHECKING
 
 from layerwise.ecosystems.base import (
+    HOME_SPELLINGS,
     CacheMount,
     DependencyInstall,
     command_env,
+    deletes_inside,
     is_under,
     removed_paths,
     static_text,
@@ -209,16 +211,14 @@ def cache_cleaning(cmd: Command, home: str = "/root") -> bool:
         operands = cmd.operands(VALUE_OPTIONS)
         return len(operands) > 1 and operands[1].text in ("clean", "clear", "rm")
     cache = cache_dir(home)
-    return any(
-        _names_npm_cache(word.text, cache) for word in removed_paths(cmd) if word.text != "/"
-    )
+    return any(_names_npm_cache(word.text, cache) for word in removed_paths(cmd))
 
 
 def _names_npm_cache(path: str, cache: str) -> bool:
-    for spelled in ("~/.npm", "$HOME/.npm", "${HOME}/.npm"):
+    for spelled in (f"{home}/.npm" for home in HOME_SPELLINGS):
         if path == spelled or path.startswith(spelled + "/"):
             return True
-    return path.startswith("/") and is_under(path, cache)
+    return deletes_inside(path, (cache,))
 
 
 def run_script_name(cmd: Command) -> str | None:

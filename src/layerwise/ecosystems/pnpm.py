@@ -26,7 +26,7 @@ from layerwise.ecosystems.base import (
     CacheMount,
     DependencyInstall,
     command_env,
-    is_under,
+    deletes_inside,
     removed_paths,
     subcommand,
 )
@@ -110,7 +110,7 @@ def cache_cleaning(cmd: Command, home: str = "/root") -> bool:
         path = removed.text
         if path.startswith("~/.local/share/pnpm"):
             return True
-        if path.startswith("/") and path != "/" and is_under(path, store):
+        if deletes_inside(path, (store,)):
             return True
     return False
 

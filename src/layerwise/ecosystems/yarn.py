@@ -33,7 +33,7 @@ from layerwise.ecosystems.base import (
     CacheMount,
     DependencyInstall,
     command_env,
-    is_under,
+    deletes_inside,
     removed_paths,
     subcommand,
 )
@@ -285,6 +285,6 @@ def cache_cleaning(cmd: Command, home: str = "/root") -> bool:
         for spelled in ("~/.cache/yarn", "~/.yarn/berry"):
             if path == spelled or path.startswith(spelled + "/"):
                 return True
-        if path.startswith("/") and path != "/" and any(is_under(path, c) for c in caches):
+        if deletes_inside(path, caches):
             return True
     return False

@@ -8,7 +8,7 @@ from __future__ import annotations
 
 import posixpath
 import re
-from collections.abc import Callable, Sequence
+from collections.abc import Callable, Iterator, Sequence
 
 from layerwise.ecosystems import INSTALLERS, npm
 from layerwise.ecosystems import npm_versions as nv
@@ -47,6 +47,14 @@ def is_broad_copy(instruction: Instruction) -> bool:
     """`COPY . .` and friends: the whole build context goes into the image."""
     parts = copy_parts(instruction)
     return parts is not None and any(s in ROOT_SOURCES for s in parts[0])
+
+
+def after_broad_copy(stages: Sequence[Stage]) -> Iterator[tuple[tuple[Step, ...], int]]:
+    """Each stage that has a broad COPY: its steps and the index of its first broad COPY."""
+    for stage in stages:
+        at = next((i for i, st in enumerate(stage.steps) if is_broad_copy(st.instruction)), None)
+        if at is not None:
+            yield stage.steps, at
 
 
 def resolve(path: str, workdir: str) -> str:

@@ -111,11 +111,7 @@ _NEUTRAL = frozenset({"LABEL", "EXPOSE", "CMD", "ENTRYPOINT", "HEALTHCHECK", "ST
 
 
 def check(ctx: RuleContext) -> Iterator[Finding]:
-    for stage in ctx.model.stages:
-        steps = stage.steps
-        at = next((i for i, st in enumerate(steps) if s.is_broad_copy(st.instruction)), None)
-        if at is None:
-            continue
+    for steps, at in s.after_broad_copy(ctx.model.stages):
         for index in range(at + 1, len(steps)):
             install = next(
                 filter(s.installs_dependencies, s.commands(ctx, steps[index].instruction)), None

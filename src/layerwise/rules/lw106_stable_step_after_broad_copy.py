@@ -73,11 +73,7 @@ _BLOCKING = frozenset({"RUN", "COPY", "ADD", "ONBUILD"})
 
 
 def check(ctx: RuleContext) -> Iterator[Finding]:
-    for stage in ctx.model.stages:
-        steps = stage.steps
-        at = next((i for i, st in enumerate(steps) if s.is_broad_copy(st.instruction)), None)
-        if at is None:
-            continue
+    for steps, at in s.after_broad_copy(ctx.model.stages):
         copy = steps[at]
         dest = _destination(copy)
         variables = "$" in copy.instruction.text

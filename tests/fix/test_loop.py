@@ -77,6 +77,21 @@ def test_fix_that_breaks_parsing_is_dropped_as_a_bug() -> None:
     assert any("LW994" in bug for bug in result.bugs)
 
 
+def test_fix_that_breaks_a_run_script_is_dropped_as_a_bug() -> None:
+    # The Dockerfile still parses, but the shell would reject the RUN's script.
+    bad = _word_rule("LW994", "apt install x", "apt install x && (")
+    good = _word_rule("LW991", "node:20", "node:22")
+    result = fix_text(TEXT, rules=[bad, good])
+    assert "node:22" in result.text and "&& (" not in result.text
+    assert any("LW994" in bug and "RUN script" in bug for bug in result.bugs)
+
+
+def test_a_script_already_broken_does_not_block_fixes() -> None:
+    text = "FROM node:20\nRUN echo (\nRUN apt install x\n"
+    result = fix_text(text, rules=[_word_rule("LW991", "apt install", "apt-get install")])
+    assert result.bugs == () and "RUN apt-get install x" in result.text
+
+
 def test_cycle_stops_and_is_reported() -> None:
     rules = [_word_rule("LW991", "node:20", "node:22"), _word_rule("LW992", "node:22", "node:20")]
     result = fix_text(TEXT, rules=rules)

@@ -3,11 +3,13 @@
 Each pass takes the fixes of one check in position order and accepts a fix only when none of
 its edits overlaps an edit already accepted in that pass (the others come back next pass, on the
 new text). Every byte outside the accepted edits is kept. A fix whose output does not parse is
-dropped and recorded in `bugs`; the loop stops at a fixed point or after `max_passes`.
+dropped and recorded in `bugs`, and so is one that leaves a RUN script tree-sitter-bash cannot
+parse where the text before it had none; the loop stops at a fixed point or after `max_passes`.
 """
 
 from __future__ import annotations
 
+import re
 from collections.abc import Sequence
 from dataclasses import dataclass
 from typing import TYPE_CHECKING
@@ -63,13 +65,38 @@ def pick_fixes(findings: Sequence[Finding], unsafe: bool) -> list[Finding]:
     return accepted
 
 
-def _parsed(text: str, path: str | None) -> Dockerfile | None:
-    """The tree of `text`, or None when it does not parse or does not print back exactly."""
+def _parsed(text: str, path: str | None, broken: int) -> Dockerfile | None:
+    """The tree of `text`, or None when it does not parse, does not print back exactly, or has
+    more RUN scripts tree-sitter-bash cannot parse than `broken` (the count before the fix: a
+    fix may edit a script that was already broken, never break one)."""
     try:
         tree = parse(text, path=path)
     except LayerwiseError:
         return None
-    return tree if str(tree) == text else None
+    if str(tree) != text or broken_scripts(tree) > broken:
+        return None
+    return tree
+
+
+_NOT_POSIX = re.compile(r"pwsh|powershell|cmd(\.exe)?\b", re.IGNORECASE)
+
+
+def broken_scripts(tree: Dockerfile) -> int:
+    """How many shell-form RUN scripts of `tree` tree-sitter-bash cannot parse: a fix that adds
+    one would hand the shell a script it may reject."""
+    # Imported late: checking without fixing never loads tree-sitter for this.
+    from layerwise.shell import parse_script
+
+    if any(ins.name == "SHELL" and _NOT_POSIX.search(ins.body) for ins in tree.instructions):
+        return 0  # PowerShell or cmd scripts are not bash: nothing to say about them
+    found = 0
+    for ins in tree.instructions:
+        if ins.name != "RUN":
+            continue
+        source = ins.shell_source()
+        if source is not None and parse_script(source).has_errors:
+            found += 1
+    return found
 
 
 def _edits(findings: Sequence[Finding]) -> list[Edit]:
@@ -95,6 +122,7 @@ def fix_text(
     seen = {current}
     passes = 0
     findings = check_tree(tree, context=context, settings=settings, rules=rules)
+    broken = broken_scripts(tree)
     while passes < max_passes:
         candidates = [f for f in findings if _key(f) not in rejected]
         chosen = pick_fixes(candidates, unsafe)
@@ -102,13 +130,15 @@ def fix_text(
             break
         passes += 1
         new = apply_edits(current, _edits(chosen))
-        new_tree = _parsed(new, path)
+        new_tree = _parsed(new, path, broken)
         if new_tree is None:
-            chosen = [f for f in chosen if _keep_or_reject(current, f, path, rejected, bugs)]
+            chosen = [
+                f for f in chosen if _keep_or_reject(current, f, path, broken, rejected, bugs)
+            ]
             if not chosen:
                 continue
             new = apply_edits(current, _edits(chosen))
-            new_tree = _parsed(new, path)
+            new_tree = _parsed(new, path, broken)
             if new_tree is None:  # each parses alone, not together: keep the first
                 chosen = chosen[:1]
                 new = apply_edits(current, _edits(chosen))
@@ -119,6 +149,7 @@ def fix_text(
         seen.add(new)
         applied.extend(chosen)
         current = new
+        broken = broken_scripts(new_tree)
         findings = check_tree(new_tree, context=context, settings=settings, rules=rules)
     else:
         if pick_fixes([f for f in findings if _key(f) not in rejected], unsafe):
@@ -134,12 +165,16 @@ def _keep_or_reject(
     text: str,
     finding: Finding,
     path: str | None,
+    broken: int,
     rejected: set[tuple[str, int, int]],
     bugs: list[str],
 ) -> bool:
-    if _parsed(apply_edits(text, _edits([finding])), path) is not None:
+    if _parsed(apply_edits(text, _edits([finding])), path, broken) is not None:
         return True
     rejected.add(_key(finding))
     where = f"{path or '<input>'}:{finding.line}:{finding.col}"
-    bugs.append(f"{where}: {finding.code} fix dropped: its output does not parse (a layerwise bug)")
+    bugs.append(
+        f"{where}: {finding.code} fix dropped: its output, or a RUN script in it, does not parse "
+        "(a layerwise bug)"
+    )
     return False

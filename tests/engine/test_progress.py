@@ -4,10 +4,12 @@ from __future__ import annotations
 
 from pathlib import Path
 
+import pytest
 from hypothesis import given
 from hypothesis import strategies as st
 
 from layerwise.engine import BuildStep, ProgressParser, parse_progress
+from layerwise.engine.progress import target_platform
 
 DATA = Path(__file__).parent / "data"
 
@@ -97,6 +99,33 @@ def test_newer_buildx_format() -> None:
     assert parser.vertices[0].number == 0
     assert parser.vertices[0].name.startswith("building with")
     assert len(parser.steps) == 6
+
+
+def test_a_stage_on_the_build_platform_belongs_to_its_target() -> None:
+    steps = by_name(steps_of("buildx013-cross.log"))
+    cross = steps['[linux/amd64->arm64 build 2/2] RUN echo "built for arm64" > /out.txt']
+    assert (cross.platform, cross.stage, cross.index) == ("linux/arm64", "build", 2)
+    native = steps['[linux/amd64 build 2/2] RUN echo "built for amd64" > /out.txt']
+    assert native.platform == "linux/amd64"
+    per_platform = {
+        p: [s for s in steps.values() if s.platform == p] for p in ("linux/amd64", "linux/arm64")
+    }
+    # The same base for the build stage and amd64's final stage is one vertex, printed once.
+    assert len(per_platform["linux/amd64"]) == len(per_platform["linux/arm64"]) == 4
+    assert per_platform["linux/arm64"][-1].output == ("built for arm64",)
+
+
+@pytest.mark.parametrize(
+    ("shown", "target"),
+    [
+        ("linux/arm64", "linux/arm64"),
+        ("linux/amd64->arm64", "linux/arm64"),
+        ("linux/amd64->arm/v7", "linux/arm/v7"),
+        ("linux/amd64->windows/amd64", "windows/amd64"),
+    ],
+)
+def test_target_platform(shown: str, target: str) -> None:
+    assert target_platform(shown) == target
 
 
 def test_one_stage_build_has_no_stage_name() -> None:

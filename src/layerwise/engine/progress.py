@@ -24,10 +24,20 @@ _DONE = re.compile(r"^DONE(?: (\d+(?:\.\d+)?)s)?$")
 # Output lines carry the seconds since the step started: BuildKit 0.8 prints `%#.4g` cut to 5
 # characters ("0.596", "10.91", "1000."), newer printers 3, 2 or 1 decimals ("123.4").
 _LOG = re.compile(r"^(\d+\.\d*) ")
-# "[base 2/4] RUN x", "[2/2] RUN x", "[linux/arm64 build 3/6] RUN x", "[stage-2 4/4] COPY ..."
+# "[base 2/4] RUN x", "[2/2] RUN x", "[linux/arm64 build 3/6] RUN x", "[stage-2 4/4] COPY ...",
+# "[linux/amd64->arm64 build 2/5] RUN x"
 _STEP_NAME = re.compile(
     r"^\[(?:(?P<prefix>[^\]]*?) )?(?P<index>\d+)/(?P<total>\d+)\] (?P<instr>.*)$", re.S
 )
+
+# Operating systems as platforms name them (Go's GOOS values), to tell `->windows/amd64` (a
+# whole platform) from `->arm/v7` (an architecture and variant) after the arrow.
+_GOOS = frozenset(
+    {
+        "aix", "android", "darwin", "dragonfly", "freebsd", "illumos", "ios", "js", "linux",
+        "netbsd", "openbsd", "plan9", "solaris", "wasip1", "windows",
+    }
+)  # fmt: skip
 
 
 @dataclass(slots=True)
@@ -48,7 +58,9 @@ class BuildStep:
     """A Dockerfile instruction's step: `[stage i/n] INSTRUCTION` in the progress output.
 
     `stage` is the stage name BuildKit prints (`base`, `stage-2`), None for a one-stage build
-    that prints `[2/2]`; `platform` is set when BuildKit prefixes it (multi-platform builds).
+    that prints `[2/2]`; `platform` is the target platform when BuildKit prefixes one
+    (multi-platform builds), also for a stage that runs on the build platform
+    (`[linux/amd64->arm64 build 2/4]` is linux/arm64's).
     `seconds` is the DONE time (0 for cached steps; for failed or cancelled ones, the time of
     the last output line).
     """
@@ -132,7 +144,8 @@ def _as_step(vertex: Vertex) -> BuildStep | None:
     stage: str | None = prefix
     platform: str | None = None
     if prefix and "/" in prefix.split(" ", 1)[0]:  # "linux/arm64 build" or "linux/arm64"
-        platform, _, rest = prefix.partition(" ")
+        shown, _, rest = prefix.partition(" ")
+        platform = target_platform(shown)
         stage = rest or None
     return BuildStep(
         vertex=vertex.number,
@@ -148,6 +161,21 @@ def _as_step(vertex: Vertex) -> BuildStep | None:
         platform=platform,
         output=tuple(vertex.logs),
     )
+
+
+def target_platform(shown: str) -> str:
+    """The platform a step builds for, from the prefix BuildKit prints.
+
+    A stage that runs on another platform than the target (`FROM --platform=$BUILDPLATFORM`)
+    is printed as `linux/amd64->arm64` (build platform, then the target's architecture, or the
+    whole target when the OS differs); the step belongs to the target's image.
+    """
+    build, arrow, target = shown.partition("->")
+    if not arrow:
+        return shown
+    if target.split("/", 1)[0] in _GOOS:  # another OS: the whole platform is printed
+        return target
+    return f"{build.split('/', 1)[0]}/{target}"  # architecture[/variant] on the same OS
 
 
 def parse_progress(text: str) -> list[BuildStep]:

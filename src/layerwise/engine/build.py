@@ -23,7 +23,9 @@ _REGISTRY_PREFIXES = ("type=registry,ref=", "ref=")
 @dataclass(frozen=True, slots=True)
 class BuildRequest:
     """What to build. `cache_from`/`cache_to` take buildx's syntax (`type=registry,ref=...`,
-    `type=inline`); a bare image reference in `cache_from` means a registry cache."""
+    `type=inline`); a bare image reference in `cache_from` means a registry cache. `platform`
+    may list several (`linux/amd64,linux/arm64`); `push` sends the image to the registry `tag`
+    names (buildx only)."""
 
     dockerfile: Path
     context: Path
@@ -34,6 +36,7 @@ class BuildRequest:
     cache_from: Sequence[str] = ()
     cache_to: Sequence[str] = ()
     no_cache: bool = False
+    push: bool = False
     progress_sink: Sink | None = None
 
 
@@ -76,9 +79,18 @@ def build_command(
     if iidfile is not None:
         args += ["--iidfile", str(iidfile)]
     args += _cache_args(client, request)
-    if client.kind == "buildx":
+    if request.push:
+        if client.kind != "buildx":
+            raise EngineError(
+                f"pushing the build result needs buildx; Docker {client.version}'s legacy "
+                "client cannot",
+                path=client.path,
+            )
+        args.append("--push")
+    if client.kind == "buildx" and not (request.push and client.driver == "docker"):
         # With a docker-container builder the image stays in the builder unless loaded; the
-        # layer and size queries read it from the daemon.
+        # layer and size queries read it from the daemon. The docker driver keeps a pushed
+        # image in the daemon anyway.
         args.append("--load")
     args.append(str(request.context))
     return client.command(*args)

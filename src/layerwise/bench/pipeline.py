@@ -146,9 +146,13 @@ def check_client(pipeline: Pipeline, client: Client) -> None:
             path=client.path,
         )
     if pipeline.cache in {REGISTRY, LOCAL} and not client.supports_cache_to:
+        why = (
+            "it only embeds inline cache"
+            if client.kind == "legacy"
+            else "the docker driver without the containerd image store exports only inline cache"
+        )
         raise LayerwiseError(
-            f"{who} cannot export a {pipeline.cache} cache: the docker driver without the "
-            "containerd image store exports only inline cache",
+            f"{who} cannot export a {pipeline.cache} cache: {why}",
             path=client.path,
             hint="use --cache inline, turn on the containerd image store, or a "
             "docker-container builder (--builder)",

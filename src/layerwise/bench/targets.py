@@ -105,9 +105,9 @@ def choose_targets(settings: BenchSettings, guard: TreeGuard) -> EditTargets:
             src = pick_source_file(tracked, [p for s in sources for p in s], ignored)
             if src is None:
                 notes.append(
-                "no source file to edit was found: the "
-                f"{'/'.join(source_scenarios)} scenario edits nothing"
-            )
+                    "no source file to edit was found: the "
+                    f"{'/'.join(source_scenarios)} scenario edits nothing"
+                )
         if src is not None:
             guard.claim(src)
             edit = _describe(src, guard)

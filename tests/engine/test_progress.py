@@ -115,6 +115,15 @@ def test_a_stage_on_the_build_platform_belongs_to_its_target() -> None:
     assert per_platform["linux/arm64"][-1].output == ("built for arm64",)
 
 
+def test_a_step_from_an_imported_cache_stays_cached_when_its_layers_are_pulled() -> None:
+    steps = by_name(steps_of("buildx013-import.log"))
+    install = "RUN pip install -r requirements.txt && echo smoke-1 > /deps.txt"
+    for arch in ("amd64", "arm64"):
+        step = steps[f"[linux/{arch} 4/6] {install}"]
+        assert step.cached and step.status == "cached" and step.seconds == 0.0
+        assert not steps[f"[linux/{arch} 5/6] COPY app/ ./app/"].cached  # the edited source
+
+
 @pytest.mark.parametrize(
     ("shown", "target"),
     [

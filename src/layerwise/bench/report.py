@@ -181,7 +181,8 @@ def _pushed(size: int | None, count: int | None) -> str:
 
 def _platform_table(report: BenchReport) -> Table | None:
     """Per scenario, Dockerfile and target platform: steps cached, pushed bytes, and the
-    dependency steps with whether they came back CACHED (from the run with the median time)."""
+    dependency steps with whether they came back CACHED (from the run with the median time),
+    without the `[platform stage i/n]` prefix the platform column already says."""
     table = Table(title="per platform (run with the median time)", title_justify="left")
     for heading in ("scenario", "Dockerfile", "platform"):
         table.add_column(heading, style="bold" if heading == "scenario" else None)
@@ -200,7 +201,8 @@ def _platform_table(report: BenchReport) -> Table | None:
                     _pushed(platform.pushed_bytes, platform.pushed_layers),
                     Text(
                         "\n".join(
-                            f"{'CACHED' if step.cached else 'ran':6}  {_step_text(step.name)}"
+                            f"{'CACHED' if step.cached else 'ran':6}  "
+                            + _step_text(step.name.split("] ", 1)[-1])
                             for step in platform.dependency_steps
                         )
                         or "-"

@@ -7,7 +7,9 @@ Every line of a vertex starts with `#N `; the first such line names the vertex, 
 statuses, log lines (`#N 0.596 output`, always with a timestamp) or one completion line:
 `#N DONE 1.7s` (newer printers may omit the seconds), `#N CACHED`, `#N ERROR: msg`,
 `#N CANCELED`. Parallel stages interleave, and a vertex can be printed again under a repeated
-header, so state is kept per vertex number rather than per block.
+header, so state is kept per vertex number rather than per block. A vertex answered from an
+imported remote cache prints `CACHED`, and may print `DONE` later when its layers are pulled:
+it stays cached.
 """
 
 from __future__ import annotations
@@ -105,6 +107,11 @@ class ProgressParser:
         if rest == vertex.name or rest == "...":  # a repeated header
             return
         if done := _DONE.match(rest):
+            if vertex.status == "cached":
+                # A step answered from an imported cache is printed again when a later step
+                # needs its layers and they are pulled (`extracting ...`, `DONE 0.2s`): it
+                # still did not run.
+                return
             vertex.status = "done"
             vertex.seconds = float(done.group(1)) if done.group(1) else vertex.last_log_time
         elif rest == "CACHED":

@@ -139,13 +139,8 @@ def test_fresh_table_shows_pushed_bytes_and_each_platforms_dependency_steps() ->
     # Per platform, from the median run (30 s: pushed 50 kB on amd64, one byte more on arm64).
     arm64 = next(line for line in text.splitlines() if "linux/arm64 " in line and "9/12" in line)
     assert "50.0 kB (2)" in arm64
-    assert (
-        "CACHED  [linux/arm64 build 4/8] RUN --mount=type=cache,target=/root/.npm npm ci" in arm64
-    )
-    assert (
-        "ran     [linux/arm64 stage-3 2/7] RUN apt-get update && apt-get install -y dumb-init"
-        in text
-    )
+    assert "CACHED  RUN --mount=type=cache,target=/root/.npm npm ci" in arm64
+    assert "ran     RUN apt-get update && apt-get install -y dumb-init" in text
     assert "pushed: compressed bytes" in text
 
 

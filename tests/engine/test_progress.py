@@ -124,6 +124,27 @@ def test_a_step_from_an_imported_cache_stays_cached_when_its_layers_are_pulled()
         assert not steps[f"[linux/{arch} 5/6] COPY app/ ./app/"].cached  # the edited source
 
 
+def test_a_pulled_step_without_cached_is_still_cached_and_a_run_step_is_not() -> None:
+    install = "RUN pip install -r requirements.txt && echo smoke-1 > /deps.txt"
+    lazy = by_name(steps_of("buildx013-import-lazy.log"))
+    for arch in ("amd64", "arm64"):  # arm64's was printed only as a pull and DONE 0.3s
+        step = lazy[f"[linux/{arch} 4/6] {install}"]
+        assert step.cached and step.seconds == 0.0
+    edited = by_name(steps_of("buildx013-import-dep-edit.log"))
+    assert edited["[linux/arm64 2/6] WORKDIR /app"].cached  # pulled, then DONE
+    for arch, seconds in (("amd64", 1.8), ("arm64", 4.2)):
+        run = edited[f"[linux/{arch} 4/6] {install}"]
+        assert not run.cached and run.seconds == seconds and run.output
+
+
+def test_a_pulled_base_image_is_not_made_a_cached_step() -> None:
+    text = (
+        "#6 [1/2] FROM docker.io/library/debian\n#6 extracting sha256:ab 0.5s done\n#6 DONE 0.6s\n"
+    )
+    (step,) = parse_progress(text)
+    assert step.status == "done" and step.seconds == 0.6
+
+
 @pytest.mark.parametrize(
     ("shown", "target"),
     [

@@ -9,7 +9,8 @@ statuses, log lines (`#N 0.596 output`, always with a timestamp) or one completi
 `#N CANCELED`. Parallel stages interleave, and a vertex can be printed again under a repeated
 header, so state is kept per vertex number rather than per block. A vertex answered from an
 imported remote cache prints `CACHED`, and may print `DONE` later when its layers are pulled:
-it stays cached.
+it stays cached; sometimes the printer shows only that pull and `DONE`, which is read as
+cached too (a step that runs never pulls its own layers).
 """
 
 from __future__ import annotations
@@ -53,6 +54,9 @@ class Vertex:
     error: str | None = None
     last_log_time: float = 0.0
     logs: list[str] = field(default_factory=list)
+    # BuildKit pulled this vertex's own layers (`extracting sha256:...`): a result from the
+    # cache (an imported one is pulled lazily, when a later step needs it), or a base image.
+    pulled: bool = False
 
 
 @dataclass(frozen=True, slots=True)
@@ -127,6 +131,8 @@ class ProgressParser:
         elif log := _LOG.match(rest):
             vertex.last_log_time = float(log.group(1))
             vertex.logs.append(rest[log.end() :])
+        elif rest.startswith("extracting sha256:"):
+            vertex.pulled = True
 
     def feed_all(self, lines: Iterable[str]) -> None:
         for line in lines:
@@ -154,20 +160,31 @@ def _as_step(vertex: Vertex) -> BuildStep | None:
         shown, _, rest = prefix.partition(" ")
         platform = target_platform(shown)
         stage = rest or None
+    instruction = m.group("instr")
+    status = vertex.status
+    if status == "done" and vertex.pulled and not vertex.logs and not _is_from(instruction):
+        # The printer can lose the cached flag of a step answered from an imported cache and
+        # print only the pull of its layers and DONE; a step that runs never pulls its own
+        # result (tests/engine/data/buildx013-import-lazy.log).
+        status = "cached"
     return BuildStep(
         vertex=vertex.number,
         name=vertex.name,
         stage=stage,
-        instruction=m.group("instr"),
+        instruction=instruction,
         index=int(m.group("index")),
         total=int(m.group("total")),
-        cached=vertex.status == "cached",
-        seconds=vertex.seconds,
+        cached=status == "cached",
+        seconds=0.0 if status == "cached" else vertex.seconds,
         error=vertex.error,
-        status=vertex.status,
+        status=status,
         platform=platform,
         output=tuple(vertex.logs),
     )
+
+
+def _is_from(instruction: str) -> bool:
+    return instruction.split(" ", 1)[0].upper() == "FROM"
 
 
 def target_platform(shown: str) -> str:

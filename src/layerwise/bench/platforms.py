@@ -16,8 +16,7 @@ from collections.abc import Mapping, Sequence
 from layerwise import ecosystems
 from layerwise.bench.results import DependencyStep, PlatformResult
 from layerwise.engine import Blob, BuildStep, total_size
-from layerwise.shell import parse_script
-from layerwise.syntax.span import MappedText
+from layerwise.shell import parse_text
 
 # RUN's own flags (--mount=..., --network=none, --security=...) precede the command.
 _RUN_FLAGS = re.compile(r"^(?:--[a-z-]+(?:=\S*)?\s+)*")
@@ -44,7 +43,7 @@ def is_dependency_step(step: BuildStep) -> bool:
     text = run_command_text(step)
     if not text:
         return False
-    script = parse_script(MappedText(text, tuple(range(len(text) + 1))))
+    script = parse_text(text)
     for command in script.commands:
         eco = ecosystems.for_command(command)
         if eco is not None and eco.is_install(command):

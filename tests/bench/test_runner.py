@@ -11,8 +11,8 @@ import pytest
 from layerwise.bench.pipeline import Pipeline
 from layerwise.bench.plan import parse_scenarios
 from layerwise.bench.runner import BenchSettings, run_bench
-from layerwise.engine import BuildRequest, BuildResult
-from layerwise.errors import LayerwiseError
+from layerwise.engine import BuildRequest, BuildResult, Layer
+from layerwise.errors import EngineError, LayerwiseError
 
 from .helpers import FakeBackend, git, snapshot
 
@@ -260,3 +260,28 @@ def test_push_measures_every_scenario_against_the_push_before(tiny_app: Path) ->
     assert (cold.pushed_layers, cold.pushed_bytes) == (3, 61_000)
     assert (noop.pushed_layers, noop.pushed_bytes) == (0, 0)
     assert (src.pushed_layers, src.pushed_bytes) == (1, 1_000)
+
+
+def test_an_image_the_daemon_cannot_list_leaves_out_only_the_uncompressed_sizes(
+    tiny_app: Path,
+) -> None:
+    class ForeignImages(FakeBackend):
+        def layers(self, image: str) -> list[Layer]:
+            raise EngineError("`docker history --no-trunc` failed: snapshot sha256:c7 not found")
+
+    notices: list[str] = []
+    report = run_bench(
+        settings(
+            tiny_app, pipeline=Pipeline(platforms=("linux/arm64",)), scenarios=("cold", "src")
+        ),
+        ForeignImages(),
+        notify=notices.append,
+    )
+    cold = report.dockerfiles[0].scenario("cold")
+    assert cold is not None
+    assert (cold.new_layers, cold.new_layer_bytes, cold.image_bytes) == (None, None, None)
+    assert (cold.cached, cold.total) == (0, 2)  # the steps are still counted
+    assert sum("uncompressed layer sizes unavailable" in n for n in notices) == 1
+    # The daemon's own platform is built: the failure is a real error, not left out.
+    with pytest.raises(EngineError, match="snapshot"):
+        run_bench(settings(tiny_app, scenarios=("cold",)), ForeignImages())

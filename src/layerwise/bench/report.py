@@ -121,9 +121,13 @@ def render(report: BenchReport) -> RenderableType:
                 [
                     f"{scenario.seconds:.1f} s{spread}",
                     f"{scenario.cached}/{scenario.total}",
-                    f"{human_bytes(scenario.new_layer_bytes)} ({scenario.new_layers})",
-                    *([_pushed(scenario.pushed_bytes, scenario.pushed_layers)] if pushed else []),
-                    human_bytes(scenario.image_bytes),
+                    _bytes_and_count(scenario.new_layer_bytes, scenario.new_layers),
+                    *(
+                        [_bytes_and_count(scenario.pushed_bytes, scenario.pushed_layers)]
+                        if pushed
+                        else []
+                    ),
+                    "-" if scenario.image_bytes is None else human_bytes(scenario.image_bytes),
                 ]
             )
         table.add_row(*row)
@@ -175,7 +179,7 @@ def _any_push(report: BenchReport) -> bool:
     )
 
 
-def _pushed(size: int | None, count: int | None) -> str:
+def _bytes_and_count(size: int | None, count: int | None) -> str:
     return "-" if size is None else f"{human_bytes(size)} ({count})"
 
 
@@ -198,7 +202,7 @@ def _platform_table(report: BenchReport) -> Table | None:
                     result.label,
                     platform.platform,
                     f"{platform.cached}/{platform.total}",
-                    _pushed(platform.pushed_bytes, platform.pushed_layers),
+                    _bytes_and_count(platform.pushed_bytes, platform.pushed_layers),
                     Text(
                         "\n".join(
                             f"{'CACHED' if step.cached else 'ran':6}  "

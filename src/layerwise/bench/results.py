@@ -49,9 +49,12 @@ class RunResult:
     cached: int  # steps BuildKit reported CACHED (FROM excluded: it is not a cached step)
     total: int
     slowest: tuple[SlowStep, ...]
-    new_layers: int  # layers the previous scenario's image lacks (cold: all of them)
-    new_layer_bytes: int
-    image_bytes: int
+    # Layers the previous scenario's image lacks (cold: all of them), and the image's size, as
+    # the daemon reports them (uncompressed); None when it could not read the image (an image
+    # of another platform only, after a prune).
+    new_layers: int | None
+    new_layer_bytes: int | None
+    image_bytes: int | None
     image_id: str
     platforms: tuple[PlatformResult, ...] = ()
     # Distinct layer blobs over all platforms that the push uploaded (compressed, read from the
@@ -97,16 +100,16 @@ class ScenarioResult:
         return median_int([run.total for run in self.runs])
 
     @property
-    def new_layers(self) -> int:
-        return median_int([run.new_layers for run in self.runs])
+    def new_layers(self) -> int | None:
+        return _median_or_none([run.new_layers for run in self.runs])
 
     @property
-    def new_layer_bytes(self) -> int:
-        return median_int([run.new_layer_bytes for run in self.runs])
+    def new_layer_bytes(self) -> int | None:
+        return _median_or_none([run.new_layer_bytes for run in self.runs])
 
     @property
-    def image_bytes(self) -> int:
-        return median_int([run.image_bytes for run in self.runs])
+    def image_bytes(self) -> int | None:
+        return _median_or_none([run.image_bytes for run in self.runs])
 
     @property
     def pushed_layers(self) -> int | None:

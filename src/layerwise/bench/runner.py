@@ -34,7 +34,7 @@ from layerwise.engine import (
     new_layers,
     total_size,
 )
-from layerwise.errors import LayerwiseError
+from layerwise.errors import EngineError, LayerwiseError
 
 SLOWEST_SHOWN = 3
 TAG_REPOSITORY = "layerwise-bench"
@@ -125,6 +125,7 @@ class _Previous:
     layers: list[Layer] | None = None
     pushed: PushedLayers | None = None
     tag: str | None = None
+    unreadable: bool = False  # the daemon could not list its layers
 
 
 @dataclass
@@ -139,6 +140,7 @@ class _Session:
     done: int = 0
     runs: dict[tuple[int, str], list[RunResult]] = field(default_factory=dict)
     made: list[str] = field(default_factory=list)  # tags of images built, removed at the end
+    unreadable_noted: bool = False
 
     def run_sequence(self, sequence: list[PlannedBuild]) -> None:
         """One Dockerfile's scenarios of one repetition; the tree is restored after them.
@@ -208,7 +210,7 @@ class _Session:
             )
         )
         image = _check(result, dockerfile, planned)
-        layers = self.backend.layers(image)
+        layers = self._local_layers(image)
         default_platform = (
             pipeline.platforms[0]
             if len(pipeline.platforms) == 1
@@ -216,7 +218,11 @@ class _Session:
         )
         pushed = self.backend.pushed(tag, default_platform) if pipeline.push else None
         if planned.measured:
-            fresh = new_layers(layers, previous.layers)
+            fresh = (
+                None
+                if layers is None or previous.unreadable
+                else new_layers(layers, previous.layers)
+            )
             uploaded = new_blobs(pushed, previous.pushed) if pushed is not None else None
             pushed_total = total_size(uploaded) if uploaded is not None else (None, None)
             run = RunResult(
@@ -226,16 +232,35 @@ class _Session:
                 cached=sum(1 for s in result.steps if s.keyword != "FROM" and s.cached),
                 total=sum(1 for s in result.steps if s.keyword != "FROM"),
                 slowest=_slowest(result),
-                new_layers=len(fresh),
-                new_layer_bytes=sum(layer.size for layer in fresh),
-                image_bytes=self.backend.size(image),
+                new_layers=None if fresh is None else len(fresh),
+                new_layer_bytes=None if fresh is None else sum(layer.size for layer in fresh),
+                image_bytes=None if layers is None else self.backend.size(image),
                 image_id=image,
                 platforms=per_platform(result.steps, default_platform, uploaded),
                 pushed_layers=pushed_total[0],
                 pushed_bytes=pushed_total[1],
             )
             self.runs.setdefault((planned.dockerfile, planned.scenario), []).append(run)
-        return _Previous(layers, pushed, tag)
+        return _Previous(layers, pushed, tag, unreadable=layers is None)
+
+    def _local_layers(self, image: str) -> list[Layer] | None:
+        """The image's layers as the daemon lists them; None when it cannot and the image is
+        not of the daemon's own platform (seen with Docker 26 on the containerd image store:
+        `docker history` of an arm64-only image built right after a prune fails with "snapshot
+        ... does not exist")."""
+        try:
+            return self.backend.layers(image)
+        except EngineError as exc:
+            platforms = self.settings.pipeline.platforms
+            if not platforms or self.backend.default_platform() in platforms:
+                raise
+            if not self.unreadable_noted:
+                self.unreadable_noted = True
+                self.notify(
+                    f"uncompressed layer sizes unavailable for this {','.join(platforms)} "
+                    f"image ({exc.message}); they are left out"
+                )
+            return None
 
     def _edit_for(self, scenario: str) -> None:
         if scenario in {SRC, FRESH} and self.targets.src is not None:

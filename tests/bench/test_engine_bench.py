@@ -66,9 +66,11 @@ def test_every_scenario_on_a_tiny_app(engine: Client, tmp_path: Path) -> None:
     (cold_run,) = cold.runs
     assert cold_run.image_bytes is not None and cold_run.new_layer_bytes is not None
     assert cold_run.image_bytes >= cold_run.new_layer_bytes > 0
-    # Nothing changed: every step cached, the same image, nothing to push.
+    # Nothing changed: every step cached, the same layers, nothing to push. (Not the same image
+    # id: on the containerd image store the id is the index's digest, and the provenance
+    # attestation in it differs per build.)
     assert (noop.cached, noop.total, noop.new_layers) == (6, 6, 0)
-    assert noop.runs[0].image_id == cold.runs[0].image_id
+    assert noop.image_bytes == cold.image_bytes
     # A source edit: the first RUN, WORKDIR, the requirements COPY and the install stay cached.
     assert report.edits["src"].path.startswith("app/")
     assert (src.cached, src.total, src.new_layers) == (4, 6, 2)

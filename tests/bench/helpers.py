@@ -2,7 +2,9 @@
 
 `FakeBackend` stands in for the engine only (the engine's behaviour is tested for real in
 tests/engine and by the engine-marked tests here): it derives cache hits and layers from the
-bytes of the context's files, so an edit really shows up as a rebuilt step and a new layer.
+bytes of the context's files, so an edit really shows up as a rebuilt step and a new layer. It
+keeps a registry too: a push stores each platform's layers under the tag, a registry or local
+cache export stores the cache keys under its ref, and an import brings them back after a prune.
 """
 
 from __future__ import annotations
@@ -13,7 +15,7 @@ import subprocess
 from collections.abc import Callable
 from pathlib import Path
 
-from layerwise.engine import BuildRequest, BuildResult, BuildStep, Layer
+from layerwise.engine import Blob, BuildRequest, BuildResult, BuildStep, Layer
 
 APP_FILES = {
     "Dockerfile": (
@@ -70,10 +72,18 @@ def _digest(*parts: bytes) -> str:
     return "sha256:" + hashlib.sha256(b"\0".join(parts)).hexdigest()
 
 
-def _step(number: int, total: int, instruction: str, cached: bool, seconds: float) -> BuildStep:
+def _step(
+    number: int,
+    total: int,
+    instruction: str,
+    cached: bool,
+    seconds: float,
+    platform: str | None = None,
+) -> BuildStep:
+    prefix = f"{platform} " if platform else ""
     return BuildStep(
         vertex=number,
-        name=f"[{number}/{total}] {instruction}",
+        name=f"[{prefix}{number}/{total}] {instruction}",
         stage=None,
         instruction=instruction,
         index=number,
@@ -82,7 +92,14 @@ def _step(number: int, total: int, instruction: str, cached: bool, seconds: floa
         seconds=0.0 if cached else seconds,
         error=None,
         status="cached" if cached else "done",
+        platform=platform,
     )
+
+
+def _cache_ref(spec: str) -> str:
+    """`type=registry,ref=R,mode=max` -> R; `type=local,dest=D` / `src=D` -> D."""
+    fields = dict(part.split("=", 1) for part in spec.split(","))
+    return fields.get("ref") or fields.get("dest") or fields.get("src") or ""
 
 
 class FakeBackend:
@@ -96,12 +113,20 @@ class FakeBackend:
         self.removed: list[str] = []
         self.fail_on = fail_on
         self.images: dict[str, list[Layer]] = {}
+        self.registry: dict[str, dict[str, tuple[Blob, ...]]] = {}  # tag -> platform -> blobs
+        self.remote_caches: dict[str, set[str]] = {}  # cache ref or directory -> keys
 
     def describe(self) -> str:
         return "fake"
 
     def builder_name(self) -> str:
         return "fake builder"
+
+    def default_platform(self) -> str:
+        return "linux/amd64"
+
+    def pushed(self, ref: str, platform: str) -> dict[str, tuple[Blob, ...]]:
+        return self.registry[ref]
 
     def build(self, request: BuildRequest) -> BuildResult:
         self.builds.append(request)
@@ -110,19 +135,46 @@ class FakeBackend:
         self.seen_trees.append(tree)
         if self.fail_on(len(self.builds)):
             raise RuntimeError("engine exploded")
-        deps_key = _digest(b"deps", tree["requirements.txt"])
+        for spec in request.cache_from:
+            self.cache |= self.remote_caches.get(_cache_ref(spec), set())
+        platforms = (request.platform or "").split(",") if request.platform else [None]
         app_files = b"".join(rel.encode() + tree[rel] for rel in tree if rel.startswith("app/"))
-        app_key = _digest(b"app", deps_key.encode(), app_files)
-        steps = [_step(1, 3, "FROM python:3.11-slim", False, 0.0)]
-        steps.append(_step(2, 3, "RUN pip install -r requirements.txt", deps_key in self.cache, 5))
-        steps.append(_step(3, 3, "COPY app/ ./app/", app_key in self.cache, 1))
-        self.cache.update({deps_key, app_key})
-        image = _digest(b"image", app_key.encode())
+        steps: list[BuildStep] = []
+        keys: dict[str, tuple[str, str]] = {}
+        for platform in platforms:
+            arch = (platform or "native").encode()
+            deps_key = _digest(b"deps", arch, tree["requirements.txt"])
+            app_key = _digest(b"app", deps_key.encode(), app_files)
+            keys[platform or "linux/amd64"] = (deps_key, app_key)
+            labelled = platform if len(platforms) > 1 else None
+            steps.append(_step(1, 3, "FROM python:3.11-slim", False, 0.0, labelled))
+            steps.append(
+                _step(
+                    2, 3, "RUN pip install -r requirements.txt", deps_key in self.cache, 5, labelled
+                )
+            )
+            steps.append(_step(3, 3, "COPY app/ ./app/", app_key in self.cache, 1, labelled))
+        built = {key for pair in keys.values() for key in pair}
+        self.cache |= built
+        for spec in request.cache_to:
+            if not spec.startswith("type=inline"):
+                self.remote_caches[_cache_ref(spec)] = set(built)
+        native_deps, native_app = next(iter(keys.values()))
+        image = _digest(b"image", native_app.encode())
         self.images[image] = [
             Layer("sha256:base", 100_000, "base"),
-            Layer(deps_key, 50_000, "RUN pip"),
+            Layer(native_deps, 50_000, "RUN pip"),
             Layer(_digest(b"layer", app_files), len(app_files), "COPY"),
         ]
+        if request.push and request.tag:
+            self.registry[request.tag] = {
+                platform: (
+                    Blob("sha256:base-" + platform, 40_000),
+                    Blob(deps + "-gz", 20_000),
+                    Blob(_digest(b"gz", app.encode(), app_files), 1_000),
+                )
+                for platform, (deps, app) in keys.items()
+            }
         seconds = 1.0 + sum(s.seconds for s in steps)
         return BuildResult(True, seconds, steps, image, request.tag, "", None)
 

@@ -1,10 +1,14 @@
 """The fixture apps build on the real BuildKit and their images hold a working program.
 
-node-nest is built by the bench test in tests/cli/test_bench_cmd.py (its slowest app).
+node-nest is built by the bench test in tests/cli/test_bench_cmd.py (its slowest app). go-api's
+cross-compiling Dockerfile.cross is also built for linux/arm64 and run under QEMU.
 """
 
 from __future__ import annotations
 
+import json
+import time
+import urllib.request
 import uuid
 from pathlib import Path
 
@@ -52,3 +56,53 @@ def test_fixture_app_builds_and_runs(engine: Client, app: str) -> None:
         assert proc.stdout.strip()
     finally:
         engine.run("image", "rm", tag)
+
+
+# ELF e_machine (bytes 18-19, little endian) of an arm64 program.
+ELF_AARCH64 = 0xB7
+
+
+@pytest.mark.engine
+def test_go_api_cross_compiled_for_arm64_runs_under_qemu(engine: Client, tmp_path: Path) -> None:
+    """Dockerfile.cross compiles on the build platform for $TARGETARCH; its arm64 image holds an
+    arm64 program (an amd64 one would run natively and prove nothing) that serves HTTP."""
+    if "linux/arm64" not in engine.platforms:
+        pytest.skip("the builder cannot build linux/arm64 (QEMU not registered)")
+    if engine.run("image", "inspect", "golang:1.19").returncode != 0:
+        pytest.skip("base image golang:1.19 missing (run scripts/engine-up)")
+    app = APPS / "go-api"
+    tag = f"layerwise-fixture-test/go-api-cross:{uuid.uuid4().hex[:12]}"
+    result = run_build(
+        engine, BuildRequest(app / "Dockerfile.cross", app, platform="linux/arm64", tag=tag)
+    )
+    container = ""
+    try:
+        assert result.ok, result.error
+        compile_step = next(s for s in result.steps if "go build" in s.instruction)
+        assert compile_step.platform is None or compile_step.platform == "linux/arm64"
+        container = engine.check(
+            "run", "-d", "--platform", "linux/arm64", "-p", "127.0.0.1::8080", tag
+        ).strip()
+        engine.check("cp", f"{container}:/usr/local/bin/go-api", str(tmp_path / "go-api"))
+        header = (tmp_path / "go-api").read_bytes()[:20]
+        assert header[:4] == b"\x7fELF"
+        assert int.from_bytes(header[18:20], "little") == ELF_AARCH64
+        address = engine.check("port", container, "8080").splitlines()[0].strip()
+        assert _get_json(f"http://{address}/health") == {"status": "ok"}
+    finally:
+        if container:
+            engine.run("rm", "--force", container)
+        engine.run("image", "rm", tag)
+
+
+def _get_json(url: str) -> object:
+    """GET `url` and decode its JSON, retrying while the emulated server starts."""
+    deadline = time.monotonic() + 60
+    while True:
+        try:
+            with urllib.request.urlopen(url, timeout=5) as response:
+                return json.loads(response.read())
+        except OSError:
+            if time.monotonic() > deadline:
+                raise
+            time.sleep(0.5)

@@ -6,7 +6,7 @@ import pytest
 from hypothesis import given
 from hypothesis import strategies as st
 
-from layerwise.bench.plan import PRIME, SCENARIOS, parse_scenarios, plan_builds
+from layerwise.bench.plan import EXPORT, PRIME, SCENARIOS, parse_scenarios, plan_builds
 from layerwise.errors import LayerwiseError
 
 
@@ -39,6 +39,16 @@ def test_without_cold_a_warm_up_build_comes_first_and_is_not_measured() -> None:
     assert not any(p.prunes_first for p in plan)
 
 
+def test_fresh_follows_an_unmeasured_export_build_and_prunes_first() -> None:
+    plan = plan_builds(parse_scenarios("fresh"), dockerfiles=2, repeat=1)
+    assert [(p.dockerfile, p.scenario, p.measured, p.prunes_first) for p in plan] == [
+        (0, EXPORT, False, False), (0, "fresh", True, True),
+        (1, EXPORT, False, False), (1, "fresh", True, True),
+    ]  # fmt: skip
+    with_src = plan_builds(parse_scenarios("fresh,src"), dockerfiles=1, repeat=1)
+    assert [p.scenario for p in with_src] == [PRIME, "src", EXPORT, "fresh"]
+
+
 def test_repeat_must_be_positive() -> None:
     with pytest.raises(LayerwiseError):
         plan_builds(("noop",), dockerfiles=1, repeat=0)
@@ -61,4 +71,8 @@ def test_every_sequence_runs_the_scenarios_once_in_order(
     for group in groups:
         measured = [p.scenario for p in group if p.measured]
         assert tuple(measured) == scenarios
-        assert group[0].scenario in {"cold", PRIME}
+        assert group[0].scenario in {"cold", PRIME, EXPORT}
+        names = [p.scenario for p in group]
+        if "fresh" in names:  # right after the build that exports its cache, and last
+            assert names[-2:] == [EXPORT, "fresh"]
+        assert [p.prunes_first for p in group] == [n in {"cold", "fresh"} for n in names]

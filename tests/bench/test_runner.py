@@ -3,14 +3,16 @@
 from __future__ import annotations
 
 import re
+from dataclasses import replace
 from pathlib import Path
 
 import pytest
 
+from layerwise.bench.pipeline import Pipeline
 from layerwise.bench.plan import parse_scenarios
 from layerwise.bench.runner import BenchSettings, run_bench
-from layerwise.engine import BuildRequest, BuildResult
-from layerwise.errors import LayerwiseError
+from layerwise.engine import BuildRequest, BuildResult, Layer
+from layerwise.errors import EngineError, LayerwiseError
 
 from .helpers import FakeBackend, git, snapshot
 
@@ -162,3 +164,124 @@ def test_src_file_outside_the_context_is_refused(tiny_app: Path, tmp_path: Path)
     outside.write_text("x = 1\n")
     with pytest.raises(LayerwiseError, match="outside the build context"):
         run_bench(settings(tiny_app, src_file=str(outside)), FakeBackend())
+
+
+def pipeline_settings(app: Path, **pipeline: object) -> BenchSettings:
+    return settings(
+        app,
+        scenarios=parse_scenarios("fresh"),
+        pipeline=Pipeline(**pipeline),  # type: ignore[arg-type]
+    )
+
+
+def test_fresh_imports_the_exported_cache_into_a_pruned_builder(tiny_app: Path) -> None:
+    before = snapshot(tiny_app)
+    backend = FakeBackend()
+    platforms = ("linux/amd64", "linux/arm64")
+    report = run_bench(
+        pipeline_settings(
+            tiny_app, platforms=platforms, push=True, cache="registry", cache_mode="max"
+        ),
+        backend,
+    )
+    export, fresh_build = backend.builds
+    assert export.cache_from == () and fresh_build.cache_to == export.cache_to
+    (spec,) = export.cache_to
+    assert spec.startswith("type=registry,ref=127.0.0.1:5000/layerwise-bench:cache-")
+    assert spec.endswith(",mode=max")
+    assert fresh_build.cache_from == (spec.removesuffix(",mode=max"),)
+    assert export.platform == fresh_build.platform == "linux/amd64,linux/arm64"
+    assert export.push and fresh_build.push
+    # The builder starts empty, and the images built before are gone too.
+    assert backend.events == ["build", "prune", "build"]
+    assert backend.removed[0] == export.tag
+    # The source edit is in, and the dependency step came back from the imported cache.
+    assert backend.seen_trees[1][report.edits["fresh"].path] != before[report.edits["fresh"].path]
+    fresh = report.dockerfiles[0].scenario("fresh")
+    assert fresh is not None
+    (run,) = fresh.runs
+    assert [p.platform for p in run.platforms] == list(platforms)
+    for platform in run.platforms:
+        assert (platform.cached, platform.total) == (1, 2)
+        (dep,) = platform.dependency_steps
+        assert dep.cached and dep.name.endswith("RUN pip install -r requirements.txt")
+        # Only the rebuilt app layer is uploaded; base and dependencies are in the registry.
+        assert (platform.pushed_layers, platform.pushed_bytes) == (1, 1_000)
+    assert (run.pushed_layers, run.pushed_bytes) == (2, 2_000)
+    assert report.pipeline == (
+        "linux/amd64,linux/arm64; push to 127.0.0.1:5000/layerwise-bench; cache registry mode=max"
+    )
+    assert snapshot(tiny_app) == before
+
+
+def test_without_an_import_fresh_would_rebuild_the_dependencies(tiny_app: Path) -> None:
+    # The same bench whose export goes to another place than the import: nothing comes back.
+    class Forgetful(FakeBackend):
+        def build(self, request: BuildRequest) -> BuildResult:
+            if request.cache_from:
+                request = replace(request, cache_from=("type=local,src=/elsewhere",))
+            return super().build(request)
+
+    report = run_bench(pipeline_settings(tiny_app, cache="local"), Forgetful())
+    fresh = report.dockerfiles[0].scenario("fresh")
+    assert fresh is not None
+    (platform,) = fresh.runs[0].platforms
+    assert platform.platform == "linux/amd64" and platform.cached == 0
+    assert [d.cached for d in platform.dependency_steps] == [False]
+    assert fresh.runs[0].pushed_bytes is None  # nothing pushed, nothing measured
+
+
+def test_inline_cache_is_imported_from_the_previous_pushed_image(tiny_app: Path) -> None:
+    backend = FakeBackend()
+    run_bench(pipeline_settings(tiny_app, cache="inline", push=True), backend)
+    export, fresh_build = backend.builds
+    assert export.cache_to == fresh_build.cache_to == ("type=inline",)
+    assert fresh_build.cache_from == (f"type=registry,ref={export.tag}",)
+    assert export.tag and export.tag.startswith("127.0.0.1:5000/layerwise-bench:")
+
+
+def test_local_cache_goes_to_a_directory_removed_afterwards(tiny_app: Path) -> None:
+    backend = FakeBackend()
+    run_bench(pipeline_settings(tiny_app, cache="local", cache_mode="min"), backend)
+    export, fresh_build = backend.builds
+    (spec,) = export.cache_to
+    directory = spec.removeprefix("type=local,dest=").removesuffix(",mode=min")
+    assert fresh_build.cache_from == (f"type=local,src={directory}",)
+    assert not Path(directory).exists()
+    assert not export.push and export.tag and export.tag.startswith("layerwise-bench:")
+
+
+def test_push_measures_every_scenario_against_the_push_before(tiny_app: Path) -> None:
+    backend = FakeBackend()
+    report = run_bench(settings(tiny_app, pipeline=Pipeline(push=True)), backend)
+    result = report.dockerfiles[0]
+    cold, noop, src = (result.scenario(n) for n in ("cold", "noop", "src"))
+    assert cold and noop and src
+    assert (cold.pushed_layers, cold.pushed_bytes) == (3, 61_000)
+    assert (noop.pushed_layers, noop.pushed_bytes) == (0, 0)
+    assert (src.pushed_layers, src.pushed_bytes) == (1, 1_000)
+
+
+def test_an_image_the_daemon_cannot_list_leaves_out_only_the_uncompressed_sizes(
+    tiny_app: Path,
+) -> None:
+    class ForeignImages(FakeBackend):
+        def layers(self, image: str) -> list[Layer]:
+            raise EngineError("`docker history --no-trunc` failed: snapshot sha256:c7 not found")
+
+    notices: list[str] = []
+    report = run_bench(
+        settings(
+            tiny_app, pipeline=Pipeline(platforms=("linux/arm64",)), scenarios=("cold", "src")
+        ),
+        ForeignImages(),
+        notify=notices.append,
+    )
+    cold = report.dockerfiles[0].scenario("cold")
+    assert cold is not None
+    assert (cold.new_layers, cold.new_layer_bytes, cold.image_bytes) == (None, None, None)
+    assert (cold.cached, cold.total) == (0, 2)  # the steps are still counted
+    assert sum("uncompressed layer sizes unavailable" in n for n in notices) == 1
+    # The daemon's own platform is built: the failure is a real error, not left out.
+    with pytest.raises(EngineError, match="snapshot"):
+        run_bench(settings(tiny_app, scenarios=("cold",)), ForeignImages())

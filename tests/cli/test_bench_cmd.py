@@ -18,19 +18,25 @@ import pytest
 
 from layerwise.cli import bench_cmd
 from layerwise.cli.app import main
-from layerwise.engine import BuildRequest, BuildResult
+from layerwise.engine import BuildRequest, BuildResult, Client
 
 sys.path.insert(0, str(Path(__file__).parent.parent))
 from bench.helpers import APP_FILES, FakeBackend, make_repo, snapshot
 
 REPO = Path(__file__).resolve().parents[2]
 NODE_NEST = REPO / "tests/apps/node-nest"
+# What the capability checks see: Docker 26's buildx on the containerd image store, with QEMU.
+MODERN = Client(
+    "/usr/bin/docker", "buildx", "default", "v0.13.1", "26.1.5", True, "docker", True,
+    ("linux/amd64", "linux/arm64"),
+)  # fmt: skip
+LEGACY = Client("/usr/bin/docker", "legacy", None, "20.10.24", "20.10.24", False)
 
 
 @pytest.fixture
 def fake_engine(monkeypatch: pytest.MonkeyPatch) -> FakeBackend:
     backend = FakeBackend()
-    monkeypatch.setattr(bench_cmd, "find_client", lambda docker, builder=None: None)
+    monkeypatch.setattr(bench_cmd, "find_client", lambda docker, builder=None: MODERN)
     monkeypatch.setattr(bench_cmd, "EngineBackend", lambda client: backend)
     return backend
 
@@ -74,6 +80,26 @@ def test_table_output_and_prune_notice(
         (["bench", "{app}/Dockerfile", "--scenarios", "warm"], "unknown scenario `warm`"),
         (["bench", "{app}/Dockerfile", "--context", "{app}/nope"], "not a directory"),
         (["bench", "{app}/Dockerfile", "--src-file", "{app}/nope.py"], "file not found"),
+        (["bench", "{app}/Dockerfile", "--scenarios", "fresh"], "--cache registry|local|inline"),
+        (
+            [
+                "bench",
+                "{app}/Dockerfile",
+                "--scenarios",
+                "fresh",
+                "--cache",
+                "inline",
+                "--cache-mode",
+                "max",
+                "--push",
+            ],
+            "--cache-mode does not apply to inline cache",
+        ),
+        (["bench", "{app}/Dockerfile", "--platform", "arm64"], "`arm64` is not a platform"),
+        (
+            ["bench", "{app}/Dockerfile", "--platform", "linux/s390x"],
+            "cannot build for linux/s390x",
+        ),
     ],
 )
 def test_user_errors_exit_2_with_one_line(
@@ -89,6 +115,48 @@ def test_user_errors_exit_2_with_one_line(
     assert message in err
     assert "Traceback" not in err
     assert fake_engine.builds == []
+
+
+def test_a_legacy_client_cannot_push_or_export_a_registry_cache(
+    tmp_path: Path,
+    fake_engine: FakeBackend,
+    monkeypatch: pytest.MonkeyPatch,
+    capsys: pytest.CaptureFixture[str],
+) -> None:
+    monkeypatch.setattr(bench_cmd, "find_client", lambda docker, builder=None: LEGACY)
+    app = make_repo(tmp_path / "app", APP_FILES)
+    dockerfile = str(app / "Dockerfile")
+    assert main(["bench", dockerfile, "--scenarios", "fresh", "--cache", "registry"]) == 2
+    err = capsys.readouterr().err
+    assert "legacy client cannot export a registry cache: it only embeds inline cache" in err
+    assert err.splitlines()[1].startswith("hint: ")  # the message, and one hint line
+    assert main(["bench", dockerfile, "--push"]) == 2
+    assert "need docker buildx" in capsys.readouterr().err
+    assert fake_engine.builds == []
+
+
+def test_fresh_two_platforms_pushed_as_json(
+    tmp_path: Path, fake_engine: FakeBackend, capsys: pytest.CaptureFixture[str]
+) -> None:
+    app = make_repo(tmp_path / "app", APP_FILES)
+    code = main(
+        ["bench", str(app / "Dockerfile"), "--scenarios", "fresh", "--cache", "registry",
+         "--cache-mode", "max", "--platform", "linux/amd64,linux/arm64", "--push",
+         "--registry", "127.0.0.1:5000/mine", "--json"]
+    )  # fmt: skip
+    captured = capsys.readouterr()
+    assert code == 0, captured.err
+    assert "pruning the build cache of fake builder (fresh run" in captured.err
+    data = json.loads(captured.out)
+    assert data["scenarios"] == ["fresh"]
+    assert data["pipeline"] == (
+        "linux/amd64,linux/arm64; push to 127.0.0.1:5000/mine; cache registry mode=max"
+    )
+    (run,) = data["dockerfiles"][0]["scenarios"]["fresh"]["runs"]
+    assert [p["platform"] for p in run["platforms"]] == ["linux/amd64", "linux/arm64"]
+    assert all(p["dependency_steps"][0]["cached"] for p in run["platforms"])
+    assert run["pushed_bytes"] == 2_000
+    assert all(r.tag and r.tag.startswith("127.0.0.1:5000/mine:") for r in fake_engine.builds)
 
 
 def test_repeat_below_one_is_a_usage_error(tmp_path: Path, fake_engine: FakeBackend) -> None:
@@ -159,7 +227,7 @@ def test_sigterm_unwinds_like_ctrl_c_so_the_tree_is_restored(
 
     backend = Terminated()
     previous_handler = signal.getsignal(signal.SIGTERM)
-    monkeypatch.setattr(bench_cmd, "find_client", lambda docker, builder=None: None)
+    monkeypatch.setattr(bench_cmd, "find_client", lambda docker, builder=None: MODERN)
     monkeypatch.setattr(bench_cmd, "EngineBackend", lambda client: backend)
     assert main(["bench", str(app / "Dockerfile")]) == 130
     assert backend.seen_trees[-1] != before  # the signal came with the src edit in place

@@ -173,6 +173,22 @@ def test_buildx_build_command_passes_cache_specs_and_loads() -> None:
     assert f"--cache-to {spec}" in " ".join(argv) and "--load" in argv
 
 
+@pytest.mark.parametrize(("driver", "loads"), [("docker", False), ("docker-container", True)])
+def test_push_keeps_the_image_where_the_bench_reads_it(driver: str, loads: bool) -> None:
+    client = Client("/d", "buildx", "default", "v0.13.1", None, True, driver, True)
+    request = BuildRequest(
+        Path("D"), Path(), platform="linux/amd64,linux/arm64", tag="r:5000/a:1", push=True
+    )
+    argv = build_command(client, request)
+    assert "--push" in argv and ("--load" in argv) is loads
+    assert "--platform linux/amd64,linux/arm64" in " ".join(argv)
+
+
+def test_legacy_client_cannot_push() -> None:
+    with pytest.raises(EngineError, match="pushing the build result needs buildx"):
+        build_command(legacy(), BuildRequest(Path("D"), Path(), tag="r/a:1", push=True))
+
+
 def test_prune_touches_only_the_builder_cache(tmp_path: Path) -> None:
     path = fake_docker(tmp_path, server=SERVER, buildx="Name: ci\nDriver: docker-container\n")
     prune_build_cache(legacy(str(path)))

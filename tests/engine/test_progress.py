@@ -4,10 +4,12 @@ from __future__ import annotations
 
 from pathlib import Path
 
+import pytest
 from hypothesis import given
 from hypothesis import strategies as st
 
 from layerwise.engine import BuildStep, ProgressParser, parse_progress
+from layerwise.engine.progress import target_platform
 
 DATA = Path(__file__).parent / "data"
 
@@ -97,6 +99,63 @@ def test_newer_buildx_format() -> None:
     assert parser.vertices[0].number == 0
     assert parser.vertices[0].name.startswith("building with")
     assert len(parser.steps) == 6
+
+
+def test_a_stage_on_the_build_platform_belongs_to_its_target() -> None:
+    steps = by_name(steps_of("buildx013-cross.log"))
+    cross = steps['[linux/amd64->arm64 build 2/2] RUN echo "built for arm64" > /out.txt']
+    assert (cross.platform, cross.stage, cross.index) == ("linux/arm64", "build", 2)
+    native = steps['[linux/amd64 build 2/2] RUN echo "built for amd64" > /out.txt']
+    assert native.platform == "linux/amd64"
+    per_platform = {
+        p: [s for s in steps.values() if s.platform == p] for p in ("linux/amd64", "linux/arm64")
+    }
+    # The same base for the build stage and amd64's final stage is one vertex, printed once.
+    assert len(per_platform["linux/amd64"]) == len(per_platform["linux/arm64"]) == 4
+    assert per_platform["linux/arm64"][-1].output == ("built for arm64",)
+
+
+def test_a_step_from_an_imported_cache_stays_cached_when_its_layers_are_pulled() -> None:
+    steps = by_name(steps_of("buildx013-import.log"))
+    install = "RUN pip install -r requirements.txt && echo smoke-1 > /deps.txt"
+    for arch in ("amd64", "arm64"):
+        step = steps[f"[linux/{arch} 4/6] {install}"]
+        assert step.cached and step.status == "cached" and step.seconds == 0.0
+        assert not steps[f"[linux/{arch} 5/6] COPY app/ ./app/"].cached  # the edited source
+
+
+def test_a_pulled_step_without_cached_is_still_cached_and_a_run_step_is_not() -> None:
+    install = "RUN pip install -r requirements.txt && echo smoke-1 > /deps.txt"
+    lazy = by_name(steps_of("buildx013-import-lazy.log"))
+    for arch in ("amd64", "arm64"):  # arm64's was printed only as a pull and DONE 0.3s
+        step = lazy[f"[linux/{arch} 4/6] {install}"]
+        assert step.cached and step.seconds == 0.0
+    edited = by_name(steps_of("buildx013-import-dep-edit.log"))
+    assert edited["[linux/arm64 2/6] WORKDIR /app"].cached  # pulled, then DONE
+    for arch, seconds in (("amd64", 1.8), ("arm64", 4.2)):
+        run = edited[f"[linux/{arch} 4/6] {install}"]
+        assert not run.cached and run.seconds == seconds and run.output
+
+
+def test_a_pulled_base_image_is_not_made_a_cached_step() -> None:
+    text = (
+        "#6 [1/2] FROM docker.io/library/debian\n#6 extracting sha256:ab 0.5s done\n#6 DONE 0.6s\n"
+    )
+    (step,) = parse_progress(text)
+    assert step.status == "done" and step.seconds == 0.6
+
+
+@pytest.mark.parametrize(
+    ("shown", "target"),
+    [
+        ("linux/arm64", "linux/arm64"),
+        ("linux/amd64->arm64", "linux/arm64"),
+        ("linux/amd64->arm/v7", "linux/arm/v7"),
+        ("linux/amd64->windows/amd64", "windows/amd64"),
+    ],
+)
+def test_target_platform(shown: str, target: str) -> None:
+    assert target_platform(shown) == target
 
 
 def test_one_stage_build_has_no_stage_name() -> None:

@@ -9,6 +9,7 @@ from __future__ import annotations
 from typing import Protocol
 
 from layerwise.engine import (
+    Blob,
     BuildRequest,
     BuildResult,
     Client,
@@ -16,6 +17,7 @@ from layerwise.engine import (
     image_layers,
     image_size,
     prune_build_cache,
+    pushed_layers,
     run_build,
 )
 
@@ -31,6 +33,10 @@ class Backend(Protocol):
         """The builder whose cache `prune` empties, for the notice printed before a cold run."""
         ...
 
+    def default_platform(self) -> str:
+        """The platform a build without --platform makes ("linux/amd64")."""
+        ...
+
     def build(self, request: BuildRequest) -> BuildResult: ...
 
     def prune(self) -> None:
@@ -43,6 +49,11 @@ class Backend(Protocol):
 
     def remove(self, image: str) -> None:
         """Remove an image the bench built (best effort: one still in use stays)."""
+        ...
+
+    def pushed(self, ref: str, platform: str) -> dict[str, tuple[Blob, ...]]:
+        """Each platform's layer blobs of the image pushed as `ref` (`platform` names a lone
+        manifest's)."""
         ...
 
 
@@ -61,6 +72,10 @@ class EngineBackend:
             return f"buildx builder `{self.client.builder or 'default'}`"
         return "the Docker daemon's BuildKit"
 
+    def default_platform(self) -> str:
+        # buildx lists the builder's own platform first; a legacy client builds the daemon's.
+        return self.client.platforms[0] if self.client.platforms else "default"
+
     def build(self, request: BuildRequest) -> BuildResult:
         return run_build(self.client, request)
 
@@ -76,3 +91,6 @@ class EngineBackend:
     def remove(self, image: str) -> None:
         # Without --force: an image someone tagged or a container uses in the meantime stays.
         self.client.run("image", "rm", image, timeout=120)
+
+    def pushed(self, ref: str, platform: str) -> dict[str, tuple[Blob, ...]]:
+        return pushed_layers(self.client, ref, single_platform=platform)

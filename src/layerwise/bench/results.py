@@ -18,6 +18,28 @@ class SlowStep:
 
 
 @dataclass(frozen=True, slots=True)
+class DependencyStep:
+    """A step that installs packages, and whether BuildKit answered it from the cache."""
+
+    name: str
+    cached: bool
+
+
+@dataclass(frozen=True, slots=True)
+class PlatformResult:
+    """One target platform's share of a build (one entry for a one-platform build)."""
+
+    platform: str
+    cached: int
+    total: int
+    dependency_steps: tuple[DependencyStep, ...]
+    # Layer blobs this platform's image pushed that the previous push lacked (compressed);
+    # None without --push.
+    pushed_layers: int | None = None
+    pushed_bytes: int | None = None
+
+
+@dataclass(frozen=True, slots=True)
 class RunResult:
     """One measured build."""
 
@@ -27,10 +49,18 @@ class RunResult:
     cached: int  # steps BuildKit reported CACHED (FROM excluded: it is not a cached step)
     total: int
     slowest: tuple[SlowStep, ...]
-    new_layers: int  # layers the previous scenario's image lacks (cold: all of them)
-    new_layer_bytes: int
-    image_bytes: int
+    # Layers the previous scenario's image lacks (cold: all of them), and the image's size, as
+    # the daemon reports them (uncompressed); None when it could not read the image (an image
+    # of another platform only, after a prune).
+    new_layers: int | None
+    new_layer_bytes: int | None
+    image_bytes: int | None
     image_id: str
+    platforms: tuple[PlatformResult, ...] = ()
+    # Distinct layer blobs over all platforms that the push uploaded (compressed, read from the
+    # registry); None without --push.
+    pushed_layers: int | None = None
+    pushed_bytes: int | None = None
 
 
 def median(values: list[float]) -> float:
@@ -43,6 +73,11 @@ def median(values: list[float]) -> float:
 def median_int(values: list[int]) -> int:
     """The median of counts or byte sizes, rounded half to even to stay an integer."""
     return round(median([float(v) for v in values]))
+
+
+def _median_or_none(values: list[int | None]) -> int | None:
+    known = [value for value in values if value is not None]
+    return median_int(known) if known else None
 
 
 @dataclass(frozen=True, slots=True)
@@ -65,16 +100,24 @@ class ScenarioResult:
         return median_int([run.total for run in self.runs])
 
     @property
-    def new_layers(self) -> int:
-        return median_int([run.new_layers for run in self.runs])
+    def new_layers(self) -> int | None:
+        return _median_or_none([run.new_layers for run in self.runs])
 
     @property
-    def new_layer_bytes(self) -> int:
-        return median_int([run.new_layer_bytes for run in self.runs])
+    def new_layer_bytes(self) -> int | None:
+        return _median_or_none([run.new_layer_bytes for run in self.runs])
 
     @property
-    def image_bytes(self) -> int:
-        return median_int([run.image_bytes for run in self.runs])
+    def image_bytes(self) -> int | None:
+        return _median_or_none([run.image_bytes for run in self.runs])
+
+    @property
+    def pushed_layers(self) -> int | None:
+        return _median_or_none([run.pushed_layers for run in self.runs])
+
+    @property
+    def pushed_bytes(self) -> int | None:
+        return _median_or_none([run.pushed_bytes for run in self.runs])
 
     @property
     def representative(self) -> RunResult:
@@ -106,3 +149,4 @@ class BenchReport:
     edits: dict[str, Edit]  # scenario -> what was edited for it
     dockerfiles: tuple[DockerfileResult, ...]
     notes: tuple[str, ...] = ()
+    pipeline: str | None = None  # platforms, push and cache, when the bench set any

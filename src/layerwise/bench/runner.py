@@ -4,14 +4,18 @@ from __future__ import annotations
 
 import itertools
 import secrets
+import shutil
 import subprocess
+import tempfile
 from collections.abc import Callable
 from dataclasses import dataclass, field
 from pathlib import Path
 
 from layerwise.bench.backend import Backend
 from layerwise.bench.edits import append_marker
-from layerwise.bench.plan import COLD, DEP, SRC, PlannedBuild, plan_builds
+from layerwise.bench.pipeline import Pipeline
+from layerwise.bench.plan import COLD, DEP, EXPORT, FRESH, SRC, PlannedBuild, plan_builds
+from layerwise.bench.platforms import per_platform
 from layerwise.bench.results import (
     BenchReport,
     DockerfileResult,
@@ -21,8 +25,16 @@ from layerwise.bench.results import (
 )
 from layerwise.bench.targets import EditTargets, choose_targets
 from layerwise.bench.tree import TreeGuard
-from layerwise.engine import BuildRequest, BuildResult, Layer, new_layers
-from layerwise.errors import LayerwiseError
+from layerwise.engine import (
+    BuildRequest,
+    BuildResult,
+    Layer,
+    PushedLayers,
+    new_blobs,
+    new_layers,
+    total_size,
+)
+from layerwise.errors import EngineError, LayerwiseError
 
 SLOWEST_SHOWN = 3
 TAG_REPOSITORY = "layerwise-bench"
@@ -43,6 +55,7 @@ class BenchSettings:
     target: str | None = None
     src_file: str | None = None  # as the user gave it (relative to cwd or to the context)
     dep_command: str | None = None
+    pipeline: Pipeline = field(default_factory=Pipeline)
 
 
 def _ignore_build(planned: PlannedBuild, done: int, total: int) -> None:
@@ -97,7 +110,22 @@ def run_bench(
             )
         ),
         notes=targets.notes,
+        pipeline=settings.pipeline.describe() if _pipeline_shown(settings) else None,
     )
+
+
+def _pipeline_shown(settings: BenchSettings) -> bool:
+    return settings.pipeline != Pipeline() or FRESH in settings.scenarios
+
+
+@dataclass
+class _Previous:
+    """What the build before, in the same sequence, left: its layers, its push, its tag."""
+
+    layers: list[Layer] | None = None
+    pushed: PushedLayers | None = None
+    tag: str | None = None
+    unreadable: bool = False  # the daemon could not list its layers
 
 
 @dataclass
@@ -112,44 +140,91 @@ class _Session:
     done: int = 0
     runs: dict[tuple[int, str], list[RunResult]] = field(default_factory=dict)
     made: list[str] = field(default_factory=list)  # tags of images built, removed at the end
+    unreadable_noted: bool = False
 
     def run_sequence(self, sequence: list[PlannedBuild]) -> None:
-        """One Dockerfile's scenarios of one repetition; the tree is restored after them."""
-        previous: list[Layer] | None = None
+        """One Dockerfile's scenarios of one repetition; the tree is restored after them.
+
+        The remote cache of a sequence (a registry tag, a local directory) is its own, so
+        `fresh` imports only what this sequence's `export` build wrote.
+        """
+        previous = _Previous()
+        token = secrets.token_hex(6)
+        cache_dir = Path(tempfile.mkdtemp(prefix="layerwise-bench-cache-"))
         try:
             for planned in sequence:
-                previous = self._run_one(planned, previous)
+                previous = self._run_one(planned, previous, token, cache_dir)
                 self.done += 1
         finally:
+            shutil.rmtree(cache_dir, ignore_errors=True)
             self.guard.restore()
-        if COLD in self.settings.scenarios:  # the next sequence starts cold: free the disk now
+        if COLD in self.settings.scenarios or FRESH in self.settings.scenarios:
+            # The next sequence prunes the builder: its images are of no use, free the disk.
             self.remove_images()
 
-    def _run_one(self, planned: PlannedBuild, previous: list[Layer] | None) -> list[Layer]:
+    def _cache_specs(
+        self, planned: PlannedBuild, token: str, cache_dir: Path, previous: _Previous
+    ) -> tuple[tuple[str, ...], tuple[str, ...]]:
+        pipeline = self.settings.pipeline
+        if pipeline.cache is None or planned.scenario not in {EXPORT, FRESH}:
+            return (), ()
+        ref = f"{pipeline.repository}:cache-{token}"
+        cache_to = (pipeline.cache_to(ref, cache_dir),)
+        if planned.scenario == EXPORT:
+            return (), cache_to
+        return (pipeline.cache_from(ref, cache_dir, previous.tag or ""),), cache_to
+
+    def _run_one(
+        self, planned: PlannedBuild, previous: _Previous, token: str, cache_dir: Path
+    ) -> _Previous:
         dockerfile = self.settings.dockerfiles[planned.dockerfile]
+        pipeline = self.settings.pipeline
+        self._edit_for(planned.scenario)
         if planned.prunes_first:
+            if planned.scenario == FRESH:
+                # An ephemeral agent has none of the images built before either.
+                self.remove_images()
             self.notify(
-                f"pruning the build cache of {self.backend.builder_name()} (cold run; images stay)"
+                f"pruning the build cache of {self.backend.builder_name()} "
+                f"({planned.scenario} run; base images stay)"
             )
             self.backend.prune()
-            previous = None
-        self._edit_for(planned.scenario)
+            if planned.scenario == COLD:
+                previous = _Previous()
         self.on_build(planned, self.done, self.total)
         # A tag of our own: removing it later untags, and deletes only an image nobody else tagged.
-        tag = f"{TAG_REPOSITORY}:{secrets.token_hex(6)}-{planned.scenario}"
+        repository = pipeline.repository if pipeline.push else TAG_REPOSITORY
+        tag = f"{repository}:{token}-{planned.scenario}"
         self.made.append(tag)
+        cache_from, cache_to = self._cache_specs(planned, token, cache_dir, previous)
         result = self.backend.build(
             BuildRequest(
                 dockerfile=dockerfile,
                 context=self.settings.context,
                 target=self.settings.target,
+                platform=pipeline.platform_arg,
                 tag=tag,
+                cache_from=cache_from,
+                cache_to=cache_to,
+                push=pipeline.push,
             )
         )
         image = _check(result, dockerfile, planned)
-        layers = self.backend.layers(image)
+        layers = self._local_layers(image)
+        default_platform = (
+            pipeline.platforms[0]
+            if len(pipeline.platforms) == 1
+            else self.backend.default_platform()
+        )
+        pushed = self.backend.pushed(tag, default_platform) if pipeline.push else None
         if planned.measured:
-            fresh = new_layers(layers, previous)
+            fresh = (
+                None
+                if layers is None or previous.unreadable
+                else new_layers(layers, previous.layers)
+            )
+            uploaded = new_blobs(pushed, previous.pushed) if pushed is not None else None
+            pushed_total = total_size(uploaded) if uploaded is not None else (None, None)
             run = RunResult(
                 scenario=planned.scenario,
                 repetition=planned.repetition,
@@ -157,16 +232,38 @@ class _Session:
                 cached=sum(1 for s in result.steps if s.keyword != "FROM" and s.cached),
                 total=sum(1 for s in result.steps if s.keyword != "FROM"),
                 slowest=_slowest(result),
-                new_layers=len(fresh),
-                new_layer_bytes=sum(layer.size for layer in fresh),
-                image_bytes=self.backend.size(image),
+                new_layers=None if fresh is None else len(fresh),
+                new_layer_bytes=None if fresh is None else sum(layer.size for layer in fresh),
+                image_bytes=None if layers is None else self.backend.size(image),
                 image_id=image,
+                platforms=per_platform(result.steps, default_platform, uploaded),
+                pushed_layers=pushed_total[0],
+                pushed_bytes=pushed_total[1],
             )
             self.runs.setdefault((planned.dockerfile, planned.scenario), []).append(run)
-        return layers
+        return _Previous(layers, pushed, tag, unreadable=layers is None)
+
+    def _local_layers(self, image: str) -> list[Layer] | None:
+        """The image's layers as the daemon lists them; None when it cannot and the image is
+        not of the daemon's own platform (seen with Docker 26 on the containerd image store:
+        `docker history` of an arm64-only image built right after a prune fails with "snapshot
+        ... does not exist")."""
+        try:
+            return self.backend.layers(image)
+        except EngineError as exc:
+            platforms = self.settings.pipeline.platforms
+            if not platforms or self.backend.default_platform() in platforms:
+                raise
+            if not self.unreadable_noted:
+                self.unreadable_noted = True
+                self.notify(
+                    f"uncompressed layer sizes unavailable for this {','.join(platforms)} "
+                    f"image ({exc.message}); they are left out"
+                )
+            return None
 
     def _edit_for(self, scenario: str) -> None:
-        if scenario == SRC and self.targets.src is not None:
+        if scenario in {SRC, FRESH} and self.targets.src is not None:
             self._append_marker(self.targets.src)
         elif scenario == DEP:
             if self.targets.dep_command is not None:

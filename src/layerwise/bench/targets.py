@@ -13,7 +13,7 @@ from typing import TYPE_CHECKING
 
 from layerwise.bench.edits import Edit, append_marker, can_edit
 from layerwise.bench.picking import copy_sources, is_copied, pick_manifest, pick_source_file
-from layerwise.bench.plan import DEP, SRC
+from layerwise.bench.plan import DEP, FRESH, SRC
 from layerwise.bench.tree import TreeGuard
 from layerwise.context import BuildContext
 from layerwise.errors import LayerwiseError
@@ -68,7 +68,9 @@ def _copy_sources(path: Path, target: str | None) -> list[str]:
 
 def choose_targets(settings: BenchSettings, guard: TreeGuard) -> EditTargets:
     """Pick (or check) the src and dep files, claim them, and say what will be edited."""
-    wants_src = SRC in settings.scenarios
+    # fresh makes the same source-only edit as src, on top of the build that exported the cache.
+    source_scenarios = [name for name in (SRC, FRESH) if name in settings.scenarios]
+    wants_src = bool(source_scenarios)
     wants_dep = DEP in settings.scenarios
     if not wants_src and not wants_dep:
         return EditTargets(None, None, None)
@@ -97,15 +99,19 @@ def choose_targets(settings: BenchSettings, guard: TreeGuard) -> EditTargets:
             if ignored(src) or not copied(src):
                 notes.append(
                     f"{src} does not reach every build (not copied or .dockerignore'd): "
-                    "the src scenario will show no change there"
+                    f"the {'/'.join(source_scenarios)} scenario will show no change there"
                 )
         else:
             src = pick_source_file(tracked, [p for s in sources for p in s], ignored)
             if src is None:
-                notes.append("no source file to edit was found: the src scenario edits nothing")
+                notes.append(
+                    "no source file to edit was found: the "
+                    f"{'/'.join(source_scenarios)} scenario edits nothing"
+                )
         if src is not None:
             guard.claim(src)
-            descriptions[SRC] = _describe(src, guard)
+            edit = _describe(src, guard)
+            descriptions.update(dict.fromkeys(source_scenarios, edit))
     dep: str | None = None
     if wants_dep:
         if settings.dep_command is not None:

@@ -16,7 +16,16 @@ from rich.console import Console
 from rich.progress import BarColumn, MofNCompleteColumn, Progress, TextColumn, TimeElapsedColumn
 
 from layerwise.bench.backend import EngineBackend
-from layerwise.bench.plan import SCENARIOS, PlannedBuild, parse_scenarios
+from layerwise.bench.pipeline import (
+    CACHE_MODES,
+    CACHE_TYPES,
+    DEFAULT_REPOSITORY,
+    Pipeline,
+    check_client,
+    check_pipeline,
+    parse_platforms,
+)
+from layerwise.bench.plan import COLD, DEP, FRESH, NOOP, SRC, PlannedBuild, parse_scenarios
 from layerwise.bench.report import render, to_json
 from layerwise.bench.runner import BenchSettings, labels, run_bench
 from layerwise.engine import find_client
@@ -84,8 +93,36 @@ def bench(
     ] = None,
     target: Annotated[str | None, typer.Option("--target", help="Stage to build.")] = None,
     scenarios: Annotated[
-        str, typer.Option("--scenarios", help="Comma-separated subset of cold,noop,src,dep.")
-    ] = ",".join(SCENARIOS),
+        str,
+        typer.Option("--scenarios", help="Comma-separated subset of cold,noop,src,dep,fresh."),
+    ] = ",".join((COLD, NOOP, SRC, DEP)),
+    platform: Annotated[
+        str | None,
+        typer.Option(
+            "--platform",
+            help="Target platforms of every build, comma-separated (linux/amd64,linux/arm64).",
+        ),
+    ] = None,
+    push: Annotated[
+        bool,
+        typer.Option("--push", help="Push every build to --registry and measure what it uploaded."),
+    ] = False,
+    registry: Annotated[
+        str,
+        typer.Option("--registry", help="Repository the builds and the registry cache go to."),
+    ] = DEFAULT_REPOSITORY,
+    cache: Annotated[
+        str | None,
+        typer.Option("--cache", help=f"Remote cache fresh imports: {'|'.join(CACHE_TYPES)}."),
+    ] = None,
+    cache_mode: Annotated[
+        str | None,
+        typer.Option(
+            "--cache-mode",
+            help=f"{'|'.join(CACHE_MODES)} for a registry or local cache (default min, as "
+            "BuildKit).",
+        ),
+    ] = None,
 ) -> None:
     """Build on the real BuildKit through scenarios and measure each one (see BENCH_HELP)."""
     err = Console(stderr=True, highlight=False, soft_wrap=True)
@@ -95,16 +132,28 @@ def bench(
     root = context if context is not None else dockerfile.parent
     if not root.is_dir():
         raise LayerwiseError("build context is not a directory", path=str(root))
+    chosen = parse_scenarios(scenarios)
+    pipeline = Pipeline(
+        platforms=parse_platforms(platform),
+        push=push,
+        repository=registry,
+        cache=cache.lower() if cache else None,
+        cache_mode=cache_mode.lower() if cache_mode else None,
+    )
+    check_pipeline(pipeline, chosen, FRESH)
     settings = BenchSettings(
         dockerfiles=tuple(path.resolve() for path in dockerfiles),
         context=root.resolve(),
-        scenarios=parse_scenarios(scenarios),
+        scenarios=chosen,
         repeat=repeat,
         target=target,
         src_file=src_file,
         dep_command=dep_command,
+        pipeline=pipeline,
     )
-    backend = EngineBackend(find_client(docker, builder=builder))
+    client = find_client(docker, builder=builder)
+    check_client(pipeline, client)
+    backend = EngineBackend(client)
     names = labels(tuple(dockerfiles))
     with (
         _sigterm_as_interrupt(),
@@ -143,8 +192,12 @@ def bench(
 BENCH_HELP = (
     "Build on the real BuildKit through scenarios and measure each one.\n\n"
     "cold: the builder cache is pruned first (only that cache); noop: nothing changed; "
-    "src: a source-only edit; dep: a dependency-manifest edit. For each: wall time, steps "
-    "cached, the slowest steps, the bytes of new layers a push would upload, the image size. "
+    "src: a source-only edit; dep: a dependency-manifest edit; fresh (needs --cache): an "
+    "unmeasured build exports the remote cache, then a source-only edit, the builder cache "
+    "pruned as on an ephemeral CI agent, and a build that imports that cache. For each: wall "
+    "time, steps cached, the slowest steps, the bytes of new layers a push would upload, the "
+    "image size; with --push the compressed bytes the push uploaded; per platform the steps "
+    "cached and whether the dependency steps came back CACHED. "
     "The context must be a git work tree; the files the bench edits are restored afterwards, "
     "also on failure or Ctrl-C."
 )

@@ -17,8 +17,7 @@ from typing import TYPE_CHECKING, Any
 
 from layerwise.context.build_context import join
 from layerwise.ecosystems import npm, pnpm, yarn
-from layerwise.shell import Command, parse_script
-from layerwise.syntax.span import MappedText
+from layerwise.shell import Command, parse_text
 
 if TYPE_CHECKING:
     from layerwise.context.build_context import BuildContext
@@ -312,4 +311,4 @@ def _script_files(
 def _commands(script: str) -> tuple[Command, ...]:
     if not script:
         return ()
-    return parse_script(MappedText(script, tuple(range(len(script) + 1)))).commands
+    return parse_text(script).commands

@@ -21,8 +21,7 @@ from layerwise.ecosystems.base import (
     static_text,
     subcommand,
 )
-from layerwise.shell import Command, Word, parse_script
-from layerwise.syntax.span import MappedText
+from layerwise.shell import Command, Word, parse_text
 
 if TYPE_CHECKING:
     from layerwise.context import BuildContext
@@ -254,7 +253,7 @@ def script_codegen(
     script: str, scripts: Mapping[str, str] | None = None, _seen: frozenset[str] = frozenset()
 ) -> str | None:
     """The code generation a package.json script runs, following `npm run` to other scripts."""
-    parsed = parse_script(MappedText(script, tuple(range(len(script) + 1))))
+    parsed = parse_text(script)
     for inner in parsed.commands:
         words = _tool_words(inner)
         if len(words) >= 2 and CODEGEN.get(words[0].text.rsplit("/", 1)[-1]) == words[1].text:

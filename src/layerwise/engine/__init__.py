@@ -10,22 +10,28 @@ from layerwise.engine.images import (
     prune_build_cache,
 )
 from layerwise.engine.progress import BuildStep, ProgressParser, Vertex, parse_progress
+from layerwise.engine.registry import Blob, PushedLayers, new_blobs, pushed_layers, total_size
 
 __all__ = [
+    "Blob",
     "BuildRequest",
     "BuildResult",
     "BuildStep",
     "Client",
     "Layer",
     "ProgressParser",
+    "PushedLayers",
     "Vertex",
     "build_command",
     "find_client",
     "image_layers",
     "image_size",
+    "new_blobs",
     "new_layers",
     "parse_progress",
     "probe",
     "prune_build_cache",
+    "pushed_layers",
     "run_build",
+    "total_size",
 ]

@@ -25,7 +25,9 @@ _DANGLING = re.compile(r"naming to moby-dangling@(sha256:[0-9a-f]{64})")
 @dataclass(frozen=True, slots=True)
 class BuildRequest:
     """What to build. `cache_from`/`cache_to` take buildx's syntax (`type=registry,ref=...`,
-    `type=inline`); a bare image reference in `cache_from` means a registry cache."""
+    `type=inline`); a bare image reference in `cache_from` means a registry cache. `platform`
+    may list several (`linux/amd64,linux/arm64`); `push` sends the image to the registry `tag`
+    names (buildx only)."""
 
     dockerfile: Path
     context: Path
@@ -36,6 +38,7 @@ class BuildRequest:
     cache_from: Sequence[str] = ()
     cache_to: Sequence[str] = ()
     no_cache: bool = False
+    push: bool = False
     progress_sink: Sink | None = None
 
 
@@ -78,12 +81,22 @@ def build_command(
     if iidfile is not None:
         args += ["--iidfile", str(iidfile)]
     args += _cache_args(client, request)
+    if request.push:
+        if client.kind != "buildx":
+            raise EngineError(
+                f"pushing the build result needs buildx; Docker {client.version}'s legacy "
+                "client cannot",
+                path=client.path,
+            )
+        args.append("--push")
     if client.kind == "buildx":
         # buildx attaches a provenance attestation (with its own timestamps) by default on
         # stores that keep indexes: the same fully cached build would get a new image id.
         args.append("--provenance=false")
+    if client.kind == "buildx" and not (request.push and client.driver == "docker"):
         # With a docker-container builder the image stays in the builder unless loaded; the
-        # layer and size queries read it from the daemon.
+        # layer and size queries read it from the daemon. The docker driver keeps a pushed
+        # image in the daemon anyway.
         args.append("--load")
     args.append(str(request.context))
     return client.command(*args)

@@ -7,7 +7,10 @@ Every line of a vertex starts with `#N `; the first such line names the vertex, 
 statuses, log lines (`#N 0.596 output`, always with a timestamp) or one completion line:
 `#N DONE 1.7s` (newer printers may omit the seconds), `#N CACHED`, `#N ERROR: msg`,
 `#N CANCELED`. Parallel stages interleave, and a vertex can be printed again under a repeated
-header, so state is kept per vertex number rather than per block.
+header, so state is kept per vertex number rather than per block. A vertex answered from an
+imported remote cache prints `CACHED`, and may print `DONE` later when its layers are pulled:
+it stays cached; sometimes the printer shows only that pull and `DONE`, which is read as
+cached too (a step that runs never pulls its own layers).
 """
 
 from __future__ import annotations
@@ -24,10 +27,20 @@ _DONE = re.compile(r"^DONE(?: (\d+(?:\.\d+)?)s)?$")
 # Output lines carry the seconds since the step started: BuildKit 0.8 prints `%#.4g` cut to 5
 # characters ("0.596", "10.91", "1000."), newer printers 3, 2 or 1 decimals ("123.4").
 _LOG = re.compile(r"^(\d+\.\d*) ")
-# "[base 2/4] RUN x", "[2/2] RUN x", "[linux/arm64 build 3/6] RUN x", "[stage-2 4/4] COPY ..."
+# "[base 2/4] RUN x", "[2/2] RUN x", "[linux/arm64 build 3/6] RUN x", "[stage-2 4/4] COPY ...",
+# "[linux/amd64->arm64 build 2/5] RUN x"
 _STEP_NAME = re.compile(
     r"^\[(?:(?P<prefix>[^\]]*?) )?(?P<index>\d+)/(?P<total>\d+)\] (?P<instr>.*)$", re.S
 )
+
+# Operating systems as platforms name them (Go's GOOS values), to tell `->windows/amd64` (a
+# whole platform) from `->arm/v7` (an architecture and variant) after the arrow.
+_GOOS = frozenset(
+    {
+        "aix", "android", "darwin", "dragonfly", "freebsd", "illumos", "ios", "js", "linux",
+        "netbsd", "openbsd", "plan9", "solaris", "wasip1", "windows",
+    }
+)  # fmt: skip
 
 
 @dataclass(slots=True)
@@ -41,6 +54,9 @@ class Vertex:
     error: str | None = None
     last_log_time: float = 0.0
     logs: list[str] = field(default_factory=list)
+    # BuildKit pulled this vertex's own layers (`extracting sha256:...`): a result from the
+    # cache (an imported one is pulled lazily, when a later step needs it), or a base image.
+    pulled: bool = False
 
 
 @dataclass(frozen=True, slots=True)
@@ -48,7 +64,9 @@ class BuildStep:
     """A Dockerfile instruction's step: `[stage i/n] INSTRUCTION` in the progress output.
 
     `stage` is the stage name BuildKit prints (`base`, `stage-2`), None for a one-stage build
-    that prints `[2/2]`; `platform` is set when BuildKit prefixes it (multi-platform builds).
+    that prints `[2/2]`; `platform` is the target platform when BuildKit prefixes one
+    (multi-platform builds), also for a stage that runs on the build platform
+    (`[linux/amd64->arm64 build 2/4]` is linux/arm64's).
     `seconds` is the DONE time (0 for cached steps; for failed or cancelled ones, the time of
     the last output line).
     """
@@ -93,6 +111,11 @@ class ProgressParser:
         if rest == vertex.name or rest == "...":  # a repeated header
             return
         if done := _DONE.match(rest):
+            if vertex.status == "cached":
+                # A step answered from an imported cache is printed again when a later step
+                # needs its layers and they are pulled (`extracting ...`, `DONE 0.2s`): it
+                # still did not run.
+                return
             vertex.status = "done"
             vertex.seconds = float(done.group(1)) if done.group(1) else vertex.last_log_time
         elif rest == "CACHED":
@@ -108,6 +131,8 @@ class ProgressParser:
         elif log := _LOG.match(rest):
             vertex.last_log_time = float(log.group(1))
             vertex.logs.append(rest[log.end() :])
+        elif rest.startswith("extracting sha256:"):
+            vertex.pulled = True
 
     def feed_all(self, lines: Iterable[str]) -> None:
         for line in lines:
@@ -132,22 +157,49 @@ def _as_step(vertex: Vertex) -> BuildStep | None:
     stage: str | None = prefix
     platform: str | None = None
     if prefix and "/" in prefix.split(" ", 1)[0]:  # "linux/arm64 build" or "linux/arm64"
-        platform, _, rest = prefix.partition(" ")
+        shown, _, rest = prefix.partition(" ")
+        platform = target_platform(shown)
         stage = rest or None
+    instruction = m.group("instr")
+    status = vertex.status
+    if status == "done" and vertex.pulled and not vertex.logs and not _is_from(instruction):
+        # The printer can lose the cached flag of a step answered from an imported cache and
+        # print only the pull of its layers and DONE; a step that runs never pulls its own
+        # result (tests/engine/data/buildx013-import-lazy.log).
+        status = "cached"
     return BuildStep(
         vertex=vertex.number,
         name=vertex.name,
         stage=stage,
-        instruction=m.group("instr"),
+        instruction=instruction,
         index=int(m.group("index")),
         total=int(m.group("total")),
-        cached=vertex.status == "cached",
-        seconds=vertex.seconds,
+        cached=status == "cached",
+        seconds=0.0 if status == "cached" else vertex.seconds,
         error=vertex.error,
-        status=vertex.status,
+        status=status,
         platform=platform,
         output=tuple(vertex.logs),
     )
+
+
+def _is_from(instruction: str) -> bool:
+    return instruction.split(" ", 1)[0].upper() == "FROM"
+
+
+def target_platform(shown: str) -> str:
+    """The platform a step builds for, from the prefix BuildKit prints.
+
+    A stage that runs on another platform than the target (`FROM --platform=$BUILDPLATFORM`)
+    is printed as `linux/amd64->arm64` (build platform, then the target's architecture, or the
+    whole target when the OS differs); the step belongs to the target's image.
+    """
+    build, arrow, target = shown.partition("->")
+    if not arrow:
+        return shown
+    if target.split("/", 1)[0] in _GOOS:  # another OS: the whole platform is printed
+        return target
+    return f"{build.split('/', 1)[0]}/{target}"  # architecture[/variant] on the same OS
 
 
 def parse_progress(text: str) -> list[BuildStep]:

@@ -313,6 +313,12 @@ def _parse_script(src: MappedText) -> Script:
 parse_script = ScriptCache(_parse_script, maxsize=4096)
 
 
+def parse_text(script: str) -> Script:
+    """A script that is not in a Dockerfile (a package.json script, a step's printed command):
+    its offsets are the text's own."""
+    return parse_script(MappedText(script, tuple(range(len(script) + 1))))
+
+
 def _link_operators(items: list[_Item], data: bytes) -> None:
     for k, (kind, _, _, found) in enumerate(items):
         if found is None or kind != "command":

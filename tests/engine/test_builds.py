@@ -175,15 +175,29 @@ def test_discovery_finds_a_working_client(engine: Client) -> None:
         assert client.env()["DOCKER_BUILDKIT"] == "1"
 
 
-def test_discovery_skips_the_new_cli_without_buildx_for_the_legacy_one(engine: Client) -> None:
-    machine_has(LEGACY)
-    machine_has(NEW_CLI)
-    rejected, reason = probe(NEW_CLI)
-    if rejected is not None:
-        pytest.skip(f"{NEW_CLI} has a working buildx here")
-    assert "only through buildx" in reason
-    client = find_client()
-    assert (client.path, client.kind) == (LEGACY, "legacy")
+# A Docker 23+ CLI whose buildx plugin is missing: it answers `version` and refuses `buildx`.
+# (This machine's own CLIs all find the plugin now, so the rejected one is stood in for.)
+CLI_WITHOUT_BUILDX = """#!/bin/sh
+case "$1" in
+  buildx) echo "docker: 'buildx' is not a docker command." >&2; exit 1 ;;
+  version) echo '{"Client": {"Version": "28.2.2"}}' ;;
+  *) exit 1 ;;
+esac
+"""
+
+
+def test_discovery_skips_a_new_cli_without_buildx(
+    engine: Client, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    stub = tmp_path / "docker"
+    stub.write_text(CLI_WITHOUT_BUILDX)
+    stub.chmod(0o755)
+    rejected, reason = probe(str(stub))
+    assert rejected is None and "only through buildx" in reason
+    monkeypatch.setenv("PATH", f"{tmp_path}{os.pathsep}{os.environ.get('PATH', '')}")
+    client = find_client()  # the stub is first on PATH; a client that can build follows it
+    assert client.path != str(stub)
+    assert client.server_version
 
 
 def test_explicit_client_is_honoured_and_never_replaced(engine: Client) -> None:

@@ -10,6 +10,7 @@ from __future__ import annotations
 
 import json
 import re
+import uuid
 from pathlib import Path
 from typing import Any
 
@@ -22,9 +23,16 @@ from layerwise.rules.base import Settings
 pytestmark = pytest.mark.engine
 
 
+# Unique to this test session: an ENV of it under each FROM gives every step a key no earlier
+# session's build cache answers, so the first build of a test really runs (the tests read what
+# the steps print), while the builds within a session still share their cache.
+RUN_TOKEN = uuid.uuid4().hex
+
+
 def _build(client: Client, directory: Path, text: str, *extra: str) -> tuple[str, str]:
     """Build `text` in `directory`; (image id, plain progress log)."""
-    (directory / "Dockerfile").write_text(text)
+    marked = re.sub(r"(?im)^(from .*\n)", rf"\1ENV LAYERWISE_TEST_RUN={RUN_TOKEN}\n", text)
+    (directory / "Dockerfile").write_text(marked)
     iid = directory / "iid"
     argv = ["buildx", "build", "--load"] if client.kind == "buildx" else ["build"]
     argv += ["--progress=plain", "--iidfile", str(iid), *extra, str(directory)]

@@ -170,9 +170,10 @@ def _first_install(
     state = step.state
     root = state.user_name in ("", "root", "0")
     uid_gid = None if root else state.uid_gid
+    home, env = state.home, state.env  # `home` is worked out on each read: once per RUN here
     for cmd in script.commands:
         for eco in INSTALLERS:
-            wanted = eco.install_caches(cmd, state.home, uid_gid, state.env)
+            wanted = eco.install_caches(cmd, home, uid_gid, env)
             if wanted:
                 # A relative directory (`--cache x`, `ENV HOME=x`) is relative to the tool's
                 # cwd, while a mount's relative target is relative to WORKDIR: write it absolute.

@@ -90,6 +90,11 @@ def check(ctx: RuleContext) -> Iterator[Finding]:
 def _undeclared(ctx: RuleContext, step: Step) -> Iterator[tuple[str, int | None]]:
     """(name, where the word starts) of each platform ARG the step uses while it is unset."""
     instruction = step.instruction
+    text = instruction.text
+    # Every platform ARG is TARGET* or BUILD*: an instruction whose text names neither (and has
+    # no line continuation that could split a name) uses none, and most instructions are such.
+    if "TARGET" not in text and "BUILD" not in text and "\n" not in text.rstrip("\r\n"):
+        return
     words: list[tuple[str, int | None]] = []
     if instruction.name in EXPANDED_INSTRUCTIONS:
         words += [(w, None) for w in instruction.value]

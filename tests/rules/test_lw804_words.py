@@ -17,6 +17,8 @@ USES = [
     "ENV V=${name}",
     "COPY --chown=${name} a /b",
     "RUN echo \\\n  ${name}",
+    'RUN echo "built for $name" > /arch',
+    "RUN export A=$name",
 ]
 
 
@@ -30,4 +32,18 @@ def test_every_platform_arg_in_every_word_is_found(name: str, use: str) -> None:
 
 def test_a_word_naming_no_platform_arg_is_silent() -> None:
     tree = parse("FROM alpine\nRUN echo $TARGET $BUILD $ARCH $targetarch\n")
+    assert check_tree(tree, settings=Settings(select=("LW804",))) == []
+
+
+@pytest.mark.parametrize(
+    "script",
+    [
+        "for TARGETARCH in a b; do echo $TARGETARCH; done",
+        "TARGETARCH=x; echo $TARGETARCH",
+        "export TARGETARCH=x && echo $TARGETARCH",
+        "read TARGETARCH; echo $TARGETARCH",
+    ],
+)
+def test_a_script_that_sets_the_name_itself_is_silent(script: str) -> None:
+    tree = parse(f"FROM alpine\nRUN {script}\n")
     assert check_tree(tree, settings=Settings(select=("LW804",))) == []

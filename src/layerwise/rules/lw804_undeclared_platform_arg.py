@@ -127,7 +127,11 @@ def _undeclared(ctx: RuleContext, step: Step) -> Iterator[tuple[str, int | None]
 def _assigns(text: str, name: str) -> bool:
     """The script sets `name` itself: `NAME=`, `export NAME`, `for NAME in`, `read ... NAME`."""
     word = re.escape(name)
+    # The name as set, never as read: `$NAME` / `${NAME}` after the keyword (`echo "built for
+    # $TARGETARCH"`) uses it.
+    bare = rf"(?<![A-Za-z0-9_${{]){word}\b"
     return bool(
         re.search(rf"(?<![A-Za-z0-9_$]){word}=", text)
-        or re.search(rf"\b(export|for|read|local|declare|typeset)\b[^;&|\n]*\b{word}\b", text)
+        or re.search(rf"\bfor\s+{bare}", text)
+        or re.search(rf"\b(export|read|local|declare|typeset)\b[^;&|\n]*{bare}", text)
     )

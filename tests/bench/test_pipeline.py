@@ -55,6 +55,7 @@ def test_bad_platforms_are_user_errors(text: str) -> None:
         (Pipeline(cache="s3"), "fresh", "unknown cache `s3`"),
         (Pipeline(cache="registry", cache_mode="all"), "fresh", "unknown cache mode"),
         (Pipeline(push=True, repository="127.0.0.1:5000/x:tag"), "cold", "is not a repository"),
+        (Pipeline(cache="inline", push=True, cache_stages=("deps",)), "fresh", "--cache-stage"),
     ],
 )
 def test_contradicting_options_are_refused(

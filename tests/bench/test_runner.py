@@ -285,3 +285,33 @@ def test_an_image_the_daemon_cannot_list_leaves_out_only_the_uncompressed_sizes(
     # The daemon's own platform is built: the failure is a real error, not left out.
     with pytest.raises(EngineError, match="snapshot"):
         run_bench(settings(tiny_app, scenarios=("cold",)), ForeignImages())
+
+
+def test_cache_stages_are_exported_as_their_own_targets_and_imported_by_fresh(
+    tiny_app: Path,
+) -> None:
+    backend = FakeBackend()
+    run_bench(
+        pipeline_settings(
+            tiny_app,
+            platforms=("linux/amd64", "linux/arm64"),
+            push=True,
+            cache="registry",
+            cache_mode="max",
+            cache_stages=("deps",),
+        ),
+        backend,
+    )
+    export, export_stage, fresh_build, fresh_stage = backend.builds
+    assert backend.events == ["build", "build", "prune", "build", "build"]
+    (main_spec,) = export.cache_to
+    (stage_spec,) = export_stage.cache_to
+    ref = main_spec.removeprefix("type=registry,ref=").removesuffix(",mode=max")
+    assert stage_spec == f"type=registry,ref={ref}-deps,mode=max"
+    # The stage export builds only that target, for the same platforms, and pushes nothing.
+    assert export_stage.target == fresh_stage.target == "deps"
+    assert export_stage.platform == export.platform
+    assert not export_stage.push and export_stage.tag not in (None, export.tag)
+    # fresh imports both, and exports both again as a CI build would.
+    assert fresh_build.cache_from == (f"type=registry,ref={ref}", f"type=registry,ref={ref}-deps")
+    assert fresh_stage.cache_to == export_stage.cache_to

@@ -40,6 +40,12 @@ class Pipeline:
     repository: str = DEFAULT_REPOSITORY
     cache: str | None = None  # registry | local | inline, for the fresh scenario
     cache_mode: str | None = None  # min | max (registry and local only)
+    # Stages whose cache is also exported as its own target, to a ref of its own. Seen on
+    # Docker 26 (BuildKit 0.13): a two-platform mode=max export kept the results of arm64's
+    # dependency-stage steps out of the cache manifest (the records were there, without their
+    # layers), so a fresh agent re-ran arm64's `npm ci`; the same stage exported as the target
+    # kept them. docs/measurements/issue8-pipeline.md has the evidence.
+    cache_stages: tuple[str, ...] = ()
 
     @property
     def platform_arg(self) -> str | None:
@@ -60,7 +66,14 @@ class Pipeline:
             parts.append("cache inline")
         elif self.cache is not None:
             parts.append(f"cache {self.cache} mode={self.mode}")
+        if self.cache_stages:
+            parts.append(f"stage caches {','.join(self.cache_stages)}")
         return "; ".join(parts)
+
+    def stage_ref(self, ref: str, directory: Path, stage: str) -> tuple[str, Path]:
+        """Where the cache of `stage`, exported as its own target, goes: a ref and a directory
+        beside the build's own."""
+        return f"{ref}-{stage.lower()}", directory / f"stage-{stage.lower()}"
 
     def cache_to(self, ref: str, directory: Path) -> str:
         """The `--cache-to` spec that exports this pipeline's cache."""
@@ -120,6 +133,11 @@ def check_pipeline(pipeline: Pipeline, scenarios: tuple[str, ...], fresh: str) -
             "image's layers (min)"
             if pipeline.cache == INLINE
             else "--cache-mode needs --cache registry or --cache local"
+        )
+    if pipeline.cache_stages and pipeline.cache not in {REGISTRY, LOCAL}:
+        raise LayerwiseError(
+            "--cache-stage exports a stage's cache to its own ref or directory",
+            hint="use it with --cache registry or --cache local",
         )
     if pipeline.cache == INLINE and not pipeline.push:
         raise LayerwiseError(

@@ -66,6 +66,21 @@ def _copy_sources(path: Path, target: str | None) -> list[str]:
     return copy_sources(model, target)
 
 
+def check_cache_stages(settings: BenchSettings) -> None:
+    """Every --cache-stage names a stage of every benched Dockerfile: BuildKit would refuse the
+    `--target` of its export only after the measured build."""
+    for path in settings.dockerfiles:
+        names = [s.name for s in build_model(parse_file(path)).stages if s.name]
+        known = {name.lower() for name in names}
+        for stage in settings.pipeline.cache_stages:
+            if stage.lower() not in known:
+                raise LayerwiseError(
+                    f"--cache-stage `{stage}` is not a stage of this Dockerfile",
+                    path=str(path),
+                    hint=f"its named stages: {', '.join(names)}" if names else "it names no stage",
+                )
+
+
 def choose_targets(settings: BenchSettings, guard: TreeGuard) -> EditTargets:
     """Pick (or check) the src and dep files, claim them, and say what will be edited."""
     # fresh makes the same source-only edit as src, on top of the build that exported the cache.

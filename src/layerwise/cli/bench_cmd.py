@@ -28,6 +28,7 @@ from layerwise.bench.pipeline import (
 from layerwise.bench.plan import COLD, DEP, FRESH, NOOP, SRC, PlannedBuild, parse_scenarios
 from layerwise.bench.report import render, to_json
 from layerwise.bench.runner import BenchSettings, labels, run_bench
+from layerwise.bench.targets import check_cache_stages
 from layerwise.engine import find_client
 from layerwise.errors import LayerwiseError
 
@@ -123,6 +124,15 @@ def bench(
             "BuildKit).",
         ),
     ] = None,
+    cache_stage: Annotated[
+        list[str] | None,
+        typer.Option(
+            "--cache-stage",
+            help="Also export this stage's cache as its own target to a ref of its own, and "
+            "import it in fresh (repeatable). Works around two-platform mode=max exports that "
+            "leave a stage's results out.",
+        ),
+    ] = None,
 ) -> None:
     """Build on the real BuildKit through scenarios and measure each one (see BENCH_HELP)."""
     err = Console(stderr=True, highlight=False, soft_wrap=True)
@@ -139,6 +149,7 @@ def bench(
         repository=registry,
         cache=cache.lower() if cache else None,
         cache_mode=cache_mode.lower() if cache_mode else None,
+        cache_stages=tuple(dict.fromkeys(cache_stage or ())),
     )
     check_pipeline(pipeline, chosen, FRESH)
     settings = BenchSettings(
@@ -151,6 +162,7 @@ def bench(
         dep_command=dep_command,
         pipeline=pipeline,
     )
+    check_cache_stages(settings)
     client = find_client(docker, builder=builder)
     check_client(pipeline, client)
     backend = EngineBackend(client)

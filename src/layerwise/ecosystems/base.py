@@ -129,6 +129,9 @@ class Ecosystem(Protocol):
     PROGRAMS: frozenset[str]
     MANIFESTS: tuple[str, ...]
     LOCKFILES: tuple[str, ...]
+    # A real build on BuildKit proved the fixes written for this ecosystem (tests/apps,
+    # tests/fixtures/buildable). False keeps every fix for it unsafe, whatever else holds.
+    BUILD_PROVEN: bool
 
     def is_install(self, cmd: Command) -> bool:
         """The command downloads and installs packages (the step a cache mount speeds up)."""
@@ -212,6 +215,7 @@ class Installer(Protocol):
     """
 
     NAME: str
+    BUILD_PROVEN: bool  # as in `Ecosystem`
 
     def is_install(self, cmd: Command) -> bool:
         """The command downloads and installs packages (the step a cache mount speeds up)."""

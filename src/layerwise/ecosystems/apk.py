@@ -43,6 +43,9 @@ CACHE_MOUNTS = locked([CACHE_DIR])
 # `-n`: replace a link left by an earlier run instead of creating one inside its directory.
 SETUP: str | None = f"ln -sfn {CACHE_DIR} {CACHE_LINK}"
 KEEP_OPTION: str | None = None
+# A cache mount on /etc/apk/cache itself is a cache folder there: apk-cache(5)'s setup with
+# the folder in place of the link.
+ENABLING_MOUNTS: tuple[str, ...] = (CACHE_LINK,)
 FETCH_VERBS = frozenset({"add", "upgrade", "fix"})
 # `apk cache download|sync` fill the cache on purpose.
 CACHE_FETCHES = frozenset({"download", "sync"})

@@ -308,6 +308,8 @@ class SystemPackages(Protocol):
     SETUP: str | None
     # The install's own option that keeps its packages; None when `SETUP` does it.
     KEEP_OPTION: str | None
+    # Mount targets that hold the cache and turn it on by being there (apk: /etc/apk/cache).
+    ENABLING_MOUNTS: tuple[str, ...]
 
     def verb(self, cmd: Command) -> Word | None:
         """The manager's subcommand word (`add` in `apk add curl`), None for other commands."""

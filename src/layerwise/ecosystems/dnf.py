@@ -61,6 +61,7 @@ CLEAN_TYPES = frozenset({"all", "packages", "metadata", "dbcache", "headers"})
 SETUP: str | None = None
 # 1, not True: microdnf refuses any other spelling.
 KEEP_OPTION: str | None = "--setopt=keepcache=1"
+ENABLING_MOUNTS: tuple[str, ...] = ()
 SETTING = "keepcache"
 MOVING_SETTINGS = ("cachedir", "system_cachedir")
 MOVING_OPTIONS = ("--installroot", "-c", "--config")

@@ -46,6 +46,7 @@ CACHE_MOUNTS = locked([CACHE_DIR])
 # files of the image.
 SETUP: str | None = "zypper modifyrepo --keep-packages --all"
 KEEP_OPTION: str | None = None
+ENABLING_MOUNTS: tuple[str, ...] = ()
 SETTING = "keeppackages"
 MOVING_OPTIONS = ("-C", "--cache-dir", "--pkg-cache-dir", "-R", "--root", "--installroot")
 MOVING_SETTINGS = ("cachedir", "packagesdir")

@@ -1,4 +1,4 @@
-"""What the cache-mount rules share (LW201, LW202, LW203, and LW504 which defers to LW202).
+"""What the cache-mount rules share (LW201, LW202, LW203, LW204, and LW504 which defers to LW202).
 
 Which cache mounts a RUN has, which commands of its script empty a mounted cache, and the
 smallest edits that add `--mount` flags, put a command in front of a script, or drop a command

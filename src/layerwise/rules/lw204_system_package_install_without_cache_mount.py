@@ -50,7 +50,8 @@ without the mount would keep its packages in its layer: while one does, this RUN
 (fix that one first). zypper's flag reaches the repositories defined when the RUN starts, not
 one the RUN adds. dnf's metadata in the mount is reused until its `metadata_expire`, as on a
 machine. A mounted folder the image's dnf does not use (`/var/cache/libdnf5` under dnf 4) stays
-an empty mount point. No fix under a user other than root.
+empty; the mount point BuildKit creates for it is removed from the layer from BuildKit 0.11 on
+(moby/buildkit#3307), and left as an empty folder before. No fix under a user other than root.
 
 ## References
 - Dockerfile reference: RUN --mount=type=cache

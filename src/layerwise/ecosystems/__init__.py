@@ -4,10 +4,12 @@
 """
 
 from layerwise.ecosystems import (
+    apk,
     apt,
     bundler,
     cargo,
     composer,
+    dnf,
     dotnet,
     golang,
     gradle,
@@ -19,16 +21,20 @@ from layerwise.ecosystems import (
     poetry,
     uv,
     yarn,
+    zypper,
 )
-from layerwise.ecosystems.base import CacheMount, Ecosystem, Installer
+from layerwise.ecosystems.base import CacheMount, Ecosystem, Installer, SystemPackages
 from layerwise.shell import Command
 
 ALL: tuple[Ecosystem, ...] = (npm, yarn, pnpm, pip, uv, poetry, pipenv, apt)
-ALL += (golang, cargo, maven, gradle, dotnet, bundler, composer)
+ALL += (golang, cargo, maven, gradle, dotnet, bundler, composer, apk, dnf, zypper)
 # The ecosystems whose installs the dependency-layer rules handle (LW101, LW201): an ecosystem
 # joins them by meeting `base.Installer`.
 INSTALLERS: tuple[Installer, ...] = (npm, yarn, pnpm, pip, uv, poetry, pipenv)
 INSTALLERS += (golang, cargo, maven, gradle, dotnet, bundler, composer)
+# The distributions' package managers the system cache-mount rule handles (LW204); apt has
+# its own rules.
+SYSTEM: tuple[SystemPackages, ...] = (apk, dnf, zypper)
 
 
 def installer_of(cmd: Command) -> Installer | None:
@@ -50,10 +56,14 @@ def for_command(cmd: Command) -> Ecosystem | None:
 __all__ = [
     "ALL",
     "INSTALLERS",
+    "SYSTEM",
     "CacheMount",
     "Ecosystem",
     "Installer",
+    "SystemPackages",
+    "apk",
     "apt",
+    "dnf",
     "for_command",
     "installer_of",
     "npm",
@@ -63,4 +73,5 @@ __all__ = [
     "poetry",
     "uv",
     "yarn",
+    "zypper",
 ]

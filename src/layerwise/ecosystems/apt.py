@@ -21,6 +21,8 @@ NAME = "apt"
 PROGRAMS = frozenset({"apt-get", "apt"})
 MANIFESTS: tuple[str, ...] = ()
 LOCKFILES: tuple[str, ...] = ()
+# Fixes proven by real builds on BuildKit: tests/fixtures/buildable/apt_*.
+BUILD_PROVEN = True
 # `apt` is meant for people at a terminal ("does not have a stable CLI interface").
 PREFERRED_PROGRAM = "apt-get"
 INSTALL_VERBS = frozenset({"install", "reinstall"})

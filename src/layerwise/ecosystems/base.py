@@ -129,6 +129,9 @@ class Ecosystem(Protocol):
     PROGRAMS: frozenset[str]
     MANIFESTS: tuple[str, ...]
     LOCKFILES: tuple[str, ...]
+    # A real build on BuildKit proved the fixes written for this ecosystem (tests/apps,
+    # tests/fixtures/buildable). False keeps every fix for it unsafe, whatever else holds.
+    BUILD_PROVEN: bool
 
     def is_install(self, cmd: Command) -> bool:
         """The command downloads and installs packages (the step a cache mount speeds up)."""
@@ -212,6 +215,7 @@ class Installer(Protocol):
     """
 
     NAME: str
+    BUILD_PROVEN: bool  # as in `Ecosystem`
 
     def is_install(self, cmd: Command) -> bool:
         """The command downloads and installs packages (the step a cache mount speeds up)."""
@@ -286,3 +290,57 @@ def subcommand(
 def static_text(word: Word | None) -> str | None:
     """The word's text when it is known before the shell runs (no expansions), else None."""
     return word.text if word is not None and word.is_static else None
+
+
+class SystemPackages(Protocol):
+    """A distribution's package manager whose installs the system cache-mount rule handles
+    (LW204): apk, dnf (with yum and microdnf), zypper. apt has rules of its own (LW202, LW5xx).
+
+    Each keeps downloaded packages in a cache directory only when told to (a link, a setting, a
+    per-repository flag); the fix mounts that directory and tells it.
+    """
+
+    NAME: str
+    PROGRAMS: frozenset[str]
+    BUILD_PROVEN: bool  # as in `Ecosystem`
+    # A command that turns keeping packages on for every later run of the manager, put in
+    # front of the RUN (it stays in the image); None when an option of the install does it.
+    SETUP: str | None
+    # The install's own option that keeps its packages; None when `SETUP` does it.
+    KEEP_OPTION: str | None
+    # Mount targets that hold the cache and turn it on by being there (apk: /etc/apk/cache).
+    ENABLING_MOUNTS: tuple[str, ...]
+
+    def verb(self, cmd: Command) -> Word | None:
+        """The manager's subcommand word (`add` in `apk add curl`), None for other commands."""
+        ...
+
+    def is_install(self, cmd: Command) -> bool:
+        """The command downloads packages (the step a cache mount speeds up)."""
+        ...
+
+    def install_mounts(self, cmd: Command) -> tuple[CacheMount, ...]:
+        """The cache mounts that keep what the install downloads; () for other commands."""
+        ...
+
+    def cache_defeats(self, cmd: Command) -> tuple[Word, ...]:
+        """Words of the install that keep the cache unused (`--no-cache`)."""
+        ...
+
+    def turns_cache_on(self, cmd: Command) -> bool:
+        """Run before an install, the command makes the manager keep packages from then on."""
+        ...
+
+    def keeps_packages(self, cmd: Command) -> bool:
+        """The install's own options keep what it downloads."""
+        ...
+
+    def moves_cache(self, cmd: Command) -> bool:
+        """The command puts the cache somewhere else (its own option, or a setting it writes):
+        the usual mount would miss it."""
+        ...
+
+    def refresh_option(self, cmd: Command, earlier: Sequence[Command]) -> str | None:
+        """An option the install needs once its cache is a mount that may hold stale or no
+        package indexes (apk: `--update-cache`, unless `earlier` commands refreshed them)."""
+        ...

@@ -29,6 +29,8 @@ NAME = "bundler"
 PROGRAMS = frozenset({"bundle", "bundler"})
 MANIFESTS: tuple[str, ...] = ("Gemfile",)
 LOCKFILES: tuple[str, ...] = ("Gemfile.lock",)
+# No fix proven by a real build: rubygems.org is out of reach here.
+BUILD_PROVEN = False
 VALUE_OPTIONS = frozenset(
     {"--gemfile", "--jobs", "-j", "--retry", "--path", "--without", "--with", "--binstubs",
      "--shebang", "--trust-policy", "--target-rbconfig"}

@@ -28,6 +28,8 @@ NAME = "cargo"
 PROGRAMS = frozenset({"cargo"})
 MANIFESTS: tuple[str, ...] = ("Cargo.toml",)
 LOCKFILES: tuple[str, ...] = ("Cargo.lock",)
+# No fix proven by a real build: crates.io is out of reach here.
+BUILD_PROVEN = False
 VALUE_OPTIONS = frozenset(
     {"--manifest-path", "--target", "--target-dir", "-p", "--package", "--bin", "--example",
      "--test", "--bench", "--features", "-F", "-j", "--jobs", "--profile", "--color", "--config",

@@ -27,6 +27,8 @@ NAME = "composer"
 PROGRAMS = frozenset({"composer", "composer.phar"})
 MANIFESTS: tuple[str, ...] = ("composer.json",)
 LOCKFILES: tuple[str, ...] = ("composer.lock",)
+# No fix proven by a real build: Packagist is out of reach here.
+BUILD_PROVEN = False
 VALUE_OPTIONS = frozenset(
     {"--working-dir", "-d", "--prefer-install", "--ignore-platform-req",
      "--apcu-autoloader-prefix"}

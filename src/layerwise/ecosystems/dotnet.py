@@ -27,6 +27,8 @@ NAME = "dotnet"
 PROGRAMS = frozenset({"dotnet"})
 MANIFESTS: tuple[str, ...] = ("*.csproj", "*.fsproj", "*.vbproj", "*.sln")
 LOCKFILES: tuple[str, ...] = ("packages.lock.json",)
+# No fix proven by a real build: nuget.org is out of reach here.
+BUILD_PROVEN = False
 VALUE_OPTIONS = frozenset(
     {"-c", "--configuration", "-o", "--output", "-r", "--runtime", "-f", "--framework", "-s",
      "--source", "-a", "--arch", "--os", "-v", "--verbosity", "--packages", "--configfile",

@@ -25,6 +25,8 @@ NAME = "gradle"
 PROGRAMS = frozenset({"gradle", "gradlew"})
 MANIFESTS: tuple[str, ...] = ("build.gradle", "build.gradle.kts")
 LOCKFILES: tuple[str, ...] = ("gradle.lockfile",)
+# No fix proven by a real build: Gradle's repositories are out of reach here.
+BUILD_PROVEN = False
 VALUE_OPTIONS = frozenset(
     {"-x", "--exclude-task", "-p", "--project-dir", "-g", "--gradle-user-home", "-D", "-P",
      "-I", "--init-script", "-b", "--build-file", "-c", "--settings-file", "--console",

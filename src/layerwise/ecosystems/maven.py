@@ -28,6 +28,8 @@ NAME = "maven"
 PROGRAMS = frozenset({"mvn", "mvnw"})
 MANIFESTS: tuple[str, ...] = ("pom.xml",)
 LOCKFILES: tuple[str, ...] = ()
+# No fix proven by a real build: Maven Central is out of reach here.
+BUILD_PROVEN = False
 VALUE_OPTIONS = frozenset(
     {"-f", "--file", "-s", "--settings", "-gs", "--global-settings", "-P", "--activate-profiles",
      "-pl", "--projects", "-rf", "--resume-from", "-T", "--threads", "-l", "--log-file", "-t",

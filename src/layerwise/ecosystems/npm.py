@@ -30,6 +30,8 @@ NAME = "npm"
 PROGRAMS = frozenset({"npm"})
 MANIFESTS: tuple[str, ...] = ("package.json",)
 LOCKFILES: tuple[str, ...] = ("package-lock.json", "npm-shrinkwrap.json")
+# Fixes proven by real builds on BuildKit: tests/apps/node-nest, tests/fixtures/buildable.
+BUILD_PROVEN = True
 # `npm install` and its aliases (npm's own list, typos included).
 INSTALL_VERBS = frozenset(
     {"install", "i", "in", "ins", "inst", "insta", "instal", "isnt", "isnta", "isntal", "isntall",

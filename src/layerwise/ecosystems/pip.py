@@ -29,6 +29,8 @@ NAME = "pip"
 PROGRAMS = frozenset({"pip", "pip3"})
 MANIFESTS: tuple[str, ...] = ("requirements.txt", "pyproject.toml", "setup.py", "setup.cfg")
 LOCKFILES: tuple[str, ...] = ()
+# The layout its fixes write built on BuildKit: tests/apps/python-web.
+BUILD_PROVEN = True
 INSTALL_VERBS = frozenset({"install"})
 VALUE_OPTIONS = frozenset(
     {"-r", "--requirement", "-c", "--constraint", "-e", "--editable", "-i", "--index-url",

@@ -29,6 +29,8 @@ NAME = "pipenv"
 PROGRAMS = frozenset({"pipenv"})
 MANIFESTS: tuple[str, ...] = ("Pipfile",)
 LOCKFILES: tuple[str, ...] = ("Pipfile.lock",)
+# Kept as it was while a real build of these fixes is under way (issue 9).
+BUILD_PROVEN = True
 PROJECT_CONFIG = (".env",)
 INSTALL_VERBS = frozenset({"install", "sync"})
 VALUE_OPTIONS = frozenset(

@@ -39,6 +39,8 @@ NAME = "pnpm"
 PROGRAMS = frozenset({"pnpm"})
 MANIFESTS: tuple[str, ...] = ("package.json", "pnpm-workspace.yaml")
 LOCKFILES: tuple[str, ...] = ("pnpm-lock.yaml",)
+# No fix proven by a real build: no pnpm build has run here yet.
+BUILD_PROVEN = False
 INSTALL_VERBS = frozenset({"install", "i", "add", "fetch"})
 VALUE_OPTIONS = frozenset(
     {"--store-dir", "--dir", "-C", "--filter", "-F", "--reporter", "--loglevel",

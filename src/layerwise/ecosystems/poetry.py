@@ -32,6 +32,8 @@ NAME = "poetry"
 PROGRAMS = frozenset({"poetry"})
 MANIFESTS: tuple[str, ...] = ("pyproject.toml",)
 LOCKFILES: tuple[str, ...] = ("poetry.lock",)
+# Kept as it was while a real build of these fixes is under way (issue 9).
+BUILD_PROVEN = True
 PROJECT_CONFIG = ("poetry.toml",)
 INSTALL_VERBS = frozenset({"install", "sync"})
 VALUE_OPTIONS = frozenset(

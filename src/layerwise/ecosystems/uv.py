@@ -34,6 +34,8 @@ NAME = "uv"
 PROGRAMS = frozenset({"uv"})
 MANIFESTS: tuple[str, ...] = ("pyproject.toml",)
 LOCKFILES: tuple[str, ...] = ("uv.lock",)
+# The layout its fixes write built on BuildKit: tests/apps/python-uv.
+BUILD_PROVEN = True
 # Project files uv reads when present beside pyproject.toml.
 PROJECT_CONFIG = (".python-version", "uv.toml")
 VALUE_OPTIONS = frozenset(

@@ -46,6 +46,8 @@ NAME = "yarn"
 PROGRAMS = frozenset({"yarn", "yarnpkg"})
 MANIFESTS: tuple[str, ...] = ("package.json",)
 LOCKFILES: tuple[str, ...] = ("yarn.lock",)
+# No fix proven by a real build: registry.yarnpkg.com is out of reach here.
+BUILD_PROVEN = False
 INSTALL_VERBS = frozenset({"install", "add"})
 VALUE_OPTIONS = frozenset(
     {"--cache-folder", "--modules-folder", "--mutex", "--network-timeout", "--registry", "--cwd",

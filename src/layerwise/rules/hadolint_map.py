@@ -83,6 +83,14 @@ NOT_OVERLAPPING: dict[str, str] = {
     "DL3008": "Unpinned apt package versions: no layerwise rule asks for pins.",
     "DL3016": "Unpinned npm packages (`npm install pkg`); LW104 reports a bare `npm install` "
     "next to a lockfile, a different pattern.",
+    "DL3019": "`apk add` without `--no-cache`; LW204 reports the opposite, an install with no "
+    "cache mount (its fix drops `--no-cache`).",
+    "DL3032": "`yum clean all` missing; LW203 reports the opposite, a cleanup that empties a "
+    "cache mount, and LW204 an install without one.",
+    "DL3036": "`zypper clean` missing; LW203 reports the opposite, a cleanup that empties a "
+    "cache mount, and LW204 an install without one.",
+    "DL3040": "`dnf clean all` missing; LW203 reports the opposite, a cleanup that empties a "
+    "cache mount, and LW204 an install without one.",
     "DL3042": "`pip install` without `--no-cache-dir`: no layerwise pip rule.",
     "DL3059": "Consecutive RUN instructions: no layerwise rule.",
     "DL3060": "`yarn cache clean` missing; LW203 reports the opposite, a cleanup that empties a "

@@ -40,7 +40,7 @@ yarn and pnpm: as npm below (package.json, `.npmrc`, workspace manifests, instal
 yarn.lock, `.yarnrc` (classic), `.yarnrc.yml` and what it names (`yarnPath`, plugins, a project
 `cacheFolder`), `.yarn/releases`, `.yarn/plugins`, `.yarn/patches`, `.yarn/cache` and
 `.env.yarn` (Berry); pnpm-lock.yaml, pnpm-workspace.yaml and its `packages` members,
-`.pnpmfile.cjs` and `patches/` (the list pnpm's `pnpm fetch` page gives). Safe only when the
+`.pnpmfile.cjs` and `patches/` (the list pnpm's `pnpm fetch` page gives). Complete only when the
 lockfile is in the context and, for yarn, the flavour is known (package.json's
 `packageManager`, a `.yarnrc.yml`, or the lockfile's header), the rc files name nothing outside
 the project, no parent folder holds yarn/pnpm files (the install belongs to a larger
@@ -65,9 +65,12 @@ target file). Maven: pom.xml (with `mvnw` and `.mvn/`), no fix for a multi-modul
 local parent. .NET: the one project file and NuGet.config, Directory.Build.props/targets,
 Directory.Packages.props, global.json, packages.lock.json; no fix for a solution or a
 ProjectReference. Bundler: Gemfile, Gemfile.lock (no fix with `gemspec`, `path:`,
-`eval_gemfile`). Composer: composer.json, composer.lock, auth.json; safe with `--no-scripts
---no-autoloader`, else unsafe: that dependency-only install goes above the copy and the
-original stays below it (Composer's documented layout).
+`eval_gemfile`). Composer: composer.json, composer.lock, auth.json; with `--no-scripts
+--no-autoloader` the install moves, else that dependency-only install goes above the copy and
+the original stays below it (Composer's documented layout).
+Not yet proven by a real build on BuildKit for yarn, pnpm, Go, Cargo, Maven, Gradle, .NET,
+Bundler and Composer (their registries are out of reach here, and no yarn or pnpm build has
+run): their fixes are unsafe whatever the context shows.
 ## Options
 `target-engine`: the fix is the same for `modern` and `docker-20.10`. The manifests copy gets no
 `COPY --link`: the install right below it is keyed on the whole stage before it, so it reruns
@@ -246,7 +249,9 @@ def _inputs(
             return None
         paths += found.inputs
         manifests += found.manifests
-        known = known and found.proven
+        # Safe only when the context proves what the install reads and a real build proved
+        # the layout for this ecosystem.
+        known = known and found.proven and eco.BUILD_PROVEN
         befores += [found.before] if found.before is not None else []
     if befores and len(moved) > 1:
         return None  # a split install moves alone

@@ -55,16 +55,20 @@ After the fix:
     RUN --mount=type=cache,target=/home/node/.npm,uid=1000,gid=1000 npm ci --omit=dev
 
 ## Fix safety
-Safe: the mount only adds a cache. The fix drops what would keep the mount unused
+Safe for npm, pip, uv, Poetry and Pipenv: the mount only adds a cache. Not yet proven by a real
+build on BuildKit for yarn, pnpm, Go, Cargo, Maven, Gradle, .NET, Bundler and Composer (their
+registries are out of reach here, and no yarn or pnpm build has run): their fixes are unsafe.
+The fix drops what would keep the mount unused
 (`--no-cache-dir`, `PIP_NO_CACHE_DIR=1` in front of the command, uv's `--no-cache`/`-n`,
 Poetry's `--no-cache`) and puts `UV_LINK_MODE=copy` in front of uv (uv's Docker guide: the cache
 and the environment are on different file systems). The fix also drops an `npm cache clean` of
 the same RUN, which would empty the mount (see LW203), and replaces a mount left on another
 user's `.npm`.
 Go, Cargo, Maven, Gradle and .NET read packages from that cache when they build, so with a
-mount the packages leave the image: the fix is unsafe unless every other use of the tool in
-the stage, its bases and the stages built FROM it gets the same mount (no `dotnet publish
---no-restore`, `make` or script in between, no COPY into the cache, no `COPY --from` of it).
+mount the packages leave the image: even once proven, the fix stays unsafe unless every other
+use of the tool in the stage, its bases and the stages built FROM it gets the same mount (no
+`dotnet publish --no-restore`, `make` or script in between, no COPY into the cache, no
+`COPY --from` of it).
 No fix when the user's uid is unknown (a user created in the Dockerfile): set it numerically.
 Works with Docker 20.10's built-in frontend (no `# syntax=` line needed).
 
@@ -148,7 +152,8 @@ def check(ctx: RuleContext) -> Iterator[Finding]:
             prefix = "".join(p + " " for p in eco.mount_assignments(cmd, state.env))
             if prefix:
                 edits = _insert(edits, cmd.start, prefix)
-            fix = Fix(Safety.SAFE if _store_kept(ctx, step, eco, missing) else Safety.UNSAFE, edits)
+            safe = eco.BUILD_PROVEN and _store_kept(ctx, step, eco, missing)
+            fix = Fix(Safety.SAFE if safe else Safety.UNSAFE, edits)
         verb = eco.verb(cmd)
         label = short(cmd, verb)
         if verb is not None and cmd.args[:1] and cmd.args[0].text in ("-m", "-mpip"):

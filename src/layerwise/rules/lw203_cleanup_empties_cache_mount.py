@@ -8,7 +8,9 @@ a mount on npm's cache, `pip cache purge`, `uv cache clean`, `poetry cache clear
 global one), `pnpm store prune` with a mount on pnpm's store, `go clean -modcache` with a
 mount on Go's module cache, `mvn dependency:purge-local-repository` (~/.m2/repository),
 `dotnet nuget locals all --clear` (~/.nuget/packages), `composer clear-cache`, `apt-get clean` or
-`rm -rf /var/lib/apt/lists/*` with apt's cache mounts, or an `rm` that empties a mounted
+`rm -rf /var/lib/apt/lists/*` with apt's cache mounts, `apk cache purge` (/var/cache/apk),
+`dnf clean all`, `yum clean all`, `microdnf clean all` (/var/cache/dnf, /var/cache/libdnf5,
+/var/cache/yum), `zypper clean` (/var/cache/zypp), or an `rm` that empties a mounted
 cache directory: the mount itself, a glob in it (`/root/.npm/*`, `archives/*.deb`) or a whole
 directory (`rm -r /root/.npm/_cacache`). Removing one file, or lock, log and temporary files
 (`rm -f /cache/repo/.git/*.lock`, stale lock recovery), leaves the cached packages in place and
@@ -27,7 +29,11 @@ After the fix:
 ## Fix safety
 Safe: the deleted files are in the mount, never in the image. The fix drops the command with
 the `&&`/`;` joining it (or only the mounted paths of an `rm` that also deletes others); no fix
-when the cleanup is the RUN's only command or sits in a pipe.
+when the cleanup is the RUN's only command or sits in a pipe. A package manager's own cleaning
+command (`go clean -modcache`, `composer clear-cache`, `dnf clean all`...) of yarn, pnpm, Go,
+Cargo, Maven, Gradle, .NET, Bundler, Composer, apk, dnf, yum, microdnf or zypper gets an unsafe
+fix: not yet proven by a real build on BuildKit for them (their registries and base images are
+out of reach here). An `rm` of a mounted path is the same edit for every tool and stays safe.
 
 ## References
 - Dockerfile reference: RUN --mount=type=cache (contents are not part of the layer)
@@ -55,7 +61,7 @@ RULE = Rule(
     message_ko="`{command}` 명령이 이 RUN이 유지하는 `{target}` 캐시 마운트를 비웁니다",
     fix_title_ko="`{command}` 명령 제거",
     summary_ko="같은 RUN의 캐시 마운트를 비우는 정리 명령",
-    fix_safety=(Safety.SAFE,),
+    fix_safety=(Safety.SAFE, Safety.UNSAFE),
 )
 
 
@@ -68,7 +74,11 @@ def check(ctx: RuleContext) -> Iterator[Finding]:
         for cleanup in fighting_cleanups(script, mounts, step.state.home, step.state.workdir):
             cmd = cleanup.command
             edits = delete_edits(tree, step.instruction, script, cleanup)
-            fix = Fix(Safety.SAFE, edits) if edits else None
+            # A manager's own cleaning command goes safely only where a real build proved
+            # its fixes; an `rm` of a mounted path is the same edit for every ecosystem.
+            eco = cleanup.ecosystem
+            safe = eco is None or eco.BUILD_PROVEN
+            fix = Fix(Safety.SAFE if safe else Safety.UNSAFE, edits) if edits else None
             if cleanup.words:
                 what = "rm " + " ".join(w.raw for w in cleanup.words)
                 span = tree.span(cleanup.words[0].start, cleanup.words[-1].end)

@@ -1,4 +1,4 @@
-"""What the cache-mount rules share (LW201, LW202, LW203, and LW504 which defers to LW202).
+"""What the cache-mount rules share (LW201, LW202, LW203, LW204, and LW504 which defers to LW202).
 
 Which cache mounts a RUN has, which commands of its script empty a mounted cache, and the
 smallest edits that add `--mount` flags, put a command in front of a script, or drop a command
@@ -12,7 +12,7 @@ from collections.abc import Iterable, Iterator, Sequence
 from dataclasses import dataclass
 
 from layerwise.ecosystems import ALL as ECOSYSTEMS
-from layerwise.ecosystems.base import CacheMount, removed_paths
+from layerwise.ecosystems.base import CacheMount, Ecosystem, removed_paths
 from layerwise.model.nodes import Step
 from layerwise.rules._support import resolve
 from layerwise.rules.base import RuleContext
@@ -41,6 +41,8 @@ class Cleanup:
     command: Command
     target: str  # the mount it empties
     words: tuple[Word, ...] = ()
+    # The package manager whose own cache cleaning it is (`go clean -modcache`); None for an `rm`.
+    ecosystem: Ecosystem | None = None
 
 
 def shell_runs(ctx: RuleContext) -> tuple[tuple[Step, Script], ...]:
@@ -116,7 +118,9 @@ def fighting_cleanups(
             targets = (_mount(m.target, mounts) for m in eco.cache_mounts(home, None))
             hit = next((t for t in targets if t), None)
             if hit:
-                found.append(Cleanup(cmd, hit))
+                # An `rm` of `~/.npm` is found through the tool that knows its home, but it
+                # is no command of that tool.
+                found.append(Cleanup(cmd, hit, ecosystem=None if paths else eco))
                 break
     return found
 

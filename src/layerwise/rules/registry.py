@@ -31,6 +31,7 @@ RULE_MODULES = (
     "lw201_npm_install_without_cache_mount",
     "lw202_apt_install_without_cache_mount",
     "lw203_cleanup_empties_cache_mount",
+    "lw204_system_package_install_without_cache_mount",
     "lw301_dev_dependencies_in_final_image",
     "lw302_source_dependent_dependency_layer",
     "lw303_generated_code_after_build_output",

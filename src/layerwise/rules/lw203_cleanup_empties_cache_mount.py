@@ -10,9 +10,11 @@ mount on Go's module cache, `mvn dependency:purge-local-repository` (~/.m2/repos
 `dotnet nuget locals all --clear` (~/.nuget/packages), `composer clear-cache`, `apt-get clean` or
 `rm -rf /var/lib/apt/lists/*` with apt's cache mounts, or an `rm` that empties a mounted
 cache directory: the mount itself, a glob in it (`/root/.npm/*`, `archives/*.deb`) or a whole
-directory (`rm -r /root/.npm/_cacache`). Removing one file, or lock, log and temporary files
-(`rm -f /cache/repo/.git/*.lock`, stale lock recovery), leaves the cached packages in place and
-is not reported.
+directory (`rm -r /root/.npm/_cacache`). A path named by a variable the stage sets with ENV
+(`rm -rf $POETRY_CACHE_DIR`) counts as written there, unless the RUN sets the variable itself;
+`rm -rf` of the mount point itself also fails the RUN ("Device or resource busy"). Removing one
+file, or lock, log and temporary files (`rm -f /cache/repo/.git/*.lock`, stale lock recovery),
+leaves the cached packages in place and is not reported.
 
 ## Why it matters
 These cleanups exist to keep caches out of the image layer. A cache mount is never committed to
@@ -65,7 +67,9 @@ def check(ctx: RuleContext) -> Iterator[Finding]:
         mounts = [m.mount for m in cache_mounts(ctx, step)]
         if not mounts:  # most RUNs: nothing to empty, and no need to work out the user's home
             continue
-        for cleanup in fighting_cleanups(script, mounts, step.state.home, step.state.workdir):
+        for cleanup in fighting_cleanups(
+            script, mounts, step.state.home, step.state.workdir, step.state.env
+        ):
             cmd = cleanup.command
             edits = delete_edits(tree, step.instruction, script, cleanup)
             fix = Fix(Safety.SAFE, edits) if edits else None

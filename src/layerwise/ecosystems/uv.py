@@ -131,8 +131,10 @@ def dependency_install(
 ) -> DependencyInstall | None:
     """`uv sync --no-install-project` reads pyproject.toml and uv.lock (and `.python-version`,
     `uv.toml`): it moves above the copy. A plain `uv sync` also installs the project from its
-    sources: `uv sync ... --no-install-project` goes above the copy and the original stays,
-    never proven (the first sync may resolve differently when uv.lock is stale)."""
+    sources: `uv sync ... --no-install-project` goes above the copy and the original stays.
+    Both are proven only with `--locked`/`--frozen`: else the first sync may re-resolve and
+    rewrite uv.lock, which the copy then lays over. The split builds nothing above the copy
+    (static metadata, no local sources), so the project's readme or build files are not read."""
     if not is_dependency_install(cmd):
         return None
     if is_pip_install(cmd):
@@ -148,7 +150,7 @@ def dependency_install(
         (*MANIFESTS, *LOCKFILES),
         PROJECT_CONFIG,
         before=f"{cmd.text} {DEPENDENCIES_ONLY_FLAG}",
-        movable=False,
+        movable=is_locked(cmd),
     )
 
 

@@ -33,9 +33,11 @@ installs from the context (`-e .`, `./pkg`, `--find-links ./wheels`: then no fix
 Pipfile, Pipfile.lock (and `.env`); safe for `pipenv sync` or `install --deploy` when the
 Pipfile names no local path. uv: `uv sync --no-install-project` moves with pyproject.toml,
 uv.lock, `.python-version` and `uv.toml`, safe with `--locked`/`--frozen`, no local sources, no
-dynamic metadata and no `.venv` in the context; a plain `uv sync` (or `poetry install`) gets an
-unsafe fix that adds `uv sync ... --no-install-project` (`poetry install ... --no-root`) above
-the copy and keeps the original below it. Poetry's fixes are always unsafe.
+dynamic metadata and no `.venv` in the context; a plain `uv sync` (it also installs the project)
+gets a fix that adds `uv sync ... --no-install-project` above the copy and keeps the original
+below it, safe on the same conditions. A plain `poetry install` splits the same way (`poetry
+install ... --no-root` above the copy); Poetry's fixes are always unsafe (Poetry may read
+files the project names, such as its readme).
 yarn and pnpm: as npm below (package.json, `.npmrc`, workspace manifests, install scripts), plus
 yarn.lock, `.yarnrc` (classic), `.yarnrc.yml` and what it names (`yarnPath`, plugins, a project
 `cacheFolder`), `.yarn/releases`, `.yarn/plugins`, `.yarn/patches`, `.yarn/cache` and

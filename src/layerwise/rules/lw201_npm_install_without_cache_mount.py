@@ -145,7 +145,7 @@ def check(ctx: RuleContext) -> Iterator[Finding]:
                 edits = [Edit.replace(stale.flag.span, flags[0])]
             else:
                 edits = add_flags(tree, step.instruction, flags, one_per_line=False) or []
-            for cleanup in fighting_cleanups(script, wanted, state.home, state.workdir):
+            for cleanup in fighting_cleanups(script, wanted, state.home, state.workdir, state.env):
                 edits.extend(delete_edits(tree, step.instruction, script, cleanup) or [])
             for word in eco.cache_defeats(cmd):
                 edits.append(delete_word(tree.text, word, first=word.start == cmd.start))

@@ -236,7 +236,9 @@ def _fix(
         if lock is None:
             return None
         edits.append(lock)
-    for cleanup in fighting_cleanups(script, missing, step.state.home, step.state.workdir):
+    for cleanup in fighting_cleanups(
+        script, missing, step.state.home, step.state.workdir, step.state.env
+    ):
         edits.extend(delete_edits(tree, step.instruction, script, cleanup) or [])
     # Removing docker-clean and updating need root: under another user (sudo) it is a guess.
     safe = step.state.user_name in ("root", "0")
@@ -261,7 +263,9 @@ def _reader_edits(ctx: RuleContext, step: Step, update: bool) -> list[Edit] | No
     script = ctx.script(step.instruction)
     if edits is None or script is None:
         return None
-    for cleanup in fighting_cleanups(script, added, step.state.home, step.state.workdir):
+    for cleanup in fighting_cleanups(
+        script, added, step.state.home, step.state.workdir, step.state.env
+    ):
         edits.extend(delete_edits(ctx.tree, step.instruction, script, cleanup) or [])
     for mount in apt.CACHE_MOUNTS:
         existing = have.get(mount.target)

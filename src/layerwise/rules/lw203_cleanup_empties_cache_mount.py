@@ -12,9 +12,11 @@ mount on Go's module cache, `mvn dependency:purge-local-repository` (~/.m2/repos
 `dnf clean all`, `yum clean all`, `microdnf clean all` (/var/cache/dnf, /var/cache/libdnf5,
 /var/cache/yum), `zypper clean` (/var/cache/zypp), or an `rm` that empties a mounted
 cache directory: the mount itself, a glob in it (`/root/.npm/*`, `archives/*.deb`) or a whole
-directory (`rm -r /root/.npm/_cacache`). Removing one file, or lock, log and temporary files
-(`rm -f /cache/repo/.git/*.lock`, stale lock recovery), leaves the cached packages in place and
-is not reported.
+directory (`rm -r /root/.npm/_cacache`). A path named by a variable the stage sets with ENV
+(`rm -rf $POETRY_CACHE_DIR`) counts as written there, unless the RUN sets the variable itself;
+`rm -rf` of the mount point itself also fails the RUN ("Device or resource busy"). Removing one
+file, or lock, log and temporary files (`rm -f /cache/repo/.git/*.lock`, stale lock recovery),
+leaves the cached packages in place and is not reported.
 
 ## Why it matters
 These cleanups exist to keep caches out of the image layer. A cache mount is never committed to
@@ -71,7 +73,9 @@ def check(ctx: RuleContext) -> Iterator[Finding]:
         mounts = [m.mount for m in cache_mounts(ctx, step)]
         if not mounts:  # most RUNs: nothing to empty, and no need to work out the user's home
             continue
-        for cleanup in fighting_cleanups(script, mounts, step.state.home, step.state.workdir):
+        for cleanup in fighting_cleanups(
+            script, mounts, step.state.home, step.state.workdir, step.state.env
+        ):
             cmd = cleanup.command
             edits = delete_edits(tree, step.instruction, script, cleanup)
             # A manager's own cleaning command goes safely only where a real build proved

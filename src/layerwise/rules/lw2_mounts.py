@@ -8,11 +8,13 @@ from an `&&`/`;` chain. Not a rule module: the registry only lists `lwNNN_<name>
 from __future__ import annotations
 
 import re
-from collections.abc import Iterable, Iterator, Sequence
-from dataclasses import dataclass
+from collections.abc import Iterable, Iterator, Mapping, Sequence
+from dataclasses import dataclass, replace
 
 from layerwise.ecosystems import ALL as ECOSYSTEMS
 from layerwise.ecosystems.base import CacheMount, Ecosystem, removed_paths
+from layerwise.model.arguments import expand_flag
+from layerwise.model.expand import ExpansionError, expand_word
 from layerwise.model.nodes import Step
 from layerwise.rules._support import resolve
 from layerwise.rules.base import RuleContext
@@ -66,11 +68,19 @@ def cache_mounts(ctx: RuleContext, step: Step) -> tuple[RunMount, ...]:
 
 
 def _cache_mounts(step: Step) -> tuple[RunMount, ...]:
+    """BuildKit expands a `--mount` value before it mounts: a target such as
+    `$POETRY_CACHE_DIR` is taken expanded; the id stays as written (LW805 reads the platform
+    variables in it)."""
     out: list[RunMount] = []
+    state = step.state
     for flag in step.instruction.flags_named("mount"):
         if flag.value is None:
             continue
-        mount = CacheMount.from_flag(flag.value, step.state.workdir)
+        mount = CacheMount.from_flag(flag.value, state.workdir)
+        if mount is not None and "$" in mount.target:
+            value = expand_flag("RUN", "mount", flag.value, state.variables, state.escape) or ""
+            expanded = CacheMount.from_flag(value, state.workdir)
+            mount = replace(mount, target=expanded.target) if expanded is not None else mount
         if mount is not None:
             out.append(RunMount(flag, mount))
     return tuple(out)
@@ -91,11 +101,16 @@ def short(cmd: Command, verb: Word | None = None) -> str:
 
 
 def fighting_cleanups(
-    script: Script, mounts: Sequence[CacheMount], home: str, workdir: str
+    script: Script,
+    mounts: Sequence[CacheMount],
+    home: str,
+    workdir: str,
+    env: Mapping[str, str] | None = None,
 ) -> list[Cleanup]:
     """Commands of `script` that empty what `mounts` keep: an `rm` of a path inside a mount
-    (relative paths taken from `workdir` and a preceding `cd`), or a package manager's own cache
-    cleaning (`npm cache clean`, `apt-get clean`) when its cache directory is mounted."""
+    (relative paths taken from `workdir` and a preceding `cd`; `$NAME` from the stage's `env`,
+    `rm -rf $POETRY_CACHE_DIR`), or a package manager's own cache cleaning (`npm cache clean`,
+    `apt-get clean`) when its cache directory is mounted."""
     found: list[Cleanup] = []
     if not mounts:
         return found
@@ -104,13 +119,14 @@ def fighting_cleanups(
             continue
         paths = removed_paths(cmd)
         cwd = resolve(cmd.cwd_hint, workdir) if cmd.cwd_hint else workdir
-        where = {id(w): resolve(w.text, cwd) for w in paths if w.is_static}
+        known = {id(w): _env_path(w, env or {}, script) for w in paths}
+        where = {key: resolve(text, cwd) for key, text in known.items() if text is not None}
         hits = tuple(w for w in paths if id(w) in where and _emptied(cmd, where[id(w)], mounts))
         if hits:
             target = _mount(where[id(hits[0])], mounts) or ""
             found.append(Cleanup(cmd, target, () if len(hits) == len(paths) else hits))
             continue
-        if paths and all(w.is_static for w in paths):
+        if paths and len(where) == len(paths):
             continue  # an `rm` of known paths, none of them mounted
         for eco in ECOSYSTEMS:
             if not eco.cache_cleaning(cmd, home):
@@ -123,6 +139,28 @@ def fighting_cleanups(
                 found.append(Cleanup(cmd, hit, ecosystem=None if paths else eco))
                 break
     return found
+
+
+def _env_path(word: Word, env: Mapping[str, str], script: Script) -> str | None:
+    """The path an `rm` operand names: its text when static, else its `$NAME`s filled in from
+    the stage's ENV when every one is set there and the script does not set it again (then
+    the shell sees what ENV says); None when not known before the shell runs."""
+    if word.is_static:
+        return word.text
+    if "`" in word.raw or "$(" in word.raw:
+        return None
+    try:
+        expansion = expand_word(word.raw, env)
+    except ExpansionError:
+        return None
+    if expansion.missing or not expansion.used or re.search(r"\s", expansion.text):
+        return None
+    if any(
+        re.search(rf"\b{name}\s*=|\b(read|for)\b[^;&|\n]*\b{name}\b", script.text)
+        for name in expansion.used
+    ):
+        return None
+    return expansion.text
 
 
 def _mount(path: str, mounts: Sequence[CacheMount]) -> str | None:

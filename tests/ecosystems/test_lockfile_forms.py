@@ -257,6 +257,7 @@ def test_uv_lock_of_the_real_app_is_in_sync(make_context: ContextMaker) -> None:
         {"pyproject_toml": "[build-system]|[tool.uv]\npackage = true\n\n[build-system]"},
         {"pyproject_toml": "[build-system]|[dependency-groups]\ndev = ['pytest']\n[build-system]"},
         {"uv_lock": 'source = { editable = "." }|source = { path = "." }'},
+        {"uv_lock": '">=3.11"\n|">=3.11"\n\n[options]\nexclude-newer = "2025-01-01T00:00:00Z"\n'},
     ],
 )
 def test_uv_lock_not_shown_in_sync(make_context: ContextMaker, change: dict[str, str]) -> None:

@@ -206,6 +206,9 @@ _RESOLVER_VARIABLES = ("UV_INDEX", "UV_DEFAULT_INDEX", "UV_INDEX_URL", "UV_EXTRA
                        "UV_FIND_LINKS", "UV_RESOLUTION", "UV_PRERELEASE", "UV_EXCLUDE_NEWER",
                        "UV_INDEX_STRATEGY", "UV_NO_SOURCES", "UV_CONFIG_FILE")  # fmt: skip
 DEFAULT_INDEX = "https://pypi.org/simple"
+# The top-level keys of a uv.lock for one project resolved with default settings.
+_PLAIN_LOCK_KEYS = frozenset({"version", "revision", "requires-python", "resolution-markers",
+                              "package"})  # fmt: skip
 # `name` or `name<op>version[, ...]`: a requirement with no extras, marker or URL.
 _PLAIN_REQUIREMENT = re.compile(
     r"\s*([A-Za-z0-9](?:[A-Za-z0-9._-]*[A-Za-z0-9])?)\s*([<>=!~][^;@\[\]]*)?"
@@ -243,7 +246,8 @@ def lock_in_sync(context: BuildContext | None, project_dir: str) -> bool:
     """The context's uv.lock records what the project's pyproject.toml asks for, where that is
     simple enough to compare: a single project with no `[tool.uv]` table, no uv.toml, no
     optional dependencies or dynamic metadata, requirements that are a name and version
-    specifiers, the same `requires-python`, and every locked package from PyPI. Then the root
+    specifiers, the same `requires-python`, no `[options]` or `[manifest]` in uv.lock, and
+    every locked package from PyPI. Then the root
     package's `requires-dist` and `requires-dev` (uv's record of the manifest) must equal
     `dependencies` and `[dependency-groups]`. Anything else counts as not shown in sync."""
     if context is None:
@@ -262,6 +266,8 @@ def lock_in_sync(context: BuildContext | None, project_dir: str) -> bool:
         return False
     if _specifiers(meta.get("requires-python", "")) != _specifiers(lock.get("requires-python", "")):
         return False
+    if not set(lock) <= _PLAIN_LOCK_KEYS:
+        return False  # `[options]`, `[manifest]`: settings and workspace data uv compares too
     packages = lock.get("package")
     if not isinstance(packages, list) or not all(isinstance(p, dict) for p in packages):
         return False

@@ -44,8 +44,9 @@ passes today. So it is safe only for uv, whose layout a real build proved here
 (tests/apps/python-uv), and only when the build context shows uv.lock in sync: a single project
 without `[tool.uv]`, uv.toml, optional dependencies or dynamic metadata, every requirement a
 name and version specifiers, the same `requires-python`, uv.lock's record of
-`dependencies` and `[dependency-groups]` equal to pyproject.toml's, every package from PyPI,
-and no index or resolver option on the command or in ENV. Everything else is unsafe: yarn,
+`dependencies` and `[dependency-groups]` equal to pyproject.toml's, no `[options]` or
+`[manifest]` in uv.lock, every package from PyPI, and no index or resolver option on the
+command or in ENV. Everything else is unsafe: yarn,
 pnpm, Bundler, Composer and .NET have no proving build here (their registries are out of
 reach), and Pipenv's `--deploy` also stops when the image's Python is not the Pipfile's
 `[requires] python_version`, and compares a hash of the Pipfile that layerwise does not

@@ -297,10 +297,11 @@ def cache_cleaning(cmd: Command, home: str = "/root") -> bool:
 
 # Lockfile-honouring installs (LW107). Classic's `--frozen-lockfile` fails when yarn.lock needs
 # an update (classic.yarnpkg.com `yarn install`); Berry's `--immutable` aborts when the lockfile
-# would be modified, and Berry still takes `--frozen-lockfile` as a deprecated alias of it (its
-# `install` command: a warning since 2.x; early 2.0 candidates refused it), so it is the flag
-# when the flavour is unknown. Berry defaults `enableImmutableInstalls` to true on CI (ci-info),
-# which a `docker build` does not set unless the Dockerfile passes CI in.
+# would be modified, and Berry takes `--frozen-lockfile` as a deprecated alias of it with a
+# warning (its `install` command; Yarn 2 releases before yarnpkg/berry#2488, early 2021, refused
+# it: yarnpkg/yarn#8597), so it is the flag when the flavour is unknown. Berry defaults
+# `enableImmutableInstalls` to true on CI (ci-info), which a `docker build` does not set unless
+# the Dockerfile passes CI in.
 FROZEN_LOCKFILE = "--frozen-lockfile"
 IMMUTABLE = "--immutable"
 IMMUTABLE_VARIABLE = "YARN_ENABLE_IMMUTABLE_INSTALLS"

@@ -38,7 +38,9 @@ After the fix the second line reads `RUN yarn install --frozen-lockfile --produc
 The fix adds the frozen option after the verb (`--frozen-lockfile`, `--immutable`, `--locked`,
 `--deploy`, `--locked-mode`; Yarn classic's `--pure-lockfile` is replaced), puts
 `BUNDLE_FROZEN=true` in front of `bundle install` (the `--frozen` flag is deprecated), or
-replaces `composer update` with `composer install`. A frozen install fails where the original
+replaces `composer update` with `composer install`. When the yarn flavour is unknown the fix
+writes `--frozen-lockfile`, which Berry takes as a deprecated alias of `--immutable` (Yarn 2
+releases before early 2021 refused it). A frozen install fails where the original
 rewrote a stale lockfile: that is its purpose, and also why the fix can break a build that
 passes today. So it is safe only for uv, whose layout a real build proved here
 (tests/apps/python-uv), and only when the build context shows uv.lock in sync: a single project
@@ -61,7 +63,7 @@ options `install` lacks (`--with-all-dependencies`, `--prefer-lowest`).
 - Yarn classic documentation: `yarn install` (`--frozen-lockfile`, `--pure-lockfile`)
 - Yarn documentation: `yarn install` (`--immutable`, "defaults to true on CI") and the
   `enableImmutableInstalls` setting; yarnpkg/berry's install command keeps `--frozen-lockfile`
-  as a deprecated alias of `--immutable`
+  as a deprecated alias of `--immutable` (yarnpkg/berry#2488, yarnpkg/yarn#8597)
 - pnpm documentation: `pnpm install` (`--frozen-lockfile`: "true in CI", detected with ci-info)
 - uv documentation: Locking and syncing (`--locked`, `--frozen`), Using uv in Docker,
   Environment variables (`UV_LOCKED`, `UV_FROZEN`)

@@ -25,9 +25,11 @@ def cmd(text: str) -> Command:
 def lockfile(text: str) -> str | None:
     """The lockfile the one installer that answers names (several answering is a bug)."""
     c = cmd(text)
-    found = [(eco.NAME, eco.lockfile_of(c)) for eco in INSTALLERS if eco.lockfile_of(c)]
-    assert len(found) <= 1, found
-    return found[0][1] if found else None
+    found = [eco for eco in INSTALLERS if eco.lockfile_of(c)]
+    assert len(found) <= 1, [eco.NAME for eco in found]
+    # LW107 asks only the installer whose program runs the command.
+    assert all(c.program_name in eco.PROGRAMS for eco in found)
+    return found[0].lockfile_of(c) if found else None
 
 
 @pytest.mark.parametrize(

@@ -251,6 +251,7 @@ class Installer(Protocol):
     """
 
     NAME: str
+    PROGRAMS: frozenset[str]  # as in `Ecosystem`
     BUILD_PROVEN: bool  # as in `Ecosystem`
 
     def is_install(self, cmd: Command) -> bool:

@@ -115,6 +115,9 @@ def check(ctx: RuleContext) -> Iterator[Finding]:
     for step, script in shell_runs(ctx):
         for cmd in script.commands:
             for eco in INSTALLERS:
+                # Each answers for its own programs only: asking the others costs time.
+                if cmd.program_name not in eco.PROGRAMS:
+                    continue
                 lockfile = eco.lockfile_of(cmd)
                 if lockfile is None:
                     continue

@@ -2,7 +2,8 @@
 
 ## What it finds
 A bare `npm install` (no package named, not global) in a directory where an earlier COPY put an
-npm lockfile (`package-lock.json` or `npm-shrinkwrap.json`).
+npm lockfile (`package-lock.json` or `npm-shrinkwrap.json`). The other package managers'
+lockfiles (yarn, pnpm, uv, Pipenv, Bundler, Composer, .NET) are LW107's.
 
 ## Why it matters
 `npm install` treats the lockfile as a hint: it may resolve newer versions inside the ranges of

@@ -20,7 +20,9 @@ from layerwise.shell import Command, parse_text
 from layerwise.syntax import parse
 
 FIXTURES = Path(__file__).resolve().parents[1] / "fixtures" / "rules"
-CODES = ("LW101", "LW201", "LW203", "LW204")
+CODES = ("LW101", "LW107", "LW201", "LW203", "LW204")
+# The rules with fixtures of a manager a build proved (LW204's managers are all unproven).
+PROVEN_CODES = ("LW101", "LW107", "LW201", "LW203")
 
 
 def _context(case: Path) -> BuildContext | None:
@@ -61,7 +63,7 @@ def test_unproven_managers_get_no_safe_fix(code: str) -> None:
     assert [u for u in unproven if u[2] is Safety.SAFE] == []
 
 
-@pytest.mark.parametrize("code", CODES[:3])  # LW204's managers are all unproven
+@pytest.mark.parametrize("code", PROVEN_CODES)
 def test_proven_managers_still_get_safe_fixes(code: str) -> None:
     """The flag takes nothing from the managers a build proved (npm, pip, apt...)."""
     owned = _owned_findings(code)

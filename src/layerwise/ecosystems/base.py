@@ -208,6 +208,42 @@ def project_files(
     return ProjectFiles(prefix, tuple(prefix + n for n in (*required, *present)), texts)
 
 
+@dataclass(frozen=True, slots=True)
+class LockfileForm:
+    """How an install that may rewrite its lockfile is made to install what the lockfile pins
+    instead (LW107): `text` goes after `word` (an option, `--frozen-lockfile`), in front of it
+    (a setting, `BUNDLE_FROZEN=true`) or in its place (`install` for `composer update`).
+
+    `word` None: no edit is known to do it (the command runs under `sudo`...). `proven`: the
+    build context shows the lockfile agrees with the manifests, so the stricter install cannot
+    stop where the original went on.
+    """
+
+    word: Word | None
+    text: str
+    place: str = "after"  # "after", "before" or "replace"
+    proven: bool = False
+
+
+# The variables the ci-info package reads to decide it runs in CI (Yarn Berry and pnpm use
+# it to default to a frozen lockfile); `CI=false` turns it off. Vendor-specific ones left out.
+CI_VARIABLES = ("CI", "CONTINUOUS_INTEGRATION", "BUILD_ID", "BUILD_NUMBER", "RUN_ID",
+                "CI_APP_ID", "CI_BUILD_ID", "CI_BUILD_NUMBER", "CI_NAME")  # fmt: skip
+_TRUTHY = frozenset({"1", "true", "yes", "on", "y", "t"})
+
+
+def is_ci(env: Mapping[str, str]) -> bool:
+    """The environment makes ci-info report CI (as Yarn Berry and pnpm see it)."""
+    if env.get("CI", "").lower() == "false":
+        return False
+    return any(env.get(name) for name in CI_VARIABLES)
+
+
+def env_flag(env: Mapping[str, str], *names: str) -> bool:
+    """One of the variables is set to a true value (`1`, `true`, `yes`, `on`)."""
+    return any(env.get(name, "").strip().lower() in _TRUTHY for name in names)
+
+
 class Installer(Protocol):
     """An ecosystem whose installs the dependency-layer rules handle (LW101, LW201, LW203).
 
@@ -215,6 +251,7 @@ class Installer(Protocol):
     """
 
     NAME: str
+    PROGRAMS: frozenset[str]  # as in `Ecosystem`
     BUILD_PROVEN: bool  # as in `Ecosystem`
 
     def is_install(self, cmd: Command) -> bool:
@@ -257,6 +294,28 @@ class Installer(Protocol):
     def mount_assignments(self, cmd: Command, env: Mapping[str, str]) -> tuple[str, ...]:
         """`NAME=value` words the command needs in front of it once its cache is a mount
         (uv: `UV_LINK_MODE=copy`, the cache and the target are on different file systems)."""
+        ...
+
+    def lockfile_of(self, cmd: Command) -> str | None:
+        """The lockfile an install of the project's dependencies reads, as a path from where
+        the command runs (`yarn.lock`; `src/App/packages.lock.json` for `dotnet restore
+        src/App/App.csproj`), when the install may rewrite it instead of installing what it
+        pins; None for other commands, installs held to it already (`yarn --immutable`,
+        `uv sync --locked`, `pipenv sync`) and ones that chose otherwise on purpose."""
+        ...
+
+    def lockfile_form(
+        self,
+        cmd: Command,
+        env: Mapping[str, str],
+        context: BuildContext | None,
+        project_dir: str,
+        earlier: Sequence[Command],
+    ) -> LockfileForm | None:
+        """How `cmd` (of which `lockfile_of` named the lockfile) is made to install exactly
+        what the lockfile pins, for the project in context folder `project_dir`; None when the
+        environment, the project's settings or an `earlier` command (`bundle config set frozen
+        true`) already hold it to the lockfile."""
         ...
 
 

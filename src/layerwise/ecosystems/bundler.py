@@ -15,11 +15,19 @@ RubyGems user folder, which `bundle install` into GEM_HOME does not fill.
 from __future__ import annotations
 
 import re
-from collections.abc import Mapping
-from typing import TYPE_CHECKING
+from collections.abc import Mapping, Sequence
+from typing import TYPE_CHECKING, Any
+
+import yaml
 
 from layerwise.ecosystems import _toolchain as tc
-from layerwise.ecosystems.base import CacheMount, DependencyInstall, command_env, subcommand
+from layerwise.ecosystems.base import (
+    CacheMount,
+    DependencyInstall,
+    LockfileForm,
+    command_env,
+    subcommand,
+)
 from layerwise.shell import Command, Word
 
 if TYPE_CHECKING:
@@ -108,3 +116,72 @@ def mount_assignments(cmd: Command, env: Mapping[str, str]) -> tuple[str, ...]:
 
 def cache_cleaning(cmd: Command, home: str = "/root") -> bool:
     return False
+
+
+# Lockfile-honouring installs (LW107), from bundle-config(1) and bundle-install(1): `frozen`
+# (`BUNDLE_FROZEN`) disallows changes to the Gemfile, so an install whose Gemfile.lock no
+# longer matches stops instead of re-resolving and rewriting it; `deployment`
+# (`BUNDLE_DEPLOYMENT`, `--deployment`) implies it and also installs into vendor/bundle. The
+# `--frozen` and `--deployment` flags are deprecated in Bundler 2 ("relies on being remembered
+# across bundler invocations"), so the fix puts `BUNDLE_FROZEN=true` in front of the command:
+# it applies to that run alone and changes no install path. Frozen also stops an install whose
+# lockfile lacks the image's platform (a Gemfile.lock from macOS without x86_64-linux), which a
+# plain install would add to the lockfile.
+FROZEN_FLAGS = ("--frozen", "--deployment")
+FROZEN_VARIABLES = ("BUNDLE_FROZEN", "BUNDLE_DEPLOYMENT")
+FROZEN_SETTING = "BUNDLE_FROZEN=true"
+_SETTINGS = frozenset({"frozen", "deployment"})
+
+
+def _true(value: object) -> bool:
+    """A Bundler setting's truth (Settings#to_bool): anything but empty, false, f, no, n, 0."""
+    text = str(value).strip().strip("'\"").lower() if value is not None else ""
+    return text not in ("", "false", "f", "no", "n", "0")
+
+
+def lockfile_of(cmd: Command) -> str | None:
+    """Gemfile.lock for `bundle install` of the Gemfile where it runs (not `--gemfile`)."""
+    if not is_dependency_install(cmd) or cmd.has_option(*FROZEN_FLAGS, "--gemfile"):
+        return None
+    return LOCKFILES[0]
+
+
+def _sets_frozen(cmd: Command) -> bool:
+    """`bundle config [set] [--local|--global] frozen|deployment <true>`."""
+    word = verb(cmd)
+    if word is None or word.text != "config":
+        return False
+    words = [w.text for w in cmd.operands(VALUE_OPTIONS)][1:]
+    words = words[1:] if words[:1] == ["set"] else words
+    return len(words) >= 2 and words[0].lower() in _SETTINGS and _true(words[1])
+
+
+def _config_freezes(context: BuildContext | None, project_dir: str) -> bool:
+    """The project's `.bundle/config` sets BUNDLE_FROZEN or BUNDLE_DEPLOYMENT."""
+    if context is None:
+        return False
+    prefix = f"{project_dir}/" if project_dir else ""
+    try:
+        data: Any = yaml.safe_load(context.read_text(prefix + ".bundle/config") or "")
+    except yaml.YAMLError:
+        return False
+    return isinstance(data, dict) and any(_true(data.get(v)) for v in FROZEN_VARIABLES)
+
+
+def lockfile_form(
+    cmd: Command,
+    env: Mapping[str, str],
+    context: BuildContext | None,
+    project_dir: str,
+    earlier: Sequence[Command],
+) -> LockfileForm | None:
+    """`BUNDLE_FROZEN=true` in front of the command (no edit behind a wrapper other than
+    `env`: `sudo` may drop the variable); None when ENV, an earlier `bundle config` or the
+    project's .bundle/config freezes it already, or BUNDLE_GEMFILE points elsewhere."""
+    seen = command_env(cmd, env)
+    if any(_true(seen.get(v)) for v in FROZEN_VARIABLES) or "BUNDLE_GEMFILE" in seen:
+        return None
+    if any(_sets_frozen(c) for c in earlier) or _config_freezes(context, project_dir):
+        return None
+    plain = all(w.text == "env" or w.text.startswith("-") or "=" in w.text for w in cmd.wrappers)
+    return LockfileForm(cmd.program_word if plain else None, FROZEN_SETTING, "before")

@@ -14,11 +14,17 @@ manifest"), so LW101 reports it without a fix.
 
 from __future__ import annotations
 
-from collections.abc import Mapping
+from collections.abc import Mapping, Sequence
 from typing import TYPE_CHECKING
 
 from layerwise.ecosystems import _toolchain as tc
-from layerwise.ecosystems.base import CacheMount, DependencyInstall, command_env, subcommand
+from layerwise.ecosystems.base import (
+    CacheMount,
+    DependencyInstall,
+    LockfileForm,
+    command_env,
+    subcommand,
+)
 from layerwise.shell import Command, Word
 
 if TYPE_CHECKING:
@@ -98,3 +104,18 @@ def mount_assignments(cmd: Command, env: Mapping[str, str]) -> tuple[str, ...]:
 
 def cache_cleaning(cmd: Command, home: str = "/root") -> bool:
     return False  # no cargo command empties CARGO_HOME; an `rm` of it is found by its path
+
+
+def lockfile_of(cmd: Command) -> str | None:
+    """None: Not covered yet: `cargo build`/`cargo install --path` take `--locked`."""
+    return None
+
+
+def lockfile_form(
+    cmd: Command,
+    env: Mapping[str, str],
+    context: BuildContext | None,
+    project_dir: str,
+    earlier: Sequence[Command],
+) -> LockfileForm | None:
+    return None

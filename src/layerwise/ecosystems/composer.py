@@ -13,11 +13,17 @@ COMPOSER_HOME=/tmp) and buildkit-facts.md. Where the cache is not pinned by ENV 
 
 from __future__ import annotations
 
-from collections.abc import Mapping
-from typing import TYPE_CHECKING
+from collections.abc import Mapping, Sequence
+from typing import TYPE_CHECKING, Any
 
 from layerwise.ecosystems import _toolchain as tc
-from layerwise.ecosystems.base import CacheMount, DependencyInstall, command_env, subcommand
+from layerwise.ecosystems.base import (
+    CacheMount,
+    DependencyInstall,
+    LockfileForm,
+    command_env,
+    subcommand,
+)
 from layerwise.shell import Command, Word
 
 if TYPE_CHECKING:
@@ -122,3 +128,59 @@ def mount_assignments(cmd: Command, env: Mapping[str, str]) -> tuple[str, ...]:
 
 def cache_cleaning(cmd: Command, home: str = "/root") -> bool:
     return _verb_text(cmd) in ("clear-cache", "clearcache", "cc")
+
+
+# Lockfile-honouring installs (LW107), from Composer's CLI documentation: `install` installs
+# what composer.lock records (on a lock older than composer.json it warns and still installs
+# the lock), while `update` resolves the dependencies again and writes the result into
+# composer.lock. So `composer update` of the whole project, where a lockfile was copied, is the
+# install that ignores it; `update vendor/pkg` and `update --lock` (rewrites only the lock's
+# hash) are deliberate. A composer.json with `"config": {"lock": false}` uses no lockfile.
+UPDATE_VERBS = frozenset({"update", "u", "upgrade"})
+INSTALL_VERB = "install"
+# Options `install` takes as well (its own and Composer's global ones): only with these does
+# `update` become `install` with the same meaning otherwise.
+_INSTALL_OPTIONS = frozenset(
+    {"--prefer-install", "--prefer-source", "--prefer-dist", "--dry-run", "--dev", "--no-dev",
+     "--no-autoloader", "--no-scripts", "--no-plugins", "--no-progress", "--no-cache",
+     "--optimize-autoloader", "--classmap-authoritative", "--apcu-autoloader",
+     "--apcu-autoloader-prefix", "--ignore-platform-reqs", "--ignore-platform-req",
+     "--no-interaction", "--quiet", "--verbose", "--ansi", "--no-ansi", "--profile",
+     "--audit", "--audit-format", "--no-suggest"}
+)  # fmt: skip
+_INSTALL_SHORT = frozenset("oanqv")
+
+
+def lockfile_of(cmd: Command) -> str | None:
+    """composer.lock for `composer update` of every package, where it runs (not `-d`)."""
+    word = verb(cmd)
+    if word is None or word.text not in UPDATE_VERBS or len(cmd.operands(VALUE_OPTIONS)) > 1:
+        return None
+    return None if cmd.has_option("-d", "--working-dir", "--lock") else LOCKFILES[0]
+
+
+def _installs_too(option: str) -> bool:
+    name = option.partition("=")[0]
+    if name.startswith("--"):
+        return name in _INSTALL_OPTIONS
+    return set(name[1:]) <= _INSTALL_SHORT
+
+
+def lockfile_form(
+    cmd: Command,
+    env: Mapping[str, str],
+    context: BuildContext | None,
+    project_dir: str,
+    earlier: Sequence[Command],
+) -> LockfileForm | None:
+    """`install` in place of `update`, when every option is one `install` takes too (no edit
+    with `--with-all-dependencies`, `--prefer-lowest`...); None when composer.json turns the
+    lockfile off."""
+    if context is not None:
+        prefix = f"{project_dir}/" if project_dir else ""
+        data: Any = context.read_json(prefix + MANIFESTS[0])
+        config = data.get("config") if isinstance(data, dict) else None
+        if isinstance(config, dict) and config.get("lock") is False:
+            return None
+    same = all(_installs_too(w.text) for w in cmd.option_words())
+    return LockfileForm(verb(cmd) if same else None, INSTALL_VERB, "replace")

@@ -13,11 +13,19 @@ later build must see the same mount (LW201 checks it).
 
 from __future__ import annotations
 
-from collections.abc import Mapping
+import posixpath
+import re
+from collections.abc import Mapping, Sequence
 from typing import TYPE_CHECKING
 
 from layerwise.ecosystems import _toolchain as tc
-from layerwise.ecosystems.base import CacheMount, DependencyInstall, command_env, subcommand
+from layerwise.ecosystems.base import (
+    CacheMount,
+    DependencyInstall,
+    LockfileForm,
+    command_env,
+    subcommand,
+)
 from layerwise.shell import Command, Word
 
 if TYPE_CHECKING:
@@ -128,3 +136,62 @@ def cache_cleaning(cmd: Command, home: str = "/root") -> bool:
         and words[2] in ("all", "global-packages")
         and cmd.has_option("--clear", "-c")
     )
+
+
+# Lockfile-honouring installs (LW107), from NuGet's documentation ("Locking dependencies",
+# errors NU1004/NU1005): a packages.lock.json next to the project turns the lock file on, and
+# restore then follows it, but re-evaluates and rewrites it when the project's dependencies
+# changed; in locked mode (`dotnet restore --locked-mode`, .NET SDK 2.1.500 and later, or the
+# MSBuild property RestoreLockedMode=true) restore fails with NU1004 instead. The lock records
+# target frameworks and runtime identifiers: a restore with `-r linux-x64` against a lock
+# written without it fails in locked mode too. `--force-evaluate` (RestoreForceEvaluate)
+# re-evaluates on purpose.
+LOCKED_MODE = "--locked-mode"
+LOCK_PROPERTY = "RestoreLockedMode"
+# Files that may set MSBuild properties for a project: the project file and the Directory.*
+# files NuGet's restore reads from the project folder up.
+_PROPERTY_FILES = ("Directory.Build.props", "Directory.Build.targets", "Directory.Packages.props")
+_PROPERTY = re.compile(r"(?i)\bRestore(LockedMode|ForceEvaluate)\s*=\s*true\b")
+SOLUTION_SUFFIXES = (".sln", ".slnx", ".slnf")
+
+
+def lockfile_of(cmd: Command) -> str | None:
+    """packages.lock.json beside the project `dotnet restore` restores: the one it names (a
+    project file or its folder), else the one where it runs. None for a solution (each project
+    has its own lock) or when locked mode or re-evaluation is asked for."""
+    word = verb(cmd)
+    if word is None or word.text != "restore" or cmd.has_option(LOCKED_MODE, "--force-evaluate"):
+        return None
+    if any(_PROPERTY.search(w.text) for w in cmd.args):
+        return None
+    operands = cmd.operands(VALUE_OPTIONS)[1:]
+    if not operands:
+        return LOCKFILES[0]
+    named = operands[0].text
+    if not operands[0].is_static or named.endswith(SOLUTION_SUFFIXES) or named.startswith("/"):
+        return None
+    folder = posixpath.dirname(named) if named.endswith(PROJECT_SUFFIXES) else named.rstrip("/")
+    return posixpath.join(folder, LOCKFILES[0]) if folder else LOCKFILES[0]
+
+
+def lockfile_form(
+    cmd: Command,
+    env: Mapping[str, str],
+    context: BuildContext | None,
+    project_dir: str,
+    earlier: Sequence[Command],
+) -> LockfileForm | None:
+    """`--locked-mode` after `restore`; None when ENV sets RestoreLockedMode (MSBuild reads
+    environment variables as properties) or a project or Directory.* file of the context
+    mentions it (layerwise does not evaluate MSBuild conditions)."""
+    seen = command_env(cmd, env)
+    if any(k.lower() == LOCK_PROPERTY.lower() and v.lower() == "true" for k, v in seen.items()):
+        return None
+    if context is not None:
+        parts = project_dir.split("/") if project_dir else []
+        folders = ["/".join(parts[:i]) for i in range(len(parts), -1, -1)]
+        files = [f for f in context.files(project_dir, max_depth=0) if f.endswith(PROJECT_SUFFIXES)]
+        files += [f"{d}/{n}" if d else n for d in folders for n in _PROPERTY_FILES]
+        if any(LOCK_PROPERTY.lower() in (context.read_text(f) or "").lower() for f in files):
+            return None
+    return LockfileForm(verb(cmd), LOCKED_MODE)

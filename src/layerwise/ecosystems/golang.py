@@ -17,7 +17,7 @@ with mounts on both caches).
 from __future__ import annotations
 
 import re
-from collections.abc import Mapping
+from collections.abc import Mapping, Sequence
 from typing import TYPE_CHECKING
 
 from layerwise.ecosystems import _toolchain as tc
@@ -25,6 +25,7 @@ from layerwise.ecosystems._python import relative_inside
 from layerwise.ecosystems.base import (
     CacheMount,
     DependencyInstall,
+    LockfileForm,
     command_env,
     subcommand,
 )
@@ -205,4 +206,20 @@ def assigned(cmd: Command, name: str) -> Word | None:
     for word in cmd.assignments:
         if word.text.partition("=")[0] == name:
             return word
+    return None
+
+
+def lockfile_of(cmd: Command) -> str | None:
+    """None: Go checks go.sum rather than rewriting it: build commands run with `-mod=readonly` by
+    default since Go 1.16."""
+    return None
+
+
+def lockfile_form(
+    cmd: Command,
+    env: Mapping[str, str],
+    context: BuildContext | None,
+    project_dir: str,
+    earlier: Sequence[Command],
+) -> LockfileForm | None:
     return None

@@ -11,11 +11,17 @@ only what the report needs), so LW101 leaves Gradle alone.
 
 from __future__ import annotations
 
-from collections.abc import Mapping
+from collections.abc import Mapping, Sequence
 from typing import TYPE_CHECKING
 
 from layerwise.ecosystems import _toolchain as tc
-from layerwise.ecosystems.base import CacheMount, DependencyInstall, command_env, subcommand
+from layerwise.ecosystems.base import (
+    CacheMount,
+    DependencyInstall,
+    LockfileForm,
+    command_env,
+    subcommand,
+)
 from layerwise.shell import Command, Word
 
 if TYPE_CHECKING:
@@ -82,3 +88,18 @@ def mount_assignments(cmd: Command, env: Mapping[str, str]) -> tuple[str, ...]:
 
 def cache_cleaning(cmd: Command, home: str = "/root") -> bool:
     return False
+
+
+def lockfile_of(cmd: Command) -> str | None:
+    """None: Gradle applies its dependency locks (gradle.lockfile) whenever locking is on."""
+    return None
+
+
+def lockfile_form(
+    cmd: Command,
+    env: Mapping[str, str],
+    context: BuildContext | None,
+    project_dir: str,
+    earlier: Sequence[Command],
+) -> LockfileForm | None:
+    return None

@@ -14,11 +14,11 @@ stays visible.
 from __future__ import annotations
 
 import re
-from collections.abc import Mapping
+from collections.abc import Mapping, Sequence
 from typing import TYPE_CHECKING
 
 from layerwise.ecosystems import _toolchain as tc
-from layerwise.ecosystems.base import CacheMount, DependencyInstall, command_env
+from layerwise.ecosystems.base import CacheMount, DependencyInstall, LockfileForm, command_env
 from layerwise.shell import Command, Word
 
 if TYPE_CHECKING:
@@ -114,3 +114,18 @@ def mount_assignments(cmd: Command, env: Mapping[str, str]) -> tuple[str, ...]:
 def cache_cleaning(cmd: Command, home: str = "/root") -> bool:
     """`mvn dependency:purge-local-repository` empties the local repository."""
     return any(g.text.endswith(":purge-local-repository") for g in _goals(cmd))
+
+
+def lockfile_of(cmd: Command) -> str | None:
+    """None: Maven has no lockfile."""
+    return None
+
+
+def lockfile_form(
+    cmd: Command,
+    env: Mapping[str, str],
+    context: BuildContext | None,
+    project_dir: str,
+    earlier: Sequence[Command],
+) -> LockfileForm | None:
+    return None

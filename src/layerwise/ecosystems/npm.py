@@ -14,6 +14,7 @@ from layerwise.ecosystems.base import (
     HOME_SPELLINGS,
     CacheMount,
     DependencyInstall,
+    LockfileForm,
     command_env,
     deletes_inside,
     is_under,
@@ -367,3 +368,18 @@ def cache_defeats(cmd: Command) -> tuple[Word, ...]:
 
 def mount_assignments(cmd: Command, env: Mapping[str, str]) -> tuple[str, ...]:
     return ()
+
+
+def lockfile_of(cmd: Command) -> str | None:
+    """None: LW104 reports npm's own case (`npm install` where `npm ci` belongs)."""
+    return None
+
+
+def lockfile_form(
+    cmd: Command,
+    env: Mapping[str, str],
+    context: BuildContext | None,
+    project_dir: str,
+    earlier: Sequence[Command],
+) -> LockfileForm | None:
+    return None

@@ -10,13 +10,14 @@ from __future__ import annotations
 
 import posixpath
 import re
-from collections.abc import Mapping
+from collections.abc import Mapping, Sequence
 from typing import TYPE_CHECKING
 
 from layerwise.ecosystems import _python
 from layerwise.ecosystems.base import (
     CacheMount,
     DependencyInstall,
+    LockfileForm,
     command_env,
     env_words,
 )
@@ -285,3 +286,18 @@ def cache_defeats(cmd: Command) -> tuple[Word, ...]:
 
 def mount_assignments(cmd: Command, env: Mapping[str, str]) -> tuple[str, ...]:
     return ()
+
+
+def lockfile_of(cmd: Command) -> str | None:
+    """None: pip has no lockfile of its own: requirement files are read as they are."""
+    return None
+
+
+def lockfile_form(
+    cmd: Command,
+    env: Mapping[str, str],
+    context: BuildContext | None,
+    project_dir: str,
+    earlier: Sequence[Command],
+) -> LockfileForm | None:
+    return None

@@ -9,14 +9,16 @@ installs what Pipfile.lock pins; dev packages are left out unless `--dev`).
 
 from __future__ import annotations
 
-from collections.abc import Mapping
+from collections.abc import Mapping, Sequence
 from typing import TYPE_CHECKING
 
 from layerwise.ecosystems import _python, pip
 from layerwise.ecosystems.base import (
     CacheMount,
     DependencyInstall,
+    LockfileForm,
     command_env,
+    env_flag,
     env_words,
     subcommand,
 )
@@ -108,3 +110,41 @@ def cache_cleaning(cmd: Command, home: str = "/root") -> bool:
     if cmd.program_name in PROGRAMS and cmd.has_option("--clear"):
         return True
     return _python.removes_cache(cmd, "pipenv", cache_dir(home))
+
+
+# Lockfile-honouring installs (LW107), from Pipenv's source (routines/install.py `do_init`) and
+# its `--deploy` help ("Abort if the Pipfile.lock is out-of-date, or Python version is wrong"):
+# `pipenv install` compares Pipfile.lock's `_meta.hash` with the Pipfile's and, when they
+# differ, re-locks and rewrites Pipfile.lock before installing; with `--system` outside a
+# virtualenv it warns and installs the stale lock as it is instead ("Continuing anyway"), so
+# only a virtualenv install rewrites it. `--deploy` stops on a stale lock, and also when the
+# interpreter is not the Pipfile's `[requires] python_version`.
+DEPLOY = "--deploy"
+# Options that settle what happens to the lockfile on purpose.
+LOCKFILE_CHOICES = (*LOCK_FLAGS, "--skip-lock", "--selective-upgrade")
+
+
+def lockfile_of(cmd: Command) -> str | None:
+    """Pipfile.lock for `pipenv install` of the Pipfile's packages (no package named)."""
+    word = verb(cmd)
+    if word is None or word.text != "install" or not is_dependency_install(cmd):
+        return None
+    return None if cmd.has_option(*LOCKFILE_CHOICES) else LOCKFILES[0]
+
+
+def lockfile_form(
+    cmd: Command,
+    env: Mapping[str, str],
+    context: BuildContext | None,
+    project_dir: str,
+    earlier: Sequence[Command],
+) -> LockfileForm | None:
+    """`--deploy` after `install`, never proven (layerwise checks neither Pipenv's hash of the
+    Pipfile nor the image's Python). None for a `--system` install outside a virtualenv (it
+    installs the stale lock as it is), with PIPENV_SKIP_LOCK, or a Pipfile PIPENV_PIPFILE moves."""
+    seen = command_env(cmd, env)
+    if cmd.has_option("--system") and not seen.get("VIRTUAL_ENV"):
+        return None
+    if env_flag(seen, "PIPENV_SKIP_LOCK") or seen.get("PIPENV_PIPFILE"):
+        return None
+    return LockfileForm(verb(cmd), DEPLOY)

@@ -16,7 +16,7 @@ downloads cached whatever package.json says.
 
 from __future__ import annotations
 
-from collections.abc import Mapping
+from collections.abc import Mapping, Sequence
 from typing import TYPE_CHECKING, Any
 
 import yaml
@@ -25,8 +25,11 @@ from layerwise.ecosystems import npm
 from layerwise.ecosystems.base import (
     CacheMount,
     DependencyInstall,
+    LockfileForm,
     command_env,
     deletes_inside,
+    env_flag,
+    is_ci,
     removed_paths,
     subcommand,
 )
@@ -207,3 +210,64 @@ def cache_defeats(cmd: Command) -> tuple[Word, ...]:
 
 def mount_assignments(cmd: Command, env: Mapping[str, str]) -> tuple[str, ...]:
     return ()
+
+
+# Lockfile-honouring installs (LW107), from pnpm.io/cli/install: `--frozen-lockfile` "doesn't
+# generate a lockfile and fails to install if the lockfile is out of sync with the manifest";
+# it defaults to true only in CI, detected with ci-info (CI, CONTINUOUS_INTEGRATION,
+# BUILD_NUMBER, RUN_ID...), which a `docker build` does not set unless the Dockerfile passes CI
+# in. Outside CI `prefer-frozen-lockfile` (default true) installs an up-to-date lockfile as it
+# is, so the flag changes only what happens to a stale one: pnpm re-resolves and rewrites it.
+# The setting is `frozen-lockfile` in .npmrc or `npm_config_frozen_lockfile`, and
+# `frozenLockfile` in pnpm-workspace.yaml from pnpm 10.
+FROZEN_VARIABLES = ("npm_config_frozen_lockfile", "NPM_CONFIG_FROZEN_LOCKFILE")
+# Options that settle what happens to the lockfile: frozen already, or another choice made on
+# purpose (`--no-frozen-lockfile`, `--no-lockfile`, `--lockfile-only`, `--fix-lockfile`).
+LOCKFILE_CHOICES = (FROZEN_FLAG, "--no-frozen-lockfile", "--no-lockfile", "--lockfile",
+                    "--lockfile-only", "--fix-lockfile")  # fmt: skip
+
+
+def lockfile_of(cmd: Command) -> str | None:
+    """pnpm-lock.yaml for `pnpm install` naming no package, in the folder where it runs."""
+    if not is_dependency_install(cmd) or is_fetch(cmd) or cmd.has_option(*LOCKFILE_CHOICES):
+        return None
+    return LOCKFILES[0]
+
+
+def _config_freezes(context: BuildContext | None, project_dir: str) -> bool:
+    """`frozen-lockfile=true` in the project's .npmrc, `frozenLockfile: true` in its
+    pnpm-workspace.yaml."""
+    if context is None:
+        return False
+    prefix = f"{project_dir}/" if project_dir else ""
+    for line in (context.read_text(prefix + ".npmrc") or "").splitlines():
+        key, _, value = line.partition("=")
+        if key.strip() == "frozen-lockfile" and value.strip().lower() == "true":
+            return True
+    try:
+        data: Any = yaml.safe_load(context.read_text(prefix + WORKSPACE) or "")
+    except yaml.YAMLError:
+        return False
+    return isinstance(data, dict) and data.get("frozenLockfile") is True
+
+
+def _sets_frozen(cmd: Command) -> bool:
+    """`pnpm config set frozen-lockfile true`."""
+    words = [w.text for w in cmd.operands(VALUE_OPTIONS)] if verb(cmd) is not None else []
+    return words[:3] == ["config", "set", "frozen-lockfile"] and words[3:4] == ["true"]
+
+
+def lockfile_form(
+    cmd: Command,
+    env: Mapping[str, str],
+    context: BuildContext | None,
+    project_dir: str,
+    earlier: Sequence[Command],
+) -> LockfileForm | None:
+    """`--frozen-lockfile` after the verb; None in CI or where a setting freezes it already."""
+    seen = command_env(cmd, env)
+    if is_ci(seen) or env_flag(seen, *FROZEN_VARIABLES) or any(_sets_frozen(c) for c in earlier):
+        return None
+    if _config_freezes(context, project_dir):
+        return None
+    return LockfileForm(verb(cmd), FROZEN_FLAG)

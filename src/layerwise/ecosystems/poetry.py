@@ -13,13 +13,14 @@ disables the cache; `poetry cache clear`).
 
 from __future__ import annotations
 
-from collections.abc import Mapping
+from collections.abc import Mapping, Sequence
 from typing import TYPE_CHECKING
 
 from layerwise.ecosystems import _python
 from layerwise.ecosystems.base import (
     CacheMount,
     DependencyInstall,
+    LockfileForm,
     command_env,
     subcommand,
 )
@@ -134,3 +135,19 @@ def cache_cleaning(cmd: Command, home: str = "/root") -> bool:
     if [w.text for w in operands[:2]] == ["cache", "clear"]:
         return True
     return _python.removes_cache(cmd, "pypoetry", cache_dir(home))
+
+
+def lockfile_of(cmd: Command) -> str | None:
+    """None: `poetry install` installs what poetry.lock pins; on a stale lock Poetry 1 warns and
+    Poetry 2 stops, neither re-resolves."""
+    return None
+
+
+def lockfile_form(
+    cmd: Command,
+    env: Mapping[str, str],
+    context: BuildContext | None,
+    project_dir: str,
+    earlier: Sequence[Command],
+) -> LockfileForm | None:
+    return None

@@ -14,14 +14,18 @@ reads `.python-version` and `uv.toml` from the project folder).
 
 from __future__ import annotations
 
-from collections.abc import Mapping
-from typing import TYPE_CHECKING
+import re
+import tomllib
+from collections.abc import Mapping, Sequence
+from typing import TYPE_CHECKING, Any
 
 from layerwise.ecosystems import _python, pip
 from layerwise.ecosystems.base import (
     CacheMount,
     DependencyInstall,
+    LockfileForm,
     command_env,
+    env_flag,
     env_words,
     subcommand,
 )
@@ -183,3 +187,164 @@ def cache_cleaning(cmd: Command, home: str = "/root") -> bool:
     if _verbs(cmd) in (("cache", "clean"), ("cache", "prune")):
         return True
     return _python.removes_cache(cmd, "uv", cache_dir(home))
+
+
+# Lockfile-honouring installs (LW107), from uv's "Locking and syncing" page and the `uv sync`
+# reference: a plain `uv sync` re-locks when uv.lock no longer matches pyproject.toml and
+# rewrites it; `--locked` raises an error instead, `--frozen` installs uv.lock without checking
+# it (a dependency added to pyproject.toml since is silently missing). `UV_LOCKED` and
+# `UV_FROZEN` are the same options as variables. The fix writes `--locked`, what uv's Docker
+# guide uses: a stale lock stops the build rather than shipping what nobody locked.
+LOCK_VARIABLES = ("UV_LOCKED", "UV_FROZEN")
+# Options that change what the sync resolves or checks: the lock is re-made or not used as is.
+LOCK_CHOICES = ("--upgrade", "-U", "--upgrade-package", "-P", "--dry-run", "--check",
+                "--directory", "--project", "--script")  # fmt: skip
+# What makes uv.lock's freshness depend on more than pyproject.toml: indexes and resolver
+# settings from the command or ENV (a lock from other indexes is stale to `--locked`).
+_RESOLVER_OPTIONS = ("--index", "--default-index", "--index-url", "-i", "--extra-index-url",
+                     "--find-links", "-f", "--resolution", "--prerelease", "--exclude-newer",
+                     "--index-strategy", "--no-sources", "--config-file")  # fmt: skip
+_RESOLVER_VARIABLES = ("UV_INDEX", "UV_DEFAULT_INDEX", "UV_INDEX_URL", "UV_EXTRA_INDEX_URL",
+                       "UV_FIND_LINKS", "UV_RESOLUTION", "UV_PRERELEASE", "UV_EXCLUDE_NEWER",
+                       "UV_INDEX_STRATEGY", "UV_NO_SOURCES", "UV_CONFIG_FILE")  # fmt: skip
+DEFAULT_INDEX = "https://pypi.org/simple"
+# The top-level keys of a uv.lock for one project resolved with default settings.
+_PLAIN_LOCK_KEYS = frozenset({"version", "revision", "requires-python", "resolution-markers",
+                              "package"})  # fmt: skip
+# `name` or `name<op>version[, ...]`: a requirement with no extras, marker or URL.
+_PLAIN_REQUIREMENT = re.compile(
+    r"\s*([A-Za-z0-9](?:[A-Za-z0-9._-]*[A-Za-z0-9])?)\s*([<>=!~][^;@\[\]]*)?"
+)
+
+
+def lockfile_of(cmd: Command) -> str | None:
+    """uv.lock for `uv sync` in the folder where it runs, without `--locked` or `--frozen`."""
+    if not is_sync(cmd) or cmd.has_option(*LOCK_FLAGS, *LOCK_CHOICES):
+        return None
+    return LOCKFILES[0]
+
+
+def lockfile_form(
+    cmd: Command,
+    env: Mapping[str, str],
+    context: BuildContext | None,
+    project_dir: str,
+    earlier: Sequence[Command],
+) -> LockfileForm | None:
+    """`--locked` after `sync`; None when UV_LOCKED or UV_FROZEN is set. Proven when the
+    context's uv.lock records what pyproject.toml asks for (`lock_in_sync`) and nothing on the
+    command or in ENV changes which indexes or resolver settings the check compares."""
+    seen = command_env(cmd, env)
+    if env_flag(seen, *LOCK_VARIABLES):
+        return None
+    settled = not cmd.has_option(*_RESOLVER_OPTIONS) and not any(
+        seen.get(v) for v in _RESOLVER_VARIABLES
+    )
+    proven = settled and lock_in_sync(context, project_dir)
+    return LockfileForm(verb(cmd), LOCK_FLAGS[0], proven=proven)
+
+
+def lock_in_sync(context: BuildContext | None, project_dir: str) -> bool:
+    """The context's uv.lock records what the project's pyproject.toml asks for, where that is
+    simple enough to compare: a single project with no `[tool.uv]` table, no uv.toml, no
+    optional dependencies or dynamic metadata, requirements that are a name and version
+    specifiers, the same `requires-python`, no `[options]` or `[manifest]` in uv.lock, and
+    every locked package from PyPI. Then the root
+    package's `requires-dist` and `requires-dev` (uv's record of the manifest) must equal
+    `dependencies` and `[dependency-groups]`. Anything else counts as not shown in sync."""
+    if context is None:
+        return False
+    prefix = f"{project_dir}/" if project_dir else ""
+    if context.exists(prefix + "uv.toml"):
+        return False
+    project, lock = _toml(context, prefix + MANIFESTS[0]), _toml(context, prefix + LOCKFILES[0])
+    meta = project.get("project") if project is not None else None
+    if project is None or lock is None or not isinstance(meta, dict):
+        return False
+    tool = project.get("tool")
+    if (isinstance(tool, dict) and "uv" in tool) or meta.get("dynamic"):
+        return False
+    if meta.get("optional-dependencies") or not isinstance(meta.get("name"), str):
+        return False
+    if _specifiers(meta.get("requires-python", "")) != _specifiers(lock.get("requires-python", "")):
+        return False
+    if not set(lock) <= _PLAIN_LOCK_KEYS:
+        return False  # `[options]`, `[manifest]`: settings and workspace data uv compares too
+    packages = lock.get("package")
+    if not isinstance(packages, list) or not all(isinstance(p, dict) for p in packages):
+        return False
+    name = _normalized(meta["name"])
+    root = [p for p in packages if p.get("name") == name]
+    others = [p for p in packages if p.get("name") != name]
+    if len(root) != 1 or root[0].get("source") not in ({"editable": "."}, {"virtual": "."}):
+        return False
+    if any(p.get("source") != {"registry": DEFAULT_INDEX} for p in others):
+        return False
+    recorded = root[0].get("metadata", {})
+    if not isinstance(recorded, dict):
+        return False
+    groups = project.get("dependency-groups", {})
+    dev = recorded.get("requires-dev", {})
+    if not isinstance(groups, dict) or not isinstance(dev, dict):
+        return False
+    wanted = {_normalized(k): _requirements(v) for k, v in groups.items()}
+    locked = {_normalized(k): _locked(v) for k, v in dev.items()}
+    deps = _requirements(meta.get("dependencies", []))
+    return (
+        deps is not None
+        and deps == _locked(recorded.get("requires-dist", []))
+        and None not in wanted.values()
+        and wanted == locked
+    )
+
+
+def _toml(context: BuildContext, path: str) -> dict[str, Any] | None:
+    text = context.read_text(path)
+    if text is None:
+        return None
+    try:
+        return tomllib.loads(text)
+    except tomllib.TOMLDecodeError:
+        return None
+
+
+def _normalized(name: str) -> str:
+    """A package or group name as PEP 503 compares it (`Flask_Login` -> `flask-login`)."""
+    return re.sub(r"[-_.]+", "-", name).lower()
+
+
+def _specifiers(spec: object) -> tuple[str, ...] | None:
+    """`>= 3.11, <4` -> (`<4`, `>=3.11`): order and blanks do not count."""
+    if not isinstance(spec, str):
+        return None
+    return tuple(sorted(p.replace(" ", "") for p in spec.split(",") if p.strip()))
+
+
+def _requirements(items: object) -> frozenset[tuple[str, tuple[str, ...] | None]] | None:
+    """pyproject.toml requirement strings as (name, specifiers); None when one is more than a
+    name and version specifiers (extras, a marker, a URL, an included group)."""
+    if not isinstance(items, list):
+        return None
+    out = set()
+    for item in items:
+        match = _PLAIN_REQUIREMENT.fullmatch(item) if isinstance(item, str) else None
+        if match is None:
+            return None
+        out.add((_normalized(match.group(1)), _specifiers(match.group(2) or "")))
+    return frozenset(out)
+
+
+def _locked(items: object) -> frozenset[tuple[str, tuple[str, ...] | None]] | None:
+    """uv.lock's `{ name = "x", specifier = ">=1" }` entries as (name, specifiers); None when
+    an entry records more (extras, a marker, a source)."""
+    if not isinstance(items, list):
+        return None
+    out = set()
+    for item in items:
+        if not isinstance(item, dict) or not set(item) <= {"name", "specifier"}:
+            return None
+        name = item.get("name")
+        if not isinstance(name, str):
+            return None
+        out.add((_normalized(name), _specifiers(item.get("specifier", ""))))
+    return frozenset(out)

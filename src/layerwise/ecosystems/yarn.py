@@ -23,7 +23,7 @@ out. Berry reads `.yarnrc.yml` from the project folder and its parents, runs the
 
 from __future__ import annotations
 
-from collections.abc import Mapping
+from collections.abc import Mapping, Sequence
 from typing import TYPE_CHECKING, Any
 
 import yaml
@@ -32,8 +32,11 @@ from layerwise.ecosystems import npm
 from layerwise.ecosystems.base import (
     CacheMount,
     DependencyInstall,
+    LockfileForm,
     command_env,
     deletes_inside,
+    env_flag,
+    is_ci,
     removed_paths,
     subcommand,
 )
@@ -290,3 +293,80 @@ def cache_cleaning(cmd: Command, home: str = "/root") -> bool:
         if deletes_inside(path, caches):
             return True
     return False
+
+
+# Lockfile-honouring installs (LW107). Classic's `--frozen-lockfile` fails when yarn.lock needs
+# an update (classic.yarnpkg.com `yarn install`); Berry's `--immutable` aborts when the lockfile
+# would be modified, and Berry takes `--frozen-lockfile` as a deprecated alias of it with a
+# warning (its `install` command; Yarn 2 releases before yarnpkg/berry#2488, early 2021, refused
+# it: yarnpkg/yarn#8597), so it is the flag when the flavour is unknown. Berry defaults
+# `enableImmutableInstalls` to true on CI (ci-info), which a `docker build` does not set unless
+# the Dockerfile passes CI in.
+FROZEN_LOCKFILE = "--frozen-lockfile"
+IMMUTABLE = "--immutable"
+IMMUTABLE_VARIABLE = "YARN_ENABLE_IMMUTABLE_INSTALLS"
+# Classic's `--pure-lockfile` only stops writing yarn.lock: it still resolves what the lock lacks.
+PURE_LOCKFILE = "--pure-lockfile"
+# Options that choose what happens to the lockfile on purpose (no lockfile, Berry's
+# `--mode=update-lockfile`, `--refresh-lockfile`).
+LOCKFILE_CHOICES = ("--no-lockfile", "--mode", "--refresh-lockfile")
+
+
+def lockfile_of(cmd: Command) -> str | None:
+    """yarn.lock for `yarn` / `yarn install` of the project where it runs (not `--cwd`)
+    without `--frozen-lockfile` or `--immutable`."""
+    if not is_dependency_install(cmd) or is_frozen(cmd) or cmd.has_option(*LOCKFILE_CHOICES):
+        return None
+    return LOCKFILES[0]
+
+
+def _config_freezes(context: BuildContext | None, project_dir: str, kind: str | None) -> bool:
+    """An rc file makes installs immutable: Berry's `enableImmutableInstalls: true` in a
+    .yarnrc.yml of the project or a folder above it, classic's `--frozen-lockfile true`
+    (or `--install.frozen-lockfile true`) in its .yarnrc."""
+    if context is None:
+        return False
+    prefix = f"{project_dir}/" if project_dir else ""
+    if kind != "classic":
+        for path in (prefix + ".yarnrc.yml", *npm.enclosing(project_dir, (".yarnrc.yml",))):
+            try:
+                data: Any = yaml.safe_load(context.read_text(path) or "")
+            except yaml.YAMLError:
+                continue
+            if isinstance(data, dict) and data.get("enableImmutableInstalls") is True:
+                return True
+    for line in (context.read_text(prefix + ".yarnrc") or "").splitlines():
+        key, _, value = line.strip().partition(" ")
+        if key in ("--frozen-lockfile", "--install.frozen-lockfile") and value.strip() == "true":
+            return True
+    return False
+
+
+def _sets_immutable(cmd: Command) -> bool:
+    """`yarn config set enableImmutableInstalls true`."""
+    words = [w.text for w in cmd.operands(VALUE_OPTIONS)] if verb(cmd) is not None else []
+    return words[:3] == ["config", "set", "enableImmutableInstalls"] and words[3:4] == ["true"]
+
+
+def lockfile_form(
+    cmd: Command,
+    env: Mapping[str, str],
+    context: BuildContext | None,
+    project_dir: str,
+    earlier: Sequence[Command],
+) -> LockfileForm | None:
+    """`--immutable` for Berry, `--frozen-lockfile` otherwise (replacing `--pure-lockfile`);
+    None when Berry's settings (YARN_ENABLE_IMMUTABLE_INSTALLS, a CI variable, .yarnrc.yml,
+    `yarn config set`) or classic's .yarnrc already freeze the lockfile."""
+    seen = command_env(cmd, env)
+    kind = flavour(context, project_dir) or ("berry" if is_berry_command(cmd, env) else None)
+    berry_frozen = env_flag(seen, IMMUTABLE_VARIABLE) or any(_sets_immutable(c) for c in earlier)
+    if kind != "classic" and (berry_frozen or (kind == "berry" and is_ci(seen))):
+        return None
+    if _config_freezes(context, project_dir, kind):
+        return None
+    flag = IMMUTABLE if kind == "berry" else FROZEN_LOCKFILE
+    pure = cmd.find_option(PURE_LOCKFILE)
+    if pure is not None:
+        return LockfileForm(pure, flag, "replace")
+    return LockfileForm(verb(cmd) or cmd.program_word, flag)

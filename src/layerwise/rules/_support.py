@@ -137,6 +137,18 @@ def stage_chain(stage: Stage) -> list[Stage]:
     return chain
 
 
+def commands_before(ctx: RuleContext, step: Step, command: Command) -> list[Command]:
+    """The commands that run before `command` of `step`: those of the RUNs before it in its
+    stage and the stages it is built FROM, then the earlier ones of its own RUN."""
+    out: list[Command] = []
+    for stage in stage_chain(ctx.model.stages[step.stage]):
+        for earlier in stage.steps:
+            if earlier is step:
+                return out + [c for c in commands(ctx, step.instruction) if c.end <= command.start]
+            out.extend(commands(ctx, earlier.instruction))
+    return out
+
+
 def npm_major(ctx: RuleContext, step: Step, before: Command | None = None) -> int | None:
     """The npm major that runs at `step` (at its command `before`, when given): the base image's
     (ecosystems.npm_versions), replaced by a global install of npm itself earlier in the stage

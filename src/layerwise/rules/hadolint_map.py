@@ -83,6 +83,8 @@ NOT_OVERLAPPING: dict[str, str] = {
     "DL3008": "Unpinned apt package versions: no layerwise rule asks for pins.",
     "DL3016": "Unpinned npm packages (`npm install pkg`); LW104 reports a bare `npm install` "
     "next to a lockfile, a different pattern.",
+    "DL3028": "Unpinned `gem install pkg`; LW107 reports a `bundle install` that may rewrite the "
+    "Gemfile.lock copied beside it, a different command.",
     "DL3019": "`apk add` without `--no-cache`; LW204 reports the opposite, an install with no "
     "cache mount (its fix drops `--no-cache`).",
     "DL3032": "`yum clean all` missing; LW203 reports the opposite, a cleanup that empties a "

@@ -2,7 +2,8 @@
 
 ## What it finds
 A bare `npm install` (no package named, not global) in a directory where an earlier COPY put an
-npm lockfile (`package-lock.json` or `npm-shrinkwrap.json`).
+npm lockfile (`package-lock.json` or `npm-shrinkwrap.json`). The other package managers'
+lockfiles (yarn, pnpm, uv, Pipenv, Bundler, Composer, .NET) are LW107's.
 
 ## Why it matters
 `npm install` treats the lockfile as a hint: it may resolve newer versions inside the ranges of
@@ -27,15 +28,13 @@ updated the lockfile.
 
 from __future__ import annotations
 
-import fnmatch
-import posixpath
 from collections.abc import Iterator
 from typing import Any
 
 from layerwise.context.build_context import BuildContext, join
 from layerwise.ecosystems import npm
-from layerwise.model.nodes import Step
-from layerwise.rules._support import copy_parts, cwd_of, resolve, stage_chain
+from layerwise.rules._copied import copied_file
+from layerwise.rules._support import cwd_of
 from layerwise.rules.base import Finding, Fix, Rule, RuleContext, Safety, Severity
 from layerwise.rules.lw2_mounts import shell_runs
 from layerwise.syntax.span import Edit
@@ -62,74 +61,18 @@ def check(ctx: RuleContext) -> Iterator[Finding]:
             verb = npm.verb(cmd)
             if verb is None or not npm.is_bare_install(cmd) or cmd.option_value("--prefix"):
                 continue
-            directory = cwd_of(step, cmd)
-            found = _copied_lockfile(ctx, step, directory)
+            found = copied_file(ctx, step, cwd_of(step, cmd), npm.LOCKFILES)
             if found is None:
                 continue
-            lockfile, line, source_dir, known = found
-            safe = known and _in_sync(ctx.context, source_dir, lockfile)
+            safe = found.known and _in_sync(ctx.context, found.source_dir, found.name)
             fix = Fix(Safety.SAFE if safe else Safety.UNSAFE, [Edit(verb.start, verb.end, "ci")])
             yield RULE.finding(
-                tree.span(cmd.start, cmd.end), fix=fix, verb=verb.text, lockfile=lockfile, line=line
+                tree.span(cmd.start, cmd.end),
+                fix=fix,
+                verb=verb.text,
+                lockfile=found.name,
+                line=found.line,
             )
-
-
-def _copied_lockfile(
-    ctx: RuleContext, step: Step, directory: str
-) -> tuple[str, int, str, bool] | None:
-    """The last COPY before `step` (in its stage or the stages it is built FROM) that put a
-    lockfile into `directory`: (lockfile name, line, its context dir, whether the context
-    confirms it)."""
-    for stage in reversed(stage_chain(ctx.model.stages[step.stage])):
-        earlier = []
-        for other in stage.steps:
-            if other is step:
-                break
-            earlier.append(other)
-        for other in reversed(earlier):
-            found = _lockfile_in(ctx.context, other, directory)
-            if found is not None:
-                return found
-    return None
-
-
-def _lockfile_in(
-    context: BuildContext | None, step: Step, directory: str
-) -> tuple[str, int, str, bool] | None:
-    parts = copy_parts(step.instruction)
-    if parts is None:
-        return None
-    sources, dest = parts
-    dest_dir = resolve(dest, step.state.workdir)
-    line = step.instruction.start_line
-    for source in sources:
-        src = source.removeprefix("./")
-        base = posixpath.basename(src.rstrip("/"))
-        parent = posixpath.dirname(src)
-        named = [lock for lock in npm.LOCKFILES if fnmatch.fnmatchcase(lock, base)]
-        if named and dest_dir == directory:
-            lock = named[0]
-            if context is None:
-                return lock, line, join("", parent), base == lock
-            rel = join(parent, lock)
-            if context.exists(rel):
-                return lock, line, join("", parent), True
-            continue
-        if context is None or not _is_dir_copy(context, src):
-            continue
-        # A directory copy puts `src/<rel>` at `dest/<rel>`.
-        if directory != dest_dir and not directory.startswith(dest_dir.rstrip("/") + "/"):
-            continue
-        rel_dir = posixpath.relpath(directory, dest_dir)
-        context_dir = join(src if src not in (".", "") else "", "" if rel_dir == "." else rel_dir)
-        lock_path = context.first_existing(context_dir, npm.LOCKFILES)
-        if lock_path is not None:
-            return posixpath.basename(lock_path), line, context_dir, True
-    return None
-
-
-def _is_dir_copy(context: BuildContext, src: str) -> bool:
-    return src in (".", "") or context.is_dir(src)
 
 
 def _in_sync(context: BuildContext | None, directory: str, lockfile: str) -> bool:

@@ -28,6 +28,7 @@ RULE_MODULES = (
     "lw104_npm_install_with_lockfile",
     "lw105_npm_deprecated_production_flag",
     "lw106_stable_step_after_broad_copy",
+    "lw107_install_ignores_lockfile",
     "lw201_npm_install_without_cache_mount",
     "lw202_apt_install_without_cache_mount",
     "lw203_cleanup_empties_cache_mount",

@@ -28,8 +28,9 @@ from __future__ import annotations
 
 from collections.abc import Iterator
 
-from layerwise.ci.cache_specs import CacheSpec
+from layerwise.ci.cache_specs import CacheSpec, parse_spec
 from layerwise.ci.context import PipelineContext
+from layerwise.ci.model import Value
 from layerwise.ci.rules._support import command, exports
 from layerwise.rules.base import Finding, Fix, Rule, Safety, Severity
 from layerwise.syntax.span import Edit
@@ -54,9 +55,12 @@ def check(ctx: PipelineContext) -> Iterator[Finding]:
         specs = [s for s in exports(build) if s.type != "inline"]
         if not specs:
             continue
-        source = _import_of(specs[0])
+        value = specs[0].value
+        # The ref as written (`${REPO}:cache-${BRANCH_NAME}`), not as the reader resolved it.
+        written = ctx.pipeline.text[value.span.start : value.span.end].strip("'\"")
+        source = _import_of(parse_spec(Value(written, value.span)))
         fix = None
-        if source is not None and build.insert_at is not None and specs[0].value.editable:
+        if source is not None and build.insert_at is not None and value.editable:
             fix = Fix(Safety.SAFE, [Edit.insert(build.insert_at, f" --cache-from {source}")])
         yield RULE.finding(
             specs[0].value.span, fix=fix, command=command(build), source=source or ""
@@ -64,7 +68,7 @@ def check(ctx: PipelineContext) -> Iterator[Finding]:
 
 
 def _import_of(spec: CacheSpec) -> str | None:
-    if spec.type == "registry" and spec.ref and " " not in spec.ref:
+    if spec.type == "registry" and spec.ref and not any(c in spec.ref for c in " '\""):
         return f"type=registry,ref={spec.ref}"
     if spec.type == "gha":
         scope = spec.options.get("scope")

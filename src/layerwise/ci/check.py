@@ -1,7 +1,8 @@
 """Run the pipeline rules (LW9xx) over one pipeline file, and apply their fixes.
 
 Suppression: a comment `layerwise: ignore=LW901,LW9` (after `#` or `//`) on the line above a
-finding, or at the end of its line, silences those codes there.
+finding, or at the end of its line, silences those codes there; `layerwise: ignore-file=LW911`
+anywhere silences them in the whole file (a comment cannot sit inside a continued shell line).
 """
 
 from __future__ import annotations
@@ -22,6 +23,7 @@ from layerwise.rules.registry import Registered, all_rules
 from layerwise.syntax.span import Edit, Span, apply_edits, find_overlaps
 
 _IGNORE = re.compile(r"(?:#|//)\s*layerwise:\s*ignore\s*=\s*([A-Za-z0-9_,\s]+)", re.I)
+_IGNORE_FILE = re.compile(r"(?:#|//)\s*layerwise:\s*ignore-file\s*=\s*([A-Za-z0-9_, \t]+)", re.I)
 MAX_PASSES = 4
 
 
@@ -47,10 +49,18 @@ def check_pipeline(
             for f in module.check(ctx)
         )
     ignored = _ignores(pipeline.text)
+    everywhere = {
+        c.strip().upper()
+        for m in _IGNORE_FILE.finditer(pipeline.text)
+        for c in m.group(1).split(",")
+        if c.strip()
+    }
     kept = [
         f
         for f in found
-        if not any(f.code.startswith(p) or p == "ALL" for p in ignored.get(f.line, ()))
+        if not any(
+            f.code.startswith(p) or p == "ALL" for p in (*ignored.get(f.line, ()), *everywhere)
+        )
     ]
     return sorted(kept, key=Finding.sort_key)
 

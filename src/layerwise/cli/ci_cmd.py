@@ -142,4 +142,6 @@ def _notes(outcomes: list[PipelineOutcome]) -> None:
 
 def register(app: typer.Typer) -> None:
     """Add `ci` (with `check` and `generate`) to the app."""
+    from layerwise.cli import ci_generate  # noqa: F401  (adds `ci generate` to ci_app)
+
     app.add_typer(ci_app, name="ci")

@@ -28,7 +28,7 @@ _ENV = re.compile(
 # Groovy's `${env.TAG}` inside a string: Groovy replaces it before the shell runs, and bash
 # cannot parse a dot in a parameter name, so it is read as the shell variable `${env_TAG}`.
 _GROOVY_EXPR = re.compile(r"\$\{[^}\n]*\}")
-_WITH_ENV = re.compile(r"['\"](?P<all>DOCKER_BUILDKIT=(?P<value>[^'\"]*))['\"]")
+_WITH_ENV = re.compile(r"['\"](?P<all>DOCKER_BUILDKIT=(?P<value>[^'\"\s]*))['\"]")
 _EPHEMERAL = re.compile(r"\bagent\s*\{\s*(?:docker|dockerfile|kubernetes)\b|\bpodTemplate\s*\(")
 _PERSISTENT = re.compile(
     r"\bagent\s*\{\s*(?:node\s*\{\s*)?label\s*\(?\s*['\"](?:built-in|master)['\"]"
@@ -53,7 +53,7 @@ def read_jenkinsfile(path: str, text: str) -> Pipeline:
         script = _literal(text, match.end(), match["quote"])
         if script is not None:
             script = _interpolations_as_variables(script)
-            read_shell(script, lines, found, env=env)
+            read_shell(script, lines, found, env=dict(env))  # one shell per `sh`
     if _PERSISTENT.search(text):
         agent = Agent.PERSISTENT
     elif _EPHEMERAL.search(text):

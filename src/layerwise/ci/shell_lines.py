@@ -61,6 +61,9 @@ _BUILD_VALUES = frozenset(
     }
 )
 _INNER_VAR = re.compile(r"\$(?:\{([A-Za-z_][A-Za-z0-9_.]*)\}|([A-Za-z_][A-Za-z0-9_]*))")
+_ASSIGNMENT = re.compile(
+    r"^\s*(?P<name>[A-Za-z_][A-Za-z0-9_]*)=(?P<value>\"[^\"]*\"|'[^']*'|[^\s;&|]*)\s*$"
+)
 _SIMPLE_VAR = re.compile(r"^\$(?:\{([A-Za-z_][A-Za-z0-9_.]*)\}|([A-Za-z_][A-Za-z0-9_]*))$")
 
 
@@ -91,8 +94,11 @@ def read_shell(
     job: str = "",
     env: Mapping[str, str] | None = None,
 ) -> None:
-    """Add the builds, prunes and DOCKER_BUILDKIT settings of one script to `into`."""
-    variables = dict(env or {})
+    """Add the builds, prunes and DOCKER_BUILDKIT settings of one script to `into`. `env` is
+    the variables the shell starts with; assignments are added to it when it is a dict, so
+    the scripts of one shell session (GitLab's script items) see each other's."""
+    variables = env if isinstance(env, dict) else dict(env or {})
+    _assignment_lines(source, lines, variables, into)
     for command in parse_script(source).commands:
         for assignment in command.assignments:
             name, _, value = assignment.text.partition("=")
@@ -106,6 +112,25 @@ def read_shell(
             continue
         args = _expanded(command, variables)
         _docker(command, args, lines, into, job)
+
+
+def _assignment_lines(
+    source: MappedText, lines: Lines, variables: dict[str, str], into: ShellFindings
+) -> None:
+    """Lines that only assign (`CACHE="--cache-from ..."`): the shell parser keeps commands
+    only, so these are read here, before the commands that use them."""
+    pos = 0
+    for line in source.text.split("\n"):
+        match = _ASSIGNMENT.match(line)
+        if match is not None:
+            name, value = match["name"], match["value"]
+            if len(value) > 1 and value[0] == value[-1] and value[0] in "'\"":
+                value = value[1:-1]
+            variables[name] = value
+            if name == "DOCKER_BUILDKIT":
+                start, end = source.file_range(pos + match.start("name"), pos + len(line.rstrip()))
+                into.buildkit_settings.append(Value(f"{name}={value}", lines.span(start, end)))
+        pos += len(line) + 1
 
 
 def _value(text: str, word: Word, lines: Lines) -> Value:

@@ -273,14 +273,22 @@ def _yaml_quote(text: str) -> str:
 
 
 def _gitlab(plan: Plan, command_line: str) -> str:
-    before = [
-        '- echo "$CI_REGISTRY_PASSWORD" | docker login -u "$CI_REGISTRY_USER" '
-        '--password-stdin "$CI_REGISTRY"',
-        "- docker buildx create --driver docker-container --bootstrap --use",
-    ]
+    if plan.image.startswith("$CI_REGISTRY_IMAGE"):
+        login = [
+            '- echo "$CI_REGISTRY_PASSWORD" | docker login -u "$CI_REGISTRY_USER" '
+            '--password-stdin "$CI_REGISTRY"'
+        ]
+    else:  # another registry: its credentials as CI/CD variables
+        host = plan.image.split("/", 1)[0]
+        login = [
+            "# ECR: REGISTRY_USER is AWS, REGISTRY_PASSWORD `aws ecr get-login-password`.",
+            f'- echo "$REGISTRY_PASSWORD" | docker login -u "$REGISTRY_USER" '
+            f"--password-stdin {host}",
+        ]
+    before = [*login, "- docker buildx create --driver docker-container --bootstrap --use"]
     binfmt = c.binfmt_command(plan)
     if binfmt:
-        before.insert(1, f"- {binfmt}")
+        before.insert(len(login), f"- {binfmt}")
     script = ["- |", *(f"  {line}" for line in c.build_command(plan).splitlines())]
     if plan.cache == "local":
         script.append(f"- {_yaml_quote(c.rotate_local(plan))}")

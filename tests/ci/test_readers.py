@@ -79,3 +79,20 @@ def test_codebuild_and_bitbucket_agents_start_empty() -> None:
     bb = "pipelines:\n  default:\n    - step:\n        script:\n          - docker build .\n"
     pipeline = parse_pipeline("bitbucket-pipelines.yml", bb, "bitbucket")
     assert pipeline.agent is Agent.EPHEMERAL and len(pipeline.builds) == 1
+
+
+def test_github_expressions_in_run_scripts_do_not_swallow_flags() -> None:
+    text = (
+        "on: push\n"
+        "jobs:\n"
+        "  a:\n"
+        "    runs-on: ubuntu-latest\n"
+        "    steps:\n"
+        "      - run: |\n"
+        "          docker buildx build -t x:${{ github.sha }} --no-cache \\\n"
+        "            --cache-to type=registry,ref=r:cache-${{ github.ref_name }},mode=max .\n"
+    )
+    (build,) = parse_pipeline("w.yml", text, "github").builds
+    assert build.no_cache is not None
+    (export,) = build.cache_to
+    assert _span_text(text, export) == "type=registry,ref=r:cache-${{ github.ref_name }},mode=max"

@@ -17,6 +17,7 @@ BRANCH_MARKERS = (
     "ref_slug",
     "head_ref",
     "github.ref",
+    "github_ref",  # `${{ github.ref }}` in a run: script, as the reader hands it over
     "codebuild_webhook_head_ref",
     "codebuild_source_version",
 )

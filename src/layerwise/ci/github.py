@@ -2,15 +2,18 @@
 
 from __future__ import annotations
 
+import re
+
 from yaml.nodes import Node, ScalarNode, SequenceNode
 
 from layerwise.ci.model import Agent, Build, Pipeline, Value
 from layerwise.ci.positions import Lines
-from layerwise.ci.shell_lines import ShellFindings, read_shell
+from layerwise.ci.shell_lines import ShellFindings, expressions_as_variables, read_shell
 from layerwise.ci.yaml_nodes import compose, env_of, get, items, line_values, mapped, scalar, value
 
 BUILD_PUSH_ACTION = "docker/build-push-action"
 BAKE_ACTION = "docker/bake-action"
+_EXPRESSION = re.compile(r"\$\{\{[^}\n]*\}\}")
 
 
 def read_workflow(path: str, text: str) -> Pipeline:
@@ -32,7 +35,8 @@ def read_workflow(path: str, text: str) -> Pipeline:
             uses = scalar(get(step, "uses")) or ""
             if isinstance(run, ScalarNode):
                 plain = {k: v for k, (v, _) in env.items()}
-                read_shell(mapped(run, text), lines, found, job=name, env=plain)
+                script = expressions_as_variables(mapped(run, text), _EXPRESSION)
+                read_shell(script, lines, found, job=name, env=plain)
             elif uses.startswith(BUILD_PUSH_ACTION):
                 found.builds.append(_action_build(step, get(step, "with"), text, lines, name))
             elif uses.startswith(BAKE_ACTION):

@@ -11,7 +11,7 @@ import re
 
 from layerwise.ci.model import Agent, Pipeline, Value
 from layerwise.ci.positions import Lines
-from layerwise.ci.shell_lines import ShellFindings, read_shell
+from layerwise.ci.shell_lines import ShellFindings, expressions_as_variables, read_shell
 from layerwise.syntax.span import MappedText
 
 # `sh '...'`, `sh(script: """...""", returnStdout: true)`, `sh label: 'x', script: '...'`.
@@ -52,7 +52,7 @@ def read_jenkinsfile(path: str, text: str) -> Pipeline:
             continue
         script = _literal(text, match.end(), match["quote"])
         if script is not None:
-            script = _interpolations_as_variables(script)
+            script = expressions_as_variables(script, _GROOVY_EXPR)
             read_shell(script, lines, found, env=dict(env))  # one shell per `sh`
     if _PERSISTENT.search(text):
         agent = Agent.PERSISTENT
@@ -81,15 +81,6 @@ def _env_value(match: re.Match[str], lines: Lines) -> Value:
 def _commented(text: str, offset: int) -> bool:
     line_start = text.rfind("\n", 0, offset) + 1
     return text[line_start:offset].lstrip().startswith(("//", "*"))
-
-
-def _interpolations_as_variables(script: MappedText) -> MappedText:
-    def plain(match: re.Match[str]) -> str:
-        inner = re.sub(r"[^A-Za-z0-9_]", "_", match.group(0)[2:-1])
-        return "${" + inner + "}"
-
-    text = _GROOVY_EXPR.sub(plain, script.text)  # same length: the offsets still hold
-    return MappedText(text, script.offsets)
 
 
 def _literal(text: str, start: int, quote: str) -> MappedText | None:

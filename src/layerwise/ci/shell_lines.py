@@ -114,6 +114,18 @@ def read_shell(
         _docker(command, args, lines, into, job)
 
 
+def expressions_as_variables(source: MappedText, pattern: re.Pattern[str]) -> MappedText:
+    """`source` with each CI template expression (Groovy's `${env.TAG}`, GitHub's
+    `${{ github.sha }}`) turned into a shell variable of the same length (`${env_TAG}`,
+    `${__github_sha__}`): the CI system replaces them before the shell runs, and bash cannot
+    parse them, which would swallow the words after them. The offsets still hold."""
+
+    def plain(match: re.Match[str]) -> str:
+        return "${" + re.sub(r"[^A-Za-z0-9_]", "_", match.group(0)[2:-1]) + "}"
+
+    return MappedText(pattern.sub(plain, source.text), source.offsets)
+
+
 def _assignment_lines(
     source: MappedText, lines: Lines, variables: dict[str, str], into: ShellFindings
 ) -> None:

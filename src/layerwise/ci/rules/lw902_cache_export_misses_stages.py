@@ -61,7 +61,8 @@ def check(ctx: PipelineContext) -> Iterator[Finding]:
             continue
         stages, dockerfile = facts.stages - 1, facts.path.name
         inline = inline_export(build)
-        if inline is not None:
+        maxed = any(s.mode == "max" and s.type != "inline" for s in exports(build))
+        if inline is not None and not maxed:  # beside a max export, inline loses nothing
             yield RULE.finding(
                 inline.span, export=inline.text, stages=stages, dockerfile=dockerfile
             )

@@ -7,15 +7,19 @@ from pathlib import Path
 
 import pytest
 
+import layerwise.ci.rules
 import layerwise.rules
 from layerwise.rules.base import Rule, Settings, Severity
 from layerwise.rules.registry import DOC_HEADINGS, FIX_HEADING, all_rules, get, section
 
 RULES_DIR = Path(layerwise.rules.__file__).parent
+PIPELINE_RULES_DIR = Path(layerwise.ci.rules.__file__).parent
 
 
 def test_every_rule_module_is_registered() -> None:
-    on_disk = {p.stem for p in RULES_DIR.glob("lw[0-9][0-9][0-9]_*.py")}
+    on_disk = {
+        p.stem for d in (RULES_DIR, PIPELINE_RULES_DIR) for p in d.glob("lw[0-9][0-9][0-9]_*.py")
+    }
     registered = {r.module_name for r in all_rules()}
     assert on_disk == registered
 

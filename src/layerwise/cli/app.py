@@ -17,6 +17,7 @@ COMMAND_MODULES = (
     "bench_cmd",
     "config_cmd",
     "lsp_cmd",
+    "ci_cmd",
 )
 
 EXIT_OK = 0

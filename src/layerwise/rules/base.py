@@ -97,6 +97,7 @@ T = TypeVar("T")
 _CODE = re.compile(r"^LW[1-9]\d\d$")
 _NAME = re.compile(r"^[a-z0-9]+(-[a-z0-9]+)*$")
 STATUSES = ("preview", "stable", "deprecated", "removed")
+SCOPES = ("dockerfile", "pipeline")
 
 
 @dataclass(frozen=True, slots=True)
@@ -121,6 +122,8 @@ class Rule:
     # False for a rule that reads only the tree or `model.diagnostics`: it also runs on a file
     # with no FROM at all, where a model has no stages (and no `final_stage`).
     needs_stages: bool = True
+    # "dockerfile": run by `check` on a Dockerfile; "pipeline": run by `ci check` on a CI file.
+    scope: str = "dockerfile"
     doc: str = field(default="", compare=False)
     message_ko: str = ""
     fix_title_ko: str | None = None
@@ -135,6 +138,8 @@ class Rule:
             raise ValueError(f"rule name must be kebab-case: {self.name!r}")
         if self.status not in STATUSES:
             raise ValueError(f"bad rule status {self.status!r}")
+        if self.scope not in SCOPES:
+            raise ValueError(f"bad rule scope {self.scope!r}")
 
     @property
     def family(self) -> str:

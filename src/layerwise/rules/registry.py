@@ -1,7 +1,8 @@
 """Every rule module, listed explicitly (a test checks that none under rules/ is missing).
 
 Adding a rule: write `rules/lwNNN_<name>.py` with `RULE` and `check`, then add its name to
-`RULE_MODULES` below, in code order.
+`RULE_MODULES` below, in code order. Pipeline rules (LW9xx, `layerwise ci check`) live beside
+the pipeline readers in `layerwise/ci/rules/` and are listed in `PIPELINE_RULE_MODULES`.
 """
 
 from __future__ import annotations
@@ -60,8 +61,35 @@ RULE_MODULES = (
 )
 
 
+# The rules of `layerwise ci check`: they read a pipeline file, not a Dockerfile (scope
+# "pipeline"), so `check` never runs them. Listed here so that `layerwise rule`, the docs and
+# SARIF show one catalogue.
+PIPELINE_PACKAGE = "layerwise.ci.rules"
+PIPELINE_RULE_MODULES = (
+    "lw901_no_remote_cache_import",
+    "lw902_cache_export_misses_stages",
+    "lw903_cache_export_without_import",
+    "lw904_ecr_cache_without_image_manifest",
+    "lw905_cache_ref_shared_by_branches",
+    "lw906_image_tag_as_cache",
+    "lw907_no_cache_in_routine_build",
+    "lw908_pull_with_unpinned_base",
+    "lw909_builder_pruned_every_run",
+    "lw910_buildkit_disabled",
+    "lw911_cache_mount_on_empty_agent",
+    "lw912_platform_dependency_stage_not_exported",
+)
+
+
 def _modules() -> tuple[ModuleType, ...]:
-    return tuple(import_module(f"layerwise.rules.{name}") for name in RULE_MODULES)
+    return tuple(
+        import_module(f"{package}.{name}")
+        for package, names in (
+            ("layerwise.rules", RULE_MODULES),
+            (PIPELINE_PACKAGE, PIPELINE_RULE_MODULES),
+        )
+        for name in names
+    )
 
 
 def section(doc: str, heading: str) -> str | None:
@@ -89,6 +117,7 @@ class Registered:
     rule: Rule
     module: RuleModule
     module_name: str  # "lw101_install_after_broad_copy"
+    package: str = "layerwise.rules"
 
     @property
     def code(self) -> str:
@@ -103,13 +132,13 @@ def all_rules() -> tuple[Registered, ...]:
         rule_module = cast(RuleModule, module)
         doc = (module.__doc__ or "").strip()
         rule = rule_module.RULE
-        name = module.__name__.rsplit(".", 1)[-1]
+        package, name = module.__name__.rsplit(".", 1)
         summary = rule.summary or _first_sentence(section(doc, "What it finds") or "")
         summary_ko = rule.summary_ko or _first_sentence(
-            section(_twin(name, "ko"), "What it finds") or ""
+            section(_twin(package, name, "ko"), "What it finds") or ""
         )
         full = dataclasses.replace(rule, doc=doc, summary=summary, summary_ko=summary_ko)
-        out.append(Registered(full, rule_module, name))
+        out.append(Registered(full, rule_module, name, package))
     return tuple(sorted(out, key=lambda r: r.code))
 
 
@@ -118,11 +147,11 @@ def translated_doc(registered: Registered, lang: str) -> str | None:
     when there is no translation. English is the module docstring."""
     if lang == "en":
         return registered.rule.doc
-    return _twin(registered.module_name, lang) or None
+    return _twin(registered.package, registered.module_name, lang) or None
 
 
-def _twin(module_name: str, lang: str) -> str:
-    twin = resources.files("layerwise.rules").joinpath(f"{module_name}.{lang}.md")
+def _twin(package: str, module_name: str, lang: str) -> str:
+    twin = resources.files(package).joinpath(f"{module_name}.{lang}.md")
     return twin.read_text(encoding="utf-8").strip() if twin.is_file() else ""
 
 

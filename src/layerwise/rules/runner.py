@@ -50,7 +50,7 @@ def check_tree(
     if rules is None:
         chosen = _enabled(settings.select, settings.ignore)
     else:
-        chosen = tuple(r for r in rules if settings.enabled(r.code))
+        chosen = tuple(r for r in rules if settings.enabled(r.code) and _on_dockerfiles(r))
     if not model.stages:
         chosen = tuple(r for r in chosen if not r.rule.needs_stages)
     for registered in chosen:
@@ -64,7 +64,11 @@ def check_tree(
 @functools.lru_cache(maxsize=64)
 def _enabled(select: tuple[str, ...], ignore: tuple[str, ...]) -> tuple[Registered, ...]:
     settings = Settings(select=select, ignore=ignore)
-    return tuple(r for r in all_rules() if settings.enabled(r.code))
+    return tuple(r for r in all_rules() if settings.enabled(r.code) and _on_dockerfiles(r))
+
+
+def _on_dockerfiles(registered: Registered) -> bool:
+    return registered.rule.scope == "dockerfile"
 
 
 def suppressions(

@@ -1,0 +1,91 @@
+"""The Dockerfile a pipeline's build uses, read with layerwise's model for the facts the ci rules
+need: how many stages the target builds, its dependency stages, cache mounts, unpinned bases."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from pathlib import Path
+
+from layerwise.ci.model import Build
+from layerwise.ecosystems.base import CacheMount
+from layerwise.errors import LayerwiseError
+from layerwise.model import Model, Stage, build_model
+from layerwise.syntax import parse_file
+
+
+@dataclass(frozen=True, slots=True)
+class DockerfileFacts:
+    path: Path
+    stages: int  # stages the target needs
+    dependency_stages: tuple[str, ...]  # named stages the target needs, the target excluded
+    has_cache_mounts: bool
+    unpinned_bases: tuple[str, ...]  # images FROM names without a digest
+    platforms: tuple[str, ...]  # constant FROM --platform values
+    stage_names: tuple[str | None, ...]  # every stage's name, in order
+
+
+def root_of(pipeline_path: Path) -> Path:
+    """The directory a pipeline's relative paths start from: the repository root for a
+    workflow (`.github/workflows/x.yml`), the file's own directory otherwise."""
+    parent = pipeline_path.parent
+    if parent.name == "workflows" and parent.parent.name == ".github":
+        return parent.parent.parent
+    return parent
+
+
+def dockerfile_path(build: Build, root: Path) -> Path | None:
+    """Where the build's Dockerfile is, when its name is written out (no variables)."""
+    if build.dockerfile is not None:
+        if not build.dockerfile.static or "$" in build.dockerfile.text:
+            return None
+        return root / build.dockerfile.text
+    context = build.context.text if build.context is not None else "."
+    if "$" in context or "://" in context or context == "-":
+        return None
+    return root / context / "Dockerfile"
+
+
+def facts_for(path: Path, target: str | None = None) -> DockerfileFacts | None:
+    """The facts of the Dockerfile at `path`, None when it is missing or unreadable."""
+    if not path.is_file():
+        return None
+    try:
+        model = build_model(parse_file(path))
+        needed = model.needed_stages(target) if model.stages else ()
+    except LayerwiseError:
+        return None
+    return of_model(path, model, needed)
+
+
+def of_model(path: Path, model: Model, needed: tuple[Stage, ...]) -> DockerfileFacts:
+    names = {s.name for s in model.stages if s.name is not None}
+    final = needed[-1].index if needed else -1
+    mounts = any(
+        CacheMount.from_flag(flag.value) is not None
+        for stage in needed
+        for step in stage.steps
+        for flag in step.instruction.flags_named("mount")
+        if flag.value is not None
+    )
+    bases = tuple(
+        dict.fromkeys(
+            s.base
+            for s in needed
+            if s.base_stage is None
+            and not s.is_scratch
+            and "@" not in s.base
+            and s.base.lower() not in names
+        )
+    )
+    platforms = tuple(
+        dict.fromkeys(s.platform for s in model.stages if s.platform and "$" not in s.platform)
+    )
+    return DockerfileFacts(
+        path=path,
+        stages=len(needed),
+        dependency_stages=tuple(s.name for s in needed if s.name is not None and s.index != final),
+        has_cache_mounts=mounts,
+        unpinned_bases=bases,
+        platforms=platforms,
+        stage_names=tuple(s.name for s in model.stages),
+    )

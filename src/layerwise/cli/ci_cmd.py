@@ -1,0 +1,147 @@
+"""`layerwise ci check [FILES]` and `layerwise ci generate`: the build step of CI pipelines.
+
+`ci check` has the exit codes of `check`: 0 nothing to report, 1 findings left (or, with
+`--diff`, a fix to show), 2 a user error (a missing file, YAML that does not parse).
+"""
+
+from __future__ import annotations
+
+import sys
+from pathlib import Path
+from typing import Annotated
+
+import typer
+
+from layerwise.ci.check import PipelineOutcome
+from layerwise.cli.app import EXIT_FINDINGS, EXIT_OK, EXIT_USER_ERROR
+from layerwise.cli.check_cmd import OutputFormat, _codes
+from layerwise.cli.lang import LangOption, chosen_lang
+from layerwise.errors import LayerwiseError
+from layerwise.fix import unified_diff
+from layerwise.fix.write import write_atomic
+from layerwise.report import Counts, render_applied, render_json, render_text, summary_line
+from layerwise.report.formats import CI_FORMATS, render_for
+from layerwise.rules.base import Settings
+
+ci_app = typer.Typer(
+    name="ci",
+    help="Check and generate the image build step of CI pipelines (Jenkins, GitHub, GitLab).",
+    no_args_is_help=True,
+)
+
+
+@ci_app.command("check")
+def check(
+    paths: Annotated[
+        list[Path] | None,
+        typer.Argument(
+            help="Pipeline files, or directories to search for Jenkinsfile, "
+            ".github/workflows/*.yml, .gitlab-ci.yml, bitbucket-pipelines.yml, buildspec.yml "
+            "(default: the current one)."
+        ),
+    ] = None,
+    fix: Annotated[bool, typer.Option("--fix", help="Apply safe fixes, write the files.")] = False,
+    unsafe_fixes: Annotated[
+        bool, typer.Option("--unsafe-fixes", help="Also apply fixes that may change behaviour.")
+    ] = False,
+    diff: Annotated[
+        bool, typer.Option("--diff", help="Print the fixes as a unified diff; write nothing.")
+    ] = False,
+    show_fixes: Annotated[
+        bool, typer.Option("--show-fixes", help="List the fixes applied.")
+    ] = False,
+    select: Annotated[
+        list[str] | None,
+        typer.Option("--select", help="Only these rule codes or prefixes (comma list: LW901)."),
+    ] = None,
+    ignore: Annotated[
+        list[str] | None,
+        typer.Option("--ignore", help="Skip these rule codes or prefixes (comma list)."),
+    ] = None,
+    output_format: Annotated[
+        OutputFormat,
+        typer.Option(
+            "--output-format",
+            help="text (people), json, sarif (code scanning), github (Actions annotations), "
+            "gitlab (Code Quality), junit (XML test report).",
+        ),
+    ] = OutputFormat.TEXT,
+    lang: LangOption = None,
+) -> None:
+    """Check CI pipelines for builds that lose their cache (rules LW901-LW912)."""
+    from layerwise.ci import discover
+    from layerwise.ci.check import run_pipeline_file
+    from layerwise.syntax.files import read_text
+
+    settings = Settings(
+        select=_codes(select, "--select") if select else (),
+        ignore=_codes(ignore, "--ignore"),
+        lang=chosen_lang(lang),
+    )
+    files = discover(paths or [Path()])
+    if not files:
+        where = ", ".join(str(p) for p in paths or [Path()])
+        typer.echo(f"warning: no pipeline files found under {where}", err=True)
+    outcomes: list[PipelineOutcome] = []
+    failed: list[LayerwiseError] = []
+    for path in files:
+        try:
+            text = read_text(path)
+            outcomes.append(
+                run_pipeline_file(path, text, settings, fix=fix or diff, unsafe=unsafe_fixes)
+            )
+        except LayerwiseError as exc:
+            failed.append(exc)
+    for error in failed:
+        typer.echo(str(error) + (f"\nhint: {error.hint}" if error.hint else ""), err=True)
+    if fix and not diff:
+        for o in outcomes:
+            if o.fixed_text != o.source:
+                write_atomic(o.path, o.fixed_text)
+    remaining = [f for o in outcomes for f in o.findings]
+    applied = [f for o in outcomes for f in o.applied]
+    sources = {str(o.path): o.fixed_text for o in outcomes}
+    if diff:
+        for o in outcomes:
+            sys.stdout.write(unified_diff(o.source, o.fixed_text, str(o.path)))
+        code = EXIT_FINDINGS if any(o.fixed_text != o.source for o in outcomes) else EXIT_OK
+    elif output_format in CI_FORMATS:
+        sys.stdout.write(
+            render_for(
+                output_format, remaining, sources=sources, errors=failed, unsafe=unsafe_fixes
+            )
+        )
+        code = EXIT_FINDINGS if remaining else EXIT_OK
+    elif output_format is OutputFormat.JSON:
+        errors = [str(e) for e in failed]
+        sys.stdout.write(render_json(remaining, fixed=applied, errors=errors))
+        code = EXIT_FINDINGS if remaining else EXIT_OK
+    else:
+        sys.stdout.write(render_text(remaining, sources, unsafe=unsafe_fixes, lang=settings.lang))
+        if show_fixes:
+            sys.stdout.write(render_applied(applied, settings.lang))
+        _notes(outcomes)
+        counts = Counts.of(remaining, unsafe=unsafe_fixes, fixed=len(applied))
+        typer.echo(summary_line(counts, settings.lang))
+        code = EXIT_FINDINGS if remaining else EXIT_OK
+    raise typer.Exit(EXIT_USER_ERROR if failed else code)
+
+
+def _notes(outcomes: list[PipelineOutcome]) -> None:
+    """What was seen but not read: a `docker buildx bake` keeps its cache settings in a bake
+    file that `ci check` does not read yet."""
+    for outcome in outcomes:
+        for span, kind in outcome.notes:
+            if kind == "bake":
+                typer.echo(
+                    f"note: {outcome.path}:{span.start_line}:{span.start_col}: `buildx bake`: "
+                    "the cache settings in the bake file are not checked",
+                    err=True,
+                )
+
+
+def register(app: typer.Typer) -> None:
+    """Add `ci` (with `check` and `generate`) to the app."""
+    from layerwise.cli import ci_generate  # noqa: F401  (adds `ci generate` to ci_app)
+
+    app.add_typer(ci_app, name="ci")

@@ -47,6 +47,7 @@ FIXED_APPS: dict[str, tuple[str, int, tuple[str, ...]]] = {
     "node-pnpm": ("node:20", 8080, ("node_modules/.modules.yaml",)),
     "node-yarn": ("node:20", 3000, ()),
     "node-yarn-berry": ("node:20", 3000, ()),
+    "python-pipenv": ("python:3.11-slim", 8080, ()),
     "python-poetry": ("python:3.11-slim", 8000, ()),
 }
 # What a deployment sees of an image besides its files.

@@ -1,7 +1,10 @@
 """The fixture apps build on the real BuildKit and their images hold a working program.
 
 node-nest is built by the bench test in tests/cli/test_bench_cmd.py (its slowest app). go-api's
-cross-compiling Dockerfile.cross is also built for linux/arm64 and run under QEMU.
+cross-compiling Dockerfile.cross is also built for linux/arm64 and run under QEMU. The apps of
+issue 9 (FIXED_APPS) build from their naive Dockerfile.before and from layerwise's
+Dockerfile.fixed (tests/golden/test_apps_fixed.py keeps it the fixer's output): the fixed image
+keeps the naive one's runtime configuration and app files, and serves HTTP.
 """
 
 from __future__ import annotations
@@ -10,7 +13,9 @@ import json
 import time
 import urllib.request
 import uuid
+from collections.abc import Callable
 from pathlib import Path
+from typing import Any
 
 import pytest
 
@@ -35,6 +40,20 @@ SMOKE: dict[str, tuple[str, str | None, list[str]]] = {
 }
 
 
+# app -> (base image, port it serves on, files under WORKDIR that may differ between the naive
+# and the fixed image: each records when it was written, not what was installed).
+FIXED_APPS: dict[str, tuple[str, int, tuple[str, ...]]] = {
+    "go-replace": ("golang:1.19", 8080, ()),
+    "node-pnpm": ("node:20", 8080, ("node_modules/.modules.yaml",)),
+    "node-yarn": ("node:20", 3000, ()),
+    "node-yarn-berry": ("node:20", 3000, ()),
+    "python-pipenv": ("python:3.11-slim", 8080, ()),
+    "python-poetry": ("python:3.11-slim", 8000, ()),
+}
+# What a deployment sees of an image besides its files.
+RUNTIME_CONFIG = ("Cmd", "Entrypoint", "Env", "User", "WorkingDir", "ExposedPorts")
+
+
 @pytest.fixture(scope="module")
 def engine(buildkit: Client) -> Client:
     return buildkit
@@ -56,6 +75,64 @@ def test_fixture_app_builds_and_runs(engine: Client, app: str) -> None:
         assert proc.stdout.strip()
     finally:
         engine.run("image", "rm", tag)
+
+
+@pytest.mark.engine
+@pytest.mark.parametrize("app", sorted(FIXED_APPS))
+def test_fixed_app_keeps_the_naive_image_and_serves(
+    engine: Client, require_image: Callable[[str], None], app: str
+) -> None:
+    base, port, may_differ = FIXED_APPS[app]
+    require_image(base)
+    run = uuid.uuid4().hex[:12]
+    tags = {v: f"layerwise-fixture-test/{app}-{v}:{run}" for v in ("before", "fixed")}
+    container = ""
+    try:
+        for variant, tag in tags.items():
+            dockerfile = APPS / app / f"Dockerfile.{variant}"
+            result = run_build(engine, BuildRequest(dockerfile, APPS / app, tag=tag))
+            assert result.ok, f"{variant}: {result.error}\n{result.log[-3000:]}"
+        before, fixed = (_config(engine, tags[v]) for v in ("before", "fixed"))
+        assert {k: fixed.get(k) for k in RUNTIME_CONFIG} == {
+            k: before.get(k) for k in RUNTIME_CONFIG
+        }
+        workdir = str(before["WorkingDir"])
+        before_files, fixed_files = (
+            _files(engine, tags[v], workdir, may_differ) for v in ("before", "fixed")
+        )
+        assert before_files
+        assert fixed_files == before_files
+        container = engine.check("run", "-d", "-p", f"127.0.0.1::{port}", tags["fixed"]).strip()
+        address = engine.check("port", container, str(port)).splitlines()[0].strip()
+        assert _get_json(f"http://{address}/health") == {"status": "ok"}
+        assert _get_json(f"http://{address}/?name=layerwise") == {"message": "Hello, layerwise!"}
+    finally:
+        if container:
+            engine.run("rm", "--force", container)
+        engine.run("image", "rm", *tags.values())
+
+
+def _config(engine: Client, tag: str) -> dict[str, Any]:
+    config: dict[str, Any] = json.loads(engine.check("image", "inspect", tag))[0]["Config"]
+    return config
+
+
+def _files(engine: Client, tag: str, directory: str, may_differ: tuple[str, ...]) -> dict[str, str]:
+    """sha256 of every file (and target of every symlink) under `directory`, as root."""
+    script = (
+        f"cd {directory} && find . -type f -print0 | xargs -0 -r sha256sum"
+        " && find . -type l -printf 'link %p -> %l\\n'"
+    )
+    out = engine.check("run", "--rm", "--user", "0", "--entrypoint", "sh", tag, "-c", script)
+    files: dict[str, str] = {}
+    for line in out.splitlines():
+        if line.startswith("link "):
+            path, _, target = line[5:].partition(" -> ")
+            files[path.removeprefix("./")] = f"-> {target}"
+        else:
+            digest, _, path = line.partition("  ")
+            files[path.removeprefix("./")] = digest
+    return {p: d for p, d in files.items() if p not in may_differ}
 
 
 # ELF e_machine (bytes 18-19, little endian) of an arm64 program.

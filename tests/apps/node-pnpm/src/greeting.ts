@@ -1,0 +1,3 @@
+export function greeting(name: unknown): string {
+  return `Hello, ${typeof name === 'string' && name ? name : 'pnpm'}!`;
+}

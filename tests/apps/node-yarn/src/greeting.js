@@ -1,0 +1,7 @@
+'use strict';
+
+function greeting(name) {
+  return `Hello, ${name || 'yarn'}!`;
+}
+
+module.exports = { greeting };

@@ -1,0 +1,1 @@
+"""A small Flask service: the fixture app of a Poetry project."""

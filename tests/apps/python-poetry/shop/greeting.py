@@ -1,0 +1,2 @@
+def greeting(name: str | None) -> str:
+    return f"Hello, {name or 'poetry'}!"

@@ -38,7 +38,9 @@ NAME = "go"
 PROGRAMS = frozenset({"go"})
 MANIFESTS: tuple[str, ...] = ("go.mod",)
 LOCKFILES: tuple[str, ...] = ("go.sum",)
-# No fix proven by a real build: the Go module proxy is out of reach here.
+# Not yet proven fix by fix: tests/apps/go-replace builds (a local replace module; the Go module
+# proxy is out of reach here, so no downloaded module is exercised) with the unsafe-level fixes
+# applied; until buildable cases prove each fix, they stay unsafe.
 BUILD_PROVEN = False
 VALUE_OPTIONS = frozenset(
     {"-o", "-p", "-C", "-tags", "-ldflags", "-gcflags", "-asmflags", "-mod", "-modfile",

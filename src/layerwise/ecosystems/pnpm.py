@@ -42,7 +42,9 @@ NAME = "pnpm"
 PROGRAMS = frozenset({"pnpm"})
 MANIFESTS: tuple[str, ...] = ("package.json", "pnpm-workspace.yaml")
 LOCKFILES: tuple[str, ...] = ("pnpm-lock.yaml",)
-# No fix proven by a real build: no pnpm build has run here yet.
+# Not yet proven fix by fix: tests/apps/node-pnpm builds and serves with the unsafe-level fixes
+# applied, but no buildable case (tests/fixtures/buildable) builds each fix before and after on
+# its own yet; until one does, the fixes stay unsafe.
 BUILD_PROVEN = False
 INSTALL_VERBS = frozenset({"install", "i", "add", "fetch"})
 VALUE_OPTIONS = frozenset(

@@ -49,7 +49,9 @@ NAME = "yarn"
 PROGRAMS = frozenset({"yarn", "yarnpkg"})
 MANIFESTS: tuple[str, ...] = ("package.json",)
 LOCKFILES: tuple[str, ...] = ("yarn.lock",)
-# No fix proven by a real build: registry.yarnpkg.com is out of reach here.
+# Not yet proven fix by fix: tests/apps/node-yarn and node-yarn-berry build and serve with the
+# unsafe-level fixes applied, but no buildable case (tests/fixtures/buildable) builds each fix
+# before and after on its own yet; until one does, the fixes stay unsafe.
 BUILD_PROVEN = False
 INSTALL_VERBS = frozenset({"install", "add"})
 VALUE_OPTIONS = frozenset(

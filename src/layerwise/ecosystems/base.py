@@ -212,6 +212,7 @@ class Installer(Protocol):
     """
 
     NAME: str
+    PROGRAMS: frozenset[str]
 
     def is_install(self, cmd: Command) -> bool:
         """The command downloads and installs packages (the step a cache mount speeds up)."""

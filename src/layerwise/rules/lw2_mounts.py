@@ -11,7 +11,7 @@ import re
 from collections.abc import Iterable, Iterator, Sequence
 from dataclasses import dataclass
 
-from layerwise.ecosystems import ALL as ECOSYSTEMS
+from layerwise.ecosystems import cleaners_for
 from layerwise.ecosystems.base import CacheMount, removed_paths
 from layerwise.model.nodes import Step
 from layerwise.rules._support import resolve
@@ -110,7 +110,7 @@ def fighting_cleanups(
             continue
         if paths and all(w.is_static for w in paths):
             continue  # an `rm` of known paths, none of them mounted
-        for eco in ECOSYSTEMS:
+        for eco in cleaners_for(cmd):
             if not eco.cache_cleaning(cmd, home):
                 continue
             targets = (_mount(m.target, mounts) for m in eco.cache_mounts(home, None))

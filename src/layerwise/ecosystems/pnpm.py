@@ -19,8 +19,6 @@ from __future__ import annotations
 from collections.abc import Mapping
 from typing import TYPE_CHECKING, Any
 
-import yaml
-
 from layerwise.ecosystems import npm
 from layerwise.ecosystems.base import (
     CacheMount,
@@ -137,6 +135,8 @@ def workspace_members(context: BuildContext, project_dir: str) -> tuple[tuple[st
     text = context.read_text(prefix + WORKSPACE)
     if text is None:
         return (), True
+    import yaml  # only when the file is there: PyYAML costs every start ~10 ms
+
     try:
         data: Any = yaml.safe_load(text)
     except yaml.YAMLError:

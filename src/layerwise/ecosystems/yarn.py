@@ -26,8 +26,6 @@ from __future__ import annotations
 from collections.abc import Mapping
 from typing import TYPE_CHECKING, Any
 
-import yaml
-
 from layerwise.ecosystems import npm
 from layerwise.ecosystems.base import (
     CacheMount,
@@ -180,6 +178,8 @@ def _named_files(context: BuildContext, project_dir: str) -> tuple[list[str], bo
     understood = True
     text = context.read_text(prefix + ".yarnrc.yml")
     if text is not None:
+        import yaml  # only when the file is there: PyYAML costs every start ~10 ms
+
         try:
             data: Any = yaml.safe_load(text)
         except yaml.YAMLError:

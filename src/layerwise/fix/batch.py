@@ -17,6 +17,7 @@ from pathlib import Path
 
 from layerwise.errors import LayerwiseError
 from layerwise.fix.files import FileOutcome, run_file
+from layerwise.fix.loop import FixResult
 from layerwise.rules.base import Finding, Settings
 from layerwise.rules.registry import all_rules
 
@@ -72,11 +73,16 @@ def run_job(job: FileJob) -> JobResult:
     return JobResult(job, outcome=outcome)
 
 
-def _run_job_in_worker(job: FileJob) -> tuple[FileOutcome | None, LayerwiseError | None]:
-    """`run_job`, made lighter to send back: the job stays out (the parent has it), and the
-    findings' messages are already in the run's language, so the templates behind them (kept
-    to render another language) would be most of what the parent unpickles, on a core the
-    other workers need."""
+# What a worker sends back for a job: the outcome without its path (text, findings, fix), or
+# the error.
+_Sent = tuple[tuple[str, tuple[Finding, ...], FixResult | None] | None, LayerwiseError | None]
+
+
+def _run_job_in_worker(job: FileJob) -> _Sent:
+    """`run_job`, made lighter to send back: the job stays out, the outcome's path too (the
+    parent has them: a Path is slow to unpickle), and the findings' messages are already in
+    the run's language, so the templates behind them (kept to render another language) would
+    be most of what the parent unpickles, on a core the other workers need."""
     result = run_job(job)
     outcome = result.outcome
     if outcome is None:
@@ -84,7 +90,7 @@ def _run_job_in_worker(job: FileJob) -> tuple[FileOutcome | None, LayerwiseError
     fix = outcome.fix
     if fix is not None:
         fix = replace(fix, applied=_rendered(fix.applied), remaining=_rendered(fix.remaining))
-    return replace(outcome, findings=_rendered(outcome.findings), fix=fix), None
+    return (outcome.source, _rendered(outcome.findings), fix), None
 
 
 def _rendered(findings: tuple[Finding, ...]) -> tuple[Finding, ...]:
@@ -112,9 +118,10 @@ def run_jobs(jobs: Sequence[FileJob], *, processes: int | None = None) -> Iterat
     context = multiprocessing.get_context(method)
     try:
         with ProcessPoolExecutor(max_workers=workers, mp_context=context) as pool:
-            for job, (outcome, error) in zip(
+            for job, (sent, error) in zip(
                 jobs, pool.map(_run_job_in_worker, jobs, chunksize=CHUNK), strict=True
             ):
+                outcome = None if sent is None else FileOutcome(job.path, *sent)
                 yield JobResult(job, outcome, error)
     finally:
         gc.unfreeze()

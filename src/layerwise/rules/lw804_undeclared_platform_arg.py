@@ -91,9 +91,11 @@ def _undeclared(ctx: RuleContext, step: Step) -> Iterator[tuple[str, int | None]
     """(name, where the word starts) of each platform ARG the step uses while it is unset."""
     instruction = step.instruction
     text = instruction.text
-    # Every platform ARG is TARGET* or BUILD*: an instruction whose text names neither (and has
-    # no line continuation that could split a name) uses none, and most instructions are such.
-    if "TARGET" not in text and "BUILD" not in text and "\n" not in text.rstrip("\r\n"):
+    # Every platform ARG is TARGET* or BUILD*: an instruction that names neither uses none, and
+    # most instructions are such. Its words come from its text as written (heredoc bodies) or
+    # from its logical line (continuations joined: a name split by one is whole there).
+    joined = instruction.line.text if instruction.line is not None else ""
+    if not any(k in t for k in ("TARGET", "BUILD") for t in (text, joined)):
         return
     words: list[tuple[str, int | None]] = []
     if instruction.name in EXPANDED_INSTRUCTIONS:

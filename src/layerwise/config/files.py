@@ -12,9 +12,7 @@ Only that one file applies: files further up are not merged into it.
 
 from __future__ import annotations
 
-import errno
 import itertools
-import os
 import re
 import stat
 import tomllib
@@ -23,6 +21,7 @@ from pathlib import Path
 
 from layerwise.config.locate import Positions
 from layerwise.config.options import Options, read_options
+from layerwise.context.build_context import mode_of
 from layerwise.errors import LayerwiseError
 
 CONFIG_NAMES = (".layerwise.toml", "layerwise.toml", "pyproject.toml")
@@ -89,18 +88,6 @@ def load(path: Path, *, explicit: bool = False) -> ConfigFile | None:
     return ConfigFile(path, PYPROJECT_TABLE, options)
 
 
-def _is_file(path: str) -> bool:
-    """`Path(path).is_file()` without making a Path: the errors it ignores, it ignores."""
-    try:
-        return stat.S_ISREG(os.stat(path).st_mode)  # noqa: PTH116 (the point: no Path)
-    except OSError as exc:
-        if exc.errno not in (errno.ENOENT, errno.ENOTDIR, errno.EBADF, errno.ELOOP):
-            raise
-        return False
-    except ValueError:  # a NUL in the name
-        return False
-
-
 class ConfigFinder:
     """Finds and reads the configuration of each directory, each directory and file once."""
 
@@ -131,7 +118,7 @@ class ConfigFinder:
         # Dockerfiles asks about a thousand directories, and most hold none of them.
         folder = str(directory).rstrip("/")
         for name in CONFIG_NAMES:
-            if _is_file(f"{folder}/{name}"):
+            if stat.S_ISREG(mode_of(f"{folder}/{name}")):
                 config = self.read(directory / name)
                 if config is not None:
                     return config

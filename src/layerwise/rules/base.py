@@ -13,6 +13,7 @@ from dataclasses import dataclass, field, replace
 from enum import StrEnum
 from typing import TYPE_CHECKING, Any, Protocol, TypeVar, cast
 
+from layerwise.frozen import quick_init
 from layerwise.rules.texts import Phrase, Text
 from layerwise.syntax.span import Edit, Span
 
@@ -52,6 +53,7 @@ class Fix:
         object.__setattr__(self, "title", title)
 
 
+@quick_init
 @dataclass(frozen=True, slots=True)
 class Finding:
     """One problem at one place. `path` is filled in by the runner, not by the rule."""

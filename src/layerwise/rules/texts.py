@@ -14,6 +14,7 @@ from collections.abc import Mapping, Sequence
 from dataclasses import dataclass, field
 
 from layerwise.errors import LayerwiseError
+from layerwise.frozen import quick_init
 
 LANGS = ("en", "ko")
 ENV_VARS = ("LC_ALL", "LC_MESSAGES", "LANG")  # gettext's order, minus its LANGUAGE list
@@ -21,6 +22,7 @@ ENV_VARS = ("LC_ALL", "LC_MESSAGES", "LANG")  # gettext's order, minus its LANGU
 _AND = {"en": " and ", "ko": " 및 "}
 
 
+@quick_init
 @dataclass(frozen=True, slots=True)
 class Phrase:
     """One text in English and Korean; both templates take the same fields."""
@@ -35,6 +37,7 @@ class Phrase:
         return Text(self, fields)
 
 
+@quick_init
 @dataclass(frozen=True, slots=True)
 class Text:
     """A phrase with its fields, not yet in any language."""

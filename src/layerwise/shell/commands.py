@@ -5,6 +5,7 @@ from __future__ import annotations
 from collections.abc import Iterable
 from dataclasses import dataclass, field
 
+from layerwise.frozen import quick_init
 from layerwise.shell.words import Word
 
 # Operators that chain simple commands; "\n" is a newline acting as `;`.
@@ -29,6 +30,7 @@ _WRAPPER_VALUE_OPTIONS: dict[str, frozenset[str]] = {
 _WRAPPER_USER_OPERAND = frozenset({"gosu", "su-exec"})
 
 
+@quick_init
 @dataclass(frozen=True, slots=True)
 class Command:
     """One simple command (`npm ci --omit=dev`), with the words before it that only set up how it

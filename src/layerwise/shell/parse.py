@@ -15,6 +15,7 @@ from typing import Any
 import tree_sitter_bash
 from tree_sitter import Language, Node, Parser
 
+from layerwise.frozen import quick_init
 from layerwise.shell.commands import Command, Operator, split_program
 from layerwise.shell.heredocs import without_heredocs
 from layerwise.shell.inline import INLINE_PROGRAMS, with_inline_scripts
@@ -60,6 +61,7 @@ _CLOSERS = frozenset({"fi", "done", "esac", ")", "}", "))"})
 _OPERATORS = {"\n": "\n", "&&": "&&", "||": "||", ";": ";", "|": "|", "|&": "|", "&": "&"}
 
 
+@quick_init
 @dataclass(frozen=True, slots=True)
 class Script:
     """A parsed RUN script: every simple command in source order, nested ones included."""
@@ -100,6 +102,7 @@ class _Found:
 _Item = tuple[str, int, int, "_Found | None"]
 
 
+@quick_init
 @dataclass(frozen=True, slots=True)
 class _Ctx:
     enclosing: tuple[str, ...] = ()

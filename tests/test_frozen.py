@@ -150,3 +150,56 @@ def test_each_takes_its_init_fields_in_order(cls: type) -> None:
             assert p.default == f.default
         elif f.default_factory is dataclasses.MISSING:
             assert p.default is inspect.Parameter.empty
+
+
+def test_a_check_s_objects_pickle_back_to_equal_ones() -> None:
+    """Workers send findings back pickled: every quick_init class (and Fix), as a check makes
+    them, comes back with the same field values."""
+    from layerwise.model import build_model, expand_word
+    from layerwise.rules.base import Fix, RuleContext
+    from layerwise.rules.runner import check_tree
+    from layerwise.shell import parse as shell_parse
+    from layerwise.syntax import parse
+
+    text = (
+        "# syntax=docker/dockerfile:1\n"
+        "FROM debian:bookworm AS base\n"
+        "# a comment\n\n"
+        "ENV A=1 B\\ C=2\n"
+        "RUN --mount=type=cache,target=/root/.npm apt-get update && \\\n"
+        "    apt-get install -y curl\n"
+        "COPY <<EOF /etc/x\nhello\nEOF\n"
+        "FROM base\nRUN cd /app && npm install\n"
+    )
+    tree = parse(text, path="Dockerfile")
+    model = build_model(tree)
+    ctx = RuleContext(model=model, tree=tree)
+    scripts = [ctx.script(i) for i in tree.instructions if i.name == "RUN"]
+    findings = check_tree(tree)
+    assert findings and any(f.fix is not None for f in findings)
+    expansion = expand_word("${A:-x}", {})
+    seen: dict[type, object] = {}
+    visited: set[int] = set()
+
+    def visit(obj: object) -> None:
+        if id(obj) in visited:
+            return
+        visited.add(id(obj))
+        if isinstance(obj, list | tuple):
+            for item in obj:
+                visit(item)
+        elif dataclasses.is_dataclass(obj) and not isinstance(obj, type):
+            seen.setdefault(type(obj), obj)
+            for f in dataclasses.fields(obj):
+                visit(getattr(obj, f.name))
+
+    visit([tree.instructions, tree.directives, model.steps, model.stages, scripts, findings])
+    visit(expansion)
+    assert set(QUICK) - set(seen) <= {shell_parse._Ctx}  # the walker's, never leaves it
+    assert Fix in seen
+    for obj in seen.values():
+        back = pickle.loads(pickle.dumps(obj))
+        assert type(back) is type(obj)
+        assert repr(back) == repr(obj)  # Step and Stage compare by identity: their reprs here
+        if type(obj).__dataclass_params__.eq:  # type: ignore[attr-defined]
+            assert back == obj

@@ -52,6 +52,10 @@ class Fix:
         object.__setattr__(self, "edits", tuple(edits))
         object.__setattr__(self, "title", title)
 
+    def __reduce__(self) -> tuple[type[Fix], tuple[Safety, tuple[Edit, ...], str]]:
+        # Quick to pickle (workers send fixes back), as layerwise.frozen.quick_init's classes.
+        return Fix, (self.safety, self.edits, self.title)
+
 
 @quick_init
 @dataclass(frozen=True, slots=True)

@@ -306,8 +306,9 @@ def test_a_bad_platform_is_a_user_error(tmp_path: Path, capsys: pytest.CaptureFi
 
 
 def test_a_clean_check_loads_no_optional_library(tmp_path: Path) -> None:
-    """PyYAML, Rich and docker-py load only when a file or an error needs them: each costs
-    every `layerwise check FILE` (pre-commit, editors) about ten milliseconds of start-up."""
+    """PyYAML, Rich, docker-py and multiprocessing load only when a file, an error or many
+    files need them: each costs every `layerwise check FILE` (pre-commit, editors) some
+    milliseconds of start-up."""
     import subprocess
     import sys
 
@@ -316,7 +317,8 @@ def test_a_clean_check_loads_no_optional_library(tmp_path: Path) -> None:
         "import sys\n"
         "from layerwise.cli.app import main\n"
         f"code = main(['check', {str(path)!r}])\n"
-        "print(code, *sorted(m for m in ('yaml', 'rich', 'docker') if m in sys.modules))\n"
+        "optional = ('yaml', 'rich', 'docker', 'multiprocessing')\n"
+        "print(code, *sorted(m for m in optional if m in sys.modules))\n"
     )
     done = subprocess.run([sys.executable, "-c", script], capture_output=True, text=True)
     assert done.stdout.split()[-1] in ("0", "1"), done.stdout + done.stderr

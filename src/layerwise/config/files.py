@@ -15,7 +15,6 @@ from __future__ import annotations
 import itertools
 import re
 import stat
-import tomllib
 from dataclasses import dataclass
 from pathlib import Path
 
@@ -54,6 +53,8 @@ def _read_toml(path: Path) -> tuple[str, dict[str, object]]:
     except (OSError, UnicodeDecodeError) as exc:
         reason = "not UTF-8" if isinstance(exc, UnicodeDecodeError) else exc.strerror or exc
         raise LayerwiseError(f"cannot read configuration: {reason}", path=str(path)) from None
+    import tomllib  # only when there is a file to read: most runs have none
+
     try:
         return text, tomllib.loads(text)
     except tomllib.TOMLDecodeError as exc:

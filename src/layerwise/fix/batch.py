@@ -8,10 +8,8 @@ stay in this process, where starting workers would cost more than it saves.
 from __future__ import annotations
 
 import gc
-import multiprocessing
 import os
 from collections.abc import Iterator, Sequence
-from concurrent.futures import ProcessPoolExecutor
 from dataclasses import dataclass, replace
 from pathlib import Path
 
@@ -122,6 +120,10 @@ def _fewer_collections() -> None:
 
 
 def _run_in_pool(jobs: Sequence[FileJob], workers: int) -> Iterator[JobResult]:
+    # Imported here: a check of one file (pre-commit, editors) never starts a pool.
+    import multiprocessing
+    from concurrent.futures import ProcessPoolExecutor
+
     # fork: the workers start with layerwise already imported, which is most of a worker's
     # start-up; spawn (the only choice elsewhere) re-imports it in each.
     method = "fork" if "fork" in multiprocessing.get_all_start_methods() else "spawn"

@@ -62,6 +62,9 @@ class Command:
     _operands: dict[frozenset[str], tuple[Word, ...]] = field(
         init=False, repr=False, compare=False, hash=False
     )
+    _option_words: tuple[Word, ...] | None = field(
+        default=None, init=False, repr=False, compare=False, hash=False
+    )
 
     def __post_init__(self) -> None:
         index = self.program_index
@@ -112,14 +115,19 @@ class Command:
         return tuple(out)
 
     def option_words(self) -> tuple[Word, ...]:
-        """The arguments that look like options (before any `--`)."""
-        out: list[Word] = []
-        for word in self.args:
-            if word.text == "--" and word.is_static:
-                break
-            if word.is_option:
-                out.append(word)
-        return tuple(out)
+        """The arguments that look like options (before any `--`). Worked out once: every
+        `has_option` and `find_option` reads them, and an install may name dozens of packages."""
+        found = self._option_words
+        if found is None:
+            out: list[Word] = []
+            for word in self.args:
+                if word.text == "--" and word.is_static:
+                    break
+                if word.is_option:
+                    out.append(word)
+            found = tuple(out)
+            object.__setattr__(self, "_option_words", found)
+        return found
 
     def has_option(self, *names: str) -> bool:
         """True when any of `names` is given: `--flag`, `--flag=value`, or a one-letter `-y`

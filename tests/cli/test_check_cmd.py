@@ -303,3 +303,22 @@ def test_a_bad_platform_is_a_user_error(tmp_path: Path, capsys: pytest.CaptureFi
     err = capsys.readouterr().err
     assert "`linux/arm64/v8/x` in --platform is not a platform (os/arch[/variant])" in err
     assert "Traceback" not in err
+
+
+def test_a_clean_check_loads_no_optional_library(tmp_path: Path) -> None:
+    """PyYAML, Rich, docker-py and multiprocessing load only when a file, an error or many
+    files need them: each costs every `layerwise check FILE` (pre-commit, editors) some
+    milliseconds of start-up."""
+    import subprocess
+    import sys
+
+    path = project(tmp_path, "FROM node:20\nWORKDIR /app\nCOPY package*.json ./\nRUN npm ci\n")
+    script = (
+        "import sys\n"
+        "from layerwise.cli.app import main\n"
+        f"code = main(['check', {str(path)!r}])\n"
+        "optional = ('yaml', 'rich', 'docker', 'multiprocessing')\n"
+        "print(code, *sorted(m for m in optional if m in sys.modules))\n"
+    )
+    done = subprocess.run([sys.executable, "-c", script], capture_output=True, text=True)
+    assert done.stdout.split()[-1] in ("0", "1"), done.stdout + done.stderr

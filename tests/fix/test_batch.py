@@ -7,7 +7,7 @@ from pathlib import Path
 import pytest
 
 from layerwise.cli.app import main
-from layerwise.fix.batch import POOL_THRESHOLD, FileJob, run_jobs
+from layerwise.fix.batch import POOL_THRESHOLD, YOUNG_COLLECTION_EVERY, FileJob, run_jobs
 from layerwise.rules.base import Settings
 
 BROAD = "FROM node:20\nWORKDIR /app\nCOPY . .\nRUN npm ci\n"
@@ -49,6 +49,25 @@ def test_pool_equals_serial_in_order(tmp_path: Path) -> None:
     assert any(isinstance(found, str) for _, found in serial)  # binary files: user errors
     assert any(found for _, found in serial if isinstance(found, list))
     assert summary(jobs, processes=2) == serial
+
+
+@pytest.mark.parametrize("processes", [1, 2])
+def test_the_collectors_pace_is_left_as_found(tmp_path: Path, processes: int) -> None:
+    """A run collects garbage less often (fix.batch.YOUNG_COLLECTION_EVERY), then puts the
+    caller's thresholds back."""
+    import gc
+
+    jobs = [FileJob(p, Settings()) for p in tree(tmp_path, POOL_THRESHOLD)]
+    before = gc.get_threshold()
+    try:
+        gc.set_threshold(600, 9, 8)
+        seen = []
+        for _ in run_jobs(jobs, processes=processes):
+            seen.append(gc.get_threshold()[0])
+        assert seen and min(seen) >= YOUNG_COLLECTION_EVERY
+        assert gc.get_threshold() == (600, 9, 8)
+    finally:
+        gc.set_threshold(*before)
 
 
 def test_pool_workers_write_fixes(tmp_path: Path) -> None:

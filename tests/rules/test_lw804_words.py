@@ -19,6 +19,7 @@ USES = [
     "RUN echo \\\n  ${name}",
     'RUN echo "built for $name" > /arch',
     "RUN export A=$name",
+    "RUN <<EOF\necho $name\nEOF",
 ]
 
 
@@ -26,6 +27,19 @@ USES = [
 @pytest.mark.parametrize("use", USES)
 def test_every_platform_arg_in_every_word_is_found(name: str, use: str) -> None:
     tree = parse(f"FROM alpine\n{use.replace('name', name)}\n")
+    found = check_tree(tree, settings=Settings(select=("LW804",)))
+    assert [f.code for f in found] == ["LW804"]
+
+
+@pytest.mark.parametrize("name", PLATFORM_ARGS)
+@pytest.mark.parametrize(
+    "use",
+    ["RUN echo ${%s\\\n%s}", "RUN echo $%s\\\n  # note\n%s", "ENV V=$%s\\\n%s"],
+)
+def test_a_name_split_by_a_line_continuation_is_found(name: str, use: str) -> None:
+    """BuildKit joins the lines before it expands: the name is whole (comment lines inside a
+    continuation are dropped)."""
+    tree = parse(f"FROM alpine\n{use % (name[:4], name[4:])}\n")
     found = check_tree(tree, settings=Settings(select=("LW804",)))
     assert [f.code for f in found] == ["LW804"]
 

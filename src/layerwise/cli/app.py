@@ -3,7 +3,9 @@
 from __future__ import annotations
 
 import importlib
+import os
 import sys
+from typing import NoReturn
 
 import typer
 
@@ -117,4 +119,21 @@ def _error(message: str) -> None:
 
 def run() -> None:
     """Console-script entry point."""
-    sys.exit(main())
+    code = main()
+    if _invoked(None) == "check_cmd":
+        _leave(code)
+    sys.exit(code)
+
+
+def _leave(code: int) -> NoReturn:
+    """Exit at once once the output is out, as mypy does: tearing the interpreter down frees
+    every object one by one (a scan's files, findings, parsed scripts) and took a check of a
+    thousand files some 30 ms. `check` leaves nothing behind for that teardown to do: its
+    worker pool is shut down and files it writes are closed before main returns. When a flush
+    fails (a closed pipe), the interpreter's ordinary exit reports it as it always did."""
+    try:
+        sys.stdout.flush()
+        sys.stderr.flush()
+    except BaseException:
+        sys.exit(code)
+    os._exit(code)

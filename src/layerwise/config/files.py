@@ -14,12 +14,13 @@ from __future__ import annotations
 
 import itertools
 import re
-import tomllib
+import stat
 from dataclasses import dataclass
 from pathlib import Path
 
 from layerwise.config.locate import Positions
 from layerwise.config.options import Options, read_options
+from layerwise.context.build_context import mode_of
 from layerwise.errors import LayerwiseError
 
 CONFIG_NAMES = (".layerwise.toml", "layerwise.toml", "pyproject.toml")
@@ -52,6 +53,8 @@ def _read_toml(path: Path) -> tuple[str, dict[str, object]]:
     except (OSError, UnicodeDecodeError) as exc:
         reason = "not UTF-8" if isinstance(exc, UnicodeDecodeError) else exc.strerror or exc
         raise LayerwiseError(f"cannot read configuration: {reason}", path=str(path)) from None
+    import tomllib  # only when there is a file to read: most runs have none
+
     try:
         return text, tomllib.loads(text)
     except tomllib.TOMLDecodeError as exc:
@@ -112,10 +115,12 @@ class ConfigFinder:
         return found
 
     def _in(self, directory: Path) -> ConfigFile | None:
+        # Names as strings, a Path only for a file that is there: a scan of a thousand
+        # Dockerfiles asks about a thousand directories, and most hold none of them.
+        folder = str(directory).rstrip("/")
         for name in CONFIG_NAMES:
-            candidate = directory / name
-            if candidate.is_file():
-                config = self.read(candidate)
+            if stat.S_ISREG(mode_of(f"{folder}/{name}")):
+                config = self.read(directory / name)
                 if config is not None:
                     return config
         return None

@@ -9,7 +9,6 @@ ones included) and comments skipped, so a `select =` inside a string never count
 
 from __future__ import annotations
 
-import tomllib
 from dataclasses import dataclass
 
 _BARE = frozenset("ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789_-")
@@ -113,6 +112,8 @@ class _Scanner:
     def simple_key(self) -> str:
         start = self.pos
         if self.peek() in ('"', "'"):
+            import tomllib  # loaded by the file's reading already
+
             self.string()
             return str(tomllib.loads(f"k = {self.text[start : self.pos]}")["k"])
         self.skip("".join(_BARE))

@@ -59,6 +59,10 @@ class Resolved:
     origins: Mapping[str, str]  # option -> "path:line", "command line" or "default"
 
 
+_Key = tuple[Path | None, tuple[tuple[str, tuple[str, ...]], ...]]
+_Answer = tuple[Settings, Path | None, HadolintConfig | None, bool, Mapping[str, str]]
+
+
 class Resolver:
     """Resolves settings per file, reading each configuration file once."""
 
@@ -81,6 +85,9 @@ class Resolver:
         self._env = os.environ if env is None else env
         self._hadolint: HadolintConfig | None = None
         self._hadolint_read = False
+        # What a file's settings depend on (its configuration file and the per-file-ignores
+        # that match it) -> what they are: files alike share one answer, worked out once.
+        self._known: dict[_Key, _Answer] = {}
 
     def config_for(self, path: Path, *, is_dir: bool = False) -> ConfigFile | None:
         if self.isolated:
@@ -99,8 +106,19 @@ class Resolver:
 
     def for_file(self, path: Path, *, is_dir: bool = False) -> Resolved:
         """The settings for the Dockerfile `path` (or for files in the directory `path`)."""
-        cli = self.overrides
         config = self.config_for(path, is_dir=is_dir)
+        matched = () if is_dir else _matching(config, path)
+        key = (None if config is None else config.path, matched)
+        answer = self._known.get(key)
+        if answer is None:
+            answer = self._known[key] = self._answer(config, matched)
+        settings, context, found, use_hadolint, origins = answer
+        return Resolved(path, settings, context, config, found, use_hadolint, matched, origins)
+
+    def _answer(
+        self, config: ConfigFile | None, matched: tuple[tuple[str, tuple[str, ...]], ...]
+    ) -> _Answer:
+        cli = self.overrides
         opts = config.options if config is not None else Options()
 
         def at(option: str) -> str | None:
@@ -121,7 +139,6 @@ class Resolver:
             )
         }
         select = cli.select if cli.select is not None else opts.select or ()
-        matched = () if is_dir else _matching(config, path)
         sources = (at("ignore"), cli.ignore and COMMAND_LINE, matched and "per-file-ignores")
         origins["ignore"] = " + ".join(s for s in sources if s) or DEFAULT
         ignore = (*opts.ignore, *cli.ignore, *(code for _, codes in matched for code in codes))
@@ -141,8 +158,7 @@ class Resolver:
         context = cli.context
         if context is None and config is not None and opts.context is not None:
             context = Path(os.path.normpath(config.directory / opts.context))
-        origins = dict(sorted(origins.items()))
-        return Resolved(path, settings, context, config, found, use_hadolint, matched, origins)
+        return settings, context, found, use_hadolint, dict(sorted(origins.items()))
 
 
 def _matching(config: ConfigFile | None, path: Path) -> tuple[tuple[str, tuple[str, ...]], ...]:

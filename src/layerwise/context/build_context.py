@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import errno
 import json
 import os
 import stat
@@ -14,6 +15,21 @@ from layerwise.errors import LayerwiseError
 
 if TYPE_CHECKING:
     from layerwise.context.npm_project import NpmProject
+
+
+def mode_of(path: str) -> int:
+    """`os.stat(path).st_mode`, 0 when nothing is there: the errors `Path.is_file()` and
+    `Path.is_dir()` take for "no", taken the same way, without making a Path (a scan of a
+    thousand Dockerfiles asks this several times about each)."""
+    try:
+        return os.stat(path).st_mode  # noqa: PTH116 (the point: no Path)
+    except OSError as exc:
+        if exc.errno not in (errno.ENOENT, errno.ENOTDIR, errno.EBADF, errno.ELOOP):
+            raise
+        return 0
+    except ValueError:  # a NUL in the name
+        return 0
+
 
 # Larger files are not read: install-time files (manifests, .npmrc, schemas) are small, and a
 # lint must not stall on a stray dump in the context.
@@ -38,16 +54,18 @@ class BuildContext:
         """Open a context directory; the ignore file is `<dockerfile>.dockerignore` when it
         exists (BuildKit's Dockerfile-specific ignore file), else `<root>/.dockerignore`."""
         root = Path(root)
-        if not root.is_dir():
+        folder = str(root)
+        if not stat.S_ISDIR(mode_of(folder)):
             raise LayerwiseError(
-                "build context is not a directory", path=str(root), hint="pass --context DIR"
+                "build context is not a directory", path=folder, hint="pass --context DIR"
             )
-        candidates = []
+        names = []
         if dockerfile is not None:
-            candidates.append(Path(f"{dockerfile}.dockerignore"))
-        candidates.append(root / ".dockerignore")
-        for candidate in candidates:
-            if candidate.is_file():
+            names.append(f"{dockerfile}.dockerignore")
+        names.append(f"{folder.rstrip('/')}/.dockerignore")
+        for name in names:  # strings: a Path only for the file found, most have none
+            if stat.S_ISREG(mode_of(name)):
+                candidate = Path(name)
                 text = candidate.read_bytes().decode("utf-8", "replace")
                 return cls(root, IgnoreMatcher.from_text(text), candidate)
         return cls(root, IgnoreMatcher([]), None)

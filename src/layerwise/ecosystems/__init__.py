@@ -3,6 +3,8 @@
 `ALL` lists every module; each meets `base.Ecosystem`. Adding one is a module and a line here.
 """
 
+from typing import Protocol, TypeVar
+
 from layerwise.ecosystems import (
     apk,
     apt,
@@ -37,9 +39,53 @@ INSTALLERS += (golang, cargo, maven, gradle, dotnet, bundler, composer)
 SYSTEM: tuple[SystemPackages, ...] = (apk, dnf, zypper)
 
 
+class _Named(Protocol):
+    PROGRAMS: frozenset[str]
+
+
+_E = TypeVar("_E", bound=_Named)
+
+
+def _by_program(modules: tuple[_E, ...]) -> dict[str, tuple[_E, ...]]:
+    index: dict[str, list[_E]] = {}
+    for eco in modules:
+        for program in eco.PROGRAMS:
+            index.setdefault(program, []).append(eco)
+    return {program: tuple(ecos) for program, ecos in index.items()}
+
+
+# Every module answers only for commands that run one of its PROGRAMS (pip also for `python -m
+# pip` and `pip3.11`), except that a cache cleaning may be an `rm` of its cache: asking just the
+# modules named by a command's program gives the same answers as asking them all, in the same
+# order, without ten or more calls that can only say no for each command of every RUN.
+_INSTALLERS_BY_PROGRAM = _by_program(INSTALLERS)
+_ALL_BY_PROGRAM = _by_program(ALL)
+
+
+def installers_for(cmd: Command) -> tuple[Installer, ...]:
+    """The installers that may answer yes about `cmd` (an install, its caches, a dependency
+    install, a cache defeat), in the order of INSTALLERS; every other one answers no."""
+    found = _INSTALLERS_BY_PROGRAM.get(cmd.program_name or "")
+    if found is not None:
+        return found
+    return (pip,) if pip.pip_args(cmd) is not None else ()
+
+
+def cleaners_for(cmd: Command) -> tuple[Ecosystem, ...]:
+    """The ecosystems whose `cache_cleaning` may answer yes about `cmd`, in the order of ALL:
+    all of them for an `rm` (of any one's cache), else those its program names."""
+    name = cmd.program_name or ""
+    if name == "rm":
+        return ALL
+    found = _ALL_BY_PROGRAM.get(name)
+    if found is not None:
+        return found
+    return (pip,) if pip.pip_args(cmd) is not None else ()
+
+
 def installer_of(cmd: Command) -> Installer | None:
     """The installer whose install `cmd` is (its cache mounts are known), if any."""
-    return next((eco for eco in INSTALLERS if eco.is_install(cmd)), None)
+    return next((eco for eco in installers_for(cmd) if eco.is_install(cmd)), None)
 
 
 def for_command(cmd: Command) -> Ecosystem | None:
@@ -63,9 +109,11 @@ __all__ = [
     "SystemPackages",
     "apk",
     "apt",
+    "cleaners_for",
     "dnf",
     "for_command",
     "installer_of",
+    "installers_for",
     "npm",
     "pip",
     "pipenv",

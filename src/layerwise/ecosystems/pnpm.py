@@ -19,8 +19,6 @@ from __future__ import annotations
 from collections.abc import Mapping, Sequence
 from typing import TYPE_CHECKING, Any
 
-import yaml
-
 from layerwise.ecosystems import npm
 from layerwise.ecosystems.base import (
     CacheMount,
@@ -144,6 +142,8 @@ def workspace_members(context: BuildContext, project_dir: str) -> tuple[tuple[st
     text = context.read_text(prefix + WORKSPACE)
     if text is None:
         return (), True
+    import yaml  # only when the file is there: PyYAML costs every start ~10 ms
+
     try:
         data: Any = yaml.safe_load(text)
     except yaml.YAMLError:
@@ -246,8 +246,13 @@ def _config_freezes(context: BuildContext | None, project_dir: str) -> bool:
         key, _, value = line.partition("=")
         if key.strip() == "frozen-lockfile" and value.strip().lower() == "true":
             return True
+    text = context.read_text(prefix + WORKSPACE)
+    if not text:
+        return False
+    import yaml  # only when the file is there: PyYAML costs every start ~10 ms
+
     try:
-        data: Any = yaml.safe_load(context.read_text(prefix + WORKSPACE) or "")
+        data: Any = yaml.safe_load(text)
     except yaml.YAMLError:
         return False
     return isinstance(data, dict) and data.get("frozenLockfile") is True

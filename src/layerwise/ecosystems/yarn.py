@@ -26,8 +26,6 @@ from __future__ import annotations
 from collections.abc import Mapping, Sequence
 from typing import TYPE_CHECKING, Any
 
-import yaml
-
 from layerwise.ecosystems import npm
 from layerwise.ecosystems.base import (
     CacheMount,
@@ -187,6 +185,8 @@ def _named_files(context: BuildContext, project_dir: str) -> tuple[list[str], bo
     understood = True
     text = context.read_text(prefix + ".yarnrc.yml")
     if text is not None:
+        import yaml  # only when the file is there: PyYAML costs every start ~10 ms
+
         try:
             data: Any = yaml.safe_load(text)
         except yaml.YAMLError:
@@ -331,8 +331,13 @@ def _config_freezes(context: BuildContext | None, project_dir: str, kind: str | 
     prefix = f"{project_dir}/" if project_dir else ""
     if kind != "classic":
         for path in (prefix + ".yarnrc.yml", *npm.enclosing(project_dir, (".yarnrc.yml",))):
+            text = context.read_text(path)
+            if not text:
+                continue
+            import yaml  # only when the file is there: PyYAML costs every start ~10 ms
+
             try:
-                data: Any = yaml.safe_load(context.read_text(path) or "")
+                data: Any = yaml.safe_load(text)
             except yaml.YAMLError:
                 continue
             if isinstance(data, dict) and data.get("enableImmutableInstalls") is True:

@@ -5,11 +5,12 @@ from __future__ import annotations
 import dataclasses
 import fnmatch
 import os
+import stat
 from collections.abc import Iterable, Iterator
 from dataclasses import dataclass
 from pathlib import Path
-from typing import TYPE_CHECKING
 
+from layerwise.context.build_context import BuildContext, mode_of
 from layerwise.errors import LayerwiseError
 from layerwise.fix.loop import FixResult, fix_text
 from layerwise.fix.write import write_atomic
@@ -18,9 +19,6 @@ from layerwise.rules.lw400_dockerfile_syntax_error import syntax_error
 from layerwise.rules.runner import check_tree
 from layerwise.syntax import DockerfileSyntaxError, parse
 from layerwise.syntax.files import read_text
-
-if TYPE_CHECKING:
-    from layerwise.context import BuildContext
 
 NAME_PATTERNS = ("Dockerfile", "Dockerfile.*", "*.Dockerfile", "*.dockerfile")
 # `Dockerfile.dockerignore` is BuildKit's per-Dockerfile ignore file, not a Dockerfile.
@@ -39,9 +37,10 @@ def discover(paths: Iterable[Path]) -> list[Path]:
     node_modules), in sorted order without duplicates. A missing path is a LayerwiseError."""
     found: dict[str, Path] = {}
     for path in paths:
-        if path.is_file():
+        mode = mode_of(os.fspath(path))  # one stat (no Path.is_file, Path.is_dir) per name
+        if stat.S_ISREG(mode):
             found.setdefault(os.path.normpath(path), path)
-        elif path.is_dir():
+        elif stat.S_ISDIR(mode):
             for file in _walk(path):
                 found.setdefault(os.path.normpath(file), file)
         else:
@@ -74,10 +73,8 @@ class FileOutcome:
 def open_context(dockerfile: Path, context_dir: Path | None) -> BuildContext:
     """The build context: `context_dir`, else the Dockerfile's directory."""
     root = context_dir if context_dir is not None else dockerfile.parent
-    if not root.is_dir():
+    if not stat.S_ISDIR(mode_of(str(root))):
         raise LayerwiseError("build context is not a directory", path=str(root))
-    from layerwise.context import BuildContext  # the context layer loads docker-py: only here
-
     return BuildContext.open(root, dockerfile)
 
 

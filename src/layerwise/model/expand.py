@@ -35,6 +35,7 @@ from collections.abc import Mapping
 from dataclasses import dataclass, field
 
 from layerwise.errors import ErrorText, KeyedError
+from layerwise.frozen import quick_init
 from layerwise.model import refusals
 from layerwise.model.patterns import InvalidEscape, replace_glob, trim_prefix, trim_suffix
 
@@ -69,6 +70,7 @@ class _Refused(Exception):
         self.required = required
 
 
+@quick_init
 @dataclass(frozen=True, slots=True)
 class Expansion:
     """The result of expanding one word, with the variables it looked up."""

@@ -7,6 +7,7 @@ from dataclasses import dataclass, field
 from typing import TYPE_CHECKING, Any
 
 from layerwise.errors import ErrorText, LayerwiseError
+from layerwise.frozen import quick_init
 from layerwise.model.arguments import expand_flag, expand_value
 from layerwise.model.refusals import DiagnosticKind
 from layerwise.model.state import State
@@ -15,6 +16,7 @@ if TYPE_CHECKING:
     from layerwise.syntax.nodes import Dockerfile, Instruction
 
 
+@quick_init
 @dataclass(frozen=True, slots=True, eq=False)
 class Step:
     """An instruction inside a stage, with the state it runs in (before its own effect)."""
@@ -46,6 +48,7 @@ class Step:
         return expand_flag(self.name, flag, found.value, state.variables, state.escape)
 
 
+@quick_init
 @dataclass(frozen=True, slots=True, eq=False)
 class Stage:
     """One FROM and the instructions up to the next FROM."""

@@ -7,6 +7,7 @@ import re
 from collections.abc import Mapping
 from dataclasses import dataclass, field
 
+from layerwise.frozen import quick_init
 from layerwise.model.accounts import Account
 from layerwise.model.expand import ExpansionError, expand
 from layerwise.model.users import known_user
@@ -18,6 +19,7 @@ _WINDOWS_PATH = re.compile(r"[A-Za-z]:[\\/]")
 DEFAULT_PATH = "/usr/local/sbin:/usr/local/bin:/usr/sbin:/usr/bin:/sbin:/bin"
 
 
+@quick_init
 @dataclass(frozen=True, slots=True)
 class State:
     """What BuildKit knows when it reaches an instruction (before the instruction's effect).

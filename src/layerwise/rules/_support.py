@@ -10,7 +10,7 @@ import posixpath
 import re
 from collections.abc import Callable, Iterator, Sequence
 
-from layerwise.ecosystems import INSTALLERS, npm
+from layerwise.ecosystems import installers_for, npm
 from layerwise.ecosystems import npm_versions as nv
 from layerwise.model import Stage, Step
 from layerwise.rules.base import RuleContext
@@ -86,7 +86,7 @@ def is_install_only(
 
 def installs_dependencies(command: Command) -> bool:
     """A dependency install of any installer (`npm ci`, `pip install -r ...`, `uv sync`)."""
-    return any(eco.is_dependency_install(command) for eco in INSTALLERS)
+    return any(eco.is_dependency_install(command) for eco in installers_for(command))
 
 
 def copies_npm_manifest(instruction: Instruction) -> bool:

@@ -13,6 +13,7 @@ from dataclasses import dataclass, field, replace
 from enum import StrEnum
 from typing import TYPE_CHECKING, Any, Protocol, TypeVar, cast
 
+from layerwise.frozen import quick_init
 from layerwise.rules.texts import Phrase, Text
 from layerwise.syntax.span import Edit, Span
 
@@ -51,7 +52,12 @@ class Fix:
         object.__setattr__(self, "edits", tuple(edits))
         object.__setattr__(self, "title", title)
 
+    def __reduce__(self) -> tuple[type[Fix], tuple[Safety, tuple[Edit, ...], str]]:
+        # Quick to pickle (workers send fixes back), as layerwise.frozen.quick_init's classes.
+        return Fix, (self.safety, self.edits, self.title)
 
+
+@quick_init
 @dataclass(frozen=True, slots=True)
 class Finding:
     """One problem at one place. `path` is filled in by the runner, not by the rule."""

@@ -88,7 +88,7 @@ import fnmatch
 import posixpath
 from collections.abc import Iterator, Sequence
 
-from layerwise.ecosystems import INSTALLERS, Installer
+from layerwise.ecosystems import Installer, installers_for
 from layerwise.model import Step
 from layerwise.rules import _support as s
 from layerwise.rules._apt_lists import is_apt_only_run
@@ -154,7 +154,7 @@ def _split_above(ctx: RuleContext, above: Sequence[Step], install: Command) -> b
 def _split_installer(cmd: Command) -> Installer | None:
     """The installer of a split install (`uv sync`, `pnpm install --offline`: its
     dependency-only step goes above the copy while it stays below), else None."""
-    eco = next((e for e in INSTALLERS if e.is_dependency_install(cmd)), None)
+    eco = next((e for e in installers_for(cmd) if e.is_dependency_install(cmd)), None)
     found = eco.dependency_install(cmd, None, "") if eco is not None else None
     return eco if found is not None and found.before is not None else None
 
@@ -243,7 +243,7 @@ def _inputs(
     root = s.resolve(dest, broad.state.workdir)
     for st, command in moved:
         rel = posixpath.relpath(s.cwd_of(st, command), root)
-        eco = next((e for e in INSTALLERS if e.is_dependency_install(command)), None)
+        eco = next((e for e in installers_for(command) if e.is_dependency_install(command)), None)
         if rel.startswith("..") or eco is None:
             return None
         found = eco.dependency_install(command, ctx.context, "" if rel == "." else rel)

@@ -131,7 +131,9 @@ def _declared(stage: Stage, step: Step, busting: set[str]) -> str | None:
         name, eq, default = ins.value[0].partition("=")
         if _refs(default) & busting:
             default = ""  # made of a per-build value: as good as none
-        labelled = any(
+        # Whether a LABEL records it matters to a bare VERSION/RELEASE/TAG only (per_build):
+        # searching the stage's LABELs for every other ARG was most of this rule's cost.
+        labelled = _BARE_VERSION.match(name.upper()) is not None and any(
             st.name == "LABEL" and s.mentions(st.instruction, name) for st in stage.steps
         )
         return name if per_build(name, default if eq else None, labelled=labelled) else None

@@ -86,7 +86,7 @@ from __future__ import annotations
 import dataclasses
 from collections.abc import Iterator
 
-from layerwise.ecosystems import INSTALLERS, Installer
+from layerwise.ecosystems import Installer, installers_for
 from layerwise.ecosystems._toolchain import STORE_CACHES
 from layerwise.ecosystems.base import CacheMount, is_under
 from layerwise.model.nodes import Step
@@ -177,7 +177,7 @@ def _first_install(
     uid_gid = None if root else state.uid_gid
     home, env = state.home, state.env  # `home` is worked out on each read: once per RUN here
     for cmd in script.commands:
-        for eco in INSTALLERS:
+        for eco in installers_for(cmd):
             wanted = eco.install_caches(cmd, home, uid_gid, env)
             if wanted:
                 # A relative directory (`--cache x`, `ENV HOME=x`) is relative to the tool's

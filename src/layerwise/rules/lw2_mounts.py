@@ -11,7 +11,7 @@ import re
 from collections.abc import Iterable, Iterator, Mapping, Sequence
 from dataclasses import dataclass, replace
 
-from layerwise.ecosystems import ALL as ECOSYSTEMS
+from layerwise.ecosystems import cleaners_for
 from layerwise.ecosystems.base import CacheMount, Ecosystem, removed_paths
 from layerwise.model.arguments import expand_flag
 from layerwise.model.expand import ExpansionError, expand_word
@@ -128,7 +128,7 @@ def fighting_cleanups(
             continue
         if paths and len(where) == len(paths):
             continue  # an `rm` of known paths, none of them mounted
-        for eco in ECOSYSTEMS:
+        for eco in cleaners_for(cmd):
             if not eco.cache_cleaning(cmd, home):
                 continue
             targets = (_mount(m.target, mounts) for m in eco.cache_mounts(home, None))

@@ -89,13 +89,25 @@ def _parse_words(text: str, escape: str) -> list[str]:
     return out
 
 
+_BLANK_OR_QUOTE = re.compile(r"[\s'\"]")  # \s: what str.isspace() calls a blank
+
+
+def not_legacy(text: str, escape: str) -> bool:
+    """No words, or the first word holds a `=` (`KEY=value`, the form BuildKit recommends)."""
+    eq = text.find("=")
+    if eq > 0 and not _BLANK_OR_QUOTE.search(text, 0, eq) and escape not in text[:eq]:
+        # Nothing before the `=` could end or quote the first word: it holds the `=`. Most
+        # lines are such, and splitting a long LABEL into words only to learn that was most of
+        # this rule's cost.
+        return True
+    first = words(text, escape)
+    return not first or "=" in first[0]
+
+
 def check(ctx: RuleContext) -> Iterator[Finding]:
     tree = ctx.tree
     for instruction in tree.instructions:
-        if instruction.name not in ("ENV", "LABEL"):
-            continue
-        first = words(instruction.args, tree.escape)
-        if not first or "=" in first[0]:
+        if instruction.name not in ("ENV", "LABEL") or not_legacy(instruction.args, tree.escape):
             continue
         span = instruction.args_span
         raw = tree.text[span.start : span.end]

@@ -54,6 +54,8 @@ def check(ctx: RuleContext) -> Iterator[Finding]:
     tree = ctx.tree
     for _step, script in shell_runs(ctx):
         for cmd in script.commands:
+            if cmd.program_name not in apt.PROGRAMS:
+                continue  # the common case, answered before two calls into apt that say no
             missing = apt.install_flags_missing(cmd)
             verb = apt.verb(cmd)
             if not missing or verb is None:

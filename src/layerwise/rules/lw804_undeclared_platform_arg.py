@@ -90,10 +90,16 @@ def check(ctx: RuleContext) -> Iterator[Finding]:
 def _undeclared(ctx: RuleContext, step: Step) -> Iterator[tuple[str, int | None]]:
     """(name, where the word starts) of each platform ARG the step uses while it is unset."""
     instruction = step.instruction
-    text = instruction.text
-    # Every platform ARG is TARGET* or BUILD*: an instruction whose text names neither (and has
-    # no line continuation that could split a name) uses none, and most instructions are such.
-    if "TARGET" not in text and "BUILD" not in text and "\n" not in text.rstrip("\r\n"):
+    # The words read below come from the logical line (continuations and the comment lines
+    # inside them gone: a name split by one is whole there) and from heredoc bodies, so an
+    # instruction that names no platform ARG in those uses none. Every one is TARGET* or
+    # BUILD*: most instructions name neither, and the names are looked for only in the others.
+    said = instruction.line.text if instruction.line is not None else ""
+    if instruction.heredocs:
+        said = "\n".join([said, *(h.render() for h in instruction.heredocs)])
+    if "TARGET" not in said and "BUILD" not in said:
+        return
+    if not any(name in said for name in PLATFORM_ARGS):
         return
     words: list[tuple[str, int | None]] = []
     if instruction.name in EXPANDED_INSTRUCTIONS:

@@ -14,6 +14,7 @@ from collections.abc import Mapping, Sequence
 from dataclasses import dataclass, field
 
 from layerwise.errors import LayerwiseError
+from layerwise.frozen import quick_init
 
 LANGS = ("en", "ko")
 ENV_VARS = ("LC_ALL", "LC_MESSAGES", "LANG")  # gettext's order, minus its LANGUAGE list
@@ -21,6 +22,7 @@ ENV_VARS = ("LC_ALL", "LC_MESSAGES", "LANG")  # gettext's order, minus its LANGU
 _AND = {"en": " and ", "ko": " 및 "}
 
 
+@quick_init
 @dataclass(frozen=True, slots=True)
 class Phrase:
     """One text in English and Korean; both templates take the same fields."""
@@ -35,6 +37,7 @@ class Phrase:
         return Text(self, fields)
 
 
+@quick_init
 @dataclass(frozen=True, slots=True)
 class Text:
     """A phrase with its fields, not yet in any language."""
@@ -43,8 +46,19 @@ class Text:
     fields: Mapping[str, object] = field(default_factory=dict)
 
     def render(self, lang: str) -> str:
-        values = {k: render(v, lang) for k, v in self.fields.items()}
-        return self.phrase.template(lang).format(**values)
+        fields = self.fields
+        template = self.phrase.template(lang)
+        # Most fields are code, paths and numbers: format with them as they are, and render
+        # the texts and listings among them only when there are any (every finding's message
+        # and fix title are rendered, some nested several levels deep).
+        for value in fields.values():
+            if isinstance(value, _RENDERED):
+                break
+        else:
+            return template.format_map(fields)
+        return template.format_map(
+            {k: v.render(lang) if isinstance(v, _RENDERED) else v for k, v in fields.items()}
+        )
 
 
 @dataclass(frozen=True, slots=True)
@@ -63,16 +77,21 @@ class Listing:
         object.__setattr__(self, "inner", inner)
 
     def render(self, lang: str) -> str:
-        words = [str(render(item, lang)) for item in self.items]
+        words = [
+            item.render(lang) if isinstance(item, _RENDERED) else str(item) for item in self.items
+        ]
         if self.sep is not None or len(words) < 2:
             return (self.sep or "").join(words)
         last = ", " if self.inner and lang == "ko" else _AND.get(lang, _AND["en"])
         return ", ".join(words[:-1]) + last + words[-1]
 
 
+_RENDERED = (Text, Listing)
+
+
 def render(value: object, lang: str) -> object:
     """A field's value in `lang`: texts and listings rendered, code and numbers as they are."""
-    return value.render(lang) if isinstance(value, Text | Listing) else value
+    return value.render(lang) if isinstance(value, _RENDERED) else value
 
 
 def placeholders(template: str) -> set[str]:

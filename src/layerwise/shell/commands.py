@@ -5,6 +5,7 @@ from __future__ import annotations
 from collections.abc import Iterable
 from dataclasses import dataclass, field
 
+from layerwise.frozen import quick_init
 from layerwise.shell.words import Word
 
 # Operators that chain simple commands; "\n" is a newline acting as `;`.
@@ -29,6 +30,7 @@ _WRAPPER_VALUE_OPTIONS: dict[str, frozenset[str]] = {
 _WRAPPER_USER_OPERAND = frozenset({"gosu", "su-exec"})
 
 
+@quick_init
 @dataclass(frozen=True, slots=True)
 class Command:
     """One simple command (`npm ci --omit=dev`), with the words before it that only set up how it
@@ -59,6 +61,9 @@ class Command:
     args: tuple[Word, ...] = field(init=False, repr=False, compare=False)
     _operands: dict[frozenset[str], tuple[Word, ...]] = field(
         init=False, repr=False, compare=False, hash=False
+    )
+    _option_words: tuple[Word, ...] | None = field(
+        default=None, init=False, repr=False, compare=False, hash=False
     )
 
     def __post_init__(self) -> None:
@@ -110,14 +115,19 @@ class Command:
         return tuple(out)
 
     def option_words(self) -> tuple[Word, ...]:
-        """The arguments that look like options (before any `--`)."""
-        out: list[Word] = []
-        for word in self.args:
-            if word.text == "--" and word.is_static:
-                break
-            if word.is_option:
-                out.append(word)
-        return tuple(out)
+        """The arguments that look like options (before any `--`). Worked out once: every
+        `has_option` and `find_option` reads them, and an install may name dozens of packages."""
+        found = self._option_words
+        if found is None:
+            out: list[Word] = []
+            for word in self.args:
+                if word.text == "--" and word.is_static:
+                    break
+                if word.is_option:
+                    out.append(word)
+            found = tuple(out)
+            object.__setattr__(self, "_option_words", found)
+        return found
 
     def has_option(self, *names: str) -> bool:
         """True when any of `names` is given: `--flag`, `--flag=value`, or a one-letter `-y`

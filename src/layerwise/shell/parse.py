@@ -15,6 +15,7 @@ from typing import Any
 import tree_sitter_bash
 from tree_sitter import Language, Node, Parser
 
+from layerwise.frozen import quick_init
 from layerwise.shell.commands import Command, Operator, split_program
 from layerwise.shell.heredocs import without_heredocs
 from layerwise.shell.inline import INLINE_PROGRAMS, with_inline_scripts
@@ -60,6 +61,7 @@ _CLOSERS = frozenset({"fi", "done", "esac", ")", "}", "))"})
 _OPERATORS = {"\n": "\n", "&&": "&&", "||": "||", ";": ";", "|": "|", "|&": "|", "&": "&"}
 
 
+@quick_init
 @dataclass(frozen=True, slots=True)
 class Script:
     """A parsed RUN script: every simple command in source order, nested ones included."""
@@ -100,6 +102,7 @@ class _Found:
 _Item = tuple[str, int, int, "_Found | None"]
 
 
+@quick_init
 @dataclass(frozen=True, slots=True)
 class _Ctx:
     enclosing: tuple[str, ...] = ()
@@ -175,32 +178,38 @@ class _Walker:
                 self.nested_in(child, ctx)
 
     def command(self, node: Node, items: list[_Item], ctx: _Ctx) -> None:
-        groups: list[list[Node]] = []
+        # Node attributes are read once each here (every read goes through the binding): a
+        # group is a word's nodes and, for a single `word` node (most are), its byte range.
+        groups: list[tuple[list[Node], int, int]] = []
         n_assignments = 0
         last_end = prev_end = -1
+        data = self.data
         for child in node.children:
-            kind, child_start = child.type, child.start_byte
-            if prev_end >= 0 and prev_end != child_start:
-                self.check_gap(prev_end, child_start)
-            prev_end = child.end_byte
+            kind, child_start, child_end = child.type, child.start_byte, child.end_byte
+            if 0 <= prev_end < child_start and data.find(10, prev_end, child_start) >= 0:
+                self.check_gap(prev_end, child_start)  # a newline between words: rare
+            prev_end = child_end
             if kind in _REDIRECTS or kind == "comment":
                 self.nested_in(child, replace(ctx, enclosing=(*ctx.enclosing, "redirect")))
                 last_end = -1
                 continue
             if kind == "variable_assignment" and len(groups) == n_assignments:
                 n_assignments += 1
-            parts = [child] if kind == "word" else _flatten(child)
             # tree-sitter-bash splits some words (`$"x"`, `"a"$b`) into adjacent siblings.
             if child_start == last_end and groups and n_assignments != len(groups):
-                groups[-1].extend(parts)
+                nodes = groups[-1][0]
+                nodes.extend([child] if kind == "word" else _flatten(child))
+                groups[-1] = (nodes, -1, -1)
+            elif kind == "word":
+                groups.append(([child], child_start, child_end))
             else:
-                groups.append(parts)
+                groups.append((_flatten(child), -1, -1))
             last_end = prev_end
             if kind in _SUBSTITUTIONS:
                 self.substitution(child, ctx)
             elif child.child_count:  # a leaf holds no substitution
                 self.nested_in(child, ctx)
-        words = tuple(self.word(g) for g in groups if g)
+        words = tuple(self.word(*g) for g in groups if g[0])
         program_index, n_wrappers = split_program(words, n_assignments)
         start, end = self.char_at[node.start_byte], self.char_at[node.end_byte]
         file_start, file_end = self.src.file_range(start, end)
@@ -235,29 +244,34 @@ class _Walker:
                 self.stray_newlines.append(position)
             position = data.find(b"\n", position + 1, end)
 
-    def word(self, nodes: list[Node]) -> Word:
-        start = self.char_at[nodes[0].start_byte]
-        end = self.char_at[nodes[-1].end_byte]
+    def word(self, nodes: list[Node], start_byte: int, end_byte: int) -> Word:
+        """The word of adjacent `nodes`; a single `word` node comes with its byte range, any
+        other group with -1."""
+        char_at = self.char_at
+        plain = start_byte >= 0
+        if plain:
+            start, end = char_at[start_byte], char_at[end_byte]
+        else:
+            start, end = char_at[nodes[0].start_byte], char_at[nodes[-1].end_byte]
         raw = self.src.text[start:end]
-        if len(nodes) == 1 and nodes[0].type == "word" and "\\" not in raw and raw[:1] != "~":
+        if plain and "\\" not in raw and raw[:1] != "~":
             value: str | None = raw  # a plain word (most are): static, nothing to unescape
         else:
             value = static_value(nodes, self.data)
-        file_start, file_end = self.src.file_range(start, end)
-        return Word(
-            text=raw if value is None else value,
-            raw=raw,
-            start=file_start,
-            end=file_end,
-            is_static=value is not None,
-        )
+        offsets = self.src.offsets  # MappedText.file_range, inlined: one call per word less
+        file_start = offsets[start]
+        file_end = offsets[end - 1] + 1 if start < end else file_start
+        return Word(raw if value is None else value, raw, file_start, file_end, value is not None)
 
 
 def _flatten(node: Node) -> list[Node]:
-    if node.type == "command_name":
+    kind = node.type
+    if kind == "command_name":
         return [p for c in node.children for p in _flatten(c)]
-    if node.type == "concatenation" and node.children and node.children[0].text != b"{":
-        return list(node.children)
+    if kind == "concatenation":
+        children = node.children
+        if children and children[0].text != b"{":
+            return list(children)
     return [node]
 
 

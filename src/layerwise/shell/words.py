@@ -12,6 +12,8 @@ from dataclasses import dataclass
 
 from tree_sitter import Node
 
+from layerwise.frozen import quick_init
+
 # Node types whose value is only known when the command runs.
 _DYNAMIC = frozenset(
     {
@@ -44,6 +46,7 @@ _ANSI_C = {
 }
 
 
+@quick_init
 @dataclass(frozen=True, slots=True)
 class Word:
     """One word of a simple command.

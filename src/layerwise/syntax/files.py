@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 import os
-from pathlib import Path
 
 from layerwise.errors import LayerwiseError
 from layerwise.syntax.nodes import Dockerfile
@@ -21,7 +20,8 @@ def read_text(path: str | os.PathLike[str]) -> str:
     """The file's text (a BOM is kept as U+FEFF); LayerwiseError when it is not a text file."""
     name = os.fspath(path)
     try:
-        data = Path(name).read_bytes()
+        with open(name, "rb") as file:  # noqa: PTH123 (a Path is slower, for the same call)
+            data = file.read()
     except FileNotFoundError:
         raise LayerwiseError("no such file", path=name) from None
     except IsADirectoryError:

@@ -24,6 +24,9 @@ def split_lines(text: str) -> list[PhysicalLine]:
     """Every physical line; a final line without a newline counts, an empty tail does not."""
     lines: list[PhysicalLine] = []
     append = lines.append
+    # The tuple made directly: PhysicalLine(...) would run NamedTuple's __new__, a Python
+    # function, once per line of every file.
+    new = tuple.__new__
     pos = 0
     pieces = text.split("\n")
     last = len(pieces) - 1
@@ -35,7 +38,7 @@ def split_lines(text: str) -> list[PhysicalLine]:
             end = pos + len(piece)
         else:
             break
-        append(PhysicalLine(pos, pos + len(content), end, content))
+        append(new(PhysicalLine, (pos, pos + len(content), end, content)))
         pos = end
     return lines
 

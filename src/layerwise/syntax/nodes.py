@@ -10,6 +10,7 @@ from __future__ import annotations
 import bisect
 from dataclasses import dataclass, field
 
+from layerwise.frozen import quick_init
 from layerwise.syntax.lines import LogicalLine
 from layerwise.syntax.span import MappedText, Span
 
@@ -52,11 +53,13 @@ class _Line:
         return self.index.span(self.start, self.start + len(self.text.rstrip("\r\n")))
 
 
+@quick_init
 @dataclass(frozen=True, slots=True)
 class BlankLine(_Line):
     """A line holding only whitespace; `text` includes its newline."""
 
 
+@quick_init
 @dataclass(frozen=True, slots=True)
 class CommentLine(_Line):
     """A `# ...` line (leading whitespace allowed); `text` includes its newline."""
@@ -78,6 +81,7 @@ class Directive(_Line):
     value: str = ""
 
 
+@quick_init
 @dataclass(frozen=True, slots=True)
 class Flag:
     """An instruction flag such as `--mount=type=cache,target=/root/.npm`."""
@@ -94,6 +98,7 @@ class Flag:
         return self.index.span(self.start, self.start + len(self.text))
 
 
+@quick_init
 @dataclass(frozen=True, slots=True)
 class Heredoc:
     """A here-document attached to RUN/COPY/ADD; it owns its body and terminator lines."""
@@ -128,6 +133,7 @@ class Heredoc:
         return self.content + self.terminator + self.eol
 
 
+@quick_init
 @dataclass(frozen=True, slots=True)
 class Instruction:
     """One instruction with its trivia; printing it gives back its source exactly."""

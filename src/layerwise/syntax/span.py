@@ -10,8 +10,10 @@ from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
 
 from layerwise.errors import OverlappingEditsError
+from layerwise.frozen import quick_init
 
 
+@quick_init
 @dataclass(frozen=True, slots=True)
 class Span:
     """A half-open range `[start, end)` of offsets, with the 1-based line/column of each end."""
@@ -34,6 +36,7 @@ class Span:
         return self.start <= other.start and other.end <= self.end
 
 
+@quick_init
 @dataclass(frozen=True, slots=True)
 class Edit:
     """Replace `[start, end)` of the original text with `new_text`.
@@ -108,6 +111,7 @@ def apply_edits(text: str, edits: Sequence[Edit]) -> str:
     return "".join(out)
 
 
+@quick_init
 @dataclass(frozen=True, slots=True)
 class MappedText:
     """Text derived from a file (e.g. a RUN command with line continuations removed) that

@@ -18,8 +18,6 @@ import re
 from collections.abc import Mapping, Sequence
 from typing import TYPE_CHECKING, Any
 
-import yaml
-
 from layerwise.ecosystems import _toolchain as tc
 from layerwise.ecosystems.base import (
     CacheMount,
@@ -161,8 +159,13 @@ def _config_freezes(context: BuildContext | None, project_dir: str) -> bool:
     if context is None:
         return False
     prefix = f"{project_dir}/" if project_dir else ""
+    text = context.read_text(prefix + ".bundle/config")
+    if not text:
+        return False
+    import yaml  # only when the file is there: PyYAML costs every start ~10 ms
+
     try:
-        data: Any = yaml.safe_load(context.read_text(prefix + ".bundle/config") or "")
+        data: Any = yaml.safe_load(text)
     except yaml.YAMLError:
         return False
     return isinstance(data, dict) and any(_true(data.get(v)) for v in FROZEN_VARIABLES)

@@ -17,6 +17,13 @@ import typer
 from layerwise.cli.app import EXIT_BUG, EXIT_FINDINGS, EXIT_OK, EXIT_USER_ERROR
 from layerwise.cli.config_options import ConfigOption, IsolatedOption
 from layerwise.cli.engine_option import TargetEngineOption, chosen_engine
+from layerwise.cli.fix_options import (
+    DiffOption,
+    FixOption,
+    IgnoreOption,
+    ShowFixesOption,
+    UnsafeFixesOption,
+)
 from layerwise.cli.lang import LangOption, chosen_lang
 from layerwise.config import Overrides, Resolver
 from layerwise.errors import LayerwiseError
@@ -75,24 +82,15 @@ def check(
         list[Path] | None,
         typer.Argument(help="Dockerfiles, or directories to search (default: the current one)."),
     ] = None,
-    fix: Annotated[bool, typer.Option("--fix", help="Apply safe fixes, write the files.")] = False,
-    unsafe_fixes: Annotated[
-        bool, typer.Option("--unsafe-fixes", help="Also apply fixes that may change behaviour.")
-    ] = False,
-    diff: Annotated[
-        bool, typer.Option("--diff", help="Print the fixes as a unified diff; write nothing.")
-    ] = False,
-    show_fixes: Annotated[
-        bool, typer.Option("--show-fixes", help="List the fixes applied.")
-    ] = False,
+    fix: FixOption = False,
+    unsafe_fixes: UnsafeFixesOption = False,
+    diff: DiffOption = False,
+    show_fixes: ShowFixesOption = False,
     select: Annotated[
         list[str] | None,
         typer.Option("--select", help="Only these rule codes or prefixes (comma list: LW1,LW201)."),
     ] = None,
-    ignore: Annotated[
-        list[str] | None,
-        typer.Option("--ignore", help="Skip these rule codes or prefixes (comma list)."),
-    ] = None,
+    ignore: IgnoreOption = None,
     context: Annotated[
         Path | None,
         typer.Option("--context", help="Build context directory (default: the Dockerfile's)."),

@@ -15,6 +15,13 @@ import typer
 from layerwise.ci.check import PipelineOutcome
 from layerwise.cli.app import EXIT_FINDINGS, EXIT_OK, EXIT_USER_ERROR
 from layerwise.cli.check_cmd import OutputFormat, _codes
+from layerwise.cli.fix_options import (
+    DiffOption,
+    FixOption,
+    IgnoreOption,
+    ShowFixesOption,
+    UnsafeFixesOption,
+)
 from layerwise.cli.lang import LangOption, chosen_lang
 from layerwise.errors import LayerwiseError
 from layerwise.fix import unified_diff
@@ -40,24 +47,15 @@ def check(
             "(default: the current one)."
         ),
     ] = None,
-    fix: Annotated[bool, typer.Option("--fix", help="Apply safe fixes, write the files.")] = False,
-    unsafe_fixes: Annotated[
-        bool, typer.Option("--unsafe-fixes", help="Also apply fixes that may change behaviour.")
-    ] = False,
-    diff: Annotated[
-        bool, typer.Option("--diff", help="Print the fixes as a unified diff; write nothing.")
-    ] = False,
-    show_fixes: Annotated[
-        bool, typer.Option("--show-fixes", help="List the fixes applied.")
-    ] = False,
+    fix: FixOption = False,
+    unsafe_fixes: UnsafeFixesOption = False,
+    diff: DiffOption = False,
+    show_fixes: ShowFixesOption = False,
     select: Annotated[
         list[str] | None,
         typer.Option("--select", help="Only these rule codes or prefixes (comma list: LW901)."),
     ] = None,
-    ignore: Annotated[
-        list[str] | None,
-        typer.Option("--ignore", help="Skip these rule codes or prefixes (comma list)."),
-    ] = None,
+    ignore: IgnoreOption = None,
     output_format: Annotated[
         OutputFormat,
         typer.Option(

@@ -7,7 +7,6 @@ parsing a typical RUN).
 
 from __future__ import annotations
 
-import posixpath
 from collections.abc import Sequence
 from dataclasses import dataclass
 
@@ -15,10 +14,11 @@ import tree_sitter_bash
 from tree_sitter import Language, Node, Parser
 
 from layerwise.frozen import quick_init
-from layerwise.shell.commands import Command, Operator, split_program
+from layerwise.shell.commands import Command, Operator, cd_target_of, join_cwd, split_program
 from layerwise.shell.heredocs import without_heredocs
 from layerwise.shell.inline import INLINE_PROGRAMS, with_inline_scripts
 from layerwise.shell.script_cache import ScriptCache
+from layerwise.shell.simple import simple_commands
 from layerwise.shell.words import Word, static_value
 from layerwise.syntax.span import MappedText
 
@@ -221,7 +221,7 @@ class _Walker:
         file_start, file_end = self.src.file_range(start, end)
         cd_target = None
         if program_index is not None and words[program_index].text == "cd":
-            cd_target = _cd_target(words[program_index + 1 :])
+            cd_target = cd_target_of(words[program_index + 1 :])
         found = _Found(
             (
                 words,
@@ -300,6 +300,16 @@ def _parse_script(src: MappedText) -> Script:
 
     Never raises on odd input: what tree-sitter cannot parse is skipped, what it can is kept.
     """
+    commands = simple_commands(src)  # plain words and `&&`/`;` (most scripts) need no grammar
+    if commands is None:
+        return parse_tree(src)
+    if any(c.program_name in INLINE_PROGRAMS for c in commands):
+        commands = with_inline_scripts(src, commands, parse_script)
+    return Script(src, commands, False)
+
+
+def parse_tree(src: MappedText) -> Script:
+    """`_parse_script` through tree-sitter, whatever the script (tests compare the two)."""
     data = src.text.encode("utf-8")
     char_at = _byte_to_char(src.text, data)
     buffer = bytearray(data)
@@ -376,18 +386,4 @@ def _fill_cwd(found: list[_Found]) -> None:
                 break
         item.cwd = hint
         if item.cd_target is not None and item.after != "&":
-            changes.append((item.subshells, _join(hint, item.cd_target)))
-
-
-def _cd_target(args: tuple[Word, ...]) -> str:
-    operands = [w for w in args if not (w.is_option and w.text in ("-P", "-L", "-e", "-@"))]
-    if not operands:
-        return "~"
-    word = operands[0]
-    return word.text if word.is_static else word.raw
-
-
-def _join(base: str | None, target: str) -> str:
-    if base is None or target.startswith(("/", "~", "$")) or target == "-":
-        return target
-    return posixpath.normpath(posixpath.join(base, target))
+            changes.append((item.subshells, join_cwd(hint, item.cd_target)))

@@ -4,7 +4,7 @@ Most RUN scripts are a few simple commands of plain words joined by `&&` or `;` 
 update && apt-get install -y curl`, `sh /scripts/build.sh`). For those the shell grammar has
 nothing to decide: every word is static and means itself, every command is top level, and the
 operators sit between them. `simple_commands` reads such a script directly, for a fraction of
-the work; anything else (quotes, `$`, escapes, globs, redirects, pipes, `||`, `&`, groups,
+the work; anything else (quotes, `$`, escapes, brackets, redirects, pipes, `||`, `&`, groups,
 reserved or declaration words, newlines) is left to the full parser. tests/shell/test_simple.py
 checks it against tree-sitter on generated scripts and on every RUN of the test fixtures.
 """
@@ -17,12 +17,13 @@ from layerwise.shell.commands import Command, cd_target_of, join_cwd, split_prog
 from layerwise.shell.words import Word
 from layerwise.syntax.span import MappedText
 
-# A plain word: none of quotes, `$`, escapes, globs, `~`, `#`, braces, brackets, parentheses,
-# redirects, `!`, `&`, `|`, `;`, blanks, and no `=` first. A command's first word is plainer
-# still: no `=` (`A=1 cmd` assigns), none of `:+@%,` and no `-` first, which tree-sitter-bash
-# reads oddly there (`a@` and `a+:` come back as errors, `- a=` as no command at all).
+# A plain word: none of quotes, `$`, escapes, `[`, `~`, `#`, braces, parentheses, redirects,
+# `!`, `&`, `|`, `;`, blanks, and no `=` first; `*` and `?` are kept as written (a glob is
+# static: its value is the pattern). A command's first word is plainer still: no `=` (`A=1
+# cmd` assigns), no glob, none of `:+@%,` and no `-` first, which tree-sitter-bash reads oddly
+# there (`a@` and `a+:` come back as errors, `- a=` as no command at all).
 _FIRST = r"[A-Za-z0-9_./][A-Za-z0-9_./-]*"
-_WORD = r"[A-Za-z0-9_./:+@%,-][A-Za-z0-9_./:+@%,=-]*"
+_WORD = r"[A-Za-z0-9_./:+@%,*?-][A-Za-z0-9_./:+@%,=*?-]*"
 _COMMAND = rf"{_FIRST}(?:[ \t]+{_WORD})*"
 _SCRIPT = re.compile(rf"[ \t]*{_COMMAND}(?:[ \t]*(?:&&|;)[ \t]*{_COMMAND})*[ \t]*")
 _TOKEN = re.compile(r"&&|;|[^ \t&;]+")

@@ -95,7 +95,11 @@ def verb(cmd: Command) -> Word | None:
 
 
 def _verb_text(cmd: Command) -> str | None:
-    return static_text(verb(cmd))  # `subcommand` answers other programs before any operand scan
+    # Asked about every command of every RUN by several rules: another program's (most are)
+    # is answered here, before three calls down to `subcommand`.
+    if cmd.program_name not in PROGRAMS:
+        return None
+    return static_text(verb(cmd))
 
 
 def is_install(cmd: Command) -> bool:

@@ -31,6 +31,7 @@ relies on the newer forms needs a recent `# syntax=` line on an old engine.
 
 from __future__ import annotations
 
+import re
 from collections.abc import Mapping
 from dataclasses import dataclass, field
 
@@ -41,6 +42,10 @@ from layerwise.model.patterns import InvalidEscape, replace_glob, trim_prefix, t
 
 _SPECIAL_PARAMS = frozenset("@*#?-$!0")
 _EOF = ""
+# The characters that mean something to the lexer, per escape character: the others are copied
+# a run at a time (a quoted LABEL or ENV value is mostly such a run).
+_OUTSIDE = {esc: re.compile(f"[$'\"{re.escape(esc)}]") for esc in "\\`"}
+_INSIDE_DOUBLE = {esc: re.compile(f'[$"{re.escape(esc)}]') for esc in "\\`"}
 # The `${NAME<op>...}` operators Docker 20.10's built-in frontend (BuildKit 0.8) accepts.
 LEGACY_MODIFIERS = frozenset({":-", ":+", ":?", "?"})
 
@@ -229,7 +234,19 @@ class _Lexer:
         out: list[str] = []
         words = _Words() if self.split else None
         src, n, esc = self.src, len(self.src), self.escape
+        special = _OUTSIDE.get(esc) if words is None else None
         while self.pos < n:
+            if special is not None:
+                # Copy the run of ordinary characters up to the next special one (or `stop`).
+                found = special.search(src, self.pos)
+                end = n if found is None else found.start()
+                if stop:
+                    at = src.find(stop, self.pos, end)
+                    end = end if at < 0 else at
+                if end > self.pos:
+                    out.append(src[self.pos : end])
+                    self.pos = end
+                    continue
             ch = src[self.pos]
             if stop and ch == stop:
                 self.pos += 1
@@ -277,7 +294,14 @@ class _Lexer:
         self.pos += 1
         out: list[str] = []
         esc = self.escape
+        special = _INSIDE_DOUBLE.get(esc)
         while True:
+            if special is not None:
+                found = special.search(self.src, self.pos)
+                end = len(self.src) if found is None else found.start()
+                if end > self.pos:  # a run of ordinary characters, copied at once
+                    out.append(self.src[self.pos : end])
+                    self.pos = end
             ch = self.peek()
             if ch == _EOF:
                 raise _Refused(refusals.UNMATCHED_DOUBLE_QUOTE)

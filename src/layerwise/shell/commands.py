@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import posixpath
 from collections.abc import Iterable
 from dataclasses import dataclass, field
 
@@ -186,3 +187,19 @@ def split_program(words: tuple[Word, ...], n_assignments: int) -> tuple[int | No
         if name in _WRAPPER_USER_OPERAND:
             i += 1
     return None, i - n_assignments
+
+
+def cd_target_of(args: tuple[Word, ...]) -> str:
+    """Where `cd ARGS` goes: its first operand (as written when not static), `~` for none."""
+    operands = [w for w in args if not (w.is_option and w.text in ("-P", "-L", "-e", "-@"))]
+    if not operands:
+        return "~"
+    word = operands[0]
+    return word.text if word.is_static else word.raw
+
+
+def join_cwd(base: str | None, target: str) -> str:
+    """The directory after `cd target` from `base` (None: unknown, the WORKDIR)."""
+    if base is None or target.startswith(("/", "~", "$")) or target == "-":
+        return target
+    return posixpath.normpath(posixpath.join(base, target))

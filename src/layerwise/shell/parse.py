@@ -7,19 +7,18 @@ parsing a typical RUN).
 
 from __future__ import annotations
 
-import posixpath
 from collections.abc import Sequence
-from dataclasses import dataclass, replace
-from typing import Any
+from dataclasses import dataclass
 
 import tree_sitter_bash
 from tree_sitter import Language, Node, Parser
 
 from layerwise.frozen import quick_init
-from layerwise.shell.commands import Command, Operator, split_program
+from layerwise.shell.commands import Command, Operator, cd_target_of, join_cwd, split_program
 from layerwise.shell.heredocs import without_heredocs
 from layerwise.shell.inline import INLINE_PROGRAMS, with_inline_scripts
 from layerwise.shell.script_cache import ScriptCache
+from layerwise.shell.simple import simple_commands
 from layerwise.shell.words import Word, static_value
 from layerwise.syntax.span import MappedText
 
@@ -83,7 +82,10 @@ class Script:
 class _Found:
     """A command while the tree is walked; operators and cwd are filled in afterwards."""
 
-    fields: dict[str, Any]  # Command's constructor arguments known while walking
+    # Command's constructor arguments known while walking, in its order (positional: a call
+    # per command of every script).
+    head: tuple[tuple[Word, ...], int, int, str, tuple[Word, ...], tuple[Word, ...]]
+    tail: tuple[tuple[str, ...], bool, int | None]  # enclosing, nested, program_index
     shell_start: int
     shell_end: int
     subshells: tuple[object, ...]
@@ -93,9 +95,12 @@ class _Found:
     cwd: str | None = None
 
     def build(self) -> Command:
+        words, start, end, text, assignments, wrappers = self.head
+        enclosing, nested, program_index = self.tail
         return Command(
-            **self.fields, operator_before=self.before, operator_after=self.after, cwd_hint=self.cwd
-        )
+            words, start, end, text, assignments, wrappers,
+            self.before, self.after, self.cwd, enclosing, nested, program_index,
+        )  # fmt: skip
 
 
 # An entry of a statement list: a command, a separator/keyword token, or an opaque statement.
@@ -142,20 +147,20 @@ class _Walker:
             self.substitution(node, ctx)
             return
         if kind in _REDIRECTS:
-            self.nested_in(node, replace(ctx, enclosing=(*ctx.enclosing, "redirect")))
+            self.nested_in(node, _Ctx((*ctx.enclosing, "redirect"), ctx.subshells, ctx.nested))
             return
         if kind not in _CONTAINERS:
             items.append(("statement", node.start_byte, node.end_byte, None))
             self.nested_in(node, ctx)
             return
         if kind in _ENCLOSING:
-            ctx = replace(ctx, enclosing=(*ctx.enclosing, _ENCLOSING[kind]))
+            ctx = _Ctx((*ctx.enclosing, _ENCLOSING[kind]), ctx.subshells, ctx.nested)
             if kind == "subshell":
-                ctx = replace(ctx, subshells=(*ctx.subshells, node.id))
+                ctx = _Ctx(ctx.enclosing, (*ctx.subshells, node.id), ctx.nested)
         if kind == "pipeline":
             # Every element of a pipeline runs in its own subshell: a `cd` there does not last.
             for index, child in enumerate(node.children):
-                inner = replace(ctx, subshells=(*ctx.subshells, (node.id, index)))
+                inner = _Ctx(ctx.enclosing, (*ctx.subshells, (node.id, index)), ctx.nested)
                 self.walk(child, items, inner if child.is_named else ctx)
             return
         for child in node.children:
@@ -190,7 +195,8 @@ class _Walker:
                 self.check_gap(prev_end, child_start)  # a newline between words: rare
             prev_end = child_end
             if kind in _REDIRECTS or kind == "comment":
-                self.nested_in(child, replace(ctx, enclosing=(*ctx.enclosing, "redirect")))
+                redirect = _Ctx((*ctx.enclosing, "redirect"), ctx.subshells, ctx.nested)
+                self.nested_in(child, redirect)
                 last_end = -1
                 continue
             if kind == "variable_assignment" and len(groups) == n_assignments:
@@ -215,19 +221,17 @@ class _Walker:
         file_start, file_end = self.src.file_range(start, end)
         cd_target = None
         if program_index is not None and words[program_index].text == "cd":
-            cd_target = _cd_target(words[program_index + 1 :])
+            cd_target = cd_target_of(words[program_index + 1 :])
         found = _Found(
-            {
-                "words": words,
-                "start": file_start,
-                "end": file_end,
-                "text": self.src.text[start:end],
-                "assignments": words[:n_assignments],
-                "wrappers": words[n_assignments : n_assignments + n_wrappers],
-                "enclosing": ctx.enclosing,
-                "nested": ctx.nested,
-                "program_index": program_index,
-            },
+            (
+                words,
+                file_start,
+                file_end,
+                self.src.text[start:end],
+                words[:n_assignments],  # assignments
+                words[n_assignments : n_assignments + n_wrappers],  # wrappers
+            ),
+            (ctx.enclosing, ctx.nested, program_index),
             start,
             end,
             ctx.subshells,
@@ -296,6 +300,16 @@ def _parse_script(src: MappedText) -> Script:
 
     Never raises on odd input: what tree-sitter cannot parse is skipped, what it can is kept.
     """
+    commands = simple_commands(src)  # plain words and `&&`/`;` (most scripts) need no grammar
+    if commands is None:
+        return parse_tree(src)
+    if any(c.program_name in INLINE_PROGRAMS for c in commands):
+        commands = with_inline_scripts(src, commands, parse_script)
+    return Script(src, commands, False)
+
+
+def parse_tree(src: MappedText) -> Script:
+    """`_parse_script` through tree-sitter, whatever the script (tests compare the two)."""
     data = src.text.encode("utf-8")
     char_at = _byte_to_char(src.text, data)
     buffer = bytearray(data)
@@ -372,18 +386,4 @@ def _fill_cwd(found: list[_Found]) -> None:
                 break
         item.cwd = hint
         if item.cd_target is not None and item.after != "&":
-            changes.append((item.subshells, _join(hint, item.cd_target)))
-
-
-def _cd_target(args: tuple[Word, ...]) -> str:
-    operands = [w for w in args if not (w.is_option and w.text in ("-P", "-L", "-e", "-@"))]
-    if not operands:
-        return "~"
-    word = operands[0]
-    return word.text if word.is_static else word.raw
-
-
-def _join(base: str | None, target: str) -> str:
-    if base is None or target.startswith(("/", "~", "$")) or target == "-":
-        return target
-    return posixpath.normpath(posixpath.join(base, target))
+            changes.append((item.subshells, join_cwd(hint, item.cd_target)))

@@ -107,10 +107,14 @@ class LogicalLine:
             first = self._file_starts[0]
             return MappedText(self.text[start:end], tuple(range(first + start, first + end + 1)))
         offsets: list[int] = []
-        for k, piece in enumerate(self.parts):
-            ls, fs = self._logical_starts[k], self._file_starts[k]
-            lo, hi = max(start, ls), min(end, ls + len(piece))
+        extend = offsets.extend
+        # Each piece's run of offsets, clipped to [start, end) (a RUN has one per line).
+        for ls, fs, piece in zip(self._logical_starts, self._file_starts, self.parts, strict=True):
+            hi = ls + len(piece)
+            if hi > end:
+                hi = end
+            lo = start if start > ls else ls
             if lo < hi:
-                offsets.extend(range(fs + lo - ls, fs + hi - ls))
+                extend(range(fs + lo - ls, fs + hi - ls))
         offsets.append(offsets[-1] + 1 if offsets else self.end_offset(start))
         return MappedText(self.text[start:end], tuple(offsets))

@@ -12,6 +12,7 @@ from dataclasses import dataclass, field
 
 from layerwise.frozen import quick_init
 from layerwise.syntax.lines import LogicalLine
+from layerwise.syntax.shell_source import shell_source
 from layerwise.syntax.span import MappedText, Span
 
 
@@ -248,8 +249,6 @@ class Instruction:
         the heredoc lines exactly as in the file, as a shell would read them. None for JSON
         form and for other instructions.
         """
-        from layerwise.syntax.shell_source import shell_source
-
         return shell_source(self)
 
 

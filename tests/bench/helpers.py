@@ -115,6 +115,8 @@ class FakeBackend:
         self.images: dict[str, list[Layer]] = {}
         self.registry: dict[str, dict[str, tuple[Blob, ...]]] = {}  # tag -> platform -> blobs
         self.remote_caches: dict[str, set[str]] = {}  # cache ref or directory -> keys
+        self.forgotten: list[str] = []
+        self.keeps: Callable[[str], bool] = lambda ref: False  # refs the registry won't delete
 
     def describe(self) -> str:
         return "fake"
@@ -127,6 +129,15 @@ class FakeBackend:
 
     def pushed(self, ref: str, platform: str) -> dict[str, tuple[Blob, ...]]:
         return self.registry[ref]
+
+    def forget(self, refs: tuple[str, ...]) -> tuple[str, ...]:
+        self.events.append("forget")
+        self.forgotten += refs
+        for ref in refs:
+            if not self.keeps(ref):
+                self.registry.pop(ref, None)
+                self.remote_caches.pop(ref, None)
+        return tuple(ref for ref in refs if self.keeps(ref))
 
     def build(self, request: BuildRequest) -> BuildResult:
         self.builds.append(request)

@@ -193,8 +193,12 @@ def test_fresh_imports_the_exported_cache_into_a_pruned_builder(tiny_app: Path) 
     assert export.platform == fresh_build.platform == "linux/amd64,linux/arm64"
     assert export.push and fresh_build.push
     # The builder starts empty, and the images built before are gone too.
-    assert backend.events == ["build", "prune", "build"]
+    assert backend.events == ["build", "prune", "build", "forget"]
     assert backend.removed[0] == export.tag
+    # At the end the pushes and the registry cache are deleted: nothing reads them again.
+    cache_ref = spec.removeprefix("type=registry,ref=").removesuffix(",mode=max")
+    assert backend.forgotten == [export.tag, cache_ref, fresh_build.tag]
+    assert backend.registry == {}
     # The source edit is in, and the dependency step came back from the imported cache.
     assert backend.seen_trees[1][report.edits["fresh"].path] != before[report.edits["fresh"].path]
     fresh = report.dockerfiles[0].scenario("fresh")
@@ -240,6 +244,19 @@ def test_inline_cache_is_imported_from_the_previous_pushed_image(tiny_app: Path)
     assert export.tag and export.tag.startswith("127.0.0.1:5000/layerwise-bench:")
 
 
+def test_what_the_registry_keeps_is_named(tiny_app: Path) -> None:
+    # A registry that refuses the deletes (elsewhere than this machine, or deletion off).
+    backend = FakeBackend()
+    backend.keeps = lambda ref: ":cache-" in ref
+    notices: list[str] = []
+    run_bench(
+        pipeline_settings(tiny_app, cache="registry", push=True), backend, notify=notices.append
+    )
+    (left,) = [n for n in notices if n.startswith("left in the registry")]
+    kept = [ref for ref in backend.forgotten if ":cache-" in ref]
+    assert kept and left == f"left in the registry (delete them yourself): {', '.join(kept)}"
+
+
 def test_local_cache_goes_to_a_directory_removed_afterwards(tiny_app: Path) -> None:
     backend = FakeBackend()
     run_bench(pipeline_settings(tiny_app, cache="local", cache_mode="min"), backend)
@@ -249,6 +266,7 @@ def test_local_cache_goes_to_a_directory_removed_afterwards(tiny_app: Path) -> N
     assert fresh_build.cache_from == (f"type=local,src={directory}",)
     assert not Path(directory).exists()
     assert not export.push and export.tag and export.tag.startswith("layerwise-bench:")
+    assert "forget" not in backend.events  # nothing went to a registry
 
 
 def test_push_measures_every_scenario_against_the_push_before(tiny_app: Path) -> None:
@@ -303,11 +321,12 @@ def test_cache_stages_are_exported_as_their_own_targets_and_imported_by_fresh(
         backend,
     )
     export, export_stage, fresh_build, fresh_stage = backend.builds
-    assert backend.events == ["build", "build", "prune", "build", "build"]
+    assert backend.events == ["build", "build", "prune", "build", "build", "forget"]
     (main_spec,) = export.cache_to
     (stage_spec,) = export_stage.cache_to
     ref = main_spec.removeprefix("type=registry,ref=").removesuffix(",mode=max")
     assert stage_spec == f"type=registry,ref={ref}-deps,mode=max"
+    assert f"{ref}-deps" in backend.forgotten and ref in backend.forgotten
     # The stage export builds only that target, for the same platforms, and pushes nothing.
     assert export_stage.target == fresh_stage.target == "deps"
     assert export_stage.platform == export.platform

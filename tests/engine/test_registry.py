@@ -3,11 +3,21 @@
 from __future__ import annotations
 
 import json
+import urllib.request
+import uuid
+from collections.abc import Callable
 from pathlib import Path
 
 import pytest
 
-from layerwise.engine import Blob, Client, new_blobs, pushed_layers, total_size
+from layerwise.engine import (
+    Blob,
+    Client,
+    delete_local_tag,
+    new_blobs,
+    pushed_layers,
+    total_size,
+)
 from layerwise.engine.registry import image_manifests, repository_of
 from layerwise.errors import EngineError
 
@@ -114,3 +124,41 @@ def test_new_blobs_are_those_no_earlier_platform_pushed() -> None:
     assert total_size(fresh) == (1, 40)
     assert new_blobs(current, None)["linux/arm64"] == (A, B, D)
     assert total_size(new_blobs(current, None)) == (3, 70)
+
+
+@pytest.mark.parametrize(
+    "ref",
+    [
+        "registry.example.com/app:cache-main",  # someone else's registry: never touched
+        "ghcr.io/o/r:tag",
+        "127.0.0.1:5000/app@sha256:" + "0" * 64,  # a digest, not a tag the bench made
+        "127.0.0.1:5000/app",  # no tag
+        "app:latest",  # Docker Hub
+    ],
+)
+def test_only_tags_on_this_machines_registry_are_deleted(ref: str) -> None:
+    assert delete_local_tag(ref) is False
+
+
+@pytest.mark.engine
+def test_a_pushed_tag_is_deleted_from_the_local_registry(
+    buildkit: Client, require_image: Callable[[str], None], tmp_path: Path
+) -> None:
+    require_image("debian:bookworm-slim")
+    try:
+        with urllib.request.urlopen("http://127.0.0.1:5000/v2/", timeout=5):
+            pass
+    except OSError as exc:
+        pytest.skip(f"no registry at 127.0.0.1:5000: {exc} (run scripts/engine-up)")
+    token = uuid.uuid4().hex
+    (tmp_path / "Dockerfile").write_text(f"FROM debian:bookworm-slim\nRUN echo {token} > /t\n")
+    ref = f"127.0.0.1:5000/layerwise-test:{token[:16]}"
+    pushed = buildkit.run(
+        "buildx", "build", "--provenance=false", "--push", "-t", ref, str(tmp_path), timeout=300
+    )
+    assert pushed.returncode == 0, pushed.stderr
+    assert pushed_layers(buildkit, ref, single_platform="linux/amd64")
+    assert delete_local_tag(ref) is True
+    with pytest.raises(EngineError):
+        pushed_layers(buildkit, ref, single_platform="linux/amd64")
+    assert delete_local_tag(ref) is True  # gone already: nothing left to do

@@ -14,6 +14,7 @@ from layerwise.engine import (
     BuildResult,
     Client,
     Layer,
+    delete_local_tag,
     image_layers,
     image_size,
     prune_build_cache,
@@ -56,6 +57,11 @@ class Backend(Protocol):
         manifest's)."""
         ...
 
+    def forget(self, refs: tuple[str, ...]) -> tuple[str, ...]:
+        """Delete what the bench pushed (image tags, registry cache refs); the refs it could
+        not delete, which stay in the registry."""
+        ...
+
 
 class EngineBackend:
     """The real engine, through a `layerwise.engine.Client`."""
@@ -94,3 +100,6 @@ class EngineBackend:
 
     def pushed(self, ref: str, platform: str) -> dict[str, tuple[Blob, ...]]:
         return pushed_layers(self.client, ref, single_platform=platform)
+
+    def forget(self, refs: tuple[str, ...]) -> tuple[str, ...]:
+        return tuple(ref for ref in refs if not delete_local_tag(ref))

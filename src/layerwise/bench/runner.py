@@ -13,7 +13,7 @@ from pathlib import Path
 
 from layerwise.bench.backend import Backend
 from layerwise.bench.edits import append_marker
-from layerwise.bench.pipeline import Pipeline
+from layerwise.bench.pipeline import REGISTRY, Pipeline
 from layerwise.bench.plan import COLD, DEP, EXPORT, FRESH, SRC, PlannedBuild, plan_builds
 from layerwise.bench.platforms import per_platform
 from layerwise.bench.results import (
@@ -140,6 +140,7 @@ class _Session:
     done: int = 0
     runs: dict[tuple[int, str], list[RunResult]] = field(default_factory=dict)
     made: list[str] = field(default_factory=list)  # tags of images built, removed at the end
+    pushed: list[str] = field(default_factory=list)  # registry refs written, deleted at the end
     unreadable_noted: bool = False
 
     def run_sequence(self, sequence: list[PlannedBuild]) -> None:
@@ -158,6 +159,7 @@ class _Session:
         finally:
             shutil.rmtree(cache_dir, ignore_errors=True)
             self.guard.restore()
+            self._forget_pushed()
         if COLD in self.settings.scenarios or FRESH in self.settings.scenarios:
             # The next sequence prunes the builder: its images are of no use, free the disk.
             self.remove_images()
@@ -170,6 +172,8 @@ class _Session:
             return (), ()
         ref = f"{pipeline.repository}:cache-{token}"
         cache_to = (pipeline.cache_to(ref, cache_dir),)
+        if pipeline.cache == REGISTRY:
+            self.pushed.append(ref)
         if planned.scenario == EXPORT:
             return (), cache_to
         stages = (pipeline.stage_ref(ref, cache_dir, stage) for stage in pipeline.cache_stages)
@@ -178,6 +182,16 @@ class _Session:
             *(pipeline.cache_from(stage_ref, stage_dir, "") for stage_ref, stage_dir in stages),
         )
         return cache_from, cache_to
+
+    def _forget_pushed(self) -> None:
+        """Delete the sequence's pushes and registry caches: nothing reads them after it, and a
+        bench run after run would fill the registry."""
+        if not self.pushed:
+            return
+        left = self.backend.forget(tuple(dict.fromkeys(self.pushed)))
+        self.pushed.clear()
+        if left:
+            self.notify(f"left in the registry (delete them yourself): {', '.join(left)}")
 
     def _own_tag(self, name: str) -> str:
         """A local tag of the bench's own, removed with the others at the end."""
@@ -196,6 +210,8 @@ class _Session:
         seconds = 0.0
         for stage in pipeline.cache_stages:
             stage_ref, stage_dir = pipeline.stage_ref(ref, cache_dir, stage)
+            if pipeline.cache == REGISTRY:
+                self.pushed.append(stage_ref)
             result = self.backend.build(
                 BuildRequest(
                     dockerfile=self.settings.dockerfiles[planned.dockerfile],
@@ -232,6 +248,8 @@ class _Session:
         repository = pipeline.repository if pipeline.push else TAG_REPOSITORY
         tag = f"{repository}:{token}-{planned.scenario}"
         self.made.append(tag)
+        if pipeline.push:
+            self.pushed.append(tag)
         cache_from, cache_to = self._cache_specs(planned, token, cache_dir, previous)
         result = self.backend.build(
             BuildRequest(

@@ -10,7 +10,14 @@ from layerwise.engine.images import (
     prune_build_cache,
 )
 from layerwise.engine.progress import BuildStep, ProgressParser, Vertex, parse_progress
-from layerwise.engine.registry import Blob, PushedLayers, new_blobs, pushed_layers, total_size
+from layerwise.engine.registry import (
+    Blob,
+    PushedLayers,
+    delete_local_tag,
+    new_blobs,
+    pushed_layers,
+    total_size,
+)
 
 __all__ = [
     "Blob",
@@ -23,6 +30,7 @@ __all__ = [
     "PushedLayers",
     "Vertex",
     "build_command",
+    "delete_local_tag",
     "find_client",
     "image_layers",
     "image_size",

@@ -9,6 +9,8 @@ with the default provenance attestation, is an image index; its attestation mani
 from __future__ import annotations
 
 import json
+import urllib.error
+import urllib.request
 from collections.abc import Iterable, Mapping
 from dataclasses import dataclass
 from typing import Any
@@ -122,3 +124,43 @@ def _raw(client: Client, ref: str) -> dict[str, Any]:
     if not isinstance(value, dict):
         raise EngineError(f"unexpected manifest for {ref}", path=client.path)
     return value
+
+
+# What a manifest GET may answer with; the registry says which one `ref` is.
+_MANIFEST_TYPES = (
+    *_INDEX_TYPES,
+    "application/vnd.oci.image.manifest.v1+json",
+    "application/vnd.docker.distribution.manifest.v2+json",
+)
+_LOOPBACK = frozenset({"127.0.0.1", "localhost", "[::1]"})
+
+
+def delete_local_tag(ref: str, timeout: float = 30) -> bool:
+    """Delete the manifest `ref` (`host:port/repo:tag`) names from a registry on this machine,
+    through the registry API (plain HTTP, as the local registry serves it).
+
+    Only for a registry on the loopback address: a bench's own pushes there would otherwise pile
+    up run after run. Elsewhere (credentials, TLS, other people's tags) nothing is touched and
+    the answer is False, as it is when the registry refuses (deletion off) or cannot be reached.
+    A missing tag counts as deleted. The blobs stay until the registry's garbage collection.
+    """
+    host, _, rest = ref.partition("/")
+    repository, colon, tag = rest.rpartition(":")
+    if host.rsplit(":", 1)[0] not in _LOOPBACK or not colon or not repository or "@" in ref:
+        return False
+    base = f"http://{host}/v2/{repository}/manifests"
+    head = urllib.request.Request(
+        f"{base}/{tag}", method="HEAD", headers={"Accept": ", ".join(_MANIFEST_TYPES)}
+    )
+    try:
+        with urllib.request.urlopen(head, timeout=timeout) as answer:
+            digest = answer.headers.get("Docker-Content-Digest")
+        if not digest:
+            return False
+        delete = urllib.request.Request(f"{base}/{digest}", method="DELETE")
+        with urllib.request.urlopen(delete, timeout=timeout):
+            return True
+    except urllib.error.HTTPError as exc:
+        return exc.code == 404
+    except OSError:
+        return False

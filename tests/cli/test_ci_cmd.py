@@ -86,7 +86,14 @@ def test_bake_is_noted(tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> No
     path = tmp_path / "Jenkinsfile"
     path.write_text("node {\n    sh 'docker buildx bake --push'\n}\n")
     assert main(["ci", "check", str(path)]) == 0
-    assert "bake file are not checked" in capsys.readouterr().err
+    assert "no bake file beside it" in capsys.readouterr().err
+    bake = tmp_path / "docker-bake.hcl"
+    bake.write_text('target "app" {\n  cache-from = ["type=gha"]\n}\n')
+    assert main(["ci", "check", str(path)]) == 0
+    assert f"its targets are in {bake}" in capsys.readouterr().err
+    # Checking the directory reads the bake file too: nothing left to note.
+    assert main(["ci", "check", str(tmp_path)]) == 0
+    assert "bake" not in capsys.readouterr().err
 
 
 def test_generate_writes_once(

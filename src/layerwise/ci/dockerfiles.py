@@ -33,11 +33,19 @@ def root_of(pipeline_path: Path) -> Path:
     return parent
 
 
+BAKE = "docker buildx bake"  # the kind of a bake file's target (ci/bake.py)
+
+
 def dockerfile_path(build: Build, root: Path) -> Path | None:
     """Where the build's Dockerfile is, when its name is written out (no variables)."""
     if build.dockerfile is not None:
         if not build.dockerfile.static or "$" in build.dockerfile.text:
             return None
+        if build.kind == BAKE and build.context is not None:
+            # bake takes `dockerfile` relative to the target's context
+            if not build.context.static or "://" in build.context.text:
+                return None
+            return root / build.context.text / build.dockerfile.text
         return root / build.dockerfile.text
     context = build.context.text if build.context is not None else "."
     if "$" in context or "://" in context or context == "-":

@@ -126,14 +126,30 @@ def check(
 
 
 def _notes(outcomes: list[PipelineOutcome]) -> None:
-    """What was seen but not read: a `docker buildx bake` keeps its cache settings in a bake
-    file that `ci check` does not read yet."""
+    """A `docker buildx bake` keeps its cache settings in a bake file: say where it is when this
+    run did not check it, or that none was found beside the pipeline."""
+    from layerwise.ci.bake import BAKE_FILES
+    from layerwise.ci.dockerfiles import root_of
+
+    checked = {o.path.resolve() for o in outcomes}
     for outcome in outcomes:
         for span, kind in outcome.notes:
-            if kind == "bake":
+            if kind != "bake":
+                continue
+            root = root_of(outcome.path)
+            files = [p for name in BAKE_FILES if (p := root / name).is_file()]
+            if files and all(p.resolve() in checked for p in files):
+                continue
+            where = f"note: {outcome.path}:{span.start_line}:{span.start_col}: `buildx bake`: "
+            if files:
+                names = " ".join(str(p) for p in files)
                 typer.echo(
-                    f"note: {outcome.path}:{span.start_line}:{span.start_col}: `buildx bake`: "
-                    "the cache settings in the bake file are not checked",
+                    f"{where}its targets are in {names}: `layerwise ci check {names}`", err=True
+                )
+            else:
+                typer.echo(
+                    f"{where}no bake file beside it ({', '.join(BAKE_FILES)}): its "
+                    "targets' cache settings are not checked",
                     err=True,
                 )
 

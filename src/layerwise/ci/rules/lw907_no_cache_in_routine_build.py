@@ -27,6 +27,7 @@ from __future__ import annotations
 from collections.abc import Iterator
 
 from layerwise.ci.context import PipelineContext
+from layerwise.ci.dockerfiles import BAKE
 from layerwise.ci.rules._support import command, replace_in_value
 from layerwise.rules.base import Finding, Fix, Rule, Safety, Severity
 from layerwise.syntax.span import Edit
@@ -52,7 +53,7 @@ def check(ctx: PipelineContext) -> Iterator[Finding]:
         if flag is None:
             continue
         edit: Edit | None = None
-        if build.kind == "build-push-action":
+        if build.kind in ("build-push-action", BAKE):
             edit = replace_in_value(text, flag, "true", "false")
         elif flag.editable and text[flag.span.start : flag.span.end] == "--no-cache":
             start = flag.span.start

@@ -122,6 +122,18 @@ def deletes_inside(path: str, roots: Iterable[str]) -> bool:
     return path.startswith("/") and path != "/" and any(is_under(path, r) for r in roots)
 
 
+def fix_proven(
+    eco: object, cmd: Command, env: Mapping[str, str], context: BuildContext | None, project: str
+) -> bool:
+    """Whether a real build proved the fixes for this use of the tool: the module's
+    BUILD_PROVEN, narrowed by its optional `unproven(cmd, env, context, project)` for a flavour
+    no build exercised (Yarn Berry beside classic yarn)."""
+    if not getattr(eco, "BUILD_PROVEN", False):
+        return False
+    unproven = getattr(eco, "unproven", None)
+    return not (callable(unproven) and unproven(cmd, env, context, project))
+
+
 class Ecosystem(Protocol):
     """The part every ecosystem module provides. Modules add their own specifics next to it."""
 

@@ -38,10 +38,11 @@ NAME = "go"
 PROGRAMS = frozenset({"go"})
 MANIFESTS: tuple[str, ...] = ("go.mod",)
 LOCKFILES: tuple[str, ...] = ("go.sum",)
-# Not yet proven fix by fix: tests/apps/go-replace builds (a local replace module; the Go module
-# proxy is out of reach here, so no downloaded module is exercised) with the unsafe-level fixes
-# applied; until buildable cases prove each fix, they stay unsafe.
-BUILD_PROVEN = False
+# Proven by the buildable cases tests/fixtures/buildable/go_* (`go mod download` after COPY . .
+# with a local replace module, a compile after COPY . .). The Go module proxy is out of reach
+# here, so no downloaded module is exercised; the module cache's mounts stay safe only when every
+# later go command gets them too (LW201's `_store_kept`).
+BUILD_PROVEN = True
 VALUE_OPTIONS = frozenset(
     {"-o", "-p", "-C", "-tags", "-ldflags", "-gcflags", "-asmflags", "-mod", "-modfile",
      "-pkgdir", "-buildmode", "-compiler", "-gccgoflags", "-overlay", "-pgo", "-toolexec",

@@ -40,10 +40,10 @@ NAME = "pnpm"
 PROGRAMS = frozenset({"pnpm"})
 MANIFESTS: tuple[str, ...] = ("package.json", "pnpm-workspace.yaml")
 LOCKFILES: tuple[str, ...] = ("pnpm-lock.yaml",)
-# Not yet proven fix by fix: tests/apps/node-pnpm builds and serves with the unsafe-level fixes
-# applied, but no buildable case (tests/fixtures/buildable) builds each fix before and after on
-# its own yet; until one does, the fixes stay unsafe.
-BUILD_PROVEN = False
+# Proven by the buildable cases tests/fixtures/buildable/pnpm_* (install after COPY . ., USER
+# node): pnpm finds its store under the home directory (the link test of @pnpm/store-path runs
+# beside the mount, not into it) and copies from the mounted store where it cannot hard-link.
+BUILD_PROVEN = True
 INSTALL_VERBS = frozenset({"install", "i", "add", "fetch"})
 VALUE_OPTIONS = frozenset(
     {"--store-dir", "--dir", "-C", "--filter", "-F", "--reporter", "--loglevel",

@@ -47,10 +47,10 @@ NAME = "yarn"
 PROGRAMS = frozenset({"yarn", "yarnpkg"})
 MANIFESTS: tuple[str, ...] = ("package.json",)
 LOCKFILES: tuple[str, ...] = ("yarn.lock",)
-# Not yet proven fix by fix: tests/apps/node-yarn and node-yarn-berry build and serve with the
-# unsafe-level fixes applied, but no buildable case (tests/fixtures/buildable) builds each fix
-# before and after on its own yet; until one does, the fixes stay unsafe.
-BUILD_PROVEN = False
+# Classic yarn's fixes are proven by the buildable cases tests/fixtures/buildable/yarn_*
+# (install after COPY . ., USER node, a postinstall script, `yarn cache clean`); Berry's are not
+# (see `unproven`): tests/apps/node-yarn-berry builds with them, but no case builds each alone.
+BUILD_PROVEN = True
 INSTALL_VERBS = frozenset({"install", "add"})
 VALUE_OPTIONS = frozenset(
     {"--cache-folder", "--modules-folder", "--mutex", "--network-timeout", "--registry", "--cwd",
@@ -170,6 +170,14 @@ def flavour(context: BuildContext | None, project_dir: str) -> str | None:
     if "\n__metadata:" in f"\n{lock}":
         return "berry"
     return "classic" if "yarn lockfile v1" in lock else None
+
+
+def unproven(
+    cmd: Command, env: Mapping[str, str], context: BuildContext | None, project_dir: str
+) -> bool:
+    """Berry, known from the command, its environment or the project: no buildable case has
+    proven Berry's fixes one by one, so they stay unsafe (base.fix_proven)."""
+    return is_berry_command(cmd, env) or flavour(context, project_dir) == "berry"
 
 
 def is_dependency_install(cmd: Command) -> bool:

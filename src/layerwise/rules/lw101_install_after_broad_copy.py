@@ -70,9 +70,10 @@ ProjectReference. Bundler: Gemfile, Gemfile.lock (no fix with `gemspec`, `path:`
 `eval_gemfile`). Composer: composer.json, composer.lock, auth.json; with `--no-scripts
 --no-autoloader` the install moves, else that dependency-only install goes above the copy and
 the original stays below it (Composer's documented layout).
-Not yet proven by a real build on BuildKit for yarn, pnpm, Go, Cargo, Maven, Gradle, .NET,
-Bundler and Composer (their registries are out of reach here, and no yarn or pnpm build has
-run): their fixes are unsafe whatever the context shows.
+Proven by real builds on BuildKit (tests/fixtures/buildable) for npm, yarn classic, pnpm, Go,
+pip, uv, Poetry and Pipenv. Not yet for Yarn Berry, Cargo, Maven, Gradle, .NET, Bundler and
+Composer (their registries are out of reach here, and no Berry case builds each fix alone):
+their fixes are unsafe whatever the context shows.
 ## Options
 `target-engine`: the fix is the same for `modern` and `docker-20.10`. The manifests copy gets no
 `COPY --link`: the install right below it is keyed on the whole stage before it, so it reruns
@@ -89,6 +90,7 @@ import posixpath
 from collections.abc import Iterator, Sequence
 
 from layerwise.ecosystems import Installer, installers_for
+from layerwise.ecosystems.base import fix_proven
 from layerwise.model import Step
 from layerwise.rules import _support as s
 from layerwise.rules._apt_lists import is_apt_only_run
@@ -253,7 +255,10 @@ def _inputs(
         manifests += found.manifests
         # Safe only when the context proves what the install reads and a real build proved
         # the layout for this ecosystem.
-        known = known and found.proven and eco.BUILD_PROVEN
+        project = "" if rel == "." else rel
+        known = (
+            known and found.proven and fix_proven(eco, command, st.state.env, ctx.context, project)
+        )
         befores += [found.before] if found.before is not None else []
     if befores and len(moved) > 1:
         return None  # a split install moves alone

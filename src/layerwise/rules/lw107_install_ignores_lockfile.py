@@ -48,9 +48,10 @@ without `[tool.uv]`, uv.toml, optional dependencies or dynamic metadata, every r
 name and version specifiers, the same `requires-python`, uv.lock's record of
 `dependencies` and `[dependency-groups]` equal to pyproject.toml's, no `[options]` or
 `[manifest]` in uv.lock, every package from PyPI, and no index or resolver option on the
-command or in ENV. Everything else is unsafe: yarn,
-pnpm, Bundler, Composer and .NET have no proving build here (their registries are out of
-reach), and Pipenv's `--deploy` also stops when the image's Python is not the Pipfile's
+command or in ENV. Everything else is unsafe: for yarn and pnpm the context
+cannot show that the lockfile matches package.json (a frozen install then stops), Bundler,
+Composer and .NET have no proving build here (their registries are out of reach), and
+Pipenv's `--deploy` also stops when the image's Python is not the Pipfile's
 `[requires] python_version`, and compares a hash of the Pipfile that layerwise does not
 compute. Hazards to check before applying: Bundler's frozen mode stops on a Gemfile.lock that
 lacks the image's platform (made on macOS without `x86_64-linux`), which a plain install quietly

@@ -55,9 +55,10 @@ After the fix:
     RUN --mount=type=cache,target=/home/node/.npm,uid=1000,gid=1000 npm ci --omit=dev
 
 ## Fix safety
-Safe for npm, pip, uv, Poetry and Pipenv: the mount only adds a cache. Not yet proven by a real
-build on BuildKit for yarn, pnpm, Go, Cargo, Maven, Gradle, .NET, Bundler and Composer (their
-registries are out of reach here, and no yarn or pnpm build has run): their fixes are unsafe.
+Safe for npm, yarn classic, pnpm, pip, uv, Poetry and Pipenv: the mount only adds a cache, and
+real builds on BuildKit proved each (tests/fixtures/buildable). Go is proven too, with the
+condition below. Not yet proven for Yarn Berry, Cargo, Maven, Gradle, .NET, Bundler and
+Composer (their registries are out of reach here): their fixes are unsafe.
 The fix drops what would keep the mount unused
 (`--no-cache-dir`, `PIP_NO_CACHE_DIR=1` in front of the command, uv's `--no-cache`/`-n`,
 Poetry's `--no-cache`) and puts `UV_LINK_MODE=copy` in front of uv (uv's Docker guide: the cache
@@ -66,9 +67,10 @@ the same RUN, which would empty the mount (see LW203), and replaces a mount left
 user's `.npm`.
 Go, Cargo, Maven, Gradle and .NET read packages from that cache when they build, so with a
 mount the packages leave the image: even once proven, the fix stays unsafe unless every other
-use of the tool in the stage, its bases and the stages built FROM it gets the same mount (no
+use of the tool in the stage, its bases and the stages built FROM it has the same mount or gets
+it from this rule's fix (not when an ignore comment keeps the fix out of that RUN), with no
 `dotnet publish --no-restore`, `make` or script in between, no COPY into the cache, no
-`COPY --from` of it).
+`COPY --from` of it.
 No fix when the user's uid is unknown (a user created in the Dockerfile): set it numerically.
 Works with Docker 20.10's built-in frontend (no `# syntax=` line needed).
 
@@ -88,7 +90,7 @@ from collections.abc import Iterator
 
 from layerwise.ecosystems import Installer, installers_for
 from layerwise.ecosystems._toolchain import STORE_CACHES
-from layerwise.ecosystems.base import CacheMount, is_under
+from layerwise.ecosystems.base import CacheMount, fix_proven, is_under
 from layerwise.model.nodes import Step
 from layerwise.rules._support import commands, cwd_of, resolve, stage_chain
 from layerwise.rules.base import Finding, Fix, Rule, RuleContext, Safety, Severity
@@ -152,7 +154,8 @@ def check(ctx: RuleContext) -> Iterator[Finding]:
             prefix = "".join(p + " " for p in eco.mount_assignments(cmd, state.env))
             if prefix:
                 edits = _insert(edits, cmd.start, prefix)
-            safe = eco.BUILD_PROVEN and _store_kept(ctx, step, eco, missing)
+            proven = fix_proven(eco, cmd, state.env, ctx.context, "")
+            safe = proven and _store_kept(ctx, step, eco, missing)
             fix = Fix(Safety.SAFE if safe else Safety.UNSAFE, edits)
         verb = eco.verb(cmd)
         label = short(cmd, verb)
@@ -219,8 +222,13 @@ def _store_kept(ctx: RuleContext, step: Step, eco: Installer, mounts: list[Cache
             if not cmds:
                 return False
             state = other.state
-            # A RUN with an install gets the mount: every command of it sees the cache.
-            mounted = any(eco.install_caches(c, state.home, None, state.env) for c in cmds)
+            # A RUN with an install gets the mount (unless an ignore comment keeps this rule's
+            # fix out of it): every command of it sees the cache.
+            has = cache_mounts(ctx, other)
+            mounted = all(any(h.mount.covers(m.target) for h in has) for m in mounts) or (
+                any(eco.install_caches(c, state.home, None, state.env) for c in cmds)
+                and (other is step or not _fix_kept_out(ctx, other))
+            )
             for cmd in cmds:
                 runs_tool = eco.verb(cmd) is not None
                 word = cmd.program_word.text if cmd.program_word is not None else ""
@@ -229,6 +237,12 @@ def _store_kept(ctx: RuleContext, step: Step, eco: Installer, mounts: list[Cache
                 if runs_tool and not mounted:
                     return False
     return True
+
+
+def _fix_kept_out(ctx: RuleContext, step: Step) -> bool:
+    from layerwise.rules.runner import may_be_silenced  # the runner imports every rule
+
+    return may_be_silenced(ctx.tree, step.instruction, RULE.code)
 
 
 def _reads_cache_across(step: Step, mounts: list[CacheMount]) -> bool:

@@ -29,13 +29,15 @@ After the fix:
     RUN --mount=type=cache,target=/root/.npm npm ci
 
 ## Fix safety
-Safe: the deleted files are in the mount, never in the image. The fix drops the command with
-the `&&`/`;` joining it (or only the mounted paths of an `rm` that also deletes others); no fix
-when the cleanup is the RUN's only command or sits in a pipe. A package manager's own cleaning
-command (`go clean -modcache`, `composer clear-cache`, `dnf clean all`...) of yarn, pnpm, Go,
-Cargo, Maven, Gradle, .NET, Bundler, Composer, apk, dnf, yum, microdnf or zypper gets an unsafe
-fix: not yet proven by a real build on BuildKit for them (their registries and base images are
-out of reach here). An `rm` of a mounted path is the same edit for every tool and stays safe.
+Safe: the deleted files are in the mount, never in the image. The fix drops the command with the
+`&&`/`;` joining it (or only the mounted paths of an `rm` that also deletes others); no fix when
+the cleanup is the RUN's only command or sits in a pipe. A package manager's own cleaning
+command (`composer clear-cache`, `dnf clean all`...) of Yarn Berry, Cargo, Maven, Gradle, .NET,
+Bundler, Composer, apk, dnf, yum, microdnf or zypper gets an unsafe fix: not yet proven by a
+real build on BuildKit for them (their registries and base images are out of reach here). Those
+of npm, yarn classic, pnpm and Go (`yarn cache clean`, `pnpm store prune`, `go clean -modcache`)
+are safe: builds proved these managers' mounts, and a command that only empties the mount adds
+nothing to the image. An `rm` of a mounted path is the same edit for every tool and stays safe.
 
 ## References
 - Dockerfile reference: RUN --mount=type=cache (contents are not part of the layer)
@@ -45,6 +47,7 @@ from __future__ import annotations
 
 from collections.abc import Iterator
 
+from layerwise.ecosystems.base import fix_proven
 from layerwise.rules.base import Finding, Fix, Rule, RuleContext, Safety, Severity
 from layerwise.rules.lw2_mounts import (
     cache_mounts,
@@ -81,7 +84,7 @@ def check(ctx: RuleContext) -> Iterator[Finding]:
             # A manager's own cleaning command goes safely only where a real build proved
             # its fixes; an `rm` of a mounted path is the same edit for every ecosystem.
             eco = cleanup.ecosystem
-            safe = eco is None or eco.BUILD_PROVEN
+            safe = eco is None or fix_proven(eco, cmd, step.state.env, ctx.context, "")
             fix = Fix(Safety.SAFE if safe else Safety.UNSAFE, edits) if edits else None
             if cleanup.words:
                 what = "rm " + " ".join(w.raw for w in cleanup.words)

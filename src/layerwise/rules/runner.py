@@ -20,7 +20,7 @@ from layerwise.model import build_model
 from layerwise.rules import hadolint_map
 from layerwise.rules.base import Finding, RuleContext, Settings
 from layerwise.rules.registry import Registered, all_rules
-from layerwise.syntax import Dockerfile
+from layerwise.syntax import Dockerfile, Instruction
 
 if TYPE_CHECKING:
     from layerwise.context import BuildContext
@@ -107,6 +107,20 @@ def global_hadolint_ignores(tree: Dockerfile) -> frozenset[str]:
 
 def _codes(text: str) -> list[str]:
     return [c.strip() for c in text.split(",")]
+
+
+def may_be_silenced(tree: Dockerfile, instruction: Instruction, code: str) -> bool:
+    """Whether an ignore comment above `instruction` may silence `code` there (any facet of
+    it, hadolint codes included): a fix that counts on the rule's fix at that instruction
+    must not, since the comment keeps that fix out."""
+    for start, _, patterns in suppressions(tree):
+        if start == instruction.span.start:
+            return (
+                "ALL" in patterns
+                or any(code.startswith(p) for p in patterns)
+                or any(o.code in patterns and o.rule == code for o in hadolint_map.OVERLAPS)
+            )
+    return False
 
 
 def _silences(patterns: frozenset[str], finding: Finding) -> bool:

@@ -8,7 +8,7 @@ from __future__ import annotations
 
 import posixpath
 import re
-from collections.abc import Iterable, Mapping, Sequence
+from collections.abc import Callable, Iterable, Mapping, Sequence
 from dataclasses import dataclass
 from typing import TYPE_CHECKING, Protocol
 
@@ -225,6 +225,44 @@ class LockfileForm:
     proven: bool = False
 
 
+@dataclass(frozen=True, slots=True)
+class DevForm:
+    """How an install of a project's dependencies is made to leave the development ones out of
+    the image (LW301): `text` goes after `words[0]` (an option, `--only main`), in front of it
+    (a setting, `BUNDLE_WITHOUT=development:test`) or in its place (`workspaces focus
+    --production` for Berry's `install`); "remove" drops `words` (Pipenv's `--dev`, pip's
+    `-r requirements-dev.txt`). No `words`: the install brings them in, but no edit is known to
+    leave them out (the flavour is unknown, a setting comes from ENV...). `shown` is how the
+    fix title names the change when it is not `text` (the words removed)."""
+
+    words: tuple[Word, ...]
+    text: str
+    place: str = "after"  # "after", "before", "replace" or "remove"
+    shown: str = ""
+
+
+# Test runners, linters, type checkers and task runners that projects list as development
+# dependencies: a later step that runs one needs them in the image.
+DEV_TOOLS = frozenset(
+    {"pytest", "py.test", "tox", "nox", "mypy", "ruff", "flake8", "pylint", "black", "isort",
+     "coverage", "bandit", "pyright", "rspec", "rubocop", "rake", "phpunit", "phpstan", "psalm",
+     "pint", "php-cs-fixer", "pest", "behat"}
+)  # fmt: skip
+_PYTHON = re.compile(r"python(\d+(\.\d+)*)?")
+
+
+def runs_dev_tool(cmd: Command) -> bool:
+    """`pytest`, `python -m mypy`, `vendor/bin/phpunit`, `bin/rspec`: a tool from DEV_TOOLS."""
+    name = cmd.program_name
+    if name in DEV_TOOLS:
+        return True
+    args = cmd.args
+    if name is not None and _PYTHON.fullmatch(name) and len(args) >= 2 and args[0].text == "-m":
+        return args[1].text in DEV_TOOLS
+    word = cmd.program_word
+    return word is not None and "vendor/bin/" in word.text
+
+
 # The variables the ci-info package reads to decide it runs in CI (Yarn Berry and pnpm use
 # it to default to a frozen lockfile); `CI=false` turns it off. Vendor-specific ones left out.
 CI_VARIABLES = ("CI", "CONTINUOUS_INTEGRATION", "BUILD_ID", "BUILD_NUMBER", "RUN_ID",
@@ -252,6 +290,8 @@ class Installer(Protocol):
 
     NAME: str
     PROGRAMS: frozenset[str]  # as in `Ecosystem`
+    MANIFESTS: tuple[str, ...]  # as in `Ecosystem`
+    LOCKFILES: tuple[str, ...]  # as in `Ecosystem`
     BUILD_PROVEN: bool  # as in `Ecosystem`
 
     def is_install(self, cmd: Command) -> bool:
@@ -286,6 +326,15 @@ class Installer(Protocol):
         own options and `VAR=x` prefixes included); () when `cmd` is no install of this tool."""
         ...
 
+    def project_env(
+        self, context: BuildContext, project_dir: str, in_image: Callable[[str], bool]
+    ) -> dict[str, str]:
+        """Settings the project in context folder `project_dir` gives the tool about its cache,
+        as the environment variables that set them (the stage's ENV wins over them); a file
+        counts only where `in_image(path)` (relative to where the command runs) says the
+        image has it. {} for a tool whose cache no project file moves."""
+        ...
+
     def cache_defeats(self, cmd: Command) -> tuple[Word, ...]:
         """Words of `cmd` that switch its cache off (`--no-cache-dir`, `PIP_NO_CACHE_DIR=1`):
         with a cache mount they only throw its use away, so the mount's fix removes them."""
@@ -316,6 +365,29 @@ class Installer(Protocol):
         what the lockfile pins, for the project in context folder `project_dir`; None when the
         environment, the project's settings or an `earlier` command (`bundle config set frozen
         true`) already hold it to the lockfile."""
+        ...
+
+    # Folders an install writes where it runs (`node_modules`, `.venv`, `vendor`): a later
+    # `rm` of one throws the development dependencies away anyway.
+    DEV_OUTPUTS: tuple[str, ...]
+
+    def dev_form(
+        self,
+        cmd: Command,
+        env: Mapping[str, str],
+        context: BuildContext | None,
+        project_dir: str,
+        earlier: Sequence[Command],
+    ) -> DevForm | None:
+        """How `cmd`, an install of the project in context folder `project_dir` that brings
+        its development dependencies into the image, is made to leave them out; None when it
+        is no such install, already leaves them out (its options, ENV, `earlier` commands, the
+        project's settings), or the project (when the context shows it) declares none."""
+        ...
+
+    def needs_dev(self, cmd: Command) -> bool:
+        """The command runs something the development dependencies may provide (`poetry run`,
+        `bundle exec`, a package.json script): leaving them out would break it."""
         ...
 
 

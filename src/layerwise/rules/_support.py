@@ -14,7 +14,7 @@ from layerwise.ecosystems import installers_for, npm
 from layerwise.ecosystems import npm_versions as nv
 from layerwise.model import Stage, Step
 from layerwise.rules.base import RuleContext
-from layerwise.shell import Command
+from layerwise.shell import Command, Word
 from layerwise.syntax import Dockerfile, Instruction
 from layerwise.syntax.span import Edit, Span
 
@@ -135,6 +135,27 @@ def stage_chain(stage: Stage) -> list[Stage]:
     while chain[0].base_stage is not None:
         chain.insert(0, chain[0].base_stage)
     return chain
+
+
+def later_commands(
+    ctx: RuleContext, step: Step, after: Command | None = None
+) -> Iterator[tuple[Step, Command]]:
+    """The commands that run after `step` (after its command `after`, when given) in its stage:
+    the rest of its RUN, then its stage's later RUNs (the final stage has no stage built on it)."""
+    stage = ctx.model.stages[step.stage]
+    if after is not None:
+        yield from ((step, c) for c in commands(ctx, step.instruction) if c.start > after.start)
+    for later in stage.steps[stage.steps.index(step) + 1 :]:
+        yield from ((later, c) for c in commands(ctx, later.instruction))
+
+
+def word_edit(word: Word, text: str, place: str) -> Edit:
+    """`text` after `word` (with a blank), in front of it, or in its place."""
+    if place == "before":
+        return Edit.insert(word.start, f"{text} ")
+    if place == "replace":
+        return Edit(word.start, word.end, text)
+    return Edit.insert(word.end, f" {text}")
 
 
 def commands_before(ctx: RuleContext, step: Step, command: Command) -> list[Command]:

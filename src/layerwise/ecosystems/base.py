@@ -122,6 +122,34 @@ def deletes_inside(path: str, roots: Iterable[str]) -> bool:
     return path.startswith("/") and path != "/" and any(is_under(path, r) for r in roots)
 
 
+_REGISTRY_HOST = re.compile(r"[.:]|^localhost$")
+DOCKER_HUB = ("docker.io", "index.docker.io", "registry-1.docker.io")
+
+
+def image_tag(reference: str, repository: str) -> str | None:
+    """The tag of image `reference` when it names `repository` (`latest` when it gives none),
+    else None. A Docker Hub official image (`golang`) is matched as `golang`,
+    `docker.io/library/golang` or a mirror's `.../library/golang`, not as
+    `registry.example.com/golang` (a custom image as far as its name tells); one named with its
+    registry (`mcr.microsoft.com/dotnet/sdk`) by that full name. A digest alone tells no tag."""
+    name, digest, _ = reference.partition("@")
+    path, colon, tag = name.rpartition(":")
+    if not colon or "/" in tag:
+        if digest:
+            return None
+        path, tag = name, "latest"
+    parts = path.lower().split("/")
+    if "/" in repository:
+        return tag if "/".join(parts) == repository else None
+    host = parts[0] if len(parts) > 1 and _REGISTRY_HOST.search(parts[0]) else None
+    if host is not None:
+        parts = parts[1:]
+    if parts == [repository] and host in (None, *DOCKER_HUB):
+        return tag
+    # Another registry's image is a custom one unless it mirrors Docker Hub's library.
+    return tag if parts[-2:] == ["library", repository] else None
+
+
 class Ecosystem(Protocol):
     """The part every ecosystem module provides. Modules add their own specifics next to it."""
 
@@ -474,4 +502,39 @@ class SystemPackages(Protocol):
     def refresh_option(self, cmd: Command, earlier: Sequence[Command]) -> str | None:
         """An option the install needs once its cache is a mount that may hold stale or no
         package indexes (apk: `--update-cache`, unless `earlier` commands refreshed them)."""
+        ...
+
+
+class Compiler(Protocol):
+    """A compiled language's toolchain (Go, Cargo, Maven, Gradle, .NET): the image it builds
+    on, where a build writes its artifacts, and the image that runs them without it (LW305)."""
+
+    NAME: str
+    PROGRAMS: frozenset[str]
+    BUILD_PROVEN: bool  # as in `Ecosystem`
+    # Programs the runtime image provides to start the artifact (`java -jar app.jar`,
+    # `dotnet App.dll`); empty when the artifact is the program itself.
+    LAUNCHERS: frozenset[str]
+    # The artifact needs the files beside it (a .NET publish folder): its folder is copied.
+    COPY_FOLDER: bool
+
+    def verb(self, cmd: Command) -> Word | None:
+        """The tool's subcommand word (`build` in `go build`), None for other commands."""
+        ...
+
+    def is_toolchain_image(self, image: str) -> bool:
+        """`image` is one of the toolchain's own (`golang:1.22`, `maven:3.9-eclipse-temurin-17`)."""
+        ...
+
+    def build_outputs(
+        self, cmd: Command, cwd: str, home: str, env: Mapping[str, str]
+    ) -> tuple[str, ...]:
+        """Absolute paths (files or folders) where `cmd`, run in `cwd`, writes what it builds;
+        () for a command that builds no artifact (or writes it where no one can tell)."""
+        ...
+
+    def runtime_image(self, image: str, build: Command, env: Mapping[str, str]) -> str | None:
+        """The image that runs what `build` made on toolchain image `image` without the
+        toolchain; None when no runtime is known to fit (an unknown variant, a libc that may
+        differ)."""
         ...

@@ -24,6 +24,7 @@ from layerwise.ecosystems.base import (
     DevForm,
     LockfileForm,
     command_env,
+    image_tag,
     subcommand,
 )
 from layerwise.shell import Command, Word
@@ -145,3 +146,40 @@ def project_env(
     context: BuildContext, project_dir: str, in_image: Callable[[str], bool]
 ) -> dict[str, str]:
     return {}
+
+
+# The toolchain out of the final image (LW305). Rust links glibc and libgcc: distroless `cc` of
+# the same Debian release, known only when the tag names it; the alpine images build for musl,
+# which Rust links statically by default: distroless `static`.
+TOOLCHAIN_IMAGE = "rust"
+LAUNCHERS: frozenset[str] = frozenset()
+COPY_FOLDER = False
+
+
+def is_toolchain_image(image: str) -> bool:
+    return image_tag(image, TOOLCHAIN_IMAGE) is not None
+
+
+def build_outputs(cmd: Command, cwd: str, home: str, env: Mapping[str, str]) -> tuple[str, ...]:
+    """`cargo build`: the target folder (`--target-dir`, CARGO_TARGET_DIR, `target`);
+    `cargo install`: `<root>/bin` (`--root`, CARGO_INSTALL_ROOT, CARGO_HOME)."""
+    word = verb(cmd)
+    seen = command_env(cmd, env)
+    if word is not None and word.text in ("build", "b"):
+        target = cmd.option_value("--target-dir") or seen.get("CARGO_TARGET_DIR") or "target"
+        return (tc.resolve(target, cwd),) if "$" not in target else ()
+    if word is not None and word.text == "install":
+        root = cmd.option_value("--root") or seen.get("CARGO_INSTALL_ROOT")
+        root = root or cargo_home(home, seen)
+        return (tc.resolve(f"{root.rstrip('/')}/bin", cwd),) if "$" not in root else ()
+    return ()
+
+
+def runtime_image(image: str, build: Command, env: Mapping[str, str]) -> str | None:
+    tag = image_tag(image, TOOLCHAIN_IMAGE)
+    if tag is None or "$" in tag:
+        return None
+    if "alpine" in tag.lower().split("-") or tag.lower().startswith("alpine"):
+        return "gcr.io/distroless/static-debian12"
+    release = tc.debian_release(tag)
+    return f"gcr.io/distroless/cc-debian{release}" if release else None

@@ -28,6 +28,7 @@ from layerwise.ecosystems.base import (
     DevForm,
     LockfileForm,
     command_env,
+    image_tag,
     subcommand,
 )
 from layerwise.shell import Command, Word
@@ -251,3 +252,40 @@ def project_env(
     context: BuildContext, project_dir: str, in_image: Callable[[str], bool]
 ) -> dict[str, str]:
     return {}
+
+
+# The toolchain out of the final image (LW305). A binary built with CGO_ENABLED=0 needs no libc:
+# distroless `static` (CA certificates, tzdata, no shell). Otherwise it links the image's glibc:
+# distroless `base` of the same Debian release, known only when the tag names it.
+TOOLCHAIN_IMAGE = "golang"
+STATIC_RUNTIME = "gcr.io/distroless/static-debian12"
+LAUNCHERS: frozenset[str] = frozenset()
+COPY_FOLDER = False
+
+
+def is_toolchain_image(image: str) -> bool:
+    return image_tag(image, TOOLCHAIN_IMAGE) is not None
+
+
+def build_outputs(cmd: Command, cwd: str, home: str, env: Mapping[str, str]) -> tuple[str, ...]:
+    """`go build -o X`: X; `go install`: GOBIN, else the first GOPATH's `bin` (`~/go/bin`)."""
+    word = verb_text(cmd)
+    seen = command_env(cmd, env)
+    if word == "build":
+        out = cmd.option_value("-o")
+        return (tc.resolve(out, cwd),) if out and "$" not in out else ()
+    if word == "install" and not cmd.has_option("-o"):
+        gopath = seen.get("GOPATH", "").split(":")[0] or tc.under_home(home, "go")
+        gobin = tc.env_dir(seen, "GOBIN", f"{gopath.rstrip('/')}/bin")
+        return (gobin,) if "$" not in gobin else ()
+    return ()
+
+
+def runtime_image(image: str, build: Command, env: Mapping[str, str]) -> str | None:
+    tag = image_tag(image, TOOLCHAIN_IMAGE)
+    if tag is None or "$" in tag:
+        return None
+    if command_env(build, env).get(CGO) == "0":
+        return STATIC_RUNTIME
+    release = tc.debian_release(tag)
+    return f"gcr.io/distroless/base-debian{release}" if release else None

@@ -269,6 +269,17 @@ class DevForm:
     shown: str = ""
 
 
+@dataclass(frozen=True, slots=True)
+class Pruning:
+    """How a stage holding a full install of a project's dependencies gets to what a production
+    install leaves (LW304): it runs `command` (`pnpm prune --prod`, or the production install
+    itself, which removes what it leaves out), and a later stage copies `folder` (relative to
+    where the install ran: `node_modules`, `.venv`, `vendor`)."""
+
+    folder: str
+    command: str
+
+
 # Test runners, linters, type checkers and task runners that projects list as development
 # dependencies: a later step that runs one needs them in the image.
 DEV_TOOLS = frozenset(
@@ -411,6 +422,15 @@ class Installer(Protocol):
         its development dependencies into the image, is made to leave them out; None when it
         is no such install, already leaves them out (its options, ENV, `earlier` commands, the
         project's settings), or the project (when the context shows it) declares none."""
+        ...
+
+    def pruning(
+        self, cmd: Command, env: Mapping[str, str], context: BuildContext | None, project_dir: str
+    ) -> Pruning | None:
+        """How a stage holding a full install of the project in context folder `project_dir`
+        gets what the production install `cmd` leaves, and the folder to copy from it; None
+        when the packages land outside the project (site-packages, GEM_HOME), where settings
+        decide, or no command is known to do it."""
         ...
 
     def needs_dev(self, cmd: Command) -> bool:

@@ -23,6 +23,7 @@ from layerwise.ecosystems.base import (
     DependencyInstall,
     DevForm,
     LockfileForm,
+    Pruning,
     command_env,
     image_tag,
     subcommand,
@@ -183,3 +184,10 @@ def runtime_image(image: str, build: Command, env: Mapping[str, str]) -> str | N
         return "gcr.io/distroless/static-debian12"
     release = tc.debian_release(tag)
     return f"gcr.io/distroless/cc-debian{release}" if release else None
+
+
+def pruning(
+    cmd: Command, env: Mapping[str, str], context: BuildContext | None, project_dir: str
+) -> Pruning | None:
+    """None: the install lands outside the project, or where settings decide."""
+    return None

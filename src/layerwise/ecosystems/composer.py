@@ -22,6 +22,7 @@ from layerwise.ecosystems.base import (
     DependencyInstall,
     DevForm,
     LockfileForm,
+    Pruning,
     command_env,
     subcommand,
 )
@@ -234,3 +235,20 @@ def project_env(
     context: BuildContext, project_dir: str, in_image: Callable[[str], bool]
 ) -> dict[str, str]:
     return {}
+
+
+def pruning(
+    cmd: Command, env: Mapping[str, str], context: BuildContext | None, project_dir: str
+) -> Pruning | None:
+    """LW304's way from a full install to the production one: the same `composer install
+    --no-dev` again (it removes the `require-dev` packages from `vendor/`); None when
+    COMPOSER_VENDOR_DIR or composer.json's `vendor-dir` (read when the context shows it; None
+    without a context) puts the packages elsewhere."""
+    if "COMPOSER_VENDOR_DIR" in command_env(cmd, env) or context is None:
+        return None
+    prefix = f"{project_dir}/" if project_dir else ""
+    data: Any = context.read_json(prefix + MANIFESTS[0])
+    config = data.get("config") if isinstance(data, dict) else None
+    if isinstance(config, dict) and "vendor-dir" in config:
+        return None
+    return Pruning("vendor", cmd.text) if is_dependency_install(cmd) else None

@@ -24,6 +24,7 @@ from layerwise.ecosystems.base import (
     DependencyInstall,
     DevForm,
     LockfileForm,
+    Pruning,
     command_env,
     image_tag,
     subcommand,
@@ -253,3 +254,10 @@ def runtime_image(image: str, build: Command, env: Mapping[str, str]) -> str | N
         return None
     version = _SDK_VERSION.sub(lambda m: m.group(1), tag)
     return f"{RUNTIME_IMAGE}:{version}"
+
+
+def pruning(
+    cmd: Command, env: Mapping[str, str], context: BuildContext | None, project_dir: str
+) -> Pruning | None:
+    """None: the install lands outside the project, or where settings decide."""
+    return None

@@ -27,6 +27,7 @@ from layerwise.ecosystems.base import (
     DependencyInstall,
     DevForm,
     LockfileForm,
+    Pruning,
     command_env,
     image_tag,
     subcommand,
@@ -289,3 +290,10 @@ def runtime_image(image: str, build: Command, env: Mapping[str, str]) -> str | N
         return STATIC_RUNTIME
     release = tc.debian_release(tag)
     return f"gcr.io/distroless/base-debian{release}" if release else None
+
+
+def pruning(
+    cmd: Command, env: Mapping[str, str], context: BuildContext | None, project_dir: str
+) -> Pruning | None:
+    """None: the install lands outside the project, or where settings decide."""
+    return None

@@ -21,6 +21,7 @@ from layerwise.ecosystems.base import (
     DependencyInstall,
     DevForm,
     LockfileForm,
+    Pruning,
     command_env,
     image_tag,
     subcommand,
@@ -168,3 +169,10 @@ def build_outputs(cmd: Command, cwd: str, home: str, env: Mapping[str, str]) -> 
         return ()
     folder = cmd.option_value("-p", "--project-dir") or "."
     return (tc.resolve(f"{folder}/build", cwd),) if "$" not in folder else ()
+
+
+def pruning(
+    cmd: Command, env: Mapping[str, str], context: BuildContext | None, project_dir: str
+) -> Pruning | None:
+    """None: the install lands outside the project, or where settings decide."""
+    return None

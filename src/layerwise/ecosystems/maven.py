@@ -24,6 +24,7 @@ from layerwise.ecosystems.base import (
     DependencyInstall,
     DevForm,
     LockfileForm,
+    Pruning,
     command_env,
     image_tag,
 )
@@ -198,3 +199,10 @@ def build_outputs(cmd: Command, cwd: str, home: str, env: Mapping[str, str]) -> 
     pom = cmd.option_value("-f", "--file")
     folder = posixpath.dirname(pom) if pom and pom.endswith(".xml") else pom
     return (tc.resolve(f"{folder or '.'}/target", cwd),) if "$" not in (folder or "") else ()
+
+
+def pruning(
+    cmd: Command, env: Mapping[str, str], context: BuildContext | None, project_dir: str
+) -> Pruning | None:
+    """None: the install lands outside the project, or where settings decide."""
+    return None

@@ -16,6 +16,7 @@ from layerwise.ecosystems.base import (
     DependencyInstall,
     DevForm,
     LockfileForm,
+    Pruning,
     command_env,
     deletes_inside,
     is_under,
@@ -438,3 +439,10 @@ def project_env(
     context: BuildContext, project_dir: str, in_image: Callable[[str], bool]
 ) -> dict[str, str]:
     return {}
+
+
+def pruning(
+    cmd: Command, env: Mapping[str, str], context: BuildContext | None, project_dir: str
+) -> Pruning | None:
+    """None: LW304 handles npm itself (`npm prune`, spelled for the stage's npm)."""
+    return None

@@ -25,6 +25,7 @@ from layerwise.ecosystems.base import (
     DependencyInstall,
     DevForm,
     LockfileForm,
+    Pruning,
     command_env,
     deletes_inside,
     env_flag,
@@ -323,3 +324,11 @@ def project_env(
     context: BuildContext, project_dir: str, in_image: Callable[[str], bool]
 ) -> dict[str, str]:
     return {}
+
+
+def pruning(
+    cmd: Command, env: Mapping[str, str], context: BuildContext | None, project_dir: str
+) -> Pruning | None:
+    """LW304's way from a full install to the production one: `pnpm prune --prod` (installing
+    again with `--prod` over a full `node_modules` asks to remove it, and stops without a TTY)."""
+    return Pruning("node_modules", PRUNE_DEV_COMMAND) if is_bare_install(cmd) else None

@@ -24,6 +24,7 @@ from layerwise.ecosystems.base import (
     DependencyInstall,
     DevForm,
     LockfileForm,
+    Pruning,
     command_env,
     env_flag,
     env_words,
@@ -397,3 +398,14 @@ def project_env(
     context: BuildContext, project_dir: str, in_image: Callable[[str], bool]
 ) -> dict[str, str]:
     return {}
+
+
+def pruning(
+    cmd: Command, env: Mapping[str, str], context: BuildContext | None, project_dir: str
+) -> Pruning | None:
+    """LW304's way from a full sync to the production one: the same `uv sync --no-dev` again
+    (a sync is exact: it removes what it leaves out) on the project's `.venv`, unless
+    UV_PROJECT_ENVIRONMENT puts the environment elsewhere."""
+    if not is_sync(cmd) or "UV_PROJECT_ENVIRONMENT" in command_env(cmd, env):
+        return None
+    return Pruning(".venv", cmd.text)

@@ -33,6 +33,7 @@ from layerwise.ecosystems.base import (
     DependencyInstall,
     DevForm,
     LockfileForm,
+    Pruning,
     command_env,
     deletes_inside,
     env_flag,
@@ -498,3 +499,12 @@ def needs_dev(cmd: Command) -> bool:
         word = verb(cmd)
         return word is not None and word.text not in _NO_SCRIPT_VERBS
     return npm.uses_node_tools(cmd)
+
+
+def pruning(
+    cmd: Command, env: Mapping[str, str], context: BuildContext | None, project_dir: str
+) -> Pruning | None:
+    """LW304's way from a full install to classic's production one: the same `yarn install
+    --production` again, which removes the devDependencies from `node_modules` (a Berry install
+    that leaves them out is no `install`: `yarn workspaces focus`)."""
+    return Pruning("node_modules", cmd.text) if is_dependency_install(cmd) else None

@@ -6,6 +6,7 @@ it, and when the file separates instructions with blank lines the moved block ge
 
 from __future__ import annotations
 
+import fnmatch
 import posixpath
 import re
 from collections.abc import Callable, Iterator, Sequence
@@ -100,18 +101,21 @@ def copies_npm_manifest(instruction: Instruction) -> bool:
 NO_STEP = frozenset({"LABEL", "EXPOSE", "CMD", "ENTRYPOINT", "HEALTHCHECK", "STOPSIGNAL"})
 
 
-def npm_manifests_copied(step: Step) -> set[str]:
-    """package.json and lockfile names a COPY from the context brings into its WORKDIR
-    (`package*.json` counts as package.json and package-lock.json)."""
+def files_copied(step: Step, names: Sequence[str]) -> set[str]:
+    """Which of `names` a COPY from the context brings into its WORKDIR, by name or by a glob
+    (`package*.json` brings package.json and package-lock.json)."""
     parts = copy_parts(step.instruction)
     if parts is None:
         return set()
     if resolve(step.state.expand(parts[1]), step.state.workdir) != step.state.workdir:
         return set()
-    names = {posixpath.basename(w) for w in parts[0]}
-    if "package*.json" in names:
-        names |= {"package.json", "package-lock.json"}
-    return names & {*npm.MANIFESTS, *npm.LOCKFILES}
+    sources = {posixpath.basename(w) for w in parts[0] if w not in ROOT_SOURCES}
+    return {n for n in names for src in sources if fnmatch.fnmatchcase(n, src)}
+
+
+def npm_manifests_copied(step: Step) -> set[str]:
+    """package.json and lockfile names a COPY from the context brings into its WORKDIR."""
+    return files_copied(step, (*npm.MANIFESTS, *npm.LOCKFILES))
 
 
 def free_stage_name(name: str, stages: Sequence[Stage]) -> str:

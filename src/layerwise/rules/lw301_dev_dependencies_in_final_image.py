@@ -33,7 +33,9 @@ npm stays as above, spelled for the stage's npm version. Silent, as for npm, whe
 of the final stage runs what the development dependencies may provide (`poetry run`, `uv run`,
 `pipenv run`, `bundle exec`, a package.json or composer.json script, `pytest`, `mypy`,
 `rspec`, `rake`, `vendor/bin/phpunit`...) or removes what the install wrote (`node_modules`,
-`.venv`, `vendor`). Go, Cargo, Maven, Gradle and .NET have no development dependencies that reach
+`.venv`, `vendor`), or when the CMD or ENTRYPOINT starts such a tool or goes through the
+manager itself (`uv run` syncs the `dev` group back in when the container starts; `yarn start`
+runs a script). Go, Cargo, Maven, Gradle and .NET have no development dependencies that reach
 the artifact: their toolchain in the final image is LW305's.
 ## Why it matters
 Compilers, test runners and type packages are often most of `node_modules`. In the runtime image
@@ -67,6 +69,7 @@ is known: an unknown base may have no npm at all (distroless `nodejs` images).
 
 from __future__ import annotations
 
+import shlex
 from collections.abc import Iterator
 
 from layerwise.ecosystems import Installer, installers_for, npm
@@ -79,7 +82,7 @@ from layerwise.rules._copied import copied_file
 from layerwise.rules.base import Finding, Fix, Rule, RuleContext, Safety, Severity
 from layerwise.rules.lw2_mounts import delete_word, short
 from layerwise.rules.texts import Phrase, Text
-from layerwise.shell import Command
+from layerwise.shell import Command, parse_text
 from layerwise.syntax.span import Edit
 
 RULE = Rule(
@@ -179,7 +182,13 @@ def _other_installs(ctx: RuleContext) -> Iterator[Finding]:
 
 def _dev_wanted(ctx: RuleContext, step: Step, install: Command, eco: Installer, cwd: str) -> bool:
     """A later command of the stage runs what development dependencies provide (the tool's
-    own runner, a test or lint tool) or removes the folder the install wrote."""
+    own runner, a script, a test or lint tool) or removes the folder the install wrote; or the
+    container's CMD or ENTRYPOINT starts a test or lint tool or goes through the tool itself
+    (`uv run` syncs the `dev` group back in when it starts, `yarn start` runs a script). A
+    plain `node app.js` or `python -m app` there is the application, not a sign."""
+    for c in _launch_commands(ctx):
+        if runs_dev_tool(c) or (c.program_name in eco.PROGRAMS and eco.needs_dev(c)):
+            return True
     outputs = [s.resolve(out, cwd) for out in eco.DEV_OUTPUTS]
     for later, cmd in s.later_commands(ctx, step, install):
         if eco.needs_dev(cmd) or runs_dev_tool(cmd):
@@ -189,6 +198,18 @@ def _dev_wanted(ctx: RuleContext, step: Step, install: Command, eco: Installer, 
         if any(is_under(out, path) for path in removed for out in outputs):
             return True
     return False
+
+
+def _launch_commands(ctx: RuleContext) -> tuple[Command, ...]:
+    """The commands of the final stage's last CMD and ENTRYPOINT."""
+    found: list[Command] = []
+    for name in ("CMD", "ENTRYPOINT"):
+        steps = [st for st in ctx.model.final_stage.steps if st.instruction.name == name]
+        if steps:
+            ins = steps[-1].instruction
+            text = shlex.join(ins.value) if ins.is_json else ins.args
+            found.extend(parse_text(text).commands)
+    return tuple(found)
 
 
 def _fix(ctx: RuleContext, cmd: Command, form: DevForm) -> Fix | None:

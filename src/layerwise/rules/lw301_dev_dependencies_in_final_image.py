@@ -160,8 +160,8 @@ def _other_installs(ctx: RuleContext) -> Iterator[Finding]:
     for step in ctx.model.final_stage.steps:
         for cmd in s.commands(ctx, step.instruction):
             for eco in installers_for(cmd):
-                if not eco.is_dependency_install(cmd):
-                    continue
+                if eco.NAME == npm.NAME or not eco.is_dependency_install(cmd):
+                    continue  # npm: above, with the flag its version takes
                 cwd = s.cwd_of(step, cmd)
                 copied = copied_file(ctx, step, cwd, (*eco.MANIFESTS, *eco.LOCKFILES))
                 context = ctx.context if copied is not None else None

@@ -176,19 +176,21 @@ def _other_reinstall(ctx: RuleContext, index: int, step: Step, cmd: Command) -> 
     if s.cwd_of(step, cmd) != workdir:
         return None
     for eco in installers_for(cmd):
-        if not eco.is_dependency_install(cmd):
+        if eco.NAME == npm.NAME or not eco.is_dependency_install(cmd):
+            continue  # npm: above, with the prune its version takes
+        names = (*eco.MANIFESTS, *eco.LOCKFILES)
+        copies = [m for m in final.steps[:index] if eco.MANIFESTS[0] in s.files_copied(m, names)]
+        if not copies:
             continue
         copied = copied_file(ctx, step, workdir, eco.MANIFESTS)
         context = ctx.context if copied is not None else None
         folder = copied.source_dir if copied is not None else ""
         env = step.state.variables
-        earlier = s.commands_before(ctx, step, cmd)
         pruning = eco.pruning(cmd, env, context, folder)
-        if pruning is None or eco.dev_form(cmd, env, context, folder, earlier) is not None:
+        if pruning is None:
             continue
-        names = (*eco.MANIFESTS, *eco.LOCKFILES)
-        copies = [m for m in final.steps[:index] if eco.MANIFESTS[0] in s.files_copied(m, names)]
-        if not copies:
+        earlier = s.commands_before(ctx, step, cmd)
+        if eco.dev_form(cmd, env, context, folder, earlier) is not None:
             continue
         manifests = s.files_copied(copies[-1], names)
         for stage in ctx.model.stages[: final.index]:

@@ -79,6 +79,12 @@ _CARRIED = frozenset({"ENV", "LABEL", "EXPOSE"})
 _BUILD_ONLY = frozenset({"COPY", "ADD", "RUN", "WORKDIR", "ARG"})
 
 
+_BY_PROGRAM: dict[str, tuple[Compiler, ...]] = {}
+for _eco in COMPILERS:
+    for _program in _eco.PROGRAMS:
+        _BY_PROGRAM[_program] = (*_BY_PROGRAM.get(_program, ()), _eco)
+
+
 @dataclass(frozen=True, slots=True)
 class _Build:
     eco: Compiler
@@ -113,12 +119,12 @@ def check(ctx: RuleContext) -> Iterator[Finding]:
 
 def _last_build(ctx: RuleContext, final: Stage) -> _Build | None:
     """The final stage's last command that writes an artifact with the toolchain of its base."""
-    compilers = [eco for eco in COMPILERS if eco.is_toolchain_image(final.base)]
     found = None
     for step in final.steps:
         for cmd in s.commands(ctx, step.instruction):
-            for eco in compilers:
-                if cmd.program_name not in eco.PROGRAMS:
+            # Most final stages run no compiler: the image is looked at only for one that does.
+            for eco in _BY_PROGRAM.get(cmd.program_name or "", ()):
+                if not eco.is_toolchain_image(final.base):
                     continue
                 state = step.state
                 outputs = eco.build_outputs(cmd, s.cwd_of(step, cmd), state.home, state.variables)

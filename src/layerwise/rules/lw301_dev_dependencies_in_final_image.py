@@ -29,7 +29,11 @@ dependencies the way its own documentation gives (ecosystems/, `dev_form`):
 - Bundler: `BUNDLE_WITHOUT=development:test` in front of `bundle install` (silent when `without`
   is set by ENV, `bundle config` or .bundle/config, or the Gemfile has neither group);
 - Composer: `--no-dev` (silent with COMPOSER_NO_DEV or when composer.json has no `require-dev`).
-npm stays as above, spelled for the stage's npm version. Silent, as for npm, when a later step
+npm stays as above, spelled for the stage's npm version. A final-stage `COPY --from` of the folder
+another manager's install filled (`node_modules` of yarn or pnpm, uv's `.venv`, Composer's
+`vendor`) in a stage that brought the development dependencies and pruned nothing after (the
+module's prune, `pnpm prune --prod`, or a production install there) is reported too, without a
+fix: moving that install into a stage of its own is LW304's. Silent, as for npm, when a later step
 of the final stage runs what the development dependencies may provide (`poetry run`, `uv run`,
 `pipenv run`, `bundle exec`, a package.json or composer.json script, `pytest`, `mypy`,
 `rspec`, `rake`, `vendor/bin/phpunit`...) or removes what the install wrote (`node_modules`,
@@ -69,13 +73,14 @@ is known: an unknown base may have no npm at all (distroless `nodejs` images).
 
 from __future__ import annotations
 
+import posixpath
 import shlex
 from collections.abc import Iterator
 
 from layerwise.ecosystems import Installer, installers_for, npm
 from layerwise.ecosystems import npm_versions as nv
 from layerwise.ecosystems.base import DevForm, is_under, removed_paths, runs_dev_tool
-from layerwise.model import Step
+from layerwise.model import Stage, Step
 from layerwise.rules import _node_modules as nm
 from layerwise.rules import _support as s
 from layerwise.rules._copied import copied_file
@@ -140,6 +145,7 @@ def check(ctx: RuleContext) -> Iterator[Finding]:
                 fix=fix,
             )
     yield from _other_installs(ctx)
+    yield from _other_copies(ctx)
     for copy in nm.modules_copies(ctx):
         hist = nm.history(ctx, copy.source, copy.project)
         if not hist.has_dev or nm.dev_dependencies_wanted(ctx, copy.step, copy.dest_project):
@@ -180,7 +186,72 @@ def _other_installs(ctx: RuleContext) -> Iterator[Finding]:
                 )
 
 
-def _dev_wanted(ctx: RuleContext, step: Step, install: Command, eco: Installer, cwd: str) -> bool:
+def _other_copies(ctx: RuleContext) -> Iterator[Finding]:
+    """The final stage's `COPY --from` of the folder another manager's install filled
+    (`DEV_OUTPUTS`: `node_modules`, `.venv`, `vendor`) in a stage that brought the development
+    dependencies and did not prune them. No fix: moving the install is LW304's business."""
+    stages = ctx.model.stages
+    for step in ctx.model.final_stage.steps:
+        ins = step.instruction
+        if ins.name != "COPY" or ins.flag("from") is None or len(step.source_stages) != 1:
+            continue
+        source = stages[step.source_stages[0]]
+        dest = s.resolve(step.state.expand(ins.value[-1]), step.state.workdir)
+        for src in ins.value[:-1]:
+            path = posixpath.normpath(posixpath.join("/", step.state.expand(src)))
+            found = _last_install_into(ctx, source, path)
+            if found is None:
+                continue
+            eco = found[0]
+            # A folder's contents land in `dest`: the installed folder's new place.
+            if _dev_wanted(ctx, step, None, eco, posixpath.dirname(dest)):
+                continue
+            node = eco.NAME in ("yarn", "pnpm")
+            yield RULE.finding(
+                ctx.tree.span(ins.span.start, ins.span.end),
+                what=RULE.text("copy", stage=source.ref, copied=f"`{path}`"),
+                dev=RULE.text("node_dev" if node else "dev"),
+            )
+            break
+
+
+def _last_install_into(
+    ctx: RuleContext, source: Stage, path: str
+) -> tuple[Installer, Step, Command] | None:
+    """The last install of another manager than npm in `source`'s chain whose folder is
+    `path`, when it brought the development dependencies and nothing after it pruned them (the
+    module's `pruning` command, or a production install)."""
+    found: tuple[Installer, Step, Command] | None = None
+    for stage in s.stage_chain(source):
+        for st in stage.steps:
+            for cmd in s.commands(ctx, st.instruction):
+                cwd = s.cwd_of(st, cmd)
+                if found is not None and cwd == s.cwd_of(found[1], found[2]):
+                    eco = found[0]
+                    prune = eco.pruning(found[2], st.state.variables, None, "")
+                    if prune is not None and cmd.text == prune.command:
+                        found = None
+                        continue
+                for eco in installers_for(cmd):
+                    if eco.NAME == npm.NAME or not eco.is_dependency_install(cmd):
+                        continue
+                    if any(s.resolve(out, cwd) == path for out in eco.DEV_OUTPUTS):
+                        found = (eco, st, cmd)
+    if found is None:
+        return None
+    eco, st, cmd = found
+    cwd = s.cwd_of(st, cmd)
+    copied = copied_file(ctx, st, cwd, eco.MANIFESTS)
+    context = ctx.context if copied is not None else None
+    folder = copied.source_dir if copied is not None else ""
+    earlier = s.commands_before(ctx, st, cmd)
+    form = eco.dev_form(cmd, st.state.variables, context, folder, earlier)
+    return found if form is not None else None
+
+
+def _dev_wanted(
+    ctx: RuleContext, step: Step, install: Command | None, eco: Installer, cwd: str
+) -> bool:
     """A later command of the stage runs what development dependencies provide (the tool's
     own runner, a script, a test or lint tool) or removes the folder the install wrote; or the
     container's CMD or ENTRYPOINT starts a test or lint tool or goes through the tool itself

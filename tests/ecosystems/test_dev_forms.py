@@ -55,6 +55,8 @@ def form(module: base.Installer, text: str, context: BuildContext | None = None)
         (uv, "uv sync --only-group prod", None),
         (uv, "UV_NO_DEV=1 uv sync", None),
         (uv, "uv pip install -r requirements.txt", None),
+        (uv, "uv pip install --system -r requirements.txt -r requirements-dev.txt",
+         "uv pip install --system -r requirements.txt"),
         (pipenv, "pipenv install --deploy --dev", "pipenv install --deploy"),
         (pipenv, "PIPENV_DEV=1 pipenv sync", "pipenv sync"),
         (pipenv, "pipenv install --deploy", None),

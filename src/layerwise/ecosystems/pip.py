@@ -317,12 +317,9 @@ def is_dev_requirements(path: str) -> bool:
     return bool(_DEV_FILE.search(stem))
 
 
-def _requirement_options(cmd: Command) -> list[tuple[tuple[Word, ...], str]]:
-    """Each `-r FILE` of an install: the words spelling it (`-r`, `FILE`; or one word,
-    `--requirement=FILE`, `-rFILE`) and the file."""
-    if not is_install(cmd):
-        return []
-    args = pip_args(cmd) or ()
+def requirement_options(args: Sequence[Word]) -> list[tuple[tuple[Word, ...], str]]:
+    """Each `-r FILE` among an install's arguments: the words spelling it (`-r`, `FILE`; or one
+    word, `--requirement=FILE`, `-rFILE`) and the file."""
     found: list[tuple[tuple[Word, ...], str]] = []
     for i, word in enumerate(args):
         text = word.text
@@ -346,9 +343,19 @@ def dev_form(
     others, its `-r` goes; alone, and chaining exactly one other file (`-r requirements.txt`,
     which the context shows), that file takes its place. None for any other install: pip
     cannot tell a development requirement from another."""
-    options = _requirement_options(cmd)
+    if not is_dependency_install(cmd):
+        return None
+    return requirements_dev_form(pip_args(cmd) or (), context, project_dir)
+
+
+def requirements_dev_form(
+    args: Sequence[Word], context: BuildContext | None, project_dir: str
+) -> DevForm | None:
+    """`dev_form` for an install of requirement files with these arguments (pip's, or `uv pip
+    install`'s)."""
+    options = requirement_options(args)
     dev = [(words, path) for words, path in options if is_dev_requirements(path)]
-    if not dev or not is_dependency_install(cmd):
+    if not dev:
         return None
     if len(dev) < len(options):
         words = tuple(w for spelled, _ in dev for w in spelled)

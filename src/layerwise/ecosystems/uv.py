@@ -378,7 +378,9 @@ def dev_form(
 ) -> DevForm | None:
     """`--no-dev` after `sync` (uv syncs the `dev` group by default); None when a group option
     or UV_NO_DEV chooses the groups, or the project declares no `dev` group. `uv pip install`
-    installs the requirement files it names: see pip."""
+    installs the requirement files it names, as pip does (`pip.requirements_dev_form`)."""
+    if is_pip_install(cmd) and is_dependency_install(cmd):
+        return pip.requirements_dev_form(cmd.args, context, project_dir)
     if not is_sync(cmd) or not is_dependency_install(cmd) or cmd.has_option(*GROUP_CHOICES):
         return None
     if env_flag(command_env(cmd, env), NO_DEV_VARIABLE):

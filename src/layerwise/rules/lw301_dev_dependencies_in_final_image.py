@@ -19,7 +19,7 @@ dependencies the way its own documentation gives (ecosystems/, `dev_form`):
 - Poetry: `--only main` (Poetry 1.2+; before it, `--no-dev`), silent when pyproject.toml has no
   group but `main` that an install takes, or the command picks its groups (`--with`, `--only`);
 - uv: `uv sync --no-dev`, silent when pyproject.toml has no `dev` group, sets
-  `tool.uv.default-groups`, or the command or UV_NO_DEV picks the groups;
+  `tool.uv.default-groups`, or the command or UV_NO_DEV picks the groups; `uv pip install` as pip;
 - Pipenv: `pipenv install` leaves `[dev-packages]` out unless `--dev` (or PIPENV_DEV): the fix
   removes that word;
 - pip: none in general, since pip cannot tell a development requirement from another. Only when

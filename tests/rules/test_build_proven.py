@@ -20,7 +20,7 @@ from layerwise.shell import Command, parse_text
 from layerwise.syntax import parse
 
 FIXTURES = Path(__file__).resolve().parents[1] / "fixtures" / "rules"
-CODES = ("LW101", "LW107", "LW201", "LW203", "LW204")
+CODES = ("LW101", "LW107", "LW201", "LW203", "LW204", "LW301")
 # The rules with fixtures of a manager a build proved (LW204's managers are all unproven).
 PROVEN_CODES = ("LW101", "LW107", "LW201", "LW203")
 

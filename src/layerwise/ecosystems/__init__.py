@@ -25,7 +25,7 @@ from layerwise.ecosystems import (
     yarn,
     zypper,
 )
-from layerwise.ecosystems.base import CacheMount, Ecosystem, Installer, SystemPackages
+from layerwise.ecosystems.base import CacheMount, Compiler, Ecosystem, Installer, SystemPackages
 from layerwise.shell import Command
 
 ALL: tuple[Ecosystem, ...] = (npm, yarn, pnpm, pip, uv, poetry, pipenv, apt)
@@ -37,6 +37,8 @@ INSTALLERS += (golang, cargo, maven, gradle, dotnet, bundler, composer)
 # The distributions' package managers the system cache-mount rule handles (LW204); apt has
 # its own rules.
 SYSTEM: tuple[SystemPackages, ...] = (apk, dnf, zypper)
+# The compiled languages whose toolchain a final stage may keep (LW305).
+COMPILERS: tuple[Compiler, ...] = (golang, cargo, maven, gradle, dotnet)
 
 
 class _Named(Protocol):
@@ -101,9 +103,11 @@ def for_command(cmd: Command) -> Ecosystem | None:
 
 __all__ = [
     "ALL",
+    "COMPILERS",
     "INSTALLERS",
     "SYSTEM",
     "CacheMount",
+    "Compiler",
     "Ecosystem",
     "Installer",
     "SystemPackages",

@@ -11,8 +11,9 @@ from __future__ import annotations
 
 import posixpath
 import re
+import tomllib
 from collections.abc import Mapping, Sequence
-from typing import TYPE_CHECKING
+from typing import TYPE_CHECKING, Any
 
 from layerwise.ecosystems.base import (
     HOME_SPELLINGS,
@@ -104,3 +105,26 @@ def relative_inside(path: str, project_dir: str) -> str | None:
     if joined == ".." or joined.startswith("../"):
         return None
     return joined
+
+
+def read_toml(context: BuildContext | None, path: str) -> dict[str, Any] | None:
+    """A TOML file of the context as a table; None when missing, unreadable or not TOML."""
+    text = context.read_text(path) if context is not None else None
+    if text is None:
+        return None
+    try:
+        return tomllib.loads(text)
+    except tomllib.TOMLDecodeError:
+        return None
+
+
+def table(data: object, *keys: str) -> dict[str, Any]:
+    """`data[k1][k2]...` when each level is a table, else {}."""
+    for key in keys:
+        data = data.get(key) if isinstance(data, dict) else None
+    return data if isinstance(data, dict) else {}
+
+
+# Later steps that run code from the project's environment: its development tools may be
+# what they run (`poetry run pytest`, `uv run mypy`, `pipenv run test`).
+RUN_VERBS = frozenset({"run", "shell"})

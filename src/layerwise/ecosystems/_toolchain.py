@@ -7,6 +7,7 @@ Not an ecosystem (no `NAME`): the modules import it.
 
 from __future__ import annotations
 
+import posixpath
 from collections.abc import Callable, Mapping, Sequence
 from typing import TYPE_CHECKING
 
@@ -70,3 +71,18 @@ def project_files(
 # Cargo's registry, Maven's local repository, Gradle's caches, NuGet's packages folder): with
 # a mount, the packages are no longer in the image, so every later use needs the mount too.
 STORE_CACHES = frozenset({"go", "cargo", "maven", "gradle", "dotnet"})
+
+
+# Debian releases by the code name an image tag carries (`golang:1.22-bookworm`), for the
+# distroless runtime built from the same release (same glibc).
+DEBIAN_RELEASES = {"bookworm": "12", "bullseye": "11"}
+
+
+def debian_release(tag: str) -> str | None:
+    """`12` for a tag naming bookworm (`1.22-bookworm`, `1-slim-bookworm`); None otherwise: an
+    untagged variant follows whatever Debian the image's makers moved to."""
+    return next((DEBIAN_RELEASES[p] for p in tag.lower().split("-") if p in DEBIAN_RELEASES), None)
+
+
+def resolve(path: str, cwd: str) -> str:
+    return posixpath.normpath(posixpath.join(cwd, path))

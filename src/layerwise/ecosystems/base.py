@@ -8,7 +8,7 @@ from __future__ import annotations
 
 import posixpath
 import re
-from collections.abc import Iterable, Mapping, Sequence
+from collections.abc import Callable, Iterable, Mapping, Sequence
 from dataclasses import dataclass
 from typing import TYPE_CHECKING, Protocol
 
@@ -134,6 +134,34 @@ def fix_proven(
     return not (callable(unproven) and unproven(cmd, env, context, project))
 
 
+_REGISTRY_HOST = re.compile(r"[.:]|^localhost$")
+DOCKER_HUB = ("docker.io", "index.docker.io", "registry-1.docker.io")
+
+
+def image_tag(reference: str, repository: str) -> str | None:
+    """The tag of image `reference` when it names `repository` (`latest` when it gives none),
+    else None. A Docker Hub official image (`golang`) is matched as `golang`,
+    `docker.io/library/golang` or a mirror's `.../library/golang`, not as
+    `registry.example.com/golang` (a custom image as far as its name tells); one named with its
+    registry (`mcr.microsoft.com/dotnet/sdk`) by that full name. A digest alone tells no tag."""
+    name, digest, _ = reference.partition("@")
+    path, colon, tag = name.rpartition(":")
+    if not colon or "/" in tag:
+        if digest:
+            return None
+        path, tag = name, "latest"
+    parts = path.lower().split("/")
+    if "/" in repository:
+        return tag if "/".join(parts) == repository else None
+    host = parts[0] if len(parts) > 1 and _REGISTRY_HOST.search(parts[0]) else None
+    if host is not None:
+        parts = parts[1:]
+    if parts == [repository] and host in (None, *DOCKER_HUB):
+        return tag
+    # Another registry's image is a custom one unless it mirrors Docker Hub's library.
+    return tag if parts[-2:] == ["library", repository] else None
+
+
 class Ecosystem(Protocol):
     """The part every ecosystem module provides. Modules add their own specifics next to it."""
 
@@ -237,6 +265,55 @@ class LockfileForm:
     proven: bool = False
 
 
+@dataclass(frozen=True, slots=True)
+class DevForm:
+    """How an install of a project's dependencies is made to leave the development ones out of
+    the image (LW301): `text` goes after `words[0]` (an option, `--only main`), in front of it
+    (a setting, `BUNDLE_WITHOUT=development:test`) or in its place (`workspaces focus
+    --production` for Berry's `install`); "remove" drops `words` (Pipenv's `--dev`, pip's
+    `-r requirements-dev.txt`). No `words`: the install brings them in, but no edit is known to
+    leave them out (the flavour is unknown, a setting comes from ENV...). `shown` is how the
+    fix title names the change when it is not `text` (the words removed)."""
+
+    words: tuple[Word, ...]
+    text: str
+    place: str = "after"  # "after", "before", "replace" or "remove"
+    shown: str = ""
+
+
+@dataclass(frozen=True, slots=True)
+class Pruning:
+    """How a stage holding a full install of a project's dependencies gets to what a production
+    install leaves (LW304): it runs `command` (`pnpm prune --prod`, or the production install
+    itself, which removes what it leaves out), and a later stage copies `folder` (relative to
+    where the install ran: `node_modules`, `.venv`, `vendor`)."""
+
+    folder: str
+    command: str
+
+
+# Test runners, linters, type checkers and task runners that projects list as development
+# dependencies: a later step that runs one needs them in the image.
+DEV_TOOLS = frozenset(
+    {"pytest", "py.test", "tox", "nox", "mypy", "ruff", "flake8", "pylint", "black", "isort",
+     "coverage", "bandit", "pyright", "rspec", "rubocop", "rake", "phpunit", "phpstan", "psalm",
+     "pint", "php-cs-fixer", "pest", "behat"}
+)  # fmt: skip
+_PYTHON = re.compile(r"python(\d+(\.\d+)*)?")
+
+
+def runs_dev_tool(cmd: Command) -> bool:
+    """`pytest`, `python -m mypy`, `vendor/bin/phpunit`, `bin/rspec`: a tool from DEV_TOOLS."""
+    name = cmd.program_name
+    if name in DEV_TOOLS:
+        return True
+    args = cmd.args
+    if name is not None and _PYTHON.fullmatch(name) and len(args) >= 2 and args[0].text == "-m":
+        return args[1].text in DEV_TOOLS
+    word = cmd.program_word
+    return word is not None and "vendor/bin/" in word.text
+
+
 # The variables the ci-info package reads to decide it runs in CI (Yarn Berry and pnpm use
 # it to default to a frozen lockfile); `CI=false` turns it off. Vendor-specific ones left out.
 CI_VARIABLES = ("CI", "CONTINUOUS_INTEGRATION", "BUILD_ID", "BUILD_NUMBER", "RUN_ID",
@@ -264,6 +341,8 @@ class Installer(Protocol):
 
     NAME: str
     PROGRAMS: frozenset[str]  # as in `Ecosystem`
+    MANIFESTS: tuple[str, ...]  # as in `Ecosystem`
+    LOCKFILES: tuple[str, ...]  # as in `Ecosystem`
     BUILD_PROVEN: bool  # as in `Ecosystem`
 
     def is_install(self, cmd: Command) -> bool:
@@ -298,6 +377,15 @@ class Installer(Protocol):
         own options and `VAR=x` prefixes included); () when `cmd` is no install of this tool."""
         ...
 
+    def project_env(
+        self, context: BuildContext, project_dir: str, in_image: Callable[[str], bool]
+    ) -> dict[str, str]:
+        """Settings the project in context folder `project_dir` gives the tool about its cache,
+        as the environment variables that set them (the stage's ENV wins over them); a file
+        counts only where `in_image(path)` (relative to where the command runs) says the
+        image has it. {} for a tool whose cache no project file moves."""
+        ...
+
     def cache_defeats(self, cmd: Command) -> tuple[Word, ...]:
         """Words of `cmd` that switch its cache off (`--no-cache-dir`, `PIP_NO_CACHE_DIR=1`):
         with a cache mount they only throw its use away, so the mount's fix removes them."""
@@ -328,6 +416,38 @@ class Installer(Protocol):
         what the lockfile pins, for the project in context folder `project_dir`; None when the
         environment, the project's settings or an `earlier` command (`bundle config set frozen
         true`) already hold it to the lockfile."""
+        ...
+
+    # Folders an install writes where it runs (`node_modules`, `.venv`, `vendor`): a later
+    # `rm` of one throws the development dependencies away anyway.
+    DEV_OUTPUTS: tuple[str, ...]
+
+    def dev_form(
+        self,
+        cmd: Command,
+        env: Mapping[str, str],
+        context: BuildContext | None,
+        project_dir: str,
+        earlier: Sequence[Command],
+    ) -> DevForm | None:
+        """How `cmd`, an install of the project in context folder `project_dir` that brings
+        its development dependencies into the image, is made to leave them out; None when it
+        is no such install, already leaves them out (its options, ENV, `earlier` commands, the
+        project's settings), or the project (when the context shows it) declares none."""
+        ...
+
+    def pruning(
+        self, cmd: Command, env: Mapping[str, str], context: BuildContext | None, project_dir: str
+    ) -> Pruning | None:
+        """How a stage holding a full install of the project in context folder `project_dir`
+        gets what the production install `cmd` leaves, and the folder to copy from it; None
+        when the packages land outside the project (site-packages, GEM_HOME), where settings
+        decide, or no command is known to do it."""
+        ...
+
+    def needs_dev(self, cmd: Command) -> bool:
+        """The command runs something the development dependencies may provide (`poetry run`,
+        `bundle exec`, a package.json script): leaving them out would break it."""
         ...
 
 
@@ -414,4 +534,39 @@ class SystemPackages(Protocol):
     def refresh_option(self, cmd: Command, earlier: Sequence[Command]) -> str | None:
         """An option the install needs once its cache is a mount that may hold stale or no
         package indexes (apk: `--update-cache`, unless `earlier` commands refreshed them)."""
+        ...
+
+
+class Compiler(Protocol):
+    """A compiled language's toolchain (Go, Cargo, Maven, Gradle, .NET): the image it builds
+    on, where a build writes its artifacts, and the image that runs them without it (LW305)."""
+
+    NAME: str
+    PROGRAMS: frozenset[str]
+    BUILD_PROVEN: bool  # as in `Ecosystem`
+    # Programs the runtime image provides to start the artifact (`java -jar app.jar`,
+    # `dotnet App.dll`); empty when the artifact is the program itself.
+    LAUNCHERS: frozenset[str]
+    # The artifact needs the files beside it (a .NET publish folder): its folder is copied.
+    COPY_FOLDER: bool
+
+    def verb(self, cmd: Command) -> Word | None:
+        """The tool's subcommand word (`build` in `go build`), None for other commands."""
+        ...
+
+    def is_toolchain_image(self, image: str) -> bool:
+        """`image` is one of the toolchain's own (`golang:1.22`, `maven:3.9-eclipse-temurin-17`)."""
+        ...
+
+    def build_outputs(
+        self, cmd: Command, cwd: str, home: str, env: Mapping[str, str]
+    ) -> tuple[str, ...]:
+        """Absolute paths (files or folders) where `cmd`, run in `cwd`, writes what it builds;
+        () for a command that builds no artifact (or writes it where no one can tell)."""
+        ...
+
+    def runtime_image(self, image: str, build: Command, env: Mapping[str, str]) -> str | None:
+        """The image that runs what `build` made on toolchain image `image` without the
+        toolchain; None when no runtime is known to fit (an unknown variant, a libc that may
+        differ)."""
         ...

@@ -15,14 +15,16 @@ RubyGems user folder, which `bundle install` into GEM_HOME does not fill.
 from __future__ import annotations
 
 import re
-from collections.abc import Mapping, Sequence
+from collections.abc import Callable, Mapping, Sequence
 from typing import TYPE_CHECKING, Any
 
 from layerwise.ecosystems import _toolchain as tc
 from layerwise.ecosystems.base import (
     CacheMount,
     DependencyInstall,
+    DevForm,
     LockfileForm,
+    Pruning,
     command_env,
     subcommand,
 )
@@ -144,31 +146,40 @@ def lockfile_of(cmd: Command) -> str | None:
     return LOCKFILES[0]
 
 
-def _sets_frozen(cmd: Command) -> bool:
-    """`bundle config [set] [--local|--global] frozen|deployment <true>`."""
+def _config_set(cmd: Command) -> list[str]:
+    """The name and value words of `bundle config [set] [--local|--global] NAME VALUE...`."""
     word = verb(cmd)
     if word is None or word.text != "config":
-        return False
+        return []
     words = [w.text for w in cmd.operands(VALUE_OPTIONS)][1:]
-    words = words[1:] if words[:1] == ["set"] else words
+    return words[1:] if words[:1] == ["set"] else words
+
+
+def _sets_frozen(cmd: Command) -> bool:
+    """`bundle config [set] [--local|--global] frozen|deployment <true>`."""
+    words = _config_set(cmd)
     return len(words) >= 2 and words[0].lower() in _SETTINGS and _true(words[1])
 
 
-def _config_freezes(context: BuildContext | None, project_dir: str) -> bool:
-    """The project's `.bundle/config` sets BUNDLE_FROZEN or BUNDLE_DEPLOYMENT."""
-    if context is None:
-        return False
+def _project_config(context: BuildContext | None, project_dir: str) -> dict[str, Any]:
+    """The settings of the project's `.bundle/config` ({} when absent or unreadable)."""
     prefix = f"{project_dir}/" if project_dir else ""
-    text = context.read_text(prefix + ".bundle/config")
+    text = context.read_text(prefix + ".bundle/config") if context is not None else None
     if not text:
-        return False
+        return {}
     import yaml  # only when the file is there: PyYAML costs every start ~10 ms
 
     try:
         data: Any = yaml.safe_load(text)
     except yaml.YAMLError:
-        return False
-    return isinstance(data, dict) and any(_true(data.get(v)) for v in FROZEN_VARIABLES)
+        return {}
+    return data if isinstance(data, dict) else {}
+
+
+def _config_freezes(context: BuildContext | None, project_dir: str) -> bool:
+    """The project's `.bundle/config` sets BUNDLE_FROZEN or BUNDLE_DEPLOYMENT."""
+    data = _project_config(context, project_dir)
+    return any(_true(data.get(v)) for v in FROZEN_VARIABLES)
 
 
 def lockfile_form(
@@ -188,3 +199,61 @@ def lockfile_form(
         return None
     plain = all(w.text == "env" or w.text.startswith("-") or "=" in w.text for w in cmd.wrappers)
     return LockfileForm(cmd.program_word if plain else None, FROZEN_SETTING, "before")
+
+
+# Leaving the development gems out (bundle-config(1)): the `without` setting names the groups
+# not to install (`BUNDLE_WITHOUT=development:test`, `bundle config set without 'development
+# test'`; the `--without` flag is deprecated in Bundler 2). The fix puts the variable in front
+# of the command, for that run alone, as LW107 does with BUNDLE_FROZEN.
+WITHOUT_VARIABLE = "BUNDLE_WITHOUT"
+WITHOUT_SETTING = "BUNDLE_WITHOUT=development:test"
+DEV_OUTPUTS: tuple[str, ...] = ()
+_DEV_GROUP = re.compile(r"^\s*group\b[^\n]*:(development|test)\b", re.M)
+
+
+def dev_form(
+    cmd: Command,
+    env: Mapping[str, str],
+    context: BuildContext | None,
+    project_dir: str,
+    earlier: Sequence[Command],
+) -> DevForm | None:
+    """`BUNDLE_WITHOUT=development:test` in front of the command (no edit behind a wrapper
+    other than `env`); None when `without` is set already (ENV, `--without`, an earlier
+    `bundle config`, .bundle/config) or the Gemfile (when the context shows it) has neither
+    group."""
+    if not is_dependency_install(cmd) or cmd.has_option("--without", "--with", "--gemfile"):
+        return None
+    seen = command_env(cmd, env)
+    if WITHOUT_VARIABLE in seen or "BUNDLE_ONLY" in seen or "BUNDLE_GEMFILE" in seen:
+        return None
+    if any(_config_set(c)[:1] in (["without"], ["only"]) for c in earlier):
+        return None
+    if WITHOUT_VARIABLE in _project_config(context, project_dir):
+        return None
+    prefix = f"{project_dir}/" if project_dir else ""
+    gemfile = context.read_text(prefix + MANIFESTS[0]) if context is not None else None
+    if gemfile is not None and not _DEV_GROUP.search(gemfile):
+        return None
+    plain = all(w.text == "env" or w.text.startswith("-") or "=" in w.text for w in cmd.wrappers)
+    word = cmd.program_word
+    return DevForm((word,) if plain and word else (), WITHOUT_SETTING, "before")
+
+
+def needs_dev(cmd: Command) -> bool:
+    """`bundle exec ...` (rake, rspec and friends: base.DEV_TOOLS)."""
+    word = verb(cmd)
+    return word is not None and word.text == "exec"
+
+
+def project_env(
+    context: BuildContext, project_dir: str, in_image: Callable[[str], bool]
+) -> dict[str, str]:
+    return {}
+
+
+def pruning(
+    cmd: Command, env: Mapping[str, str], context: BuildContext | None, project_dir: str
+) -> Pruning | None:
+    """None: the install lands outside the project, or where settings decide."""
+    return None

@@ -14,15 +14,18 @@ manifest"), so LW101 reports it without a fix.
 
 from __future__ import annotations
 
-from collections.abc import Mapping, Sequence
+from collections.abc import Callable, Mapping, Sequence
 from typing import TYPE_CHECKING
 
 from layerwise.ecosystems import _toolchain as tc
 from layerwise.ecosystems.base import (
     CacheMount,
     DependencyInstall,
+    DevForm,
     LockfileForm,
+    Pruning,
     command_env,
+    image_tag,
     subcommand,
 )
 from layerwise.shell import Command, Word
@@ -118,4 +121,73 @@ def lockfile_form(
     project_dir: str,
     earlier: Sequence[Command],
 ) -> LockfileForm | None:
+    return None
+
+
+DEV_OUTPUTS: tuple[str, ...] = ()
+
+
+def dev_form(
+    cmd: Command,
+    env: Mapping[str, str],
+    context: BuildContext | None,
+    project_dir: str,
+    earlier: Sequence[Command],
+) -> DevForm | None:
+    """None: Cargo's `[dev-dependencies]` only build tests and examples, never the binary. What a
+    build leaves in the image is the toolchain (LW305)."""
+    return None
+
+
+def needs_dev(cmd: Command) -> bool:
+    return False
+
+
+def project_env(
+    context: BuildContext, project_dir: str, in_image: Callable[[str], bool]
+) -> dict[str, str]:
+    return {}
+
+
+# The toolchain out of the final image (LW305). Rust links glibc and libgcc: distroless `cc` of
+# the same Debian release, known only when the tag names it; the alpine images build for musl,
+# which Rust links statically by default: distroless `static`.
+TOOLCHAIN_IMAGE = "rust"
+LAUNCHERS: frozenset[str] = frozenset()
+COPY_FOLDER = False
+
+
+def is_toolchain_image(image: str) -> bool:
+    return image_tag(image, TOOLCHAIN_IMAGE) is not None
+
+
+def build_outputs(cmd: Command, cwd: str, home: str, env: Mapping[str, str]) -> tuple[str, ...]:
+    """`cargo build`: the target folder (`--target-dir`, CARGO_TARGET_DIR, `target`);
+    `cargo install`: `<root>/bin` (`--root`, CARGO_INSTALL_ROOT, CARGO_HOME)."""
+    word = verb(cmd)
+    seen = command_env(cmd, env)
+    if word is not None and word.text in ("build", "b"):
+        target = cmd.option_value("--target-dir") or seen.get("CARGO_TARGET_DIR") or "target"
+        return (tc.resolve(target, cwd),) if "$" not in target else ()
+    if word is not None and word.text == "install":
+        root = cmd.option_value("--root") or seen.get("CARGO_INSTALL_ROOT")
+        root = root or cargo_home(home, seen)
+        return (tc.resolve(f"{root.rstrip('/')}/bin", cwd),) if "$" not in root else ()
+    return ()
+
+
+def runtime_image(image: str, build: Command, env: Mapping[str, str]) -> str | None:
+    tag = image_tag(image, TOOLCHAIN_IMAGE)
+    if tag is None or "$" in tag:
+        return None
+    if "alpine" in tag.lower().split("-") or tag.lower().startswith("alpine"):
+        return "gcr.io/distroless/static-debian12"
+    release = tc.debian_release(tag)
+    return f"gcr.io/distroless/cc-debian{release}" if release else None
+
+
+def pruning(
+    cmd: Command, env: Mapping[str, str], context: BuildContext | None, project_dir: str
+) -> Pruning | None:
+    """None: the install lands outside the project, or where settings decide."""
     return None

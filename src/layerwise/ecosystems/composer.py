@@ -13,14 +13,16 @@ COMPOSER_HOME=/tmp) and buildkit-facts.md. Where the cache is not pinned by ENV 
 
 from __future__ import annotations
 
-from collections.abc import Mapping, Sequence
+from collections.abc import Callable, Mapping, Sequence
 from typing import TYPE_CHECKING, Any
 
 from layerwise.ecosystems import _toolchain as tc
 from layerwise.ecosystems.base import (
     CacheMount,
     DependencyInstall,
+    DevForm,
     LockfileForm,
+    Pruning,
     command_env,
     subcommand,
 )
@@ -184,3 +186,69 @@ def lockfile_form(
             return None
     same = all(_installs_too(w.text) for w in cmd.option_words())
     return LockfileForm(verb(cmd) if same else None, INSTALL_VERB, "replace")
+
+
+# Leaving `require-dev` out (Composer CLI): `install --no-dev`, or COMPOSER_NO_DEV=1 (Composer
+# 2.2+). A later `dump-autoload` follows the last install's choice.
+NO_DEV_FLAG = "--no-dev"
+NO_DEV_VARIABLE = "COMPOSER_NO_DEV"
+DEV_OUTPUTS: tuple[str, ...] = ("vendor",)
+# Composer's own commands: any other verb runs a script of composer.json (`composer test`).
+_COMMANDS = frozenset(
+    {"install", "i", "update", "u", "upgrade", "require", "r", "remove", "rm", "dump-autoload",
+     "dumpautoload", "clear-cache", "clearcache", "cc", "config", "diagnose", "validate",
+     "check-platform-reqs", "show", "info", "outdated", "self-update", "selfupdate", "global",
+     "licenses", "audit", "depends", "why", "prohibits", "why-not", "fund", "status",
+     "archive", "create-project", "init", "search", "bump", "reinstall", "about", "list",
+     "help"}
+)  # fmt: skip
+
+
+def dev_form(
+    cmd: Command,
+    env: Mapping[str, str],
+    context: BuildContext | None,
+    project_dir: str,
+    earlier: Sequence[Command],
+) -> DevForm | None:
+    """`--no-dev` after `install`; None when the install leaves them out already or
+    composer.json (when the context shows it) has no `require-dev`."""
+    word = verb(cmd)
+    if word is None or not is_dependency_install(cmd) or cmd.has_option(NO_DEV_FLAG, "--dev"):
+        return None
+    if command_env(cmd, env).get(NO_DEV_VARIABLE, "") not in ("", "0"):
+        return None
+    prefix = f"{project_dir}/" if project_dir else ""
+    data: Any = context.read_json(prefix + MANIFESTS[0]) if context is not None else None
+    if isinstance(data, dict) and not data.get("require-dev"):
+        return None
+    return DevForm((word,), NO_DEV_FLAG)
+
+
+def needs_dev(cmd: Command) -> bool:
+    """A composer.json script (`composer test`, `composer run-script x`, `composer exec x`)."""
+    word = verb(cmd)
+    return word is not None and word.text not in _COMMANDS
+
+
+def project_env(
+    context: BuildContext, project_dir: str, in_image: Callable[[str], bool]
+) -> dict[str, str]:
+    return {}
+
+
+def pruning(
+    cmd: Command, env: Mapping[str, str], context: BuildContext | None, project_dir: str
+) -> Pruning | None:
+    """LW304's way from a full install to the production one: the same `composer install
+    --no-dev` again (it removes the `require-dev` packages from `vendor/`); None when
+    COMPOSER_VENDOR_DIR or composer.json's `vendor-dir` (read when the context shows it; None
+    without a context) puts the packages elsewhere."""
+    if "COMPOSER_VENDOR_DIR" in command_env(cmd, env) or context is None:
+        return None
+    prefix = f"{project_dir}/" if project_dir else ""
+    data: Any = context.read_json(prefix + MANIFESTS[0])
+    config = data.get("config") if isinstance(data, dict) else None
+    if isinstance(config, dict) and "vendor-dir" in config:
+        return None
+    return Pruning("vendor", cmd.text) if is_dependency_install(cmd) else None

@@ -15,15 +15,18 @@ from __future__ import annotations
 
 import posixpath
 import re
-from collections.abc import Mapping, Sequence
+from collections.abc import Callable, Mapping, Sequence
 from typing import TYPE_CHECKING
 
 from layerwise.ecosystems import _toolchain as tc
 from layerwise.ecosystems.base import (
     CacheMount,
     DependencyInstall,
+    DevForm,
     LockfileForm,
+    Pruning,
     command_env,
+    image_tag,
     subcommand,
 )
 from layerwise.shell import Command, Word
@@ -195,3 +198,66 @@ def lockfile_form(
         if any(LOCK_PROPERTY.lower() in (context.read_text(f) or "").lower() for f in files):
             return None
     return LockfileForm(verb(cmd), LOCKED_MODE)
+
+
+DEV_OUTPUTS: tuple[str, ...] = ()
+
+
+def dev_form(
+    cmd: Command,
+    env: Mapping[str, str],
+    context: BuildContext | None,
+    project_dir: str,
+    earlier: Sequence[Command],
+) -> DevForm | None:
+    """None: .NET restores what the project file references, with no development group; what a
+    build leaves in the image is the SDK (LW305)."""
+    return None
+
+
+def needs_dev(cmd: Command) -> bool:
+    return False
+
+
+def project_env(
+    context: BuildContext, project_dir: str, in_image: Callable[[str], bool]
+) -> dict[str, str]:
+    return {}
+
+
+# The toolchain out of the final image (LW305): the SDK gives way to the ASP.NET Core runtime
+# image of the same tag (it holds the .NET runtime too, for console apps as well); an SDK tag
+# with a full SDK version (`8.0.204`) maps to its `major.minor`.
+TOOLCHAIN_IMAGE = "mcr.microsoft.com/dotnet/sdk"
+RUNTIME_IMAGE = "mcr.microsoft.com/dotnet/aspnet"
+LAUNCHERS = frozenset({"dotnet"})
+COPY_FOLDER = True
+_SDK_VERSION = re.compile(r"^(\d+\.\d+)\.\d+")
+
+
+def is_toolchain_image(image: str) -> bool:
+    return image_tag(image, TOOLCHAIN_IMAGE) is not None
+
+
+def build_outputs(cmd: Command, cwd: str, home: str, env: Mapping[str, str]) -> tuple[str, ...]:
+    """`dotnet publish` (or `build`) with `-o DIR`: DIR; without it, `bin/` of the project."""
+    word = verb(cmd)
+    if word is None or word.text not in ("publish", "build"):
+        return ()
+    out = cmd.option_value("-o", "--output") or "bin"
+    return (tc.resolve(out, cwd),) if "$" not in out else ()
+
+
+def runtime_image(image: str, build: Command, env: Mapping[str, str]) -> str | None:
+    tag = image_tag(image, TOOLCHAIN_IMAGE)
+    if tag is None or "$" in tag or tag == "latest":
+        return None
+    version = _SDK_VERSION.sub(lambda m: m.group(1), tag)
+    return f"{RUNTIME_IMAGE}:{version}"
+
+
+def pruning(
+    cmd: Command, env: Mapping[str, str], context: BuildContext | None, project_dir: str
+) -> Pruning | None:
+    """None: the install lands outside the project, or where settings decide."""
+    return None

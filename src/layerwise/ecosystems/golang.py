@@ -17,7 +17,7 @@ with mounts on both caches).
 from __future__ import annotations
 
 import re
-from collections.abc import Mapping, Sequence
+from collections.abc import Callable, Mapping, Sequence
 from typing import TYPE_CHECKING
 
 from layerwise.ecosystems import _toolchain as tc
@@ -25,8 +25,11 @@ from layerwise.ecosystems._python import relative_inside
 from layerwise.ecosystems.base import (
     CacheMount,
     DependencyInstall,
+    DevForm,
     LockfileForm,
+    Pruning,
     command_env,
+    image_tag,
     subcommand,
 )
 from layerwise.shell import Command, Word
@@ -225,4 +228,73 @@ def lockfile_form(
     project_dir: str,
     earlier: Sequence[Command],
 ) -> LockfileForm | None:
+    return None
+
+
+DEV_OUTPUTS: tuple[str, ...] = ()
+
+
+def dev_form(
+    cmd: Command,
+    env: Mapping[str, str],
+    context: BuildContext | None,
+    project_dir: str,
+    earlier: Sequence[Command],
+) -> DevForm | None:
+    """None: Go has no development dependencies: a module's test-only requirements never reach
+    the binary. What a build leaves in the image is the toolchain (LW305)."""
+    return None
+
+
+def needs_dev(cmd: Command) -> bool:
+    return False
+
+
+def project_env(
+    context: BuildContext, project_dir: str, in_image: Callable[[str], bool]
+) -> dict[str, str]:
+    return {}
+
+
+# The toolchain out of the final image (LW305). A binary built with CGO_ENABLED=0 needs no libc:
+# distroless `static` (CA certificates, tzdata, no shell). Otherwise it links the image's glibc:
+# distroless `base` of the same Debian release, known only when the tag names it.
+TOOLCHAIN_IMAGE = "golang"
+STATIC_RUNTIME = "gcr.io/distroless/static-debian12"
+LAUNCHERS: frozenset[str] = frozenset()
+COPY_FOLDER = False
+
+
+def is_toolchain_image(image: str) -> bool:
+    return image_tag(image, TOOLCHAIN_IMAGE) is not None
+
+
+def build_outputs(cmd: Command, cwd: str, home: str, env: Mapping[str, str]) -> tuple[str, ...]:
+    """`go build -o X`: X; `go install`: GOBIN, else the first GOPATH's `bin` (`~/go/bin`)."""
+    word = verb_text(cmd)
+    seen = command_env(cmd, env)
+    if word == "build":
+        out = cmd.option_value("-o")
+        return (tc.resolve(out, cwd),) if out and "$" not in out else ()
+    if word == "install" and not cmd.has_option("-o"):
+        gopath = seen.get("GOPATH", "").split(":")[0] or tc.under_home(home, "go")
+        gobin = tc.env_dir(seen, "GOBIN", f"{gopath.rstrip('/')}/bin")
+        return (gobin,) if "$" not in gobin else ()
+    return ()
+
+
+def runtime_image(image: str, build: Command, env: Mapping[str, str]) -> str | None:
+    tag = image_tag(image, TOOLCHAIN_IMAGE)
+    if tag is None or "$" in tag:
+        return None
+    if command_env(build, env).get(CGO) == "0":
+        return STATIC_RUNTIME
+    release = tc.debian_release(tag)
+    return f"gcr.io/distroless/base-debian{release}" if release else None
+
+
+def pruning(
+    cmd: Command, env: Mapping[str, str], context: BuildContext | None, project_dir: str
+) -> Pruning | None:
+    """None: the install lands outside the project, or where settings decide."""
     return None

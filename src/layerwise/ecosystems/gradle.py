@@ -11,15 +11,19 @@ only what the report needs), so LW101 leaves Gradle alone.
 
 from __future__ import annotations
 
-from collections.abc import Mapping, Sequence
+import re
+from collections.abc import Callable, Mapping, Sequence
 from typing import TYPE_CHECKING
 
 from layerwise.ecosystems import _toolchain as tc
 from layerwise.ecosystems.base import (
     CacheMount,
     DependencyInstall,
+    DevForm,
     LockfileForm,
+    Pruning,
     command_env,
+    image_tag,
     subcommand,
 )
 from layerwise.shell import Command, Word
@@ -102,4 +106,73 @@ def lockfile_form(
     project_dir: str,
     earlier: Sequence[Command],
 ) -> LockfileForm | None:
+    return None
+
+
+DEV_OUTPUTS: tuple[str, ...] = ()
+
+
+def dev_form(
+    cmd: Command,
+    env: Mapping[str, str],
+    context: BuildContext | None,
+    project_dir: str,
+    earlier: Sequence[Command],
+) -> DevForm | None:
+    """None: Gradle's test configurations never reach the packaged artifact. What a build leaves in
+    the image is the toolchain (LW305)."""
+    return None
+
+
+def needs_dev(cmd: Command) -> bool:
+    return False
+
+
+def project_env(
+    context: BuildContext, project_dir: str, in_image: Callable[[str], bool]
+) -> dict[str, str]:
+    return {}
+
+
+# The toolchain out of the final image (LW305): the JDK (and the build tool) give way to the
+# Eclipse Temurin JRE of the same Java version, alpine for alpine, when the tag tells it.
+TOOLCHAIN_IMAGE = "gradle"
+# `gradle:8.7-jdk17`, `gradle:8-jdk21-alpine`, `gradle:jdk17-jammy`.
+_JDK_TAG = re.compile(r"(?:^|-)jdk(\d+)(-alpine)?(?:-(?:jammy|focal|noble))?$")
+# Tasks that write a runnable artifact into `build/`.
+PACKAGE_TASKS = frozenset({"build", "assemble", "jar", "bootJar", "shadowJar", "installDist",
+                           "war", "bootWar"})  # fmt: skip
+LAUNCHERS = frozenset({"java"})
+COPY_FOLDER = False
+
+
+def is_toolchain_image(image: str) -> bool:
+    temurin = image_tag(image, "eclipse-temurin")
+    return image_tag(image, TOOLCHAIN_IMAGE) is not None or "jdk" in (temurin or "")
+
+
+def runtime_image(image: str, build: Command, env: Mapping[str, str]) -> str | None:
+    temurin = image_tag(image, "eclipse-temurin")
+    if temurin is not None and "$" not in temurin:
+        return f"eclipse-temurin:{temurin.replace('jdk', 'jre')}" if "jdk" in temurin else None
+    tag = image_tag(image, TOOLCHAIN_IMAGE)
+    match = _JDK_TAG.search(tag) if tag is not None else None
+    if match is None:
+        return None
+    return f"eclipse-temurin:{match.group(1)}-jre{match.group(2) or ''}"
+
+
+def build_outputs(cmd: Command, cwd: str, home: str, env: Mapping[str, str]) -> tuple[str, ...]:
+    """A packaging task (`gradle build`, `./gradlew bootJar`): `build/` of the project."""
+    tasks = cmd.operands(VALUE_OPTIONS) if cmd.program_name in PROGRAMS else ()
+    if not any(t.text.rsplit(":", 1)[-1] in PACKAGE_TASKS for t in tasks):
+        return ()
+    folder = cmd.option_value("-p", "--project-dir") or "."
+    return (tc.resolve(f"{folder}/build", cwd),) if "$" not in folder else ()
+
+
+def pruning(
+    cmd: Command, env: Mapping[str, str], context: BuildContext | None, project_dir: str
+) -> Pruning | None:
+    """None: the install lands outside the project, or where settings decide."""
     return None

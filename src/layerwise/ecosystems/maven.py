@@ -13,12 +13,21 @@ stays visible.
 
 from __future__ import annotations
 
+import posixpath
 import re
-from collections.abc import Mapping, Sequence
+from collections.abc import Callable, Mapping, Sequence
 from typing import TYPE_CHECKING
 
 from layerwise.ecosystems import _toolchain as tc
-from layerwise.ecosystems.base import CacheMount, DependencyInstall, LockfileForm, command_env
+from layerwise.ecosystems.base import (
+    CacheMount,
+    DependencyInstall,
+    DevForm,
+    LockfileForm,
+    Pruning,
+    command_env,
+    image_tag,
+)
 from layerwise.shell import Command, Word
 
 if TYPE_CHECKING:
@@ -128,4 +137,72 @@ def lockfile_form(
     project_dir: str,
     earlier: Sequence[Command],
 ) -> LockfileForm | None:
+    return None
+
+
+DEV_OUTPUTS: tuple[str, ...] = ()
+
+
+def dev_form(
+    cmd: Command,
+    env: Mapping[str, str],
+    context: BuildContext | None,
+    project_dir: str,
+    earlier: Sequence[Command],
+) -> DevForm | None:
+    """None: Maven's `test` scope never reaches the packaged artifact. What a build leaves in the
+    image is the toolchain (LW305)."""
+    return None
+
+
+def needs_dev(cmd: Command) -> bool:
+    return False
+
+
+def project_env(
+    context: BuildContext, project_dir: str, in_image: Callable[[str], bool]
+) -> dict[str, str]:
+    return {}
+
+
+# The toolchain out of the final image (LW305): the JDK (and the build tool) give way to the
+# Eclipse Temurin JRE of the same Java version, alpine for alpine, when the tag tells it.
+TOOLCHAIN_IMAGE = "maven"
+# `maven:3.9-eclipse-temurin-17`, `maven:3-eclipse-temurin-21-alpine`.
+_JDK_TAG = re.compile(r"eclipse-temurin-(\d+)(-alpine)?(?:-(?:jammy|focal|noble))?$")
+# Phases that package the project into `target/`.
+PACKAGE_PHASES = frozenset({"package", "install", "verify", "deploy"})
+LAUNCHERS = frozenset({"java"})
+COPY_FOLDER = False
+
+
+def is_toolchain_image(image: str) -> bool:
+    temurin = image_tag(image, "eclipse-temurin")
+    return image_tag(image, TOOLCHAIN_IMAGE) is not None or "jdk" in (temurin or "")
+
+
+def runtime_image(image: str, build: Command, env: Mapping[str, str]) -> str | None:
+    temurin = image_tag(image, "eclipse-temurin")
+    if temurin is not None and "$" not in temurin:
+        return f"eclipse-temurin:{temurin.replace('jdk', 'jre')}" if "jdk" in temurin else None
+    tag = image_tag(image, TOOLCHAIN_IMAGE)
+    match = _JDK_TAG.search(tag) if tag is not None else None
+    if match is None:
+        return None
+    return f"eclipse-temurin:{match.group(1)}-jre{match.group(2) or ''}"
+
+
+def build_outputs(cmd: Command, cwd: str, home: str, env: Mapping[str, str]) -> tuple[str, ...]:
+    """`mvn package` (or a later phase): `target/` beside the POM."""
+    if not any(g.text in PACKAGE_PHASES for g in _goals(cmd)):
+        return ()
+    pom = cmd.option_value("-f", "--file")
+    folder = posixpath.dirname(pom) if pom and pom.endswith(".xml") else pom
+    return (tc.resolve(f"{folder or '.'}/target", cwd),) if "$" not in (folder or "") else ()
+
+
+def pruning(
+    cmd: Command, env: Mapping[str, str], context: BuildContext | None, project_dir: str
+) -> Pruning | None:
+    """None: the install lands outside the project, or where settings decide."""
     return None

@@ -6,15 +6,17 @@ Facts from the npm CLI documentation (v7+): command aliases, `--omit=dev` replac
 
 from __future__ import annotations
 
-from collections.abc import Mapping, Sequence
+from collections.abc import Callable, Mapping, Sequence
 from dataclasses import dataclass
-from typing import TYPE_CHECKING
+from typing import TYPE_CHECKING, Any
 
 from layerwise.ecosystems.base import (
     HOME_SPELLINGS,
     CacheMount,
     DependencyInstall,
+    DevForm,
     LockfileForm,
+    Pruning,
     command_env,
     deletes_inside,
     is_under,
@@ -386,4 +388,61 @@ def lockfile_form(
     project_dir: str,
     earlier: Sequence[Command],
 ) -> LockfileForm | None:
+    return None
+
+
+# Programs that run the project's code or its installed tools, any of which may come from
+# devDependencies (`npx tsc`, `node build.js` requiring webpack, `nest build`).
+NODE_TOOLS = frozenset({"npx", "pnpx", "node", "tsc", "nest", "webpack", "vite", "next",
+                        "rollup", "esbuild", *CODEGEN})  # fmt: skip
+DEV_OUTPUTS: tuple[str, ...] = ("node_modules",)
+
+
+def uses_node_tools(cmd: Command) -> bool:
+    """`npx x`, `node x.js`, `tsc`, `npm run x`, `npm test`, `npm exec x`,
+    `node_modules/.bin/x`: the command may need what devDependencies install."""
+    word = cmd.program_word
+    return (
+        cmd.program_name in NODE_TOOLS
+        or run_script_name(cmd) is not None
+        or _verb_text(cmd) in EXEC_VERBS
+        or (word is not None and "node_modules/.bin/" in word.text)
+    )
+
+
+def lists_dev_dependencies(context: BuildContext | None, project_dir: str) -> bool | None:
+    """package.json lists devDependencies; None when the context does not show it."""
+    prefix = f"{project_dir}/" if project_dir else ""
+    data: Any = context.read_json(prefix + MANIFESTS[0]) if context is not None else None
+    if not isinstance(data, dict):
+        return None
+    return bool(data.get("devDependencies"))
+
+
+def dev_form(
+    cmd: Command,
+    env: Mapping[str, str],
+    context: BuildContext | None,
+    project_dir: str,
+    earlier: Sequence[Command],
+) -> DevForm | None:
+    """None: LW301 handles npm itself, with the flag the stage's npm takes (`--omit=dev` from
+    npm 7, `--production` before: ecosystems/npm_versions.py)."""
+    return None
+
+
+def needs_dev(cmd: Command) -> bool:
+    return uses_node_tools(cmd)
+
+
+def project_env(
+    context: BuildContext, project_dir: str, in_image: Callable[[str], bool]
+) -> dict[str, str]:
+    return {}
+
+
+def pruning(
+    cmd: Command, env: Mapping[str, str], context: BuildContext | None, project_dir: str
+) -> Pruning | None:
+    """None: LW304 handles npm itself (`npm prune`, spelled for the stage's npm)."""
     return None

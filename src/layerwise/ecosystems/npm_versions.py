@@ -12,7 +12,7 @@ from __future__ import annotations
 import re
 
 from layerwise.ecosystems import npm
-from layerwise.ecosystems.base import static_text
+from layerwise.ecosystems.base import image_tag, static_text
 from layerwise.shell import Command
 
 # The lowest npm major an official `node:<major>` image ships. Even majors: buildkit-facts.md
@@ -35,8 +35,6 @@ _FLOATING = frozenset(
     {"lts", "current", "latest", "alpine", "slim", "bookworm", "bullseye", "buster", "trixie"}
 )
 FIRST_OMIT_NPM = 7  # the first npm major that knows `--omit`
-_REGISTRY = re.compile(r"[.:]|^localhost$")
-_DOCKER_HUB = ("docker.io", "index.docker.io", "registry-1.docker.io")
 _MAJOR = re.compile(r"(\d+)")
 
 
@@ -44,20 +42,7 @@ def official_node_tag(reference: str) -> str | None:
     """The tag of an official `node` image reference (`latest` when none is given), else None:
     `node:20-slim`, `docker.io/library/node:20`, `public.ecr.aws/docker/library/node:20`; not
     `registry.example.com/node:20` (a custom image as far as its name tells)."""
-    name, digest, _ = reference.partition("@")
-    path, colon, tag = name.rpartition(":")
-    if not colon or "/" in tag:
-        if digest:  # pinned by digest alone: which Node.js it holds is not in the name
-            return None
-        path, tag = name, "latest"
-    parts = path.lower().split("/")
-    host = parts[0] if len(parts) > 1 and _REGISTRY.search(parts[0]) else None
-    if host is not None:
-        parts = parts[1:]
-    if parts == ["node"] and host in (None, *_DOCKER_HUB):
-        return tag
-    # Another registry's `node` is a custom image unless it mirrors Docker Hub's library.
-    return tag if parts[-2:] == ["library", "node"] else None
+    return image_tag(reference, "node")
 
 
 def node_major_of_tag(tag: str) -> int | None:

@@ -10,14 +10,16 @@ from __future__ import annotations
 
 import posixpath
 import re
-from collections.abc import Mapping, Sequence
+from collections.abc import Callable, Mapping, Sequence
 from typing import TYPE_CHECKING
 
 from layerwise.ecosystems import _python
 from layerwise.ecosystems.base import (
     CacheMount,
     DependencyInstall,
+    DevForm,
     LockfileForm,
+    Pruning,
     command_env,
     env_words,
 )
@@ -227,10 +229,7 @@ def _chained(text: str, folder: str) -> list[str] | None:
     """The files a requirements file chains, as context paths; None when a line reads the
     context some other way (a local path, `-e`, `--find-links` to a folder) or leaves it."""
     out: list[str] = []
-    for raw in text.replace("\\\n", " ").splitlines():  # pip joins `\`-continued lines
-        line = re.sub(r"(^|\s)#.*", "", raw).strip()
-        if not line:
-            continue
+    for line in _lines(text):
         option, value = _split_option(line)
         if option in _CHAINED:
             if "://" in value:
@@ -300,4 +299,115 @@ def lockfile_form(
     project_dir: str,
     earlier: Sequence[Command],
 ) -> LockfileForm | None:
+    return None
+
+
+# pip has no development dependencies of its own: a project splits them into requirement
+# files of their own, named for what they hold (`requirements-dev.txt`, `dev-requirements.txt`,
+# `requirements/test.txt`).
+_DEV_FILE = re.compile(
+    r"(?:^|[-_.])(?:dev|devel|develop|development|test|tests|testing|lint|docs)(?:[-_.]|$)"
+)
+DEV_OUTPUTS: tuple[str, ...] = ()
+
+
+def is_dev_requirements(path: str) -> bool:
+    """A requirement file named for development tools (`requirements-dev.txt`)."""
+    stem = posixpath.basename(path).removesuffix(".txt").removesuffix(".in")
+    return bool(_DEV_FILE.search(stem))
+
+
+def requirement_options(args: Sequence[Word]) -> list[tuple[tuple[Word, ...], str]]:
+    """Each `-r FILE` among an install's arguments: the words spelling it (`-r`, `FILE`; or one
+    word, `--requirement=FILE`, `-rFILE`) and the file."""
+    found: list[tuple[tuple[Word, ...], str]] = []
+    for i, word in enumerate(args):
+        text = word.text
+        if text in ("-r", "--requirement") and i + 1 < len(args):
+            found.append(((word, args[i + 1]), args[i + 1].text))
+        elif text.startswith("--requirement="):
+            found.append(((word,), text.partition("=")[2]))
+        elif text.startswith("-r") and not text.startswith("--") and len(text) > 2:
+            found.append(((word,), text[2:]))
+    return found
+
+
+def dev_form(
+    cmd: Command,
+    env: Mapping[str, str],
+    context: BuildContext | None,
+    project_dir: str,
+    earlier: Sequence[Command],
+) -> DevForm | None:
+    """Only when the requirements are split and the install names a development file: beside
+    others, its `-r` goes; alone, and chaining exactly one other file (`-r requirements.txt`,
+    which the context shows), that file takes its place. None for any other install: pip
+    cannot tell a development requirement from another."""
+    if not is_dependency_install(cmd):
+        return None
+    return requirements_dev_form(pip_args(cmd) or (), context, project_dir)
+
+
+def requirements_dev_form(
+    args: Sequence[Word], context: BuildContext | None, project_dir: str
+) -> DevForm | None:
+    """`dev_form` for an install of requirement files with these arguments (pip's, or `uv pip
+    install`'s)."""
+    options = requirement_options(args)
+    dev = [(words, path) for words, path in options if is_dev_requirements(path)]
+    if not dev:
+        return None
+    if len(dev) < len(options):
+        words = tuple(w for spelled, _ in dev for w in spelled)
+        return DevForm(words, "", "remove", " ".join(w.text for w in words))
+    base = _base_file(dev[0][1], context, project_dir) if len(dev) == 1 else None
+    spelled = dev[0][0]
+    if base is None or len(spelled) != 2:
+        return DevForm((), "")
+    return DevForm((spelled[1],), base, "replace")
+
+
+def _base_file(path: str, context: BuildContext | None, project_dir: str) -> str | None:
+    """The one other requirement file a development file chains (`-r requirements.txt`), as a
+    path from where the install runs; None when it chains none, several, or another
+    development file, or the context does not show them."""
+    inside = _python.relative_inside(path, project_dir)
+    text = context.read_text(inside) if context is not None and inside is not None else None
+    if text is None or inside is None:
+        return None
+    chained = [
+        value
+        for option, value in map(_split_option, _lines(text))
+        if option in ("-r", "--requirement")
+    ]
+    if len(chained) != 1 or "://" in chained[0] or is_dev_requirements(chained[0]):
+        return None
+    target = _python.relative_inside(chained[0], posixpath.dirname(inside))
+    if target is None or context is None or not context.exists(target):
+        return None
+    return posixpath.relpath(target, project_dir or ".")
+
+
+def _lines(text: str) -> list[str]:
+    """A requirements file's lines without comments, `\\`-continued lines joined (as pip
+    reads them)."""
+    raws = text.replace("\\\n", " ").splitlines()
+    lines = (re.sub(r"(^|\s)#.*", "", raw).strip() for raw in raws)
+    return [line for line in lines if line]
+
+
+def needs_dev(cmd: Command) -> bool:
+    return False
+
+
+def project_env(
+    context: BuildContext, project_dir: str, in_image: Callable[[str], bool]
+) -> dict[str, str]:
+    return {}
+
+
+def pruning(
+    cmd: Command, env: Mapping[str, str], context: BuildContext | None, project_dir: str
+) -> Pruning | None:
+    """None: the install lands outside the project, or where settings decide."""
     return None

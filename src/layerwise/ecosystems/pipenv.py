@@ -9,14 +9,16 @@ installs what Pipfile.lock pins; dev packages are left out unless `--dev`).
 
 from __future__ import annotations
 
-from collections.abc import Mapping, Sequence
+from collections.abc import Callable, Mapping, Sequence
 from typing import TYPE_CHECKING
 
 from layerwise.ecosystems import _python, pip
 from layerwise.ecosystems.base import (
     CacheMount,
     DependencyInstall,
+    DevForm,
     LockfileForm,
+    Pruning,
     command_env,
     env_flag,
     env_words,
@@ -148,3 +150,49 @@ def lockfile_form(
     if env_flag(seen, "PIPENV_SKIP_LOCK") or seen.get("PIPENV_PIPFILE"):
         return None
     return LockfileForm(verb(cmd), DEPLOY)
+
+
+# `--dev` (`-d`, or PIPENV_DEV) adds the Pipfile's [dev-packages]; without it an install or a
+# sync leaves them out already.
+DEV_FLAGS = ("--dev", "-d")
+DEV_VARIABLE = "PIPENV_DEV"
+DEV_OUTPUTS: tuple[str, ...] = (".venv",)
+
+
+def dev_form(
+    cmd: Command,
+    env: Mapping[str, str],
+    context: BuildContext | None,
+    project_dir: str,
+    earlier: Sequence[Command],
+) -> DevForm | None:
+    """Remove `--dev` (or a `PIPENV_DEV=1` in front of the command); no edit when ENV sets
+    PIPENV_DEV. None without either: `pipenv install` leaves [dev-packages] out by default."""
+    if not is_dependency_install(cmd):
+        return None
+    words = tuple(w for w in cmd.option_words() if w.text in DEV_FLAGS)
+    words += env_words(cmd, frozenset({DEV_VARIABLE}))
+    if words:
+        return DevForm(words, "", "remove", " ".join(w.text for w in words))
+    if env_flag(command_env(cmd, env), DEV_VARIABLE):
+        return DevForm((), "")
+    return None
+
+
+def needs_dev(cmd: Command) -> bool:
+    """`pipenv run ...`, `pipenv shell`."""
+    word = verb(cmd)
+    return word is not None and word.text in _python.RUN_VERBS
+
+
+def project_env(
+    context: BuildContext, project_dir: str, in_image: Callable[[str], bool]
+) -> dict[str, str]:
+    return {}
+
+
+def pruning(
+    cmd: Command, env: Mapping[str, str], context: BuildContext | None, project_dir: str
+) -> Pruning | None:
+    """None: the install lands outside the project, or where settings decide."""
+    return None

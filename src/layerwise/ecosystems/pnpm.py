@@ -16,14 +16,16 @@ downloads cached whatever package.json says.
 
 from __future__ import annotations
 
-from collections.abc import Mapping, Sequence
+from collections.abc import Callable, Mapping, Sequence
 from typing import TYPE_CHECKING, Any
 
 from layerwise.ecosystems import npm
 from layerwise.ecosystems.base import (
     CacheMount,
     DependencyInstall,
+    DevForm,
     LockfileForm,
+    Pruning,
     command_env,
     deletes_inside,
     env_flag,
@@ -278,3 +280,55 @@ def lockfile_form(
     if _config_freezes(context, project_dir):
         return None
     return LockfileForm(verb(cmd), FROZEN_FLAG)
+
+
+# Leaving devDependencies out (pnpm.io/cli/install): `--prod` (`-P`), also when NODE_ENV is
+# production; `--dev` (`-D`) installs only them, a choice made on purpose.
+PROD_FLAG = "--prod"
+DEV_CHOICES = (PROD_FLAG, "-P", "--production", "--dev", "-D")
+DEV_OUTPUTS: tuple[str, ...] = ("node_modules",)
+_NO_SCRIPT_VERBS = frozenset({"install", "i", "add", "fetch", "prune", "store", "config",
+                              "remove", "rm", "update", "up", "setup", "env"})  # fmt: skip
+
+
+def dev_form(
+    cmd: Command,
+    env: Mapping[str, str],
+    context: BuildContext | None,
+    project_dir: str,
+    earlier: Sequence[Command],
+) -> DevForm | None:
+    """`--prod` after `install` (not `pnpm fetch`: it fills the store, not node_modules);
+    None when NODE_ENV or npm_config_production leaves them out already, or package.json
+    (when the context shows it) lists no devDependencies."""
+    word = verb(cmd)
+    if word is None or not is_bare_install(cmd) or cmd.has_option(*DEV_CHOICES, "--dir", "-C"):
+        return None
+    seen = command_env(cmd, env)
+    if seen.get("NODE_ENV") == "production" or env_flag(seen, "npm_config_production"):
+        return None
+    if npm.lists_dev_dependencies(context, project_dir) is False:
+        return None
+    return DevForm((word,), PROD_FLAG)
+
+
+def needs_dev(cmd: Command) -> bool:
+    """A script or tool run (`pnpm build`, `pnpm exec tsc`, `npx tsc`, `node x.js`)."""
+    if cmd.program_name in PROGRAMS:
+        word = verb(cmd)
+        return word is not None and word.text not in _NO_SCRIPT_VERBS
+    return npm.uses_node_tools(cmd)
+
+
+def project_env(
+    context: BuildContext, project_dir: str, in_image: Callable[[str], bool]
+) -> dict[str, str]:
+    return {}
+
+
+def pruning(
+    cmd: Command, env: Mapping[str, str], context: BuildContext | None, project_dir: str
+) -> Pruning | None:
+    """LW304's way from a full install to the production one: `pnpm prune --prod` (installing
+    again with `--prod` over a full `node_modules` asks to remove it, and stops without a TTY)."""
+    return Pruning("node_modules", PRUNE_DEV_COMMAND) if is_bare_install(cmd) else None

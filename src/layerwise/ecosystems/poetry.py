@@ -13,14 +13,16 @@ disables the cache; `poetry cache clear`).
 
 from __future__ import annotations
 
-from collections.abc import Mapping, Sequence
+from collections.abc import Callable, Mapping, Sequence
 from typing import TYPE_CHECKING
 
 from layerwise.ecosystems import _python
 from layerwise.ecosystems.base import (
     CacheMount,
     DependencyInstall,
+    DevForm,
     LockfileForm,
+    Pruning,
     command_env,
     subcommand,
 )
@@ -150,4 +152,63 @@ def lockfile_form(
     project_dir: str,
     earlier: Sequence[Command],
 ) -> LockfileForm | None:
+    return None
+
+
+# Poetry 1.2+ spells "the main group alone" `--only main` (`--without dev` leaves out one group;
+# Poetry before 1.2 had `--no-dev`). Options that pick the groups on purpose are left alone.
+ONLY_MAIN = "--only main"
+GROUP_CHOICES = ("--only", "--with", "--without", "--no-dev", "--only-root", "--all-groups")
+DEV_OUTPUTS: tuple[str, ...] = (".venv",)
+
+
+def has_dev_groups(context: BuildContext | None, project_dir: str) -> bool | None:
+    """pyproject.toml declares a group besides `main` that `poetry install` installs (not
+    `optional = true`), or Poetry 1.1's `[tool.poetry.dev-dependencies]`; None when unknown."""
+    prefix = f"{project_dir}/" if project_dir else ""
+    data = _python.read_toml(context, prefix + MANIFESTS[0])
+    if data is None:
+        return None
+    poetry = _python.table(data, "tool", "poetry")
+    groups = _python.table(poetry, "group")
+    installed = (
+        g for name, g in groups.items() if name != "main" and isinstance(g, dict)
+        and not g.get("optional") and g.get("dependencies")
+    )  # fmt: skip
+    return bool(poetry.get("dev-dependencies")) or any(True for _ in installed)
+
+
+def dev_form(
+    cmd: Command,
+    env: Mapping[str, str],
+    context: BuildContext | None,
+    project_dir: str,
+    earlier: Sequence[Command],
+) -> DevForm | None:
+    """`--only main` after `install`/`sync`; None when the command picks its groups already
+    or the project has no group but `main`."""
+    word = verb(cmd)
+    if word is None or not is_dependency_install(cmd) or cmd.has_option(*GROUP_CHOICES):
+        return None
+    if has_dev_groups(context, project_dir) is False:
+        return None
+    return DevForm((word,), ONLY_MAIN)
+
+
+def needs_dev(cmd: Command) -> bool:
+    """`poetry run ...`, `poetry shell`."""
+    word = verb(cmd)
+    return word is not None and word.text in _python.RUN_VERBS
+
+
+def project_env(
+    context: BuildContext, project_dir: str, in_image: Callable[[str], bool]
+) -> dict[str, str]:
+    return {}
+
+
+def pruning(
+    cmd: Command, env: Mapping[str, str], context: BuildContext | None, project_dir: str
+) -> Pruning | None:
+    """None: the install lands outside the project, or where settings decide."""
     return None

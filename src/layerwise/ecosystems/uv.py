@@ -15,15 +15,16 @@ reads `.python-version` and `uv.toml` from the project folder).
 from __future__ import annotations
 
 import re
-import tomllib
-from collections.abc import Mapping, Sequence
-from typing import TYPE_CHECKING, Any
+from collections.abc import Callable, Mapping, Sequence
+from typing import TYPE_CHECKING
 
 from layerwise.ecosystems import _python, pip
 from layerwise.ecosystems.base import (
     CacheMount,
     DependencyInstall,
+    DevForm,
     LockfileForm,
+    Pruning,
     command_env,
     env_flag,
     env_words,
@@ -99,6 +100,13 @@ def is_install(cmd: Command) -> bool:
 def is_locked(cmd: Command) -> bool:
     """The install honours uv.lock as it is (`--locked` checks it, `--frozen` trusts it)."""
     return is_sync(cmd) and cmd.has_option(*LOCK_FLAGS)
+
+
+# Options that choose the groups a sync installs on purpose (`--only-group`, `--no-default-groups`,
+# `--only-dev`...), `--no-dev` among them.
+GROUP_CHOICES = (NO_DEV_FLAG, "--only-group", "--no-default-groups", "--only-dev", "--group",
+                 "--all-groups", "--no-group", "--dev")  # fmt: skip
+NO_DEV_VARIABLE = "UV_NO_DEV"
 
 
 def omits_dev(cmd: Command) -> bool:
@@ -257,7 +265,10 @@ def lock_in_sync(context: BuildContext | None, project_dir: str) -> bool:
     prefix = f"{project_dir}/" if project_dir else ""
     if context.exists(prefix + "uv.toml"):
         return False
-    project, lock = _toml(context, prefix + MANIFESTS[0]), _toml(context, prefix + LOCKFILES[0])
+    project, lock = (
+        _python.read_toml(context, prefix + MANIFESTS[0]),
+        _python.read_toml(context, prefix + LOCKFILES[0]),
+    )
     meta = project.get("project") if project is not None else None
     if project is None or lock is None or not isinstance(meta, dict):
         return False
@@ -296,16 +307,6 @@ def lock_in_sync(context: BuildContext | None, project_dir: str) -> bool:
         and None not in wanted.values()
         and wanted == locked
     )
-
-
-def _toml(context: BuildContext, path: str) -> dict[str, Any] | None:
-    text = context.read_text(path)
-    if text is None:
-        return None
-    try:
-        return tomllib.loads(text)
-    except tomllib.TOMLDecodeError:
-        return None
 
 
 def _normalized(name: str) -> str:
@@ -348,3 +349,65 @@ def _locked(items: object) -> frozenset[tuple[str, tuple[str, ...] | None]] | No
             return None
         out.add((_normalized(name), _specifiers(item.get("specifier", ""))))
     return frozenset(out)
+
+
+DEV_OUTPUTS: tuple[str, ...] = (".venv",)
+
+
+def syncs_dev_group(context: BuildContext | None, project_dir: str) -> bool | None:
+    """The project's pyproject.toml declares a `dev` dependency group (`[dependency-groups]`,
+    or uv's older `tool.uv.dev-dependencies`) that `uv sync` installs by default; False too
+    when `tool.uv.default-groups` chooses the default groups (what they hold is that setting's
+    business); None when unknown."""
+    prefix = f"{project_dir}/" if project_dir else ""
+    data = _python.read_toml(context, prefix + MANIFESTS[0])
+    if data is None:
+        return None
+    tool = _python.table(data, "tool", "uv")
+    if "default-groups" in tool:
+        return False
+    return "dev" in _python.table(data, "dependency-groups") or bool(tool.get("dev-dependencies"))
+
+
+def dev_form(
+    cmd: Command,
+    env: Mapping[str, str],
+    context: BuildContext | None,
+    project_dir: str,
+    earlier: Sequence[Command],
+) -> DevForm | None:
+    """`--no-dev` after `sync` (uv syncs the `dev` group by default); None when a group option
+    or UV_NO_DEV chooses the groups, or the project declares no `dev` group. `uv pip install`
+    installs the requirement files it names, as pip does (`pip.requirements_dev_form`)."""
+    if is_pip_install(cmd) and is_dependency_install(cmd):
+        return pip.requirements_dev_form(cmd.args, context, project_dir)
+    if not is_sync(cmd) or not is_dependency_install(cmd) or cmd.has_option(*GROUP_CHOICES):
+        return None
+    if env_flag(command_env(cmd, env), NO_DEV_VARIABLE):
+        return None
+    word = verb(cmd)
+    if word is None or syncs_dev_group(context, project_dir) is False:
+        return None
+    return DevForm((word,), NO_DEV_FLAG)
+
+
+def needs_dev(cmd: Command) -> bool:
+    """`uv run` (it also syncs the `dev` group back in, unless told otherwise)."""
+    return _verbs(cmd)[:1] in (("run",), ("tool",))
+
+
+def project_env(
+    context: BuildContext, project_dir: str, in_image: Callable[[str], bool]
+) -> dict[str, str]:
+    return {}
+
+
+def pruning(
+    cmd: Command, env: Mapping[str, str], context: BuildContext | None, project_dir: str
+) -> Pruning | None:
+    """LW304's way from a full sync to the production one: the same `uv sync --no-dev` again
+    (a sync is exact: it removes what it leaves out) on the project's `.venv`, unless
+    UV_PROJECT_ENVIRONMENT puts the environment elsewhere."""
+    if not is_sync(cmd) or "UV_PROJECT_ENVIRONMENT" in command_env(cmd, env):
+        return None
+    return Pruning(".venv", cmd.text)

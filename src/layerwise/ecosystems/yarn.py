@@ -23,14 +23,17 @@ out. Berry reads `.yarnrc.yml` from the project folder and its parents, runs the
 
 from __future__ import annotations
 
-from collections.abc import Mapping, Sequence
+import re
+from collections.abc import Callable, Mapping, Sequence
 from typing import TYPE_CHECKING, Any
 
 from layerwise.ecosystems import npm
 from layerwise.ecosystems.base import (
     CacheMount,
     DependencyInstall,
+    DevForm,
     LockfileForm,
+    Pruning,
     command_env,
     deletes_inside,
     env_flag,
@@ -95,9 +98,81 @@ def cache_dir(home: str, env: Mapping[str, str] | None = None, *, root: bool | N
 
 
 def berry_global_cache(home: str, env: Mapping[str, str] | None = None) -> str:
-    """Berry's shared cache: `<globalFolder>/cache`, globalFolder `~/.yarn/berry` by default."""
-    folder = (env or {}).get("YARN_GLOBAL_FOLDER") or f"{home.rstrip('/')}/.yarn/berry"
+    """Berry's shared cache: `<globalFolder>/cache`; globalFolder is `$XDG_DATA_HOME/yarn/berry`
+    when that is set, else `~/.yarn/berry` (Berry's folderUtils `getDefaultGlobalFolder`)."""
+    env = env or {}
+    xdg = env.get("XDG_DATA_HOME")
+    default = f"{xdg.rstrip('/')}/yarn/berry" if xdg else f"{home.rstrip('/')}/.yarn/berry"
+    folder = env.get("YARN_GLOBAL_FOLDER") or default
     return f"{folder.rstrip('/')}/cache"
+
+
+def read_rc(context: BuildContext, path: str) -> dict[str, Any] | None:
+    """A .yarnrc.yml's settings: {} when the context lacks it, None when it is no YAML map."""
+    text = context.read_text(path)
+    if text is None:
+        return {}
+    import yaml  # only when the file is there: PyYAML costs every start ~10 ms
+
+    try:
+        data: Any = yaml.safe_load(text)
+    except yaml.YAMLError:
+        return None
+    data = {} if data is None else data
+    return data if isinstance(data, dict) else None
+
+
+_RELEASE = re.compile(r"yarn-(\d+)\.[^/]*\.c?js$")
+
+
+def berry_major(context: BuildContext | None, project_dir: str) -> int | None:
+    """Yarn's major version from package.json's `packageManager` (`yarn@4.5.0`), else from the
+    release `yarnPath` names (`.yarn/releases/yarn-3.6.4.cjs`); None when neither says."""
+    if context is None:
+        return None
+    prefix = f"{project_dir}/" if project_dir else ""
+    data: Any = context.read_json(prefix + MANIFESTS[0])
+    declared = data.get("packageManager") if isinstance(data, dict) else None
+    if isinstance(declared, str) and declared.startswith("yarn@"):
+        major = declared.removeprefix("yarn@").split(".", 1)[0]
+        return int(major) if major.isdigit() else None
+    rc = read_rc(context, prefix + ".yarnrc.yml") or {}
+    release = _RELEASE.search(str(rc.get("yarnPath", "")))
+    return int(release.group(1)) if release else None
+
+
+def project_env(
+    context: BuildContext, project_dir: str, in_image: Callable[[str], bool]
+) -> dict[str, str]:
+    """For a Berry project (`flavour`): the settings of its .yarnrc.yml that decide where the
+    cache is, as the YARN_* variables that set them (ENV wins over them), with Berry's
+    defaults where the file is silent: `nodeLinker` pnp; `enableGlobalCache` true from Yarn 4,
+    false in 2 and 3 (unset when the version is unknown); `cacheFolder` `./.yarn/cache`,
+    relative to the project. An rc file that does not parse counts as Plug'n'Play (no mount),
+    and so does one the image lacks (`in_image(".yarnrc.yml")` false). A project cache folder
+    the image already has (a committed offline cache) gets no YARN_CACHE_FOLDER: a mount there
+    would hide it."""
+    if flavour(context, project_dir) != "berry":
+        return {}
+    prefix = f"{project_dir}/" if project_dir else ""
+    rc = read_rc(context, prefix + ".yarnrc.yml") if in_image(".yarnrc.yml") else {}
+    env = {"YARN_NODE_LINKER": "pnp"}
+    if rc is None:
+        return env
+    linker, shared = rc.get("nodeLinker"), rc.get("enableGlobalCache")
+    env["YARN_NODE_LINKER"] = linker if isinstance(linker, str) else "pnp"
+    major = berry_major(context, project_dir)
+    if not isinstance(shared, bool) and major is not None:
+        shared = major >= 4
+    if isinstance(shared, bool):
+        env["YARN_ENABLE_GLOBAL_CACHE"] = "true" if shared else "false"
+    folder, cache = rc.get("globalFolder"), rc.get("cacheFolder", "./.yarn/cache")
+    if isinstance(folder, str) and folder.startswith("/") and "$" not in folder:
+        env["YARN_GLOBAL_FOLDER"] = folder
+    plain = isinstance(cache, str) and "$" not in cache and not cache.startswith("~")
+    if plain and (cache.startswith("/") or not in_image(cache.removeprefix("./").rstrip("/"))):
+        env["YARN_CACHE_FOLDER"] = cache
+    return env
 
 
 def _is_root(home: str, uid_gid: tuple[str, str] | None) -> bool:
@@ -191,17 +266,10 @@ def _named_files(context: BuildContext, project_dir: str) -> tuple[list[str], bo
     prefix = f"{project_dir}/" if project_dir else ""
     found: list[str] = []
     understood = True
-    text = context.read_text(prefix + ".yarnrc.yml")
-    if text is not None:
-        import yaml  # only when the file is there: PyYAML costs every start ~10 ms
-
-        try:
-            data: Any = yaml.safe_load(text)
-        except yaml.YAMLError:
-            return found, False
-        data = {} if data is None else data
-        if not isinstance(data, dict):
-            return found, False
+    data = read_rc(context, prefix + ".yarnrc.yml")
+    if data is None:
+        return found, False
+    if data:
         plugins = data.get("plugins")
         plugins = plugins if isinstance(plugins, list) else []
         named = [data.get("yarnPath")]
@@ -339,16 +407,8 @@ def _config_freezes(context: BuildContext | None, project_dir: str, kind: str | 
     prefix = f"{project_dir}/" if project_dir else ""
     if kind != "classic":
         for path in (prefix + ".yarnrc.yml", *npm.enclosing(project_dir, (".yarnrc.yml",))):
-            text = context.read_text(path)
-            if not text:
-                continue
-            import yaml  # only when the file is there: PyYAML costs every start ~10 ms
-
-            try:
-                data: Any = yaml.safe_load(text)
-            except yaml.YAMLError:
-                continue
-            if isinstance(data, dict) and data.get("enableImmutableInstalls") is True:
+            data = read_rc(context, path)
+            if data is not None and data.get("enableImmutableInstalls") is True:
                 return True
     for line in (context.read_text(prefix + ".yarnrc") or "").splitlines():
         key, _, value = line.strip().partition(" ")
@@ -385,3 +445,74 @@ def lockfile_form(
     if pure is not None:
         return LockfileForm(pure, flag, "replace")
     return LockfileForm(verb(cmd) or cmd.program_word, flag)
+
+
+# Leaving devDependencies out. Classic: `yarn install --production` (also when NODE_ENV is
+# production; classic.yarnpkg.com `yarn install`). Berry's `install` has no such option: `yarn
+# workspaces focus --production` installs the project without them (yarnpkg.com `yarn
+# workspaces focus`; built into Yarn 4, the workspace-tools plugin in 2 and 3), and takes only
+# `--json`, `--production` and `--all`, so an install with other options gets no edit.
+PRODUCTION = "--production"
+FOCUS_PRODUCTION = "workspaces focus --production"
+DEV_OUTPUTS: tuple[str, ...] = ("node_modules",)
+# Yarn commands that run no script: anything else may run a package.json script or a tool.
+_NO_SCRIPT_VERBS = frozenset({"install", "add", "remove", "cache", "config", "set", "policies",
+                              "workspaces", "plugin", "global"})  # fmt: skip
+
+
+def omits_dev(cmd: Command, env: Mapping[str, str], kind: str | None) -> bool:
+    """Classic's `--production` (not `=false`) or NODE_ENV=production; Berry's installs never
+    leave them out."""
+    if kind == "berry" or is_berry_command(cmd, env):
+        return False
+    value = cmd.option_value(PRODUCTION)
+    flag = cmd.has_option(PRODUCTION, "--prod") and value not in ("false", "0")
+    return flag or command_env(cmd, env).get("NODE_ENV") == "production"
+
+
+def dev_form(
+    cmd: Command,
+    env: Mapping[str, str],
+    context: BuildContext | None,
+    project_dir: str,
+    earlier: Sequence[Command],
+) -> DevForm | None:
+    """`--production` for classic, `workspaces focus --production` in place of Berry's
+    `install`; no edit when the flavour is unknown. None when the install leaves them out
+    already or package.json (when the context shows it) lists no devDependencies."""
+    if not is_dependency_install(cmd):
+        return None
+    kind = flavour(context, project_dir) or ("berry" if is_berry_command(cmd, env) else None)
+    if omits_dev(cmd, env, kind) or npm.lists_dev_dependencies(context, project_dir) is False:
+        return None
+    major = berry_major(context, project_dir)
+    rc = f"{project_dir}/.yarnrc.yml" if project_dir else ".yarnrc.yml"
+    rc_text = context.read_text(rc) if context is not None else None
+    if kind == "berry" and major in (2, 3) and "workspace-tools" not in (rc_text or ""):
+        return DevForm((), "")  # `workspaces focus` is a plugin before Yarn 4
+    word = verb(cmd)
+    anchor = word or cmd.program_word
+    if anchor is None:
+        return None
+    if kind == "classic":
+        return DevForm((anchor,), PRODUCTION)
+    if kind != "berry" or cmd.option_words():
+        return DevForm((), "")
+    return DevForm((anchor,), FOCUS_PRODUCTION, "replace" if word is not None else "after")
+
+
+def needs_dev(cmd: Command) -> bool:
+    """A script or tool run (`yarn build`, `yarn test`, `npx tsc`, `node x.js`)."""
+    if cmd.program_name in PROGRAMS:
+        word = verb(cmd)
+        return word is not None and word.text not in _NO_SCRIPT_VERBS
+    return npm.uses_node_tools(cmd)
+
+
+def pruning(
+    cmd: Command, env: Mapping[str, str], context: BuildContext | None, project_dir: str
+) -> Pruning | None:
+    """LW304's way from a full install to classic's production one: the same `yarn install
+    --production` again, which removes the devDependencies from `node_modules` (a Berry install
+    that leaves them out is no `install`: `yarn workspaces focus`)."""
+    return Pruning("node_modules", cmd.text) if is_dependency_install(cmd) else None

@@ -6,6 +6,7 @@ it, and when the file separates instructions with blank lines the moved block ge
 
 from __future__ import annotations
 
+import fnmatch
 import posixpath
 import re
 from collections.abc import Callable, Iterator, Sequence
@@ -14,7 +15,7 @@ from layerwise.ecosystems import installers_for, npm
 from layerwise.ecosystems import npm_versions as nv
 from layerwise.model import Stage, Step
 from layerwise.rules.base import RuleContext
-from layerwise.shell import Command
+from layerwise.shell import Command, Word
 from layerwise.syntax import Dockerfile, Instruction
 from layerwise.syntax.span import Edit, Span
 
@@ -100,18 +101,21 @@ def copies_npm_manifest(instruction: Instruction) -> bool:
 NO_STEP = frozenset({"LABEL", "EXPOSE", "CMD", "ENTRYPOINT", "HEALTHCHECK", "STOPSIGNAL"})
 
 
-def npm_manifests_copied(step: Step) -> set[str]:
-    """package.json and lockfile names a COPY from the context brings into its WORKDIR
-    (`package*.json` counts as package.json and package-lock.json)."""
+def files_copied(step: Step, names: Sequence[str]) -> set[str]:
+    """Which of `names` a COPY from the context brings into its WORKDIR, by name or by a glob
+    (`package*.json` brings package.json and package-lock.json)."""
     parts = copy_parts(step.instruction)
     if parts is None:
         return set()
     if resolve(step.state.expand(parts[1]), step.state.workdir) != step.state.workdir:
         return set()
-    names = {posixpath.basename(w) for w in parts[0]}
-    if "package*.json" in names:
-        names |= {"package.json", "package-lock.json"}
-    return names & {*npm.MANIFESTS, *npm.LOCKFILES}
+    sources = {posixpath.basename(w) for w in parts[0] if w not in ROOT_SOURCES}
+    return {n for n in names for src in sources if fnmatch.fnmatchcase(n, src)}
+
+
+def npm_manifests_copied(step: Step) -> set[str]:
+    """package.json and lockfile names a COPY from the context brings into its WORKDIR."""
+    return files_copied(step, (*npm.MANIFESTS, *npm.LOCKFILES))
 
 
 def free_stage_name(name: str, stages: Sequence[Stage]) -> str:
@@ -135,6 +139,27 @@ def stage_chain(stage: Stage) -> list[Stage]:
     while chain[0].base_stage is not None:
         chain.insert(0, chain[0].base_stage)
     return chain
+
+
+def later_commands(
+    ctx: RuleContext, step: Step, after: Command | None = None
+) -> Iterator[tuple[Step, Command]]:
+    """The commands that run after `step` (after its command `after`, when given) in its stage:
+    the rest of its RUN, then its stage's later RUNs (the final stage has no stage built on it)."""
+    stage = ctx.model.stages[step.stage]
+    if after is not None:
+        yield from ((step, c) for c in commands(ctx, step.instruction) if c.start > after.start)
+    for later in stage.steps[stage.steps.index(step) + 1 :]:
+        yield from ((later, c) for c in commands(ctx, later.instruction))
+
+
+def word_edit(word: Word, text: str, place: str) -> Edit:
+    """`text` after `word` (with a blank), in front of it, or in its place."""
+    if place == "before":
+        return Edit.insert(word.start, f"{text} ")
+    if place == "replace":
+        return Edit(word.start, word.end, text)
+    return Edit.insert(word.end, f" {text}")
 
 
 def commands_before(ctx: RuleContext, step: Step, command: Command) -> list[Command]:

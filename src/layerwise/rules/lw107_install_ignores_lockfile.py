@@ -83,12 +83,11 @@ from layerwise.ecosystems import INSTALLERS, Installer
 from layerwise.ecosystems.base import LockfileForm
 from layerwise.model import Step
 from layerwise.rules._copied import Copied, copied_file
-from layerwise.rules._support import commands_before, cwd_of, resolve
+from layerwise.rules._support import commands_before, cwd_of, resolve, word_edit
 from layerwise.rules.base import Finding, Fix, Rule, RuleContext, Safety, Severity
 from layerwise.rules.lw2_mounts import shell_runs
 from layerwise.rules.texts import Phrase, Text
-from layerwise.shell import Command, Word
-from layerwise.syntax.span import Edit
+from layerwise.shell import Command
 
 RULE = Rule(
     code="LW107",
@@ -147,7 +146,9 @@ def _finding(
     fix = None
     if form.word is not None:
         safe = eco.BUILD_PROVEN and ctx.context is not None and copied.known and form.proven
-        fix = Fix(Safety.SAFE if safe else Safety.UNSAFE, [_edit(form, form.word)])
+        fix = Fix(
+            Safety.SAFE if safe else Safety.UNSAFE, [word_edit(form.word, form.text, form.place)]
+        )
     # A replaced verb is shown with its program: `composer update`, not `update`.
     on_verb = verb is not None and form.word is not None and form.word.start == verb.start
     return RULE.finding(
@@ -164,14 +165,6 @@ def _shown(lockfile: str, copied: Copied) -> str:
     """The lockfile as the command sees it (`src/Api/packages.lock.json`)."""
     folder = posixpath.dirname(lockfile)
     return posixpath.join(folder, copied.name) if folder else copied.name
-
-
-def _edit(form: LockfileForm, word: Word) -> Edit:
-    if form.place == "before":
-        return Edit.insert(word.start, f"{form.text} ")
-    if form.place == "replace":
-        return Edit(word.start, word.end, form.text)
-    return Edit.insert(word.end, f" {form.text}")
 
 
 def _change(form: LockfileForm, program: str) -> Text:

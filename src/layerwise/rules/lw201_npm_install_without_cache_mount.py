@@ -11,15 +11,23 @@ Pipenv (`/root/.cache/pipenv`, `PIPENV_CACHE_DIR`). `ENV PIP_NO_CACHE_DIR` (any 
 pip's cache off) is the Dockerfile's choice and is left alone.
 yarn classic: `/usr/local/share/.cache/yarn` for root (yarn 1 takes /usr/local/share as root's
 home on Linux), `~/.cache/yarn` for another user, `YARN_CACHE_FOLDER`, `XDG_CACHE_HOME`,
-`--cache-folder`. yarn Berry, told from the command or ENV alone (`--immutable`, `YARN_*`
-settings only Berry has; this rule does not read the context): only with
-`YARN_NODE_LINKER=node-modules` and a cache place ENV settles (`YARN_ENABLE_GLOBAL_CACHE=true`:
-`~/.yarn/berry/cache`, `YARN_GLOBAL_FOLDER`; or false with `YARN_CACHE_FOLDER`). Berry's default
-Plug'n'Play linker runs the program from the cache's archives, which a mount would keep out of
-the image, and where the cache lives without ENV depends on the version (global from Yarn 4, in
-the project before), so Berry is otherwise left alone. A `yarn` whose flavour the command does
-not show is taken for classic, the yarn the official node images ship; on a Berry project that
-mount only stays unused. pnpm: the store, `~/.local/share/pnpm/store`, `$PNPM_HOME/store`,
+`--cache-folder`. yarn Berry, told from the command or ENV (`--immutable`, `YARN_*` settings
+only Berry has) and from the build context: when the context folder the command's package.json
+was copied from is a Berry project (`packageManager`, `.yarnrc.yml`, yarn.lock's header), the
+rule reads the `nodeLinker`, `enableGlobalCache`, `globalFolder` and `cacheFolder` of the
+`.yarnrc.yml` the image has there, with Berry's defaults where it is silent (`nodeLinker` pnp;
+`enableGlobalCache` true from Yarn 4 and false in 2 and 3, the version taken from
+`packageManager` or the release `yarnPath` names, left open when unknown; `cacheFolder`
+`./.yarn/cache`, in the project). ENV wins over the file. Only with the node-modules linker and
+a settled cache place does it report: the global cache (`<globalFolder>/cache`:
+`~/.yarn/berry/cache`, or `$XDG_DATA_HOME/yarn/berry/cache`) when on, else `cacheFolder` (a
+relative one from where the command runs). Berry's default Plug'n'Play linker runs the program
+from the cache's archives, which a mount would keep out of the image. An rc file that does not
+parse, or that the image lacks, counts as Plug'n'Play; a project cache folder the image already
+has (a committed offline cache) gets no mount, which would hide it. A `yarn` whose flavour
+neither the command nor the context shows is taken for classic, the yarn the official node
+images ship; on a Berry project that mount only stays unused.
+pnpm: the store, `~/.local/share/pnpm/store`, `$PNPM_HOME/store`,
 `$XDG_DATA_HOME/pnpm/store`, `npm_config_store_dir`, `--store-dir` (pnpm copies from it when it
 cannot hard-link across the mount). `pnpm fetch` and `pnpm install --offline` are left alone:
 they hand packages to each other through the store, and a mount on one of them alone breaks the
@@ -86,12 +94,14 @@ Works with Docker 20.10's built-in frontend (no `# syntax=` line needed).
 from __future__ import annotations
 
 import dataclasses
+import posixpath
 from collections.abc import Iterator
 
 from layerwise.ecosystems import Installer, installers_for
 from layerwise.ecosystems._toolchain import STORE_CACHES
 from layerwise.ecosystems.base import CacheMount, fix_proven, is_under
 from layerwise.model.nodes import Step
+from layerwise.rules._copied import copied_file
 from layerwise.rules._support import commands, cwd_of, resolve, stage_chain
 from layerwise.rules.base import Finding, Fix, Rule, RuleContext, Safety, Severity
 from layerwise.rules.lw2_mounts import (
@@ -128,7 +138,7 @@ _OPAQUE = frozenset({"make", "sh", "bash", "ash", "dash", "zsh"})
 def check(ctx: RuleContext) -> Iterator[Finding]:
     tree = ctx.tree
     for step, script in shell_runs(ctx):
-        found = _first_install(step, script)
+        found = _first_install(ctx, step, script)
         if found is None:
             continue
         eco, cmd, wanted = found
@@ -171,17 +181,20 @@ def check(ctx: RuleContext) -> Iterator[Finding]:
 
 
 def _first_install(
-    step: Step, script: Script
+    ctx: RuleContext, step: Step, script: Script
 ) -> tuple[Installer, Command, tuple[CacheMount, ...]] | None:
     """The first install of the RUN with the cache mounts it wants: the user's cache (uid/gid
-    when not root), targets made absolute from where the command runs."""
+    when not root), where ENV and the project's settings put it, targets made absolute from
+    where the command runs."""
     state = step.state
     root = state.user_name in ("", "root", "0")
     uid_gid = None if root else state.uid_gid
     home, env = state.home, state.env  # `home` is worked out on each read: once per RUN here
     for cmd in script.commands:
         for eco in installers_for(cmd):
-            wanted = eco.install_caches(cmd, home, uid_gid, env)
+            settings = _project_env(ctx, step, cmd, eco)
+            seen = {**settings, **env} if settings else env
+            wanted = eco.install_caches(cmd, home, uid_gid, seen)
             if wanted:
                 # A relative directory (`--cache x`, `ENV HOME=x`) is relative to the tool's
                 # cwd, while a mount's relative target is relative to WORKDIR: write it absolute.
@@ -192,6 +205,24 @@ def _first_install(
                     tuple(dataclasses.replace(w, target=resolve(w.target, cwd)) for w in wanted),
                 )
     return None
+
+
+def _project_env(ctx: RuleContext, step: Step, cmd: Command, eco: Installer) -> dict[str, str]:
+    """What the project's files, as the image has them where `cmd` runs, say about the tool's
+    cache (Berry's .yarnrc.yml): the context folder is the one its manifest was copied from."""
+    if ctx.context is None:
+        return {}
+    cwd = cwd_of(step, cmd)
+    copied = copied_file(ctx, step, cwd, eco.MANIFESTS)
+    if copied is None:
+        return {}
+
+    def in_image(path: str) -> bool:
+        full = resolve(path, cwd)
+        name = (posixpath.basename(full),)
+        return copied_file(ctx, step, posixpath.dirname(full), name) is not None
+
+    return eco.project_env(ctx.context, copied.source_dir, in_image)
 
 
 def _store_kept(ctx: RuleContext, step: Step, eco: Installer, mounts: list[CacheMount]) -> bool:

@@ -3,7 +3,19 @@
 ## What it finds
 The final stage runs its own production install (`COPY package*.json ./` and
 `RUN npm ci --omit=dev`) although an earlier stage on the same base image already ran a full
-`npm ci` from the same manifests, before its `COPY . .`.
+`npm ci` from the same manifests, before its `COPY . .`. The other managers alike
+(ecosystems/, `pruning`): an earlier stage ran the same tool and subcommand with the development
+dependencies, the final stage the install that leaves them out. For pnpm (`pnpm install
+--prod`; the prune is `pnpm prune --prod`: installing again with `--prod` over a full
+`node_modules` asks to remove it and stops without a TTY), yarn classic (`yarn install
+--production`), uv (`uv sync --no-dev`, the folder is `.venv`) and Composer (`composer install
+--no-dev`, the folder is `vendor`) the prod-deps stage runs the final stage's install once more,
+which removes what it leaves out (a uv sync is exact), and the final stage copies that folder.
+Both installs must run in the same WORKDIR (a `.venv` holds its own path), as the same user,
+with the same ENV. Silent when `UV_PROJECT_ENVIRONMENT`, `COMPOSER_VENDOR_DIR` or composer.json's
+`vendor-dir` (unknown without a context) moves the folder. pip, Poetry, Pipenv and Bundler are
+left out: their packages land outside the project (site-packages, GEM_HOME) or where settings
+decide.
 ## Why it matters
 On every dependency change both installs run, side by side, contending for CPU and disk. And the
 final stage's install is keyed on the manifests' bytes: any change to them (even one that leaves
@@ -51,6 +63,8 @@ copy and the other fixes are the same under both engines: linking a small manife
 saves nothing, since the install after it reruns anyway; and no fix writes a heredoc, because
 a heredoc RUN caches exactly as the same commands joined with `&&`.
 ## References
+- pnpm docs: `pnpm prune` (`--prod`); uv docs: `uv sync` (exact by default, `--no-dev`);
+  Composer docs: `install --no-dev`; Yarn classic docs: `yarn install --production`
 - Docker docs: Multi-stage builds; Build cache invalidation
 - Dockerfile reference: COPY --link (Benefits of using --link; Incompatibilities with
   --link=false)
@@ -59,29 +73,39 @@ a heredoc RUN caches exactly as the same commands joined with `&&`.
 from __future__ import annotations
 
 import re
-from collections.abc import Iterator
+from collections.abc import Callable, Iterator
+from dataclasses import dataclass
+from typing import TYPE_CHECKING
 
-from layerwise.ecosystems import npm
+from layerwise.ecosystems import Installer, installers_for, npm
 from layerwise.ecosystems import npm_versions as nv
 from layerwise.model import Stage, Step
 from layerwise.rules import _support as s
+from layerwise.rules._copied import copied_file
 from layerwise.rules._copy_link import link_flag
 from layerwise.rules.base import Finding, Fix, Rule, RuleContext, Safety, Severity
 from layerwise.shell import Command
 from layerwise.syntax.span import Edit
+
+if TYPE_CHECKING:
+    from layerwise.context import BuildContext
 
 RULE = Rule(
     code="LW304",
     name="final-stage-reinstalls-dependencies",
     severity=Severity.WARNING,
     message="`{command}` reinstalls what stage `{stage}` already installed at line {line}: "
-    "every dependency change runs both installs and re-exports all of `node_modules`",
-    fix_title="Split `{stage}` into a dependencies stage and copy pruned `node_modules` from it",
+    "every dependency change runs both installs and re-exports all of `{folder}`",
+    fix_title="Split `{stage}` into a dependencies stage and copy pruned `{folder}` from it",
+    summary="The final stage reinstalls the production dependencies an earlier stage installed "
+    "in full (npm, yarn classic, pnpm, uv, Composer)",
     message_ko="`{command}` 명령이 `{stage}` 스테이지가 {line}번 줄에서 이미 설치한 것을 "
-    "다시 설치합니다: 의존성이 바뀔 때마다 두 설치가 모두 실행되고 `node_modules` 전체를 "
+    "다시 설치합니다: 의존성이 바뀔 때마다 두 설치가 모두 실행되고 `{folder}` 전체를 "
     "다시 내보냅니다",
     fix_title_ko="`{stage}` 스테이지를 나눠 의존성 스테이지를 만들고, 거기서 정리된(pruned) "
-    "`node_modules`를 복사",
+    "`{folder}`를 복사",
+    summary_ko="앞 스테이지가 전부 설치한 운영 의존성을 최종 스테이지가 다시 설치 "
+    "(npm, yarn classic, pnpm, uv, Composer)",
     fix_safety=(Safety.UNSAFE,),
 )
 # Options the final install may have that the full one lacks: quieter output, or leaving the
@@ -106,15 +130,116 @@ def check(ctx: RuleContext) -> Iterator[Finding]:
         for stage in ctx.model.stages[: final.index]:
             found = _full_install(ctx, stage, step, cmd, copies[-1])
             if found is not None:
-                edits = _edits(ctx, stage, *found, step, copies[-1])
-                yield RULE.finding(
-                    ctx.tree.span(cmd.start, cmd.end),
-                    command=cmd.text,
-                    stage=stage.ref,
-                    line=found[0].instruction.start_line,
-                    fix=Fix(Safety.UNSAFE, edits) if edits else None,
-                )
+                flag = nv.omit_dev_flag(s.npm_major(ctx, found[1]))
+                prune = Undo(f"npm prune {flag}" if flag else None, "node_modules")
+                edits = _edits(ctx, stage, *found, step, copies[-1], prune)
+                yield _finding(ctx, cmd, stage, found[0], edits, prune.folder)
                 return
+    for index, step in enumerate(final.steps):
+        for cmd in s.commands(ctx, step.instruction):
+            found_other = _other_reinstall(ctx, index, step, cmd)
+            if found_other is not None:
+                yield found_other
+                return
+
+
+@dataclass(frozen=True, slots=True)
+class Undo:
+    """What the prod-deps stage runs on the full install (`npm prune --omit=dev`, a module's
+    `pruning`), None when unknown; the folder it leaves to copy; which commands count as the
+    install in an install-only RUN."""
+
+    command: str | None
+    folder: str
+    installs: Callable[[Command], bool] = s.is_dependency_install
+
+
+def _finding(
+    ctx: RuleContext, cmd: Command, stage: Stage, install: Step, edits: list[Edit], folder: str
+) -> Finding:
+    return RULE.finding(
+        ctx.tree.span(cmd.start, cmd.end),
+        command=cmd.text,
+        stage=stage.ref,
+        line=install.instruction.start_line,
+        folder=folder,
+        fix=Fix(Safety.UNSAFE, edits) if edits else None,
+    )
+
+
+def _other_reinstall(ctx: RuleContext, index: int, step: Step, cmd: Command) -> Finding | None:
+    """Another manager's production install in the final stage (its `dev_form` has nothing to
+    add) that an earlier stage ran in full (its `dev_form` would): the prod-deps stage prunes
+    the full one as the module says (`pruning`: `pnpm prune --prod`, or the production install
+    again, which removes what it leaves out) and the final stage copies the folder it fills."""
+    final, workdir = ctx.model.final_stage, step.state.workdir
+    if s.cwd_of(step, cmd) != workdir:
+        return None
+    for eco in installers_for(cmd):
+        if eco.NAME == npm.NAME or not eco.is_dependency_install(cmd):
+            continue  # npm: above, with the prune its version takes
+        names = (*eco.MANIFESTS, *eco.LOCKFILES)
+        copies = [m for m in final.steps[:index] if eco.MANIFESTS[0] in s.files_copied(m, names)]
+        if not copies:
+            continue
+        copied = copied_file(ctx, step, workdir, eco.MANIFESTS)
+        context = ctx.context if copied is not None else None
+        folder = copied.source_dir if copied is not None else ""
+        env = step.state.variables
+        pruning = eco.pruning(cmd, env, context, folder)
+        if pruning is None:
+            continue
+        earlier = s.commands_before(ctx, step, cmd)
+        if eco.dev_form(cmd, env, context, folder, earlier) is not None:
+            continue
+        manifests = s.files_copied(copies[-1], names)
+        for stage in ctx.model.stages[: final.index]:
+            found = _full_other(ctx, stage, step, cmd, eco, manifests, (context, folder))
+            if found is not None:
+                undo = Undo(pruning.command, pruning.folder, s.installs_dependencies)
+                edits = _edits(ctx, stage, *found, step, copies[-1], undo)
+                return _finding(ctx, cmd, stage, found[0], edits, pruning.folder)
+    return None
+
+
+def _full_other(
+    ctx: RuleContext,
+    stage: Stage,
+    step: Step,
+    cmd: Command,
+    eco: Installer,
+    manifests: set[str],
+    project: tuple[BuildContext | None, str],
+) -> tuple[Step, Step] | None:
+    """(the stage's full install step, its broad COPY): the same tool and subcommand as the
+    final install, bringing the development dependencies, in the same WORKDIR (a `.venv` holds
+    its own path), as the same user with the same ENV, after copying the same manifests."""
+    final = ctx.model.final_stage
+    chain = {c.index for c in s.stage_chain(final)}
+    broad = next((st for st in stage.steps if s.is_broad_copy(st.instruction)), None)
+    if stage.root.base != final.root.base or stage.index in chain or broad is None:
+        return None
+    before = stage.steps[: stage.steps.index(broad)]
+    verb = eco.verb(cmd)
+    names = (*eco.MANIFESTS, *eco.LOCKFILES)
+    for i, st in enumerate(before):
+        for full in s.commands(ctx, st.instruction):
+            other = eco.verb(full)
+            if (
+                full.program_name != cmd.program_name
+                or not eco.is_dependency_install(full)
+                or (other and other.text) != (verb and verb.text)
+                or s.cwd_of(st, full) != st.state.workdir
+                or st.state.workdir != step.state.workdir
+                or st.state.user_name != step.state.user_name
+                or st.state.env != step.state.env
+                or not set().union(*(s.files_copied(m, names) for m in before[:i])) >= manifests
+            ):
+                continue
+            earlier = s.commands_before(ctx, st, full)
+            if eco.dev_form(full, st.state.variables, *project, earlier) is not None:
+                return st, broad
+    return None
 
 
 def _npm_env(step: Step) -> dict[str, str]:
@@ -151,19 +276,25 @@ def _full_install(
 
 
 def _edits(
-    ctx: RuleContext, stage: Stage, install: Step, broad: Step, step: Step, manifest: Step
+    ctx: RuleContext,
+    stage: Stage,
+    install: Step,
+    broad: Step,
+    step: Step,
+    manifest: Step,
+    undo: Undo,
 ) -> list[Edit]:
-    """Rename the stage to deps, open prod-deps and build at its broad COPY, copy node_modules
-    from prod-deps in place of the final install, and copy the manifests last."""
+    """Rename the stage to deps, open prod-deps (running `undo`) and build at its broad COPY,
+    copy the installed folder from prod-deps in place of the final install, and copy the
+    manifests last."""
     tree, head = ctx.tree, stage.from_instruction
     words = list(re.finditer(r"\S+", tree.text[head.args_span.start : head.args_span.end]))
     anchor = _manifest_anchor(ctx, step, manifest)
-    prune = nv.omit_dev_flag(s.npm_major(ctx, broad))
     if (
         len(words) != 3
         or anchor is None
-        or prune is None
-        or not _splittable(ctx, stage, install, broad, step)
+        or undo.command is None
+        or not _splittable(ctx, stage, install, broad, step, undo)
     ):
         return []
     stages_ = ctx.model.stages
@@ -171,11 +302,12 @@ def _edits(
     name = words[2]
     as_, run = ("AS", "RUN") if head.keyword.isupper() else ("as", "run")
     nl, kw, start = tree.newline, head.keyword, head.args_span.start + name.start()
-    stages = [f"{kw} {deps} {as_} {prod}{nl}{run} npm prune {prune}{nl}"]
+    stages = [f"{kw} {deps} {as_} {prod}{nl}{run} {undo.command}{nl}"]
     stages.append(f"{kw} {deps} {as_} {name.group()}{nl}")
-    modules = f"{install.state.workdir.rstrip('/')}/node_modules"
-    link = link_flag(ctx, step, s.resolve("node_modules", step.state.workdir), [manifest])
-    copy = f"{manifest.instruction.keyword} {link}--from={prod} {modules} ./node_modules"
+    folder = undo.folder
+    modules = f"{install.state.workdir.rstrip('/')}/{folder}"
+    link = link_flag(ctx, step, s.resolve(folder, step.state.workdir), [manifest])
+    copy = f"{manifest.instruction.keyword} {link}--from={prod} {modules} ./{folder}"
     return [
         Edit(start, start + len(name.group()), deps),
         s.insert_before(tree, broad.instruction, stages),
@@ -185,7 +317,9 @@ def _edits(
     ]
 
 
-def _splittable(ctx: RuleContext, stage: Stage, install: Step, broad: Step, step: Step) -> bool:
+def _splittable(
+    ctx: RuleContext, stage: Stage, install: Step, broad: Step, step: Step, undo: Undo
+) -> bool:
     """Both installs are whole RUNs, nothing but instructions without a RUN lies between the
     install and the split, no ARG would be left behind, and no stage is referred to by number."""
     split = stage.steps.index(broad)
@@ -195,8 +329,8 @@ def _splittable(ctx: RuleContext, stage: Stage, install: Step, broad: Step, step
         stage.from_instruction.flags
         or any(st.instruction.name == "ARG" for st in stage.steps[:split])
         or any(st.instruction.name == "RUN" for st in between)
-        or not s.is_install_only(ctx, install.instruction)
-        or not s.is_install_only(ctx, step.instruction)
+        or not s.is_install_only(ctx, install.instruction, undo.installs)
+        or not s.is_install_only(ctx, step.instruction, undo.installs)
         or any(_NUMBERED.search(v) for v in flags)
     )
 

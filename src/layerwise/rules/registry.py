@@ -38,6 +38,7 @@ RULE_MODULES = (
     "lw302_source_dependent_dependency_layer",
     "lw303_generated_code_after_build_output",
     "lw304_final_stage_reinstalls_dependencies",
+    "lw305_toolchain_in_final_image",
     "lw400_dockerfile_syntax_error",
     "lw401_from_as_casing",
     "lw402_legacy_key_value_format",

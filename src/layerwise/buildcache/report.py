@@ -29,8 +29,12 @@ def _what(record: Record) -> str:
     parts = cache_mount_parts(record)
     if parts is not None:
         shown = f" id={parts.shown_id}" if parts.shown_id is not None else ""
-        return f"cache mount {parts.target}{shown} (RUN {parts.command})"
+        return f"cache mount {parts.target}{shown} (RUN {_short(parts.command)})"
     return record.description or "(no description: a parent layer)"
+
+
+def _short(text: str, limit: int = 60) -> str:
+    return text if len(text) <= limit else text[: limit - 3] + "..."
 
 
 def storage_lines(storage: Storage) -> list[str]:

@@ -50,8 +50,8 @@ def du(
 
     model = _model(dockerfile) if dockerfile is not None else None
     client = find_client(docker, builder=builder)
+    usage = disk_usage(client)  # first: it says plainly when the client has no buildx
     storage = inspect_storage(client)
-    usage = disk_usage(client)
     matches = match_records(model, usage.records) if model is not None else None
     name = str(dockerfile) if dockerfile is not None else None
     if as_json:
@@ -75,7 +75,8 @@ def explain(
 
     language = chosen_lang(lang)
     client = find_client(docker, builder=builder)
-    seen = Inspected(inspect_storage(client), disk_usage(client).records, client.supports_cache_to)
+    records = disk_usage(client).records
+    seen = Inspected(inspect_storage(client), records, client.supports_cache_to)
     for answer in answers(seen, language):
         typer.echo(f"## {answer.question}\n{answer.text}\n")
     raise typer.Exit(EXIT_OK)

@@ -52,6 +52,7 @@ def test_docker_driver_answers_name_what_was_read(usage: Usage) -> None:
                   "io.containerd.snapshotter.v1.overlayfs", "`/root/.npm` 166.7MB",
                   "arm64 steps run under QEMU", "before 28.2", "mode=max"):  # fmt: skip
         assert value in text, value
+    assert "Targets such as `/root/.npm` are paths inside the container" in text
     # moby stores the local-source records as `regular`: the prune answer says so
     assert "3 record(s) whose description shows a source" in text
 

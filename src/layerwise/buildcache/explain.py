@@ -43,6 +43,7 @@ def answers(seen: Inspected, lang: str = "en") -> list[Answer]:
     return [
         _where(seen, ko),
         _mounts(seen, ko),
+        _targets(seen, ko),
         _survives(seen, ko),
         _platforms(seen, ko),
         _remote(seen, ko),
@@ -156,6 +157,29 @@ def _mounts(seen: Inspected, ko: bool) -> Answer:
             f"캐시 마운트는 빌더의 레코드로 {where}에 있습니다. 이미지에도, ECS나 Kubernetes가 "
             f"띄우는 컨테이너에도 들어가지 않습니다. {now} `layerwise cache du` 또는 "
             "`docker buildx du --verbose --filter type=exec.cachemount`로 봅니다.",
+        ),
+    )
+
+
+def _targets(seen: Inspected, ko: bool) -> Answer:
+    s = seen.storage
+    q = _t(ko, "Is a target like /root/.npm a path in the Jenkins container?",
+           "/root/.npm 같은 target은 Jenkins 컨테이너의 경로인가요?")  # fmt: skip
+    targets = sorted({p.target for r in seen.records if (p := cache_mount_parts(r)) is not None})
+    shown = ", ".join(f"`{t}`" for t in targets[:6]) or "`/root/.npm`"
+    files = next((p.path for p in s.places if p.what in ("snapshots", "volume")), None)
+    where = files or next((p.path for p in s.places), s.host)
+    return Answer(
+        q,
+        _t(
+            ko,
+            f"No. Targets such as {shown} are paths inside the container of the build step "
+            "(RUN runs as root there unless USER says otherwise); what they hold is kept by "
+            f"the builder, here under {where} on `{s.host}`, and mounted there for each RUN "
+            "that names the mount.",
+            f"아니요. {shown} 같은 target은 빌드 단계 컨테이너 안의 경로입니다(USER가 없으면 RUN은 "
+            f"root로 실행). 내용은 빌더가 보관하고, 여기서는 `{s.host}`의 {where} 아래에 있다가 그 "
+            "마운트를 쓰는 RUN마다 그 경로에 붙습니다.",
         ),
     )
 

@@ -138,7 +138,8 @@ def test_gitlab_script_items_are_the_generated_commands(
     builds = [s for s in job["script"] if s.startswith("docker buildx build")]
     expected = [c.build_command(plan), *(c.build_command(plan, s) for s in plan.stage_exports)]
     assert builds == [e + "\n" for e in expected]
-    assert len(builds) == (3 if platforms else 1)  # deps and build exported for two platforms
+    # For two platforms the image and `deps` are exported; `build` holds the sources (`COPY . .`)
+    assert len(builds) == (2 if platforms else 1)
 
 
 def test_github_inputs_are_the_generated_cache_specs(tmp_path: Path) -> None:
@@ -157,10 +158,7 @@ def test_github_inputs_are_the_generated_cache_specs(tmp_path: Path) -> None:
     assert image["cache-from"].splitlines() == c.cache_from(plan, None)
     assert image["cache-to"] == c.cache_to(plan, None)
     assert "image-manifest=true,oci-mediatypes=true" in image["cache-to"]
-    assert [s["with"]["target"] for s in steps if s.get("name", "").startswith("Cache")] == [
-        "deps",
-        "build",
-    ]
+    assert [s["with"]["target"] for s in steps if s.get("name", "").startswith("Cache")] == ["deps"]
 
 
 def test_defaults_come_from_the_dockerfile(tmp_path: Path) -> None:
@@ -193,3 +191,35 @@ def test_bad_options_are_user_errors(
 def test_a_missing_dockerfile_is_a_user_error(tmp_path: Path) -> None:
     with pytest.raises(LayerwiseError, match="no Dockerfile"):
         make_plan("github", tmp_path / "Dockerfile", root=tmp_path)
+
+
+def test_the_seed_pipeline_regenerated_after_the_dockerfile_fix(tmp_path: Path) -> None:
+    """The README's worked example: the seed's Dockerfile fixed by `check --fix
+    --unsafe-fixes` has `deps` and `prod-deps` exported on their own, not `build`, and the
+    generated Jenkinsfile checks clean while the seed's own reports LW901."""
+    from layerwise.cli.app import main
+
+    seed = FIXTURES / "seed"
+    dockerfile = tmp_path / "infra" / "docker" / "app" / "Dockerfile"
+    dockerfile.parent.mkdir(parents=True)
+    dockerfile.write_text((seed / "infra" / "docker" / "app" / "Dockerfile").read_text())
+    jenkinsfile = tmp_path / "Jenkinsfile"
+    jenkinsfile.write_text((seed / "Jenkinsfile").read_text())
+    seeded = run_pipeline_file(
+        jenkinsfile, jenkinsfile.read_text(), Settings(), fix=False, unsafe=False
+    )
+    assert [f.code for f in seeded.findings] == ["LW901"]
+    assert main(["check", "--fix", "--unsafe-fixes", "--isolated", str(dockerfile)]) == 0
+    plan = make_plan(
+        "jenkins",
+        dockerfile,
+        root=tmp_path,
+        registry="123456789012.dkr.ecr.ap-northeast-2.amazonaws.com/api",
+        platforms=("linux/arm64", "linux/amd64"),
+    )
+    assert plan.stage_exports == ("deps", "prod-deps")
+    jenkinsfile.write_text(render(plan, "layerwise ci generate --provider jenkins"))
+    outcome = run_pipeline_file(
+        jenkinsfile, jenkinsfile.read_text(), Settings(), fix=False, unsafe=False
+    )
+    assert list(outcome.findings) == []

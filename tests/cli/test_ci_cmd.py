@@ -114,3 +114,32 @@ def test_generate_writes_once(
         "linux/amd64,linux/arm64`."
     )
     assert main(["ci", "check", str(tmp_path)]) == 0
+
+
+def test_configuration_files_apply_as_for_check(
+    tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    """`[tool.layerwise]` select, ignore and per-file-ignores hold for pipelines too; the
+    command line adds to them, `--isolated` reads none, a bad file is a user error."""
+    path = repo(tmp_path, "LW904/ecr_plain.Jenkinsfile", "Jenkinsfile")
+    config = tmp_path / "pyproject.toml"
+    config.write_text('[tool.layerwise]\nignore = ["LW911"]\n')
+
+    def codes(*args: str) -> set[str]:
+        main(["ci", "check", str(path), "--output-format", "json", *args])
+        return {f["code"] for f in json.loads(capsys.readouterr().out)["findings"]}
+
+    assert codes() == {"LW904"}
+    assert codes("--ignore", "LW904") == set()
+    assert codes("--isolated") == {"LW904", "LW911"}
+    config.write_text('[tool.layerwise]\nselect = ["LW911"]\n')
+    assert codes() == {"LW911"}
+    assert codes("--select", "LW904") == {"LW904"}
+    config.write_text('[tool.layerwise.per-file-ignores]\n"Jenkinsfile" = ["LW904"]\n')
+    assert codes() == {"LW911"}
+    other = tmp_path / "elsewhere.toml"
+    other.write_text('ignore = ["LW9"]\n')
+    assert codes("--config", str(other)) == set()
+    config.write_text('[tool.layerwise]\nignore = ["LW977"]\n')
+    assert main(["ci", "check", str(path)]) == 2
+    assert "LW977" in capsys.readouterr().err

@@ -15,6 +15,7 @@ import typer
 from layerwise.ci.check import PipelineOutcome
 from layerwise.cli.app import EXIT_FINDINGS, EXIT_OK, EXIT_USER_ERROR
 from layerwise.cli.check_cmd import OutputFormat, _codes
+from layerwise.cli.config_options import ConfigOption, IsolatedOption
 from layerwise.cli.fix_options import (
     DiffOption,
     FixOption,
@@ -65,18 +66,27 @@ def check(
         ),
     ] = OutputFormat.TEXT,
     lang: LangOption = None,
+    config: ConfigOption = None,
+    isolated: IsolatedOption = False,
 ) -> None:
     """Check CI pipelines for builds that lose their cache (rules LW901-LW912)."""
     from layerwise.ci import discover
     from layerwise.ci.check import run_pipeline_file
+    from layerwise.config import Overrides, Resolver
     from layerwise.syntax.files import read_text
 
-    settings = Settings(
-        select=_codes(select, "--select") if select else (),
+    # The configuration `check` reads (select, ignore, per-file-ignores, language), found from
+    # each pipeline file's directory up, with the command line on top as for Dockerfiles.
+    cli = Overrides(
+        select=_codes(select, "--select") if select else None,
         ignore=_codes(ignore, "--ignore"),
-        lang=chosen_lang(lang),
+        lang=chosen_lang(lang) if lang else None,
+        locale_lang=chosen_lang(None),
     )
+    resolver = Resolver(cli, config=config, isolated=isolated)
     files = discover(paths or [Path()])
+    settings_of = {path: resolver.for_file(path).settings for path in files}
+    settings = next(iter(settings_of.values()), Settings(lang=cli.lang or cli.locale_lang))
     if not files:
         where = ", ".join(str(p) for p in paths or [Path()])
         typer.echo(f"warning: no pipeline files found under {where}", err=True)
@@ -86,7 +96,9 @@ def check(
         try:
             text = read_text(path)
             outcomes.append(
-                run_pipeline_file(path, text, settings, fix=fix or diff, unsafe=unsafe_fixes)
+                run_pipeline_file(
+                    path, text, settings_of[path], fix=fix or diff, unsafe=unsafe_fixes
+                )
             )
         except LayerwiseError as exc:
             failed.append(exc)

@@ -39,6 +39,13 @@ INSTALLERS += (golang, cargo, maven, gradle, dotnet, bundler, composer)
 SYSTEM: tuple[SystemPackages, ...] = (apk, dnf, zypper)
 # The compiled languages whose toolchain a final stage may keep (LW305).
 COMPILERS: tuple[Compiler, ...] = (golang, cargo, maven, gradle, dotnet)
+# The context files a dependency install reads and a source edit leaves alone: manifests,
+# lockfiles (npm's `package*.json` glob too) and the package managers' own settings. A stage
+# whose context copies bring only these keeps its layers across source-only commits.
+DEPENDENCY_FILES: frozenset[str] = frozenset(
+    name for eco in ALL for name in (*eco.MANIFESTS, *eco.LOCKFILES)
+) | {*npm.FALLBACK_MANIFESTS, ".npmrc", *yarn.RC_FILES, *pnpm.CONFIG, *uv.PROJECT_CONFIG,
+     *poetry.PROJECT_CONFIG, *dotnet.CONFIG_FILES}  # fmt: skip
 
 
 class _Named(Protocol):
@@ -104,6 +111,7 @@ def for_command(cmd: Command) -> Ecosystem | None:
 __all__ = [
     "ALL",
     "COMPILERS",
+    "DEPENDENCY_FILES",
     "INSTALLERS",
     "SYSTEM",
     "CacheMount",

@@ -202,6 +202,12 @@ def target_platform(shown: str) -> str:
     return f"{build.split('/', 1)[0]}/{target}"  # architecture[/variant] on the same OS
 
 
+def parse_step_name(name: str) -> BuildStep | None:
+    """A step's name as BuildKit prints it (`[linux/arm64 build 3/6] COPY . .`, also the
+    description of its record in the build cache) read into a step; None for other names."""
+    return _as_step(Vertex(0, name, status="done"))
+
+
 def parse_progress(text: str) -> list[BuildStep]:
     """The Dockerfile steps of a finished (or interrupted) build's plain progress output."""
     parser = ProgressParser()

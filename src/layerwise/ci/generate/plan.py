@@ -36,8 +36,9 @@ class Plan:
     target: str | None
     multi_stage: bool
     cache_mounts: bool
-    # Dependency stages whose cache is exported by a build of their own (`--target`): a
-    # multi-platform mode=max export lost arm64's dependency steps (our measurement).
+    # Dependency stages (no source copy in them) whose cache is exported by a build of their
+    # own (`--target`): a multi-platform mode=max export lost arm64's dependency steps (our
+    # measurement). A stage holding sources changes on every edit: its export would be waste.
     stage_exports: tuple[str, ...]
     default_branch: str = "main"
 

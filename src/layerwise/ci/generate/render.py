@@ -86,7 +86,8 @@ def why(plan: Plan) -> list[str]:
             "cache of their own, and imported too: measured on Docker 26 (BuildKit 0.13), a "
             "two-platform mode=max export dropped arm64's dependency-stage results, and this "
             "export kept them (layerwise docs/measurements/issue8-pipeline.md). It takes "
-            "seconds: every step is already built."
+            "seconds: every step is already built. Stages that copy the sources are left out: "
+            "their layers change with every edit."
         )
     if plan.cache_mounts:
         notes.append(

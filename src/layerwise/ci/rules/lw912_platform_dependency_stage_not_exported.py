@@ -2,8 +2,11 @@
 
 ## What it finds
 A build for two or more platforms exporting a `mode=max` cache, whose Dockerfile has named
-dependency stages (stages the target needs, the target excluded), in a pipeline with no build
-that exports one of those stages' cache on its own (`--target <stage>` with `--cache-to`).
+dependency stages (stages the target needs, the target excluded, that copy no sources: from the
+context only manifests, lockfiles and package-manager settings, and nothing from a stage that
+copies more), in a pipeline with no build that exports one of those stages' cache on its own
+(`--target <stage>` with `--cache-to`). A stage after `COPY . .` does not count: a source edit
+changes its layers, so exporting it on its own costs time and bytes for nothing.
 This rule rests on our measurement, not on documented BuildKit behaviour: see below.
 
 ## Why it matters

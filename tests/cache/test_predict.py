@@ -109,7 +109,9 @@ def test_dockerignore_that_lets_a_file_in_busts_the_copy() -> None:
         old_ignore=IgnoreMatcher.from_text("*.md\n"),
         ignore=IgnoreMatcher([]),
     )
-    assert rows(predict(change)) == [(2, False, "`notes.md` added (copied at line 2)")]
+    assert rows(predict(change)) == [
+        (2, False, "`notes.md` no longer excluded by .dockerignore (copied at line 2)")
+    ]
 
 
 def test_mode_change_deletion_and_addition() -> None:

@@ -108,11 +108,11 @@ def test_since_dockerignore_edit_lets_files_in(
     # Ignoring itself, the file leaves the context: the old one was copied, the new one is not.
     (repo / ".dockerignore").write_text(".dockerignore\n*.md\n")
     steps = run_json(capsys, str(repo / "Dockerfile"), "--since", "HEAD")
-    assert steps[3]["cause"] == "`.dockerignore` deleted (copied at line 6)"
+    assert steps[3]["cause"] == "`.dockerignore` now excluded by .dockerignore (copied at line 6)"
     git(repo, "commit", "-qam", "ignore itself")
     (repo / ".dockerignore").write_text(".dockerignore\n")
     steps = run_json(capsys, str(repo / "Dockerfile"), "--since", "HEAD")
-    assert steps[3]["cause"] == "`README.md` added (copied at line 6)"
+    assert steps[3]["cause"] == "`README.md` no longer excluded by .dockerignore (copied at line 6)"
 
 
 def test_changed_files_build_args_and_bases(repo: Path, capsys: pytest.CaptureFixture[str]) -> None:

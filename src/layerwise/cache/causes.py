@@ -58,7 +58,17 @@ STAGE_BASE = Phrase(
 IMAGE_CHANGED = Phrase(
     "image `{image}` changed ({how} at line {line})", "이미지 `{image}`가 바뀜(줄 {line}에서 {how})"
 )
+FILE_INCLUDED = Phrase(
+    "`{path}` no longer excluded by .dockerignore ({how} at line {line})",
+    "`{path}`가 더 이상 .dockerignore로 제외되지 않음(줄 {line}에서 {how})",
+)
+FILE_EXCLUDED = Phrase(
+    "`{path}` now excluded by .dockerignore ({how} at line {line})",
+    "`{path}`가 이제 .dockerignore로 제외됨(줄 {line}에서 {how})",
+)
 FILE_PHRASES = {
+    "included": FILE_INCLUDED,
+    "excluded": FILE_EXCLUDED,
     "changed": FILE_CHANGED,
     "added": FILE_ADDED,
     "deleted": FILE_DELETED,

@@ -45,10 +45,17 @@ class FileChange:
     path: str
     old: FileState | None
     new: FileState | None
+    # The side whose .dockerignore keeps the file out while it is on disk ("old", "new").
+    ignored: str | None = None
 
     @property
     def kind(self) -> str:
-        """ "added", "deleted", "mode" (only the mode bits differ) or "changed"."""
+        """One of: added, deleted, included / excluded (by a .dockerignore edit), mode (only
+        the mode bits differ), changed."""
+        if self.ignored == "old" and self.old is None:
+            return "included"
+        if self.ignored == "new" and self.new is None:
+            return "excluded"
         if self.old is None:
             return "added"
         if self.new is None:
@@ -92,10 +99,13 @@ class Change:
         side's .dockerignore keeps out counts as absent there, and equal states are dropped."""
         files: dict[str, FileChange] = {}
         for path, (before, after) in states.items():
-            before = None if old.ignore.is_ignored(path) else before
-            after = None if new.ignore.is_ignored(path) else after
+            ignored = None
+            if before is not None and old.ignore.is_ignored(path):
+                before, ignored = None, "old"
+            if after is not None and new.ignore.is_ignored(path):
+                after, ignored = None, "new"
             if before != after:
-                files[path] = FileChange(path, before, after)
+                files[path] = FileChange(path, before, after, ignored)
         return cls(old, new, files)
 
     @classmethod

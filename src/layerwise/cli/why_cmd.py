@@ -16,9 +16,6 @@ from pathlib import Path
 from typing import Annotated
 
 import typer
-from rich.console import Console
-from rich.markup import escape
-from rich.table import Table
 
 from layerwise.cache import Change, Prediction, predict
 from layerwise.cache.git import change_from_files, change_since
@@ -128,6 +125,11 @@ def why(
 
 
 def _print_table(prediction: Prediction, lang: str) -> None:
+    # Rich only for the table: JSON output (scripts, CI) skips its import time.
+    from rich.console import Console
+    from rich.markup import escape
+    from rich.table import Table
+
     console = Console(highlight=False, soft_wrap=False)
     table = Table(show_edge=False, pad_edge=False)
     for key in ("stage", "line", "instruction", "result", "cause"):

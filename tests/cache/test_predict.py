@@ -152,7 +152,7 @@ def test_copy_link_keeps_its_key_when_the_parent_misses() -> None:
     assert [(v.line, v.cached) for v in result.verdicts] == [
         (2, True), (4, False), (5, True), (6, False)
     ]  # fmt: skip
-    assert rows(result)[3][2] == "parent step at line 5 missed"
+    assert rows(result)[3][2] == "parent step at line 4 missed"  # not the --link copy
 
 
 def test_base_image_digest_change() -> None:

@@ -166,9 +166,11 @@ class _Explainer:
         return self.own_cause(ks, counterpart)
 
     def parent_cause(self, ks: KeyedStep) -> Text:
-        if ks.position > 0:
-            previous = self.new.by_stage[ks.stage.index][ks.position - 1]
-            return causes.PARENT_MISSED(line=previous.line)
+        earlier = self.new.by_stage[ks.stage.index][: ks.position]
+        missed = [other for other in earlier if other.key not in self.old_keys]
+        if missed:
+            # The nearest step that missed: a `COPY --link` in between may have hit.
+            return causes.PARENT_MISSED(line=missed[-1].line)
         base = ks.stage.base_stage
         if base is not None:
             line = self.first_miss.get(base.index)

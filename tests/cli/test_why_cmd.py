@@ -171,3 +171,21 @@ def test_broken_dockerfile_is_located(tmp_path: Path, capsys: pytest.CaptureFixt
     assert f"{tmp_path / 'Dockerfile'}:2:1: error:" in err
     assert main(["why", str(tmp_path / "missing")]) == 2
     assert "Dockerfile not found" in capsys.readouterr().err
+
+
+def test_since_with_a_context_below_the_repository_root(
+    tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    app = tmp_path / "services" / "api"
+    app.mkdir(parents=True)
+    (app / "Dockerfile").write_text("FROM alpine\nCOPY main.py /app/\nRUN echo x\n")
+    (app / "main.py").write_text("print(1)\n")
+    (tmp_path / "elsewhere.py").write_text("x\n")
+    git(tmp_path, "init", "-q")
+    git(tmp_path, "add", "-A")
+    git(tmp_path, "commit", "-qm", "init")
+    (tmp_path / "elsewhere.py").write_text("y\n")
+    assert all(s["cached"] for s in run_json(capsys, str(app / "Dockerfile"), "--since", "HEAD"))
+    (app / "main.py").write_text("print(2)\n")
+    steps = run_json(capsys, str(app / "Dockerfile"), "--since", "HEAD")
+    assert steps[0]["cause"] == "`main.py` changed (copied at line 2)"

@@ -46,7 +46,7 @@ class Verdict:
 
     @property
     def instruction(self) -> str:
-        """The instruction as written (continuation lines included, heredoc bodies left out)."""
+        """The instruction as written: continuation lines and heredoc bodies included."""
         return self.step.instruction.text
 
     @property

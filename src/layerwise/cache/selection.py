@@ -149,7 +149,7 @@ def run_mounts(step: Step) -> tuple[Mount, ...]:
 
     A cache mount's id and sharing count only when they are the defaults (id = target,
     sharing=shared); any other id or sharing is cleared before hashing, so changing them does
-    not bust the step (BuildKit 0.13+, solver/llbsolver/ops/exec.go checkShouldClearCacheOpts;
+    not bust the step (BuildKit 0.13+: moby/buildkit#4585, ops/exec.go checkShouldClearCacheOpts;
     buildkit-facts.md, "Cache keys"). Its contents never count.
     """
     mounts = []

@@ -19,8 +19,9 @@ import pytest
 
 from layerwise.cache import Build, Change, FileState, predict
 from layerwise.cache.git import disk_state
+from layerwise.cache.observed import observed
 from layerwise.context import BuildContext, IgnoreMatcher
-from layerwise.engine import BuildRequest, BuildStep, Client, run_build
+from layerwise.engine import BuildRequest, Client, run_build
 
 pytestmark = pytest.mark.engine
 
@@ -317,16 +318,6 @@ def _exact(path: Path) -> FileState | None:
     return FileState(state.digest, path.lstat().st_mode)
 
 
-def _engine_steps(steps: list[BuildStep], single: bool) -> dict[str | None, list[BuildStep]]:
-    """The Dockerfile steps by stage name, in order; FROM and --link merges left out."""
-    out: dict[str | None, list[BuildStep]] = {}
-    for step in sorted(steps, key=lambda s: (s.stage or "", s.index)):
-        if step.keyword in ("FROM", "LINK"):
-            continue
-        out.setdefault(None if single else step.stage, []).append(step)
-    return out
-
-
 @pytest.fixture(scope="module")
 def engine(buildkit: Client, require_image: Callable[[str], None]) -> Client:
     require_image(BASE)
@@ -376,14 +367,9 @@ def test_model_agrees_with_buildkit(case: Case, engine: Client, tmp_path: Path) 
     )
     context = BuildContext.open(root, root / "Dockerfile")
     prediction = predict(change, case.target, is_dir=context.is_dir)
-    single = _one_stage(change)
-    engine_steps = _engine_steps(second.steps, single)
     model, built = [], []
-    for verdict in prediction.verdicts:
-        ref = None if single else verdict.stage.ref
-        queue = engine_steps.get(ref, [])
-        assert queue, f"no engine step for {verdict.instruction!r} (stage {ref}):\n{second.log}"
-        step = queue.pop(0)
+    for verdict, step in observed(prediction, second.steps, single_stage=_one_stage(change)):
+        assert step is not None, f"no step printed for line {verdict.line}:\n{second.log}"
         cause = verdict.cause.render("en") if verdict.cause else None
         model.append((verdict.line, verdict.instruction, verdict.cached, cause))
         built.append((verdict.line, step.instruction, step.cached))

@@ -9,7 +9,7 @@
 
 `keys` holds what each key covers (with the BuildKit sources it follows), `selection` which
 files a COPY or bind mount reads, `change` the two builds being compared, `git` a change read
-from a repository (`--since REF`).
+from a repository (`--since REF`), `observed` a prediction beside BuildKit's printed steps.
 """
 
 from layerwise.cache.change import Build, Change, FileChange, FileState, blob_digest

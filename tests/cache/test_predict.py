@@ -146,13 +146,17 @@ def test_copy_flags_are_in_the_key() -> None:
     assert rows(predict(change)) == [(2, False, "`--chmod` changed (line 2)")]
 
 
-def test_copy_link_keeps_its_key_when_the_parent_misses() -> None:
+def test_copy_link_misses_as_printed_but_says_the_copy_is_reused() -> None:
     text = "FROM alpine\nRUN echo $V\nARG V=1\nRUN echo a\nCOPY --link a /a\nRUN echo b\n"
     result = predict(Change.simple(text, new_args={"V": "2"}))
     assert [(v.line, v.cached) for v in result.verdicts] == [
-        (2, True), (4, False), (5, True), (6, False)
+        (2, True), (4, False), (5, False), (6, False)
     ]  # fmt: skip
-    assert rows(result)[3][2] == "parent step at line 4 missed"  # not the --link copy
+    assert rows(result)[2][2] == (
+        "parent step at line 4 missed; the `--link` copy itself is reused, only its merge runs"
+    )
+    edited = predict(Change.simple(text, files={"a": (A, B)}))
+    assert rows(edited)[2] == (5, False, "`a` changed (copied at line 5)")
 
 
 def test_base_image_digest_change() -> None:

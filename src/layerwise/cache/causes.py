@@ -8,6 +8,10 @@ COPIED = Phrase("copied", "복사")
 BIND_MOUNTED = Phrase("bind-mounted", "바인드 마운트")
 
 PARENT_MISSED = Phrase("parent step at line {line} missed", "앞 단계(줄 {line})가 캐시를 놓침")
+LINK_REUSED = Phrase(
+    "{cause}; the `--link` copy itself is reused, only its merge runs",
+    "{cause}; `--link` 복사 자체는 재사용되고 병합만 실행됨",
+)
 BASE_STAGE_MISSED = Phrase(
     "base stage `{stage}` rebuilt (line {line} missed)",
     "기반 스테이지 `{stage}`가 다시 빌드됨(줄 {line} 미스)",

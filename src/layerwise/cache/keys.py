@@ -6,9 +6,12 @@ state later steps run with, and make no step of their own. The FROM line's image
 
 What a key holds:
 - every step: its parent's key (the step before it in the stage, the base stage's last step, or
-  the base image's digest), except the copy of a `COPY --link`, which is made on scratch and then
-  merged: the copy keeps its own key when the parent changes, the merge does not
-  (dispatchCopy, llb.Merge);
+  the base image's digest). A `COPY --link` copies onto scratch and merges the result onto the
+  parent (dispatchCopy, llb.Merge): the copy keeps its key when the parent changes, the merge
+  does not, and the progress output shows both as one step, cached only when both are
+  (util/progress/progressui display.go, vertexGroup.refresh). So as printed, and for the steps
+  after it, a `--link` copy hits exactly when a plain COPY would; `reused` says the copy itself
+  is not redone;
 - RUN: the argv (SHELL + the command as written: RUN is never expanded), the environment
   (ENV and every ARG declared with a value in the stage or its base stages, used or not: both
   are `AddEnv` on the state, dispatchEnv/dispatchArg), WORKDIR, USER, --network, --security and
@@ -162,7 +165,6 @@ class BuildKeys:
         name = step.name
         sources: tuple[Source, ...] = ()
         writes: tuple[str, ...]
-        link = False
         if name == "RUN":
             parts, sources = self._run(step)
             writes = ("/",)
@@ -171,11 +173,9 @@ class BuildKeys:
             writes = (_workdir_after(step),)
         else:
             parts, sources, writes = self._copy(step)
-            link = step.instruction.flag("link") is not None
         own = digest((name, parts, tuple(s.token for s in sources)))
-        key = own if link else digest((parent, own))
-        chain = digest(("merge", parent, own)) if link else key
-        return KeyedStep(step, stage, position, parent, parts, sources, key, chain, own, writes)
+        key = digest((parent, own))
+        return KeyedStep(step, stage, position, parent, parts, sources, key, key, own, writes)
 
     def _run(self, step: Step) -> tuple[tuple[tuple[str, object], ...], tuple[Source, ...]]:
         instruction = step.instruction

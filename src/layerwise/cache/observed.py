@@ -3,8 +3,10 @@
 BuildKit names a step `[<platform> <stage> i/n] INSTRUCTION` (dockerfile2llb prefixCommand):
 the stage name (or `stage-N`) only when the Dockerfile has more than one stage, the platform
 only in a multi-platform build, and `i` counts the stage's FROM (when it is an image) and its
-RUN, COPY, ADD and WORKDIR steps in order. A `COPY --link` is printed twice, the copy and its
-merge (`LINK COPY ...`); FROM lines are not steps of the model. So the model's steps of a stage,
+RUN, COPY, ADD and WORKDIR steps in order. A `COPY --link` is a copy and a merge
+(`LINK COPY ...`) that the printer shows as one step, cached when both are (progressui
+vertexGroup); a printer without progress groups would show the merge apart, left out here.
+FROM lines are not steps of the model. So the model's steps of a stage,
 in order, are the printed steps of that stage, in order, without those.
 """
 

@@ -136,6 +136,7 @@ class _Explainer:
         self.files = files
         steps = old.steps if old is not None else []
         self.old_keys = {ks.key for ks in steps}
+        self.old_owns = {ks.own for ks in steps}
         self.old_chains = {ks.chain for ks in steps} | set(old.start.values() if old else ())
         self.by_parent: dict[str, list[KeyedStep]] = {}
         for ks in steps:
@@ -155,9 +156,11 @@ class _Explainer:
     # -- the parent chain ----------------------------------------------------------------------
 
     def cause(self, ks: KeyedStep) -> Text:
-        linked = ks.step.instruction.flag("link") is not None and ks.step.name != "RUN"
-        if not linked and ks.parent not in self.old_chains:
-            return self.parent_cause(ks)
+        if ks.parent not in self.old_chains:
+            cause = self.parent_cause(ks)
+            if ks.step.instruction.flag("link") is not None and ks.own in self.old_owns:
+                return causes.LINK_REUSED(cause=cause)
+            return cause
         counterpart = self.counterpart(ks)
         if counterpart is None:
             return causes.NEW_STEP(line=ks.line)
@@ -169,7 +172,6 @@ class _Explainer:
         earlier = self.new.by_stage[ks.stage.index][: ks.position]
         missed = [other for other in earlier if other.key not in self.old_keys]
         if missed:
-            # The nearest step that missed: a `COPY --link` in between may have hit.
             return causes.PARENT_MISSED(line=missed[-1].line)
         base = ks.stage.base_stage
         if base is not None:
@@ -191,8 +193,8 @@ class _Explainer:
         return None if self.old is None else self.old.model.stage(index)
 
     def counterpart(self, ks: KeyedStep) -> KeyedStep | None:
-        """The previous build's step in the same place: same parent (and kind, and position)
-        or, for a --link copy, same stage and position."""
+        """The previous build's step in the same place: same parent (and kind, and position),
+        else the same stage and position."""
         candidates = self.by_parent.get(ks.parent, [])
         if not candidates and self.old is not None:
             candidates = [

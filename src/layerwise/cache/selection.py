@@ -18,8 +18,8 @@ from dataclasses import dataclass
 from functools import lru_cache
 
 from layerwise.context.dockerignore import IgnoreMatcher, Pattern, clean
-from layerwise.ecosystems.base import parse_mount_options
 from layerwise.model.arguments import expand_flag
+from layerwise.model.graph import mount_options
 from layerwise.model.nodes import Step
 
 _WILDCARD = re.compile(r"[*?\[]")
@@ -156,7 +156,7 @@ def run_mounts(step: Step) -> tuple[Mount, ...]:
     state = step.state
     for flag in step.instruction.flags_named("mount"):
         text = expand_flag("RUN", "mount", flag.value or "", state.variables, state.escape) or ""
-        options = parse_mount_options(text)
+        options = mount_options(text)
         kind = options.pop("type", "bind") or "bind"
         target = next((options.pop(k) for k in _TARGET if k in options), "")
         target = image_path(posixpath.join(state.workdir, target)) if target else ""

@@ -17,7 +17,7 @@ from pathlib import Path
 
 import pytest
 
-from layerwise.cache import Build, Change, FileState, predict
+from layerwise.cache import Build, Change, FileState, Prediction, predict
 from layerwise.cache.git import disk_state
 from layerwise.cache.observed import observed
 from layerwise.context import BuildContext, IgnoreMatcher
@@ -324,10 +324,8 @@ def engine(buildkit: Client, require_image: Callable[[str], None]) -> Client:
     return buildkit
 
 
-@pytest.mark.parametrize("case", CASES, ids=[c.name for c in CASES])
-def test_model_agrees_with_buildkit(case: Case, engine: Client, tmp_path: Path) -> None:
-    token = uuid.uuid4().hex
-    root = tmp_path / "ctx"
+def prepare(case: Case, root: Path, token: str) -> None:
+    """The context before the change."""
     root.mkdir()
     (root / "token").write_text(token)
     for path, text in FILES.items():
@@ -337,38 +335,58 @@ def test_model_agrees_with_buildkit(case: Case, engine: Client, tmp_path: Path) 
     if case.ignore is not None:
         (root / ".dockerignore").write_text(case.ignore)
     (root / "Dockerfile").write_text(case.dockerfile)
-    tags = [f"layerwise-why-matrix:{token[:12]}-{n}" for n in (1, 2)]
-    try:
-        first = run_build(engine, _request(root, case, case.args, tags[0]))
-        assert first.ok, first.log
-        before = _snapshot(root)
-        for edit in case.edits:
-            edit(root, token)
-        if case.new_ignore is not None:
-            (root / ".dockerignore").write_text(case.new_ignore)
-        if case.new_dockerfile is not None:
-            (root / "Dockerfile").write_text(case.new_dockerfile)
-        after = _snapshot(root)
-        new_args = case.args if case.new_args is None else case.new_args
-        second = run_build(engine, _request(root, case, new_args, tags[1]))
-        assert second.ok, second.log
-    finally:
-        engine.run("image", "rm", "--force", *tags)
 
+
+def apply(case: Case, root: Path, token: str) -> None:
+    """The change: file edits, the new .dockerignore and Dockerfile."""
+    for edit in case.edits:
+        edit(root, token)
+    if case.new_ignore is not None:
+        (root / ".dockerignore").write_text(case.new_ignore)
+    if case.new_dockerfile is not None:
+        (root / "Dockerfile").write_text(case.new_dockerfile)
+
+
+def new_args(case: Case) -> dict[str, str]:
+    return case.args if case.new_args is None else case.new_args
+
+
+def prediction_for(case: Case, root: Path, before: dict[str, FileState | None]) -> Prediction:
+    """The model's prediction for the change from the `before` snapshot to the tree now."""
+    after = _snapshot(root)
     states = {p: (before.get(p), after.get(p)) for p in set(before) | set(after)}
     change = Change.between(
         Build(case.dockerfile, case.args, IgnoreMatcher.from_text(case.ignore or "")),
         Build(
             case.new_dockerfile or case.dockerfile,
-            new_args,
+            new_args(case),
             IgnoreMatcher.from_text(case.new_ignore or case.ignore or ""),
         ),
         states,
     )
     context = BuildContext.open(root, root / "Dockerfile")
-    prediction = predict(change, case.target, is_dir=context.is_dir)
+    return predict(change, case.target, is_dir=context.is_dir)
+
+
+@pytest.mark.parametrize("case", CASES, ids=[c.name for c in CASES])
+def test_model_agrees_with_buildkit(case: Case, engine: Client, tmp_path: Path) -> None:
+    token = uuid.uuid4().hex
+    root = tmp_path / "ctx"
+    prepare(case, root, token)
+    tags = [f"layerwise-why-matrix:{token[:12]}-{n}" for n in (1, 2)]
+    try:
+        first = run_build(engine, _request(root, case, case.args, tags[0]))
+        assert first.ok, first.log
+        before = _snapshot(root)
+        apply(case, root, token)
+        second = run_build(engine, _request(root, case, new_args(case), tags[1]))
+        assert second.ok, second.log
+    finally:
+        engine.run("image", "rm", "--force", *tags)
+    prediction = prediction_for(case, root, before)
+    single = _one_stage(case.new_dockerfile or case.dockerfile)
     model, built = [], []
-    for verdict, step in observed(prediction, second.steps, single_stage=_one_stage(change)):
+    for verdict, step in observed(prediction, second.steps, single_stage=single):
         assert step is not None, f"no step printed for line {verdict.line}:\n{second.log}"
         cause = verdict.cause.render("en") if verdict.cause else None
         model.append((verdict.line, verdict.instruction, verdict.cached, cause))
@@ -376,8 +394,7 @@ def test_model_agrees_with_buildkit(case: Case, engine: Client, tmp_path: Path) 
     assert [m[2] for m in model] == [b[2] for b in built], (model, built)
 
 
-def _one_stage(change: Change) -> bool:
-    text = change.new.dockerfile
+def _one_stage(text: str) -> bool:
     return sum(line.upper().startswith("FROM ") for line in text.splitlines()) == 1
 
 

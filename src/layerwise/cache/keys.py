@@ -20,7 +20,8 @@ What a key holds:
   an undeclared build arg is not in the environment at all;
 - COPY/ADD: the sources and destination after expansion and WORKDIR, --chown, --chmod, --link,
   --exclude, --parents, ADD's --checksum/--keep-git-dir/--unpack, and the content hash (content,
-  mode, size, link target; not mtime) of the selected files; for `--from` a stage, the content
+  mode, size, link target; not mtime) of the selected files, the source's mode even under
+  --chmod (moby/buildkit#3821, open); for `--from` a stage, the content
   of what it selects there (contenthash on the source input: a rebuilt stage that gives the same
   bytes still hits, buildkit-facts.md);
 - WORKDIR: the directory and USER (llb.Mkdir WithUser).

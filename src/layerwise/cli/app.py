@@ -21,6 +21,7 @@ COMMAND_MODULES = (
     "lsp_cmd",
     "ci_cmd",
     "cache_cmd",
+    "why_cmd",
 )
 
 EXIT_OK = 0

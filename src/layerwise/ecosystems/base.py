@@ -84,18 +84,11 @@ class CacheMount:
 
 
 def parse_mount_options(value: str) -> dict[str, str]:
-    """`type=cache,target=/x,ro` -> {"type": "cache", "target": "/x", "ro": ""} (lower-case keys).
+    """`type=cache,target=/x,ro` -> {"type": "cache", "target": "/x", "ro": ""} (lower-case keys);
+    see `layerwise.model.graph.mount_options`."""
+    from layerwise.model.graph import mount_options
 
-    BuildKit reads the value as CSV; a quoted field may contain a comma.
-    """
-    import csv
-
-    options: dict[str, str] = {}
-    for row in csv.reader([value]):
-        for field in row:
-            key, _, val = field.partition("=")
-            options[key.strip().lower()] = val.strip()
-    return options
+    return mount_options(value)
 
 
 def is_under(path: str, root: str) -> bool:

@@ -45,6 +45,19 @@ def resolve(kind: str, ref: str, names: dict[str, int], count: int) -> int | Non
     return names.get(ref.lower())
 
 
+def mount_options(spec: str) -> dict[str, str]:
+    """`type=cache,target=/x,ro` -> {"type": "cache", "target": "/x", "ro": ""} (lower-case keys).
+
+    BuildKit reads the value as CSV; a quoted field may contain a comma.
+    """
+    options: dict[str, str] = {}
+    for row in csv.reader([spec]):
+        for field in row:
+            key, _, val = field.partition("=")
+            options[key.strip().lower()] = val.strip()
+    return options
+
+
 def mount_from(spec: str) -> str | None:
     """The `from=` of a `--mount` spec (a CSV line of key=value; keys are case-insensitive)."""
     if "from=" not in spec.lower():

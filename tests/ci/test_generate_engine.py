@@ -29,7 +29,7 @@ from layerwise.engine import BuildStep, Client, parse_progress, prune_build_cach
 BASE = "debian:bookworm-slim"
 REGISTRY = "127.0.0.1:5000"
 PLATFORMS = ("linux/amd64", "linux/arm64")
-INSTALL = "RUN cp deps.txt /installed.txt"
+INSTALL = "RUN cp requirements.txt /installed.txt"
 SKIPPED = ("docker buildx create", "tonistiigi/binfmt")
 
 
@@ -38,7 +38,7 @@ def _dockerfile(token: str) -> str:
         f"FROM {BASE} AS deps\n"
         f"RUN echo {token} > /token\n"
         "WORKDIR /app\n"
-        "COPY deps.txt ./\n"
+        "COPY requirements.txt ./\n"
         f"{INSTALL}\n"
         "FROM deps AS build\n"
         "COPY src/ ./src/\n"
@@ -139,7 +139,7 @@ def test_generated_pipeline_keeps_dependency_steps_on_an_empty_agent(
     app = tmp_path / "app"
     (app / "src").mkdir(parents=True)
     (app / "Dockerfile").write_text(_dockerfile(token))
-    (app / "deps.txt").write_text("left-pad==1.0\n")
+    (app / "requirements.txt").write_text("left-pad==1.0\n")
     (app / "src" / "main.txt").write_text("hello\n")
     image = f"{REGISTRY}/layerwise-ci-{token[:12]}"
     plan = make_plan(
@@ -162,6 +162,9 @@ def test_generated_pipeline_keeps_dependency_steps_on_an_empty_agent(
     }
     commands = _commands(provider, text, values)
     assert commands and "--push" in commands[0]
+    # The dependency stage (its copies bring only a manifest) gets an export of its own: without
+    # it a two-platform mode=max export loses arm64's records (docs/measurements, issue 8).
+    assert [c for c in commands if "--target deps" in c]
     both = dict.fromkeys(PLATFORMS, True)
 
     first = _agent_run(engine, app, commands)
@@ -171,11 +174,11 @@ def test_generated_pipeline_keeps_dependency_steps_on_an_empty_agent(
     (app / "src" / "main.txt").write_text("hello again\n")
     source = _agent_run(engine, app, commands)
     assert _by_platform(source, INSTALL) == both
-    assert _by_platform(source, "COPY deps.txt ./") == both
+    assert _by_platform(source, "COPY requirements.txt ./") == both
     assert not any(_by_platform(source, "COPY src/ ./src/").values())
 
     # A dependency change runs the install again and keeps what comes before it.
-    (app / "deps.txt").write_text("left-pad==1.1\n")
+    (app / "requirements.txt").write_text("left-pad==1.1\n")
     deps = _agent_run(engine, app, commands)
     assert not any(_by_platform(deps, INSTALL).values())
     assert _by_platform(deps, "WORKDIR /app") == both
@@ -189,7 +192,7 @@ def test_the_seeds_command_loses_the_dependency_steps_on_an_empty_agent(
     app = tmp_path / "app"
     (app / "src").mkdir(parents=True)
     (app / "Dockerfile").write_text(_dockerfile(token))
-    (app / "deps.txt").write_text("left-pad==1.0\n")
+    (app / "requirements.txt").write_text("left-pad==1.0\n")
     (app / "src" / "main.txt").write_text("hello\n")
     image = f"{REGISTRY}/layerwise-ci-{token[:12]}"
     # The seed's Jenkins line: buildx with --push and both platforms, no cache flags.

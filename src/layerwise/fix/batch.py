@@ -17,7 +17,7 @@ from layerwise.errors import LayerwiseError
 from layerwise.fix.files import FileOutcome, run_file
 from layerwise.fix.loop import FixResult
 from layerwise.rules.base import Finding, Settings
-from layerwise.rules.registry import all_rules
+from layerwise.rules.registry import dockerfile_rules
 
 # Below this many files a pool costs more (starting workers, sending results back) than it saves.
 POOL_THRESHOLD = 8
@@ -130,7 +130,7 @@ def _run_in_pool(jobs: Sequence[FileJob], workers: int) -> Iterator[JobResult]:
     if method == "fork":
         # The rules too (their modules and documents, loaded on first use): forked workers
         # inherit them instead of each loading them again, and the report needs them here.
-        all_rules()
+        dockerfile_rules()
         # Out of the collector's sight while the workers fork: their collections then never
         # walk (and, by touching their headers, copy) the objects they inherit. Unfrozen
         # after, so that this process still collects its own garbage.

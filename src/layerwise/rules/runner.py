@@ -19,7 +19,7 @@ from typing import TYPE_CHECKING
 from layerwise.model import build_model
 from layerwise.rules import hadolint_map
 from layerwise.rules.base import Finding, RuleContext, Settings
-from layerwise.rules.registry import Registered, all_rules
+from layerwise.rules.registry import Registered, dockerfile_rules
 from layerwise.syntax import Dockerfile, Instruction
 
 if TYPE_CHECKING:
@@ -64,7 +64,7 @@ def check_tree(
 @functools.lru_cache(maxsize=64)
 def _enabled(select: tuple[str, ...], ignore: tuple[str, ...]) -> tuple[Registered, ...]:
     settings = Settings(select=select, ignore=ignore)
-    return tuple(r for r in all_rules() if settings.enabled(r.code) and _on_dockerfiles(r))
+    return tuple(r for r in dockerfile_rules() if settings.enabled(r.code) and _on_dockerfiles(r))
 
 
 def _on_dockerfiles(registered: Registered) -> bool:

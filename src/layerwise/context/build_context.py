@@ -50,15 +50,16 @@ class BuildContext:
         self._projects: dict[str, NpmProject | None] = {}
 
     @classmethod
-    def open(cls, root: Path, dockerfile: Path | None = None) -> BuildContext:
+    def open(
+        cls, root: Path, dockerfile: Path | None = None, *, hint: str | None = "pass --context DIR"
+    ) -> BuildContext:
         """Open a context directory; the ignore file is `<dockerfile>.dockerignore` when it
-        exists (BuildKit's Dockerfile-specific ignore file), else `<root>/.dockerignore`."""
-        root = Path(root)
+        exists (BuildKit's Dockerfile-specific ignore file), else `<root>/.dockerignore`.
+        `hint` goes with the error for a root that is not a directory."""
+        root = root if isinstance(root, Path) else Path(root)  # a Path made again is parsed again
         folder = str(root)
         if not stat.S_ISDIR(mode_of(folder)):
-            raise LayerwiseError(
-                "build context is not a directory", path=folder, hint="pass --context DIR"
-            )
+            raise LayerwiseError("build context is not a directory", path=folder, hint=hint)
         names = []
         if dockerfile is not None:
             names.append(f"{dockerfile}.dockerignore")

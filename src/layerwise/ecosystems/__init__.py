@@ -69,6 +69,7 @@ def _by_program(modules: tuple[_E, ...]) -> dict[str, tuple[_E, ...]]:
 # order, without ten or more calls that can only say no for each command of every RUN.
 _INSTALLERS_BY_PROGRAM = _by_program(INSTALLERS)
 _ALL_BY_PROGRAM = _by_program(ALL)
+_SYSTEM_BY_PROGRAM = _by_program(SYSTEM)
 
 
 def installers_for(cmd: Command) -> tuple[Installer, ...]:
@@ -78,6 +79,18 @@ def installers_for(cmd: Command) -> tuple[Installer, ...]:
     if found is not None:
         return found
     return (pip,) if pip.pip_args(cmd) is not None else ()
+
+
+def installers_named(cmd: Command) -> tuple[Installer, ...]:
+    """The installers whose PROGRAMS name `cmd`'s program, in the order of INSTALLERS (pip not
+    for `python -m pip`, as `installers_for` gives it)."""
+    return _INSTALLERS_BY_PROGRAM.get(cmd.program_name or "", ())
+
+
+def system_for(cmd: Command) -> tuple[SystemPackages, ...]:
+    """The system package managers that may answer yes about `cmd` (each answers only for its
+    PROGRAMS), in the order of SYSTEM."""
+    return _SYSTEM_BY_PROGRAM.get(cmd.program_name or "", ())
 
 
 def cleaners_for(cmd: Command) -> tuple[Ecosystem, ...]:
@@ -126,11 +139,13 @@ __all__ = [
     "for_command",
     "installer_of",
     "installers_for",
+    "installers_named",
     "npm",
     "pip",
     "pipenv",
     "pnpm",
     "poetry",
+    "system_for",
     "uv",
     "yarn",
     "zypper",

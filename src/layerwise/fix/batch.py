@@ -17,12 +17,13 @@ from layerwise.errors import LayerwiseError
 from layerwise.fix.files import FileOutcome, run_file
 from layerwise.fix.loop import FixResult
 from layerwise.rules.base import Finding, Settings
-from layerwise.rules.registry import all_rules
+from layerwise.rules.registry import dockerfile_rules
 
 # Below this many files a pool costs more (starting workers, sending results back) than it saves.
 POOL_THRESHOLD = 8
-# Files per task sent to a worker: large enough to amortise the round trip, small enough that
-# both cores stay busy to the end of a run of a few hundred files.
+# Files per chunk, the unit a worker (or this process) takes: large enough to amortise a
+# worker's round trip, small enough that both cores stay busy to the end of a run of a few
+# hundred files.
 CHUNK = 8
 # Checking a file allocates some hundred thousand small objects and frees nearly all of them by
 # reference counting: at the collector's default pace (a young collection every 700 new
@@ -120,6 +121,10 @@ def _fewer_collections() -> None:
 
 
 def _run_in_pool(jobs: Sequence[FileJob], workers: int) -> Iterator[JobResult]:
+    """`workers` processes check the jobs, this one among them: it starts `workers - 1` and
+    takes the chunks none of them has started, from the last one back, while they take them
+    from the first one on. What this process checks is neither pickled nor sent, and a run on
+    two cores starts one process, not two."""
     # Imported here: a check of one file (pre-commit, editors) never starts a pool.
     import multiprocessing
     from concurrent.futures import ProcessPoolExecutor
@@ -130,20 +135,35 @@ def _run_in_pool(jobs: Sequence[FileJob], workers: int) -> Iterator[JobResult]:
     if method == "fork":
         # The rules too (their modules and documents, loaded on first use): forked workers
         # inherit them instead of each loading them again, and the report needs them here.
-        all_rules()
+        dockerfile_rules()
         # Out of the collector's sight while the workers fork: their collections then never
         # walk (and, by touching their headers, copy) the objects they inherit. Unfrozen
         # after, so that this process still collects its own garbage.
         gc.freeze()
     context = multiprocessing.get_context(method)
+    chunks = [jobs[i : i + CHUNK] for i in range(0, len(jobs), CHUNK)]
     try:
         with ProcessPoolExecutor(
-            max_workers=workers, mp_context=context, initializer=_fewer_collections
+            max_workers=workers - 1, mp_context=context, initializer=_fewer_collections
         ) as pool:
-            for job, (sent, error) in zip(
-                jobs, pool.map(_run_job_in_worker, jobs, chunksize=CHUNK), strict=True
-            ):
-                outcome = None if sent is None else FileOutcome(job.path, *sent)
-                yield JobResult(job, outcome, error)
+            futures = [pool.submit(_run_chunk_in_worker, chunk) for chunk in chunks]
+            here: dict[int, list[JobResult]] = {}
+            for index in reversed(range(len(chunks))):
+                # A chunk a worker has taken cannot be cancelled; the workers take them in
+                # order, so every chunk before it is taken too.
+                if not futures[index].cancel():
+                    break
+                here[index] = [run_job(job) for job in chunks[index]]
+            for index, chunk in enumerate(chunks):
+                if index in here:
+                    yield from here.pop(index)
+                    continue
+                for job, (sent, error) in zip(chunk, futures[index].result(), strict=True):
+                    outcome = None if sent is None else FileOutcome(job.path, *sent)
+                    yield JobResult(job, outcome, error)
     finally:
         gc.unfreeze()
+
+
+def _run_chunk_in_worker(chunk: Sequence[FileJob]) -> list[_Sent]:
+    return [_run_job_in_worker(job) for job in chunk]

@@ -73,9 +73,7 @@ class FileOutcome:
 def open_context(dockerfile: Path, context_dir: Path | None) -> BuildContext:
     """The build context: `context_dir`, else the Dockerfile's directory."""
     root = context_dir if context_dir is not None else dockerfile.parent
-    if not stat.S_ISDIR(mode_of(str(root))):
-        raise LayerwiseError("build context is not a directory", path=str(root))
-    return BuildContext.open(root, dockerfile)
+    return BuildContext.open(root, dockerfile, hint=None)
 
 
 def run_file(

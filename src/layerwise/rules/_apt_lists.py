@@ -29,6 +29,9 @@ from layerwise.shell.inline import SHELLS, script_word
 from layerwise.syntax import Instruction
 
 _ROOT = frozenset({"root", "0"})
+# Made once: a union written in a test is made again on every call.
+_READERS = apt.PROGRAMS | apt.LIST_READERS
+_LIST_USERS = apt.LIST_READERS | apt.LIST_UPDATERS
 
 
 @dataclass(frozen=True, slots=True)
@@ -90,7 +93,7 @@ def _apt_run(ctx: RuleContext, step: Step) -> ListReader | None:
     if instruction.name != "RUN" or apt_mounted(ctx, step):
         return None
     if instruction.is_json:
-        uses = _json_program(instruction) in apt.PROGRAMS | apt.LIST_READERS
+        uses = _json_program(instruction) in _READERS
         return ListReader(step, editable=False) if uses else None
     script = ctx.script(instruction)
     if script is None:
@@ -142,7 +145,7 @@ def apt_only_command(cmd: Command) -> bool:
 
 
 def _uses_apt(cmd: Command) -> bool:
-    if cmd.program_name in apt.LIST_READERS | apt.LIST_UPDATERS:
+    if cmd.program_name in _LIST_USERS:
         return True
     return cmd.program_name in apt.PROGRAMS and not apt.is_clean(cmd)
 
@@ -165,7 +168,7 @@ def _lists_use(ctx: RuleContext, step: Step) -> str | None:
     if instruction.name != "RUN" or lists_mounted(ctx, step):
         return None
     if instruction.is_json:
-        return "reads" if _json_program(instruction) in apt.PROGRAMS | apt.LIST_READERS else None
+        return "reads" if _json_program(instruction) in _READERS else None
     script = ctx.script(instruction)
     return None if script is None else _script_lists_use(script)
 

@@ -28,6 +28,10 @@ def multi_platform(ctx: RuleContext) -> bool:
 
 
 def _intent(ctx: RuleContext) -> bool:
+    # An instruction's text is a piece of the file's, and every platform ARG's name starts with
+    # TARGET or BUILD: a file that names neither has no reference to look for (most files).
+    text = ctx.tree.text
+    may_refer = "TARGET" in text or "BUILD" in text
     for instruction in ctx.tree.instructions:
         if instruction.name == "FROM" and instruction.flag("platform") is not None:
             return True
@@ -35,7 +39,7 @@ def _intent(ctx: RuleContext) -> bool:
             word.partition("=")[0] in PLATFORM_ARGS for word in instruction.value
         ):
             return True
-        if _REFERENCE.search(instruction.text):
+        if may_refer and _REFERENCE.search(instruction.text):
             return True
     return False
 

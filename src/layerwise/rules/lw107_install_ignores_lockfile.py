@@ -79,7 +79,7 @@ from __future__ import annotations
 import posixpath
 from collections.abc import Iterator
 
-from layerwise.ecosystems import INSTALLERS, Installer
+from layerwise.ecosystems import Installer, installers_named
 from layerwise.ecosystems.base import LockfileForm
 from layerwise.model import Step
 from layerwise.rules._copied import Copied, copied_file
@@ -114,10 +114,7 @@ RULE = Rule(
 def check(ctx: RuleContext) -> Iterator[Finding]:
     for step, script in shell_runs(ctx):
         for cmd in script.commands:
-            for eco in INSTALLERS:
-                # Each answers for its own programs only: asking the others costs time.
-                if cmd.program_name not in eco.PROGRAMS:
-                    continue
+            for eco in installers_named(cmd):  # each answers for its own programs only
                 lockfile = eco.lockfile_of(cmd)
                 if lockfile is None:
                     continue

@@ -63,7 +63,7 @@ from __future__ import annotations
 
 from collections.abc import Iterator, Sequence
 
-from layerwise.ecosystems import SYSTEM
+from layerwise.ecosystems import system_for
 from layerwise.ecosystems.base import CacheMount, SystemPackages
 from layerwise.model.nodes import Stage, Step
 from layerwise.rules._support import commands, stage_chain
@@ -170,7 +170,7 @@ def check(ctx: RuleContext) -> Iterator[Finding]:
 
 def _first_install(script: Script) -> tuple[SystemPackages, Command] | None:
     for cmd in script.commands:
-        for eco in SYSTEM:
+        for eco in system_for(cmd):
             if eco.is_install(cmd):
                 return eco, cmd
     return None

@@ -119,6 +119,8 @@ _NUMBERED = re.compile(r"(^|,)(from=)?\d+($|,)")  # `--from=0`, `--mount=...,fro
 
 def check(ctx: RuleContext) -> Iterator[Finding]:
     final = ctx.model.final_stage
+    if final.index == 0:
+        return  # no earlier stage (most files): none ran the full install
     for index, step in enumerate(final.steps):
         cmds = s.commands(ctx, step.instruction)
         cmd = next((c for c in cmds if npm.is_ci(c) and s.omits_dev(c, step)), None)

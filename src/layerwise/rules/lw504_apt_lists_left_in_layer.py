@@ -56,6 +56,8 @@ def check(ctx: RuleContext) -> Iterator[Finding]:
     tree = ctx.tree
     cache_rule_on = ctx.settings.enabled(CACHE_RULE)
     silenced = [(s, e) for s, e, p in suppressions(tree) if _matches(CACHE_RULE, p)]
+    if cache_rule_on and not silenced:
+        return  # every RUN is LW202's (the loop below would skip each)
     for step, script in shell_runs(ctx):
         if cache_rule_on and not _inside(step, silenced):
             continue

@@ -82,15 +82,8 @@ PIPELINE_RULE_MODULES = (
 )
 
 
-def _modules() -> tuple[ModuleType, ...]:
-    return tuple(
-        import_module(f"{package}.{name}")
-        for package, names in (
-            ("layerwise.rules", RULE_MODULES),
-            (PIPELINE_PACKAGE, PIPELINE_RULE_MODULES),
-        )
-        for name in names
-    )
+def _modules(package: str, names: tuple[str, ...]) -> tuple[ModuleType, ...]:
+    return tuple(import_module(f"{package}.{name}") for name in names)
 
 
 def section(doc: str, heading: str) -> str | None:
@@ -128,8 +121,21 @@ class Registered:
 @cache
 def all_rules() -> tuple[Registered, ...]:
     """Every registered rule, in code order, with `doc` and `summary` filled from the docstring."""
+    pipeline = _registered(PIPELINE_PACKAGE, PIPELINE_RULE_MODULES)
+    return tuple(sorted((*dockerfile_rules(), *pipeline), key=lambda r: r.code))
+
+
+@cache
+def dockerfile_rules() -> tuple[Registered, ...]:
+    """The rules `check` runs (the modules of RULE_MODULES), in code order, as `all_rules`
+    gives them. `check` asks only for these: importing the pipeline rules (and the CI readers
+    behind them) is part of every `check`'s start-up otherwise."""
+    return _registered("layerwise.rules", RULE_MODULES)
+
+
+def _registered(package_name: str, names: tuple[str, ...]) -> tuple[Registered, ...]:
     out: list[Registered] = []
-    for module in _modules():
+    for module in _modules(package_name, names):
         rule_module = cast(RuleModule, module)
         doc = (module.__doc__ or "").strip()
         rule = rule_module.RULE
@@ -163,15 +169,19 @@ def headings(doc: str) -> list[str]:
 
 def get(code: str) -> Registered | None:
     """The rule with this code (case-insensitive), or None."""
-    return _by_code().get(code.upper())
+    wanted = code.upper()
+    found = _by_code(dockerfile_only=True).get(wanted)  # a report of `check`: no pipeline rule
+    return found if found is not None else _by_code(dockerfile_only=False).get(wanted)
 
 
 @cache
-def _by_code() -> dict[str, Registered]:
-    return {r.code: r for r in all_rules()}
+def _by_code(*, dockerfile_only: bool) -> dict[str, Registered]:
+    return {r.code: r for r in (dockerfile_rules() if dockerfile_only else all_rules())}
 
 
 def names_rule(pattern: str) -> bool:
     """Whether a code or prefix (`LW201`, `LW2`, case-insensitive) selects at least one rule."""
     wanted = pattern.upper()
-    return bool(wanted) and any(r.code.startswith(wanted) for r in all_rules())
+    return bool(wanted) and any(
+        r.code.startswith(wanted) for rules in (dockerfile_rules, all_rules) for r in rules()
+    )

@@ -19,7 +19,7 @@ from typing import TYPE_CHECKING
 from layerwise.model import build_model
 from layerwise.rules import hadolint_map
 from layerwise.rules.base import Finding, RuleContext, Settings
-from layerwise.rules.registry import Registered, all_rules
+from layerwise.rules.registry import Registered, dockerfile_rules
 from layerwise.syntax import Dockerfile, Instruction
 
 if TYPE_CHECKING:
@@ -32,6 +32,14 @@ _HADOLINT = re.compile(
     r"#[ \t]*hadolint[ \t]+(global[ \t]+)?ignore[ \t]*=[ \t]*"
     r"([DLSC0-9]+(?:[ \t]*,[ \t]*[DLSC0-9]+)*)[ \t]*(?:#.*)?"
 )
+
+
+def _may_ignore(text: str) -> bool:
+    """False when no comment of `text` can be an ignore comment: each pattern above holds the
+    word `ignore`, whose letters past the first match only themselves in either case (a
+    comment's text is a piece of the file's). `str.lower` and `in` run at C speed; a
+    case-insensitive regular expression compares character by character."""
+    return "gnore" in text.lower()
 
 
 def check_tree(
@@ -64,7 +72,7 @@ def check_tree(
 @functools.lru_cache(maxsize=64)
 def _enabled(select: tuple[str, ...], ignore: tuple[str, ...]) -> tuple[Registered, ...]:
     settings = Settings(select=select, ignore=ignore)
-    return tuple(r for r in all_rules() if settings.enabled(r.code) and _on_dockerfiles(r))
+    return tuple(r for r in dockerfile_rules() if settings.enabled(r.code) and _on_dockerfiles(r))
 
 
 def _on_dockerfiles(registered: Registered) -> bool:
@@ -77,6 +85,8 @@ def suppressions(
     """(start, end, patterns) for every instruction with an ignore comment directly above it.
     Patterns are layerwise codes or prefixes, `ALL`, or (with `hadolint`) hadolint codes."""
     out: list[tuple[int, int, frozenset[str]]] = []
+    if not _may_ignore(tree.text):
+        return out  # most files: no comment to read
     for instruction in tree.instructions:
         patterns: set[str] = set()
         for index, node in enumerate(reversed(instruction.leading)):
@@ -97,6 +107,8 @@ def suppressions(
 def global_hadolint_ignores(tree: Dockerfile) -> frozenset[str]:
     """The codes of every `# hadolint global ignore=...` comment in the file."""
     codes: set[str] = set()
+    if not _may_ignore(tree.text):
+        return frozenset(codes)
     lines = [*(n for i in tree.instructions for n in i.leading), *tree.trailing]
     for node in lines:
         pragma = _HADOLINT.fullmatch(node.text.strip())

@@ -234,9 +234,12 @@ def _git(root: Path, *args: str, when: int) -> None:
     subprocess.run(["git", *args], cwd=root, env=env, check=True, capture_output=True)
 
 
-def make_history(dest: Path, commits: tuple[Commit, ...] = COMMITS) -> list[str]:
+def make_history(
+    dest: Path, commits: tuple[Commit, ...] = COMMITS, dockerfile: str | None = None
+) -> list[str]:
     """Create the repository at `dest` (which must not exist); returns the commits' kinds,
-    root commit first (`root`)."""
+    root commit first (`root`). `dockerfile` replaces Dockerfile.before as the root commit's
+    Dockerfile."""
     dest.mkdir(parents=True)
     for name in TAKEN:
         source = APP / name
@@ -245,6 +248,8 @@ def make_history(dest: Path, commits: tuple[Commit, ...] = COMMITS) -> list[str]
         else:
             shutil.copy2(source, dest / name)
     shutil.copy2(APP / "Dockerfile.before", dest / "Dockerfile")
+    if dockerfile is not None:
+        (dest / "Dockerfile").write_text(dockerfile)
     for path in dest.rglob("*"):
         if path.is_file():
             path.chmod(0o644)

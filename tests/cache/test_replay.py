@@ -258,3 +258,23 @@ def test_a_bench_json_of_something_else_is_a_user_error(replays: list[CommitRepl
     no_cold["dockerfiles"][0]["scenarios"] = {"src": {}}
     with pytest.raises(LayerwiseError, match="has no cold build"):
         bench_costs(no_cold, replays[-1].texts[0], name="Dockerfile", target=None, source="x")
+
+
+def test_the_engine_history_by_hand(tmp_path: Path) -> None:
+    """What test_replay_engine.py checks against BuildKit, derived by hand from its Dockerfile:
+    lines 6-7 are `COPY . .` and the build's RUN, 4-5 the manifests and their RUN, 12-13 the
+    runtime's, 14 the `COPY --from=build` of a file the build's RUN rewrites."""
+    from .test_replay_engine import COMMITS as ENGINE_COMMITS
+    from .test_replay_engine import TINY
+
+    make_history(tmp_path / "app", ENGINE_COMMITS, dockerfile=TINY)
+    history = History(tmp_path / "app" / "Dockerfile", tmp_path / "app")
+    replays = replay(history, len(ENGINE_COMMITS))
+    assert [missed(r) for r in replays] == [
+        [6, 7, 14],  # a source edit
+        [],  # the README, kept out by .dockerignore
+        [4, 5, 6, 7, 12, 13, 14],  # package.json and the lockfile
+        [13, 14],  # the runtime RUN edited (the Dockerfile itself is kept out)
+        [6, 7, 14],  # README.md let in
+        [6, 7, 14],  # src/main.ts made executable
+    ]

@@ -5,6 +5,7 @@ from __future__ import annotations
 import json
 import subprocess
 import sys
+from dataclasses import replace
 from pathlib import Path
 from typing import Any
 
@@ -197,3 +198,49 @@ def test_not_a_repository(tmp_path: Path, capsys: pytest.CaptureFixture[str]) ->
     assert len(err.strip().splitlines()) == 1
     assert main(["replay", str(tmp_path / "missing"), "--commits", "1"]) == 2
     assert "Dockerfile not found" in capsys.readouterr().err
+
+
+def test_bench_measures_each_dockerfile_once_cold(
+    repo: Path, capsys: pytest.CaptureFixture[str], monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """`--bench` runs the bench's cold scenario through its runner (the engine replaced by a
+    stand-in that prints every step of the Dockerfile it is given and times a RUN at 2 s and
+    anything else at 0.5 s) and reads the costs as from a bench JSON."""
+    from bench.helpers import FakeBackend
+    from layerwise.cache import Build, Change, predict
+    from layerwise.engine import BuildResult, Layer
+    from layerwise.engine.progress import parse_step_name
+
+    class PrintingBackend(FakeBackend):
+        def build(self, request: Any) -> BuildResult:
+            self.builds.append(request)
+            text = Path(request.dockerfile).read_text()
+            cold = predict(Change(Build("", {}), Build(text, {})))
+            counts: dict[str, int] = {}
+            for verdict in cold.verdicts:
+                counts[verdict.stage.ref] = counts.get(verdict.stage.ref, 0) + 1
+            steps, seen = [], dict.fromkeys(counts, 1)
+            for verdict in cold.verdicts:
+                ref = verdict.stage.ref
+                seen[ref] += 1
+                shown = " ".join(verdict.instruction.replace("\\\n", " ").split())
+                step = parse_step_name(f"[{ref} {seen[ref]}/{counts[ref] + 1}] {shown}")
+                assert step is not None
+                seconds = 2.0 if step.keyword == "RUN" else 0.5
+                steps.append(replace(step, seconds=seconds))
+            image = f"sha256:{len(self.builds)}"
+            self.images[image] = [Layer("sha256:l", 10, "x")]
+            return BuildResult(True, 9.0, steps, image, request.tag, "", None)
+
+    backend = PrintingBackend()
+    monkeypatch.setattr("layerwise.bench.backend.EngineBackend", lambda client: backend)
+    monkeypatch.setattr("layerwise.engine.find_client", lambda *a, **k: None)
+    data = run_json(capsys, str(repo / "Dockerfile"), "--commits", "1", "--bench", "--fixed")
+    assert [Path(b.dockerfile).name for b in backend.builds] == ["Dockerfile", "Dockerfile.fixed"]
+    assert data["costs"]["source"] == "one cold build (--bench)"
+    rebuilt = data["commits"][0]["dockerfiles"]
+    # Before: COPY . ., three RUNs, three COPY --from; the fixed file's own costs likewise.
+    assert rebuilt[0]["seconds"] == pytest.approx(0.5 + 3 * 2.0 + 3 * 0.5)
+    fixed = rebuilt[1]["rebuilt_steps"]
+    runs = sum(s["instruction"].startswith("RUN") for s in fixed)
+    assert rebuilt[1]["seconds"] == pytest.approx(runs * 2.0 + (len(fixed) - runs) * 0.5)

@@ -222,8 +222,13 @@ def _run_bench(
     from layerwise.engine import find_client
 
     with tempfile.TemporaryDirectory(prefix="layerwise-replay-") as scratch:
-        paths = [dockerfile.resolve()]
-        for name, text in zip(names[1:], texts[1:], strict=True):
+        # The files as of the newest commit, which the costs are matched to; the Dockerfile
+        # itself in place when the work tree has it so (its own .dockerignore next to it).
+        paths = []
+        for index, (name, text) in enumerate(zip(names, texts, strict=True)):
+            if index == 0 and dockerfile.read_text(encoding="utf-8") == text:
+                paths.append(dockerfile.resolve())
+                continue
             path = Path(scratch) / name
             path.write_text(text, encoding="utf-8")
             paths.append(path)

@@ -12,7 +12,7 @@ import sys
 import tempfile
 from enum import StrEnum
 from pathlib import Path
-from typing import Annotated, Any
+from typing import TYPE_CHECKING, Annotated, Any
 
 import typer
 
@@ -20,6 +20,7 @@ from layerwise.cache.replay import (
     CommitReplay,
     Costs,
     History,
+    TextOf,
     Variant,
     bench_costs,
     commit_cost,
@@ -31,6 +32,9 @@ from layerwise.cli.app import EXIT_OK
 from layerwise.cli.lang import LangOption, chosen_lang
 from layerwise.errors import LayerwiseError
 from layerwise.rules.texts import Phrase
+
+if TYPE_CHECKING:
+    from layerwise.cache.replay_plot import Chart
 
 NO_BYTES = Phrase(
     "uploaded bytes: not estimated, the step costs have no per-step layer bytes",
@@ -49,6 +53,18 @@ TOTAL = Phrase(
     "{label}: 커밋 {commits}개에서 단계 {steps}개 중 {missed}개 다시 빌드{seconds}",
 )
 SOURCE = Phrase("step costs: {source}", "단계 비용: {source}")
+HEADERS = {
+    "per_commit": Phrase("per commit", "커밋별"),
+    "commit": Phrase("commit", "커밋"),
+    "rebuilt": Phrase("rebuilt", "다시 빌드"),
+    "time": Phrase("time", "시간"),
+    "subject": Phrase("subject", "제목"),
+    "how_often": Phrase("{label}: how often each step rebuilt", "{label}: 단계별 다시 빌드 횟수"),
+    "stage": Phrase("stage", "스테이지"),
+    "line": Phrase("line", "줄"),
+    "instruction": Phrase("instruction", "명령"),
+    "cost": Phrase("cost", "비용"),
+}
 _WIDTH = 48
 _BAR = 12
 
@@ -149,7 +165,7 @@ def replay_cmd(
     raise typer.Exit(EXIT_OK)
 
 
-def _fixer(dockerfile: Path, root: Path, unsafe: bool) -> Any:
+def _fixer(dockerfile: Path, root: Path, unsafe: bool) -> TextOf:
     """Each commit's Dockerfile as `check --fix` leaves it (fixes judged against the context
     on disk, as `check --fix` would run them today)."""
     from layerwise.context import BuildContext
@@ -254,7 +270,9 @@ def _values(
     return ("s" if timed else "steps"), rows
 
 
-def _chart(replays: list[CommitReplay], variants: list[Variant], costs: list[Costs | None]) -> Any:
+def _chart(
+    replays: list[CommitReplay], variants: list[Variant], costs: list[Costs | None]
+) -> Chart:
     from layerwise.cache.replay_plot import Chart
 
     unit, rows = _values(replays, variants, costs)
@@ -349,16 +367,21 @@ def _print(
     console = Console(highlight=False, soft_wrap=False)
     unit, rows = _values(replays, variants, costs)
     top = max((v for row in rows for v in row), default=0.0) or 1.0
-    table = Table(show_edge=False, pad_edge=False, title="per commit", title_justify="left")
-    table.add_column("commit", no_wrap=True, min_width=7)
+
+    def head(key: str) -> str:
+        return HEADERS[key].template(lang)
+
+    table = Table(show_edge=False, pad_edge=False, title=head("per_commit"), title_justify="left")
+    table.add_column(head("commit"), no_wrap=True, min_width=7)
     for variant in variants:
         label = escape(variant.label)
-        table.add_column(f"{label}\nrebuilt", justify="right", no_wrap=True, min_width=7)
+        rebuilt = head("rebuilt")
+        table.add_column(f"{label}\n{rebuilt}", justify="right", no_wrap=True, min_width=7)
         if unit == "s":
-            table.add_column("time", justify="right", no_wrap=True, min_width=7)
+            table.add_column(head("time"), justify="right", no_wrap=True, min_width=7)
         table.add_column("", no_wrap=True, min_width=_BAR + 1)
     # Last, so a narrow terminal cuts the subject, not the numbers.
-    table.add_column("subject", no_wrap=True, overflow="ellipsis", min_width=10)
+    table.add_column(head("subject"), no_wrap=True, overflow="ellipsis", min_width=10)
     for replayed, row in zip(replays, rows, strict=True):
         cells = [replayed.commit[:7]]
         for index, prediction in enumerate(replayed.predictions):
@@ -375,13 +398,13 @@ def _print(
         steps = Table(
             show_edge=False,
             pad_edge=False,
-            title=f"{escape(variant.label)}: how often each step rebuilt",
+            title=escape(HEADERS["how_often"](label=variant.label).render(lang)),
             title_justify="left",
         )
-        for heading in ("stage", "line", "instruction", "rebuilt"):
-            steps.add_column(heading, justify="right" if heading in ("line", "rebuilt") else "left")
+        for key in ("stage", "line", "instruction", "rebuilt"):
+            steps.add_column(head(key), justify="right" if key in ("line", "rebuilt") else "left")
         if costs[index] is not None:
-            steps.add_column("cost", justify="right")
+            steps.add_column(head("cost"), justify="right")
         for f in frequencies(replays, index, costs[index]):
             cells = [
                 escape(str(f.stage)),

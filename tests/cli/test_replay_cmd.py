@@ -87,6 +87,11 @@ def test_json_shape(repo: Path, bench: Path, capsys: pytest.CaptureFixture[str])
     )
     # The fixed file installs from the manifests alone: source edits skip `npm ci`.
     assert totals[1]["seconds"] < totals[0]["seconds"]
+    # Not benched itself, it takes the measured costs of the same steps (cache mounts aside).
+    fixed = {(s["stage"], s["instruction"]): s["seconds"] for s in data["dockerfiles"][1]["steps"]}
+    assert fixed[("build", "COPY . .")] == 0.2
+    assert fixed[("build", "RUN --mount=type=cache,target=/root/.npm npm ci")] == 12.0
+    assert fixed[("build", "COPY package.json package-lock.json ./")] is None
     steps = data["dockerfiles"][0]["steps"]
     assert set(steps[0]) == {"stage", "line", "instruction", "rebuilt", "commits", "seconds"}
     assert steps[1] == {

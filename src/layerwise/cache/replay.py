@@ -286,11 +286,18 @@ def frequencies(
 
 
 def bench_costs(
-    data: Any, dockerfile_text: str, *, name: str, target: str | None, source: str
+    data: Any,
+    dockerfile_text: str,
+    *,
+    name: str,
+    target: str | None,
+    source: str,
+    only_named: bool = False,
 ) -> Costs | None:
     """Step costs from `layerwise bench --json` output: the cold build of the Dockerfile named
-    `name` (or of the only one benched), each step's median seconds over the runs, matched to
-    the steps of `dockerfile_text` in build order. None when the bench has no such Dockerfile.
+    `name` (or, unless `only_named`, of the only one benched), each step's median seconds over
+    the runs, matched to the steps of `dockerfile_text` in build order. None when the bench
+    has no such Dockerfile.
 
     Steps are matched by their place in the stage (`[stage i/n]`), so a partial list works: a
     bench JSON from before per-step times lists only each run's slowest steps, and the others
@@ -302,7 +309,7 @@ def bench_costs(
     try:
         entries = list(data["dockerfiles"])
         chosen = [e for e in entries if Path(str(e["dockerfile"])).name == name]
-        if not chosen and len(entries) == 1:
+        if not chosen and len(entries) == 1 and not only_named:
             chosen = entries
         if not chosen:
             return None

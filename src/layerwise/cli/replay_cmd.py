@@ -209,9 +209,11 @@ def _costs(
     else:
         data = _run_bench(dockerfile, root, target, names, newest)
         source = "one cold build (--bench)"
+    # A variant takes a bench entry of its own name only: the steps of one file are matched
+    # by place, which says nothing about another file's steps.
     found = [
-        bench_costs(data, text, name=name, target=target, source=source)
-        for text, name in zip(newest, names, strict=True)
+        bench_costs(data, text, name=name, target=target, source=source, only_named=n > 0)
+        for n, (text, name) in enumerate(zip(newest, names, strict=True))
     ]
     if found[0] is None:
         raise LayerwiseError(f"{source} has no build of {dockerfile.name}")

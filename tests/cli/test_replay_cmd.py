@@ -249,3 +249,39 @@ def test_bench_measures_each_dockerfile_once_cold(
     fixed = rebuilt[1]["rebuilt_steps"]
     runs = sum(s["instruction"].startswith("RUN") for s in fixed)
     assert rebuilt[1]["seconds"] == pytest.approx(runs * 2.0 + (len(fixed) - runs) * 0.5)
+
+
+def test_a_context_below_the_repository_root(
+    tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    """Only the context folder's files count, and `<Dockerfile>.dockerignore` wins over the
+    context's .dockerignore, in each commit."""
+    app = tmp_path / "services" / "app"
+    app.mkdir(parents=True)
+    git(tmp_path, "init", "-q")
+    (app / "Dockerfile").write_text("FROM alpine\nCOPY . /app\nRUN ls /app\n")
+    (app / ".dockerignore").write_text("")
+    (app / "notes.md").write_text("1\n")
+    (tmp_path / "other.txt").write_text("1\n")
+    git(tmp_path, "add", "-A")
+    git(tmp_path, "commit", "-qm", "root")
+    (tmp_path / "other.txt").write_text("2\n")
+    git(tmp_path, "commit", "-qam", "outside the context")
+    (app / "notes.md").write_text("2\n")
+    git(tmp_path, "commit", "-qam", "inside the context")
+    (app / "Dockerfile.dockerignore").write_text("*.md\n")
+    git(tmp_path, "add", "-A")
+    git(tmp_path, "commit", "-qm", "the Dockerfile's own ignore file")
+    (app / "notes.md").write_text("3\n")
+    git(tmp_path, "commit", "-qam", "ignored now")
+    data = run_json(capsys, str(app / "Dockerfile"), "--commits", "4")
+    causes = [
+        [s["cause"] for s in c["dockerfiles"][0]["rebuilt_steps"][:1]] for c in data["commits"]
+    ]
+    assert causes == [
+        [],
+        ["`notes.md` changed (copied at line 2)"],
+        # The ignore file is itself in the context (it does not exclude itself).
+        ["`Dockerfile.dockerignore` added (copied at line 2)"],
+        [],  # notes.md is kept out by the Dockerfile's ignore file
+    ]

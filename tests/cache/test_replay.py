@@ -278,3 +278,22 @@ def test_the_engine_history_by_hand(tmp_path: Path) -> None:
         [6, 7, 14],  # README.md let in
         [6, 7, 14],  # src/main.ts made executable
     ]
+
+
+def test_git_reads_between_two_commits(repo: Path) -> None:
+    """The git helpers replay stands on: texts in one batch, the raw diff's states, folders."""
+    from layerwise.cache.git import Repository
+
+    git = Repository(repo)
+    texts = git.texts("HEAD", ["Dockerfile", "missing file", "src", "package.json"])
+    assert texts["Dockerfile"] == (repo / "Dockerfile").read_text()
+    assert texts["package.json"] == (repo / "package.json").read_text()
+    assert texts["missing file"] is None and texts["src"] is None  # absent, a folder
+    chmod = git.diff("HEAD~2", "HEAD~1", "")  # "scripts: make start.sh executable"
+    (before, after) = chmod["scripts/start.sh"]
+    assert before is not None and after is not None
+    assert (before.digest, before.mode, after.mode) == (after.digest, 0o100644, 0o100755)
+    added = git.diff("HEAD~3", "HEAD~2", "")["scripts/start.sh"]
+    assert added[0] is None and added[1] == before
+    assert set(git.folders("HEAD", "")) == {"config", "prisma", "scripts", "src"}
+    assert set(git.diff("HEAD~3", "HEAD~1", "src")) == set()

@@ -166,6 +166,51 @@ class Repository:
                 out[name] = FileState(blob, int(mode, 8))
         return out
 
+    def folders(self, commit: str, under: str) -> list[str]:
+        """Every folder under `under` in `commit` (repository paths)."""
+        raw = _git(
+            self.root,
+            "ls-tree",
+            "-r",
+            "-d",
+            "--name-only",
+            "-z",
+            "--full-tree",
+            commit,
+            "--",
+            under or ".",
+        )
+        return _split(raw)
+
+    def texts(self, commit: str, paths: Iterable[str]) -> dict[str, str | None]:
+        """Several files' text in `commit` with one git process (None when not there)."""
+        wanted = list(paths)
+        request = "".join(f"{commit}:{path}\n" for path in wanted).encode()
+        try:
+            proc = subprocess.run(
+                ["git", "cat-file", "--batch"],
+                cwd=self.root,
+                input=request,
+                capture_output=True,
+                check=False,
+            )
+        except FileNotFoundError:
+            raise LayerwiseError("git was not found") from None
+        out: dict[str, str | None] = {}
+        raw, at = proc.stdout, 0
+        for path in wanted:
+            end = raw.index(b"\n", at)
+            header = raw[at:end]
+            at = end + 1
+            if header.endswith(b" missing") or header.endswith(b" ambiguous"):
+                out[path] = None  # the answer echoes the request, which may hold spaces
+                continue
+            _, kind, size = header.split(b" ")
+            body = raw[at : at + int(size)]
+            at += int(size) + 1
+            out[path] = body.decode("utf-8", "replace") if kind == b"blob" else None
+        return out
+
     def text(self, commit: str, path: str) -> str | None:
         """A file's text in `commit`, None when it is not there."""
         proc = subprocess.run(

@@ -72,8 +72,24 @@ class History:
     def text(self, commit: str, path: str) -> str | None:
         key = (commit, path)
         if key not in self._texts:
-            self._texts[key] = self.repo.text(commit, path)
+            self._read(commit, [path])
         return self._texts[key]
+
+    def _read(self, commit: str, paths: list[str]) -> None:
+        for path, text in self.repo.texts(commit, paths).items():
+            self._texts[(commit, path)] = text
+
+    def prefetch(self, commit: str, *others: str) -> None:
+        """Read the Dockerfile and both ignore files of `commit` (and `others`) at once."""
+        wanted = [
+            self.dockerfile,
+            f"{self.dockerfile}.dockerignore",
+            posixpath.join(self.under, ".dockerignore"),
+            *others,
+        ]
+        missing = [path for path in wanted if (commit, path) not in self._texts]
+        if missing:
+            self._read(commit, missing)
 
     def dockerfile_text(self, commit: str, subject: str) -> str:
         text = self.text(commit, self.dockerfile)
@@ -120,10 +136,7 @@ class History:
         def check(rel: str) -> bool:
             nonlocal folders
             if folders is None:
-                folders = set()
-                for path in self.repo.tree(commit, self.under):
-                    parts = self.context_rel(path).split("/")[:-1]
-                    folders.update("/".join(parts[: i + 1]) for i in range(len(parts)))
+                folders = {self.context_rel(path) for path in self.repo.folders(commit, self.under)}
             return rel.strip("/") in folders or rel.strip("/") in ("", ".")
 
         return check
@@ -142,6 +155,8 @@ def replay(
     args = dict(build_args or {})
     out: list[CommitReplay] = []
     for (old, old_subject), (new, subject) in itertools.pairwise(commits):
+        history.prefetch(old)
+        history.prefetch(new)
         old_text = history.dockerfile_text(old, old_subject)
         new_text = history.dockerfile_text(new, subject)
         old_ignore = IgnoreMatcher.from_text(history.ignore_text(old))

@@ -106,7 +106,11 @@ def replay_cmd(
     ] = None,
     bench: Annotated[
         bool,
-        typer.Option("--bench", help="Measure step costs with one cold build (the engine)."),
+        typer.Option(
+            "--bench",
+            help="Measure step costs: one cold build per Dockerfile on the engine (the "
+            "builder's cache is pruned first, as `bench --scenarios cold` does).",
+        ),
     ] = False,
     compare: Annotated[
         Path | None,
@@ -253,7 +257,10 @@ def _run_bench(
         settings = BenchSettings(
             dockerfiles=tuple(paths), context=root.resolve(), scenarios=(COLD,), target=target
         )
-        report = run_bench(settings, EngineBackend(find_client()))
+        # Its notices say when it prunes the builder's cache, which a cold build starts with.
+        report = run_bench(
+            settings, EngineBackend(find_client()), notify=lambda m: typer.echo(m, err=True)
+        )
         return bench_json(report)
 
 

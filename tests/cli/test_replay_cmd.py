@@ -285,3 +285,20 @@ def test_a_context_below_the_repository_root(
         ["`Dockerfile.dockerignore` added (copied at line 2)"],
         [],  # notes.md is kept out by the Dockerfile's ignore file
     ]
+
+
+def test_fixed_follows_the_project_configuration(
+    small: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    """`--fixed` is what `check --fix` would write: with only a CI rule selected by the project's
+    configuration, the fixed file is the file itself."""
+    (small / "Dockerfile").write_text("FROM alpine\nCOPY . /app\nRUN apk add curl\n")
+    git(small, "commit", "-qam", "a Dockerfile the fixer changes")
+    dockerfile = str(small / "Dockerfile")
+    data = run_json(capsys, dockerfile, "--commits", "1", "--fixed")
+    rows = [d["rebuilt_steps"] for d in data["commits"][0]["dockerfiles"]]
+    assert rows[0] != rows[1]  # the fixer changed the file
+    (small / ".layerwise.toml").write_text('select = ["LW901"]\n')
+    data = run_json(capsys, dockerfile, "--commits", "1", "--fixed")
+    rows = [d["rebuilt_steps"] for d in data["commits"][0]["dockerfiles"]]
+    assert rows[0] == rows[1]

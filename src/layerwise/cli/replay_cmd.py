@@ -150,7 +150,7 @@ def replay_cmd(
         variants.append(Variant(compare.name, tracked_or_disk(history, compare)))
     if fixed:
         variants.append(
-            Variant(f"{dockerfile.name} (fixed)", _fixer(dockerfile, root, unsafe_fixes))
+            Variant(f"{dockerfile.name} (fixed)", _fixer(dockerfile, root, target, unsafe_fixes))
         )
     replays = replay(
         history, commits, target=target, variants=tuple(variants), build_args=_pairs(build_arg)
@@ -169,18 +169,22 @@ def replay_cmd(
     raise typer.Exit(EXIT_OK)
 
 
-def _fixer(dockerfile: Path, root: Path, unsafe: bool) -> TextOf:
-    """Each commit's Dockerfile as `check --fix` leaves it (fixes judged against the context
-    on disk, as `check --fix` would run them today)."""
+def _fixer(dockerfile: Path, root: Path, target: str | None, unsafe: bool) -> TextOf:
+    """Each commit's Dockerfile as `check --fix` leaves it: the settings the project's
+    configuration gives the file today, fixes judged against the context on disk."""
+    from layerwise.config import Overrides, Resolver
     from layerwise.context import BuildContext
     from layerwise.fix import fix_text
 
+    settings = Resolver(Overrides(context=root, target=target)).for_file(dockerfile).settings
     context = BuildContext.open(root, dockerfile)
     done: dict[str, str] = {}
 
     def text_of(_: str, text: str) -> str:
         if text not in done:
-            result = fix_text(text, path=str(dockerfile), context=context, unsafe=unsafe)
+            result = fix_text(
+                text, path=str(dockerfile), context=context, settings=settings, unsafe=unsafe
+            )
             done[text] = result.text
         return done[text]
 

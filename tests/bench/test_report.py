@@ -6,7 +6,7 @@ from pathlib import Path
 from rich.console import Console
 
 from layerwise.bench.edits import Edit
-from layerwise.bench.report import human_bytes, render, to_json
+from layerwise.bench.report import _run_json, human_bytes, render, to_json
 from layerwise.bench.results import (
     BenchReport,
     DependencyStep,
@@ -15,6 +15,7 @@ from layerwise.bench.results import (
     RunResult,
     ScenarioResult,
     SlowStep,
+    StepTime,
 )
 
 
@@ -151,3 +152,14 @@ def test_human_bytes() -> None:
     assert human_bytes(123_456_789) == "123 MB"
     assert human_bytes(1_150_000_000) == "1.1 GB"
     assert human_bytes(5_000_000_000_000) == "5000 GB"
+
+
+def test_a_bench_report_carries_every_step() -> None:
+    run = RunResult(
+        "cold", 0, 3.0, 0, 2, (), None, None, None, "sha256:x",
+        steps=(StepTime("[1/2] COPY . .", 0.25, False), StepTime("[2/2] RUN x", 0.0, True)),
+    )  # fmt: skip
+    assert json.loads(json.dumps(_run_json(run)))["steps"] == [
+        {"step": "[1/2] COPY . .", "seconds": 0.25, "cached": False},
+        {"step": "[2/2] RUN x", "seconds": 0.0, "cached": True},
+    ]

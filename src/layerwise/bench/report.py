@@ -41,6 +41,9 @@ def _run_json(run: RunResult) -> dict[str, Any]:
         "pushed_bytes": run.pushed_bytes,
         "slowest": [{"step": s.name, "seconds": round(s.seconds, 3)} for s in run.slowest],
         "platforms": [_platform_json(platform) for platform in run.platforms],
+        "steps": [
+            {"step": s.name, "seconds": round(s.seconds, 3), "cached": s.cached} for s in run.steps
+        ],
     }
 
 

@@ -18,6 +18,16 @@ class SlowStep:
 
 
 @dataclass(frozen=True, slots=True)
+class StepTime:
+    """A step of a build as BuildKit printed it: cached or how long it ran (`replay` reads
+    these from the bench JSON as step costs)."""
+
+    name: str
+    seconds: float
+    cached: bool
+
+
+@dataclass(frozen=True, slots=True)
 class DependencyStep:
     """A step that installs packages, and whether BuildKit answered it from the cache."""
 
@@ -61,6 +71,7 @@ class RunResult:
     # registry); None without --push.
     pushed_layers: int | None = None
     pushed_bytes: int | None = None
+    steps: tuple[StepTime, ...] = ()  # every step but FROM, in the order BuildKit printed them
 
 
 def median(values: list[float]) -> float:

@@ -22,6 +22,7 @@ from layerwise.bench.results import (
     RunResult,
     ScenarioResult,
     SlowStep,
+    StepTime,
 )
 from layerwise.bench.targets import EditTargets, choose_targets
 from layerwise.bench.tree import TreeGuard
@@ -294,6 +295,11 @@ class _Session:
                 platforms=per_platform(result.steps, default_platform, uploaded),
                 pushed_layers=pushed_total[0],
                 pushed_bytes=pushed_total[1],
+                steps=tuple(
+                    StepTime(s.name, s.seconds, s.cached)
+                    for s in result.steps
+                    if s.keyword != "FROM"
+                ),
             )
             self.runs.setdefault((planned.dockerfile, planned.scenario), []).append(run)
         return _Previous(layers, pushed, tag, unreadable=layers is None)

@@ -1,5 +1,5 @@
-"""A change read from disk: the work tree against a git commit (`--since REF`), or a list of
-files said to have changed (`--changed FILE`).
+"""A change read from disk: the work tree against a git commit (`--since REF`), a list of
+files said to have changed (`--changed FILE`), or one commit against another (`replay`).
 
 Against a commit, the previous build is the commit's tree: the Dockerfile and .dockerignore as
 committed, tracked files as committed, untracked files absent. Files git ignores (node_modules,
@@ -61,7 +61,7 @@ def _split(raw: bytes) -> list[str]:
 class Repository:
     """The git work tree holding a build context."""
 
-    def __init__(self, context: Path) -> None:
+    def __init__(self, context: Path, purpose: str = "`--since` compares with a commit") -> None:
         try:
             proc = subprocess.run(
                 ["git", "rev-parse", "--show-toplevel"],
@@ -73,7 +73,7 @@ class Repository:
             raise LayerwiseError("`--since` needs git, and git was not found") from None
         if proc.returncode != 0:
             raise LayerwiseError(
-                "not inside a git repository (`--since` compares with a commit)",
+                f"not inside a git repository ({purpose})",
                 path=str(context),
             )
         self.root = Path(proc.stdout.decode().strip()).resolve()
@@ -114,12 +114,114 @@ class Repository:
                 out[name] = FileState(blob, int(mode, 8))
         return out
 
+    def first_parent(self, count: int) -> list[tuple[str, str]]:
+        """The last `count` commits of HEAD's first-parent history and the parent of the
+        oldest, oldest first, as (commit, subject): `count` + 1 entries."""
+        raw = _git(
+            self.root, "log", "--first-parent", f"--max-count={count + 1}", "--format=%H %s", "HEAD"
+        )
+        commits = [line.partition(" ")[::2] for line in raw.decode(errors="replace").splitlines()]
+        if len(commits) <= count:
+            raise LayerwiseError(
+                f"the history has {len(commits) - 1} commit(s) with a parent, "
+                f"fewer than the {count} asked for",
+                path=str(self.root),
+            )
+        return list(reversed(commits))
+
+    def diff(
+        self, old: str, new: str, under: str
+    ) -> dict[str, tuple[FileState | None, FileState | None]]:
+        """Repository paths under `under` whose state differs between two commits, with their
+        (old, new) states from git's raw diff (no blob is read)."""
+        raw = _git(
+            self.root,
+            "diff-tree",
+            "-r",
+            "-z",
+            "--raw",
+            "--no-renames",
+            old,
+            new,
+            "--",
+            under or ".",
+        )
+        items = raw.split(b"\0")
+        out: dict[str, tuple[FileState | None, FileState | None]] = {}
+        for meta, name in zip(items[::2], items[1::2], strict=False):
+            if not meta.startswith(b":"):
+                continue
+            old_mode, new_mode, old_blob, new_blob, _ = meta[1:].decode().split(" ")
+            out[name.decode()] = (_entry(old_mode, old_blob), _entry(new_mode, new_blob))
+        return out
+
+    def tree(self, commit: str, under: str) -> dict[str, FileState]:
+        """Every file under `under` in `commit`, with its state."""
+        raw = _git(self.root, "ls-tree", "-r", "-z", "--full-tree", commit, "--", under or ".")
+        out: dict[str, FileState] = {}
+        for entry in _split(raw):
+            meta, _, name = entry.partition("\t")
+            mode, kind, blob = meta.split(" ")
+            if kind == "blob":
+                out[name] = FileState(blob, int(mode, 8))
+        return out
+
+    def folders(self, commit: str, under: str) -> list[str]:
+        """Every folder under `under` in `commit` (repository paths)."""
+        raw = _git(
+            self.root,
+            "ls-tree",
+            "-r",
+            "-d",
+            "--name-only",
+            "-z",
+            "--full-tree",
+            commit,
+            "--",
+            under or ".",
+        )
+        return _split(raw)
+
+    def texts(self, commit: str, paths: Iterable[str]) -> dict[str, str | None]:
+        """Several files' text in `commit` with one git process (None when not there)."""
+        wanted = list(paths)
+        request = "".join(f"{commit}:{path}\n" for path in wanted).encode()
+        try:
+            proc = subprocess.run(
+                ["git", "cat-file", "--batch"],
+                cwd=self.root,
+                input=request,
+                capture_output=True,
+                check=False,
+            )
+        except FileNotFoundError:
+            raise LayerwiseError("git was not found") from None
+        out: dict[str, str | None] = {}
+        raw, at = proc.stdout, 0
+        for path in wanted:
+            end = raw.index(b"\n", at)
+            header = raw[at:end]
+            at = end + 1
+            if header.endswith(b" missing") or header.endswith(b" ambiguous"):
+                out[path] = None  # the answer echoes the request, which may hold spaces
+                continue
+            _, kind, size = header.split(b" ")
+            body = raw[at : at + int(size)]
+            at += int(size) + 1
+            out[path] = body.decode("utf-8", "replace") if kind == b"blob" else None
+        return out
+
     def text(self, commit: str, path: str) -> str | None:
         """A file's text in `commit`, None when it is not there."""
         proc = subprocess.run(
             ["git", "show", f"{commit}:{path}"], cwd=self.root, capture_output=True, check=False
         )
         return proc.stdout.decode("utf-8", "replace") if proc.returncode == 0 else None
+
+
+def _entry(mode: str, blob: str) -> FileState | None:
+    """A side of git's raw diff: mode 000000 means the path is absent there."""
+    return None if int(mode, 8) == 0 else FileState(blob, int(mode, 8))
 
 
 def change_since(

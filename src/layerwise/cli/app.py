@@ -22,6 +22,7 @@ COMMAND_MODULES = (
     "ci_cmd",
     "cache_cmd",
     "why_cmd",
+    "replay_cmd",
 )
 
 EXIT_OK = 0

@@ -53,6 +53,7 @@ RULE_MODULES = (
     "lw502_apt_update_alone",
     "lw503_apt_install_flags_missing",
     "lw504_apt_lists_left_in_layer",
+    "lw601_missing_dockerignore",
     "lw801_emulated_build_stage",
     "lw802_constant_from_platform",
     "lw803_redundant_target_platform",

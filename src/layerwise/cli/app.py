@@ -20,6 +20,7 @@ COMMAND_MODULES = (
     "config_cmd",
     "lsp_cmd",
     "ci_cmd",
+    "context_cmd",
 )
 
 EXIT_OK = 0

@@ -10,7 +10,7 @@ from dataclasses import dataclass
 
 from layerwise.context.dockerignore import IgnoreMatcher, clean
 from layerwise.context.survey import Survey, survey
-from layerwise.model import Step
+from layerwise.model import Model, Step
 from layerwise.rules import _support as s
 from layerwise.rules.base import RuleContext
 
@@ -33,11 +33,12 @@ class Source:
 
 
 def context_sources(ctx: RuleContext) -> tuple[Source, ...]:
-    return ctx.memo(context_sources, lambda: tuple(_sources(ctx)))
+    return ctx.memo(context_sources, lambda: tuple(sources_of(ctx.model)))
 
 
-def _sources(ctx: RuleContext) -> Iterator[Source]:
-    for step in ctx.model.steps:
+def sources_of(model: Model) -> Iterator[Source]:
+    """Every source of every COPY/ADD from the context, in file order (URLs left out)."""
+    for step in model.steps:
         parts = s.copy_parts(step.instruction)
         if parts is None:
             continue

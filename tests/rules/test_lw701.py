@@ -27,7 +27,8 @@ NAMES = st.lists(WORDS, min_size=1, max_size=4).map("_".join)
     [("NPM_TOKEN", True), ("DB_PASSWORD", True), ("SECRET_KEY_BASE", True), ("api_key", True),
      ("AUTH", True), ("NPM_TOKEN_URL", False), ("API_KEY_FILE", False),
      ("AWS_ACCESS_KEY_ID", False), ("GPG_KEY", False), ("PUBLIC_KEY", False),
-     ("KEYBOARD", False), ("MONKEY", False), ("TOKENS", False)],
+     ("KEYBOARD", False), ("MONKEY", False), ("TOKENS", False),
+     ("APT_KEY_DONT_WARN_ON_DANGEROUS_USAGE", False)],
 )  # fmt: skip
 def test_names(name: str, secret: bool) -> None:
     assert looks_secret(name) is secret

@@ -10,7 +10,8 @@ key id, a private key block, a URL with a password (`postgres://app:s3cret@db/ap
 Left out, where BuildKit reports them: names whose last word says the value points at a
 credential rather than holds it (`NPM_TOKEN_URL`, `AUTH_HEADER_NAME`, `API_KEY_FILE`,
 `AWS_ACCESS_KEY_ID`), public key material (`GPG_KEY`, `PGP_KEY`, `*_FINGERPRINT`, as the
-official images set), an `ENV` set to nothing, and an `ARG` without a default that a RUN of the
+official images set), switches about credentials (`APT_KEY_DONT_WARN_ON_DANGEROUS_USAGE`), an
+`ENV` set to nothing, and an `ARG` without a default that a RUN of the
 stage receives through a secret mount of the same name (`--mount=type=secret,id=NPM_TOKEN`,
 `env=NPM_TOKEN`).
 ## Why it matters
@@ -71,6 +72,8 @@ _DENY = re.compile(
 _ALLOW = re.compile(r"(?i)(?:_|^)(?:public)(?:_|$)")
 # Ours on top: public key material, and a last word naming where a secret is, not the secret.
 _PUBLIC = re.compile(r"(?i)(?:_|^)(?:gpg|pgp|pub|pubkey|fingerprint|known_hosts)(?:_|$)")
+# A switch about credentials, not one: `APT_KEY_DONT_WARN_ON_DANGEROUS_USAGE=1`.
+_SWITCH = re.compile(r"(?i)(?:_|^)(?:dont|disable|disabled|skip|warn|insecure)(?:_|$)")
 _REFERENCE_WORDS = frozenset(
     {"URL", "URI", "ENDPOINT", "HOST", "PORT", "FILE", "PATH", "DIR", "NAME", "ID", "TYPE"}
     | {"HEADER", "ALGORITHM", "ALG", "EXPIRY", "TTL", "LENGTH", "SIZE", "VERSION", "SERVER"}
@@ -114,7 +117,12 @@ def _pairs(kind: str, words: tuple[str, ...]) -> Iterator[tuple[str, str | None]
 
 def looks_secret(name: str) -> bool:
     """BuildKit's SecretsUsedInArgOrEnv test on a variable name, without its false alarms."""
-    if not _DENY.search(name) or _ALLOW.search(name) or _PUBLIC.search(name):
+    if (
+        not _DENY.search(name)
+        or _ALLOW.search(name)
+        or _PUBLIC.search(name)
+        or _SWITCH.search(name)
+    ):
         return False
     return name.rsplit("_", 1)[-1].upper() not in _REFERENCE_WORDS
 

@@ -158,10 +158,14 @@ def _print_tables(data: dict[str, Any]) -> None:
 
     out = Console(highlight=False)
     sent, excluded = data["sent"], data["excluded"]
-    ignore = data["ignore_file"] or "no .dockerignore"
+    left = "no .dockerignore"
+    if data["ignore_file"]:
+        left = (
+            f"{data['ignore_file']} leaves out {excluded['files']:,} files, "
+            f"{human(excluded['bytes'])}"
+        )
     out.print(
-        f"{data['context']}: sends {sent['files']:,} files, {human(sent['bytes'])}; "
-        f"{ignore} leaves out {excluded['files']:,} files, {human(excluded['bytes'])}",
+        f"{data['context']}: sends {sent['files']:,} files, {human(sent['bytes'])}; {left}",
         soft_wrap=True,
     )
 

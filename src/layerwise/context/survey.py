@@ -21,6 +21,9 @@ ANYWHERE_DIRS = {
     ".mypy_cache": "cache",
     ".ruff_cache": "cache",
     ".tox": "cache",
+    ".nox": "cache",
+    ".hypothesis": "cache",
+    ".parcel-cache": "cache",
 }
 # Build outputs: clutter at the root or beside a manifest of a tool that writes them there; a
 # folder of that name elsewhere may be sources (`src/build/`).

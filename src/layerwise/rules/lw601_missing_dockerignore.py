@@ -5,7 +5,8 @@ A COPY or ADD of the whole build context (`COPY . .`) with no `.dockerignore`, w
 holds what no image needs: the `.git` folder, installed dependencies (`node_modules`), build
 outputs (`dist/`, `build/`, `target/` at the root or beside the manifest of the project that
 writes them), virtualenvs (a folder with a `pyvenv.cfg`), tool caches (`__pycache__`,
-`.pytest_cache`, `.mypy_cache`, `.ruff_cache`, `.tox`) and log files (`*.log`).
+`.pytest_cache`, `.mypy_cache`, `.ruff_cache`, `.tox`, `.nox`, `.hypothesis`, `.parcel-cache`) and
+log files (`*.log`).
 ## Why it matters
 BuildKit keys a COPY on the content of every file it copies. Without a `.dockerignore`, `COPY .
 .` copies `.git` (which changes on every commit, fetch and checkout), the host's `node_modules`
@@ -28,8 +29,9 @@ The fix creates `.dockerignore` at the context root, listing what the context ac
 and nothing else. It leaves out anything the Dockerfile may still need: a path a COPY or ADD
 names (`COPY .git ./.git`, `COPY dist/ ./dist/`), `.git` when a RUN runs `git` or mentions it or
 the project's `pyproject.toml` takes its version from git (setuptools-scm, hatch-vcs,
-versioningit), installed dependencies and virtualenvs when no RUN installs dependencies (the
-image then uses the host's), and build outputs some instruction names when no RUN builds. The
+versioningit), installed dependencies when no RUN installs dependencies (the image then uses
+the host's), a virtualenv some instruction names (`.venv/bin/python`), and build outputs some
+instruction names when no RUN builds. The
 fix is safe; it is unsafe when other Dockerfiles sit at the context root, since they read the
 same `.dockerignore` and were not checked.
 ## References
@@ -98,10 +100,10 @@ def _needed(ctx: RuleContext, line: str, items: tuple[Found, ...]) -> bool:
     kind = items[0].kind
     if kind == "vcs":
         return cf.mentions_word(ctx, ".git") or cf.runs_program(ctx, "git") or _scm_version(ctx)
-    if kind in ("dependencies", "virtualenv"):
-        return not cf.installs_dependencies(ctx) or (
-            kind == "virtualenv" and cf.mentions_word(ctx, items[0].path)
-        )
+    if kind == "dependencies":
+        return not cf.installs_dependencies(ctx)
+    if kind == "virtualenv":  # a host venv's absolute paths rarely work in an image: only named
+        return cf.mentions_word(ctx, items[0].path)
     if kind == "build":
         return not cf.builds(ctx) and cf.mentions_word(ctx, cf.basename(items[0].path))
     return False

@@ -5,10 +5,11 @@ from __future__ import annotations
 
 import posixpath
 import re
-from collections.abc import Iterator
+from collections.abc import Iterator, Sequence
 from dataclasses import dataclass
 
 from layerwise.context.dockerignore import IgnoreMatcher, clean
+from layerwise.context.ignore_file import add_lines, ignore_text, with_ignore_text
 from layerwise.context.survey import Survey, survey
 from layerwise.model import Model, Step
 from layerwise.rules import _support as s
@@ -84,6 +85,23 @@ def excluded_by(lines: list[str], source: Source) -> bool:
     if source.is_glob:
         return False  # a glob of files, judged by `names_path` on each found path
     return IgnoreMatcher(lines).is_ignored(source.path)
+
+
+def empties_a_copy(ctx: RuleContext, lines: Sequence[str]) -> bool:
+    """Adding `lines` to the ignore file would leave a COPY of a folder with nothing to copy
+    (`COPY deploy ./deploy` when `deploy/` holds only the key a line leaves out): the COPY is
+    there for what the lines remove, so they must not."""
+    context = ctx.context
+    if context is None:
+        return False
+    after = with_ignore_text(context, add_lines(ignore_text(context), tuple(lines)))
+    for source in explicit_sources(ctx):
+        if source.is_glob or not context.is_dir(source.path):
+            continue
+        before = next(context.files(source.path), None)
+        if before is not None and next(after.files(source.path), None) is None:
+            return True
+    return False
 
 
 def mentions_word(ctx: RuleContext, word: str, *, skip: frozenset[int] = frozenset()) -> bool:

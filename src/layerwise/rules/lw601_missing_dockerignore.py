@@ -27,13 +27,13 @@ With `.git/`, `node_modules/` and `npm-debug.log` in the context, the fix writes
 ## Fix safety
 The fix creates `.dockerignore` at the context root, listing what the context actually holds
 and nothing else. It leaves out anything the Dockerfile may still need: a path a COPY or ADD
-names (`COPY .git ./.git`, `COPY dist/ ./dist/`), `.git` when a RUN runs `git` or mentions it or
-the project's `pyproject.toml` takes its version from git (setuptools-scm, hatch-vcs,
-versioningit), installed dependencies when no RUN installs dependencies (the image then uses
-the host's), a virtualenv some instruction names (`.venv/bin/python`), and build outputs some
-instruction names when no RUN builds. The
-fix is safe; it is unsafe when other Dockerfiles sit at the context root, since they read the
-same `.dockerignore` and were not checked.
+names (`COPY .git ./.git`, `COPY dist/ ./dist/`) or all a copied folder holds; `.git` when a
+RUN runs `git` or mentions it, or the project's `pyproject.toml` takes its version from git
+(setuptools-scm, hatch-vcs, versioningit); installed dependencies when no RUN installs
+dependencies (the image then uses the host's); a virtualenv some instruction names
+(`.venv/bin/python`); build outputs some instruction names when no RUN builds. The fix is safe;
+it is unsafe when other Dockerfiles sit at the context root, since they read the same
+`.dockerignore` and were not checked.
 ## References
 - Docker docs: Build context, .dockerignore files
 - Docker docs: Optimize cache usage in builds (keep the context small)"""
@@ -97,6 +97,8 @@ def _needed(ctx: RuleContext, line: str, items: tuple[Found, ...]) -> bool:
     for source in cf.explicit_sources(ctx):
         if cf.excluded_by([line], source) or any(cf.names_path(source, i.path) for i in items):
             return True
+    if cf.empties_a_copy(ctx, [line]):
+        return True
     kind = items[0].kind
     if kind == "vcs":
         return cf.mentions_word(ctx, ".git") or cf.runs_program(ctx, "git") or _scm_version(ctx)

@@ -83,7 +83,7 @@ def check(ctx: RuleContext) -> Iterator[Finding]:
         if source is None:
             continue
         fix = None
-        if named is None:
+        if named is None and not cf.empties_a_copy(ctx, [cred.path]):
             fix = Fix(_safety(ctx, cred), [], files=[FileLines(file, (cred.path,))])
         copy = source.step.instruction
         yield RULE.finding(

@@ -11,6 +11,7 @@ from dataclasses import dataclass
 from layerwise.context.dockerignore import IgnoreMatcher, clean
 from layerwise.context.ignore_file import add_lines, ignore_text, with_ignore_text
 from layerwise.context.survey import Survey, survey
+from layerwise.ecosystems.base import parse_mount_options
 from layerwise.model import Model, Step
 from layerwise.rules import _support as s
 from layerwise.rules.base import RuleContext
@@ -21,12 +22,14 @@ _REMOTE = ("http://", "https://", "git@", "git://")
 
 @dataclass(frozen=True, slots=True)
 class Source:
-    """One source of a COPY/ADD from the context: as written, and as a context path (cleaned,
-    variables expanded, no leading `./` or `/`; "" for the root)."""
+    """One source of a COPY/ADD from the context, or of a RUN's bind mount of it (`bind`: it
+    reaches the step, not the image): as written, and as a context path (cleaned, variables
+    expanded, no leading `./` or `/`; "" for the root)."""
 
     step: Step
     written: str
     path: str
+    bind: bool = False
 
     @property
     def is_glob(self) -> bool:
@@ -38,8 +41,12 @@ def context_sources(ctx: RuleContext) -> tuple[Source, ...]:
 
 
 def sources_of(model: Model) -> Iterator[Source]:
-    """Every source of every COPY/ADD from the context, in file order (URLs left out)."""
+    """Every source of every COPY/ADD from the context and of every RUN bind mount of it, in
+    file order (URLs left out)."""
     for step in model.steps:
+        if step.instruction.name == "RUN":
+            yield from _bind_sources(step)
+            continue
         parts = s.copy_parts(step.instruction)
         if parts is None:
             continue
@@ -47,12 +54,28 @@ def sources_of(model: Model) -> Iterator[Source]:
             expanded = step.state.expand(written)
             if expanded.startswith(_REMOTE):
                 continue  # ADD of a URL or a git repository: not the context
-            path = clean("/" + expanded).lstrip("/")
-            yield Source(step, written, "" if path == "." else path)
+            yield Source(step, written, _context_path(expanded))
+
+
+def _context_path(expanded: str) -> str:
+    path = clean("/" + expanded).lstrip("/")
+    return "" if path == "." else path
+
+
+def _bind_sources(step: Step) -> Iterator[Source]:
+    """`RUN --mount=type=bind[,source=x]` without `from`: the context (or `x` in it), keyed on
+    its content like a COPY."""
+    for flag in step.instruction.flags_named("mount"):
+        options = parse_mount_options(step.state.expand(flag.value or ""))
+        if options.get("type", "bind") != "bind" or options.get("from"):
+            continue
+        written = options.get("source", options.get("src", "."))
+        yield Source(step, written, _context_path(written), bind=True)
 
 
 def broad_copies(ctx: RuleContext) -> tuple[Step, ...]:
-    """COPY/ADD steps that send the whole context (`COPY . .`), in file order."""
+    """COPY/ADD steps (and RUNs binding it) that send the whole context (`COPY . .`), in file
+    order."""
     return tuple(dict.fromkeys(src.step for src in context_sources(ctx) if src.path == ""))
 
 

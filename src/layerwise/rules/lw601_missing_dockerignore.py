@@ -1,7 +1,8 @@
 """LW601 missing-dockerignore
 
 ## What it finds
-A COPY or ADD of the whole build context (`COPY . .`) with no `.dockerignore`, while the context
+A COPY or ADD of the whole build context (`COPY . .`), or a RUN that bind-mounts it
+(`RUN --mount=type=bind,target=/src make`), with no `.dockerignore`, while the context
 holds what no image needs: the `.git` folder, installed dependencies (`node_modules`), build
 outputs (`dist/`, `build/`, `target/` at the root or beside the manifest of the project that
 writes them), virtualenvs (a folder with a `pyvenv.cfg`), tool caches (`__pycache__`,

@@ -3,8 +3,9 @@
 ## What it finds
 A COPY or ADD from the build context whose source `.dockerignore` leaves out: a path it
 excludes (by its own line or a parent folder's), a glob whose every match it excludes, or a
-folder every file of which it excludes (CopyIgnoredFile). A path that `.dockerignore` excludes
-but a later `!` line re-includes part of is not reported.
+folder every file of which it excludes (CopyIgnoredFile); and the same for the source of a
+RUN's bind mount of the context (`--mount=type=bind,source=dist`). A path that `.dockerignore`
+excludes but a later `!` line re-includes part of is not reported.
 ## Why it matters
 Files `.dockerignore` leaves out never reach the builder: a COPY naming one stops the build
 with `"/dist": not found` (often after minutes of earlier steps), and a COPY of a folder whose

@@ -74,7 +74,7 @@ def check(ctx: RuleContext) -> Iterator[Finding]:
     found = cf.context_survey(ctx)
     if context is None or found is None or not found.credentials:
         return
-    sources = cf.context_sources(ctx)
+    sources = [s for s in cf.context_sources(ctx) if not s.bind]  # a bind mount bakes nothing
     file = ignore_path(context)
     for cred in found.credentials:
         named = next((s for s in sources if s.path and _names_file(s, cred.path)), None)

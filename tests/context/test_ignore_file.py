@@ -72,3 +72,5 @@ def test_with_ignore_text_sees_the_context_through_new_lines(tmp_path: Path) -> 
     after = with_ignore_text(ctx, "node_modules\n")
     assert list(after.files()) == ["app.js"]
     assert ignore_path(after) == ".dockerignore"
+    assert ignore_text(after) == "node_modules\n"  # not on disk yet
+    assert deciding_line(ignore_text(after), "node_modules/a/i.js") == Decision(1, "node_modules")

@@ -90,3 +90,23 @@ def test_check_fix_writes_it(tmp_path: Path) -> None:
     root = context(tmp_path)
     assert main(["check", "--fix", "--select", "LW601", str(root / "Dockerfile")]) == 0
     assert (root / ".dockerignore").read_text() == ".git\nnode_modules\n"
+
+
+def test_npmrc_with_a_token_is_left_to_a_secret_mount(tmp_path: Path) -> None:
+    """All rules, unsafe fixes: LW101 copies `.npmrc` manifest-first, so LW702 must not leave
+    it out (the COPY would fail); the finding stays, pointing to a secret mount."""
+    files = {
+        "package.json": '{"name": "a"}',
+        "package-lock.json": '{"lockfileVersion": 3}',
+        ".npmrc": "//registry.npmjs.org/:_authToken=abc",
+        "src/a.js": "1",
+    }
+    for rel, text in files.items():
+        (tmp_path / rel).parent.mkdir(parents=True, exist_ok=True)
+        (tmp_path / rel).write_text(text)
+    ctx = BuildContext.open(tmp_path, tmp_path / "Dockerfile")
+    path = str(tmp_path / "Dockerfile")
+    result = fix_text(DOCKERFILE, path=path, context=ctx, unsafe=True)
+    assert result.bugs == ()
+    assert ".npmrc" not in result.files.get(".dockerignore", "")
+    assert [f.code for f in result.remaining if f.code.startswith("LW7")] == ["LW702"]

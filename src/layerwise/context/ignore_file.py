@@ -20,8 +20,19 @@ def ignore_path(context: BuildContext) -> str:
     return os.path.relpath(context.ignore_file, context.root).replace(os.sep, "/")
 
 
+class _Overlaid(BuildContext):
+    """A context whose ignore file says `ignore_source`, whatever the disk holds (yet)."""
+
+    def __init__(self, context: BuildContext, text: str) -> None:
+        path = context.ignore_file or context.root / ROOT_IGNORE
+        super().__init__(context.root, IgnoreMatcher.from_text(text), path)
+        self.ignore_source = text
+
+
 def ignore_text(context: BuildContext) -> str:
     """The current text of the ignore file ("" when there is none)."""
+    if isinstance(context, _Overlaid):
+        return context.ignore_source
     if context.ignore_file is None:
         return ""
     try:
@@ -32,9 +43,8 @@ def ignore_text(context: BuildContext) -> str:
 
 def with_ignore_text(context: BuildContext, text: str) -> BuildContext:
     """The same directory as BuildKit sees it when its ignore file (`ignore_path`) says
-    `text`."""
-    path = context.ignore_file or context.root / ROOT_IGNORE
-    return BuildContext(context.root, IgnoreMatcher.from_text(text), path)
+    `text` (as a fix that has not written it yet sees it)."""
+    return _Overlaid(context, text)
 
 
 @dataclass(frozen=True, slots=True)

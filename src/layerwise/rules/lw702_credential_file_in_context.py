@@ -26,10 +26,11 @@ With an `id_rsa` in the context, the fix adds `id_rsa` to `.dockerignore` (creat
 none).
 ## Fix safety
 The fix adds the file's path to `.dockerignore`. It is safe for a file no instruction names. It is
-unsafe for an environment file (the application may read `.env` when it starts, as dotenv does),
-for an `.npmrc` when a RUN installs dependencies (npm reads it: pass it as a secret mount
-instead), and for a file some instruction names. A COPY that names the file itself gets no
-fix: leaving the file out would break it, the COPY has to become a secret mount.
+unsafe for an environment file (the application may read `.env` when it starts, as dotenv does)
+and for a file some instruction names. There is no fix for an `.npmrc` when a RUN installs
+dependencies (npm reads it: it has to become a secret mount), for a COPY that names the file
+itself (leaving the file out would break it: the COPY has to become a secret mount), nor for a
+COPY of a folder that holds nothing else (it would copy an empty folder).
 ## References
 - Docker docs: Build secrets (`RUN --mount=type=secret`)
 - Docker docs: .dockerignore files"""
@@ -83,7 +84,11 @@ def check(ctx: RuleContext) -> Iterator[Finding]:
         if source is None:
             continue
         fix = None
-        if named is None and not cf.empties_a_copy(ctx, [cred.path]):
+        if (
+            named is None
+            and not _needed_by_install(ctx, cred)
+            and not cf.empties_a_copy(ctx, [cred.path])
+        ):
             fix = Fix(_safety(ctx, cred), [], files=[FileLines(file, (cred.path,))])
         copy = source.step.instruction
         yield RULE.finding(
@@ -105,9 +110,13 @@ def _holds(source: cf.Source, path: str) -> bool:
     return not source.is_glob and (source.path == "" or path.startswith(source.path + "/"))
 
 
+def _needed_by_install(ctx: RuleContext, cred: Found) -> bool:
+    """npm reads the project's `.npmrc` at install: left out, the install loses its registry
+    login (and a manifest-first fix copies it by name), so it has to become a secret mount."""
+    return cred.kind == "npm-token" and cf.installs_dependencies(ctx)
+
+
 def _safety(ctx: RuleContext, cred: Found) -> Safety:
     if cred.kind == "dotenv":
-        return Safety.UNSAFE
-    if cred.kind == "npm-token" and cf.installs_dependencies(ctx):
         return Safety.UNSAFE
     return Safety.UNSAFE if cf.mentions_word(ctx, cf.basename(cred.path)) else Safety.SAFE

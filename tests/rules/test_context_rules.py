@@ -70,3 +70,43 @@ def test_fix_keeps_what_copies_name(
         assert not [f for f in left if f.fix is not None and (f.fix.safety == "safe" or unsafe)]
     finally:
         shutil.rmtree(root)
+
+
+PROJECT = {"package.json": '{"name": "a"}', "package-lock.json": '{"lockfileVersion": 3}',
+           "src/a.js": "1"}  # fmt: skip
+
+
+@settings(max_examples=60, deadline=None)
+@given(
+    st.lists(st.sampled_from(CLUTTER), unique=True),
+    st.lists(st.sampled_from(sorted(SECRETS)), unique=True),
+    st.lists(NAMED, max_size=2, unique=True),
+    st.lists(RUNS, min_size=1, max_size=2),
+    st.booleans(),
+)
+def test_every_rule_together_leaves_every_copy_something_to_copy(
+    clutter: list[str], secrets: list[str], named: list[str], runs: list[str], unsafe: bool
+) -> None:
+    """With every rule on (LW101 moving manifests first, LW6xx/LW7xx writing the ignore file),
+    the fixed Dockerfile and ignore file agree: no COPY names what the ignore file leaves out."""
+    root = Path(tempfile.mkdtemp())
+    try:
+        for rel, text in {**PROJECT, **dict.fromkeys(clutter, "x"), **SECRETS}.items():
+            if rel in SECRETS and rel not in secrets:
+                continue
+            (root / rel).parent.mkdir(parents=True, exist_ok=True)
+            (root / rel).write_text(text)
+        lines = ["FROM node:20", "WORKDIR /app"]
+        lines += [f"COPY {n} ./{n.replace('*', 'x')}" for n in named if (root / n).exists()]
+        lines += ["COPY . .", *(f"RUN {r}" for r in runs)]
+        text = "\n".join(lines) + "\n"
+        ctx = BuildContext.open(root, root / "Dockerfile")
+        path = str(root / "Dockerfile")
+        result = fix_text(text, path=path, context=ctx, unsafe=unsafe)
+        assert result.bugs == ()
+        written = result.files.get(ignore_path(ctx))
+        after = ctx if written is None else with_ignore_text(ctx, written)
+        left = fix_text(result.text, path=path, context=after, settings=Settings(select=("LW602",)))
+        assert left.remaining == ()
+    finally:
+        shutil.rmtree(root)

@@ -8,6 +8,7 @@ import inspect
 import pickle
 import pkgutil
 from dataclasses import dataclass, field
+from pathlib import Path
 from typing import Any
 
 import pytest
@@ -152,9 +153,10 @@ def test_each_takes_its_init_fields_in_order(cls: type) -> None:
             assert p.default is inspect.Parameter.empty
 
 
-def test_a_check_s_objects_pickle_back_to_equal_ones() -> None:
+def test_a_check_s_objects_pickle_back_to_equal_ones(tmp_path: Path) -> None:
     """Workers send findings back pickled: every quick_init class (and Fix), as a check makes
     them, comes back with the same field values."""
+    from layerwise.context import BuildContext
     from layerwise.model import build_model, expand_word
     from layerwise.rules.base import Fix, RuleContext
     from layerwise.rules.runner import check_tree
@@ -175,7 +177,11 @@ def test_a_check_s_objects_pickle_back_to_equal_ones() -> None:
     model = build_model(tree)
     ctx = RuleContext(model=model, tree=tree)
     scripts = [ctx.script(i) for i in tree.instructions if i.name == "RUN"]
-    findings = check_tree(tree)
+    # A build context with clutter: LW601's fix adds lines to a new .dockerignore (FileLines).
+    (tmp_path / ".git").mkdir()
+    (tmp_path / "main.c").write_text("int main;\n")
+    broad = parse("FROM debian:bookworm\nCOPY . /src\n", path="Dockerfile")
+    findings = check_tree(tree) + check_tree(broad, context=BuildContext.open(tmp_path))
     assert findings and any(f.fix is not None for f in findings)
     expansion = expand_word("${A:-x}", {})
     seen: dict[type, object] = {}

@@ -7,7 +7,12 @@ For each case, with only rule CODE enabled:
 - fixed text re-parses and round-trips, no fix is dropped as a bug, fixing twice changes nothing;
 - CRLF and BOM variants of the input give the same findings (same line/col), and the CRLF fix
   equals the LF fix with CRLF line endings.
-The build context is `<case>.context/` when present, else `context/` in the code folder, else none.
+The build context is `<case>.context/` when present, else `<case>.tree` (a listing of the files
+to make, for what git cannot hold, like a `.git` folder: one path per line, `path = text` for a
+file with content, `\n` for a newline in it), else `context/` in the code folder, else none.
+A fix that adds lines to context files (a new `.dockerignore`) has them in `<case>.files.fixed`
+(and `<case>.files.unsafe.fixed` when the unsafe fixes differ), each file as `--- path` and its
+text; the second fix runs on the context seen through them.
 `<case>.toml`, when present, holds settings in the configuration file's keys (`platforms`,
 `target-engine`, ...) for that case.
 Snapshots are rewritten only with LAYERWISE_UPDATE_SNAPSHOTS=1 (then review the diff).
@@ -21,10 +26,14 @@ the same under both engines, and Docker 20.10's output adds no syntax its fronte
 
 from __future__ import annotations
 
+import atexit
 import dataclasses
 import os
 import re
+import shutil
+import tempfile
 import tomllib
+from collections.abc import Mapping
 from pathlib import Path
 from typing import TYPE_CHECKING
 
@@ -63,15 +72,58 @@ def read(path: Path) -> str:
         return handle.read()
 
 
+_TREES: dict[Path, Path] = {}
+
+
+def _made_tree(listing: Path) -> Path:
+    """The directory `<case>.tree` describes, made once per run."""
+    if listing not in _TREES:
+        root = Path(tempfile.mkdtemp(prefix="lw-tree-"))
+        atexit.register(shutil.rmtree, root, True)
+        for line in read(listing).splitlines():
+            if not line.strip():
+                continue
+            rel, _, text = line.partition(" = ")
+            path = root / rel.strip()
+            if rel.endswith("/"):
+                path.mkdir(parents=True, exist_ok=True)
+                continue
+            path.parent.mkdir(parents=True, exist_ok=True)
+            path.write_text(text.replace("\\n", "\n"), encoding="utf-8")
+        _TREES[listing] = root
+    return _TREES[listing]
+
+
 def context_for(case: Path) -> BuildContext | None:
     own = case.with_name(case.stem + ".context")
+    listing = case.with_name(case.stem + ".tree")
     shared = case.parent / "context"
-    root = own if own.is_dir() else shared if shared.is_dir() else None
-    if root is None:
+    if own.is_dir():
+        root = own
+    elif listing.is_file():
+        root = _made_tree(listing)
+    elif shared.is_dir():
+        root = shared
+    else:
         return None
     from layerwise.context import BuildContext
 
     return BuildContext.open(root)
+
+
+def seen_through(ctx: BuildContext | None, files: Mapping[str, str]) -> BuildContext | None:
+    """The context once the fix's files are written (what a second fix sees)."""
+    from layerwise.context.ignore_file import ignore_path, with_ignore_text
+
+    if ctx is None or ignore_path(ctx) not in files:
+        return ctx
+    return with_ignore_text(ctx, files[ignore_path(ctx)])
+
+
+def render_files(files: Mapping[str, str]) -> str | None:
+    if not files:
+        return None
+    return "".join(f"--- {path}\n{files[path]}" for path in sorted(files))
 
 
 def render_findings(findings: list[Finding], name: str) -> str:
@@ -166,14 +218,24 @@ def test_fix_snapshot_and_fixed_point(code: str, case: Path, unsafe: bool) -> No
     result = fix_text(text, path=case.name, context=ctx, settings=settings, unsafe=unsafe)
     assert result.bugs == ()
     assert str(parse(result.text)) == result.text
-    again = fix_text(result.text, path=case.name, context=ctx, settings=settings, unsafe=unsafe)
+    after = seen_through(ctx, result.files)
+    again = fix_text(result.text, path=case.name, context=after, settings=settings, unsafe=unsafe)
     assert again.text == result.text, "a second fix changed the text"
+    assert not again.files, "a second fix changed a context file"
+    files = render_files(result.files)
     if unsafe:
-        safe = fix_text(text, path=case.name, context=ctx, settings=settings).text
-        expected = result.text if result.text != safe else None
+        safe = fix_text(text, path=case.name, context=ctx, settings=settings)
+        expected = result.text if result.text != safe.text else None
         check_snapshot(case.with_suffix(".unsafe.fixed"), expected)
+        safe_files = render_files(safe.files)
+        check_snapshot(
+            case.with_suffix(".files.unsafe.fixed"), files if files != safe_files else None
+        )
     else:
-        check_snapshot(case.with_suffix(".fixed"), result.text if result.changed else None)
+        check_snapshot(
+            case.with_suffix(".fixed"), result.text if result.text != result.original else None
+        )
+        check_snapshot(case.with_suffix(".files.fixed"), files)
 
 
 @pytest.mark.parametrize(("code", "case"), CASES)

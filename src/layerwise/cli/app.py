@@ -23,6 +23,7 @@ COMMAND_MODULES = (
     "cache_cmd",
     "why_cmd",
     "replay_cmd",
+    "context_cmd",
 )
 
 EXIT_OK = 0

@@ -29,7 +29,7 @@ from layerwise.config import Overrides, Resolver
 from layerwise.errors import LayerwiseError
 from layerwise.fix import unified_diff
 from layerwise.fix.batch import FileJob, run_jobs
-from layerwise.fix.files import FileOutcome, discover
+from layerwise.fix.files import FileOutcome, context_file_changes, discover
 from layerwise.model.platforms import platform_problem
 from layerwise.report import (
     Counts,
@@ -184,9 +184,11 @@ def check(
 
 
 def _print_diff(outcomes: list[FileOutcome], lang: str) -> int:
-    changed = [o for o in outcomes if o.fixed_text != o.source]
+    changed = [o for o in outcomes if o.fixed_text != o.source or (o.fix and o.fix.files)]
     for o in changed:
         sys.stdout.write(unified_diff(o.source, o.fixed_text, str(o.path)))
+        for path, before, after in context_file_changes(o.fix):
+            sys.stdout.write(unified_diff(before, after, path))
     fixes = sum(len(o.fix.applied) for o in outcomes if o.fix is not None)
     typer.echo(would_fix_line(fixes, lang), err=True)
     return EXIT_FINDINGS if changed else EXIT_OK

@@ -12,7 +12,7 @@ from pathlib import Path
 
 from layerwise.context.build_context import BuildContext, mode_of
 from layerwise.errors import LayerwiseError
-from layerwise.fix.loop import FixResult, fix_text
+from layerwise.fix.loop import FixResult, fix_text, read_context_file
 from layerwise.fix.write import write_atomic
 from layerwise.rules.base import Finding, Settings
 from layerwise.rules.lw400_dockerfile_syntax_error import syntax_error
@@ -70,6 +70,26 @@ class FileOutcome:
         return self.fix.text if self.fix is not None else self.source
 
 
+def write_context_files(result: FixResult) -> None:
+    """Write the context files a fix added lines to (a new `.dockerignore`), atomically."""
+    if result.context_root is None:
+        return
+    for rel, text in result.files.items():
+        write_atomic(Path(result.context_root) / rel, text)
+
+
+def context_file_changes(result: FixResult | None) -> list[tuple[str, str, str]]:
+    """(path, text before, text after) of each context file the fixes add lines to; the path
+    joins the context directory as it was given (`app/.dockerignore`)."""
+    if result is None or result.context_root is None:
+        return []
+    out = []
+    for rel, after in result.files.items():
+        path = os.path.normpath(Path(result.context_root) / rel)
+        out.append((path, read_context_file(Path(path)), after))
+    return out
+
+
 def open_context(dockerfile: Path, context_dir: Path | None) -> BuildContext:
     """The build context: `context_dir`, else the Dockerfile's directory."""
     root = context_dir if context_dir is not None else dockerfile.parent
@@ -102,6 +122,8 @@ def run_file(
         findings = check_tree(tree, context=context, settings=settings)
         return FileOutcome(path, tree.text, tuple(findings))
     result = fix_text(tree.text, path=str(path), context=context, settings=settings, unsafe=unsafe)
-    if write and result.changed:
+    if write and result.text != result.original:
         write_atomic(path, result.text)
+    if write and result.files:
+        write_context_files(result)
     return FileOutcome(path, tree.text, result.remaining, result)

@@ -5,15 +5,21 @@ its edits overlaps an edit already accepted in that pass (the others come back n
 new text). Every byte outside the accepted edits is kept. A fix whose output does not parse is
 dropped and recorded in `bugs`, and so is one that leaves a RUN script tree-sitter-bash cannot
 parse where the text before it had none; the loop stops at a fixed point or after `max_passes`.
+
+A fix may also add lines to a file of the build context (`Fix.files`: a `.dockerignore` entry).
+Those files are kept in memory as the passes go (`FixResult.files`, written by the caller), and
+the next pass sees the context through the new ignore file, as BuildKit would.
 """
 
 from __future__ import annotations
 
 import re
-from collections.abc import Sequence
-from dataclasses import dataclass
+from collections.abc import Mapping, Sequence
+from dataclasses import dataclass, field
+from pathlib import Path
 from typing import TYPE_CHECKING
 
+from layerwise.context.ignore_file import add_lines, ignore_path, with_ignore_text
 from layerwise.errors import LayerwiseError
 from layerwise.rules.base import Finding, Fix, Safety, Settings
 from layerwise.rules.registry import Registered
@@ -37,10 +43,14 @@ class FixResult:
     remaining: tuple[Finding, ...]  # findings of the final text
     passes: int
     bugs: tuple[str, ...]  # fixes dropped because their output did not parse, or a loop
+    # Files of the build context the fixes add lines to: path relative to the context root ->
+    # the whole new text (written by the caller, like `text`).
+    files: Mapping[str, str] = field(default_factory=dict)
+    context_root: str | None = None  # the directory `files` are relative to
 
     @property
     def changed(self) -> bool:
-        return self.text != self.original
+        return self.text != self.original or bool(self.files)
 
 
 def allowed(fix: Fix | None, unsafe: bool) -> bool:
@@ -54,7 +64,7 @@ def pick_fixes(findings: Sequence[Finding], unsafe: bool) -> list[Finding]:
     taken: list[Edit] = []
     for finding in findings:
         fix = finding.fix
-        if fix is None or not allowed(fix, unsafe) or not fix.edits:
+        if fix is None or not allowed(fix, unsafe) or not (fix.edits or fix.files):
             continue
         if any(e.overlaps(t) for e in fix.edits for t in taken):
             continue
@@ -123,6 +133,7 @@ def fix_text(
     passes = 0
     findings = check_tree(tree, context=context, settings=settings, rules=rules)
     broken = broken_scripts(tree)
+    files: dict[str, str] = {}
     while passes < max_passes:
         candidates = [f for f in findings if _key(f) not in rejected]
         chosen = pick_fixes(candidates, unsafe)
@@ -143,18 +154,59 @@ def fix_text(
                 chosen = chosen[:1]
                 new = apply_edits(current, _edits(chosen))
                 new_tree = parse(new, path=path)
-        if new in seen:
+        touched = _add_file_lines(context, files, chosen)
+        if new in seen and not touched:
             bugs.append(f"fixes cycle without converging: {', '.join(f.code for f in chosen)}")
             break
         seen.add(new)
         applied.extend(chosen)
         current = new
         broken = broken_scripts(new_tree)
+        if touched and context is not None:
+            context = _seen_through(context, files)
         findings = check_tree(new_tree, context=context, settings=settings, rules=rules)
     else:
         if pick_fixes([f for f in findings if _key(f) not in rejected], unsafe):
             bugs.append(f"fixes did not converge in {max_passes} passes (a layerwise bug)")
-    return FixResult(text, current, tuple(applied), tuple(findings), passes, tuple(bugs))
+    root = str(context.root) if context is not None else None
+    return FixResult(
+        text, current, tuple(applied), tuple(findings), passes, tuple(bugs), files, root
+    )
+
+
+def _add_file_lines(
+    context: BuildContext | None, files: dict[str, str], chosen: Sequence[Finding]
+) -> bool:
+    """Add the chosen fixes' lines to the context files in `files` (read from disk on first
+    touch); True when a file changed. Without a context there is nowhere to add them."""
+    if context is None:
+        return False
+    touched = False
+    for finding in chosen:
+        for entry in finding.fix.files if finding.fix is not None else ():
+            before = files.get(entry.path)
+            if before is None:
+                before = read_context_file(context.root / entry.path)
+            after = add_lines(before, entry.lines)
+            if after != before:
+                files[entry.path] = after
+                touched = True
+    return touched
+
+
+def read_context_file(path: Path) -> str:
+    """The text of a context file a fix adds to ("" when it is absent or unreadable)."""
+    try:
+        with path.open(encoding="utf-8", errors="replace", newline="") as handle:
+            return handle.read()
+    except OSError:
+        return ""
+
+
+def _seen_through(context: BuildContext, files: Mapping[str, str]) -> BuildContext:
+    """The context as BuildKit sees it once the new ignore file is written."""
+    text = files.get(ignore_path(context))
+    return context if text is None else with_ignore_text(context, text)
 
 
 def _key(finding: Finding) -> tuple[str, int, int]:

@@ -66,7 +66,9 @@ def _quick_fixes(
     diag = diagnostic(table, finding, options)
     out: list[types.CodeAction] = []
     fix = finding.fix
-    if fix is not None and fix.edits and not find_overlaps(fix.edits):
+    # A fix that also writes a context file (a .dockerignore entry) is not offered: the edit
+    # would change the Dockerfile alone. `check --fix` applies it whole.
+    if fix is not None and fix.edits and not fix.files and not find_overlaps(fix.edits):
         title = fix.title or f"Fix {finding.code}"
         safe = fix.safety is Safety.SAFE
         out.append(

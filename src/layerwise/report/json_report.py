@@ -21,6 +21,8 @@ def finding_dict(finding: Finding) -> dict[str, Any]:
                 {"start": e.start, "end": e.end, "content": e.new_text} for e in finding.fix.edits
             ],
         }
+        if finding.fix.files:  # lines added to context files (a .dockerignore entry)
+            fix["files"] = [{"path": f.path, "add_lines": list(f.lines)} for f in finding.fix.files]
     return {
         "code": finding.code,
         "name": finding.name,

@@ -154,7 +154,7 @@ def _result(
         "partialFingerprints": {"layerwise/v1": fingerprint},
     }
     # Without the text there is no exact UTF-16 region to replace: no fix rather than a wrong one.
-    if finding.fix is not None and finding.fix.edits and regions.has_text:
+    if finding.fix is not None and finding.fix.edits and not finding.fix.files and regions.has_text:
         result["fixes"] = [_fix(finding.fix, location, regions)]
     return result
 

@@ -39,22 +39,44 @@ class Safety(StrEnum):
     UNSAFE = "unsafe"
 
 
+@quick_init
+@dataclass(frozen=True, slots=True)
+class FileLines:
+    """Lines a fix adds at the end of a file of the build context, creating the file when it is
+    absent (a `.dockerignore` entry). `path` is relative to the context root; a line already in
+    the file is not added twice, so fixes adding to one file compose."""
+
+    path: str
+    lines: tuple[str, ...]
+
+
 @dataclass(frozen=True, slots=True)
 class Fix:
-    """Text edits on the original file that remove one finding, applied all or none."""
+    """Text edits on the original file that remove one finding, applied all or none, and the
+    lines it adds to other files of the build context (`files`, most fixes have none)."""
 
     safety: Safety
     edits: tuple[Edit, ...]
     title: str = ""
+    files: tuple[FileLines, ...] = ()
 
-    def __init__(self, safety: Safety, edits: Sequence[Edit], title: str = "") -> None:
+    def __init__(
+        self,
+        safety: Safety,
+        edits: Sequence[Edit],
+        title: str = "",
+        files: Sequence[FileLines] = (),
+    ) -> None:
         object.__setattr__(self, "safety", safety)
         object.__setattr__(self, "edits", tuple(edits))
         object.__setattr__(self, "title", title)
+        object.__setattr__(self, "files", tuple(files))
 
-    def __reduce__(self) -> tuple[type[Fix], tuple[Safety, tuple[Edit, ...], str]]:
+    def __reduce__(
+        self,
+    ) -> tuple[type[Fix], tuple[Safety, tuple[Edit, ...], str, tuple[FileLines, ...]]]:
         # Quick to pickle (workers send fixes back), as layerwise.frozen.quick_init's classes.
-        return Fix, (self.safety, self.edits, self.title)
+        return Fix, (self.safety, self.edits, self.title, self.files)
 
 
 @quick_init
@@ -79,7 +101,7 @@ class Finding:
             return self
         fix = self.fix
         if fix is not None and self.fix_title_text is not None:
-            fix = Fix(fix.safety, fix.edits, self.fix_title_text.render(lang))
+            fix = Fix(fix.safety, fix.edits, self.fix_title_text.render(lang), fix.files)
         return replace(self, message=self.message_text.render(lang), fix=fix)
 
     # Which variant of the rule's pattern, when one rule reports several (LW503: the missing
@@ -172,7 +194,7 @@ class Rule:
         title = None
         if fix is not None and not fix.title and self.fix_title is not None:
             title = Phrase(self.fix_title, self.fix_title_ko or "")(**fields)
-            fix = Fix(fix.safety, fix.edits, title.render("en"))
+            fix = Fix(fix.safety, fix.edits, title.render("en"), fix.files)
         return Finding(
             code=self.code,
             name=self.name,

@@ -31,16 +31,48 @@ def observed(
 
     `single_stage`: the Dockerfile has one stage, so BuildKit prints no stage names.
     `platform`: in a multi-platform build, the platform whose steps to take.
+
+    BuildKit solves one vertex for identical operations on identical inputs and prints it once,
+    under the first stage that asked for it: a stage that starts like another (the same base,
+    then the same instructions) has no printed step of its own for that common start. Such a
+    step is the same vertex as the other stage's step with the same number and instruction, and
+    shares its CACHED or not.
     """
-    queues: dict[str | None, list[BuildStep]] = {}
-    for step in sorted(steps, key=lambda s: (s.stage or "", s.index)):
-        if step.keyword in _NOT_MODELLED:
-            continue
-        if platform is not None and step.platform != platform:
-            continue
-        queues.setdefault(None if single_stage else step.stage, []).append(step)
-    out: list[tuple[Verdict, BuildStep | None]] = []
+    mine = [
+        step
+        for step in sorted(steps, key=lambda s: (s.stage or "", s.index))
+        if step.keyword not in _NOT_MODELLED and (platform is None or step.platform == platform)
+    ]
+    by_stage: dict[str | None, list[BuildStep]] = {}
+    for step in mine:
+        by_stage.setdefault(None if single_stage else step.stage, []).append(step)
+    verdicts: dict[str | None, list[Verdict]] = {}
     for verdict in prediction.verdicts:
-        queue = queues.get(None if single_stage else verdict.stage.ref, [])
-        out.append((verdict, queue.pop(0) if queue else None))
-    return out
+        verdicts.setdefault(None if single_stage else verdict.stage.ref, []).append(verdict)
+    matched: dict[int, BuildStep | None] = {}
+    for stage, own in verdicts.items():
+        printed = by_stage.get(stage, [])
+        if not printed or len(printed) == len(own):
+            for position, verdict in enumerate(own):
+                found = printed[position] if position < len(printed) else None
+                matched[id(verdict)] = found or _twin(verdict, mine, None)
+            continue
+        # Numbers run up to the stage's last step: the missing ones are the shared start.
+        last = printed[-1].index
+        first = last - len(own) + 1
+        numbered = {step.index: step for step in printed}
+        for offset, verdict in enumerate(own):
+            index = first + offset
+            matched[id(verdict)] = numbered.get(index) or _twin(verdict, mine, index)
+    return [(verdict, matched.get(id(verdict))) for verdict in prediction.verdicts]
+
+
+def _twin(verdict: Verdict, steps: Sequence[BuildStep], index: int | None) -> BuildStep | None:
+    """The printed step of another stage that is the same vertex as `verdict`'s step: the same
+    number (when known) and the same instruction."""
+    for step in steps:
+        if step.keyword in _NOT_MODELLED or step.instruction != verdict.instruction:
+            continue
+        if index is None or step.index == index:
+            return step
+    return None

@@ -444,6 +444,40 @@ class Installer(Protocol):
         ...
 
 
+# Answers of an ecosystem with no lockfile form, no development dependencies and no project-wide
+# environment (the compiled languages: what their build leaves behind is the toolchain, LW305).
+# Such a module binds its `Installer` members to these, so the "nothing to say" answer has one
+# definition.
+def no_lockfile_form(
+    cmd: Command,
+    env: Mapping[str, str],
+    context: BuildContext | None,
+    project_dir: str,
+    earlier: Sequence[Command],
+) -> LockfileForm | None:
+    return None
+
+
+def no_dev_form(
+    cmd: Command,
+    env: Mapping[str, str],
+    context: BuildContext | None,
+    project_dir: str,
+    earlier: Sequence[Command],
+) -> DevForm | None:
+    return None
+
+
+def never_needs_dev(cmd: Command) -> bool:
+    return False
+
+
+def no_project_env(
+    context: BuildContext, project_dir: str, in_image: Callable[[str], bool]
+) -> dict[str, str]:
+    return {}
+
+
 def command_env(cmd: Command, env: Mapping[str, str] | None) -> dict[str, str]:
     """The environment a command sees: the stage's ENV with its own `NAME=value` prefixes on
     top (`PIP_CACHE_DIR=/c pip install`, `env X=1 uv sync`)."""

@@ -15,18 +15,20 @@ from __future__ import annotations
 
 import posixpath
 import re
-from collections.abc import Callable, Mapping, Sequence
+from collections.abc import Mapping, Sequence
 from typing import TYPE_CHECKING
 
 from layerwise.ecosystems import _toolchain as tc
 from layerwise.ecosystems.base import (
     CacheMount,
     DependencyInstall,
-    DevForm,
     LockfileForm,
     Pruning,
     command_env,
     image_tag,
+    never_needs_dev,
+    no_dev_form,
+    no_project_env,
     subcommand,
 )
 from layerwise.shell import Command, Word
@@ -203,26 +205,11 @@ def lockfile_form(
 DEV_OUTPUTS: tuple[str, ...] = ()
 
 
-def dev_form(
-    cmd: Command,
-    env: Mapping[str, str],
-    context: BuildContext | None,
-    project_dir: str,
-    earlier: Sequence[Command],
-) -> DevForm | None:
-    """None: .NET restores what the project file references, with no development group; what a
-    build leaves in the image is the SDK (LW305)."""
-    return None
-
-
-def needs_dev(cmd: Command) -> bool:
-    return False
-
-
-def project_env(
-    context: BuildContext, project_dir: str, in_image: Callable[[str], bool]
-) -> dict[str, str]:
-    return {}
+# None: .NET restores what the project file references, with no development group; what a build
+# leaves in the image is the SDK (LW305).
+dev_form = no_dev_form
+needs_dev = never_needs_dev
+project_env = no_project_env
 
 
 # The toolchain out of the final image (LW305): the SDK gives way to the ASP.NET Core runtime

@@ -17,7 +17,7 @@ with mounts on both caches).
 from __future__ import annotations
 
 import re
-from collections.abc import Callable, Mapping, Sequence
+from collections.abc import Mapping
 from typing import TYPE_CHECKING
 
 from layerwise.ecosystems import _toolchain as tc
@@ -25,11 +25,13 @@ from layerwise.ecosystems._python import relative_inside
 from layerwise.ecosystems.base import (
     CacheMount,
     DependencyInstall,
-    DevForm,
-    LockfileForm,
     Pruning,
     command_env,
     image_tag,
+    never_needs_dev,
+    no_dev_form,
+    no_lockfile_form,
+    no_project_env,
     subcommand,
 )
 from layerwise.shell import Command, Word
@@ -221,39 +223,17 @@ def lockfile_of(cmd: Command) -> str | None:
     return None
 
 
-def lockfile_form(
-    cmd: Command,
-    env: Mapping[str, str],
-    context: BuildContext | None,
-    project_dir: str,
-    earlier: Sequence[Command],
-) -> LockfileForm | None:
-    return None
+lockfile_form = no_lockfile_form
 
 
 DEV_OUTPUTS: tuple[str, ...] = ()
 
 
-def dev_form(
-    cmd: Command,
-    env: Mapping[str, str],
-    context: BuildContext | None,
-    project_dir: str,
-    earlier: Sequence[Command],
-) -> DevForm | None:
-    """None: Go has no development dependencies: a module's test-only requirements never reach
-    the binary. What a build leaves in the image is the toolchain (LW305)."""
-    return None
-
-
-def needs_dev(cmd: Command) -> bool:
-    return False
-
-
-def project_env(
-    context: BuildContext, project_dir: str, in_image: Callable[[str], bool]
-) -> dict[str, str]:
-    return {}
+# None: Go has no development dependencies: a module's test-only requirements never reach the
+# binary. What a build leaves in the image is the toolchain (LW305).
+dev_form = no_dev_form
+needs_dev = never_needs_dev
+project_env = no_project_env
 
 
 # The toolchain out of the final image (LW305). A binary built with CGO_ENABLED=0 needs no libc:

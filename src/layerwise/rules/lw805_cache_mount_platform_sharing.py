@@ -171,7 +171,9 @@ def _split(ctx: RuleContext, run_mount: RunMount, mount_id: str) -> Finding:
     flag = run_mount.flag
     fix = None
     found = _ID.search(flag.text)
-    if found is not None and '"' not in flag.text:
+    # The platform reference must show in the flag's own text: the parsed id has escapes
+    # resolved (`$TARGETPLAT\\FORM`), and an edit that cannot find it would change nothing.
+    if found is not None and '"' not in flag.text and _TARGET_REF.search(found.group(1)):
         kept = _PLATFORM_PART.sub("", found.group(1)).lstrip("-_.")
         if kept:
             edit = Edit(flag.start + found.start(1), flag.start + found.end(1), kept)

@@ -3,8 +3,9 @@
 The files come from benchmarks/real_dockerfiles.py (real upstream Dockerfiles shipped in Debian's
 packages; run it first). Every file is checked once with `layerwise check --output-format json`;
 the findings are put in a fixed order (path, line, column, rule, message) and, for each rule, up
-to `--per-rule` of them are drawn with `random.Random(--seed)`, one draw per rule in code order.
-The same corpus, code and seed give the same sample; a change to the rules may change it.
+to `--per-rule` of them are drawn with a generator seeded by `--seed` and the rule's code. The
+same corpus, code and seed give the same sample; since each rule draws on its own, a change to
+one rule's findings changes only that rule's part of the sample.
 
 For each finding it prints `file:line`, the rule, the message and the Dockerfile lines around it
 (the flagged lines marked `>`), then the number of findings per rule. A person judges each one.
@@ -56,7 +57,14 @@ def excerpt(finding: dict[str, Any], around: int) -> str:
     first = finding["location"]["line"]
     last = (finding.get("end_location") or finding["location"])["line"]
     shown = range(max(1, first - around), min(len(lines), last + around) + 1)
-    return "\n".join(f"{'>' if first <= n <= last else ' '} {n:4d} | {lines[n - 1]}" for n in shown)
+    return "\n".join(
+        f"{'>' if first <= n <= last else ' '} {n:4d} | {_cut(lines[n - 1])}" for n in shown
+    )
+
+
+def _cut(line: str, width: int = 200) -> str:
+    # Some files hold one huge line (a 145,000-character package list): keep the sample readable.
+    return line if len(line) <= width else f"{line[:width]} ... ({len(line)} characters)"
 
 
 def main() -> None:
@@ -72,10 +80,11 @@ def main() -> None:
     by_rule: dict[str, list[dict[str, Any]]] = defaultdict(list)
     for finding in found:
         by_rule[finding["code"]].append(finding)
-    rng = random.Random(args.seed)
     sample = 0
     for code in sorted(by_rule):
         pool = by_rule[code]
+        # A string seed is hashed with SHA-512: the same on every run and machine.
+        rng = random.Random(f"{args.seed}:{code}")
         for finding in rng.sample(pool, min(args.per_rule, len(pool))):
             sample += 1
             where = Path(finding["path"]).relative_to(args.dir)

@@ -64,6 +64,26 @@ def test_installs_local_source(text: str, local: bool) -> None:
     assert pip.installs_local_source(cmd(text)) is local
 
 
+@pytest.mark.parametrize(
+    ("text", "tools"),
+    [
+        ("pip install --upgrade pip", True),
+        ("python3 -m pip install -U pip setuptools wheel", True),
+        ("pip install 'pip<25' Wheel==0.45.1", True),
+        ("pip install --upgrade pip pytest", False),
+        ("pip install -U pip -r requirements.txt", False),
+        ("pip install --upgrade $PIP_PACKAGE", False),
+        ("pip install --upgrade", False),
+        ("pip download pip", False),
+    ],
+)
+def test_installs_only_self_contained_tools(text: str, tools: bool) -> None:
+    assert pip.installs_only_self_contained_tools(cmd(text)) is tools
+    assert bool(pip.install_caches(cmd(text), "/root", None, {})) is (
+        pip.is_install(cmd(text)) and not tools
+    )
+
+
 def test_cache_dir_and_mount() -> None:
     assert pip.cache_dir("/root") == "/root/.cache/pip"
     assert pip.cache_dir("/root", {"PIP_CACHE_DIR": "/c"}) == "/c"

@@ -52,6 +52,11 @@ _LOCAL = re.compile(r"^(\.|/|\.\./|~)|^file:|\s@\s*file:|^-e\b|^--editable\b")
 _CHAINED = ("-r", "--requirement", "-c", "--constraint")
 _LOCAL_LINKS = ("-f", "--find-links", "-e", "--editable")
 _PIP_NAME = re.compile(r"pip(\d+(\.\d+)*)?")
+# pip's own tools, a few megabytes of wheels with little or nothing else to fetch (pip and
+# setuptools declare no dependencies; wheel at most `packaging`): `pip install --upgrade pip`.
+SELF_CONTAINED_TOOLS = frozenset({"pip", "setuptools", "wheel"})
+# The project name at the start of a requirement specifier (`pip==24.0`, `'pip<25'`).
+_PROJECT_NAME = re.compile(r"[\"']?([A-Za-z0-9][A-Za-z0-9._-]*)")
 _PYTHON_NAME = re.compile(r"python(\d+(\.\d+)*)?")
 
 
@@ -138,6 +143,16 @@ def requirement_files(cmd: Command) -> tuple[str, ...]:
 def installed_packages(cmd: Command) -> tuple[Word, ...]:
     """The requirement specifiers named on the command line (`flask==3.0`, `.`)."""
     return _operands(cmd)[1:] if is_install(cmd) else ()
+
+
+def installs_only_self_contained_tools(cmd: Command) -> bool:
+    """`pip install --upgrade pip`, `pip install -U pip setuptools wheel`: pip's own tools
+    (SELF_CONTAINED_TOOLS) alone, no requirement file or other package."""
+    packages = installed_packages(cmd)
+    if not packages or _values(cmd, ("-r", "--requirement", "-e", "--editable")):
+        return False
+    names = [_PROJECT_NAME.match(w.text) if w.is_static else None for w in packages]
+    return all(m is not None and m[1].lower() in SELF_CONTAINED_TOOLS for m in names)
 
 
 def installs_local_source(cmd: Command) -> bool:
@@ -261,8 +276,9 @@ def _split_option(line: str) -> tuple[str, str]:
 def install_caches(
     cmd: Command, home: str, uid_gid: tuple[str, str] | None, env: Mapping[str, str]
 ) -> tuple[CacheMount, ...]:
-    """pip's cache for an install as this user; `--cache-dir` and `PIP_CACHE_DIR=` win."""
-    if not is_install(cmd) or disabled_by_env(env):
+    """pip's cache for an install as this user (not of pip's own tools alone, see
+    `installs_only_self_contained_tools`); `--cache-dir` and `PIP_CACHE_DIR=` win."""
+    if not is_install(cmd) or disabled_by_env(env) or installs_only_self_contained_tools(cmd):
         return ()
     option = _values(cmd, ("--cache-dir",))
     target = option[0] if option else cache_dir(home, command_env(cmd, env))

@@ -13,7 +13,11 @@ project itself (`pip install .`, `pip install -e .`, a wheel or folder of the co
 the sources and is not reported; `uv sync` or
 `poetry install` below `COPY . .` is not reported when the same tool's dependency-only step
 (`--no-install-project`, `--no-root`) already runs above it, nor `pnpm install --offline` below
-a `pnpm fetch` (pnpm's documented Docker layout).
+a `pnpm fetch` (pnpm's documented Docker layout). Nor is an install that the same installer
+already ran above `COPY . .`, in the same folder from the same manifests (`COPY Gemfile .`,
+`bundle install`, then `COPY . .`, `bundle install`): the dependencies are in a layer above, and
+the later install only adds what the rest of the context changes (a lockfile, a gemspec). A
+later `npm ci` is still reported: it deletes node_modules and installs everything again.
 ## Why it matters
 BuildKit keys a COPY on the content of the files it copies, and a miss reruns every later step
 of the stage. After `COPY . .`, any edit to any source file reruns the install, which downloads
@@ -89,7 +93,7 @@ import fnmatch
 import posixpath
 from collections.abc import Iterator, Sequence
 
-from layerwise.ecosystems import Installer, installers_for
+from layerwise.ecosystems import Installer, installers_for, npm
 from layerwise.ecosystems.base import fix_proven
 from layerwise.model import Step
 from layerwise.rules import _support as s
@@ -125,6 +129,8 @@ def check(ctx: RuleContext) -> Iterator[Finding]:
             )
             if install is None or _split_above(ctx, steps[:at], install):
                 continue
+            if _installed_above(ctx, steps[:at], steps[index], install):
+                continue
             between = steps[at + 1 : index]
             broads = [steps[at], *(b for b in between if s.is_broad_copy(b.instruction))]
             adjacent = all(b in broads or _reads_no_context(ctx, b, broads) for b in between)
@@ -149,6 +155,26 @@ def _split_above(ctx: RuleContext, above: Sequence[Step], install: Command) -> b
     for step in above:
         for cmd in s.commands(ctx, step.instruction):
             if eco.is_dependency_install(cmd) and _split_installer(cmd) is None:
+                return True
+    return False
+
+
+def _installed_above(ctx: RuleContext, above: Sequence[Step], step: Step, install: Command) -> bool:
+    """An install the same installer already ran above the broad COPY, in the same folder and
+    from the same manifests (`COPY Gemfile .`, `bundle install`, `COPY . .`, `bundle install`):
+    the dependencies are in a layer above, and the later install only adds what the rest of the
+    context changes (a lockfile, a gemspec). Not `npm ci`, which deletes node_modules first."""
+    eco = next((e for e in installers_for(install) if e.is_dependency_install(install)), None)
+    if eco is None or (eco is npm and (word := npm.verb(install)) and word.text in npm.CI_VERBS):
+        return False
+    mine = eco.dependency_install(install, None, "")
+    where = s.cwd_of(step, install)
+    for st in above:
+        for cmd in s.commands(ctx, st.instruction):
+            if not eco.is_dependency_install(cmd) or s.cwd_of(st, cmd) != where:
+                continue
+            theirs = eco.dependency_install(cmd, None, "")
+            if mine is not None and theirs is not None and theirs.manifests == mine.manifests:
                 return True
     return False
 

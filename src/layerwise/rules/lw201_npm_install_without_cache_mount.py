@@ -41,7 +41,8 @@ Gradle (`~/.gradle/caches`, and `wrapper` for gradlew; GRADLE_USER_HOME), .NET
 the image) and Composer (COMPOSER_CACHE_DIR or COMPOSER_HOME/cache, else `/tmp/cache` with
 `COMPOSER_CACHE_DIR=/tmp/cache` put in front; `--no-cache` is dropped).
 A global install of package managers that are one tarball each (`npm install -g pnpm`,
-`npm i -g yarn@1`, `corepack`, `npm` itself) is left alone: a cache mount would save one
+`npm i -g yarn@1`, `corepack`, `npm` itself), and a pip install of pip's own tools alone
+(`pip install --upgrade pip setuptools wheel`), are left alone: a cache mount would save one
 download of a few megabytes, only when that early layer rebuilds (its cache key is the RUN's
 text and what precedes it), which is not worth a warning. Other global installs stay in:
 `npm install -g @nestjs/cli` fetches hundreds of packages.

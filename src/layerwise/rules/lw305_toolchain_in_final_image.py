@@ -5,7 +5,10 @@ A final stage that compiles and runs on the compiler's own image: `FROM golang` 
 -o ...` (or `go install`), `FROM rust` with `cargo build` / `cargo install`, `FROM maven` or
 `FROM gradle` (or an `eclipse-temurin` JDK) packaging a jar, `FROM
 mcr.microsoft.com/dotnet/sdk` with `dotnet publish`. Silent when the final stage is built FROM
-another stage, or runs no build that writes an artifact (`go run`, `go test`).
+another stage, or runs no build that writes an artifact (`go run`, `go test`). Silent too when
+the image needs its toolchain: it starts no program of its own (no CMD or ENTRYPOINT: the base's
+shell, an image to build or test in, such as a CI or dev-container image), or its CMD or
+ENTRYPOINT starts the toolchain itself (`CMD ["cargo", "test"]`, `mvn spring-boot:run`).
 ## Why it matters
 The toolchain is most of such an image: hundreds of megabytes of compiler, SDK, module and
 package caches and sources that the program never uses. Every push uploads them, every node
@@ -45,6 +48,7 @@ the build, or when the final FROM has flags.
 
 from __future__ import annotations
 
+import posixpath
 from collections.abc import Iterator
 from dataclasses import dataclass
 
@@ -100,6 +104,11 @@ def check(ctx: RuleContext) -> Iterator[Finding]:
     build = _last_build(ctx, final)
     if build is None:
         return
+    # Such an image is a place to build or test in (a CI or dev-container image, a test run):
+    # it needs the toolchain that the rule would take out.
+    start = _started_program(final)
+    if start is None or (start in build.eco.PROGRAMS and start not in build.eco.LAUNCHERS):
+        return
     stage = final.name or s.free_stage_name("build", ctx.model.stages)
     runtime = build.eco.runtime_image(final.base, build.cmd, build.step.state.variables)
     copies = _copies(final, build) if runtime is not None else None
@@ -131,6 +140,19 @@ def _last_build(ctx: RuleContext, final: Stage) -> _Build | None:
                 if outputs:
                     found = _Build(eco, step, cmd, outputs)
     return found
+
+
+def _started_program(final: Stage) -> str | None:
+    """The name of the program the final stage's own ENTRYPOINT (else CMD) starts; None when it
+    sets neither (the image keeps its base's, a toolchain image's shell)."""
+    for name in ("ENTRYPOINT", "CMD"):
+        last = next((st for st in reversed(final.steps) if st.instruction.name == name), None)
+        if last is None:
+            continue
+        value = last.instruction.value
+        words = value if last.instruction.is_json else (value[0].split() if value else [])
+        return posixpath.basename(words[0]) if words else None
+    return None
 
 
 def _copies(final: Stage, build: _Build) -> tuple[str, ...] | None:

@@ -9,11 +9,13 @@ with its kind. Author, committer and dates are fixed: the same history gives the
 ids on every machine. The histories themselves: node_nest_history.py and app_histories.py.
 
 Kinds, and what they promise about the build (test_replay_apps.py holds every commit to it):
-    src, config   files the image's COPY sends, none the dependency install reads
+    src, config, docs  files the image's COPY sends, none the dependency install of the
+                  manifests-first Dockerfile reads (docs: a README once .dockerignore lets it in)
     dep           a manifest, lockfile or installer setting the dependency install reads
-    ignored       only files .dockerignore keeps out: nothing rebuilds
+    ignored       only files no COPY sends (kept out by .dockerignore, or selected by none):
+                  nothing rebuilds
     dockerfile    the Dockerfile (which .dockerignore keeps out) edits a step
-    dockerignore  .dockerignore itself
+    dockerignore  .dockerignore itself, changing what a COPY sends
 """
 
 from __future__ import annotations
@@ -28,7 +30,7 @@ from pathlib import Path
 
 APPS = Path(__file__).resolve().parents[1] / "apps"
 START = 1_780_000_000  # the root commit's time; each commit is an hour later
-KINDS = ("src", "config", "dep", "ignored", "dockerfile", "dockerignore")
+KINDS = ("src", "config", "docs", "dep", "ignored", "dockerfile", "dockerignore")
 
 Edit = Callable[[Path], None]
 
@@ -66,7 +68,7 @@ def chmod(path: str, mode: int) -> Edit:
 
 @dataclass(frozen=True)
 class Commit:
-    kind: str  # one of KINDS (node-nest's README edits: "docs")
+    kind: str  # one of KINDS
     subject: str
     edits: tuple[Edit, ...]
 

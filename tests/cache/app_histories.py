@@ -896,7 +896,11 @@ NODE_YARN_BERRY = AppHistory(
 
 
 def python_src(
-    package: str, default: str, version_route: tuple[str, str], use_health: list[tuple[str, str]]
+    package: str,
+    default: str,
+    version_route: tuple[str, str],
+    use_health: list[tuple[str, str]],
+    command: str,
 ) -> tuple[Commit, ...]:
     """The source edits the Python apps share: `package` holds greeting.py-like code and the
     routes module (`version_route` and `use_health` are its (old, new) edits)."""
@@ -941,7 +945,7 @@ def python_src(
                 *(replace(routes, new, old) for old, new in use_health),
             ),
         ),
-        *scripts("python -m " + package),
+        *scripts(command),
         Commit("src", "routes: version 1.1.0", (replace(routes, '"1.0.0"', '"1.1.0"'),)),
     )
 
@@ -971,6 +975,7 @@ PYTHON_PIPENV = AppHistory(
                 ),
                 ('resp.media = {"status": "ok"}', "resp.media = health()"),
             ],
+            "waitress-serve --listen=0.0.0.0:8080 notes.app:app",
         ),
         editorconfig(),
         (
@@ -1054,10 +1059,11 @@ PYTHON_POETRY = AppHistory(
             [
                 (
                     "from shop.greeting import greeting",
-                    "from shop.greeting import greeting\nfrom shop.health import health",
+                    "from shop.greeting import greeting\nfrom shop.health import health as status",
                 ),
-                ('return jsonify(status="ok")', "return jsonify(health())"),
+                ('return jsonify(status="ok")', "return jsonify(status())"),
             ],
+            "gunicorn --bind 0.0.0.0:8000 shop.main:app",
         ),
         editorconfig(),
         (
@@ -1152,7 +1158,7 @@ def json_config(path: str) -> tuple[Commit, Commit, Commit]:
     )
 
 
-def env_routes(package: str, default: str) -> tuple[Commit, ...]:
+def env_routes(package: str, default: str, health_body: tuple[str, str]) -> tuple[Commit, ...]:
     """Edits of an app whose routes module greets from $GREETING (python-uv, python-web)."""
     main = f"{package}/main.py"
     return (
@@ -1186,7 +1192,10 @@ def env_routes(package: str, default: str) -> tuple[Commit, ...]:
         Commit(
             "src",
             "routes: /health uses health()",
-            (replace(main, "import os\n", "import os\n\nfrom .health import health\n"),),
+            (
+                replace(main, "import os\n", "import os\n\nfrom .health import health as status\n"),
+                replace(main, *health_body),
+            ),
         ),
         Commit(
             "src",
@@ -1198,7 +1207,8 @@ def env_routes(package: str, default: str) -> tuple[Commit, ...]:
             "health: back into main.py",
             (
                 delete(f"{package}/health.py"),
-                replace(main, "import os\n\nfrom .health import health\n", "import os\n"),
+                replace(main, "import os\n\nfrom .health import health as status\n", "import os\n"),
+                replace(main, health_body[1], health_body[0]),
             ),
         ),
         # scripts/ is outside what the image copies (pyproject.toml, uv.lock, src/; app/).
@@ -1222,7 +1232,10 @@ PYTHON_UV = AppHistory(
     dockerfile="Dockerfile",
     fixed=None,
     commits=assemble(
-        (smoke_test("src/webapp"), *env_routes("src/webapp", "python-uv")),
+        (
+            smoke_test("src/webapp"),
+            *env_routes("src/webapp", "python-uv", ('return {"status": "ok"}', "return status()")),
+        ),
         json_config("src/webapp/defaults.json"),
         (
             Commit(
@@ -1289,7 +1302,12 @@ PYTHON_WEB = AppHistory(
     dockerfile="Dockerfile",
     fixed=None,
     commits=assemble(
-        (smoke_test("app"), *env_routes("app", "python-web")),
+        (
+            smoke_test("app"),
+            *env_routes(
+                "app", "python-web", ('return jsonify(status="ok")', "return jsonify(status())")
+            ),
+        ),
         json_config("app/defaults.json"),
         (
             Commit(

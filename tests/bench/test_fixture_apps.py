@@ -41,7 +41,8 @@ SMOKE: dict[str, tuple[str, str | None, list[str]]] = {
 
 
 # app -> (base image, port it serves on, files under WORKDIR that may differ between the naive
-# and the fixed image: each records when it was written, not what was installed).
+# and the fixed image: each records when it was written, or in what order, not what was
+# installed; cargo writes its cache of `rustc -vV` from a hash map, in no fixed order).
 FIXED_APPS: dict[str, tuple[str, int, tuple[str, ...]]] = {
     "go-replace": ("golang:1.19", 8080, ()),
     "node-pnpm": ("node:20", 8080, ("node_modules/.modules.yaml",)),
@@ -49,6 +50,7 @@ FIXED_APPS: dict[str, tuple[str, int, tuple[str, ...]]] = {
     "node-yarn-berry": ("node:20", 3000, ()),
     "python-pipenv": ("python:3.11-slim", 8080, ()),
     "python-poetry": ("python:3.11-slim", 8000, ()),
+    "rust-api": ("rust:1.63", 8080, ("target/.rustc_info.json",)),
 }
 # What a deployment sees of an image besides its files.
 RUNTIME_CONFIG = ("Cmd", "Entrypoint", "Env", "User", "WorkingDir", "ExposedPorts")

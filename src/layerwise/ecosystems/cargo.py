@@ -10,12 +10,23 @@ it leaves the built binary out of the image unless the same RUN copies it out, s
 mounts it. `cargo fetch` after copying only Cargo.toml and Cargo.lock fails when the package
 has no target file yet (`src/main.rs` or `src/lib.rs`: "no targets specified in the
 manifest"), so LW101 reports it without a fix.
+
+`cargo build` after `COPY . .` compiles every dependency again on each source edit (nothing
+of `target/` survives the rebuilt step). Its dependency step is a build of the manifests with
+placeholder sources in the package's own target files (`src/main.rs`, `src/lib.rs`), then
+`cargo clean -p <package>`: cargo judges a path package fresh when its sources are older than
+its last build, and the real sources a later COPY brings keep their (older) times, so without
+the clean the placeholder program would be shipped (seen with cargo 1.65: "Finished" in 0.01 s
+and the placeholder binary in the image). Split only for a single package in the default
+layout (no `[workspace]`, `[lib]`/`[[bin]]` tables, `src/bin`, build script or path
+dependency) and options that only choose how it compiles.
 """
 
 from __future__ import annotations
 
+import tomllib
 from collections.abc import Callable, Mapping, Sequence
-from typing import TYPE_CHECKING
+from typing import TYPE_CHECKING, Any
 
 from layerwise.ecosystems import _toolchain as tc
 from layerwise.ecosystems.base import (
@@ -37,8 +48,9 @@ NAME = "cargo"
 PROGRAMS = frozenset({"cargo"})
 MANIFESTS: tuple[str, ...] = ("Cargo.toml",)
 LOCKFILES: tuple[str, ...] = ("Cargo.lock",)
-# No fix proven by a real build: crates.io is out of reach here.
-BUILD_PROVEN = False
+# Proven with the rust:1.63 stand-in, whose cargo takes crates.io's crates from Debian's packaged
+# ones (crates.io is out of reach here): tests/apps/rust-api, tests/fixtures/buildable/cargo_*.
+BUILD_PROVEN = True
 VALUE_OPTIONS = frozenset(
     {"--manifest-path", "--target", "--target-dir", "-p", "--package", "--bin", "--example",
      "--test", "--bench", "--features", "-F", "-j", "--jobs", "--profile", "--color", "--config",
@@ -60,17 +72,134 @@ def is_install(cmd: Command) -> bool:
     return word is not None and word.text in INSTALL_VERBS
 
 
+BUILD_VERBS = frozenset({"build", "b"})
+# `cargo build` options a dependency-only build repeats as written: they choose how the
+# dependencies compile. Any other (`--bin`, `-p`, `--manifest-path`, `--target-dir`...) or an
+# operand leaves the build unsplit.
+_SPLIT_FLAGS = frozenset({"--release", "-r", "--locked", "--frozen", "--offline",
+                          "--all-features", "--no-default-features", "-v", "-vv", "--verbose",
+                          "-q", "--quiet"})  # fmt: skip
+_SPLIT_VALUES = frozenset({"--features", "-F", "--target", "--profile", "-j", "--jobs"})
+# Of those, the ones that choose the folder the build writes to: `cargo clean` takes them too.
+_CLEAN_FLAGS = frozenset({"--release", "-r"})
+_CLEAN_VALUES = frozenset({"--target", "--profile"})
+# What a build reads besides the manifest and lockfile, when the project has it.
+PROJECT_CONFIG = (".cargo/config.toml", ".cargo/config", "rust-toolchain.toml", "rust-toolchain")
+# Manifest tables that move targets or sources away from the default layout.
+_LAYOUT_TABLES = ("workspace", "lib", "bin", "example", "test", "bench", "patch", "replace")
+# The package's own target files and what a placeholder writes in each.
+_PLACEHOLDERS = {
+    "src/main.rs": "echo 'fn main() {}' > src/main.rs",
+    "src/lib.rs": "touch src/lib.rs",
+}
+
+
 def is_dependency_install(cmd: Command) -> bool:
-    """`cargo fetch`: Cargo's download step (a build after `COPY . .` is where it belongs)."""
+    """`cargo fetch` (Cargo's download step), or a `cargo build` whose options a dependency-only
+    build can repeat (it compiles every dependency, the costly part of a build)."""
     word = verb(cmd)
-    return word is not None and word.text == "fetch"
+    if word is None:
+        return False
+    return word.text == "fetch" or (word.text in BUILD_VERBS and _build_options(cmd) is not None)
+
+
+def split_repeats_install(cmd: Command) -> bool:
+    """A splittable `cargo build`: its dependency-only step (LW101) is the same build on
+    placeholder sources, so such a build above `COPY . .` is that step."""
+    word = verb(cmd)
+    return word is not None and word.text in BUILD_VERBS and _build_options(cmd) is not None
+
+
+def _build_options(cmd: Command) -> tuple[str, ...] | None:
+    """The options of a splittable `cargo build` that `cargo clean` must repeat; None when the
+    build takes another option, an operand or moves its target folder."""
+    if any(
+        w.text.startswith(("CARGO_TARGET_DIR=", "CARGO_BUILD_TARGET_DIR=")) for w in cmd.assignments
+    ):
+        return None
+    args = [w.text for w in cmd.args]
+    word = verb(cmd)
+    start = next(i for i, w in enumerate(cmd.args) if w is word) + 1 if word is not None else 0
+    clean: list[str] = []
+    i = start
+    while i < len(args):
+        text = args[i]
+        name = text.partition("=")[0]
+        if text in _SPLIT_FLAGS:
+            clean += [text] if text in _CLEAN_FLAGS else []
+        elif text in _SPLIT_VALUES and i + 1 < len(args):
+            clean += [text, args[i + 1]] if text in _CLEAN_VALUES else []
+            i += 1
+        elif name in _SPLIT_VALUES and "=" in text:
+            clean += [text] if name in _CLEAN_VALUES else []
+        else:
+            return None
+        i += 1
+    return tuple(clean)
 
 
 def dependency_install(
     cmd: Command, context: BuildContext | None, project_dir: str
 ) -> DependencyInstall | None:
-    """None: the manifests alone do not load (see the module docstring)."""
-    return None
+    """`cargo build`: Cargo.toml (with Cargo.lock and the project's cargo config when present)
+    goes first, and a build with placeholder target files above the copy compiles the
+    dependencies while the original build stays below it (see the module docstring). Proven
+    with a lockfile (else the first build resolves versions). None (no fix) without a context
+    (the package's name and targets are unknown), for `cargo fetch` (the manifests alone do
+    not load) and for a layout a placeholder cannot stand in for."""
+    word = verb(cmd)
+    clean = _build_options(cmd)
+    if context is None or word is None or word.text not in BUILD_VERBS or clean is None:
+        return None
+    prefix = f"{project_dir}/" if project_dir else ""
+    if prefix and context.exists("Cargo.toml"):
+        return None  # the project may be a member of the root's workspace
+    name = _package_name(context.read_text(prefix + "Cargo.toml"))
+    targets = [t for t in _PLACEHOLDERS if context.exists(prefix + t)]
+    if name is None or not targets or context.exists(prefix + "build.rs"):
+        return None
+    if context.exists(prefix + "src/bin"):
+        return None
+    config = [prefix + f for f in (*LOCKFILES, *PROJECT_CONFIG) if context.exists(prefix + f)]
+    steps = ["mkdir -p src", *(_PLACEHOLDERS[t] for t in targets), cmd.text]
+    steps += [" ".join(("cargo clean", *clean, "-p", name)), "rm -rf src"]
+    return DependencyInstall(
+        (prefix + "Cargo.toml", *config),
+        (prefix + "Cargo.toml",),
+        context.exists(prefix + "Cargo.lock"),
+        before=" && ".join(steps),
+    )
+
+
+def _package_name(text: str | None) -> str | None:
+    """The package's name when the manifest keeps the default layout (see the module
+    docstring), else None."""
+    try:
+        manifest = tomllib.loads(text or "")
+    except tomllib.TOMLDecodeError:
+        return None
+    package = manifest.get("package")
+    if not isinstance(package, dict) or any(t in manifest for t in _LAYOUT_TABLES):
+        return None
+    name = package.get("name")
+    if not isinstance(name, str) or not name.replace("-", "").replace("_", "").isalnum():
+        return None
+    if package.get("build", False) is not False or any(k.startswith("auto") for k in package):
+        return None
+    return None if _has_path_dependency(manifest) else name
+
+
+def _has_path_dependency(manifest: dict[str, Any]) -> bool:
+    tables = [
+        manifest,
+        *(t for t in (manifest.get("target") or {}).values() if isinstance(t, dict)),
+    ]
+    for table in tables:
+        for key in ("dependencies", "build-dependencies"):
+            deps = table.get(key) or {}
+            if any(isinstance(d, dict) and "path" in d for d in deps.values()):
+                return True
+    return False
 
 
 def cargo_home(home: str, env: Mapping[str, str]) -> str:

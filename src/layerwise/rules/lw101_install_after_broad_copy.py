@@ -7,8 +7,12 @@ pnpm (`pnpm install`, `pnpm fetch`), pip (`pip install -r requirements.txt`), uv
 (`uv sync`, `uv pip install -r ...`), Poetry (`poetry install`) and Pipenv (`pipenv install`,
 `pipenv sync`), and the download step of Go (`go mod download`), Cargo (`cargo fetch`), Maven
 (`mvn dependency:go-offline`), .NET (`dotnet restore`), Bundler (`bundle install`) and Composer
-(`composer install`). A compile after `COPY . .` (`go build`, `cargo build`, `mvn package`,
-`dotnet publish`, any Gradle task) reads the sources and is not reported. An install of the
+(`composer install`). A compile after `COPY . .` (`go build`, `mvn package`, `dotnet publish`,
+any Gradle task) reads the sources and is not reported. `cargo build` is the exception: nothing
+it compiled survives the rebuilt step, so each source edit compiles every crate again; it is
+reported unless it takes an option a dependency-only build cannot repeat (`--bin`, `-p`,
+`--manifest-path`, `--target-dir`...), a cache mount of its RUN holds its target folder, or a
+`cargo build` already runs above the copy. An install of the
 project itself (`pip install .`, `pip install -e .`, a wheel or folder of the context) builds
 the sources and is not reported; `uv sync` or
 `poetry install` below `COPY . .` is not reported when the same tool's dependency-only step
@@ -66,8 +70,17 @@ instructions, ENV/ARG the COPYs do not use, RUNs of apt commands on package name
 (an unknown context, a script file run at install time, a RUN in between such as `mix deps.get`
 that may read the moved files) makes the fix unsafe.
 Go: go.mod, go.sum and the go.mod of each directory a `replace` points to; no fix with a
-go.work file or an absolute replacement. Cargo: no fix (the manifests do not load without a
-target file). Maven: pom.xml (with `mvnw` and `.mvn/`), no fix for a multi-module POM or a
+go.work file or an absolute replacement. `cargo fetch`: no fix (the manifests do not load
+without a target file). `cargo build`: Cargo.toml, Cargo.lock and the project's `.cargo/config.toml`
+and `rust-toolchain.toml` go first with a RUN above the copy that writes placeholder target
+files (`src/main.rs`, `src/lib.rs`, those the project has), runs the same build (it compiles
+the crates), then `cargo clean -p <package>` (with the build's `--release`, `--profile`,
+`--target`) and removes the placeholders; the original build stays below. The clean matters:
+cargo finds a package fresh when its sources are older than its last build, and the real
+sources keep their older times through the COPY, so the placeholder program would be kept.
+Safe with Cargo.lock in the context; no fix for a workspace, a `[lib]`/`[[bin]]` table,
+`src/bin/`, a build script, a path dependency or a package in a subfolder of another manifest.
+Maven: pom.xml (with `mvnw` and `.mvn/`), no fix for a multi-module POM or a
 local parent. .NET: the one project file and NuGet.config, Directory.Build.props/targets,
 Directory.Packages.props, global.json, packages.lock.json; no fix for a solution or a
 ProjectReference. Bundler: Gemfile, Gemfile.lock (no fix with `gemspec`, `path:`,
@@ -75,7 +88,7 @@ ProjectReference. Bundler: Gemfile, Gemfile.lock (no fix with `gemspec`, `path:`
 --no-autoloader` the install moves, else that dependency-only install goes above the copy and
 the original stays below it (Composer's documented layout).
 Proven by real builds on BuildKit (tests/fixtures/buildable) for npm, yarn classic, pnpm, Go,
-pip, uv, Poetry and Pipenv. Not yet for Yarn Berry, Cargo, Maven, Gradle, .NET, Bundler and
+Cargo, pip, uv, Poetry and Pipenv. Not yet for Yarn Berry, Maven, Gradle, .NET, Bundler and
 Composer (their registries are out of reach here, and no Berry case builds each fix alone):
 their fixes are unsafe whatever the context shows.
 ## Options
@@ -94,7 +107,7 @@ import posixpath
 from collections.abc import Iterator, Sequence
 
 from layerwise.ecosystems import Installer, installers_for, npm
-from layerwise.ecosystems.base import fix_proven
+from layerwise.ecosystems.base import CacheMount, fix_proven
 from layerwise.model import Step
 from layerwise.rules import _support as s
 from layerwise.rules._apt_lists import is_apt_only_run
@@ -129,6 +142,8 @@ def check(ctx: RuleContext) -> Iterator[Finding]:
             )
             if install is None or _split_above(ctx, steps[:at], install):
                 continue
+            if _output_cached(steps[index], install):
+                continue
             if _installed_above(ctx, steps[:at], steps[index], install):
                 continue
             between = steps[at + 1 : index]
@@ -154,7 +169,24 @@ def _split_above(ctx: RuleContext, above: Sequence[Step], install: Command) -> b
         return False
     for step in above:
         for cmd in s.commands(ctx, step.instruction):
-            if eco.is_dependency_install(cmd) and _split_installer(cmd) is None:
+            if eco.is_dependency_install(cmd) and (
+                _split_installer(cmd) is None or _repeats(eco, cmd)
+            ):
+                return True
+    return False
+
+
+def _output_cached(step: Step, install: Command) -> bool:
+    """A compile (`cargo build`) whose output folder is a cache mount of its RUN: what it
+    compiled survives in the mount, so a source edit does not compile the dependencies again."""
+    state = step.state
+    flags = [f.value for f in step.instruction.flags_named("mount") if f.value is not None]
+    mounts = [m for m in (CacheMount.from_flag(v, state.workdir) for v in flags) if m is not None]
+    for eco in installers_for(install):
+        outputs = getattr(eco, "build_outputs", None)
+        if mounts and callable(outputs):
+            found = outputs(install, s.cwd_of(step, install), state.home, state.variables)
+            if any(m.covers(o) for o in found for m in mounts):
                 return True
     return False
 
@@ -180,11 +212,21 @@ def _installed_above(ctx: RuleContext, above: Sequence[Step], step: Step, instal
 
 
 def _split_installer(cmd: Command) -> Installer | None:
-    """The installer of a split install (`uv sync`, `pnpm install --offline`: its
-    dependency-only step goes above the copy while it stays below), else None."""
+    """The installer of a split install (`uv sync`, `pnpm install --offline`, `cargo build`:
+    its dependency-only step goes above the copy while it stays below), else None."""
     eco = next((e for e in installers_for(cmd) if e.is_dependency_install(cmd)), None)
+    if eco is not None and _repeats(eco, cmd):
+        return eco
     found = eco.dependency_install(cmd, None, "") if eco is not None else None
     return eco if found is not None and found.before is not None else None
+
+
+def _repeats(eco: Installer, cmd: Command) -> bool:
+    """The module's optional `split_repeats_install(cmd)`: the dependency-only step runs the
+    install itself on placeholder sources (`cargo build`), so that install above the copy is
+    the step."""
+    repeats = getattr(eco, "split_repeats_install", None)
+    return callable(repeats) and bool(repeats(cmd))
 
 
 def _splits(ctx: RuleContext, step: Step) -> bool:

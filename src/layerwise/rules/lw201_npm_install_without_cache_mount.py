@@ -65,9 +65,10 @@ After the fix:
 
 ## Fix safety
 Safe for npm, yarn classic, pnpm, pip, uv, Poetry and Pipenv: the mount only adds a cache, and
-real builds on BuildKit proved each (tests/fixtures/buildable). Go is proven too, with the
-condition below. Not yet proven for Yarn Berry, Cargo, Maven, Gradle, .NET, Bundler and
-Composer (their registries are out of reach here): their fixes are unsafe.
+real builds on BuildKit proved each (tests/fixtures/buildable). Go and Cargo are proven too
+(Cargo with Debian's packaged crates standing in for crates.io), with the condition below. Not
+yet proven for Yarn Berry, Maven, Gradle, .NET, Bundler and Composer (their registries are out
+of reach here): their fixes are unsafe.
 The fix drops what would keep the mount unused
 (`--no-cache-dir`, `PIP_NO_CACHE_DIR=1` in front of the command, uv's `--no-cache`/`-n`,
 Poetry's `--no-cache`) and puts `UV_LINK_MODE=copy` in front of uv (uv's Docker guide: the cache

@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from layerwise.cache import Change, FileState, Prediction, predict
+from layerwise.cache import Build, Change, FileState, Prediction, predict
 from layerwise.context import IgnoreMatcher
 
 A, B = FileState.of(b"a\n"), FileState.of(b"b\n")
@@ -304,3 +304,17 @@ def test_unnamed_stage_is_labelled_by_index_and_causes_speak_korean() -> None:
 def test_first_miss_per_stage() -> None:
     result = predict(Change.simple(NODE, files={"package.json": (A, B)}))
     assert {index: v.line for index, v in result.first_misses().items()} == {0: 4, 1: 10}
+
+
+def test_a_base_image_is_keyed_by_digest_not_name() -> None:
+    """BuildKit keys FROM on the manifest digest (source/containerimage mainManifestKey): two
+    tags of one image hit; without digests a renamed base is a new one."""
+    renamed = NODE.replace("debian:bookworm-slim", "debian:bookworm")
+    same = {"debian:bookworm-slim": "sha256:1", "debian:bookworm": "sha256:1"}
+    other = {"debian:bookworm-slim": "sha256:1", "debian:bookworm": "sha256:2"}
+    for bases, hits in ((same, True), (other, False), ({}, False)):
+        change = Change(Build(NODE, bases=bases), Build(renamed, bases=bases), {})
+        result = predict(change)
+        assert all(v.cached == hits for v in result.verdicts), bases
+    unknown = predict(Change(Build(NODE), Build(renamed), {}))
+    assert rows(unknown)[0] == (3, False, "FROM changed (line 1)")

@@ -68,7 +68,8 @@ class FileChange:
 @dataclass(frozen=True, slots=True)
 class Build:
     """One side of the comparison: the Dockerfile text, its build args, the .dockerignore
-    matcher, and a token per base image (equal tokens mean the same digest)."""
+    matcher, and a token per base image (equal tokens mean the same digest; a token that is
+    the digest, `sha256:...`, also makes two names of one image equal)."""
 
     dockerfile: str
     build_args: Mapping[str, str] = field(default_factory=dict)

@@ -318,3 +318,21 @@ def test_a_base_image_is_keyed_by_digest_not_name() -> None:
         assert all(v.cached == hits for v in result.verdicts), bases
     unknown = predict(Change(Build(NODE), Build(renamed), {}))
     assert rows(unknown)[0] == (3, False, "FROM changed (line 1)")
+
+
+def test_copy_from_a_folder_copied_whole_reads_only_what_it_selects() -> None:
+    """`COPY dir /out/dir` puts `dir/x` at `/out/dir/x`: an edit of another file of the folder
+    leaves what `COPY --from` selects alone, and BuildKit hashes only that."""
+    text = (
+        "FROM alpine AS src\nCOPY dir /out/dir\nCOPY . /all/\n\n"
+        "FROM alpine\nCOPY --from=src /out/dir/c.txt /c\nCOPY --from=src /all/dir/sub /sub\n"
+    )
+    other = predict(Change.simple(text, files={"dir/d.md": (A, B)}))
+    assert misses(other) == [2, 3]
+    selected = predict(Change.simple(text, files={"dir/c.txt": (A, B)}))
+    assert misses(selected) == [2, 3, 6, 7]
+    below = predict(Change.simple(text, files={"dir/sub/e.txt": (A, B)}))
+    assert rows(below)[2:] == [
+        (6, True, None),
+        (7, False, "stage `src` rebuilt and its `/all/dir/sub` differs (line 3)"),
+    ]

@@ -289,8 +289,8 @@ class BuildKeys:
     def stage_output(self, stage: Stage, selected: str) -> list[tuple[object, int]]:
         """What decides the bytes under `selected` at the end of `stage`: its base image, every
         RUN (a RUN that ran again may write anything), and the COPY/ADD/WORKDIR steps that
-        write there (their own definition and content: a copy that only ran again because an
-        earlier step did writes the same bytes)."""
+        write there (their own definition and the content that lands there: a copy that only
+        ran again because an earlier step did writes the same bytes)."""
         chain: list[Stage] = []
         current: Stage | None = stage
         while current is not None:
@@ -309,5 +309,39 @@ class BuildKeys:
                 if ks.step.name == "RUN":
                     out.append((("run", ks.key), ks.line))
                 elif any(overlaps(region, selected) for region in ks.writes):
-                    out.append((("write", ks.own), ks.line))
+                    landed = self._landed_under(ks, selected)
+                    own = ks.own if landed is None else digest((ks.step.name, ks.parts, landed))
+                    out.append((("write", own), ks.line))
         return out
+
+    def _landed_under(self, ks: KeyedStep, selected: str) -> tuple[object, ...] | None:
+        """The changed context files a COPY puts at or under `selected`, when `selected` lies
+        inside its destination folder: a folder source's files land at the same relative
+        path there, so an edit elsewhere in the folder leaves the selected bytes alone
+        (BuildKit hashes only what `COPY --from` selects). None when it cannot tell."""
+        step = ks.step
+        if step.name != "COPY" or not ks.sources or ks.sources[0].kind != "context":
+            return None
+        if step.instruction.flag("parents") is not None:
+            return None
+        folder = copy_destination(step).rstrip("/") or "/"
+        if not selected.startswith(folder.rstrip("/") + "/"):
+            return None  # the copy writes `selected` itself or above it: all of it counts
+        selections = copy_selections(step)
+        if any(s.prefix != s.source for s in selections):
+            return None  # a wildcard: where a match lands depends on what matched
+        landed: list[object] = []
+        for entry in ks.sources[0].token:
+            path = str(entry[0]) if isinstance(entry, tuple) else ""
+            for selection in selections:
+                if not selection.selects(path):
+                    continue
+                source = selection.source
+                if source and not path.startswith(source + "/"):
+                    where = folder  # the named file or folder itself: somewhere in the folder
+                else:
+                    where = posixpath.join(folder, path[len(source) + 1 :] if source else path)
+                if overlaps(where, selected):
+                    landed.append(entry)
+                break
+        return tuple(landed)

@@ -270,6 +270,16 @@ EDITS: dict[str, tuple[str, str]] = {
         MAIN + 'RUN echo x\nEXPOSE 80\nCMD ["a"]\n',
         MAIN + 'RUN echo x\nEXPOSE 81\nCMD ["b"]\n',
     ),
+    "config-only-changed": (
+        MAIN + 'RUN echo x\nENTRYPOINT ["a"]\nVOLUME /v\nSTOPSIGNAL SIGTERM\n',
+        MAIN
+        + 'RUN echo x\nENTRYPOINT ["b"]\nVOLUME /w\nSTOPSIGNAL SIGINT\n'
+        + "HEALTHCHECK CMD true\nMAINTAINER someone\n",
+    ),
+    "add-chown-added": (
+        MAIN + "ADD {P}dir /app/\nRUN echo x\n",
+        MAIN + "ADD --chown=1:1 {P}dir /app/\nRUN echo x\n",
+    ),
     "workdir-changed": (MAIN + "WORKDIR /app\nRUN pwd\n", MAIN + "WORKDIR /srv\nRUN pwd\n"),
     "workdir-root-added": (MAIN + "RUN pwd\n", MAIN + "WORKDIR /\nRUN pwd\n"),
     "workdir-relative": (
@@ -428,6 +438,10 @@ def generated_cases() -> list[GenCase]:
                     preamble=preamble,
                 )
             )
+    inherited = stage("base") + "ARG {S}V=1\n\nFROM {S}base AS {S}main\nRUN echo x\n"
+    for change, (old_args, new_args) in ARG_CHANGES.items():
+        name = f"args/arg-in-base-stage/{change}"
+        cases.append(GenCase(name, inherited, args=old_args, new_args=new_args))
     cases.append(
         GenCase(
             "args/global-arg-in-from/renamed-base",

@@ -5,6 +5,11 @@ Each case builds a small context, applies one change (files, build args, the Doc
 BuildKit's plain progress says (CACHED or executed). Every stage starts with `COPY token /token`,
 a file unique to the run, so no earlier run's cache can answer a step; edited contents carry the
 token too (a `COPY --link` or a content-keyed `COPY --from` does not see its parent).
+
+The generated matrix (matrix_gen.py: shapes crossed with changes, hundreds of cases) runs in
+batches, many cases to a build, and fails naming each case, step, prediction and BuildKit's
+answer. It needs the build cache to survive between a batch's two builds: a prune in between
+turns hits into misses.
 """
 
 from __future__ import annotations
@@ -434,6 +439,7 @@ def test_generated_matrix_agrees_with_buildkit(
     prediction = matrix_gen.prediction_for(batch, root, before, bases)
     wrong = []
     compared = 0
+    lost = 0
     for verdict, step in observed(prediction, steps, single_stage=False):
         case = batch.case_of(verdict.stage.ref)
         if case is None:
@@ -448,9 +454,15 @@ def test_generated_matrix_agrees_with_buildkit(
                 f"{where}: predicted {_word(verdict.cached)} ({cause}), "
                 f"BuildKit {_word(step.cached)}"
             )
+            lost += verdict.cached and verdict.instruction.endswith("token /token")
     assert first, "the first build printed no steps"
     assert compared >= len(batch.cases)
-    assert not wrong, f"{len(wrong)} steps disagree:\n" + "\n".join(wrong)
+    # A case's token step, right after an unchanged FROM, can only miss when the first
+    # build's results are gone: say so rather than blame the model.
+    lost_note = f"({lost} token steps missed: was the build cache pruned meanwhile?)\n"
+    assert not wrong, (
+        f"{len(wrong)} steps disagree:\n" + (lost_note if lost else "") + "\n".join(wrong)
+    )
 
 
 def _cache_only_build(engine: Client, root: Path, args: dict[str, str]) -> list[BuildStep]:

@@ -1,5 +1,6 @@
-"""The engine matrix's cases, without the engine: each is well formed and the model reads it
-(the build half runs in test_engine_matrix.py under the `engine` marker)."""
+"""The engine matrix's cases, hand-written and generated, without the engine: each is well
+formed, the model reads it, and the generated ones are many and both hit and miss (the build
+half runs in test_engine_matrix.py under the `engine` marker)."""
 
 from __future__ import annotations
 

@@ -336,3 +336,27 @@ def test_copy_from_a_folder_copied_whole_reads_only_what_it_selects() -> None:
         (6, True, None),
         (7, False, "stage `src` rebuilt and its `/all/dir/sub` differs (line 3)"),
     ]
+
+
+def test_a_copy_follows_the_symlinks_it_names_not_those_inside_a_folder() -> None:
+    """BuildKit follows a source path (or wildcard match) that is a symlink: the target's
+    bytes count, not its name. A link inside a copied folder is copied as a link."""
+    glob = "FROM alpine\nCOPY dir/*.txt /app/\n"
+    folder = "FROM alpine\nCOPY dir /app/\n"
+    to_c = FileState.of(b"c.txt", 0o120000)
+    to_sub = FileState.of(b"sub/c.txt", 0o120000)
+    retargeted = {
+        "dir/ln.txt": (
+            FileState(to_c.digest, to_c.mode, A),
+            FileState(to_sub.digest, to_sub.mode, A),
+        )
+    }
+    assert misses(predict(Change.simple(glob, files=retargeted))) == []
+    assert misses(predict(Change.simple(folder, files=retargeted))) == [2]
+    target_edited = {
+        "dir/ln.txt": (FileState(to_c.digest, to_c.mode, A), FileState(to_c.digest, to_c.mode, B))
+    }
+    assert rows(predict(Change.simple(glob, files=target_edited))) == [
+        (2, False, "`dir/ln.txt` changed (copied at line 2)")
+    ]
+    assert misses(predict(Change.simple(folder, files=target_edited))) == []

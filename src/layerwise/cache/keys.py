@@ -262,10 +262,11 @@ class BuildKeys:
     ) -> Source:
         written = tuple(s.source if from_ref is None else "/" + s.source for s in selections)
         if from_ref is None:
+            follows = how == "copied"
             token = tuple(
-                (path, self.states[path])
+                (path, self.states[path].as_copied(follows and any(s.names(path) for s in chosen)))
                 for path in self.changed
-                if path in self.states and any(s.selects(path) for s in selections)
+                if path in self.states and (chosen := [s for s in selections if s.selects(path)])
             )
             return Source("context", how, "", written, token)
         stage = self._source_stage(from_ref, how == "copied")

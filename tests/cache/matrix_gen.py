@@ -171,6 +171,10 @@ CONTENT_CHANGES: dict[str, tuple[tuple[Edit, ...], tuple[Edit, ...]]] = {
     "add-in-dir": ((), (write("dir/new.txt", "new {T}\n"),)),
     "add-top": ((), (write("new.md", "new {T}\n"),)),
     "symlink-retarget": ((link("dir/ln.txt", "c.txt"),), (link("dir/ln.txt", "sub/e.txt"),)),
+    "symlink-retarget-same-bytes": (
+        (write("dir/sub/c.txt", "c {T}\n"), link("dir/ln.txt", "c.txt")),
+        (link("dir/ln.txt", "sub/c.txt"),),
+    ),
     "symlink-added": ((), (link("dir/ln.txt", "c.txt"),)),
     "empty-dir-added": ((), (mkdir("dir/empty"),)),
     "empty-dir-removed": ((mkdir("dir/gone"),), (rmdir("dir/gone"),)),
@@ -590,11 +594,22 @@ def snapshot(root: Path) -> dict[str, FileState | None]:
                 out[path.relative_to(root).as_posix()] = FileState("folder", stat.S_IFDIR)
         for name in names:
             path = Path(folder) / name
-            state = disk_state(path)
-            if state is not None and not path.is_symlink():
-                state = FileState(state.digest, path.lstat().st_mode)
-            out[path.relative_to(root).as_posix()] = state
+            out[path.relative_to(root).as_posix()] = _state(path, root)
     return out
+
+
+def _state(path: Path, root: Path) -> FileState | None:
+    """A file with every permission bit (BuildKit hashes them all); a symlink with the state
+    of the context file it points to, which a copy that names it reads."""
+    state = disk_state(path)
+    if state is None:
+        return None
+    if not path.is_symlink():
+        return FileState(state.digest, path.lstat().st_mode)
+    target = path.resolve()
+    if target.is_file() and target.is_relative_to(root.resolve()):
+        return FileState(state.digest, state.mode, _state(target, root))
+    return state
 
 
 def prediction_for(

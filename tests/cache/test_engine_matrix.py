@@ -5,6 +5,11 @@ Each case builds a small context, applies one change (files, build args, the Doc
 BuildKit's plain progress says (CACHED or executed). Every stage starts with `COPY token /token`,
 a file unique to the run, so no earlier run's cache can answer a step; edited contents carry the
 token too (a `COPY --link` or a content-keyed `COPY --from` does not see its parent).
+
+The generated matrix (matrix_gen.py: shapes crossed with changes, hundreds of cases) runs in
+batches, many cases to a build, and fails naming each case, step, prediction and BuildKit's
+answer. It needs the build cache to survive between a batch's two builds: a prune in between
+turns hits into misses.
 """
 
 from __future__ import annotations
@@ -22,6 +27,9 @@ from layerwise.cache.git import disk_state
 from layerwise.cache.observed import observed
 from layerwise.context import BuildContext, IgnoreMatcher
 from layerwise.engine import BuildRequest, Client, run_build
+from layerwise.engine.progress import BuildStep, parse_progress
+
+from . import matrix_gen
 
 pytestmark = pytest.mark.engine
 
@@ -402,3 +410,77 @@ def _request(root: Path, case: Case, args: dict[str, str], tag: str) -> BuildReq
     return BuildRequest(
         root / "Dockerfile", root, target=case.target, build_args=dict(args), tag=tag
     )
+
+
+# -- the generated matrix, in batches (tests/cache/matrix_gen.py) -----------------------------
+
+GENERATED = matrix_gen.batches(matrix_gen.generated_cases())
+
+
+@pytest.mark.parametrize("batch", GENERATED, ids=[f"batch{b.offset}" for b in GENERATED])
+def test_generated_matrix_agrees_with_buildkit(
+    batch: matrix_gen.Batch,
+    engine: Client,
+    require_image: Callable[[str], None],
+    tmp_path: Path,
+) -> None:
+    """Every step of every generated case: the model's HIT/MISS is what BuildKit printed."""
+    require_image(matrix_gen.OTHER_BASE)
+    if engine.kind != "buildx":
+        pytest.skip("the batched matrix builds with buildx (--output type=cacheonly)")
+    token = uuid.uuid4().hex
+    root = tmp_path / "ctx"
+    matrix_gen.prepare(batch, root, token)
+    first = _cache_only_build(engine, root, batch.args(new=False))
+    before = matrix_gen.snapshot(root)
+    matrix_gen.apply(batch, root, token)
+    steps = _cache_only_build(engine, root, batch.args(new=True))
+    bases = {image: _digest(engine, image) for image in (BASE, matrix_gen.OTHER_BASE)}
+    prediction = matrix_gen.prediction_for(batch, root, before, bases)
+    wrong = []
+    compared = 0
+    lost = 0
+    for verdict, step in observed(prediction, steps, single_stage=False):
+        case = batch.case_of(verdict.stage.ref)
+        if case is None:
+            continue  # the batch's own last stage, not a case
+        compared += 1
+        where = f"{case.name} [{verdict.stage.ref}] {verdict.instruction!r}"
+        if step is None:
+            wrong.append(f"{where}: BuildKit printed no step")
+        elif step.cached != verdict.cached:
+            cause = verdict.cause.render("en") if verdict.cause else ""
+            wrong.append(
+                f"{where}: predicted {_word(verdict.cached)} ({cause}), "
+                f"BuildKit {_word(step.cached)}"
+            )
+            lost += verdict.cached and verdict.instruction.endswith("token /token")
+    assert first, "the first build printed no steps"
+    assert compared >= len(batch.cases)
+    # A case's token step, right after an unchanged FROM, can only miss when the first
+    # build's results are gone: say so rather than blame the model.
+    lost_note = f"({lost} token steps missed: was the build cache pruned meanwhile?)\n"
+    assert not wrong, (
+        f"{len(wrong)} steps disagree:\n" + (lost_note if lost else "") + "\n".join(wrong)
+    )
+
+
+def _cache_only_build(engine: Client, root: Path, args: dict[str, str]) -> list[BuildStep]:
+    """Build into the build cache only: exporting a image with a layer per case is slow."""
+    argv = ["buildx", "build", "--progress=plain", "--output=type=cacheonly"]
+    if engine.builder:
+        argv += ["--builder", engine.builder]
+    for name, value in args.items():
+        argv += ["--build-arg", f"{name}={value}"]
+    proc = engine.run(*argv, str(root), timeout=1800)
+    log = proc.stdout + proc.stderr
+    assert proc.returncode == 0, log
+    return parse_progress(log)
+
+
+def _digest(engine: Client, image: str) -> str:
+    return engine.check("image", "inspect", "--format", "{{.Id}}", image).strip()
+
+
+def _word(cached: bool) -> str:
+    return "HIT" if cached else "MISS"

@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from layerwise.cache import Change, FileState, Prediction, predict
+from layerwise.cache import Build, Change, FileState, Prediction, predict
 from layerwise.context import IgnoreMatcher
 
 A, B = FileState.of(b"a\n"), FileState.of(b"b\n")
@@ -304,3 +304,59 @@ def test_unnamed_stage_is_labelled_by_index_and_causes_speak_korean() -> None:
 def test_first_miss_per_stage() -> None:
     result = predict(Change.simple(NODE, files={"package.json": (A, B)}))
     assert {index: v.line for index, v in result.first_misses().items()} == {0: 4, 1: 10}
+
+
+def test_a_base_image_is_keyed_by_digest_not_name() -> None:
+    """BuildKit keys FROM on the manifest digest (source/containerimage mainManifestKey): two
+    tags of one image hit; without digests a renamed base is a new one."""
+    renamed = NODE.replace("debian:bookworm-slim", "debian:bookworm")
+    same = {"debian:bookworm-slim": "sha256:1", "debian:bookworm": "sha256:1"}
+    other = {"debian:bookworm-slim": "sha256:1", "debian:bookworm": "sha256:2"}
+    for bases, hits in ((same, True), (other, False), ({}, False)):
+        change = Change(Build(NODE, bases=bases), Build(renamed, bases=bases), {})
+        result = predict(change)
+        assert all(v.cached == hits for v in result.verdicts), bases
+    unknown = predict(Change(Build(NODE), Build(renamed), {}))
+    assert rows(unknown)[0] == (3, False, "FROM changed (line 1)")
+
+
+def test_copy_from_a_folder_copied_whole_reads_only_what_it_selects() -> None:
+    """`COPY dir /out/dir` puts `dir/x` at `/out/dir/x`: an edit of another file of the folder
+    leaves what `COPY --from` selects alone, and BuildKit hashes only that."""
+    text = (
+        "FROM alpine AS src\nCOPY dir /out/dir\nCOPY . /all/\n\n"
+        "FROM alpine\nCOPY --from=src /out/dir/c.txt /c\nCOPY --from=src /all/dir/sub /sub\n"
+    )
+    other = predict(Change.simple(text, files={"dir/d.md": (A, B)}))
+    assert misses(other) == [2, 3]
+    selected = predict(Change.simple(text, files={"dir/c.txt": (A, B)}))
+    assert misses(selected) == [2, 3, 6, 7]
+    below = predict(Change.simple(text, files={"dir/sub/e.txt": (A, B)}))
+    assert rows(below)[2:] == [
+        (6, True, None),
+        (7, False, "stage `src` rebuilt and its `/all/dir/sub` differs (line 3)"),
+    ]
+
+
+def test_a_copy_follows_the_symlinks_it_names_not_those_inside_a_folder() -> None:
+    """BuildKit follows a source path (or wildcard match) that is a symlink: the target's
+    bytes count, not its name. A link inside a copied folder is copied as a link."""
+    glob = "FROM alpine\nCOPY dir/*.txt /app/\n"
+    folder = "FROM alpine\nCOPY dir /app/\n"
+    to_c = FileState.of(b"c.txt", 0o120000)
+    to_sub = FileState.of(b"sub/c.txt", 0o120000)
+    retargeted = {
+        "dir/ln.txt": (
+            FileState(to_c.digest, to_c.mode, A),
+            FileState(to_sub.digest, to_sub.mode, A),
+        )
+    }
+    assert misses(predict(Change.simple(glob, files=retargeted))) == []
+    assert misses(predict(Change.simple(folder, files=retargeted))) == [2]
+    target_edited = {
+        "dir/ln.txt": (FileState(to_c.digest, to_c.mode, A), FileState(to_c.digest, to_c.mode, B))
+    }
+    assert rows(predict(Change.simple(glob, files=target_edited))) == [
+        (2, False, "`dir/ln.txt` changed (copied at line 2)")
+    ]
+    assert misses(predict(Change.simple(folder, files=target_edited))) == []

@@ -21,10 +21,20 @@ from layerwise.context.dockerignore import IgnoreMatcher
 class FileState:
     """One context file as BuildKit's content hash sees it: `digest` of the content (or of the
     symlink target) and `mode` (permission and type bits; git gives 0o100644 / 0o100755 /
-    0o120000)."""
+    0o120000). For a symlink, `followed` is the state of the file it points to when known: a
+    COPY source that names the link (or a wildcard that matches it) is followed, so its
+    content counts there, not the target's name (BuildKit copies with FollowSymlinks)."""
 
     digest: str
     mode: int = 0o100644
+    followed: FileState | None = None
+
+    def as_copied(self, follow: bool) -> FileState:
+        """The state a copy hashes: the target's when it follows a known link, else the
+        entry's own (a link inside a copied folder stays a link)."""
+        if follow and self.followed is not None:
+            return self.followed
+        return self if self.followed is None else FileState(self.digest, self.mode)
 
     @classmethod
     def of(cls, content: bytes, mode: int = 0o100644) -> FileState:
@@ -60,7 +70,7 @@ class FileChange:
             return "added"
         if self.new is None:
             return "deleted"
-        if self.old.digest == self.new.digest:
+        if self.old.digest == self.new.digest and self.old.mode != self.new.mode:
             return "mode"
         return "changed"
 
@@ -68,7 +78,8 @@ class FileChange:
 @dataclass(frozen=True, slots=True)
 class Build:
     """One side of the comparison: the Dockerfile text, its build args, the .dockerignore
-    matcher, and a token per base image (equal tokens mean the same digest)."""
+    matcher, and a token per base image (equal tokens mean the same digest; a token that is
+    the digest, `sha256:...`, also makes two names of one image equal)."""
 
     dockerfile: str
     build_args: Mapping[str, str] = field(default_factory=dict)

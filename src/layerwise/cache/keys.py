@@ -6,12 +6,14 @@ state later steps run with, and make no step of their own. The FROM line's image
 
 What a key holds:
 - every step: its parent's key (the step before it in the stage, the base stage's last step, or
-  the base image's digest). A `COPY --link` copies onto scratch and merges the result onto the
-  parent (dispatchCopy, llb.Merge): the copy keeps its key when the parent changes, the merge
-  does not, and the progress output shows both as one step, cached only when both are
-  (util/progress/progressui display.go, vertexGroup.refresh). So as printed, and for the steps
-  after it, a `--link` copy hits exactly when a plain COPY would; `reused` says the copy itself
-  is not redone;
+  the base image's manifest digest and platform, not its name: source/containerimage/pull.go
+  mainManifestKey; `FROM debian:bookworm` after `FROM debian:bookworm-slim` hits when both tags
+  name one digest, seen on BuildKit 0.13). A `COPY --link` copies onto scratch and merges the
+  result onto the parent (dispatchCopy, llb.Merge): the copy keeps its key when the parent
+  changes, the merge does not, and the progress output shows both as one step, cached only when
+  both are (util/progress/progressui display.go, vertexGroup.refresh). So as printed, and for
+  the steps after it, a `--link` copy hits exactly when a plain COPY would; `reused` says the
+  copy itself is not redone;
 - RUN: the argv (SHELL + the command as written: RUN is never expanded), the environment
   (ENV and every ARG declared with a value in the stage or its base stages, used or not: both
   are `AddEnv` on the state, dispatchEnv/dispatchArg), WORKDIR, USER, --network, --security and
@@ -49,6 +51,13 @@ from layerwise.model.state import resolve_workdir
 # Flags that go into a COPY/ADD FileOp as written (after expansion where BuildKit expands).
 _COPY_FLAGS = ("chown", "chmod", "link", "exclude", "parents", "checksum", "keep-git-dir", "unpack")
 _RUN_FLAGS = ("network", "security")
+
+
+def image_identity(name: str, token: str) -> object:
+    """An image as BuildKit keys it: by manifest digest, so two names of one digest are one
+    image. A token that is a digest (`sha256:...`) says which; any other token (`""` unknown,
+    `"new"` moved) only tells the same name's two sides apart."""
+    return token if token.startswith("sha256:") else (name, token)
 
 
 def digest(value: object) -> str:
@@ -143,7 +152,7 @@ class BuildKeys:
                 self._stage(stage.base_stage)
             parent = self.end[stage.base_stage.index]
         else:
-            parent = digest(("FROM", stage.base, self.base_token(stage), stage.platform))
+            parent = digest(("FROM", self.image(stage.root), stage.platform))
         self.start[stage.index] = parent
         keyed: list[KeyedStep] = []
         for step in stage.steps:
@@ -156,9 +165,10 @@ class BuildKeys:
         self.by_stage[stage.index] = keyed
         self.end[stage.index] = parent
 
-    def base_token(self, stage: Stage) -> str:
-        root = stage.root
-        return "" if root.is_scratch else self.bases(root.base)
+    def image(self, root: Stage) -> object:
+        """What identifies a root stage's base image in a key: its digest when the token is
+        one, else its name and token."""
+        return image_identity(root.base, "" if root.is_scratch else self.bases(root.base))
 
     # -- steps ---------------------------------------------------------------------------------
 
@@ -252,15 +262,17 @@ class BuildKeys:
     ) -> Source:
         written = tuple(s.source if from_ref is None else "/" + s.source for s in selections)
         if from_ref is None:
+            follows = how == "copied"
             token = tuple(
-                (path, self.states[path])
+                (path, self.states[path].as_copied(follows and any(s.names(path) for s in chosen)))
                 for path in self.changed
-                if path in self.states and any(s.selects(path) for s in selections)
+                if path in self.states and (chosen := [s for s in selections if s.selects(path)])
             )
             return Source("context", how, "", written, token)
         stage = self._source_stage(from_ref, how == "copied")
         if stage is None:
-            return Source("image", how, from_ref, written, (from_ref, self.bases(from_ref)))
+            image = image_identity(from_ref, self.bases(from_ref))
+            return Source("image", how, from_ref, written, (image,))
         entries: list[object] = []
         lines: list[int] = []
         for selection in selections:
@@ -278,8 +290,8 @@ class BuildKeys:
     def stage_output(self, stage: Stage, selected: str) -> list[tuple[object, int]]:
         """What decides the bytes under `selected` at the end of `stage`: its base image, every
         RUN (a RUN that ran again may write anything), and the COPY/ADD/WORKDIR steps that
-        write there (their own definition and content: a copy that only ran again because an
-        earlier step did writes the same bytes)."""
+        write there (their own definition and the content that lands there: a copy that only
+        ran again because an earlier step did writes the same bytes)."""
         chain: list[Stage] = []
         current: Stage | None = stage
         while current is not None:
@@ -289,7 +301,7 @@ class BuildKeys:
             self._stage(chain[0])
         root = chain[0]
         out: list[tuple[object, int]] = [
-            (("base", root.base, self.base_token(root)), root.from_instruction.start_line)
+            (("base", self.image(root)), root.from_instruction.start_line)
         ]
         for each in chain:
             if each.index not in self.by_stage:
@@ -298,5 +310,39 @@ class BuildKeys:
                 if ks.step.name == "RUN":
                     out.append((("run", ks.key), ks.line))
                 elif any(overlaps(region, selected) for region in ks.writes):
-                    out.append((("write", ks.own), ks.line))
+                    landed = self._landed_under(ks, selected)
+                    own = ks.own if landed is None else digest((ks.step.name, ks.parts, landed))
+                    out.append((("write", own), ks.line))
         return out
+
+    def _landed_under(self, ks: KeyedStep, selected: str) -> tuple[object, ...] | None:
+        """The changed context files a COPY puts at or under `selected`, when `selected` lies
+        inside its destination folder: a folder source's files land at the same relative
+        path there, so an edit elsewhere in the folder leaves the selected bytes alone
+        (BuildKit hashes only what `COPY --from` selects). None when it cannot tell."""
+        step = ks.step
+        if step.name != "COPY" or not ks.sources or ks.sources[0].kind != "context":
+            return None
+        if step.instruction.flag("parents") is not None:
+            return None
+        folder = copy_destination(step).rstrip("/") or "/"
+        if not selected.startswith(folder.rstrip("/") + "/"):
+            return None  # the copy writes `selected` itself or above it: all of it counts
+        selections = copy_selections(step)
+        if any(s.prefix != s.source for s in selections):
+            return None  # a wildcard: where a match lands depends on what matched
+        landed: list[object] = []
+        for entry in ks.sources[0].token:
+            path = str(entry[0]) if isinstance(entry, tuple) else ""
+            for selection in selections:
+                if not selection.selects(path):
+                    continue
+                source = selection.source
+                if source and not path.startswith(source + "/"):
+                    where = folder  # the named file or folder itself: somewhere in the folder
+                else:
+                    where = posixpath.join(folder, path[len(source) + 1 :] if source else path)
+                if overlaps(where, selected):
+                    landed.append(entry)
+                break
+        return tuple(landed)

@@ -61,6 +61,16 @@ class Selection:
             return False
         return self.excludes is None or not self.excludes.is_ignored(inside)
 
+    def names(self, path: str) -> bool:
+        """Whether `path` is the source itself or one of its wildcard's matches (not a path
+        below one): BuildKit follows such a path when it is a symlink."""
+        source = self.source
+        if not source:
+            return False
+        if _WILDCARD.search(source):
+            return path.count("/") == source.count("/") and self.selects(path)
+        return path == source
+
     @property
     def prefix(self) -> str:
         """The part before the first wildcard component: every selected path lies below it."""

@@ -25,18 +25,20 @@ dependency) and options that only choose how it compiles.
 from __future__ import annotations
 
 import tomllib
-from collections.abc import Callable, Mapping, Sequence
+from collections.abc import Mapping
 from typing import TYPE_CHECKING, Any
 
 from layerwise.ecosystems import _toolchain as tc
 from layerwise.ecosystems.base import (
     CacheMount,
     DependencyInstall,
-    DevForm,
-    LockfileForm,
     Pruning,
     command_env,
     image_tag,
+    never_needs_dev,
+    no_dev_form,
+    no_lockfile_form,
+    no_project_env,
     subcommand,
 )
 from layerwise.shell import Command, Word
@@ -243,39 +245,15 @@ def lockfile_of(cmd: Command) -> str | None:
     return None
 
 
-def lockfile_form(
-    cmd: Command,
-    env: Mapping[str, str],
-    context: BuildContext | None,
-    project_dir: str,
-    earlier: Sequence[Command],
-) -> LockfileForm | None:
-    return None
-
+lockfile_form = no_lockfile_form
 
 DEV_OUTPUTS: tuple[str, ...] = ()
 
-
-def dev_form(
-    cmd: Command,
-    env: Mapping[str, str],
-    context: BuildContext | None,
-    project_dir: str,
-    earlier: Sequence[Command],
-) -> DevForm | None:
-    """None: Cargo's `[dev-dependencies]` only build tests and examples, never the binary. What a
-    build leaves in the image is the toolchain (LW305)."""
-    return None
-
-
-def needs_dev(cmd: Command) -> bool:
-    return False
-
-
-def project_env(
-    context: BuildContext, project_dir: str, in_image: Callable[[str], bool]
-) -> dict[str, str]:
-    return {}
+# None: Cargo's `[dev-dependencies]` only build tests and examples, never the binary. What a build
+# leaves in the image is the toolchain (LW305).
+dev_form = no_dev_form
+needs_dev = never_needs_dev
+project_env = no_project_env
 
 
 # The toolchain out of the final image (LW305). Rust links glibc and libgcc: distroless `cc` of

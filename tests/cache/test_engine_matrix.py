@@ -30,6 +30,7 @@ from layerwise.engine import BuildRequest, Client, run_build
 from layerwise.engine.progress import BuildStep, parse_progress
 
 from . import matrix_gen
+from .matrix_gen import Edit, chmod, delete, link, touch, write
 
 pytestmark = pytest.mark.engine
 
@@ -41,45 +42,11 @@ FILES = {
     "dir/d.md": "d {T}\n",
     "README.md": "readme {T}\n",
 }
-Edit = Callable[[Path, str], None]
 
 
 def stage(name: str | None = None) -> str:
     alias = f" AS {name}" if name else ""
     return f"FROM {BASE}{alias}\nCOPY token /token\n"
-
-
-def write(path: str, text: str) -> Edit:
-    def apply(root: Path, token: str) -> None:
-        target = root / path
-        target.parent.mkdir(parents=True, exist_ok=True)
-        target.write_text(text.replace("{T}", token))
-
-    return apply
-
-
-def chmod(path: str, mode: int) -> Edit:
-    return lambda root, _: (root / path).chmod(mode)
-
-
-def delete(path: str) -> Edit:
-    return lambda root, _: (root / path).unlink()
-
-
-def touch(path: str) -> Edit:
-    def apply(root: Path, _: str) -> None:
-        later = (root / path).stat().st_mtime + 3600
-        os.utime(root / path, (later, later))
-
-    return apply
-
-
-def link(path: str, target: str) -> Edit:
-    def apply(root: Path, _: str) -> None:
-        (root / path).unlink(missing_ok=True)
-        (root / path).symlink_to(target)
-
-    return apply
 
 
 @dataclass(frozen=True)

@@ -136,10 +136,19 @@ def test_gitlab_script_items_are_the_generated_commands(
     plan, out = _generate(tmp_path, "gitlab", "registry", "max", platforms, "multi", None)
     job = yaml.safe_load(out.read_text())["image-build"]
     builds = [s for s in job["script"] if s.startswith("docker buildx build")]
-    expected = [c.build_command(plan), *(c.build_command(plan, s) for s in plan.stage_exports)]
+    expected = [c.build_command(plan), *(c.build_command(plan, e) for e in plan.exports)]
     assert builds == [e + "\n" for e in expected]
-    # For two platforms the image and `deps` are exported; `build` holds the sources (`COPY . .`)
-    assert len(builds) == (2 if platforms else 1)
+    # For two platforms the image, and `deps` once per platform; `build` holds the sources
+    # (`COPY . .`)
+    assert len(builds) == (3 if platforms else 1)
+    if platforms:
+        assert [b.split("\n")[1].strip() for b in builds[1:]] == [
+            "--platform linux/amd64 \\",
+            "--platform linux/arm64 \\",
+        ]
+        # the image build imports each platform's dependency cache
+        for arch in ("amd64", "arm64"):
+            assert f"cache-deps-{arch}-$CI_COMMIT_REF_SLUG" in builds[0]
 
 
 def test_github_inputs_are_the_generated_cache_specs(tmp_path: Path) -> None:
@@ -158,7 +167,12 @@ def test_github_inputs_are_the_generated_cache_specs(tmp_path: Path) -> None:
     assert image["cache-from"].splitlines() == c.cache_from(plan, None)
     assert image["cache-to"] == c.cache_to(plan, None)
     assert "image-manifest=true,oci-mediatypes=true" in image["cache-to"]
-    assert [s["with"]["target"] for s in steps if s.get("name", "").startswith("Cache")] == ["deps"]
+    caches = [s["with"] for s in steps if s.get("name", "").startswith("Cache")]
+    assert [(w["target"], w["platforms"]) for w in caches] == [
+        ("deps", "linux/amd64"),
+        ("deps", "linux/arm64"),
+    ]
+    assert caches[0]["cache-to"] != caches[1]["cache-to"]
 
 
 def test_defaults_come_from_the_dockerfile(tmp_path: Path) -> None:

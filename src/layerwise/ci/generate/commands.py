@@ -33,21 +33,30 @@ def commit(plan: Plan) -> str:
     return "${{ github.sha }}" if plan.provider == "github" else COMMIT[plan.provider]
 
 
-def cache_name(stage: str | None) -> str:
-    return "cache" if stage is None else f"cache-{stage}"
+# A dependency stage's export for one platform: (stage, platform); None is the image build.
+Export = tuple[str, str] | None
 
 
-def cache_from(plan: Plan, stage: str | None) -> list[str]:
+def platform_slug(platform: str) -> str:
+    """`linux/arm64` -> `arm64`, `linux/arm/v7` -> `arm-v7`: a tag- and scope-safe name."""
+    return "-".join(platform.split("/")[1:]) or platform
+
+
+def cache_name(export: Export) -> str:
+    return "cache" if export is None else f"cache-{export[0]}-{platform_slug(export[1])}"
+
+
+def cache_from(plan: Plan, export: Export) -> list[str]:
     """The imports of one build: its own cache for this branch, then the default branch's;
-    the main build also imports each exported dependency stage's."""
-    caches = [(cache_name(stage), stage or plan.target)]
-    if stage is None:
-        caches += [(cache_name(s), s) for s in plan.stage_exports]
-    return [source for name, target in caches for source in _sources(plan, name, target)]
+    the image build also imports every dependency-stage export's."""
+    caches = [(export, export[0] if export else plan.target)]
+    if export is None:
+        caches += [(e, e[0]) for e in plan.exports]
+    return [source for e, target in caches for source in _sources(plan, e, target)]
 
 
-def _sources(plan: Plan, name: str, target: str | None) -> list[str]:
-    own, default = branch(plan), plan.default_branch
+def _sources(plan: Plan, export: Export, target: str | None) -> list[str]:
+    name, own, default = cache_name(export), branch(plan), plan.default_branch
     if plan.cache == "registry":
         return [f"type=registry,ref={plan.image}:{name}-{b}" for b in (own, default)]
     if plan.cache == "inline":  # the cache travels in the branch's image
@@ -55,13 +64,13 @@ def _sources(plan: Plan, name: str, target: str | None) -> list[str]:
     if plan.cache == "s3":
         return [f"type=s3,{S3[plan.provider]},name={name}-{b}" for b in (own, default)]
     if plan.cache == "gha":
-        return [f"type=gha,scope={_scope(plan, target)}"]
+        return [f"type=gha,scope={_scope(plan, target, export)}"]
     return [f"type=local,src={LOCAL_DIR[plan.provider]}/{name}"]
 
 
-def cache_to(plan: Plan, stage: str | None) -> str:
-    name, own = cache_name(stage), branch(plan)
-    mode = "max" if stage is not None else plan.cache_mode
+def cache_to(plan: Plan, export: Export) -> str:
+    name, own = cache_name(export), branch(plan)
+    mode = "max" if export is not None else plan.cache_mode
     if plan.cache == "registry":
         return f"type=registry,ref={plan.image}:{name}-{own},mode={mode},{ECR_SAFE}"
     if plan.cache == "inline":
@@ -69,15 +78,18 @@ def cache_to(plan: Plan, stage: str | None) -> str:
     if plan.cache == "s3":
         return f"type=s3,{S3[plan.provider]},name={name}-{own},mode={mode}"
     if plan.cache == "gha":
-        return f"type=gha,scope={_scope(plan, stage or plan.target)},mode={mode}"
+        target = export[0] if export else plan.target
+        return f"type=gha,scope={_scope(plan, target, export)},mode={mode}"
     return f"type=local,dest={LOCAL_DIR[plan.provider]}/{name}-new,mode={mode}"
 
 
-def _scope(plan: Plan, target: str | None) -> str:
-    """One gha scope per Dockerfile and target: two images of one repository (or an image and
-    its dependency stage) must not overwrite each other's cache."""
+def _scope(plan: Plan, target: str | None, export: Export = None) -> str:
+    """One gha scope per Dockerfile and target (and platform for a dependency-stage export):
+    two images of one repository, or an image and its dependency stage, must not overwrite
+    each other's cache."""
     stem = PurePosixPath(plan.dockerfile).name.replace(".", "-").lower()
-    return f"{stem}-{target or 'final'}"
+    scope = f"{stem}-{target or 'final'}"
+    return scope if export is None else f"{scope}-{platform_slug(export[1])}"
 
 
 def tags(plan: Plan) -> list[str]:
@@ -87,27 +99,27 @@ def tags(plan: Plan) -> list[str]:
     return out
 
 
-def build_command(plan: Plan, stage: str | None = None) -> str:
-    """`docker buildx build` for the image (stage None) or for one dependency stage's cache,
-    one option per line."""
-    words = ["docker buildx build", f"--platform {','.join(plan.platforms)}"]
-    words.append(f"--file {plan.dockerfile}")
-    target = stage or plan.target
+def build_command(plan: Plan, export: Export = None) -> str:
+    """`docker buildx build` for the image (export None) or for one dependency stage's cache
+    on one platform, one option per line."""
+    platforms = export[1] if export else ",".join(plan.platforms)
+    words = ["docker buildx build", f"--platform {platforms}", f"--file {plan.dockerfile}"]
+    target = export[0] if export else plan.target
     if target:
         words.append(f"--target {target}")
-    words += [f"--cache-from {source}" for source in cache_from(plan, stage)]
-    words.append(f"--cache-to {cache_to(plan, stage)}")
-    if stage is None:
+    words += [f"--cache-from {source}" for source in cache_from(plan, export)]
+    words.append(f"--cache-to {cache_to(plan, export)}")
+    if export is None:
         words += [f"--tag {tag}" for tag in tags(plan)]
         words.append("--push")
     words.append(plan.context)
     return " \\\n  ".join(words)
 
 
-def rotate_local(plan: Plan, stage: str | None = None) -> str:
+def rotate_local(plan: Plan, export: Export = None) -> str:
     """A local cache is written next to the old one and moved over it: buildx never removes
     old blobs from a local cache directory, which would otherwise grow with every build."""
-    base = f"{LOCAL_DIR[plan.provider]}/{cache_name(stage)}"
+    base = f"{LOCAL_DIR[plan.provider]}/{cache_name(export)}"
     return f'rm -rf "{base}" && mv "{base}-new" "{base}"'
 
 
@@ -120,7 +132,7 @@ def binfmt_command(plan: Plan) -> str | None:
 
 def shell_script(plan: Plan) -> str:
     """The lines a shell provider (Jenkins) runs to build: the branch slug, the builder,
-    QEMU when needed, the image build, then each dependency stage's cache export."""
+    QEMU when needed, the image build, then each dependency stage's cache export per platform."""
     lines = [JENKINS_BRANCH_TAG] if plan.provider == "jenkins" else []
     lines.append(
         "docker buildx create --name layerwise --driver docker-container --bootstrap --use "
@@ -132,8 +144,8 @@ def shell_script(plan: Plan) -> str:
     lines.append(build_command(plan))
     if plan.cache == "local":
         lines.append(rotate_local(plan))
-    for stage in plan.stage_exports:
-        lines.append(build_command(plan, stage))
+    for export in plan.exports:
+        lines.append(build_command(plan, export))
         if plan.cache == "local":
-            lines.append(rotate_local(plan, stage))
+            lines.append(rotate_local(plan, export))
     return "\n".join(lines) + "\n"

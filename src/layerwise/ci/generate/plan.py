@@ -36,11 +36,18 @@ class Plan:
     target: str | None
     multi_stage: bool
     cache_mounts: bool
-    # Dependency stages (no source copy in them) whose cache is exported by a build of their
-    # own (`--target`): a multi-platform mode=max export lost arm64's dependency steps (our
-    # measurement). A stage holding sources changes on every edit: its export would be waste.
+    # Dependency stages (no source copy in them) whose cache is exported by builds of their
+    # own (`--target`), one per platform: a multi-platform mode=max export lost arm64's
+    # dependency steps (our measurement; moby/buildkit#2822). A stage holding sources changes
+    # on every edit: its export would be waste.
     stage_exports: tuple[str, ...]
     default_branch: str = "main"
+
+    @property
+    def exports(self) -> tuple[tuple[str, str], ...]:
+        """Each dependency stage's cache export: (stage, platform), one build per platform, so
+        each platform's records travel in a cache of their own."""
+        return tuple((stage, p) for stage in self.stage_exports for p in self.platforms)
 
     @property
     def foreign_platforms(self) -> tuple[str, ...]:

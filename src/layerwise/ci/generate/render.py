@@ -82,12 +82,13 @@ def why(plan: Plan) -> list[str]:
     if plan.stage_exports:
         stages = ", ".join(plan.stage_exports)
         notes.append(
-            f"The dependency stages ({stages}) are exported again as their own --target to a "
-            "cache of their own, and imported too: measured on Docker 26 (BuildKit 0.13), a "
-            "two-platform mode=max export dropped arm64's dependency-stage results, and this "
-            "export kept them (layerwise docs/measurements/issue8-pipeline.md). It takes "
-            "seconds: every step is already built. Stages that copy the sources are left out: "
-            "their layers change with every edit."
+            f"The dependency stages ({stages}) are exported again as their own --target, one "
+            "build per platform, each to a cache of its own, and all are imported: measured on "
+            "Docker 26 (BuildKit 0.13), a two-platform mode=max export dropped arm64's "
+            "dependency-stage results (layerwise docs/measurements/issue8-pipeline.md; "
+            "moby/buildkit#2822 reports platforms missing at random from a multi-platform "
+            "cache export). It takes seconds: every step is already built. Stages that copy "
+            "the sources are left out: their layers change with every edit."
         )
     if plan.cache_mounts:
         notes.append(
@@ -191,10 +192,10 @@ def _github(plan: Plan, command_line: str) -> str:
             f"      buildx-{plan.default_branch}-",
         ]
     steps += _github_build(plan, None)
-    for stage in plan.stage_exports:
-        steps += _github_build(plan, stage)
+    for export in plan.exports:
+        steps += _github_build(plan, export)
     if plan.cache == "local":
-        rotations = [c.rotate_local(plan), *(c.rotate_local(plan, s) for s in plan.stage_exports)]
+        rotations = [c.rotate_local(plan), *(c.rotate_local(plan, e) for e in plan.exports)]
         steps += ["- run: |", *(f"    {r}" for r in rotations)]
     permissions = ["contents: read"]
     if plan.image.startswith("ghcr.io/"):
@@ -248,24 +249,24 @@ def _github_login(plan: Plan) -> list[str]:
     ]
 
 
-def _github_build(plan: Plan, stage: str | None) -> list[str]:
-    name = "Image" if stage is None else f"Cache of the {stage} stage"
+def _github_build(plan: Plan, export: c.Export) -> list[str]:
+    name = "Image" if export is None else f"Cache of the {export[0]} stage for {export[1]}"
     lines = [
         "- uses: docker/build-push-action@v6",
         f"  name: {name}",
         "  with:",
         f"    context: {plan.context}",
         f"    file: {plan.dockerfile}",
-        f"    platforms: {','.join(plan.platforms)}",
+        f"    platforms: {export[1] if export else ','.join(plan.platforms)}",
     ]
-    target = stage or plan.target
+    target = export[0] if export else plan.target
     if target:
         lines.append(f"    target: {target}")
-    if stage is None:
+    if export is None:
         lines.append("    push: true")
         lines += ["    tags: |", *(f"      {t}" for t in c.tags(plan))]
-    lines += ["    cache-from: |", *(f"      {s}" for s in c.cache_from(plan, stage))]
-    lines.append(f"    cache-to: {c.cache_to(plan, stage)}")
+    lines += ["    cache-from: |", *(f"      {s}" for s in c.cache_from(plan, export))]
+    lines.append(f"    cache-to: {c.cache_to(plan, export)}")
     return lines
 
 
@@ -293,10 +294,10 @@ def _gitlab(plan: Plan, command_line: str) -> str:
     script = ["- |", *(f"  {line}" for line in c.build_command(plan).splitlines())]
     if plan.cache == "local":
         script.append(f"- {_yaml_quote(c.rotate_local(plan))}")
-    for stage in plan.stage_exports:
-        script += ["- |", *(f"  {line}" for line in c.build_command(plan, stage).splitlines())]
+    for export in plan.exports:
+        script += ["- |", *(f"  {line}" for line in c.build_command(plan, export).splitlines())]
         if plan.cache == "local":
-            script.append(f"- {_yaml_quote(c.rotate_local(plan, stage))}")
+            script.append(f"- {_yaml_quote(c.rotate_local(plan, export))}")
     variables = ['DOCKER_TLS_CERTDIR: "/certs"']
     if plan.cache == "s3":
         variables += ["AWS_REGION: us-east-1", "CACHE_BUCKET: my-buildkit-cache"]

@@ -24,7 +24,10 @@ few seconds: every step is already in the builder.
 plus, after it:
     docker buildx build --platform linux/amd64,linux/arm64 --target deps \\
       --cache-to type=registry,ref=$REPO:cache-deps,mode=max .
-and `--cache-from` both refs. `layerwise ci generate` writes this.
+and `--cache-from` both refs. `layerwise ci generate` writes the stage's export once per
+platform (`--platform linux/arm64 --target deps --cache-to ...:cache-deps-arm64`), each to a
+ref of its own, the workaround reported upstream for platforms missing at random from one
+multi-platform export (moby/buildkit#2822).
 
 ## References
 - docs/measurements/issue8-pipeline.md ("Why arm64's `npm ci` did not come back")

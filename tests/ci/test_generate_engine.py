@@ -181,18 +181,23 @@ def test_generated_pipeline_keeps_dependency_steps_on_an_empty_agent(
     }
     commands = _commands(provider, text, values)
     assert commands and "--push" in commands[0]
-    # The dependency stage (its copies bring only a manifest) gets an export of its own: without
-    # it a two-platform mode=max export loses arm64's records (docs/measurements, issue 8).
-    assert [c for c in commands if "--target deps" in c]
+    # The dependency stage (its copies bring only a manifest) gets an export of its own per
+    # platform: a two-platform mode=max export lost arm64's records (docs/ci.md, LW912).
+    exports = [c for c in commands if "--target deps" in c]
+    platforms = [next(w for w in c.split() if w.startswith("linux/")) for c in exports]
+    assert platforms == list(PLATFORMS)
 
     first = _agent_run(engine, app, commands)
     assert not any(_by_platform(first, INSTALL).values())
 
     # A source-only change: the dependency steps come back from the branch's own cache. On
     # linux/amd64 always. linux/arm64's came back in most runs but not all: in 21 runs of the
-    # three providers here, arm64's records were missing 2-3 times even with the dependency
-    # stage exported on its own (BuildKit 0.13; docs/measurements/issue8-pipeline.md). That is
-    # measured and reported, not asserted: the build must still succeed on both platforms.
+    # three providers here, arm64's records were missing 2-3 times with the dependency stage
+    # exported jointly for both platforms (BuildKit 0.13, a loaded machine). Per-platform
+    # exports are upstream's workaround (moby/buildkit#2822); a quieter window lost nothing
+    # with either form (benchmarks/ci_platform_cache.py, docs/ci.md). Until the loss is
+    # reproduced and shown gone, arm64 is measured and reported, not asserted: the build must
+    # still succeed on both platforms.
     (app / "src" / "main.txt").write_text("hello again\n")
     source = _agent_run(engine, app, commands)
     amd64 = {"linux/amd64": True}

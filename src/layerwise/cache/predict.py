@@ -39,6 +39,7 @@ class Verdict:
     step: Step
     cached: bool
     cause: Text | None
+    key: str = ""  # the step's cache key (comparable across builds keyed over the same paths)
 
     @property
     def line(self) -> int:
@@ -69,6 +70,7 @@ class Prediction:
     """The verdict for every step of the stages the target needs, in build order."""
 
     verdicts: tuple[Verdict, ...]
+    previous: frozenset[str] = frozenset()  # the previous build's step keys
 
     def first_misses(self) -> dict[int, Verdict]:
         """Stage index -> its first step that misses."""
@@ -100,9 +102,12 @@ def predict(
     if problems:
         raise problems[0]
     stages = new_model.needed_stages(target)
-    new = BuildKeys(new_model, stages, change.files, "new", change.new.base_token, is_dir)
+    new = BuildKeys(
+        new_model, stages, change.files, "new", change.new.base_token, is_dir, change.same
+    )
     old = _old_keys(change, target, path, is_dir)
-    return Prediction(tuple(_Explainer(new, old, change.files).verdicts()))
+    explainer = _Explainer(new, old, change.files)
+    return Prediction(tuple(explainer.verdicts()), frozenset(explainer.old_keys))
 
 
 def _model(text: str, build_args: Mapping[str, str], path: str | None) -> Model:
@@ -124,7 +129,7 @@ def _old_keys(
         return None
     has_target = target is None or model.stage(target) is not None
     stages = model.needed_stages(target) if has_target else model.stages
-    return BuildKeys(model, stages, change.files, "old", change.old.base_token, is_dir)
+    return BuildKeys(model, stages, change.files, "old", change.old.base_token, is_dir, change.same)
 
 
 class _Explainer:
@@ -150,7 +155,7 @@ class _Explainer:
             cause = None if cached else self.cause(ks)
             if not cached:
                 self.first_miss.setdefault(ks.stage.index, ks.line)
-            out.append(Verdict(ks.stage, ks.step, cached, cause))
+            out.append(Verdict(ks.stage, ks.step, cached, cause, ks.key))
         return out
 
     # -- the parent chain ----------------------------------------------------------------------

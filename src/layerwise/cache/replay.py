@@ -1,5 +1,6 @@
 """Replay a repository's history: for each of the last N first-parent commits, which steps
-would rebuild against the build of its parent, and what that would cost.
+would rebuild against the build of its parent (and, when the cache keeps them, of every
+earlier replayed commit), and what that would cost.
 
 Each commit is compared with its parent as BuildKit compares two builds: the parent's build
 cache is keyed by the parent's Dockerfile and .dockerignore, the commit's steps by its own, and

@@ -87,3 +87,26 @@ def test_a_dockerignore_edit_that_brings_back_the_first_selection(tmp_path: Path
 def test_an_unknown_holding_is_refused(reverted: Path) -> None:
     with pytest.raises(ValueError, match="cache_holds"):
         replay(History(reverted / "Dockerfile", reverted), 1, cache_holds="some")
+
+
+def test_a_miss_after_an_earlier_hit_is_explained_against_that_build(tmp_path: Path) -> None:
+    # python-web's requirements.txt back as imported: its COPY (line 9) hits the import's
+    # build, and the install misses that build for the ENV added since, not for its parent.
+    repo = tmp_path / "python-web"
+    make_history(HISTORIES["python-web"], repo)
+    history = History(repo / "Dockerfile", repo)
+    count = len(HISTORIES["python-web"].commits)
+    subject = "deps: werkzeug 3.1.9 again"
+    parent = next(r for r in replay(history, count, cache_holds="parent") if r.subject == subject)
+    every = next(r for r in replay(history, count) if r.subject == subject)
+    assert missed(parent) == [9, 10, 12]
+    assert missed(every) == [10, 12]
+
+    def cause(replayed: CommitReplay, line: int) -> str:
+        verdict = next(v for v in replayed.predictions[0].verdicts if v.line == line)
+        assert verdict.cause is not None
+        return verdict.cause.render("en")
+
+    assert cause(parent, 10) == "parent step at line 9 missed"
+    assert cause(every, 10) == "ENV PIP_DISABLE_PIP_VERSION_CHECK changed (line 5)"
+    assert cause(every, 12) == "parent step at line 10 missed"

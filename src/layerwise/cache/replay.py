@@ -26,7 +26,7 @@ from typing import Any
 
 from layerwise.cache.change import Build, Change, FileState
 from layerwise.cache.git import Repository
-from layerwise.cache.predict import Prediction, Verdict, predict
+from layerwise.cache.predict import Earlier, Prediction, Verdict, predict
 from layerwise.context.dockerignore import IgnoreMatcher
 from layerwise.errors import LayerwiseError
 
@@ -162,8 +162,8 @@ def replay(
     only its parent's (an ephemeral CI agent importing the previous build's cache), or "all",
     every earlier replayed build, the oldest parent's included (a builder that keeps its
     cache). Under "all" a step the parent's build misses still hits when an earlier build had
-    its key (a revert, a .dockerignore edit that brings a selection back); its cause is then
-    None, and a miss keeps the cause found against the parent.
+    its key (a revert, a .dockerignore edit that brings a selection back), and a miss is
+    explained against the build that had its parent step, the parent's when it did.
     """
     if cache_holds not in CACHE_HOLDS:
         raise ValueError(f"cache_holds is one of {CACHE_HOLDS}, not {cache_holds!r}")
@@ -177,7 +177,7 @@ def replay(
     diffs = [history.states(commits[i][0], commits[j][0], ignores[i], ignores[j]) for i, j in pairs]
     if cache_holds == "all":
         diffs = _covering(diffs)
-    seen: list[set[str]] = [set() for _ in variants]
+    held = [Earlier() if cache_holds == "all" else None for _ in variants]
     out: list[CommitReplay] = []
     for (i, j), states in zip(pairs, diffs, strict=True):
         (old, old_subject), (new, subject) = commits[i], commits[j]
@@ -195,10 +195,7 @@ def replay(
                 keep_same=cache_holds == "all",
             )
             where = f"{history.dockerfile}@{new[:12]}"
-            prediction = predict(change, target, path=where, is_dir=is_dir)
-            if cache_holds == "all":
-                prediction = _against_earlier(prediction, seen[n])
-            predictions.append(prediction)
+            predictions.append(predict(change, target, path=where, is_dir=is_dir, earlier=held[n]))
             texts.append(after)
         out.append(CommitReplay(new, subject, tuple(predictions), tuple(texts)))
     return out
@@ -222,18 +219,6 @@ def _covering(
         out.append({path: (current[path], after[path]) for path in current})
         current = after
     return out
-
-
-def _against_earlier(prediction: Prediction, seen: set[str]) -> Prediction:
-    """`prediction` with a miss turned into a hit when an earlier build (in `seen`, which
-    this adds the parent's and the commit's keys to) had the step's key."""
-    seen |= prediction.previous
-    verdicts = tuple(
-        Verdict(v.stage, v.step, True, None, v.key) if not v.cached and v.key in seen else v
-        for v in prediction.verdicts
-    )
-    seen.update(v.key for v in verdicts)
-    return Prediction(verdicts, prediction.previous)
 
 
 def tracked_or_disk(history: History, path: Path) -> TextOf:

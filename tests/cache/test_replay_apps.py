@@ -8,6 +8,9 @@ dependency install of the manifests-first file cached; a dependency bump rebuild
 in every file; a change only to files no COPY sends rebuilds nothing; a Dockerfile edit
 rebuilds from the edited step on, and nothing in the untracked file (the Dockerfile is kept out
 of the context by then); a .dockerignore edit rebuilds from a COPY, the cause naming it.
+Those kinds are against the parent's build (`cache_holds="parent"`). Against every earlier
+build (`"all"`, the default) a commit rebuilds at most what it does against its parent, and
+less exactly where it brings back what an earlier build had (EARLIER_HITS).
 """
 
 from __future__ import annotations
@@ -24,6 +27,17 @@ from .app_histories import HISTORIES
 from .histories import KINDS, AppHistory, make_history
 
 APPS = sorted(HISTORIES)
+# (app, subject) -> the lines that miss against the parent but hit an earlier build's record.
+EARLIER_HITS = {
+    # `**/test_*.py` keeps app/test_main.py (added after the import) out again: `COPY app/`
+    # (python-web line 11 then; python-uv's install and copy of the project, 18-19) selects what the
+    # import commit's build selected.
+    ("python-web", "dockerignore: keep tests out of the image"): [11],
+    ("python-uv", "dockerignore: keep tests out of the image"): [18, 19],
+    # requirements.txt as in the import commit: its COPY (line 9) hits that build; the install
+    # still misses, its environment has the later PIP_DISABLE_PIP_VERSION_CHECK.
+    ("python-web", "deps: werkzeug 3.1.9 again"): [9],
+}
 
 
 @pytest.fixture(scope="module", params=APPS)
@@ -58,12 +72,12 @@ def touched(repo: Path, commit: str) -> set[str]:
     return set(out.stdout.split())
 
 
-def replayed(history: AppHistory, repo: Path) -> list[CommitReplay]:
+def replayed(history: AppHistory, repo: Path, holds: str = "parent") -> list[CommitReplay]:
     source = History(repo / "Dockerfile", repo)
     variants = [Variant("Dockerfile")]
     if history.fixed is not None:
         variants.append(Variant("fixed", tracked_or_disk(source, history.folder / history.fixed)))
-    return replay(source, len(history.commits), variants=tuple(variants))
+    return replay(source, len(history.commits), variants=tuple(variants), cache_holds=holds)
 
 
 def missed(prediction: Prediction) -> list[Verdict]:
@@ -159,3 +173,19 @@ def test_every_commit_rebuilds_as_its_kind_says(made: tuple[AppHistory, Path]) -
             assert ".dockerignore" in first_cause(ours), (why, first_cause(ours))
             if history.install is not None:
                 assert install(fixed, history.install).cached, why
+
+
+def test_every_earlier_build_only_adds_hits(made: tuple[AppHistory, Path]) -> None:
+    history, repo = made
+    parent = replayed(history, repo)
+    every = replayed(history, repo, "all")
+    for before, after in zip(parent, every, strict=True):
+        for index, (p, a) in enumerate(zip(before.predictions, after.predictions, strict=True)):
+            flipped = [
+                x.line for x, y in zip(p.verdicts, a.verdicts, strict=True) if x.cached != y.cached
+            ]
+            why = (history.app, before.subject, index)
+            assert all(not x.cached for x in p.verdicts if x.line in flipped), why
+            assert all(y.cause is None for y in a.verdicts if y.line in flipped), why
+            expected = EARLIER_HITS.get((history.app, before.subject), []) if index == 0 else []
+            assert flipped == expected, why

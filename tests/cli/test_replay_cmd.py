@@ -62,7 +62,8 @@ def test_json_shape(repo: Path, bench: Path, capsys: pytest.CaptureFixture[str])
     data = run_json(
         capsys, str(repo / "Dockerfile"), "--commits", "20", "--bench-json", str(bench), "--fixed"
     )
-    assert set(data) == {"commits", "dockerfiles", "costs"}
+    assert set(data) == {"cache_holds", "commits", "dockerfiles", "costs"}
+    assert data["cache_holds"] == "all"
     assert data["costs"] == {"source": str(bench), "bytes": False}
     assert [c["subject"] for c in data["commits"]] == [c.subject for c in COMMITS]
     first = data["commits"][0]
@@ -302,3 +303,18 @@ def test_fixed_follows_the_project_configuration(
     data = run_json(capsys, dockerfile, "--commits", "1", "--fixed")
     rows = [d["rebuilt_steps"] for d in data["commits"][0]["dockerfiles"]]
     assert rows[0] == rows[1]
+
+
+def test_cache_holds(
+    repo: Path, capsys: pytest.CaptureFixture[str], monkeypatch: pytest.MonkeyPatch
+) -> None:
+    monkeypatch.setenv("COLUMNS", "140")
+    dockerfile = str(repo / "Dockerfile")
+    every = run_json(capsys, dockerfile, "--commits", "20")
+    parent = run_json(capsys, dockerfile, "--commits", "20", "--cache-holds", "parent")
+    assert (every["cache_holds"], parent["cache_holds"]) == ("all", "parent")
+    for a, p in zip(every["commits"], parent["commits"], strict=True):
+        assert a["dockerfiles"][0]["rebuilt"] <= p["dockerfiles"][0]["rebuilt"]
+    assert main(["replay", dockerfile, "--commits", "2", "--cache-holds", "parent"]) == 0
+    assert "(--cache-holds parent)" in capsys.readouterr().out
+    assert main(["replay", dockerfile, "--commits", "2", "--cache-holds", "some"]) == 2

@@ -10,8 +10,8 @@
 `keys` holds what each key covers (with the BuildKit sources it follows), `selection` which
 files a COPY or bind mount reads, `change` the two builds being compared, `git` a change read
 from a repository (`--since REF`, or between two commits), `observed` a prediction beside
-BuildKit's printed steps, `replay` each of the last commits against its parent with step costs
-from a bench, `replay_plot` its chart.
+BuildKit's printed steps, `replay` each of the last commits against its parent (or every
+earlier one) with step costs from a bench, `replay_plot` its chart.
 """
 
 from layerwise.cache.change import Build, Change, FileChange, FileState, blob_digest

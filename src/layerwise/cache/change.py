@@ -93,11 +93,16 @@ class Build:
 @dataclass(frozen=True, slots=True)
 class Change:
     """The previous build, the next one, and the context paths whose state differs between
-    them (context-relative, slash-separated; ignored paths already dropped per side)."""
+    them (context-relative, slash-separated; ignored paths already dropped per side).
+
+    `same` holds paths in one state on both sides that the keys cover anyway: keys made over
+    the same paths compare across any builds, not only these two (`replay` against every
+    earlier build)."""
 
     old: Build
     new: Build
     files: Mapping[str, FileChange] = field(default_factory=dict)
+    same: Mapping[str, FileState] = field(default_factory=dict)
 
     @classmethod
     def between(
@@ -105,10 +110,14 @@ class Change:
         old: Build,
         new: Build,
         states: Mapping[str, tuple[FileState | None, FileState | None]],
+        *,
+        keep_same: bool = False,
     ) -> Change:
         """The change from `old` to `new` given each path's (old, new) state; a path its
-        side's .dockerignore keeps out counts as absent there, and equal states are dropped."""
+        side's .dockerignore keeps out counts as absent there, and equal states are dropped
+        (or, with `keep_same`, kept in `same` when present)."""
         files: dict[str, FileChange] = {}
+        same: dict[str, FileState] = {}
         for path, (before, after) in states.items():
             ignored = None
             if before is not None and old.ignore.is_ignored(path):
@@ -117,7 +126,9 @@ class Change:
                 after, ignored = None, "new"
             if before != after:
                 files[path] = FileChange(path, before, after, ignored)
-        return cls(old, new, files)
+            elif keep_same and after is not None:
+                same[path] = after
+        return cls(old, new, files, same)
 
     @classmethod
     def simple(

@@ -126,17 +126,19 @@ class BuildKeys:
         side: str,
         bases: Callable[[str], str],
         is_dir: Callable[[str], bool] | None = None,
+        same: Mapping[str, FileState] | None = None,
     ) -> None:
         self.model = model
         self.side = side
         self.bases = bases
         self.is_dir = is_dir
-        self.states: dict[str, FileState] = {}
+        self.states: dict[str, FileState] = dict(same or {})
         for path, change in files.items():
             state = change.old if side == "old" else change.new
             if state is not None:
                 self.states[path] = state
-        self.changed = tuple(sorted(files))
+        # The paths keys hash: the changed ones, and any unchanged ones a caller wants covered.
+        self.changed = tuple(sorted(files.keys() | (same or {}).keys()))
         self.by_stage: dict[int, list[KeyedStep]] = {}
         self.start: dict[int, str] = {}
         self.end: dict[int, str] = {}

@@ -82,27 +82,63 @@ class Prediction:
         return {"steps": [v.to_json(lang) for v in self.verdicts]}
 
 
+class Earlier:
+    """The steps of the builds a cache holds besides the previous one (`replay` on a builder
+    that keeps its cache). Keys compare across builds only when each build's keys cover the
+    same context paths (`Change.same`)."""
+
+    def __init__(self) -> None:
+        self.keys: set[str] = set()
+        self.owns: set[str] = set()
+        self.chains: set[str] = set()
+        self.by_parent: dict[str, list[KeyedStep]] = {}
+        self._builds: set[tuple[str, ...]] = set()
+
+    def add(self, keys: BuildKeys) -> None:
+        """Hold a build's steps (a build already held adds nothing)."""
+        build = tuple(ks.key for ks in keys.steps)
+        if build in self._builds:
+            return
+        self._builds.add(build)
+        self.chains.update(keys.start.values())
+        for ks in keys.steps:
+            self.keys.add(ks.key)
+            self.owns.add(ks.own)
+            self.chains.add(ks.chain)
+            self.by_parent.setdefault(ks.parent, []).insert(0, ks)  # the newest build first
+
+
 def predict(
     change: Change,
     target: str | None = None,
     *,
     path: str | None = None,
     is_dir: Callable[[str], bool] | None = None,
+    earlier: Earlier | None = None,
 ) -> Prediction:
     """Which steps of `change.new`'s Dockerfile rebuild after `change.old`'s build.
 
     `path` names the Dockerfile in errors; `is_dir` tells whether a context path is a folder
     (it sharpens where a COPY writes, for `COPY --from`). A Dockerfile BuildKit refuses is a
-    LayerwiseError at its line.
+    LayerwiseError at its line. With `earlier`, a step also hits when one of its builds had
+    its key, and a miss is explained against the build that had its parent (the previous one
+    first); the previous build and this one are then added to it.
     """
     new_model = _model(change.new.dockerfile, change.new.build_args, path)
     problems = new_model.problems_for(target)
     if problems:
         raise problems[0]
     stages = new_model.needed_stages(target)
-    new = BuildKeys(new_model, stages, change.files, "new", change.new.base_token, is_dir)
+    new = BuildKeys(
+        new_model, stages, change.files, "new", change.new.base_token, is_dir, change.same
+    )
     old = _old_keys(change, target, path, is_dir)
-    return Prediction(tuple(_Explainer(new, old, change.files).verdicts()))
+    prediction = Prediction(tuple(_Explainer(new, old, change.files, earlier).verdicts()))
+    if earlier is not None:
+        if old is not None:
+            earlier.add(old)
+        earlier.add(new)
+    return prediction
 
 
 def _model(text: str, build_args: Mapping[str, str], path: str | None) -> Model:
@@ -124,12 +160,16 @@ def _old_keys(
         return None
     has_target = target is None or model.stage(target) is not None
     stages = model.needed_stages(target) if has_target else model.stages
-    return BuildKeys(model, stages, change.files, "old", change.old.base_token, is_dir)
+    return BuildKeys(model, stages, change.files, "old", change.old.base_token, is_dir, change.same)
 
 
 class _Explainer:
     def __init__(
-        self, new: BuildKeys, old: BuildKeys | None, files: Mapping[str, FileChange]
+        self,
+        new: BuildKeys,
+        old: BuildKeys | None,
+        files: Mapping[str, FileChange],
+        earlier: Earlier | None = None,
     ) -> None:
         self.new = new
         self.old = old
@@ -141,6 +181,13 @@ class _Explainer:
         self.by_parent: dict[str, list[KeyedStep]] = {}
         for ks in steps:
             self.by_parent.setdefault(ks.parent, []).append(ks)
+        if earlier is not None:
+            # After the previous build's, so a miss is explained against it when it can be.
+            self.old_keys |= earlier.keys
+            self.old_owns |= earlier.owns
+            self.old_chains |= earlier.chains
+            for parent, held in earlier.by_parent.items():
+                self.by_parent.setdefault(parent, []).extend(held)
         self.first_miss: dict[int, int] = {}
 
     def verdicts(self) -> list[Verdict]:

@@ -1,5 +1,6 @@
 """Replay a repository's history: for each of the last N first-parent commits, which steps
-would rebuild against the build of its parent, and what that would cost.
+would rebuild against the build of its parent (and, when the cache keeps them, of every
+earlier replayed commit), and what that would cost.
 
 Each commit is compared with its parent as BuildKit compares two builds: the parent's build
 cache is keyed by the parent's Dockerfile and .dockerignore, the commit's steps by its own, and
@@ -25,7 +26,7 @@ from typing import Any
 
 from layerwise.cache.change import Build, Change, FileState
 from layerwise.cache.git import Repository
-from layerwise.cache.predict import Prediction, Verdict, predict
+from layerwise.cache.predict import Earlier, Prediction, Verdict, predict
 from layerwise.context.dockerignore import IgnoreMatcher
 from layerwise.errors import LayerwiseError
 
@@ -142,6 +143,10 @@ class History:
         return check
 
 
+# What the builder's cache holds when a commit is built (`replay(cache_holds=...)`).
+CACHE_HOLDS = ("all", "parent")
+
+
 def replay(
     history: History,
     count: int,
@@ -149,31 +154,70 @@ def replay(
     target: str | None = None,
     variants: tuple[Variant, ...] = (Variant("Dockerfile"),),
     build_args: Mapping[str, str] | None = None,
+    cache_holds: str = "all",
 ) -> list[CommitReplay]:
-    """The last `count` commits, oldest first, each predicted against its parent."""
+    """The last `count` commits, oldest first, each predicted against its parent.
+
+    `cache_holds` says which earlier builds the cache has when a commit is built: "parent",
+    only its parent's (an ephemeral CI agent importing the previous build's cache), or "all",
+    every earlier replayed build, the oldest parent's included (a builder that keeps its
+    cache). Under "all" a step the parent's build misses still hits when an earlier build had
+    its key (a revert, a .dockerignore edit that brings a selection back), and a miss is
+    explained against the build that had its parent step, the parent's when it did.
+    """
+    if cache_holds not in CACHE_HOLDS:
+        raise ValueError(f"cache_holds is one of {CACHE_HOLDS}, not {cache_holds!r}")
     commits = history.repo.first_parent(count)
     args = dict(build_args or {})
+    ignores: list[IgnoreMatcher] = []
+    for commit, _ in commits:
+        history.prefetch(commit)
+        ignores.append(IgnoreMatcher.from_text(history.ignore_text(commit)))
+    pairs = list(itertools.pairwise(range(len(commits))))
+    diffs = [history.states(commits[i][0], commits[j][0], ignores[i], ignores[j]) for i, j in pairs]
+    if cache_holds == "all":
+        diffs = _covering(diffs)
+    held = [Earlier() if cache_holds == "all" else None for _ in variants]
     out: list[CommitReplay] = []
-    for (old, old_subject), (new, subject) in itertools.pairwise(commits):
-        history.prefetch(old)
-        history.prefetch(new)
+    for (i, j), states in zip(pairs, diffs, strict=True):
+        (old, old_subject), (new, subject) = commits[i], commits[j]
         old_text = history.dockerfile_text(old, old_subject)
         new_text = history.dockerfile_text(new, subject)
-        old_ignore = IgnoreMatcher.from_text(history.ignore_text(old))
-        new_ignore = IgnoreMatcher.from_text(history.ignore_text(new))
-        states = history.states(old, new, old_ignore, new_ignore)
         is_dir = history.is_dir(new)
         predictions, texts = [], []
-        for variant in variants:
+        for n, variant in enumerate(variants):
             before = old_text if variant.text_of is None else variant.text_of(old, old_text)
             after = new_text if variant.text_of is None else variant.text_of(new, new_text)
             change = Change.between(
-                Build(before, args, old_ignore), Build(after, args, new_ignore), states
+                Build(before, args, ignores[i]),
+                Build(after, args, ignores[j]),
+                states,
+                keep_same=cache_holds == "all",
             )
             where = f"{history.dockerfile}@{new[:12]}"
-            predictions.append(predict(change, target, path=where, is_dir=is_dir))
+            predictions.append(predict(change, target, path=where, is_dir=is_dir, earlier=held[n]))
             texts.append(after)
         out.append(CommitReplay(new, subject, tuple(predictions), tuple(texts)))
+    return out
+
+
+def _covering(
+    diffs: list[dict[str, tuple[FileState | None, FileState | None]]],
+) -> list[dict[str, tuple[FileState | None, FileState | None]]]:
+    """Each pair's states over every path that differs anywhere in the history, so that every
+    build's keys cover the same paths and compare across commits (a path outside them is in
+    one state in every commit). A path's state before its first change is its old state
+    there, and it keeps each new state until its next change."""
+    current: dict[str, FileState | None] = {}
+    for states in diffs:
+        for path, (before, _) in states.items():
+            current.setdefault(path, before)
+    out = []
+    for states in diffs:
+        after = dict(current)
+        after.update({path: pair[1] for path, pair in states.items()})
+        out.append({path: (current[path], after[path]) for path in current})
+        current = after
     return out
 
 

@@ -1,6 +1,8 @@
 """`layerwise replay [DOCKERFILE] --commits N`: the last N commits of the repository, each
-predicted against its parent's build: which steps rebuild, how often each step rebuilt, and,
-with step costs (`--bench-json FILE` or `--bench`), the estimated build seconds per commit.
+predicted against the earlier builds the cache holds (`--cache-holds all`, the default: every
+earlier replayed build; `parent`: its parent's only): which steps rebuild, how often each step
+rebuilt, and, with step costs (`--bench-json FILE` or `--bench`), the estimated build seconds
+per commit.
 `--compare FILE` or `--fixed` replays another Dockerfile over the same commits, side by side.
 Exit 0 with tables (or JSON); 2 on a user error.
 """
@@ -53,6 +55,16 @@ TOTAL = Phrase(
     "{label}: 커밋 {commits}개에서 단계 {steps}개 중 {missed}개 다시 빌드{seconds}",
 )
 SOURCE = Phrase("step costs: {source}", "단계 비용: {source}")
+HOLDS = {
+    "all": Phrase(
+        "each commit built with every earlier replayed build in the cache (--cache-holds all)",
+        "각 커밋은 앞서 재생한 모든 빌드가 캐시에 있는 상태로 빌드합니다(--cache-holds all)",
+    ),
+    "parent": Phrase(
+        "each commit built with only its parent's build in the cache (--cache-holds parent)",
+        "각 커밋은 부모 커밋의 빌드만 캐시에 있는 상태로 빌드합니다(--cache-holds parent)",
+    ),
+}
 HEADERS = {
     "per_commit": Phrase("per commit", "커밋별"),
     "commit": Phrase("commit", "커밋"),
@@ -72,6 +84,11 @@ _BAR = 12
 class OutputFormat(StrEnum):
     TEXT = "text"
     JSON = "json"
+
+
+class CacheHolds(StrEnum):
+    ALL = "all"
+    PARENT = "parent"
 
 
 def _pairs(values: list[str] | None) -> dict[str, str]:
@@ -100,6 +117,15 @@ def replay_cmd(
         list[str] | None,
         typer.Option("--build-arg", help="K=V passed to every build (repeatable)."),
     ] = None,
+    cache_holds: Annotated[
+        CacheHolds,
+        typer.Option(
+            "--cache-holds",
+            help="Which earlier builds the cache holds when a commit is built: all (a builder "
+            "that keeps its cache: a step hits when any earlier replayed build had its key) "
+            "or parent (an agent that imports only the previous build's cache).",
+        ),
+    ] = CacheHolds.ALL,
     bench_json: Annotated[
         Path | None,
         typer.Option("--bench-json", help="Step costs from `layerwise bench --json` output."),
@@ -153,7 +179,12 @@ def replay_cmd(
             Variant(f"{dockerfile.name} (fixed)", _fixer(dockerfile, root, target, unsafe_fixes))
         )
     replays = replay(
-        history, commits, target=target, variants=tuple(variants), build_args=_pairs(build_arg)
+        history,
+        commits,
+        target=target,
+        variants=tuple(variants),
+        build_args=_pairs(build_arg),
+        cache_holds=cache_holds.value,
     )
     costs = _costs(bench_json, bench, dockerfile, root, target, variants, replays)
     chosen = chosen_lang(lang)
@@ -162,10 +193,10 @@ def replay_cmd(
 
         write_plot(_chart(replays, variants, costs), plot)
     if output_format is OutputFormat.JSON:
-        data = to_json(replays, variants, costs, lang=chosen)
+        data = to_json(replays, variants, costs, lang=chosen, cache_holds=cache_holds.value)
         sys.stdout.write(json.dumps(data, indent=2, ensure_ascii=False) + "\n")
     else:
-        _print(replays, variants, costs, chosen)
+        _print(replays, variants, costs, chosen, cache_holds.value)
     raise typer.Exit(EXIT_OK)
 
 
@@ -305,9 +336,11 @@ def to_json(
     costs: list[Costs | None],
     *,
     lang: str = "en",
+    cache_holds: str = "all",
 ) -> dict[str, Any]:
     """The replay as plain data: per commit and variant the steps rebuilt (with their first
-    cause) and the estimated cost; per variant each step's rebuild count and the totals."""
+    cause) and the estimated cost; per variant each step's rebuild count and the totals;
+    which earlier builds the cache held."""
     commits = []
     totals: list[dict[str, Any]] = [
         {"rebuilt_steps": 0, "steps": 0, "seconds": None, "bytes": None, "unknown_costs": 0}
@@ -343,6 +376,7 @@ def to_json(
             {"commit": replayed.commit, "subject": replayed.subject, "dockerfiles": shown}
         )
     return {
+        "cache_holds": cache_holds,
         "commits": commits,
         "dockerfiles": [
             {
@@ -370,7 +404,11 @@ def to_json(
 
 
 def _print(
-    replays: list[CommitReplay], variants: list[Variant], costs: list[Costs | None], lang: str
+    replays: list[CommitReplay],
+    variants: list[Variant],
+    costs: list[Costs | None],
+    lang: str,
+    cache_holds: str = "all",
 ) -> None:
     # Rich only for the tables: JSON output skips its import time.
     from rich.console import Console
@@ -444,6 +482,7 @@ def _print(
         if total["unknown_costs"]:
             unknown = UNKNOWN(label=entry["dockerfile"], count=total["unknown_costs"])
             console.print(escape(unknown.render(lang)))
+    console.print(HOLDS[cache_holds].template(lang))
     if costs[0] is None:
         console.print(NO_COSTS.template(lang))
     else:

@@ -29,7 +29,7 @@ from pathlib import Path
 import pytest
 
 from layerwise.cache.observed import observed
-from layerwise.cache.replay import History, Variant, replay
+from layerwise.cache.replay import CommitReplay, History, Variant, replay
 from layerwise.engine import BuildRequest, Client, run_build
 from layerwise.syntax.parser import parse
 
@@ -155,11 +155,36 @@ def checkout(repo: Path, commit: str) -> None:
     )
 
 
+# The containerd image store sometimes loses a snapshot a cached step rests on ("parent
+# snapshot sha256:... does not exist"), seen twice in go-replace's run right after another app's
+# images were removed: the engine's hiccup, not the model's. The app's whole run is made again
+# once, from a new token.
+_SNAPSHOT_LOST = "parent snapshot"
+
+
 @pytest.mark.engine
 @pytest.mark.parametrize("app", sorted(HISTORIES))
 def test_replay_agrees_with_buildkit_on_every_commit(
     engine: Client, tmp_path: Path, app: str
 ) -> None:
+    for attempt in (1, 2):
+        outcome = _built_in_order(engine, tmp_path / str(attempt), app, last=attempt == 2)
+        if outcome is not None:
+            break
+    assert outcome is not None
+    replays, disagreements = outcome
+    assert disagreements == []
+    # The history exercised what it is for: commits that rebuild and commits that do not.
+    rebuilt = [any(not v.cached for v in r.predictions[0].verdicts) for r in replays]
+    assert any(rebuilt) and not all(rebuilt)
+
+
+def _built_in_order(
+    engine: Client, tmp_path: Path, app: str, *, last: bool
+) -> tuple[list[CommitReplay], list[tuple[str, int, bool, bool]]] | None:
+    """Every commit of `app`'s history built in order and compared step by step with replay's
+    prediction; None when the engine lost a snapshot and this is not the last attempt."""
+    tmp_path.mkdir()
     history = HISTORIES[app]
     repo = tmp_path / app
     make_history(history, repo)
@@ -191,11 +216,15 @@ def test_replay_agrees_with_buildkit_on_every_commit(
     try:
         dockerfile.write_text(lean((repo / "Dockerfile").read_text()))
         first = run_build(engine, BuildRequest(dockerfile, repo, tag=tag))
+        if not first.ok and _SNAPSHOT_LOST in first.log and not last:
+            return None
         assert first.ok, first.log
         for replayed in replays:
             checkout(repo, replayed.commit)
             dockerfile.write_text(replayed.texts[0])
             result = run_build(engine, BuildRequest(dockerfile, repo, tag=tag))
+            if not result.ok and _SNAPSHOT_LOST in result.log and not last:
+                return None
             assert result.ok, (replayed.subject, result.log)
             single = (
                 sum(1 for i in parse(replayed.texts[0]).instructions if i.keyword == "FROM") == 1
@@ -210,7 +239,4 @@ def test_replay_agrees_with_buildkit_on_every_commit(
                     )
     finally:
         engine.run("image", "rm", "--force", tag)
-    assert disagreements == []
-    # The history exercised what it is for: commits that rebuild and commits that do not.
-    rebuilt = [any(not v.cached for v in r.predictions[0].verdicts) for r in replays]
-    assert any(rebuilt) and not all(rebuilt)
+    return replays, disagreements

@@ -111,6 +111,13 @@ def _git(root: Path, *args: str, when: int) -> None:
     subprocess.run(["git", *args], cwd=root, env=env, check=True, capture_output=True)
 
 
+def checkout(repo: Path, commit: str) -> None:
+    """The work tree at `commit` (detached), as a build of that commit sees it."""
+    subprocess.run(
+        ["git", "checkout", "-q", "--detach", commit], cwd=repo, check=True, capture_output=True
+    )
+
+
 def make_history(
     history: AppHistory,
     dest: Path,

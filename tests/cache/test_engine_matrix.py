@@ -293,12 +293,6 @@ def _exact(path: Path) -> FileState | None:
     return FileState(state.digest, path.lstat().st_mode)
 
 
-@pytest.fixture(scope="module")
-def engine(buildkit: Client, require_image: Callable[[str], None]) -> Client:
-    require_image(BASE)
-    return buildkit
-
-
 def prepare(case: Case, root: Path, token: str) -> None:
     """The context before the change."""
     root.mkdir()

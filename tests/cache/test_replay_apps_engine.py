@@ -23,7 +23,6 @@ import posixpath
 import shlex
 import subprocess
 import uuid
-from collections.abc import Callable
 from pathlib import Path
 
 import pytest
@@ -34,9 +33,8 @@ from layerwise.engine import BuildRequest, Client, run_build
 from layerwise.syntax.parser import parse
 
 from .app_histories import HISTORIES
-from .histories import make_history
-
-BASE = "debian:bookworm-slim"
+from .conftest import BASE
+from .histories import checkout, make_history
 
 
 def copied_from(text: str) -> dict[str, list[str]]:
@@ -141,18 +139,6 @@ def test_the_twin_rebuilds_what_the_dockerfile_rebuilds(
         steps = [v for v in twin.verdicts if v.instruction != "COPY token /token"]
         assert [v.stage.index for v in steps] == [v.stage.index for v in ours.verdicts]
         assert [v.cached for v in steps] == [v.cached for v in ours.verdicts], replayed.subject
-
-
-@pytest.fixture(scope="module")
-def engine(buildkit: Client, require_image: Callable[[str], None]) -> Client:
-    require_image(BASE)
-    return buildkit
-
-
-def checkout(repo: Path, commit: str) -> None:
-    subprocess.run(
-        ["git", "checkout", "-q", "--detach", commit], cwd=repo, check=True, capture_output=True
-    )
 
 
 # The containerd image store sometimes loses a snapshot a cached step rests on ("parent

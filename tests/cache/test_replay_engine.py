@@ -12,9 +12,7 @@ runs again its output differs, as the model (which cannot run it) assumes.
 
 from __future__ import annotations
 
-import subprocess
 import uuid
-from collections.abc import Callable
 from pathlib import Path
 
 import pytest
@@ -23,6 +21,7 @@ from layerwise.cache.observed import observed
 from layerwise.cache.replay import History, replay
 from layerwise.engine import BuildRequest, Client, run_build
 
+from .histories import checkout
 from .node_nest_history import Commit, chmod, make_history, replace
 
 pytestmark = pytest.mark.engine
@@ -80,18 +79,6 @@ COMMITS = (
     ),
     Commit("src", "main: executable", (chmod("src/main.ts", 0o755),)),
 )
-
-
-@pytest.fixture(scope="module")
-def engine(buildkit: Client, require_image: Callable[[str], None]) -> Client:
-    require_image(BASE)
-    return buildkit
-
-
-def checkout(repo: Path, commit: str) -> None:
-    subprocess.run(
-        ["git", "checkout", "-q", "--detach", commit], cwd=repo, check=True, capture_output=True
-    )
 
 
 def test_replay_agrees_with_buildkit_commit_by_commit(engine: Client, tmp_path: Path) -> None:

@@ -102,7 +102,7 @@ def is_dependency_install(cmd: Command) -> bool:
     word = verb(cmd)
     if word is None:
         return False
-    return word.text == "fetch" or (word.text in BUILD_VERBS and _build_options(cmd) is not None)
+    return word.text == "fetch" or split_repeats_install(cmd)
 
 
 def split_repeats_install(cmd: Command) -> bool:

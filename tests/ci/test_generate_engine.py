@@ -110,23 +110,17 @@ def _github_commands(workflow: dict[str, object]) -> list[str]:
 # The local stand-in registry (Debian's docker-registry 2.8, filesystem storage) sometimes
 # answers a push's HEAD of a tag being written with 500 "invalid checksum digest format" (seen in
 # .ci/run and in a bench run, /var/log/layerwise/registry.log). That is the registry's race, not
-# the pipeline's; the whole agent run is made again from a pruned builder, once.
+# the pipeline's. Such a command is run again, as a CI retry would, to finish its pushes; the
+# steps are read from its first run, which had built them before the push failed. Making the
+# whole agent run again instead is wrong: the first run's exports that did land already hold
+# the changed steps, so the second run finds everything cached (seen in CI: `COPY src/` cached
+# after a source change).
 _REGISTRY_RACE = "500 Internal Server Error"
 
 
 def _agent_run(engine: Client, app: Path, commands: list[str]) -> list[BuildStep]:
     """One pipeline run on an agent that starts empty: the builder pruned, then the commands;
     the steps of the first (the image build)."""
-    for attempt in (1, 2):
-        logs = _run_commands(engine, app, commands, last_attempt=attempt == 2)
-        if logs is not None:
-            return parse_progress(logs[0])
-    raise AssertionError("unreachable")
-
-
-def _run_commands(
-    engine: Client, app: Path, commands: list[str], *, last_attempt: bool
-) -> list[str] | None:
     prune_build_cache(engine)
     env = {
         **os.environ,
@@ -135,14 +129,19 @@ def _run_commands(
     }
     logs = []
     for command in commands:
-        done = subprocess.run(
-            ["bash", "-ec", command], cwd=app, env=env, capture_output=True, text=True, timeout=900
-        )
-        if done.returncode != 0 and _REGISTRY_RACE in done.stderr and not last_attempt:
-            return None
+        done = _run(command, app, env)
+        log = done.stderr
+        if done.returncode != 0 and _REGISTRY_RACE in done.stderr:
+            done = _run(command, app, env)
         assert done.returncode == 0, f"{command}\n{done.stderr[-3000:]}"
-        logs.append(done.stderr)
-    return logs
+        logs.append(log)
+    return parse_progress(logs[0])
+
+
+def _run(command: str, app: Path, env: dict[str, str]) -> subprocess.CompletedProcess[str]:
+    return subprocess.run(
+        ["bash", "-ec", command], cwd=app, env=env, capture_output=True, text=True, timeout=900
+    )
 
 
 def _by_platform(steps: list[BuildStep], instruction: str) -> dict[str, bool]:

@@ -63,17 +63,19 @@ def test_groups_choose_the_targets_nested_groups_included() -> None:
     assert {b.kind for b in pipeline.builds} == {"docker buildx bake"}
 
 
-def test_inherited_attributes_come_first_and_the_targets_own_win() -> None:
+def test_inherited_attributes_come_first_and_the_targets_own_win_or_add() -> None:
     api, worker = read_bake("docker-bake.hcl", HCL).builds
     assert api.platform_list == ("linux/amd64", "linux/arm64")
     # inherited from base: the value is known, but written in base's block, so not edited here
     (imported,) = api.cache_from
     assert imported.text == "type=registry,ref=registry.example.com/app:cache-main"
     assert not imported.editable
-    # its own, overriding base's, is edited where it is written
-    (own,) = worker.cache_from
+    # buildx adds a target's own cache-from to the inherited ones (its Target.Merge); its own
+    # is edited where it is written
+    inherited, own = worker.cache_from
+    assert inherited.text == imported.text and not inherited.editable
     assert own.editable
-    assert _written(HCL, worker, "cache-from") == [own.text]
+    assert _written(HCL, worker, "cache-from") == ["", own.text]  # the inherited: no span here
     assert worker.pull is not None and worker.pull.text == "true"
     assert api.dockerfile is not None and api.dockerfile.text == "api.Dockerfile"
     assert [a.text for a in api.build_args] == ["NODE_ENV=production"]
@@ -132,3 +134,16 @@ def test_bake_files_are_discovered_and_take_the_agent_of_the_pipeline_that_bakes
     )
     assert tmp_path / "docker-bake.hcl" in discover([tmp_path])
     assert bake_agent(tmp_path) is Agent.EPHEMERAL
+
+
+def test_cache_to_and_platforms_are_replaced_and_args_merged_key_by_key() -> None:
+    text = (
+        'target "base" {\n  cache-to = ["type=registry,ref=a,mode=max"]\n'
+        '  platforms = ["linux/amd64", "linux/arm64"]\n  args = { A = "1", B = "2" }\n}\n'
+        'target "child" {\n  inherits = ["base"]\n  cache-to = ["type=registry,ref=b"]\n'
+        '  platforms = ["linux/amd64"]\n  args = { B = "3" }\n}\n'
+    )
+    (child,) = read_bake("docker-bake.hcl", text).builds
+    assert [v.text for v in child.cache_to] == ["type=registry,ref=b"]
+    assert child.platform_list == ("linux/amd64",)
+    assert sorted(a.text for a in child.build_args) == ["A=1", "B=3"]

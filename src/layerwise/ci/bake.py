@@ -121,9 +121,27 @@ def _merged(
     if name in seen:
         return out
     for parent in own.get("inherits") or ():
-        out.update(_merged(str(parent), targets, (*seen, name)))
-    out.update({k: v for k, v in own.items() if not k.startswith("__")})
+        _merge(out, _merged(str(parent), targets, (*seen, name)))
+    _merge(out, {k: v for k, v in own.items() if not k.startswith("__")})
     return out
+
+
+# What buildx's Target.Merge adds to rather than replaces: cache-from lists (the inherited
+# entries first, repeats dropped) and the args map (key by key). The rest, cache-to and
+# platforms included, the later target replaces: checked with `docker buildx bake --print`
+# (tests/ci/test_bake_engine.py).
+_APPENDED = ("cache-from",)
+_MAPPED = ("args",)
+
+
+def _merge(out: dict[str, Any], later: Mapping[str, Any]) -> None:
+    for key, value in later.items():
+        if key in _APPENDED and isinstance(value, list) and isinstance(out.get(key), list):
+            out[key] = list(dict.fromkeys([*out[key], *value]))
+        elif key in _MAPPED and isinstance(value, dict) and isinstance(out.get(key), dict):
+            out[key] = {**out[key], **value}
+        else:
+            out[key] = value
 
 
 @dataclass(frozen=True, slots=True)
@@ -193,11 +211,14 @@ def _values(
         return
     items = [given] if not isinstance(given, list) else given
     written = _written(key, text, block)
-    for index, item in enumerate(items):
+    for item in items:
         shown = "true" if item is True else "false" if item is False else str(item)
         static = "${" not in shown
-        if index < len(written) and written[index][2] == shown:
-            start, end, _ = written[index]
+        # Merged lists hold inherited entries too: a value is this block's when written here.
+        own = next((w for w in written if w[2] == shown), None)
+        if own is not None:
+            written.remove(own)
+            start, end, _ = own
             yield Value(shown, lines.span(start, end), static=static, editable=static)
         else:
             at = block.start if block is not None else 0

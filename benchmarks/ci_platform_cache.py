@@ -1,7 +1,7 @@
 """Does a two-platform pipeline keep each platform's dependency steps on an agent that starts
 empty? (issue 11; needs the engine, prunes the builder on every agent run: run it alone.)
 
-    uv run python benchmarks/ci_platform_cache.py N VARIANT... [--out FILE.jsonl]
+    uv run python benchmarks/ci_platform_cache.py N VARIANT... [--out FILE.jsonl] [--busy K]
 
 The app is tests/ci/test_generate_engine.py's two-stage one (a `deps` stage that copies a
 manifest and installs, a `build` stage that copies the sources). Variants:
@@ -12,11 +12,17 @@ manifest and installs, a `build` stage that copies the sources). Variants:
 Each run: prune, run the commands (first agent), edit a source file, prune, run them again
 (second agent), and record whether the install came back CACHED on each platform in the second
 agent's image build. Prints one JSON line per run, then the counts.
+
+`--busy K` keeps K processes spinning on the CPU for the whole measurement: the loss of arm64's
+records was first seen while other work loaded this 2-core machine (load 3.4-5.4), never on a
+quiet one, so the load is made on purpose and recorded with each run.
 """
 
 from __future__ import annotations
 
 import json
+import multiprocessing
+import os
 import sys
 import time
 import uuid
@@ -58,12 +64,33 @@ def generated(app: Path, image: str, token: str) -> list[str]:
     return _commands("jenkins", render(plan, "layerwise ci generate"), values)
 
 
+def _spin() -> None:
+    while True:
+        pass
+
+
+def _option(argv: list[str], name: str) -> tuple[str | None, list[str]]:
+    if name not in argv:
+        return None, argv
+    at = argv.index(name)
+    return argv[at + 1], argv[:at] + argv[at + 2 :]
+
+
 def main(argv: list[str]) -> None:
-    out = None
-    if "--out" in argv:
-        at = argv.index("--out")
-        out, argv = Path(argv[at + 1]), argv[:at] + argv[at + 2 :]
-    runs, variants = int(argv[0]), argv[1:]
+    given, argv = _option(argv, "--out")
+    out = Path(given) if given else None
+    busy, argv = _option(argv, "--busy")
+    spinners = [multiprocessing.Process(target=_spin, daemon=True) for _ in range(int(busy or 0))]
+    for spinner in spinners:
+        spinner.start()
+    try:
+        _measure(int(argv[0]), argv[1:], out, len(spinners))
+    finally:
+        for spinner in spinners:
+            spinner.terminate()
+
+
+def _measure(runs: int, variants: list[str], out: Path | None, busy: int) -> None:
     engine = find_client()
     kept: Counter[str] = Counter()
     for index in range(runs):
@@ -83,6 +110,8 @@ def main(argv: list[str]) -> None:
             kept[variant] += set(cached) == set(PLATFORMS) and all(cached.values())
             record = {"run": index, "variant": variant, "cached": cached}
             record["seconds"] = round(time.time() - started, 1)
+            record["busy"] = busy
+            record["load"] = round(os.getloadavg()[0], 2)
             print(json.dumps(record), flush=True)
             if out is not None:
                 with out.open("a") as f:

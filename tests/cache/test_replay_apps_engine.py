@@ -196,33 +196,26 @@ def _built_in_order(
     # Outside the context, so the context's .dockerignore is the one BuildKit reads.
     dockerfile = tmp_path / "lean" / "Dockerfile"
     dockerfile.parent.mkdir()
-    tag = f"layerwise-replay-apps:{token[:12]}"
+    # Into the build cache only: the steps and their keys are all this compares, so no image
+    # is exported (20-odd per app).
+    request = BuildRequest(dockerfile, repo, cache_only=True)
     checkout(repo, f"{replays[0].commit}~1")
     disagreements = []
-    try:
-        dockerfile.write_text(lean((repo / "Dockerfile").read_text()))
-        first = run_build(engine, BuildRequest(dockerfile, repo, tag=tag))
-        if not first.ok and _SNAPSHOT_LOST in first.log and not last:
+    dockerfile.write_text(lean((repo / "Dockerfile").read_text()))
+    first = run_build(engine, request)
+    if not first.ok and _SNAPSHOT_LOST in first.log and not last:
+        return None
+    assert first.ok, first.log
+    for replayed in replays:
+        checkout(repo, replayed.commit)
+        dockerfile.write_text(replayed.texts[0])
+        result = run_build(engine, request)
+        if not result.ok and _SNAPSHOT_LOST in result.log and not last:
             return None
-        assert first.ok, first.log
-        for replayed in replays:
-            checkout(repo, replayed.commit)
-            dockerfile.write_text(replayed.texts[0])
-            result = run_build(engine, BuildRequest(dockerfile, repo, tag=tag))
-            if not result.ok and _SNAPSHOT_LOST in result.log and not last:
-                return None
-            assert result.ok, (replayed.subject, result.log)
-            single = (
-                sum(1 for i in parse(replayed.texts[0]).instructions if i.keyword == "FROM") == 1
-            )
-            for verdict, step in observed(
-                replayed.predictions[0], result.steps, single_stage=single
-            ):
-                assert step is not None, f"{replayed.subject}: no step for line {verdict.line}"
-                if verdict.cached != step.cached:
-                    disagreements.append(
-                        (replayed.subject, verdict.line, verdict.cached, step.cached)
-                    )
-    finally:
-        engine.run("image", "rm", "--force", tag)
+        assert result.ok, (replayed.subject, result.log)
+        single = sum(1 for i in parse(replayed.texts[0]).instructions if i.keyword == "FROM") == 1
+        for verdict, step in observed(replayed.predictions[0], result.steps, single_stage=single):
+            assert step is not None, f"{replayed.subject}: no step for line {verdict.line}"
+            if verdict.cached != step.cached:
+                disagreements.append((replayed.subject, verdict.line, verdict.cached, step.cached))
     return replays, disagreements

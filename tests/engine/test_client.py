@@ -196,3 +196,14 @@ def test_prune_touches_only_the_builder_cache(tmp_path: Path) -> None:
     buildx = Client(str(path), "buildx", "ci", "v0.12.1", None, supports_cache_to=True)
     prune_build_cache(buildx)
     assert calls(tmp_path)[-1] == "buildx prune --all --force --builder ci"
+
+
+def test_a_cache_only_build_exports_no_image() -> None:
+    client = Client("/d", "buildx", "default", "v0.13.1", None, True, "docker", True)
+    argv = build_command(client, BuildRequest(Path("D"), Path(), target="deps", cache_only=True))
+    assert "--output=type=cacheonly" in argv and "--load" not in argv
+    assert "--target deps" in " ".join(argv)
+    with pytest.raises(EngineError, match="cache only"):
+        build_command(client, BuildRequest(Path("D"), Path(), tag="a:1", cache_only=True))
+    with pytest.raises(EngineError, match="cache only"):
+        build_command(legacy(), BuildRequest(Path("D"), Path(), cache_only=True))

@@ -27,7 +27,8 @@ class BuildRequest:
     """What to build. `cache_from`/`cache_to` take buildx's syntax (`type=registry,ref=...`,
     `type=inline`); a bare image reference in `cache_from` means a registry cache. `platform`
     may list several (`linux/amd64,linux/arm64`); `push` sends the image to the registry `tag`
-    names (buildx only)."""
+    names (buildx only). `cache_only` keeps the result in the build cache and exports no image
+    (buildx's `--output type=cacheonly`): the steps and their cache, without the export's time."""
 
     dockerfile: Path
     context: Path
@@ -39,6 +40,7 @@ class BuildRequest:
     cache_to: Sequence[str] = ()
     no_cache: bool = False
     push: bool = False
+    cache_only: bool = False
     progress_sink: Sink | None = None
 
 
@@ -89,11 +91,20 @@ def build_command(
                 path=client.path,
             )
         args.append("--push")
+    if request.cache_only:
+        if client.kind != "buildx" or request.push or request.tag:
+            raise EngineError(
+                "a build into the cache only needs buildx, and neither a tag nor a push",
+                path=client.path,
+            )
+        args.append("--output=type=cacheonly")
     if client.kind == "buildx":
         # buildx attaches a provenance attestation (with its own timestamps) by default on
         # stores that keep indexes: the same fully cached build would get a new image id.
         args.append("--provenance=false")
-    if client.kind == "buildx" and not (request.push and client.driver == "docker"):
+    if client.kind == "buildx" and not request.cache_only and not (
+        request.push and client.driver == "docker"
+    ):
         # With a docker-container builder the image stays in the builder unless loaded; the
         # layer and size queries read it from the daemon. The docker driver keeps a pushed
         # image in the daemon anyway.

@@ -4,11 +4,26 @@ asking every one of them."""
 from __future__ import annotations
 
 from pathlib import Path
+from types import ModuleType
 
 import pytest
 
 from layerwise import ecosystems
-from layerwise.ecosystems import ALL, INSTALLERS, cleaners_for, installers_for, pip, uv
+from layerwise.ecosystems import (
+    ALL,
+    COMPILERS,
+    INSTALLERS,
+    SYSTEM,
+    Compiler,
+    Ecosystem,
+    Installer,
+    SystemPackages,
+    cleaners_for,
+    installers_for,
+    npm,
+    pip,
+    uv,
+)
 from layerwise.errors import LayerwiseError
 from layerwise.shell import Command, parse_script, parse_text
 from layerwise.syntax import parse
@@ -99,11 +114,55 @@ def test_an_installer_left_out_answers_no(eco: ecosystems.Installer) -> None:
         assert not eco.is_dependency_install(cmd), cmd.text
         assert eco.dependency_install(cmd, None, "") is None, cmd.text
         assert not eco.cache_defeats(cmd), cmd.text
+        assert not eco.starts_over(cmd), cmd.text
+        assert not eco.split_repeats_install(cmd), cmd.text
         for env_ in ({}, env):
             assert not eco.mount_assignments(cmd, env_), cmd.text
             for home in HOMES:
+                assert not eco.build_outputs(cmd, "/src", home, env_), cmd.text
                 assert not eco.install_caches(cmd, home, None, env_), cmd.text
                 assert not eco.install_caches(cmd, home, ("1000", "1000"), env_), cmd.text
+
+
+def _members(protocol: type) -> set[str]:
+    """A protocol's members: its annotated attributes and its methods."""
+    methods = {n for n, v in vars(protocol).items() if callable(v) and not n.startswith("_")}
+    return set(protocol.__annotations__) | methods
+
+
+REGISTRIES = [(INSTALLERS, Installer), (ALL, Ecosystem), (SYSTEM, SystemPackages)]
+REGISTRIES += [(COMPILERS, Compiler)]
+
+
+@pytest.mark.parametrize(
+    ("modules", "protocol"), REGISTRIES, ids=[p.__name__ for _, p in REGISTRIES]
+)
+def test_every_module_has_every_member_of_its_protocol(
+    modules: tuple[ModuleType, ...], protocol: type
+) -> None:
+    """Rules call each member without asking whether a module has it (no `getattr`): one that
+    has nothing to say binds the shared answer of base.py."""
+    for module in modules:
+        for name in _members(protocol):
+            assert hasattr(module, name), f"{module.__name__} lacks {protocol.__name__}.{name}"
+            if callable(vars(protocol).get(name)):
+                assert callable(getattr(module, name)), f"{module.__name__}.{name}"
+
+
+def test_the_protocols_name_the_members_rules_call() -> None:
+    assert {"starts_over", "split_repeats_install", "build_outputs", "unproven"} <= _members(
+        Installer
+    )
+    assert "unproven" in _members(Ecosystem)
+
+
+def test_only_npm_ci_starts_over() -> None:
+    """An install above the broad COPY keeps the dependencies unless the later one starts over
+    (LW101): npm's clean install alone deletes what the earlier one left."""
+    assert any(npm.starts_over(c) for c in COMMANDS)
+    for c in COMMANDS:
+        for eco in INSTALLERS:
+            assert eco.starts_over(c) is (eco is npm and npm.is_ci(c)), (eco.NAME, c.text)
 
 
 @pytest.mark.parametrize("eco", ALL, ids=lambda e: e.NAME)

@@ -42,6 +42,7 @@ def test_install_recognition(text: str, install: bool, ci: bool, bare: bool) -> 
     c = cmd(text)
     assert npm.is_install(c) is install
     assert npm.is_ci(c) is ci
+    assert npm.starts_over(c) is ci
     assert npm.is_bare_install(c) is bare
 
 

@@ -94,7 +94,7 @@ def manifest_names() -> frozenset[str]:
     """Dependency manifests by file name (package.json, requirements.txt, go.mod, ...)."""
     names = set(_OTHER_MANIFESTS)
     for eco in ecosystems.ALL:
-        names.update(getattr(eco, "MANIFESTS", ()))
+        names.update(eco.MANIFESTS)
     return frozenset(names)
 
 
@@ -102,7 +102,7 @@ def lockfile_names() -> frozenset[str]:
     """Lockfiles by file name."""
     names = set(_OTHER_LOCKFILES)
     for eco in ecosystems.ALL:
-        names.update(getattr(eco, "LOCKFILES", ()))
+        names.update(eco.LOCKFILES)
     return frozenset(names)
 
 

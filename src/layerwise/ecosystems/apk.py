@@ -23,7 +23,7 @@ import posixpath
 from collections.abc import Sequence
 
 from layerwise.ecosystems._system import locked, words
-from layerwise.ecosystems.base import CacheMount, static_text, subcommand
+from layerwise.ecosystems.base import CacheMount, never_unproven, static_text, subcommand
 from layerwise.shell import Command, Word
 
 NAME = "apk"
@@ -147,3 +147,6 @@ def _link_target(cmd: Command) -> str | None:
 
 def _norm(path: str) -> str:
     return posixpath.normpath(path) if path.startswith("/") else path
+
+
+unproven = never_unproven

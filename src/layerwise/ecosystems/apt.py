@@ -11,6 +11,7 @@ from __future__ import annotations
 from layerwise.ecosystems.base import (
     CacheMount,
     is_under,
+    never_unproven,
     removed_paths,
     static_text,
     subcommand,
@@ -184,3 +185,6 @@ def cache_cleaning(cmd: Command, home: str = "/root") -> bool:
     """`apt-get clean` or an `rm` under the apt cache/state dirs: with the cache mounts in place
     this empties the mounts and throws the next build's downloads away."""
     return is_clean(cmd) or bool(cache_removal(cmd))
+
+
+unproven = never_unproven

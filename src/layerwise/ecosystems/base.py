@@ -116,15 +116,23 @@ def deletes_inside(path: str, roots: Iterable[str]) -> bool:
 
 
 def fix_proven(
-    eco: object, cmd: Command, env: Mapping[str, str], context: BuildContext | None, project: str
+    eco: Ecosystem | Installer,
+    cmd: Command,
+    env: Mapping[str, str],
+    context: BuildContext | None,
+    project: str,
 ) -> bool:
     """Whether a real build proved the fixes for this use of the tool: the module's
-    BUILD_PROVEN, narrowed by its optional `unproven(cmd, env, context, project)` for a flavour
-    no build exercised (Yarn Berry beside classic yarn)."""
-    if not getattr(eco, "BUILD_PROVEN", False):
-        return False
-    unproven = getattr(eco, "unproven", None)
-    return not (callable(unproven) and unproven(cmd, env, context, project))
+    BUILD_PROVEN, narrowed by its `unproven(cmd, env, context, project)` for a flavour no build
+    exercised (Yarn Berry beside classic yarn)."""
+    return eco.BUILD_PROVEN and not eco.unproven(cmd, env, context, project)
+
+
+def never_unproven(
+    cmd: Command, env: Mapping[str, str], context: BuildContext | None, project_dir: str
+) -> bool:
+    """The answer of a tool with one flavour: BUILD_PROVEN speaks for every use of it."""
+    return False
 
 
 _REGISTRY_HOST = re.compile(r"[.:]|^localhost$")
@@ -176,6 +184,13 @@ class Ecosystem(Protocol):
 
     def cache_cleaning(self, cmd: Command, home: str = "/root") -> bool:
         """The command empties the cache a cache mount keeps (pointless, or harmful, with one)."""
+        ...
+
+    def unproven(
+        self, cmd: Command, env: Mapping[str, str], context: BuildContext | None, project_dir: str
+    ) -> bool:
+        """This use of the tool is of a flavour no real build exercised (Yarn Berry beside
+        classic yarn), so its fixes stay unsafe whatever BUILD_PROVEN says (`fix_proven`)."""
         ...
 
 
@@ -443,11 +458,39 @@ class Installer(Protocol):
         `bundle exec`, a package.json script): leaving them out would break it."""
         ...
 
+    def starts_over(self, cmd: Command) -> bool:
+        """The install deletes what an earlier install of the project left before it installs
+        (`npm ci` removes node_modules), so the same install run above the broad COPY saves it
+        nothing (LW101)."""
+        ...
 
-# Answers of an ecosystem with no lockfile form, no development dependencies and no project-wide
-# environment (the compiled languages: what their build leaves behind is the toolchain, LW305).
-# Such a module binds its `Installer` members to these, so the "nothing to say" answer has one
-# definition.
+    def split_repeats_install(self, cmd: Command) -> bool:
+        """The install's dependency-only step (LW101) is the install itself run on placeholder
+        sources (`cargo build`), so the same install above the broad COPY is that step."""
+        ...
+
+    def build_outputs(
+        self, cmd: Command, cwd: str, home: str, env: Mapping[str, str]
+    ) -> tuple[str, ...]:
+        """As in `Compiler`: absolute paths where `cmd`, run in `cwd`, writes what it builds
+        (LW101: a cache mount holding them keeps a compile's work across source edits); ()
+        for a command that builds no artifact, and for every command of a tool that builds none.
+        """
+        ...
+
+    def unproven(
+        self, cmd: Command, env: Mapping[str, str], context: BuildContext | None, project_dir: str
+    ) -> bool:
+        """As in `Ecosystem`: a flavour no real build exercised (`fix_proven`)."""
+        ...
+
+
+# Answers of an ecosystem with nothing to say about an `Installer` member: no lockfile form, no
+# development dependencies and no project-wide environment (the compiled languages: what their
+# build leaves behind is the toolchain, LW305), no install that starts over, no split that
+# repeats the install, no build output (the interpreted languages). Such a module binds the
+# member to one of these (`lockfile_form = no_lockfile_form`), so the "nothing to say" answer
+# has one definition.
 def no_lockfile_form(
     cmd: Command,
     env: Mapping[str, str],
@@ -476,6 +519,18 @@ def no_project_env(
     context: BuildContext, project_dir: str, in_image: Callable[[str], bool]
 ) -> dict[str, str]:
     return {}
+
+
+def never_starts_over(cmd: Command) -> bool:
+    return False
+
+
+def never_repeats_install(cmd: Command) -> bool:
+    return False
+
+
+def no_build_outputs(cmd: Command, cwd: str, home: str, env: Mapping[str, str]) -> tuple[str, ...]:
+    return ()
 
 
 def command_env(cmd: Command, env: Mapping[str, str] | None) -> dict[str, str]:

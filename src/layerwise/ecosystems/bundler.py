@@ -26,6 +26,10 @@ from layerwise.ecosystems.base import (
     LockfileForm,
     Pruning,
     command_env,
+    never_repeats_install,
+    never_starts_over,
+    never_unproven,
+    no_build_outputs,
     subcommand,
 )
 from layerwise.shell import Command, Word
@@ -257,3 +261,10 @@ def pruning(
 ) -> Pruning | None:
     """None: the install lands outside the project, or where settings decide."""
     return None
+
+
+# Not starting over: `bundle install` skips the gems already installed.
+starts_over = never_starts_over
+split_repeats_install = never_repeats_install
+build_outputs = no_build_outputs
+unproven = never_unproven

@@ -24,6 +24,10 @@ from layerwise.ecosystems.base import (
     LockfileForm,
     Pruning,
     command_env,
+    never_repeats_install,
+    never_starts_over,
+    never_unproven,
+    no_build_outputs,
     subcommand,
 )
 from layerwise.shell import Command, Word
@@ -252,3 +256,10 @@ def pruning(
     if isinstance(config, dict) and "vendor-dir" in config:
         return None
     return Pruning("vendor", cmd.text) if is_dependency_install(cmd) else None
+
+
+# Not starting over: `composer install` updates vendor/ in place.
+starts_over = never_starts_over
+split_repeats_install = never_repeats_install
+build_outputs = no_build_outputs
+unproven = never_unproven

@@ -24,7 +24,7 @@ from __future__ import annotations
 from collections.abc import Sequence
 
 from layerwise.ecosystems._system import TRUE, locked, words, written_setting
-from layerwise.ecosystems.base import CacheMount, static_text, subcommand
+from layerwise.ecosystems.base import CacheMount, never_unproven, static_text, subcommand
 from layerwise.shell import Command, Word
 
 NAME = "dnf"
@@ -168,3 +168,6 @@ def _setopts(cmd: Command) -> list[tuple[str, str, tuple[Word, ...]]]:
             if eq:
                 out.append((name.strip(), value.strip().lower(), (word,)))
     return out
+
+
+unproven = never_unproven

@@ -23,6 +23,9 @@ from layerwise.ecosystems.base import (
     command_env,
     image_tag,
     never_needs_dev,
+    never_repeats_install,
+    never_starts_over,
+    never_unproven,
     no_dev_form,
     no_lockfile_form,
     no_project_env,
@@ -112,6 +115,10 @@ DEV_OUTPUTS: tuple[str, ...] = ()
 dev_form = no_dev_form
 needs_dev = never_needs_dev
 project_env = no_project_env
+# Not starting over: the next run reuses the module, package or build caches it finds.
+starts_over = never_starts_over
+split_repeats_install = never_repeats_install
+unproven = never_unproven
 
 
 # The toolchain out of the final image (LW305): the JDK (and the build tool) give way to the

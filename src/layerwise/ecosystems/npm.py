@@ -20,6 +20,9 @@ from layerwise.ecosystems.base import (
     command_env,
     deletes_inside,
     is_under,
+    never_repeats_install,
+    never_unproven,
+    no_build_outputs,
     removed_paths,
     static_text,
     subcommand,
@@ -111,6 +114,11 @@ def is_install(cmd: Command) -> bool:
 
 def is_ci(cmd: Command) -> bool:
     return _verb_text(cmd) in CI_VERBS
+
+
+def starts_over(cmd: Command) -> bool:
+    """`npm ci` deletes node_modules before it installs: an earlier install saves it nothing."""
+    return is_ci(cmd)
 
 
 def added_packages(cmd: Command) -> tuple[Word, ...]:
@@ -446,3 +454,8 @@ def pruning(
 ) -> Pruning | None:
     """None: LW304 handles npm itself (`npm prune`, spelled for the stage's npm)."""
     return None
+
+
+split_repeats_install = never_repeats_install
+build_outputs = no_build_outputs
+unproven = never_unproven

@@ -22,6 +22,10 @@ from layerwise.ecosystems.base import (
     Pruning,
     command_env,
     env_words,
+    never_repeats_install,
+    never_starts_over,
+    never_unproven,
+    no_build_outputs,
 )
 from layerwise.shell import Command, Word
 
@@ -427,3 +431,10 @@ def pruning(
 ) -> Pruning | None:
     """None: the install lands outside the project, or where settings decide."""
     return None
+
+
+# Not starting over: pip installs over site-packages, skipping requirements already satisfied.
+starts_over = never_starts_over
+split_repeats_install = never_repeats_install
+build_outputs = no_build_outputs
+unproven = never_unproven

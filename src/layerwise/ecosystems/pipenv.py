@@ -22,6 +22,10 @@ from layerwise.ecosystems.base import (
     command_env,
     env_flag,
     env_words,
+    never_repeats_install,
+    never_starts_over,
+    never_unproven,
+    no_build_outputs,
     subcommand,
 )
 from layerwise.shell import Command, Word
@@ -196,3 +200,10 @@ def pruning(
 ) -> Pruning | None:
     """None: the install lands outside the project, or where settings decide."""
     return None
+
+
+# Not starting over: Pipenv installs into the virtualenv it finds, skipping what is there.
+starts_over = never_starts_over
+split_repeats_install = never_repeats_install
+build_outputs = no_build_outputs
+unproven = never_unproven

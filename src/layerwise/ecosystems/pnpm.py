@@ -30,6 +30,10 @@ from layerwise.ecosystems.base import (
     deletes_inside,
     env_flag,
     is_ci,
+    never_repeats_install,
+    never_starts_over,
+    never_unproven,
+    no_build_outputs,
     removed_paths,
     subcommand,
 )
@@ -332,3 +336,10 @@ def pruning(
     """LW304's way from a full install to the production one: `pnpm prune --prod` (installing
     again with `--prod` over a full `node_modules` asks to remove it, and stops without a TTY)."""
     return Pruning("node_modules", PRUNE_DEV_COMMAND) if is_bare_install(cmd) else None
+
+
+# Not starting over: `pnpm install` (frozen lockfile or not) links into the node_modules it finds.
+starts_over = never_starts_over
+split_repeats_install = never_repeats_install
+build_outputs = no_build_outputs
+unproven = never_unproven

@@ -24,6 +24,10 @@ from layerwise.ecosystems.base import (
     LockfileForm,
     Pruning,
     command_env,
+    never_repeats_install,
+    never_starts_over,
+    never_unproven,
+    no_build_outputs,
     subcommand,
 )
 from layerwise.shell import Command, Word
@@ -212,3 +216,10 @@ def pruning(
 ) -> Pruning | None:
     """None: the install lands outside the project, or where settings decide."""
     return None
+
+
+# Not starting over: `poetry install --sync` removes extra packages but keeps the installed ones.
+starts_over = never_starts_over
+split_repeats_install = never_repeats_install
+build_outputs = no_build_outputs
+unproven = never_unproven

@@ -28,6 +28,10 @@ from layerwise.ecosystems.base import (
     command_env,
     env_flag,
     env_words,
+    never_repeats_install,
+    never_starts_over,
+    never_unproven,
+    no_build_outputs,
     subcommand,
 )
 from layerwise.shell import Command, Word
@@ -411,3 +415,10 @@ def pruning(
     if not is_sync(cmd) or "UV_PROJECT_ENVIRONMENT" in command_env(cmd, env):
         return None
     return Pruning(".venv", cmd.text)
+
+
+# Not starting over: `uv sync` removes extraneous packages but keeps the venv and what it installed.
+starts_over = never_starts_over
+split_repeats_install = never_repeats_install
+build_outputs = no_build_outputs
+unproven = never_unproven

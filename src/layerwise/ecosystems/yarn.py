@@ -38,6 +38,9 @@ from layerwise.ecosystems.base import (
     deletes_inside,
     env_flag,
     is_ci,
+    never_repeats_install,
+    never_starts_over,
+    no_build_outputs,
     removed_paths,
     subcommand,
 )
@@ -516,3 +519,9 @@ def pruning(
     --production` again, which removes the devDependencies from `node_modules` (a Berry install
     that leaves them out is no `install`: `yarn workspaces focus`)."""
     return Pruning("node_modules", cmd.text) if is_dependency_install(cmd) else None
+
+
+# Not starting over: `yarn install` (classic and Berry) updates node_modules in place.
+starts_over = never_starts_over
+split_repeats_install = never_repeats_install
+build_outputs = no_build_outputs

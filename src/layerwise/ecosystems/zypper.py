@@ -19,7 +19,7 @@ from __future__ import annotations
 from collections.abc import Sequence
 
 from layerwise.ecosystems._system import TRUE, locked, written_setting
-from layerwise.ecosystems.base import CacheMount, static_text, subcommand
+from layerwise.ecosystems.base import CacheMount, never_unproven, static_text, subcommand
 from layerwise.shell import Command, Word
 
 NAME = "zypper"
@@ -107,3 +107,6 @@ def refresh_option(cmd: Command, earlier: Sequence[Command]) -> str | None:
 def cache_cleaning(cmd: Command, home: str = "/root") -> bool:
     """`zypper clean` / `zypper cc` (packages by default, metadata with `-m`, `-M`, `-a`)."""
     return static_text(verb(cmd)) in CLEAN_VERBS
+
+
+unproven = never_unproven

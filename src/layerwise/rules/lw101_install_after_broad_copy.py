@@ -106,7 +106,7 @@ import fnmatch
 import posixpath
 from collections.abc import Iterator, Sequence
 
-from layerwise.ecosystems import Installer, installers_for, npm
+from layerwise.ecosystems import Installer, installers_for
 from layerwise.ecosystems.base import CacheMount, fix_proven
 from layerwise.model import Step
 from layerwise.rules import _support as s
@@ -170,7 +170,7 @@ def _split_above(ctx: RuleContext, above: Sequence[Step], install: Command) -> b
     for step in above:
         for cmd in s.commands(ctx, step.instruction):
             if eco.is_dependency_install(cmd) and (
-                _split_installer(cmd) is None or _repeats(eco, cmd)
+                _split_installer(cmd) is None or eco.split_repeats_install(cmd)
             ):
                 return True
     return False
@@ -182,12 +182,12 @@ def _output_cached(step: Step, install: Command) -> bool:
     state = step.state
     flags = [f.value for f in step.instruction.flags_named("mount") if f.value is not None]
     mounts = [m for m in (CacheMount.from_flag(v, state.workdir) for v in flags) if m is not None]
+    if not mounts:
+        return False
     for eco in installers_for(install):
-        outputs = getattr(eco, "build_outputs", None)
-        if mounts and callable(outputs):
-            found = outputs(install, s.cwd_of(step, install), state.home, state.variables)
-            if any(m.covers(o) for o in found for m in mounts):
-                return True
+        found = eco.build_outputs(install, s.cwd_of(step, install), state.home, state.variables)
+        if any(m.covers(o) for o in found for m in mounts):
+            return True
     return False
 
 
@@ -195,9 +195,10 @@ def _installed_above(ctx: RuleContext, above: Sequence[Step], step: Step, instal
     """An install the same installer already ran above the broad COPY, in the same folder and
     from the same manifests (`COPY Gemfile .`, `bundle install`, `COPY . .`, `bundle install`):
     the dependencies are in a layer above, and the later install only adds what the rest of the
-    context changes (a lockfile, a gemspec). Not `npm ci`, which deletes node_modules first."""
+    context changes (a lockfile, a gemspec). Not one that starts over (`npm ci` deletes
+    node_modules first)."""
     eco = next((e for e in installers_for(install) if e.is_dependency_install(install)), None)
-    if eco is None or (eco is npm and (word := npm.verb(install)) and word.text in npm.CI_VERBS):
+    if eco is None or eco.starts_over(install):
         return False
     mine = eco.dependency_install(install, None, "")
     where = s.cwd_of(step, install)
@@ -215,18 +216,10 @@ def _split_installer(cmd: Command) -> Installer | None:
     """The installer of a split install (`uv sync`, `pnpm install --offline`, `cargo build`:
     its dependency-only step goes above the copy while it stays below), else None."""
     eco = next((e for e in installers_for(cmd) if e.is_dependency_install(cmd)), None)
-    if eco is not None and _repeats(eco, cmd):
+    if eco is not None and eco.split_repeats_install(cmd):
         return eco
     found = eco.dependency_install(cmd, None, "") if eco is not None else None
     return eco if found is not None and found.before is not None else None
-
-
-def _repeats(eco: Installer, cmd: Command) -> bool:
-    """The module's optional `split_repeats_install(cmd)`: the dependency-only step runs the
-    install itself on placeholder sources (`cargo build`), so that install above the copy is
-    the step."""
-    repeats = getattr(eco, "split_repeats_install", None)
-    return callable(repeats) and bool(repeats(cmd))
 
 
 def _splits(ctx: RuleContext, step: Step) -> bool:

@@ -189,20 +189,15 @@ def test_generated_pipeline_keeps_dependency_steps_on_an_empty_agent(
     first = _agent_run(engine, app, commands)
     assert not any(_by_platform(first, INSTALL).values())
 
-    # A source-only change: the dependency steps come back from the branch's own cache. On
-    # linux/amd64 always. linux/arm64's came back in most runs but not all: in 21 runs of the
-    # three providers here, arm64's records were missing 2-3 times with the dependency stage
-    # exported jointly for both platforms (BuildKit 0.13, a loaded machine). Per-platform
-    # exports are upstream's workaround (moby/buildkit#2822); a quieter window lost nothing
-    # with either form (benchmarks/ci_platform_cache.py, docs/ci.md). Until the loss is
-    # reproduced and shown gone, arm64 is measured and reported, not asserted: the build must
-    # still succeed on both platforms.
+    # A source-only change: the dependency steps come back from the branch's own cache, on
+    # both platforms. (A loss of arm64's records, seen 2-3 times in 21 runs in one loaded
+    # session with the stage exported jointly for both platforms, did not come back since:
+    # benchmarks/ci_platform_cache.py kept both platforms in 53 of 53 runs of these commands
+    # and 54 of 54 of the joint export, 20 of them under a load of 4-6; docs/ci.md, LW912.)
     (app / "src" / "main.txt").write_text("hello again\n")
     source = _agent_run(engine, app, commands)
-    amd64 = {"linux/amd64": True}
-    assert {k: v for k, v in _by_platform(source, INSTALL).items() if k in amd64} == amd64
-    assert set(_by_platform(source, INSTALL)) == set(PLATFORMS)
-    assert _by_platform(source, "COPY requirements.txt ./")["linux/amd64"]
+    assert _by_platform(source, INSTALL) == dict.fromkeys(PLATFORMS, True)
+    assert _by_platform(source, "COPY requirements.txt ./") == dict.fromkeys(PLATFORMS, True)
     assert not any(_by_platform(source, "COPY src/ ./src/").values())
 
     # A dependency change runs the install again and keeps what comes before it.

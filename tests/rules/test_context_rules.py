@@ -7,7 +7,7 @@ import shutil
 import tempfile
 from pathlib import Path
 
-from hypothesis import given, settings
+from hypothesis import example, given, settings
 from hypothesis import strategies as st
 
 from layerwise.context import BuildContext
@@ -84,6 +84,9 @@ PROJECT = {"package.json": '{"name": "a"}', "package-lock.json": '{"lockfileVers
     st.lists(RUNS, min_size=1, max_size=2),
     st.booleans(),
 )
+# Found by the property: LW601 chose `node_modules` and `*.log` one by one, each leaving
+# `web/` something, together nothing (`COPY web ./web` then copied an empty folder: LW602).
+@example(["web/node_modules/b/i.js", "web/out.log"], [], ["web"], ["npm ci"], False)
 def test_every_rule_together_leaves_every_copy_something_to_copy(
     clutter: list[str], secrets: list[str], named: list[str], runs: list[str], unsafe: bool
 ) -> None:

@@ -43,7 +43,7 @@ from __future__ import annotations
 
 import fnmatch
 import os
-from collections.abc import Iterator
+from collections.abc import Iterator, Sequence
 from pathlib import Path
 
 from layerwise.context.ignore_file import ignore_path
@@ -77,7 +77,10 @@ def check(ctx: RuleContext) -> Iterator[Finding]:
     found = cf.context_survey(ctx)
     if not copies or found is None or not found.clutter:
         return
-    lines = [line for line, items in ignore_lines(found.clutter) if not _needed(ctx, line, items)]
+    lines: list[str] = []
+    for line, items in ignore_lines(found.clutter):
+        if not _needed(ctx, line, items, lines):
+            lines.append(line)
     if not lines:
         return
     copy = copies[0].instruction
@@ -93,12 +96,17 @@ def check(ctx: RuleContext) -> Iterator[Finding]:
     )
 
 
-def _needed(ctx: RuleContext, line: str, items: tuple[Found, ...]) -> bool:
-    """The Dockerfile may read what `line` would leave out: then the line is not written."""
+def _needed(
+    ctx: RuleContext, line: str, items: tuple[Found, ...], written: Sequence[str]
+) -> bool:
+    """The Dockerfile may read what `line` would leave out: then the line is not written.
+    `written`: the lines already chosen, which together with this one must not empty a
+    copied folder (`web/` holding only `node_modules/` and `out.log`: each line alone leaves
+    it something)."""
     for source in cf.explicit_sources(ctx):
         if cf.excluded_by([line], source) or any(cf.names_path(source, i.path) for i in items):
             return True
-    if cf.empties_a_copy(ctx, [line]):
+    if cf.empties_a_copy(ctx, [*written, line]):
         return True
     kind = items[0].kind
     if kind == "vcs":

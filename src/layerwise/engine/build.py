@@ -102,8 +102,10 @@ def build_command(
         # buildx attaches a provenance attestation (with its own timestamps) by default on
         # stores that keep indexes: the same fully cached build would get a new image id.
         args.append("--provenance=false")
-    if client.kind == "buildx" and not request.cache_only and not (
-        request.push and client.driver == "docker"
+    if (
+        client.kind == "buildx"
+        and not request.cache_only
+        and not (request.push and client.driver == "docker")
     ):
         # With a docker-container builder the image stays in the builder unless loaded; the
         # layer and size queries read it from the daemon. The docker driver keeps a pushed

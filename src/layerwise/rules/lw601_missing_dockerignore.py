@@ -96,9 +96,7 @@ def check(ctx: RuleContext) -> Iterator[Finding]:
     )
 
 
-def _needed(
-    ctx: RuleContext, line: str, items: tuple[Found, ...], written: Sequence[str]
-) -> bool:
+def _needed(ctx: RuleContext, line: str, items: tuple[Found, ...], written: Sequence[str]) -> bool:
     """The Dockerfile may read what `line` would leave out: then the line is not written.
     `written`: the lines already chosen, which together with this one must not empty a
     copied folder (`web/` holding only `node_modules/` and `out.log`: each line alone leaves

@@ -10,6 +10,7 @@ keeps the naive one's runtime configuration and app files, and serves HTTP.
 from __future__ import annotations
 
 import json
+import shutil
 import time
 import urllib.request
 import uuid
@@ -51,6 +52,12 @@ FIXED_APPS: dict[str, tuple[str, int, tuple[str, ...]]] = {
     "python-pipenv": ("python:3.11-slim", 8080, ()),
     "python-poetry": ("python:3.11-slim", 8000, ()),
     "rust-api": ("rust:1.63", 8080, ("target/.rustc_info.json",)),
+}
+# app -> (folder under WORKDIR that the fixed image keeps in a cache mount instead, the files
+# of it the fixed image copies back): the naive image's build intermediates there (cargo's
+# deps, fingerprints) are not the app's files, and the fixed image may lack them.
+KEPT_IN_MOUNT: dict[str, tuple[str, tuple[str, ...]]] = {
+    "rust-api": ("target/", ("target/release/rust-api",)),
 }
 # What a deployment sees of an image besides its files.
 RUNTIME_CONFIG = ("Cmd", "Entrypoint", "Env", "User", "WorkingDir", "ExposedPorts")
@@ -103,6 +110,13 @@ def test_fixed_app_keeps_the_naive_image_and_serves(
             _files(engine, tags[v], workdir, may_differ) for v in ("before", "fixed")
         )
         assert before_files
+        folder, copied = KEPT_IN_MOUNT.get(app, ("", ()))
+        if folder:
+            kept = {p for p in fixed_files if p.startswith(folder)}
+            assert kept <= {p for p in before_files if p.startswith(folder)}
+            assert set(copied) <= kept
+            before_files = {p: d for p, d in before_files.items() if not p.startswith(folder)}
+            fixed_files = {p: d for p, d in fixed_files.items() if not p.startswith(folder)}
         assert fixed_files == before_files
         container = engine.check("run", "-d", "-p", f"127.0.0.1::{port}", tags["fixed"]).strip()
         address = engine.check("port", container, str(port)).splitlines()[0].strip()
@@ -185,3 +199,34 @@ def _get_json(url: str) -> object:
             if time.monotonic() > deadline:
                 raise
             time.sleep(0.5)
+
+
+@pytest.mark.engine
+def test_rust_api_source_edit_recompiles_the_app_alone_and_ships_the_edit(
+    engine: Client, require_image: Callable[[str], None], tmp_path: Path
+) -> None:
+    """Dockerfile.fixed keeps cargo's target folder in a cache mount: after a source edit the
+    build compiles the package and no crate, and the image serves the edited program (cargo
+    judges freshness by the sources' times: a stale binary copied out would still say Hello)."""
+    require_image("rust:1.63")
+    app = tmp_path / "rust-api"
+    shutil.copytree(APPS / "rust-api", app)
+    tag = f"layerwise-fixture-test/rust-api-edit:{uuid.uuid4().hex[:12]}"
+    request = BuildRequest(app / "Dockerfile.fixed", app, tag=tag)
+    container = ""
+    try:
+        first = run_build(engine, request)
+        assert first.ok, f"{first.error}\n{first.log[-3000:]}"
+        greet = app / "src" / "greet.rs"
+        greet.write_text(greet.read_text().replace('"Hello, {}!"', '"Hi, {}!"'))
+        second = run_build(engine, request)
+        assert second.ok, f"{second.error}\n{second.log[-3000:]}"
+        assert "Compiling rust-api" in second.log
+        assert "Compiling serde" not in second.log, second.log[-3000:]
+        container = engine.check("run", "-d", "-p", "127.0.0.1::8080", tag).strip()
+        address = engine.check("port", container, "8080").splitlines()[0].strip()
+        assert _get_json(f"http://{address}/?name=layerwise") == {"message": "Hi, layerwise!"}
+    finally:
+        if container:
+            engine.run("rm", "--force", container)
+        engine.run("image", "rm", tag)

@@ -1,5 +1,5 @@
-"""Cargo's dependency-only build: which `cargo build` splits, what it reads, what runs above the
-copy (LW101)."""
+"""Cargo's dependency step: which `cargo build` counts as one, and how its target folder is kept in
+a cache mount with the binary copied back (LW101)."""
 
 from __future__ import annotations
 
@@ -42,26 +42,40 @@ def test_which_commands_are_dependency_installs(text: str, splits: bool) -> None
     assert cargo.is_dependency_install(cmd(text)) is splits
 
 
-def test_a_build_splits_into_a_placeholder_build_and_a_clean(make_context: ContextMaker) -> None:
-    context = make_context(
-        {"Cargo.toml": MANIFEST, "Cargo.lock": "", "src/main.rs": "", "src/lib.rs": ""}
-    )
-    found = cargo.dependency_install(cmd("cargo build -r --target t -j 2"), context, "")
+@pytest.mark.parametrize(
+    ("text", "folder"),
+    [
+        ("cargo build", "debug"),
+        ("cargo build -r --locked -j 2", "release"),
+        ("cargo build --profile dev", "debug"),
+        ("cargo build --profile=bench", "release"),
+        ("cargo build --profile small --target t", "t/small"),
+        ("cargo build --target=aarch64-unknown-linux-gnu -r", "aarch64-unknown-linux-gnu/release"),
+    ],
+)  # fmt: skip
+def test_the_output_cache_copies_the_binary_back_where_the_build_wrote_it(
+    make_context: ContextMaker, text: str, folder: str
+) -> None:
+    context = make_context({"Cargo.toml": MANIFEST, "src/main.rs": "", "src/lib.rs": ""})
+    found = cargo.output_cache(cmd(text), context, "", "/usr/src/shop", None)
     assert found is not None
-    assert found.inputs == ("Cargo.toml", "Cargo.lock")
-    assert found.proven
-    assert found.before == (
-        "mkdir -p src && echo 'fn main() {}' > src/main.rs && touch src/lib.rs"
-        " && cargo build -r --target t -j 2 && cargo clean -r --target t -p shop && rm -rf src"
+    assert found.mount.flag_text() == (
+        "--mount=type=cache,target=/tmp/cargo-target,id=/usr/src/shop/target"
     )
+    assert found.assignment == "CARGO_TARGET_DIR=/tmp/cargo-target"
+    assert found.copy_out == (
+        f"mkdir -p target/{folder} && cp /tmp/cargo-target/{folder}/shop target/{folder}/"
+    )
+    assert found.outputs == (f"target/{folder}/shop",)
 
 
-def test_without_a_lockfile_the_split_is_not_proven(make_context: ContextMaker) -> None:
-    context = make_context({"Cargo.toml": MANIFEST, "src/main.rs": "", ".cargo/config.toml": ""})
-    found = cargo.dependency_install(cmd("cargo build"), context, "")
+def test_the_output_cache_belongs_to_the_user(make_context: ContextMaker) -> None:
+    context = make_context({"app/Cargo.toml": MANIFEST, "app/src/main.rs": ""})
+    found = cargo.output_cache(cmd("cargo build"), context, "app", "/src/app", ("1000", "1000"))
     assert found is not None
-    assert found.inputs == ("Cargo.toml", ".cargo/config.toml")
-    assert not found.proven
+    assert found.mount.flag_text() == (
+        "--mount=type=cache,target=/tmp/cargo-target,id=/src/app/target,uid=1000,gid=1000"
+    )
 
 
 @pytest.mark.parametrize(
@@ -72,19 +86,24 @@ def test_without_a_lockfile_the_split_is_not_proven(make_context: ContextMaker) 
         {"Cargo.toml": MANIFEST, "src/main.rs": "", "build.rs": ""},
         {"Cargo.toml": MANIFEST, "src/main.rs": "", "src/bin/tool.rs": ""},
         {"Cargo.toml": MANIFEST + 'core = { path = "core" }\n', "src/main.rs": ""},
+        {"Cargo.toml": MANIFEST, "src/lib.rs": ""},
         {"Cargo.toml": MANIFEST},
         {"Cargo.toml": "[package\n", "src/main.rs": ""},
     ],
 )
-def test_no_split_where_a_placeholder_cannot_stand_in(
+def test_no_output_cache_where_the_binary_is_not_known(
     make_context: ContextMaker, files: dict[str, str]
 ) -> None:
-    assert cargo.dependency_install(cmd("cargo build"), make_context(files), "") is None
+    assert cargo.output_cache(cmd("cargo build"), make_context(files), "", "/app", None) is None
 
 
-def test_no_split_without_a_context_or_for_fetch(make_context: ContextMaker) -> None:
-    assert cargo.dependency_install(cmd("cargo build"), None, "") is None
+def test_no_output_cache_without_a_context_or_for_other_commands(
+    make_context: ContextMaker,
+) -> None:
+    assert cargo.output_cache(cmd("cargo build"), None, "", "/app", None) is None
     context = make_context({"Cargo.toml": MANIFEST, "src/main.rs": ""})
-    assert cargo.dependency_install(cmd("cargo fetch"), context, "") is None
+    for text in ("cargo fetch", "cargo build --bin shop", "CARGO_TARGET_DIR=/o cargo build"):
+        assert cargo.output_cache(cmd(text), context, "", "/app", None) is None
+    assert cargo.dependency_install(cmd("cargo build"), context, "") is None
     assert cargo.split_repeats_install(cmd("cargo build --release"))
     assert not cargo.split_repeats_install(cmd("cargo fetch"))

@@ -214,6 +214,21 @@ class DependencyInstall:
 
 
 @dataclass(frozen=True, slots=True)
+class OutputCache:
+    """A compile's output folder kept in a cache mount (LW101): the build writes there through
+    `assignment` (`CARGO_TARGET_DIR=/tmp/cargo-target`) and `copy_out`, run right after it in
+    the same RUN, puts the artifacts where the build wrote them before, so the image keeps
+    them. `outputs`: those artifacts, as paths from where the build runs. `proven`: the
+    context shows every artifact the build makes."""
+
+    mount: CacheMount
+    assignment: str
+    copy_out: str
+    outputs: tuple[str, ...]
+    proven: bool
+
+
+@dataclass(frozen=True, slots=True)
 class ProjectFiles:
     """The files an install run in a context folder reads: `paths` (the required ones, then the
     optional ones the context has) and `texts` (each required file's text; "" for a directory
@@ -478,6 +493,20 @@ class Installer(Protocol):
         """
         ...
 
+    def output_cache(
+        self,
+        cmd: Command,
+        context: BuildContext | None,
+        project_dir: str,
+        cwd: str,
+        uid_gid: tuple[str, str] | None,
+    ) -> OutputCache | None:
+        """How a compile that redoes its dependencies after every source edit (`cargo build`)
+        keeps its output folder in a cache mount, for the project in context folder
+        `project_dir` built in `cwd`; None for other commands and when the artifacts to copy
+        out are not known."""
+        ...
+
     def unproven(
         self, cmd: Command, env: Mapping[str, str], context: BuildContext | None, project_dir: str
     ) -> bool:
@@ -527,6 +556,16 @@ def never_starts_over(cmd: Command) -> bool:
 
 def never_repeats_install(cmd: Command) -> bool:
     return False
+
+
+def no_output_cache(
+    cmd: Command,
+    context: BuildContext | None,
+    project_dir: str,
+    cwd: str,
+    uid_gid: tuple[str, str] | None,
+) -> OutputCache | None:
+    return None
 
 
 def no_build_outputs(cmd: Command, cwd: str, home: str, env: Mapping[str, str]) -> tuple[str, ...]:

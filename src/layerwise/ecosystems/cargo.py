@@ -5,25 +5,32 @@ Facts from the Cargo Book ("Cargo Home": `$CARGO_HOME`, default `~/.cargo`, keep
 (index, downloaded `.crate` files, extracted sources) and `git/db` (bare clones of git
 dependencies); "Build cache": `target/` holds the build output) and buildkit-facts.md (mounts
 on /usr/local/cargo/registry and /usr/local/cargo/git/db; the official rust image sets
-CARGO_HOME=/usr/local/cargo). `target/` is the build output, not a download cache: a mount on
-it leaves the built binary out of the image unless the same RUN copies it out, so no fix
-mounts it. `cargo fetch` after copying only Cargo.toml and Cargo.lock fails when the package
-has no target file yet (`src/main.rs` or `src/lib.rs`: "no targets specified in the
-manifest"), so LW101 reports it without a fix.
+CARGO_HOME=/usr/local/cargo). `target/` is the build output, not a download cache.
 
-`cargo build` after `COPY . .` compiles every dependency again on each source edit (nothing
-of `target/` survives the rebuilt step). Its dependency step is a build of the manifests with
-placeholder sources in the package's own target files (`src/main.rs`, `src/lib.rs`), then
-`cargo clean -p <package>`: cargo judges a path package fresh when its sources are older than
-its last build, and the real sources a later COPY brings keep their (older) times, so without
-the clean the placeholder program would be shipped (seen with cargo 1.65: "Finished" in 0.01 s
-and the placeholder binary in the image). Split only for a single package in the default
-layout (no `[workspace]`, `[lib]`/`[[bin]]` tables, `src/bin`, build script or path
-dependency) and options that only choose how it compiles.
+`cargo build` after `COPY . .` compiles every dependency again on each source edit: nothing of
+`target/` survives the rebuilt step. The fix keeps the target folder in a cache mount, as
+Docker's Rust guide does: the build writes there (`CARGO_TARGET_DIR`), so a source edit
+recompiles the package alone and a dependency change only the crates it touches, and the same
+RUN copies the binary back to where the build wrote it before (`target/release/<name>`), so
+the image still has it. The mount sits at /tmp/cargo-target (the project's own `target` cannot
+be both the mount and where the binary lands) with the id a mount on the project's `target`
+would have, so two projects on one builder do not share it. A dependency-only build of
+placeholder sources above the copy (cargo-chef's way, the layout this module wrote before)
+keeps the crates in a layer instead, which a registry cache carries to another builder, but a
+dependency change then compiles every crate and the package twice: measured slower than the
+naive build on tests/apps/rust-api (16.3 s against 15.2 s). Cargo judges a package fresh by its
+sources' times: a source older than the last build in the mount would be taken as built; a
+checkout or an edit gives it the current time. Only for a single package in the default layout
+(no `[workspace]`, `[lib]`/`[[bin]]` tables, `src/bin`, build script or path dependency) with a
+`src/main.rs` (the binary it copies out is named after the package) and options that only choose
+how it compiles. `cargo fetch` after copying only Cargo.toml and Cargo.lock fails when the
+package has no target file yet (`src/main.rs` or `src/lib.rs`: "no targets specified in the
+manifest"), so LW101 reports it without a fix.
 """
 
 from __future__ import annotations
 
+import dataclasses
 import tomllib
 from collections.abc import Mapping
 from typing import TYPE_CHECKING, Any
@@ -32,6 +39,7 @@ from layerwise.ecosystems import _toolchain as tc
 from layerwise.ecosystems.base import (
     CacheMount,
     DependencyInstall,
+    OutputCache,
     Pruning,
     command_env,
     image_tag,
@@ -77,30 +85,23 @@ def is_install(cmd: Command) -> bool:
 
 
 BUILD_VERBS = frozenset({"build", "b"})
-# `cargo build` options a dependency-only build repeats as written: they choose how the
-# dependencies compile. Any other (`--bin`, `-p`, `--manifest-path`, `--target-dir`...) or an
-# operand leaves the build unsplit.
+# `cargo build` options that only choose how the package and its dependencies compile. Any
+# other (`--bin`, `-p`, `--manifest-path`, `--target-dir`...) or an operand builds something
+# else than the one package, and LW101 leaves it alone.
 _SPLIT_FLAGS = frozenset({"--release", "-r", "--locked", "--frozen", "--offline",
                           "--all-features", "--no-default-features", "-v", "-vv", "--verbose",
                           "-q", "--quiet"})  # fmt: skip
 _SPLIT_VALUES = frozenset({"--features", "-F", "--target", "--profile", "-j", "--jobs"})
-# Of those, the ones that choose the folder the build writes to: `cargo clean` takes them too.
-_CLEAN_FLAGS = frozenset({"--release", "-r"})
-_CLEAN_VALUES = frozenset({"--target", "--profile"})
-# What a build reads besides the manifest and lockfile, when the project has it.
-PROJECT_CONFIG = (".cargo/config.toml", ".cargo/config", "rust-toolchain.toml", "rust-toolchain")
+# Of those, the ones that choose the folder under `target/` the build writes to.
+_FOLDER_FLAGS = frozenset({"--release", "-r"})
+_FOLDER_VALUES = frozenset({"--target", "--profile"})
 # Manifest tables that move targets or sources away from the default layout.
 _LAYOUT_TABLES = ("workspace", "lib", "bin", "example", "test", "bench", "patch", "replace")
-# The package's own target files and what a placeholder writes in each.
-_PLACEHOLDERS = {
-    "src/main.rs": "echo 'fn main() {}' > src/main.rs",
-    "src/lib.rs": "touch src/lib.rs",
-}
 
 
 def is_dependency_install(cmd: Command) -> bool:
-    """`cargo fetch` (Cargo's download step), or a `cargo build` whose options a dependency-only
-    build can repeat (it compiles every dependency, the costly part of a build)."""
+    """`cargo fetch` (Cargo's download step), or a `cargo build` of the one package (it compiles
+    every dependency, the costly part of a build)."""
     word = verb(cmd)
     if word is None:
         return False
@@ -108,15 +109,15 @@ def is_dependency_install(cmd: Command) -> bool:
 
 
 def split_repeats_install(cmd: Command) -> bool:
-    """A splittable `cargo build`: its dependency-only step (LW101) is the same build on
-    placeholder sources, so such a build above `COPY . .` is that step."""
+    """A `cargo build` of the one package: the same build above `COPY . .` (on placeholder
+    sources, cargo-chef's layout) already compiled the dependencies (LW101)."""
     word = verb(cmd)
     return word is not None and word.text in BUILD_VERBS and _build_options(cmd) is not None
 
 
 def _build_options(cmd: Command) -> tuple[str, ...] | None:
-    """The options of a splittable `cargo build` that `cargo clean` must repeat; None when the
-    build takes another option, an operand or moves its target folder."""
+    """The options of a `cargo build` of the one package that choose its output folder; None
+    when the build takes another option, an operand or moves its target folder."""
     if any(
         w.text.startswith(("CARGO_TARGET_DIR=", "CARGO_BUILD_TARGET_DIR=")) for w in cmd.assignments
     ):
@@ -124,55 +125,90 @@ def _build_options(cmd: Command) -> tuple[str, ...] | None:
     args = [w.text for w in cmd.args]
     word = verb(cmd)
     start = next(i for i, w in enumerate(cmd.args) if w is word) + 1 if word is not None else 0
-    clean: list[str] = []
+    folder: list[str] = []
     i = start
     while i < len(args):
         text = args[i]
         name = text.partition("=")[0]
         if text in _SPLIT_FLAGS:
-            clean += [text] if text in _CLEAN_FLAGS else []
+            folder += [text] if text in _FOLDER_FLAGS else []
         elif text in _SPLIT_VALUES and i + 1 < len(args):
-            clean += [text, args[i + 1]] if text in _CLEAN_VALUES else []
+            folder += [text, args[i + 1]] if text in _FOLDER_VALUES else []
             i += 1
         elif name in _SPLIT_VALUES and "=" in text:
-            clean += [text] if name in _CLEAN_VALUES else []
+            folder += [text] if name in _FOLDER_VALUES else []
         else:
             return None
         i += 1
-    return tuple(clean)
+    return tuple(folder)
 
 
 def dependency_install(
     cmd: Command, context: BuildContext | None, project_dir: str
 ) -> DependencyInstall | None:
-    """`cargo build`: Cargo.toml (with Cargo.lock and the project's cargo config when present)
-    goes first, and a build with placeholder target files above the copy compiles the
-    dependencies while the original build stays below it (see the module docstring). Proven
-    with a lockfile (else the first build resolves versions). None (no fix) without a context
-    (the package's name and targets are unknown), for `cargo fetch` (the manifests alone do
-    not load) and for a layout a placeholder cannot stand in for."""
+    """None: `cargo fetch` does not load with the manifests alone, and `cargo build` keeps its
+    work in a cache mount instead (`output_cache`)."""
+    return None
+
+
+# Where the fix mounts the target folder, and the profiles whose folder is not their name.
+CACHED_TARGET = "/tmp/cargo-target"
+_PROFILE_DIRS = {"dev": "debug", "test": "debug", "release": "release", "bench": "release"}
+
+
+def output_cache(
+    cmd: Command,
+    context: BuildContext | None,
+    project_dir: str,
+    cwd: str,
+    uid_gid: tuple[str, str] | None,
+) -> OutputCache | None:
+    """A splittable `cargo build` of a default-layout binary package: the target folder in a
+    cache mount and the binary copied back (see the module docstring). None without a context
+    (the binary's name is the package's) or for a layout whose binaries are not that one."""
     word = verb(cmd)
-    clean = _build_options(cmd)
-    if context is None or word is None or word.text not in BUILD_VERBS or clean is None:
+    options = _build_options(cmd)
+    if context is None or word is None or word.text not in BUILD_VERBS or options is None:
         return None
     prefix = f"{project_dir}/" if project_dir else ""
     if prefix and context.exists("Cargo.toml"):
         return None  # the project may be a member of the root's workspace
     name = _package_name(context.read_text(prefix + "Cargo.toml"))
-    targets = [t for t in _PLACEHOLDERS if context.exists(prefix + t)]
-    if name is None or not targets or context.exists(prefix + "build.rs"):
+    if name is None or not context.exists(prefix + "src/main.rs"):
         return None
-    if context.exists(prefix + "src/bin"):
+    if context.exists(prefix + "build.rs") or context.exists(prefix + "src/bin"):
         return None
-    config = [prefix + f for f in (*LOCKFILES, *PROJECT_CONFIG) if context.exists(prefix + f)]
-    steps = ["mkdir -p src", *(_PLACEHOLDERS[t] for t in targets), cmd.text]
-    steps += [" ".join(("cargo clean", *clean, "-p", name)), "rm -rf src"]
-    return DependencyInstall(
-        (prefix + "Cargo.toml", *config),
-        (prefix + "Cargo.toml",),
-        context.exists(prefix + "Cargo.lock"),
-        before=" && ".join(steps),
+    folder = "/".join(_output_folder(options))
+    out = f"target/{folder}"
+    mount = CacheMount.for_user(CACHED_TARGET, uid_gid)
+    mount = dataclasses.replace(mount, id=tc.resolve("target", cwd))
+    copy_out = f"mkdir -p {out} && cp {CACHED_TARGET}/{folder}/{name} {out}/"
+    return OutputCache(
+        mount, f"CARGO_TARGET_DIR={CACHED_TARGET}", copy_out, (f"{out}/{name}",), True
     )
+
+
+def _output_folder(options: tuple[str, ...]) -> tuple[str, ...]:
+    """The folders under `target/` a build with these options writes its binary to:
+    `[<triple>/]<profile folder>`."""
+    triple, profile = None, "dev"
+    i = 0
+    while i < len(options):
+        text = options[i]
+        name, eq, value = text.partition("=")
+        if text in ("--release", "-r"):
+            profile = "release"
+        elif name in ("--target", "--profile"):
+            if not eq:
+                i += 1
+                value = options[i]
+            if name == "--target":
+                triple = value
+            else:
+                profile = value
+        i += 1
+    folder = _PROFILE_DIRS.get(profile, profile)
+    return (triple, folder) if triple else (folder,)
 
 
 def _package_name(text: str | None) -> str | None:

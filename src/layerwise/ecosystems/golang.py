@@ -34,6 +34,7 @@ from layerwise.ecosystems.base import (
     never_unproven,
     no_dev_form,
     no_lockfile_form,
+    no_output_cache,
     no_project_env,
     subcommand,
 )
@@ -240,6 +241,7 @@ project_env = no_project_env
 # Not starting over: the next run reuses the module, package or build caches it finds.
 starts_over = never_starts_over
 split_repeats_install = never_repeats_install
+output_cache = no_output_cache
 unproven = never_unproven
 
 

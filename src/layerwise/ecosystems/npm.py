@@ -23,6 +23,7 @@ from layerwise.ecosystems.base import (
     never_repeats_install,
     never_unproven,
     no_build_outputs,
+    no_output_cache,
     removed_paths,
     static_text,
     subcommand,
@@ -457,5 +458,6 @@ def pruning(
 
 
 split_repeats_install = never_repeats_install
+output_cache = no_output_cache
 build_outputs = no_build_outputs
 unproven = never_unproven

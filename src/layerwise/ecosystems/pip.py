@@ -26,6 +26,7 @@ from layerwise.ecosystems.base import (
     never_starts_over,
     never_unproven,
     no_build_outputs,
+    no_output_cache,
 )
 from layerwise.shell import Command, Word
 
@@ -436,5 +437,6 @@ def pruning(
 # Not starting over: pip installs over site-packages, skipping requirements already satisfied.
 starts_over = never_starts_over
 split_repeats_install = never_repeats_install
+output_cache = no_output_cache
 build_outputs = no_build_outputs
 unproven = never_unproven

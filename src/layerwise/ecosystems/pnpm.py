@@ -34,6 +34,7 @@ from layerwise.ecosystems.base import (
     never_starts_over,
     never_unproven,
     no_build_outputs,
+    no_output_cache,
     removed_paths,
     subcommand,
 )
@@ -341,5 +342,6 @@ def pruning(
 # Not starting over: `pnpm install` (frozen lockfile or not) links into the node_modules it finds.
 starts_over = never_starts_over
 split_repeats_install = never_repeats_install
+output_cache = no_output_cache
 build_outputs = no_build_outputs
 unproven = never_unproven

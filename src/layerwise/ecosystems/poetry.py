@@ -28,6 +28,7 @@ from layerwise.ecosystems.base import (
     never_starts_over,
     never_unproven,
     no_build_outputs,
+    no_output_cache,
     subcommand,
 )
 from layerwise.shell import Command, Word
@@ -221,5 +222,6 @@ def pruning(
 # Not starting over: `poetry install --sync` removes extra packages but keeps the installed ones.
 starts_over = never_starts_over
 split_repeats_install = never_repeats_install
+output_cache = no_output_cache
 build_outputs = no_build_outputs
 unproven = never_unproven

@@ -32,6 +32,7 @@ from layerwise.ecosystems.base import (
     never_starts_over,
     never_unproven,
     no_build_outputs,
+    no_output_cache,
     subcommand,
 )
 from layerwise.shell import Command, Word
@@ -420,5 +421,6 @@ def pruning(
 # Not starting over: `uv sync` removes extraneous packages but keeps the venv and what it installed.
 starts_over = never_starts_over
 split_repeats_install = never_repeats_install
+output_cache = no_output_cache
 build_outputs = no_build_outputs
 unproven = never_unproven

@@ -41,6 +41,7 @@ from layerwise.ecosystems.base import (
     never_repeats_install,
     never_starts_over,
     no_build_outputs,
+    no_output_cache,
     removed_paths,
     subcommand,
 )
@@ -524,4 +525,5 @@ def pruning(
 # Not starting over: `yarn install` (classic and Berry) updates node_modules in place.
 starts_over = never_starts_over
 split_repeats_install = never_repeats_install
+output_cache = no_output_cache
 build_outputs = no_build_outputs

@@ -186,14 +186,22 @@ class Rule:
         return self.summary_ko if lang == "ko" and self.summary_ko else self.summary
 
     def finding(
-        self, span: Span, *, fix: Fix | None = None, facet: str = "", **fields: Any
+        self,
+        span: Span,
+        *,
+        fix: Fix | None = None,
+        facet: str = "",
+        fix_phrase: str = "",
+        **fields: Any,
     ) -> Finding:
         """A finding at `span` with the message (and fix title) filled from `fields`, in
-        English; `Finding.localized` renders it in another language."""
+        English; `Finding.localized` renders it in another language. `fix_phrase` names the
+        phrase that titles a fix of another kind than `fix_title` says."""
         message = Phrase(self.message, self.message_ko)(**fields)
         title = None
         if fix is not None and not fix.title and self.fix_title is not None:
-            title = Phrase(self.fix_title, self.fix_title_ko or "")(**fields)
+            phrase = self.phrases[fix_phrase] if fix_phrase else None
+            title = (phrase or Phrase(self.fix_title, self.fix_title_ko or ""))(**fields)
             fix = Fix(fix.safety, fix.edits, title.render("en"), fix.files)
         return Finding(
             code=self.code,

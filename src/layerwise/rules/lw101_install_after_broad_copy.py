@@ -10,7 +10,7 @@ pnpm (`pnpm install`, `pnpm fetch`), pip (`pip install -r requirements.txt`), uv
 (`composer install`). A compile after `COPY . .` (`go build`, `mvn package`, `dotnet publish`,
 any Gradle task) reads the sources and is not reported. `cargo build` is the exception: nothing
 it compiled survives the rebuilt step, so each source edit compiles every crate again; it is
-reported unless it takes an option a dependency-only build cannot repeat (`--bin`, `-p`,
+reported unless it builds something else than the one package (`--bin`, `-p`,
 `--manifest-path`, `--target-dir`...), a cache mount of its RUN holds its target folder, or a
 `cargo build` already runs above the copy. An install of the
 project itself (`pip install .`, `pip install -e .`, a wheel or folder of the context) builds
@@ -71,15 +71,24 @@ instructions, ENV/ARG the COPYs do not use, RUNs of apt commands on package name
 that may read the moved files) makes the fix unsafe.
 Go: go.mod, go.sum and the go.mod of each directory a `replace` points to; no fix with a
 go.work file or an absolute replacement. `cargo fetch`: no fix (the manifests do not load
-without a target file). `cargo build`: Cargo.toml, Cargo.lock and the project's `.cargo/config.toml`
-and `rust-toolchain.toml` go first with a RUN above the copy that writes placeholder target
-files (`src/main.rs`, `src/lib.rs`, those the project has), runs the same build (it compiles
-the crates), then `cargo clean -p <package>` (with the build's `--release`, `--profile`,
-`--target`) and removes the placeholders; the original build stays below. The clean matters:
-cargo finds a package fresh when its sources are older than its last build, and the real
-sources keep their older times through the COPY, so the placeholder program would be kept.
-Safe with Cargo.lock in the context; no fix for a workspace, a `[lib]`/`[[bin]]` table,
-`src/bin/`, a build script, a path dependency or a package in a subfolder of another manifest.
+without a target file). `cargo build`: the fix keeps the target folder in a cache mount
+instead of moving anything (Docker's Rust guide does the same): `--mount=type=cache` on
+/tmp/cargo-target (with the id a mount on the project's `target` would have, and the user's
+uid/gid), `CARGO_TARGET_DIR=/tmp/cargo-target` in front of the build, and right after it
+`mkdir -p target/release && cp /tmp/cargo-target/release/<package> target/release/` (the
+folder the build's `--release`, `--profile` and `--target` choose), so the image keeps the
+binary where the build wrote it. A source edit then compiles the package alone and a dependency
+change only the crates it touches. A dependency-only build of placeholder sources above the
+copy (cargo-chef's layout, which this rule wrote before) keeps the crates in a layer instead,
+which a registry cache carries to an empty builder, but it compiles every crate and the package
+twice on a dependency change: slower than the naive build on tests/apps/rust-api. Such a build
+already above the copy is left alone. Safe when nothing after the build (the rest of its RUN,
+the later steps of its stage, any `COPY --from`) names a path under `target/` other than the
+copied binary or a folder holding it: the rest of the target folder is in the mount, not the
+image. Cargo takes a package for fresh when its sources are older than its last build, which
+an edit or a checkout never is. No fix without a context (the binary is named after the
+package), nor for a workspace, a `[lib]`/`[[bin]]` table, `src/bin/`, no `src/main.rs`, a build
+script, a path dependency or a package in a subfolder of another manifest.
 Maven: pom.xml (with `mvnw` and `.mvn/`), no fix for a multi-module POM or a
 local parent. .NET: the one project file and NuGet.config, Directory.Build.props/targets,
 Directory.Packages.props, global.json, packages.lock.json; no fix for a solution or a
@@ -104,14 +113,16 @@ from __future__ import annotations
 
 import fnmatch
 import posixpath
+import re
 from collections.abc import Iterator, Sequence
 
 from layerwise.ecosystems import Installer, installers_for
-from layerwise.ecosystems.base import CacheMount, fix_proven
+from layerwise.ecosystems.base import CacheMount, OutputCache, fix_proven
 from layerwise.model import Step
 from layerwise.rules import _support as s
 from layerwise.rules._apt_lists import is_apt_only_run
 from layerwise.rules.base import Finding, Fix, Rule, RuleContext, Safety, Severity
+from layerwise.rules.lw2_mounts import add_flags, insert_at
 from layerwise.rules.texts import Phrase
 from layerwise.shell import Command
 from layerwise.syntax import Instruction
@@ -127,7 +138,13 @@ RULE = Rule(
     message_ko="`{command}` 명령이 {line}번 줄의 `{copy}` 뒤에서 실행되어, 소스가 바뀔 때마다 "
     "모든 의존성을 다시 설치합니다",
     fix_title_ko="{manifests}부터 복사하고 `{copy}` 앞에서 설치",
-    phrases={"manifests": Phrase("the manifests", "매니페스트")},
+    phrases={
+        "manifests": Phrase("the manifests", "매니페스트"),
+        "keep_output": Phrase(
+            "Keep the build's output in a cache mount on `{target}` and copy `{outputs}` out",
+            "빌드 결과를 `{target}` 캐시 마운트에 두고 `{outputs}`를 복사해 꺼내기",
+        ),
+    },
     fix_safety=(Safety.SAFE, Safety.UNSAFE),
 )
 # Between the broad COPY and the install these do not change what the install sees.
@@ -242,6 +259,19 @@ def _finding(
 ) -> Finding:
     copy = broads[0].instruction
     _, dest = s.copy_parts(copy) or ((), ".")
+    kept = _output_cache(ctx, broads[0], dest, step, install)
+    if kept is not None:
+        cache, fix = kept
+        return RULE.finding(
+            ctx.tree.span(install.start, install.end),
+            fix=fix,
+            fix_phrase="keep_output",
+            command=install.text,
+            copy=copy.text.splitlines()[0],
+            line=copy.start_line,
+            target=cache.mount.target,
+            outputs="`, `".join(cache.outputs),
+        )
     fix = None
     inputs: tuple[str, ...] = ()
     found = _inputs(ctx, broads[0], dest, _moved(ctx, step, install, anchor))
@@ -265,6 +295,69 @@ def _finding(
         manifests=", ".join(f"`{p}`" for p in inputs) or RULE.text("manifests"),
         fix=fix,
     )
+
+
+def _output_cache(
+    ctx: RuleContext, broad: Step, dest: str, step: Step, install: Command
+) -> tuple[OutputCache, Fix | None] | None:
+    """A compile that keeps its output in a cache mount instead of moving (`cargo build`):
+    the mount, `NAME=dir` in front of the build and the copy-out right after it. No fix
+    when the user's uid is unknown, the build is not a plain `&&`/`;` step of the script, or
+    the mount's flag would not read back; unsafe unless the ecosystem was proven on a real
+    build and nothing after the build reads any other part of the output folder."""
+    root = s.resolve(dest, broad.state.workdir)
+    cwd = s.cwd_of(step, install)
+    rel = posixpath.relpath(cwd, root)
+    state = step.state
+    is_root = state.user_name in ("", "root", "0")
+    uid_gid = None if is_root else state.uid_gid
+    for eco in installers_for(install):
+        project = "" if rel == "." else rel
+        cache = (
+            None
+            if rel.startswith("..")
+            else eco.output_cache(install, ctx.context, project, cwd, uid_gid)
+        )
+        if cache is None:
+            continue
+        usable = (is_root or uid_gid is not None) and cache.mount.writable
+        plain = install.top_level and install.operator_after in (None, "&&", ";")
+        edits = add_flags(ctx.tree, step.instruction, [cache.mount.flag_text()], one_per_line=False)
+        if not usable or not plain or edits is None:
+            return cache, None
+        edits = insert_at(edits, install.start, cache.assignment + " ")
+        edits.append(Edit.insert(install.end, " && " + cache.copy_out))
+        proven = cache.proven and fix_proven(eco, install, state.env, ctx.context, project)
+        safe = proven and not _reads_other_output(ctx, step, install, cache.outputs)
+        return cache, Fix(Safety.SAFE if safe else Safety.UNSAFE, edits)
+    return None
+
+
+# A path under a build's output folder, as a Dockerfile line may write it.
+_OUTPUT_PATH = re.compile(r"""[^\s"'\[\],=]*target/[^\s"'\[\],]*""")
+
+
+def _reads_other_output(
+    ctx: RuleContext, step: Step, install: Command, outputs: tuple[str, ...]
+) -> bool:
+    """After the build (the rest of its RUN, the later steps of its stage, any COPY --from
+    in the file), a path under `target/` other than the copied-out artifacts or a folder
+    holding them: it would find the output folder empty once the build writes to a mount."""
+    texts = [ctx.tree.text[install.end : step.instruction.span.end]]
+    steps = ctx.model.stages[step.stage].steps
+    texts += [st.instruction.text for st in steps[steps.index(step) + 1 :]]
+    texts += [
+        st.instruction.text
+        for stage in ctx.model.stages
+        for st in stage.steps
+        if stage.index != step.stage and st.instruction.flags_named("from")
+    ]
+    for text in texts:
+        for path in _OUTPUT_PATH.findall(text):
+            tail = path[path.index("target/") :].rstrip("/")
+            if not any(o == tail or o.startswith(tail + "/") for o in outputs):
+                return True
+    return False
 
 
 def _reads_no_context(ctx: RuleContext, step: Step, broads: list[Step]) -> bool:

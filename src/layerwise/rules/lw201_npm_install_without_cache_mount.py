@@ -34,7 +34,8 @@ they hand packages to each other through the store, and a mount on one of them a
 other.
 Go (`/go/pkg/mod` in the official image: GOMODCACHE, GOPATH; builds also `~/.cache/go-build`:
 GOCACHE), Cargo (`$CARGO_HOME/registry` and `git/db`, /usr/local/cargo in the official
-image; never `target/`, the build output), Maven (`~/.m2/repository`, `-Dmaven.repo.local`),
+image; its `target/`, the build output, is LW101's), Maven (`~/.m2/repository`,
+`-Dmaven.repo.local`),
 Gradle (`~/.gradle/caches`, and `wrapper` for gradlew; GRADLE_USER_HOME), .NET
 (`~/.nuget/packages`, NUGET_PACKAGES), Bundler (`~/.bundle/cache`, BUNDLE_USER_CACHE, with
 `BUNDLE_GLOBAL_GEM_CACHE=true` put in front: a mount on GEM_HOME would drop the gems from
@@ -113,6 +114,7 @@ from layerwise.rules.lw2_mounts import (
     delete_edits,
     delete_word,
     fighting_cleanups,
+    insert_at,
     shell_runs,
     short,
 )
@@ -165,7 +167,7 @@ def check(ctx: RuleContext) -> Iterator[Finding]:
                 edits.append(delete_word(tree.text, word, first=word.start == cmd.start))
             prefix = "".join(p + " " for p in eco.mount_assignments(cmd, state.env))
             if prefix:
-                edits = _insert(edits, cmd.start, prefix)
+                edits = insert_at(edits, cmd.start, prefix)
             proven = fix_proven(eco, cmd, state.env, ctx.context, "")
             safe = proven and _store_kept(ctx, step, eco, missing)
             fix = Fix(Safety.SAFE if safe else Safety.UNSAFE, edits)
@@ -288,14 +290,6 @@ def _reads_cache_across(step: Step, mounts: list[CacheMount]) -> bool:
         return False
     sources = [resolve(src, "/") for src in instruction.value[:-1]]
     return any(m.covers(src) or is_under(m.target, src) for m in mounts for src in sources)
-
-
-def _insert(edits: list[Edit], at: int, text: str) -> list[Edit]:
-    """`edits` plus inserting `text` at `at`, after an insertion already there (the flags)."""
-    for i, edit in enumerate(edits):
-        if edit.start == edit.end == at:
-            return [*edits[:i], Edit(at, at, edit.new_text + text), *edits[i + 1 :]]
-    return [*edits, Edit.insert(at, text)]
 
 
 def _stale(mounts: tuple[RunMount, ...], missing: list[CacheMount], home: str) -> RunMount | None:

@@ -337,3 +337,11 @@ def append_command(tree: Dockerfile, script: Script, cmd: Command, new: str) -> 
         indent = re.match(r"[ \t]*", text[line_start:]).group(0)  # type: ignore[union-attr]
         return Edit.insert(cmd.end, f" {tree.escape}{tree.newline}{indent}&& {new}")
     return Edit.insert(cmd.end, f" && {new}")
+
+
+def insert_at(edits: list[Edit], at: int, text: str) -> list[Edit]:
+    """`edits` plus inserting `text` at `at`, after an insertion already there (the flags)."""
+    for i, edit in enumerate(edits):
+        if edit.start == edit.end == at:
+            return [*edits[:i], Edit(at, at, edit.new_text + text), *edits[i + 1 :]]
+    return [*edits, Edit.insert(at, text)]

@@ -5,8 +5,8 @@ In a multi-platform build (see LW801 for when a build counts as one), two opposi
 with a cache mount's `id`:
 - a cache mount holding files built for one platform, shared by every platform: the target is
   a `node_modules` directory, a virtual environment (`.venv`, `venv`, `$VIRTUAL_ENV`) or the
-  `target` directory of a RUN that runs `cargo`, in a stage that runs on the target platform,
-  and its `id` does not name the platform;
+  `target` directory of a RUN that runs `cargo` (or the folder its `CARGO_TARGET_DIR` names),
+  in a stage that runs on the target platform, and its `id` does not name the platform;
 - a per-platform `id` (it uses `$TARGETPLATFORM`, `$TARGETARCH`, `$TARGETOS` or
   `$TARGETVARIANT`) on a cache whose content every platform can use: npm's cache (`~/.npm`),
   pip's (`~/.cache/pip`), Go's module and build caches (`/go/pkg/mod`, `~/.cache/go-build`),
@@ -57,9 +57,11 @@ import posixpath
 import re
 from collections.abc import Iterator
 
-from layerwise.ecosystems import golang, npm, pip
+from layerwise.ecosystems import cargo, golang, npm, pip
+from layerwise.ecosystems.base import is_under
 from layerwise.model import Step
 from layerwise.rules._platforms import declare_before, multi_platform
+from layerwise.rules._support import cwd_of
 from layerwise.rules.base import Finding, Fix, Rule, RuleContext, Safety, Severity
 from layerwise.rules.lw2_mounts import RunMount, cache_mounts, shell_runs
 from layerwise.rules.texts import Phrase
@@ -134,8 +136,14 @@ def _platform_specific(step: Step, script: Script, target: str) -> str | None:
         return "node_modules"
     if name in (".venv", "venv") or target == step.state.env.get("VIRTUAL_ENV"):
         return "venv"
-    if name == "target" and any(c.program_name == "cargo" for c in script.commands):
+    cargo_runs = [c for c in script.commands if c.program_name == "cargo"]
+    if cargo_runs and name == "target":
         return "cargo"
+    state = step.state
+    for cmd in cargo_runs:  # a target folder moved into the mount (`CARGO_TARGET_DIR=/tmp/t`)
+        outputs = cargo.build_outputs(cmd, cwd_of(step, cmd), state.home, state.env)
+        if any(is_under(o, target) for o in outputs):
+            return "cargo"
     return None
 
 

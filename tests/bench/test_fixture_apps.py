@@ -119,9 +119,8 @@ def test_fixed_app_keeps_the_naive_image_and_serves(
             fixed_files = {p: d for p, d in fixed_files.items() if not p.startswith(folder)}
         assert fixed_files == before_files
         container = engine.check("run", "-d", "-p", f"127.0.0.1::{port}", tags["fixed"]).strip()
-        address = engine.check("port", container, str(port)).splitlines()[0].strip()
-        assert _get_json(f"http://{address}/health") == {"status": "ok"}
-        assert _get_json(f"http://{address}/?name=layerwise") == {"message": "Hello, layerwise!"}
+        assert _ask(engine, container, port, "/health") == {"status": "ok"}
+        assert _ask(engine, container, port, "/?name=layerwise") == {"message": "Hello, layerwise!"}
     finally:
         if container:
             engine.run("rm", "--force", container)
@@ -180,12 +179,17 @@ def test_go_api_cross_compiled_for_arm64_runs_under_qemu(engine: Client, tmp_pat
         header = (tmp_path / "go-api").read_bytes()[:20]
         assert header[:4] == b"\x7fELF"
         assert int.from_bytes(header[18:20], "little") == ELF_AARCH64
-        address = engine.check("port", container, "8080").splitlines()[0].strip()
-        assert _get_json(f"http://{address}/health") == {"status": "ok"}
+        assert _ask(engine, container, 8080, "/health") == {"status": "ok"}
     finally:
         if container:
             engine.run("rm", "--force", container)
         engine.run("image", "rm", tag)
+
+
+def _ask(engine: Client, container: str, port: int, path: str) -> object:
+    """The JSON the container answers on `path` of its published `port`."""
+    address = engine.check("port", container, str(port)).splitlines()[0].strip()
+    return _get_json(f"http://{address}{path}")
 
 
 def _get_json(url: str) -> object:
@@ -224,8 +228,7 @@ def test_rust_api_source_edit_recompiles_the_app_alone_and_ships_the_edit(
         assert "Compiling rust-api" in second.log
         assert "Compiling serde" not in second.log, second.log[-3000:]
         container = engine.check("run", "-d", "-p", "127.0.0.1::8080", tag).strip()
-        address = engine.check("port", container, "8080").splitlines()[0].strip()
-        assert _get_json(f"http://{address}/?name=layerwise") == {"message": "Hi, layerwise!"}
+        assert _ask(engine, container, 8080, "/?name=layerwise") == {"message": "Hi, layerwise!"}
     finally:
         if container:
             engine.run("rm", "--force", container)

@@ -75,17 +75,19 @@ def pick_fixes(findings: Sequence[Finding], unsafe: bool) -> list[Finding]:
     return accepted
 
 
-def _parsed(text: str, path: str | None, broken: int) -> Dockerfile | None:
-    """The tree of `text`, or None when it does not parse, does not print back exactly, or has
-    more RUN scripts tree-sitter-bash cannot parse than `broken` (the count before the fix: a
-    fix may edit a script that was already broken, never break one)."""
+def _parsed(text: str, path: str | None, broken: int) -> tuple[Dockerfile, int] | None:
+    """The tree of `text` and its count of broken scripts, or None when it does not parse, does
+    not print back exactly, or has more RUN scripts tree-sitter-bash cannot parse than `broken`
+    (the count before the fix: a fix may edit a script that was already broken, never break
+    one)."""
     try:
         tree = parse(text, path=path)
     except LayerwiseError:
         return None
-    if str(tree) != text or broken_scripts(tree) > broken:
+    if str(tree) != text:
         return None
-    return tree
+    count = broken_scripts(tree)
+    return (tree, count) if count <= broken else None
 
 
 _NOT_POSIX = re.compile(r"pwsh|powershell|cmd(\.exe)?\b", re.IGNORECASE)
@@ -132,28 +134,32 @@ def fix_text(
     seen = {current}
     passes = 0
     findings = check_tree(tree, context=context, settings=settings, rules=rules)
-    broken = broken_scripts(tree)
+    broken: int | None = None  # counted once there is a fix to try: most files have none
     files: dict[str, str] = {}
     while passes < max_passes:
         candidates = [f for f in findings if _key(f) not in rejected]
         chosen = pick_fixes(candidates, unsafe)
         if not chosen:
             break
+        if broken is None:
+            broken = broken_scripts(tree)
         passes += 1
         new = apply_edits(current, _edits(chosen))
-        new_tree = _parsed(new, path, broken)
-        if new_tree is None:
+        parsed = _parsed(new, path, broken)
+        if parsed is None:
             chosen = [
                 f for f in chosen if _keep_or_reject(current, f, path, broken, rejected, bugs)
             ]
             if not chosen:
                 continue
             new = apply_edits(current, _edits(chosen))
-            new_tree = _parsed(new, path, broken)
-            if new_tree is None:  # each parses alone, not together: keep the first
+            parsed = _parsed(new, path, broken)
+            if parsed is None:  # each parses alone, not together: keep the first
                 chosen = chosen[:1]
                 new = apply_edits(current, _edits(chosen))
-                new_tree = parse(new, path=path)
+                first = parse(new, path=path)
+                parsed = (first, broken_scripts(first))
+        new_tree, new_broken = parsed
         touched = _add_file_lines(context, files, chosen)
         if new in seen and not touched:
             bugs.append(f"fixes cycle without converging: {', '.join(f.code for f in chosen)}")
@@ -161,7 +167,7 @@ def fix_text(
         seen.add(new)
         applied.extend(chosen)
         current = new
-        broken = broken_scripts(new_tree)
+        broken = new_broken
         if touched and context is not None:
             context = _seen_through(context, files)
         findings = check_tree(new_tree, context=context, settings=settings, rules=rules)

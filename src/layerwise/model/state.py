@@ -50,6 +50,11 @@ class State:
         return self.user.split(":", 1)[0]
 
     @property
+    def is_root(self) -> bool:
+        """The RUN runs as root: no USER yet, `root` or uid 0."""
+        return self.user_name in ("", "root", "0")
+
+    @property
     def home(self) -> str:
         """The home directory a tool run as this user resolves `~` to.
 

@@ -43,7 +43,6 @@ _IMAGE_DIRS = frozenset(
     {"/bin", "/boot", "/dev", "/etc", "/home", "/lib", "/lib32", "/lib64", "/libx32", "/media",
      "/mnt", "/opt", "/proc", "/root", "/run", "/sbin", "/srv", "/sys", "/tmp", "/usr", "/var"}
 )  # fmt: skip
-_ROOT_USERS = frozenset({"", "root", "0"})
 # Steps that change neither a directory's metadata nor what is at the destination.
 _NEUTRAL = NO_STEP | {"ENV", "ARG"}
 
@@ -60,7 +59,7 @@ def link_flag(ctx: RuleContext, at: Step, dest: str, moved: Collection[Step] = (
         return ""
     steps = [st for stage in stage_chain(ctx.model.stages[at.stage]) for st in stage.steps]
     made = next((i for i, st in enumerate(steps) if _makes(st, workdir)), None)
-    if made is None or steps[made].state.user_name not in _ROOT_USERS:
+    if made is None or not steps[made].state.is_root:
         return ""
     between = steps[made + 1 : steps.index(at)]
     ok = all(st in moved or _leaves_alone(ctx, st, workdir, dest) for st in between)

@@ -151,10 +151,9 @@ def check(ctx: RuleContext) -> Iterator[Finding]:
         if not missing:
             continue
         state = step.state
-        root = state.user_name in ("", "root", "0")
         flags = [m.flag_text() for m in missing]
         fix = None
-        if (root or state.uid_gid is not None) and all(m.writable for m in missing):
+        if (state.is_root or state.uid_gid is not None) and all(m.writable for m in missing):
             # A mount left on another user's cache is replaced rather than kept beside.
             stale = _stale(mounts, missing, state.home) if len(missing) == 1 else None
             if stale is not None:
@@ -191,8 +190,7 @@ def _first_install(
     when not root), where ENV and the project's settings put it, targets made absolute from
     where the command runs."""
     state = step.state
-    root = state.user_name in ("", "root", "0")
-    uid_gid = None if root else state.uid_gid
+    uid_gid = None if state.is_root else state.uid_gid
     home, env = state.home, state.env  # `home` is worked out on each read: once per RUN here
     for cmd in script.commands:
         for eco in installers_for(cmd):

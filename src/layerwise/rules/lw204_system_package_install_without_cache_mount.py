@@ -123,7 +123,6 @@ RULE = Rule(
     },
     fix_safety=(Safety.UNSAFE,),
 )
-_ROOT = frozenset({"", "root", "0"})
 
 
 def check(ctx: RuleContext) -> Iterator[Finding]:
@@ -224,7 +223,7 @@ def _mounted(wanted: Sequence[CacheMount], have: Sequence[CacheMount]) -> bool:
 
 def _editable(ctx: RuleContext, step: Step) -> bool:
     """Run as root: the manager installs as root, and `sudo` in front would be a guess."""
-    return step.state.user_name in _ROOT
+    return step.state.is_root
 
 
 def _fix(

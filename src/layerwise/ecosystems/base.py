@@ -218,14 +218,12 @@ class OutputCache:
     """A compile's output folder kept in a cache mount (LW101): the build writes there through
     `assignment` (`CARGO_TARGET_DIR=/tmp/cargo-target`) and `copy_out`, run right after it in
     the same RUN, puts the artifacts where the build wrote them before, so the image keeps
-    them. `outputs`: those artifacts, as paths from where the build runs. `proven`: the
-    context shows every artifact the build makes."""
+    them. `outputs`: those artifacts, as paths from where the build runs."""
 
     mount: CacheMount
     assignment: str
     copy_out: str
     outputs: tuple[str, ...]
-    proven: bool
 
 
 @dataclass(frozen=True, slots=True)

@@ -92,9 +92,6 @@ _SPLIT_FLAGS = frozenset({"--release", "-r", "--locked", "--frozen", "--offline"
                           "--all-features", "--no-default-features", "-v", "-vv", "--verbose",
                           "-q", "--quiet"})  # fmt: skip
 _SPLIT_VALUES = frozenset({"--features", "-F", "--target", "--profile", "-j", "--jobs"})
-# Of those, the ones that choose the folder under `target/` the build writes to.
-_FOLDER_FLAGS = frozenset({"--release", "-r"})
-_FOLDER_VALUES = frozenset({"--target", "--profile"})
 # Manifest tables that move targets or sources away from the default layout.
 _LAYOUT_TABLES = ("workspace", "lib", "bin", "example", "test", "bench", "patch", "replace")
 
@@ -112,35 +109,41 @@ def split_repeats_install(cmd: Command) -> bool:
     """A `cargo build` of the one package: the same build above `COPY . .` (on placeholder
     sources, cargo-chef's layout) already compiled the dependencies (LW101)."""
     word = verb(cmd)
-    return word is not None and word.text in BUILD_VERBS and _build_options(cmd) is not None
+    return word is not None and word.text in BUILD_VERBS and _output_folder(cmd) is not None
 
 
-def _build_options(cmd: Command) -> tuple[str, ...] | None:
-    """The options of a `cargo build` of the one package that choose its output folder; None
-    when the build takes another option, an operand or moves its target folder."""
+# The folders under `target/` of the profiles whose folder is not their name.
+_PROFILE_DIRS = {"dev": "debug", "test": "debug", "release": "release", "bench": "release"}
+
+
+def _output_folder(cmd: Command) -> str | None:
+    """The folder under `target/` a `cargo build` of the one package writes its binary to,
+    `[<triple>/]<profile folder>`; None when the build takes another option, an operand or
+    moves its target folder."""
     if any(
         w.text.startswith(("CARGO_TARGET_DIR=", "CARGO_BUILD_TARGET_DIR=")) for w in cmd.assignments
     ):
         return None
     args = [w.text for w in cmd.args]
     word = verb(cmd)
-    start = next(i for i, w in enumerate(cmd.args) if w is word) + 1 if word is not None else 0
-    folder: list[str] = []
-    i = start
+    i = next(i for i, w in enumerate(cmd.args) if w is word) + 1 if word is not None else 0
+    triple, profile = None, "dev"
     while i < len(args):
         text = args[i]
-        name = text.partition("=")[0]
+        name, eq, value = text.partition("=")
         if text in _SPLIT_FLAGS:
-            folder += [text] if text in _FOLDER_FLAGS else []
-        elif text in _SPLIT_VALUES and i + 1 < len(args):
-            folder += [text, args[i + 1]] if text in _FOLDER_VALUES else []
-            i += 1
-        elif name in _SPLIT_VALUES and "=" in text:
-            folder += [text] if name in _FOLDER_VALUES else []
+            profile = "release" if text in ("--release", "-r") else profile
+        elif name in _SPLIT_VALUES and (eq or i + 1 < len(args)):
+            if not eq:
+                i += 1
+                value = args[i]
+            triple = value if name == "--target" else triple
+            profile = value if name == "--profile" else profile
         else:
             return None
         i += 1
-    return tuple(folder)
+    folder = _PROFILE_DIRS.get(profile, profile)
+    return f"{triple}/{folder}" if triple else folder
 
 
 def dependency_install(
@@ -151,9 +154,8 @@ def dependency_install(
     return None
 
 
-# Where the fix mounts the target folder, and the profiles whose folder is not their name.
+# Where the fix mounts the target folder.
 CACHED_TARGET = "/tmp/cargo-target"
-_PROFILE_DIRS = {"dev": "debug", "test": "debug", "release": "release", "bench": "release"}
 
 
 def output_cache(
@@ -167,8 +169,8 @@ def output_cache(
     cache mount and the binary copied back (see the module docstring). None without a context
     (the binary's name is the package's) or for a layout whose binaries are not that one."""
     word = verb(cmd)
-    options = _build_options(cmd)
-    if context is None or word is None or word.text not in BUILD_VERBS or options is None:
+    folder = _output_folder(cmd)
+    if context is None or word is None or word.text not in BUILD_VERBS or folder is None:
         return None
     prefix = f"{project_dir}/" if project_dir else ""
     if prefix and context.exists("Cargo.toml"):
@@ -178,37 +180,11 @@ def output_cache(
         return None
     if context.exists(prefix + "build.rs") or context.exists(prefix + "src/bin"):
         return None
-    folder = "/".join(_output_folder(options))
     out = f"target/{folder}"
     mount = CacheMount.for_user(CACHED_TARGET, uid_gid)
     mount = dataclasses.replace(mount, id=tc.resolve("target", cwd))
     copy_out = f"mkdir -p {out} && cp {CACHED_TARGET}/{folder}/{name} {out}/"
-    return OutputCache(
-        mount, f"CARGO_TARGET_DIR={CACHED_TARGET}", copy_out, (f"{out}/{name}",), True
-    )
-
-
-def _output_folder(options: tuple[str, ...]) -> tuple[str, ...]:
-    """The folders under `target/` a build with these options writes its binary to:
-    `[<triple>/]<profile folder>`."""
-    triple, profile = None, "dev"
-    i = 0
-    while i < len(options):
-        text = options[i]
-        name, eq, value = text.partition("=")
-        if text in ("--release", "-r"):
-            profile = "release"
-        elif name in ("--target", "--profile"):
-            if not eq:
-                i += 1
-                value = options[i]
-            if name == "--target":
-                triple = value
-            else:
-                profile = value
-        i += 1
-    folder = _PROFILE_DIRS.get(profile, profile)
-    return (triple, folder) if triple else (folder,)
+    return OutputCache(mount, f"CARGO_TARGET_DIR={CACHED_TARGET}", copy_out, (f"{out}/{name}",))
 
 
 def _package_name(text: str | None) -> str | None:

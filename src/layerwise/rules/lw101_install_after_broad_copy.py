@@ -305,29 +305,26 @@ def _output_cache(
     when the user's uid is unknown, the build is not a plain `&&`/`;` step of the script, or
     the mount's flag would not read back; unsafe unless the ecosystem was proven on a real
     build and nothing after the build reads any other part of the output folder."""
-    root = s.resolve(dest, broad.state.workdir)
     cwd = s.cwd_of(step, install)
-    rel = posixpath.relpath(cwd, root)
+    rel = posixpath.relpath(cwd, s.resolve(dest, broad.state.workdir))
+    if rel.startswith(".."):
+        return None
+    project = "" if rel == "." else rel
     state = step.state
-    is_root = state.user_name in ("", "root", "0")
-    uid_gid = None if is_root else state.uid_gid
+    uid_gid = None if state.is_root else state.uid_gid
     for eco in installers_for(install):
-        project = "" if rel == "." else rel
-        cache = (
-            None
-            if rel.startswith("..")
-            else eco.output_cache(install, ctx.context, project, cwd, uid_gid)
-        )
+        cache = eco.output_cache(install, ctx.context, project, cwd, uid_gid)
         if cache is None:
             continue
-        usable = (is_root or uid_gid is not None) and cache.mount.writable
+        usable = (state.is_root or uid_gid is not None) and cache.mount.writable
         plain = install.top_level and install.operator_after in (None, "&&", ";")
-        edits = add_flags(ctx.tree, step.instruction, [cache.mount.flag_text()], one_per_line=False)
-        if not usable or not plain or edits is None:
+        if not usable or not plain:
             return cache, None
+        flag = cache.mount.flag_text()
+        edits = add_flags(ctx.tree, step.instruction, [flag], one_per_line=False) or []
         edits = insert_at(edits, install.start, cache.assignment + " ")
         edits.append(Edit.insert(install.end, " && " + cache.copy_out))
-        proven = cache.proven and fix_proven(eco, install, state.env, ctx.context, project)
+        proven = fix_proven(eco, install, state.env, ctx.context, project)
         safe = proven and not _reads_other_output(ctx, step, install, cache.outputs)
         return cache, Fix(Safety.SAFE if safe else Safety.UNSAFE, edits)
     return None

@@ -453,7 +453,7 @@ def _edits(
 ) -> list[Edit]:
     """Whole install RUN: the broad COPYs move below it (and the install-only RUNs after it),
     the manifests (unless an earlier COPY brought them) take the first one's place.
-    `cd x && npm ci && more`: the install part moves up instead."""
+    `cd x && npm ci && more`: the install part moves up instead (`cd x && more` stays)."""
     tree, run = ctx.tree, step.instruction
     cmds = s.commands(ctx, run)
     first_copy = broads[0].instruction
@@ -475,9 +475,11 @@ def _edits(
     flags = "".join(f.text + " " for f in run.flags)
     piece = tree.text[cmds[0].start : install.end]
     new_run = f"{run.keyword} {flags}{piece}{tree.newline}"
+    # The `cd`s stay in front of what is left: they set the folder every later command of the
+    # chain runs in (`cd web && yarn install && yarn build` leaves `cd web && yarn build`).
     return [
         s.insert_before(tree, first_copy, [*copies, new_run]),
-        Edit(cmds[0].start, cmds[first + 1].start, ""),
+        Edit(install.start, cmds[first + 1].start, ""),
     ]
 
 

@@ -73,6 +73,30 @@ def test_user_created_in_the_dockerfile_gives_uid_and_home() -> None:
     assert state.home == "/home/nextjs"
 
 
+@pytest.mark.parametrize(
+    ("user", "uid_gid", "home"),
+    [
+        ("1000", ("1000", "1000"), "/home/appuser"),  # the account's passwd entry
+        ("1001", ("1001", "1002"), "/srv/worker"),  # its primary group too
+        ("1001:1000", ("1001", "1000"), "/srv/worker"),  # a stated group wins
+        ("4242", ("4242", "4242"), "/"),  # no passwd entry: HOME=/
+    ],
+)
+def test_numeric_user_of_an_account_created_in_the_dockerfile(
+    user: str, uid_gid: tuple[str, str], home: str
+) -> None:
+    text = (
+        "FROM python:3.12-slim\n"
+        "RUN useradd -u 1000 -m appuser \\\n"
+        "  && useradd --uid 1001 --gid 1002 -d /srv/worker worker\n"
+        f"USER {user}\n"
+        "RUN uv sync --frozen\n"
+    )
+    state = last_state(text)
+    assert state.uid_gid == uid_gid
+    assert state.home == home
+
+
 def test_user_created_without_uid_stays_unknown() -> None:
     state = last_state("FROM debian\nRUN useradd -m app\nUSER app\nRUN true\n")
     assert state.uid_gid is None

@@ -61,14 +61,15 @@ class State:
         An explicit `ENV HOME` wins, then the home of a user an earlier RUN created (its
         -d/--home, else /home/<name>). Otherwise root (or uid 0) -> /root, a user known for the
         base image (node -> /home/node) -> its home, and any other name -> /home/<name>, the
-        useradd/adduser default. A numeric uid not in our tables -> `/`: with no passwd entry
-        the runtime sets HOME=/ for it.
+        useradd/adduser default. A numeric uid is looked up the same way (an account created
+        with that uid, then our tables); one found nowhere -> `/`: with no passwd entry the
+        runtime sets HOME=/ for it.
         """
         explicit = self.env.get("HOME")
         if explicit:
             return explicit
         name = self.user_name or "root"
-        created = self.users.get(name)
+        created = self._created(name)
         if created is not None:
             return created.home
         known = known_user(name, self.image_family)
@@ -88,7 +89,7 @@ class State:
         """
         name, _, group = self.user.partition(":")
         name = name or "root"
-        created = self.users.get(name)
+        created = self._created(name)
         known = known_user(name, self.image_family)
         if created is not None:
             if created.uid is None:
@@ -111,6 +112,16 @@ class State:
                     return None
                 gid = known_group.gid
         return uid, gid
+
+    def _created(self, name: str) -> Account | None:
+        """The account an earlier RUN created for `name`: by name, or for a numeric USER the
+        last one created with that uid (the runtime finds a uid's passwd entry, HOME and
+        primary group included, as it finds a name's)."""
+        created = self.users.get(name)
+        if created is None and name.isdigit():
+            by_uid = [a for a in self.users.values() if a.uid == name]
+            created = by_uid[-1] if by_uid else None
+        return created
 
     def expand(self, word: str) -> str:
         """Expand `word` with this state's variables and the file's escape character; a word

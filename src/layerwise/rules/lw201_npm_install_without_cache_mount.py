@@ -80,8 +80,14 @@ Go, Cargo, Maven, Gradle and .NET read packages from that cache when they build,
 mount the packages leave the image: even once proven, the fix stays unsafe unless every other
 use of the tool in the stage, its bases and the stages built FROM it has the same mount or gets
 it from this rule's fix (not when an ignore comment keeps the fix out of that RUN), with no
-`dotnet publish --no-restore`, `make` or script in between, no COPY into the cache, no
-`COPY --from` of it.
+`make` or script in between, no COPY into the cache, no `COPY --from` of it. A RUN of the same
+user that runs the tool without installing (`dotnet publish --no-restore`, `dotnet test
+--no-restore`) gets the same mount from the fix, as Docker's .NET template has it: with the
+mount on `dotnet restore` alone the packages leave the image and the publish fails (NETSDK1064,
+dotnet/dotnet-docker#3353).
+No fix for a RUN that also deletes a folder above the cache (`rm -rf ~/.bundle/` with the cache
+in `~/.bundle/cache`, Rails' generated Dockerfile): a mount point cannot be removed, so the RUN
+would fail (see LW203).
 No fix when the user's uid is unknown (a user created in the Dockerfile): set it numerically.
 Works with Docker 20.10's built-in frontend (no `# syntax=` line needed).
 
@@ -98,7 +104,7 @@ from __future__ import annotations
 
 import dataclasses
 import posixpath
-from collections.abc import Iterator
+from collections.abc import Iterator, Sequence
 
 from layerwise.ecosystems import Installer, installers_for
 from layerwise.ecosystems._toolchain import STORE_CACHES
@@ -111,8 +117,8 @@ from layerwise.rules.lw2_mounts import (
     RunMount,
     add_flags,
     cache_mounts,
-    delete_edits,
     delete_word,
+    drop_cleanups,
     fighting_cleanups,
     insert_at,
     shell_runs,
@@ -153,22 +159,32 @@ def check(ctx: RuleContext) -> Iterator[Finding]:
         state = step.state
         flags = [m.flag_text() for m in missing]
         fix = None
-        if (state.is_root or state.uid_gid is not None) and all(m.writable for m in missing):
+        cleanups = fighting_cleanups(script, wanted, state.home, state.workdir, state.env)
+        dropped = drop_cleanups(tree, step.instruction, script, cleanups)
+        if (
+            (state.is_root or state.uid_gid is not None)
+            and all(m.writable for m in missing)
+            and dropped is not None
+        ):
             # A mount left on another user's cache is replaced rather than kept beside.
             stale = _stale(mounts, missing, state.home) if len(missing) == 1 else None
             if stale is not None:
                 edits = [Edit.replace(stale.flag.span, flags[0])]
             else:
                 edits = add_flags(tree, step.instruction, flags, one_per_line=False) or []
-            for cleanup in fighting_cleanups(script, wanted, state.home, state.workdir, state.env):
-                edits.extend(delete_edits(tree, step.instruction, script, cleanup) or [])
+            edits.extend(dropped)
+            # Other RUNs of the tool that read its packages without installing (`dotnet
+            # publish --no-restore`) get the same mount, or they find the packages gone.
+            readers = _readers_to_mount(ctx, step, eco, missing)
+            for reader in readers:
+                edits.extend(add_flags(tree, reader.instruction, flags, one_per_line=False) or [])
             for word in eco.cache_defeats(cmd):
                 edits.append(delete_word(tree.text, word, first=word.start == cmd.start))
             prefix = "".join(p + " " for p in eco.mount_assignments(cmd, state.env))
             if prefix:
                 edits = insert_at(edits, cmd.start, prefix)
             proven = fix_proven(eco, cmd, state.env, ctx.context, "")
-            safe = proven and _store_kept(ctx, step, eco, missing)
+            safe = proven and _store_kept(ctx, step, eco, missing, readers)
             fix = Fix(Safety.SAFE if safe else Safety.UNSAFE, edits)
         verb = eco.verb(cmd)
         label = short(cmd, verb)
@@ -227,18 +243,64 @@ def _project_env(ctx: RuleContext, step: Step, cmd: Command, eco: Installer) -> 
     return eco.project_env(ctx.context, copied.source_dir, in_image)
 
 
-def _store_kept(ctx: RuleContext, step: Step, eco: Installer, mounts: list[CacheMount]) -> bool:
-    """For a tool whose cache is where builds read packages (STORE_CACHES): every use of the
-    tool in the stage, its bases and the stages built FROM it is an install that gets the same
-    mount, no script or `make` could run it unseen, no COPY puts files under the mount (it
-    would hide them) and no other stage copies from them."""
-    if eco.NAME not in STORE_CACHES:
-        return True
+def _family(ctx: RuleContext, step: Step) -> set[int]:
+    """The stage of `step`, its bases and the stages built FROM one of them: where a build
+    reads the packages the install put in its cache."""
     stages = ctx.model.stages
     family = {st.index for st in stage_chain(stages[step.stage])}
     for stage in stages:  # stages built FROM one of the family join it
         if stage.base_stage is not None and stage.base_stage.index in family:
             family.add(stage.index)
+    return family
+
+
+def _readers_to_mount(
+    ctx: RuleContext, step: Step, eco: Installer, mounts: list[CacheMount]
+) -> list[Step]:
+    """For a tool whose builds read packages from its cache (STORE_CACHES): the other RUNs of
+    the family, as the same user, that run the tool without installing (`dotnet publish
+    --no-restore`, `go vet`) and have no mount on that cache. With the mount on the install
+    only, the packages leave the image and these fail (dotnet: NETSDK1064); the fix mounts
+    the cache on them too, as Docker's own templates do."""
+    if eco.NAME not in STORE_CACHES:
+        return []
+    found: list[Step] = []
+    stages = ctx.model.stages
+    for index in sorted(_family(ctx, step)):
+        for other in stages[index].steps:
+            if other is step or other.instruction.name != "RUN":
+                continue
+            if other.state.user != step.state.user:
+                continue  # another user's home: left to `_store_kept`, which says unsafe
+            cmds = commands(ctx, other.instruction)
+            if not any(eco.verb(c) is not None for c in cmds):
+                continue
+            has = cache_mounts(ctx, other)
+            if all(any(h.mount.covers(m.target) for h in has) for m in mounts):
+                continue
+            state = other.state
+            if any(eco.install_caches(c, state.home, None, state.env) for c in cmds):
+                continue  # an install: its own finding's fix mounts the cache
+            found.append(other)
+    return found
+
+
+def _store_kept(
+    ctx: RuleContext,
+    step: Step,
+    eco: Installer,
+    mounts: list[CacheMount],
+    readers: Sequence[Step] = (),
+) -> bool:
+    """For a tool whose cache is where builds read packages (STORE_CACHES): every use of the
+    tool in the stage, its bases and the stages built FROM it is an install that gets the same
+    mount or one of `readers` (which the fix mounts too), no script or `make` could run it
+    unseen, no COPY puts files under the mount (it would hide them) and no other stage copies
+    from them."""
+    if eco.NAME not in STORE_CACHES:
+        return True
+    stages = ctx.model.stages
+    family = _family(ctx, step)
     for stage in stages:
         outside = stage.index not in family and family & set(stage.depends_on)
         if outside and any(_reads_cache_across(st, mounts) for st in stage.steps):
@@ -258,9 +320,13 @@ def _store_kept(ctx: RuleContext, step: Step, eco: Installer, mounts: list[Cache
             # A RUN with an install gets the mount (unless an ignore comment keeps this rule's
             # fix out of it): every command of it sees the cache.
             has = cache_mounts(ctx, other)
-            mounted = all(any(h.mount.covers(m.target) for h in has) for m in mounts) or (
-                any(eco.install_caches(c, state.home, None, state.env) for c in cmds)
-                and (other is step or not _fix_kept_out(ctx, other))
+            mounted = (
+                any(other is r for r in readers)
+                or all(any(h.mount.covers(m.target) for h in has) for m in mounts)
+                or (
+                    any(eco.install_caches(c, state.home, None, state.env) for c in cmds)
+                    and (other is step or not _fix_kept_out(ctx, other))
+                )
             )
             for cmd in cmds:
                 runs_tool = eco.verb(cmd) is not None

@@ -47,6 +47,8 @@ left in the image come along. The removal stays in the image: a RUN without the 
 derived image keeps its downloads in its layer. Works with Docker 20.10's built-in frontend
 (checked: a rebuild after adding a package fetched 241 kB of lists instead of 9.4 MB, and
 reused the cached .deb files).
+No fix for a RUN that also deletes a folder above a mount it would add (`rm -rf /var/cache`):
+a mount point cannot be removed, so the RUN would fail (see LW203).
 
 ## References
 - Dockerfile reference: RUN --mount=type=cache (the apt example with sharing=locked)
@@ -75,7 +77,7 @@ from layerwise.rules.lw2_mounts import (
     RunMount,
     add_flags,
     cache_mounts,
-    delete_edits,
+    drop_cleanups,
     fighting_cleanups,
     shell_runs,
     short,
@@ -236,10 +238,13 @@ def _fix(
         if lock is None:
             return None
         edits.append(lock)
-    for cleanup in fighting_cleanups(
+    cleanups = fighting_cleanups(
         script, missing, step.state.home, step.state.workdir, step.state.env
-    ):
-        edits.extend(delete_edits(tree, step.instruction, script, cleanup) or [])
+    )
+    dropped = drop_cleanups(tree, step.instruction, script, cleanups)
+    if dropped is None:
+        return None
+    edits.extend(dropped)
     # Removing docker-clean and updating need root: under another user (sudo) it is a guess.
     safe = step.state.user_name in ("root", "0")
     # A later RUN that read the image's lists gets the mounts and its own update, or the fix
@@ -263,10 +268,11 @@ def _reader_edits(ctx: RuleContext, step: Step, update: bool) -> list[Edit] | No
     script = ctx.script(step.instruction)
     if edits is None or script is None:
         return None
-    for cleanup in fighting_cleanups(
-        script, added, step.state.home, step.state.workdir, step.state.env
-    ):
-        edits.extend(delete_edits(ctx.tree, step.instruction, script, cleanup) or [])
+    cleanups = fighting_cleanups(script, added, step.state.home, step.state.workdir, step.state.env)
+    dropped = drop_cleanups(ctx.tree, step.instruction, script, cleanups)
+    if dropped is None:
+        return None
+    edits.extend(dropped)
     for mount in apt.CACHE_MOUNTS:
         existing = have.get(mount.target)
         if existing is not None and existing.mount.sharing != "locked":

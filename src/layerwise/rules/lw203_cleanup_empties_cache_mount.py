@@ -14,7 +14,9 @@ mount on Go's module cache, `mvn dependency:purge-local-repository` (~/.m2/repos
 cache directory: the mount itself, a glob in it (`/root/.npm/*`, `archives/*.deb`) or a whole
 directory (`rm -r /root/.npm/_cacache`). A path named by a variable the stage sets with ENV
 (`rm -rf $POETRY_CACHE_DIR`) counts as written there, unless the RUN sets the variable itself;
-`rm -rf` of the mount point itself also fails the RUN ("Device or resource busy"). Removing one
+`rm -rf` of the mount point itself also fails the RUN ("Device or resource busy"), and so does
+an `rm -r` of a folder above it (`rm -rf ~/.bundle/` with a mount on `~/.bundle/cache`, or a glob
+there, `rm -rf ~/.cache/*`): rm empties the mount, then cannot remove the mount point. Removing one
 file, or lock, log and temporary files (`rm -f /cache/repo/.git/*.lock`, stale lock recovery),
 leaves the cached packages in place and is not reported.
 
@@ -38,6 +40,10 @@ real build on BuildKit for them (their registries and base images are out of rea
 of npm, yarn classic, pnpm and Go (`yarn cache clean`, `pnpm store prune`, `go clean -modcache`)
 are safe: builds proved these managers' mounts, and a command that only empties the mount adds
 nothing to the image. An `rm` of a mounted path is the same edit for every tool and stays safe.
+No fix for an `rm -r` of a folder above the mount: dropping it would keep that folder's other
+files in the image; move the mount or the `rm` by hand. The cache-mount rules (LW201, LW202,
+LW204) give no fix either for a RUN with such an `rm`: the mount they would add would fail the
+RUN (seen on BuildKit 0.13: `rm: cannot remove '/root/.x/cache': Device or resource busy`).
 
 ## References
 - Dockerfile reference: RUN --mount=type=cache (contents are not part of the layer)
@@ -55,17 +61,30 @@ from layerwise.rules.lw2_mounts import (
     fighting_cleanups,
     shell_runs,
 )
+from layerwise.rules.texts import Phrase
 
 RULE = Rule(
     code="LW203",
     name="cleanup-empties-cache-mount",
     severity=Severity.WARNING,
-    message="`{command}` empties the cache mount on `{target}` that this RUN keeps",
+    message="`{command}` {effect}",
     fix_title="Remove `{command}`",
     summary="cleanup that empties a cache mount of the same RUN",
-    message_ko="`{command}` 명령이 이 RUN이 유지하는 `{target}` 캐시 마운트를 비웁니다",
+    message_ko="`{command}` 명령이 {effect}",
     fix_title_ko="`{command}` 명령 제거",
     summary_ko="같은 RUN의 캐시 마운트를 비우는 정리 명령",
+    phrases={
+        "empties": Phrase(
+            "empties the cache mount on `{target}` that this RUN keeps",
+            "이 RUN이 유지하는 `{target}` 캐시 마운트를 비웁니다",
+        ),
+        "above": Phrase(
+            "deletes the folder that holds the cache mount on `{target}`: it empties the cache, "
+            "then fails the RUN (a mount point cannot be removed: Device or resource busy)",
+            "`{target}` 캐시 마운트를 담은 폴더를 지웁니다: 캐시를 비운 뒤 RUN이 실패합니다"
+            "(마운트 지점은 지울 수 없음)",
+        ),
+    },
     fix_safety=(Safety.SAFE, Safety.UNSAFE),
 )
 
@@ -80,7 +99,8 @@ def check(ctx: RuleContext) -> Iterator[Finding]:
             script, mounts, step.state.home, step.state.workdir, step.state.env
         ):
             cmd = cleanup.command
-            edits = delete_edits(tree, step.instruction, script, cleanup)
+            # Above the mount: dropping the `rm` would keep the folder's other files.
+            edits = None if cleanup.above else delete_edits(tree, step.instruction, script, cleanup)
             # A manager's own cleaning command goes safely only where a real build proved
             # its fixes; an `rm` of a mounted path is the same edit for every ecosystem.
             eco = cleanup.ecosystem
@@ -92,4 +112,7 @@ def check(ctx: RuleContext) -> Iterator[Finding]:
             else:
                 what = cmd.text
                 span = tree.span(cmd.start, cmd.end)
-            yield RULE.finding(span, fix=fix, command=what, target=cleanup.target)
+            effect = RULE.text("above" if cleanup.above else "empties", target=cleanup.target)
+            yield RULE.finding(
+                span, fix=fix, facet="above" if cleanup.above else "", command=what, effect=effect
+            )

@@ -52,6 +52,8 @@ one the RUN adds. dnf's metadata in the mount is reused until its `metadata_expi
 machine. A mounted folder the image's dnf does not use (`/var/cache/libdnf5` under dnf 4) stays
 empty; the mount point BuildKit creates for it is removed from the layer from BuildKit 0.11 on
 (moby/buildkit#3307), and left as an empty folder before. No fix under a user other than root.
+No fix for a RUN that also deletes a folder above a mount it would add (`rm -rf /var/cache`):
+a mount point cannot be removed, so the RUN would fail (see LW203).
 
 ## References
 - Dockerfile reference: RUN --mount=type=cache
@@ -71,8 +73,8 @@ from layerwise.rules.base import Finding, Fix, Rule, RuleContext, Safety, Severi
 from layerwise.rules.lw2_mounts import (
     add_flags,
     cache_mounts,
-    delete_edits,
     delete_word,
+    drop_cleanups,
     fighting_cleanups,
     shell_runs,
     short,
@@ -248,8 +250,11 @@ def _fix(
         if more is None:
             return None
         edits.extend(more)
-    for cleanup in fighting_cleanups(script, missing, step.state.home, step.state.workdir):
-        edits.extend(delete_edits(tree, step.instruction, script, cleanup) or [])
+    cleanups = fighting_cleanups(script, missing, step.state.home, step.state.workdir)
+    dropped = drop_cleanups(tree, step.instruction, script, cleanups)
+    if dropped is None:
+        return None
+    edits.extend(dropped)
     return Fix(Safety.SAFE if eco.BUILD_PROVEN else Safety.UNSAFE, edits)
 
 

@@ -7,12 +7,14 @@ from an `&&`/`;` chain. Not a rule module: the registry only lists `lwNNN_<name>
 
 from __future__ import annotations
 
+import fnmatch
+import posixpath
 import re
 from collections.abc import Iterable, Iterator, Mapping, Sequence
 from dataclasses import dataclass, replace
 
-from layerwise.ecosystems import cleaners_for
-from layerwise.ecosystems.base import CacheMount, Ecosystem, removed_paths
+from layerwise.ecosystems import cleaners_for, installers_for
+from layerwise.ecosystems.base import CacheMount, Ecosystem, is_under, removed_paths
 from layerwise.model.arguments import expand_flag
 from layerwise.model.expand import ExpansionError, expand_word
 from layerwise.model.nodes import Step
@@ -45,6 +47,11 @@ class Cleanup:
     words: tuple[Word, ...] = ()
     # The package manager whose own cache cleaning it is (`go clean -modcache`); None for an `rm`.
     ecosystem: Ecosystem | None = None
+    # An `rm -r` of a folder above the mount point (`rm -rf ~/.bundle/` with a mount on
+    # `~/.bundle/cache`): it empties the cache, then fails the RUN, since a mount point cannot be
+    # removed (Device or resource busy). Dropping `words` would keep the folder's other files
+    # in the image: no fix drops it.
+    above: bool = False
 
 
 def shell_runs(ctx: RuleContext) -> tuple[tuple[Step, Script], ...]:
@@ -121,6 +128,10 @@ def fighting_cleanups(
         cwd = resolve(cmd.cwd_hint, workdir) if cmd.cwd_hint else workdir
         known = {id(w): _env_path(w, env or {}, script) for w in paths}
         where = {key: resolve(text, cwd) for key, text in known.items() if text is not None}
+        above = _removed_above(cmd, paths, known, cwd, home, mounts)
+        if above is not None:
+            found.append(above)
+            continue
         hits = tuple(w for w in paths if id(w) in where and _emptied(cmd, where[id(w)], mounts))
         if hits:
             target = _mount(where[id(hits[0])], mounts) or ""
@@ -131,7 +142,9 @@ def fighting_cleanups(
         for eco in cleaners_for(cmd):
             if not eco.cache_cleaning(cmd, home):
                 continue
-            targets = (_mount(m.target, mounts) for m in eco.cache_mounts(home, None))
+            places = [m.target for m in eco.cache_mounts(home, None)]
+            places += _install_caches(script, eco, home, workdir, env or {})
+            targets = (_mount(place, mounts) for place in places)
             hit = next((t for t in targets if t), None)
             if hit:
                 # An `rm` of `~/.npm` is found through the tool that knows its home, but it
@@ -139,6 +152,80 @@ def fighting_cleanups(
                 found.append(Cleanup(cmd, hit, ecosystem=None if paths else eco))
                 break
     return found
+
+
+def _install_caches(
+    script: Script, eco: Ecosystem, home: str, workdir: str, env: Mapping[str, str]
+) -> list[str]:
+    """Where the script's own installs with `eco` keep their cache, ENV and options followed
+    (`YARN_CACHE_FOLDER`, `PIP_CACHE_DIR`, `GOMODCACHE`...): that tool's cleaning command in the
+    same RUN empties that place, not only the default one."""
+    places: list[str] = []
+    for cmd in script.commands:
+        for installer in installers_for(cmd):
+            if installer.NAME == eco.NAME:
+                cwd = resolve(cmd.cwd_hint, workdir) if cmd.cwd_hint else workdir
+                caches = installer.install_caches(cmd, home, None, env)
+                places += [resolve(m.target, cwd) for m in caches]
+    return places
+
+
+def _removed_above(
+    cmd: Command,
+    paths: Sequence[Word],
+    known: Mapping[int, str | None],
+    cwd: str,
+    home: str,
+    mounts: Sequence[CacheMount],
+) -> Cleanup | None:
+    """An `rm -r` of folders above a mount point (or a glob there that matches the folder
+    holding it), as a Cleanup marked `above`; None when it removes none."""
+    if not paths or not cmd.has_option("-r", "-R", "--recursive"):
+        return None
+    found: list[tuple[Word, str]] = []
+    for word in paths:
+        raw = word.raw
+        if raw == "~" or raw.startswith("~/"):  # the shell's tilde expansion, plain words only
+            text = None if _NOT_PLAIN.search(raw) else home + raw[1:]
+        else:
+            text = known.get(id(word))
+        if text is None:
+            continue
+        folder = resolve(text, cwd)
+        target = next((m.target for m in mounts if _holds(folder, m.target)), None)
+        if target is not None:
+            found.append((word, target))
+    if not found:
+        return None
+    return Cleanup(cmd, found[0][1], tuple(w for w, _ in found), above=True)
+
+
+_NOT_PLAIN = re.compile(r"[$`'\"\\]")
+
+
+def _holds(path: str, target: str) -> bool:
+    """Removing `path` recursively would remove the mount point `target`: `path` is a folder
+    above it, or a glob in such a folder matching the next folder down (`~/.cache/*`)."""
+    head, tail = posixpath.split(path)
+    if _GLOB.search(tail):
+        if target == head or not is_under(target, head):
+            return False
+        return fnmatch.fnmatchcase(target[len(head) :].strip("/").split("/")[0], tail)
+    return target != path and is_under(target, path)
+
+
+def drop_cleanups(
+    tree: Dockerfile, instruction: Instruction, script: Script, cleanups: Sequence[Cleanup]
+) -> list[Edit] | None:
+    """The edits that take `cleanups` out of the RUN a fix gives a cache mount (one that cannot
+    be dropped stays); None when one removes a folder above a mount point: the mount would
+    fail the RUN, and dropping the `rm` would keep that folder's other files in the image."""
+    if any(c.above for c in cleanups):
+        return None
+    edits: list[Edit] = []
+    for cleanup in cleanups:
+        edits.extend(delete_edits(tree, instruction, script, cleanup) or [])
+    return edits
 
 
 def _env_path(word: Word, env: Mapping[str, str], script: Script) -> str | None:

@@ -9,7 +9,7 @@ from __future__ import annotations
 import posixpath
 import re
 from collections.abc import Callable, Iterable, Mapping, Sequence
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from typing import TYPE_CHECKING, Protocol
 
 from layerwise.shell import Command, Word
@@ -33,14 +33,19 @@ class CacheMount:
     sharing: str | None = None
     uid: str | None = None
     gid: str | None = None
+    # A compiler's cache of built objects (Go's GOCACHE), not of downloaded packages: without
+    # it a build compiles everything again. Only words a finding; not part of the flag.
+    compiled: bool = field(default=False, compare=False)
 
     @classmethod
-    def for_user(cls, target: str, uid_gid: tuple[str, str] | None) -> CacheMount:
+    def for_user(
+        cls, target: str, uid_gid: tuple[str, str] | None, *, compiled: bool = False
+    ) -> CacheMount:
         """A mount on `target` owned by the user: uid/gid only when not root, so the tool can
         write to it (BuildKit creates the mount as 0:0 by default)."""
         if uid_gid is None or uid_gid == ("0", "0"):
-            return cls(target)
-        return cls(target, uid=uid_gid[0], gid=uid_gid[1])
+            return cls(target, compiled=compiled)
+        return cls(target, uid=uid_gid[0], gid=uid_gid[1], compiled=compiled)
 
     @property
     def writable(self) -> bool:

@@ -135,10 +135,10 @@ def install_caches(
     if not is_install(cmd):
         return ()
     seen = command_env(cmd, env)
-    targets = [module_cache(home, seen)]
+    mounts = [CacheMount.for_user(module_cache(home, seen), uid_gid)]
     if not is_mod_download(cmd) and seen.get("GOCACHE") != "off":
-        targets.append(build_cache(home, seen))
-    return tuple(CacheMount.for_user(t, uid_gid) for t in targets)
+        mounts.append(CacheMount.for_user(build_cache(home, seen), uid_gid, compiled=True))
+    return tuple(mounts)
 
 
 def cache_defeats(cmd: Command) -> tuple[Word, ...]:

@@ -124,6 +124,7 @@ from layerwise.rules.lw2_mounts import (
     shell_runs,
     short,
 )
+from layerwise.rules.texts import Phrase
 from layerwise.shell import Command, Script
 from layerwise.syntax.span import Edit
 
@@ -131,11 +132,15 @@ RULE = Rule(
     code="LW201",
     name="npm-install-without-cache-mount",
     severity=Severity.WARNING,
-    message="`{command}` downloads every package again: no cache mount on `{target}`",
+    message="`{command}` {effect}: no cache mount on `{target}`",
     fix_title="Add `{flag}` to the RUN",
     summary="package install (npm, yarn, pnpm, Python, Go, Cargo, JVM, .NET, Ruby, PHP) without a "
     "cache mount on its cache",
-    message_ko="`{command}` 명령이 모든 패키지를 다시 내려받습니다: `{target}`에 캐시 마운트 없음",
+    message_ko="`{command}` 명령이 {effect}: `{target}`에 캐시 마운트 없음",
+    phrases={
+        "downloads": Phrase("downloads every package again", "모든 패키지를 다시 내려받습니다"),
+        "compiles": Phrase("compiles every package again", "모든 패키지를 다시 컴파일합니다"),
+    },
     fix_title_ko="RUN에 `{flag}` 추가",
     summary_ko="패키지 캐시 디렉터리에 캐시 마운트 없이 실행하는 설치 명령 "
     "(npm, yarn, pnpm, Python, Go, Cargo, JVM, .NET, Ruby, PHP)",
@@ -194,6 +199,7 @@ def check(ctx: RuleContext) -> Iterator[Finding]:
             tree.span(cmd.start, cmd.end),
             fix=fix,
             command=label,
+            effect=RULE.text("compiles" if all(m.compiled for m in missing) else "downloads"),
             target="`, `".join(m.target for m in missing),
             flag=" ".join(flags),
         )

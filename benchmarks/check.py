@@ -24,6 +24,7 @@ import statistics
 import time
 from pathlib import Path
 
+from layerwise.ecosystems import base as ecosystem_base
 from layerwise.errors import LayerwiseError
 from layerwise.fix import fix_text
 from layerwise.model import reference
@@ -53,6 +54,7 @@ def clear_text_caches() -> None:
     shell_parse.parse_script.cache_clear()
     reference.reference_error.cache_clear()
     values.parse_logical.cache_clear()
+    ecosystem_base._cache_mount.cache_clear()
 
 
 def one_round(files: list[tuple[str, str]]) -> tuple[float, float, int, int]:

@@ -6,6 +6,7 @@ protocol so rules can treat them alike (`for eco in ALL: if eco.is_install(cmd):
 
 from __future__ import annotations
 
+import functools
 import posixpath
 import re
 from collections.abc import Callable, Iterable, Mapping, Sequence
@@ -69,23 +70,30 @@ class CacheMount:
 
         A relative target is resolved against `workdir`, as BuildKit does.
         """
-        options = parse_mount_options(value)
-        if options.get("type") != "cache":
-            return None
-        target = options.get("target") or options.get("dst") or options.get("destination")
-        if not target:
-            return None
-        return cls(
-            target=posixpath.normpath(posixpath.join(workdir, target)),
-            id=options.get("id"),
-            sharing=options.get("sharing"),
-            uid=options.get("uid"),
-            gid=options.get("gid"),
-        )
+        return _cache_mount(value, workdir)
 
     def covers(self, path: str) -> bool:
         """True when `path` lies in this mount (the target itself or below it)."""
         return is_under(path, self.target)
+
+
+# Remembered per (value, workdir): the mount rules read the same flags on every check, and the
+# fix loop checks each file again after every pass. A CacheMount is frozen: sharing it is safe.
+@functools.lru_cache(maxsize=4096)
+def _cache_mount(value: str, workdir: str) -> CacheMount | None:
+    options = parse_mount_options(value)
+    if options.get("type") != "cache":
+        return None
+    target = options.get("target") or options.get("dst") or options.get("destination")
+    if not target:
+        return None
+    return CacheMount(
+        target=posixpath.normpath(posixpath.join(workdir, target)),
+        id=options.get("id"),
+        sharing=options.get("sharing"),
+        uid=options.get("uid"),
+        gid=options.get("gid"),
+    )
 
 
 def parse_mount_options(value: str) -> dict[str, str]:

@@ -11,7 +11,7 @@ import re
 from collections.abc import Callable, Hashable, Iterator, Mapping, Sequence
 from dataclasses import dataclass, field, replace
 from enum import StrEnum
-from typing import TYPE_CHECKING, Any, Protocol, TypeVar, cast
+from typing import TYPE_CHECKING, Any, Protocol, TypeVar
 
 from layerwise.frozen import quick_init
 from layerwise.rules.texts import Phrase, Text
@@ -281,7 +281,8 @@ class RuleContext:
         model. Key by the helper function (and `id()` of a node of this model: the context
         keeps the model, so no id is reused while it lives); the value must not be mutated."""
         try:
-            return cast(T, self._memo[key])
+            known: T = self._memo[key]  # a stored Any: no `cast` call on this hot path
+            return known
         except KeyError:
             value = self._memo[key] = compute()
             return value

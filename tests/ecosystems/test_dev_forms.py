@@ -39,6 +39,8 @@ def form(module: base.Installer, text: str, context: BuildContext | None = None)
         return text[: word.start] + found.text + " " + text[word.start :]
     if found.place == "replace":
         return text[: word.start] + found.text + text[word.end :]
+    if found.place == "env":
+        return f"ENV {found.text}\n{text}"
     return text[: word.end] + " " + found.text + text[word.end :]
 
 
@@ -72,9 +74,10 @@ def form(module: base.Installer, text: str, context: BuildContext | None = None)
         (composer, "composer install", "composer install --no-dev"),
         (composer, "composer install --no-dev", None),
         (composer, "COMPOSER_NO_DEV=1 composer install", None),
-        (bundler, "bundle install", "BUNDLE_WITHOUT=development:test bundle install"),
+        # ENV, not a prefix: Bundler keeps no setting given for one command (#5661).
+        (bundler, "bundle install", "ENV BUNDLE_WITHOUT=development:test\nbundle install"),
         (bundler, "BUNDLE_WITHOUT=development bundle install", None),
-        (bundler, "sudo bundle install", ""),
+        (bundler, "sudo bundle install", "ENV BUNDLE_WITHOUT=development:test\nsudo bundle install"),  # noqa: E501
         (yarn, "yarn install --immutable", ""),
         (yarn, "yarn --production", None),
         (yarn, "yarn", ""),
@@ -106,6 +109,24 @@ def test_yarn_berry_focus(make_context: ContextMaker, manager: str, rc: str, exp
         ".yarnrc.yml": rc or "nodeLinker: node-modules\n",
     })  # fmt: skip
     assert form(yarn, "yarn install", context) == expected
+
+
+@pytest.mark.parametrize(
+    ("earlier", "env", "flag"),
+    [
+        ('pip install "poetry==1.1.15"', {}, "--no-dev"),  # Poetry 1.1 has no --only
+        ("pipx install poetry==1.1.14", {}, "--no-dev"),
+        ("pip install poetry==1.8.5", {}, "--only main"),
+        ("true", {"POETRY_VERSION": "1.1.15"}, "--no-dev"),  # install.python-poetry.org
+        ("true", {"POETRY_VERSION": "2.0.1"}, "--only main"),
+        ("pip install poetry", {}, "--only main"),  # unpinned: today's Poetry
+    ],
+)
+def test_poetry_before_1_2_leaves_dev_out_with_no_dev(
+    earlier: str, env: dict[str, str], flag: str
+) -> None:
+    found = poetry.dev_form(cmd("poetry install"), env, None, "", (cmd(earlier),))
+    assert found is not None and found.text == flag
 
 
 def test_the_project_decides(make_context: ContextMaker) -> None:

@@ -303,15 +303,16 @@ class LockfileForm:
 class DevForm:
     """How an install of a project's dependencies is made to leave the development ones out of
     the image (LW301): `text` goes after `words[0]` (an option, `--only main`), in front of it
-    (a setting, `BUNDLE_WITHOUT=development:test`) or in its place (`workspaces focus
-    --production` for Berry's `install`); "remove" drops `words` (Pipenv's `--dev`, pip's
+    (a setting for that command), in its place (`workspaces focus --production` for Berry's
+    `install`), or "env": an `ENV text` line above the RUN (a setting the image must keep at
+    run time, `BUNDLE_WITHOUT=development:test`); "remove" drops `words` (Pipenv's `--dev`, pip's
     `-r requirements-dev.txt`). No `words`: the install brings them in, but no edit is known to
     leave them out (the flavour is unknown, a setting comes from ENV...). `shown` is how the
     fix title names the change when it is not `text` (the words removed)."""
 
     words: tuple[Word, ...]
     text: str
-    place: str = "after"  # "after", "before", "replace" or "remove"
+    place: str = "after"  # "after", "before", "replace", "env" or "remove"
     shown: str = ""
 
 

@@ -223,10 +223,12 @@ def dev_form(
     project_dir: str,
     earlier: Sequence[Command],
 ) -> DevForm | None:
-    """`BUNDLE_WITHOUT=development:test` in front of the command (no edit behind a wrapper
-    other than `env`); None when `without` is set already (ENV, `--without`, an earlier
-    `bundle config`, .bundle/config) or the Gemfile (when the context shows it) has neither
-    group."""
+    """`ENV BUNDLE_WITHOUT=development:test` before the RUN: Bundler does not save a setting
+    given for one command, and at run time `bundler/setup` (Rails, `bundle exec`) wants every
+    group it was not told to leave out (Bundler::GemNotFound, rubygems/bundler#5661); ENV
+    stays in the image, as Rails' generated Dockerfile sets it. None when `without` is set
+    already (ENV, `--without`, an earlier `bundle config`, .bundle/config) or the Gemfile (when
+    the context shows it) has neither group."""
     if not is_dependency_install(cmd) or cmd.has_option("--without", "--with", "--gemfile"):
         return None
     seen = command_env(cmd, env)
@@ -240,9 +242,8 @@ def dev_form(
     gemfile = context.read_text(prefix + MANIFESTS[0]) if context is not None else None
     if gemfile is not None and not _DEV_GROUP.search(gemfile):
         return None
-    plain = all(w.text == "env" or w.text.startswith("-") or "=" in w.text for w in cmd.wrappers)
     word = cmd.program_word
-    return DevForm((word,) if plain and word else (), WITHOUT_SETTING, "before")
+    return DevForm((word,) if word else (), WITHOUT_SETTING, "env")
 
 
 def needs_dev(cmd: Command) -> bool:

@@ -13,6 +13,7 @@ disables the cache; `poetry cache clear`).
 
 from __future__ import annotations
 
+import re
 from collections.abc import Callable, Mapping, Sequence
 from typing import TYPE_CHECKING
 
@@ -190,14 +191,30 @@ def dev_form(
     project_dir: str,
     earlier: Sequence[Command],
 ) -> DevForm | None:
-    """`--only main` after `install`/`sync`; None when the command picks its groups already
-    or the project has no group but `main`."""
+    """`--only main` after `install`/`sync` (`--no-dev` when the stage installed a Poetry
+    before 1.2, which has no `--only`); None when the command picks its groups already or the
+    project has no group but `main`."""
     word = verb(cmd)
     if word is None or not is_dependency_install(cmd) or cmd.has_option(*GROUP_CHOICES):
         return None
     if has_dev_groups(context, project_dir) is False:
         return None
-    return DevForm((word,), ONLY_MAIN)
+    return DevForm((word,), "--no-dev" if _before_1_2(earlier, env) else ONLY_MAIN)
+
+
+# `poetry==1.1.15`, `poetry[plugin]==1.1.*` as pip, pipx or uv install it.
+_PINNED = re.compile(r"poetry(?:\[[^\]]*\])?==(\d+)\.(\d+)", re.IGNORECASE)
+
+
+def _before_1_2(earlier: Sequence[Command], env: Mapping[str, str]) -> bool:
+    """The stage installs a Poetry older than 1.2: a pin in an earlier command, or
+    POETRY_VERSION, which the official installer (install.python-poetry.org) reads."""
+    pins = [m for c in earlier for w in c.words if (m := _PINNED.match(w.text))]
+    found = [(int(m.group(1)), int(m.group(2))) for m in pins]
+    version = re.fullmatch(r"(\d+)\.(\d+)(?:\.\S*)?", env.get("POETRY_VERSION", ""))
+    if version is not None:
+        found.append((int(version.group(1)), int(version.group(2))))
+    return bool(found) and found[-1] < (1, 2)
 
 
 def needs_dev(cmd: Command) -> bool:

@@ -26,8 +26,10 @@ dependencies the way its own documentation gives (ecosystems/, `dev_form`):
   the requirements are split into files named for it (`requirements-dev.txt`,
   `dev-requirements.txt`, `requirements/test.txt`): beside other `-r` files that `-r` goes; alone,
   it gives way to the one file it chains (`-r requirements.txt`), when the context shows it;
-- Bundler: `BUNDLE_WITHOUT=development:test` in front of `bundle install` (silent when `without`
-  is set by ENV, `bundle config` or .bundle/config, or the Gemfile has neither group);
+- Bundler: `ENV BUNDLE_WITHOUT=development:test` above the RUN (silent when `without` is set by
+  ENV, `bundle config` or .bundle/config, or the Gemfile has neither group): ENV, not a setting
+  in front of `bundle install`, because Bundler does not save that, and at run time
+  `bundler/setup` would want the left-out gems (Bundler::GemNotFound);
 - Composer: `--no-dev` (silent with COMPOSER_NO_DEV or when composer.json has no `require-dev`).
 npm stays as above, spelled for the stage's npm version. A final-stage `COPY --from` of the folder
 another manager's install filled (`node_modules` of yarn or pnpm, uv's `.venv`, Composer's
@@ -107,6 +109,7 @@ RULE = Rule(
         "dev": Phrase("development dependencies", "개발 의존성이"),
         "add": Phrase("Add `{text}` to `{command}`", "`{command}`에 `{text}` 추가"),
         "before": Phrase("Put `{text}` in front of `{command}`", "`{command}` 앞에 `{text}` 추가"),
+        "env": Phrase("Set `ENV {text}` before `{command}`", "`{command}` 앞에 `ENV {text}` 설정"),
         "replace": Phrase("Replace `{old}` with `{new}`", "`{old}` 대신 `{new}` 사용"),
         "remove": Phrase("Remove `{text}` from `{command}`", "`{command}`에서 `{text}` 제거"),
         "install": Phrase("`{command}` in the final stage", "최종 스테이지의 `{command}` 명령"),
@@ -182,7 +185,7 @@ def _other_installs(ctx: RuleContext) -> Iterator[Finding]:
                     what=RULE.text("install", command=cmd.text),
                     dev=RULE.text("node_dev" if node else "dev"),
                     remedy=_remedy(cmd, eco, form),
-                    fix=_fix(ctx, cmd, form),
+                    fix=_fix(ctx, step, cmd, form),
                 )
 
 
@@ -283,10 +286,13 @@ def _launch_commands(ctx: RuleContext) -> tuple[Command, ...]:
     return tuple(found)
 
 
-def _fix(ctx: RuleContext, cmd: Command, form: DevForm) -> Fix | None:
+def _fix(ctx: RuleContext, step: Step, cmd: Command, form: DevForm) -> Fix | None:
     """Unsafe whatever the manager: the application may import a development package."""
     if not form.words:
         return None
+    if form.place == "env":
+        line = f"ENV {form.text}{ctx.tree.newline}"
+        return Fix(Safety.UNSAFE, [s.insert_before(ctx.tree, step.instruction, [line])])
     if form.place == "remove":
         text = ctx.tree.text
         edits = [delete_word(text, w, first=w.start == cmd.start) for w in form.words]
@@ -300,6 +306,8 @@ def _remedy(cmd: Command, eco: Installer, form: DevForm) -> Text:
         return RULE.text("remove", text=form.shown, command=label)
     if form.place == "before":
         return RULE.text("before", text=form.text, command=label)
+    if form.place == "env":
+        return RULE.text("env", text=form.text, command=label)
     word, verb = form.words[0] if form.words else None, eco.verb(cmd)
     if form.place == "replace" and word is not None:
         on_verb = verb is not None and word.start == verb.start

@@ -7,7 +7,7 @@ from collections.abc import Callable
 import pytest
 
 from layerwise.context import BuildContext
-from layerwise.ecosystems import INSTALLERS, installer_of, pip, pipenv, poetry, uv
+from layerwise.ecosystems import INSTALLERS, base, installer_of, pip, pipenv, poetry, uv
 from layerwise.shell import Command, parse_script
 from layerwise.syntax.span import MappedText
 
@@ -89,7 +89,6 @@ def test_uv_sync_splits_and_dependency_only_moves(make_context: ContextMaker) ->
 @pytest.mark.parametrize(
     "files",
     [
-        {"pyproject.toml": "[tool.uv.sources]\nlib = { path = 'lib' }\n", "uv.lock": ""},
         {"pyproject.toml": "[project]\ndynamic = ['version']\n", "uv.lock": ""},
         {"pyproject.toml": "", "uv.lock": "", ".venv/bin/python": ""},
         {"pyproject.toml": ""},
@@ -100,6 +99,29 @@ def test_uv_unproven_projects(make_context: ContextMaker, files: dict[str, str])
         cmd("uv sync --frozen --no-install-project"), make_context(files), ""
     )
     assert found is not None and not found.proven
+
+
+@pytest.mark.parametrize(
+    ("module", "command", "files"),
+    [
+        (uv, "uv sync --frozen --no-install-project",
+         {"pyproject.toml": "[tool.uv.sources]\nlib = { path = 'lib' }\n", "uv.lock": ""}),
+        (uv, "uv sync --frozen",
+         {"pyproject.toml": "[tool.uv.workspace]\nmembers = ['packages/*']\n", "uv.lock": ""}),
+        (poetry, "poetry install --no-root",
+         {"pyproject.toml": "[tool.poetry.dependencies]\nlib = {path = 'lib'}\n",
+          "poetry.lock": ""}),
+        (pipenv, "pipenv install --deploy",
+         {"Pipfile": "[packages]\nmylib = {path = './libs/mylib', editable = true}\n",
+          "Pipfile.lock": ""}),
+    ],
+)  # fmt: skip
+def test_installs_of_local_sources_cannot_move(
+    make_context: ContextMaker, module: base.Installer, command: str, files: dict[str, str]
+) -> None:
+    """A path, editable or workspace dependency is installed from sources that only the broad
+    COPY brings: above it the install fails, so no move is offered (LW101 gives no fix)."""
+    assert module.dependency_install(cmd(command), make_context(files), "") is None
 
 
 def test_poetry_and_pipenv_inputs(make_context: ContextMaker) -> None:

@@ -79,18 +79,22 @@ def project_install(
     *,
     before: str | None = None,
     movable: bool = True,
-) -> DependencyInstall:
+) -> DependencyInstall | None:
     """A project-manifest install (`uv sync`, `poetry install`, `pipenv install`): it reads
-    `required` and, when the context has them, `optional` files of `project_dir`. Proven when
-    the context has every required file, no manifest names a local source or dynamic metadata,
-    no virtual environment folder would be laid over the installed one, and `movable` (the
-    install itself reads nothing else)."""
+    `required` and, when the context has them, `optional` files of `project_dir`. None when a
+    manifest names a local source (a `path`, `file:` or editable dependency, a uv workspace):
+    the install needs those sources, which only come with the broad COPY, so above it it
+    fails. Proven when the context has every required file, no manifest names dynamic
+    metadata, no virtual environment folder would be laid over the installed one, and
+    `movable` (the install itself reads nothing else)."""
     files = project_files(context, project_dir, required, optional)
+    if any(_LOCAL_SOURCE.search(t) for t in files.texts if t):
+        return None
     proven = (
         movable
         and context is not None
         and files.complete
-        and not any(_LOCAL_SOURCE.search(t) or _DYNAMIC.search(t) for t in files.texts if t)
+        and not any(_DYNAMIC.search(t) for t in files.texts if t)
         and not any(context.exists(files.prefix + d) for d in VENV_DIRS)
     )
     return files.install(proven, before)

@@ -45,7 +45,9 @@ dynamic metadata and no `.venv` in the context; a plain `uv sync` (it also insta
 gets a fix that adds `uv sync ... --no-install-project` above the copy and keeps the original
 below it, safe on the same conditions. A plain `poetry install` splits the same way (`poetry
 install ... --no-root` above the copy); Poetry's fixes are always unsafe (Poetry may read
-files the project names, such as its readme).
+files the project names, such as its readme). No fix when the manifests name a local source
+(Pipenv's or Poetry's `path = ...`, an editable or `file:` dependency, a uv workspace or path
+source): the install needs those sources, which come only with the broad COPY.
 yarn and pnpm: as npm below (package.json, `.npmrc`, workspace manifests, install scripts), plus
 yarn.lock, `.yarnrc` (classic), `.yarnrc.yml` and what it names (`yarnPath`, plugins, a project
 `cacheFolder`), `.yarn/releases`, `.yarn/plugins`, `.yarn/patches`, `.yarn/cache` and

@@ -17,7 +17,9 @@ costs nothing and the rule stays silent.
 
 Silent as well where the target platform is needed: a Go build with `CGO_ENABLED=1` (a cross
 C toolchain would be needed), `go install` (a cross-compiled install lands in another
-directory), `GOOS`/`GOARCH` already set to something else, and a JavaScript stage whose
+directory), `GOOS`/`GOARCH` already set to something else (`GOOS=linux` alone, as in
+Docker's Go guide, is the target's own OS: the rule still reports it and adds
+`GOARCH=$TARGETARCH`), and a JavaScript stage whose
 `node_modules` (or a Next.js `standalone` output, which bundles it) is copied out: native
 modules (node-gyp builds, packages with install scripts, prebuilt binaries such as esbuild or
 sharp) are built for the platform `npm ci` runs on.
@@ -218,6 +220,8 @@ def _go(ctx: RuleContext, group: _Group, copied: list[str]) -> Iterator[Finding]
             value = word.text.partition("=")[2] if word is not None else env.get(variable)
             if value is None:
                 adding.append(f"{variable}=${arg}")
+            elif variable == "GOOS" and value == "linux" and _linux_targets(ctx):
+                continue  # the target's own OS (Docker's Go guide): only GOARCH is missing
             elif f"${arg}" not in value and f"${{{arg}}}" not in value:
                 return  # built for a platform chosen on purpose
         out = cmd.option_value("-o")
@@ -232,6 +236,11 @@ def _go(ctx: RuleContext, group: _Group, copied: list[str]) -> Iterator[Finding]
     safe = certain and all(_go_output(path, outputs) for path in copied)
     fix = Fix(Safety.SAFE if safe else Safety.UNSAFE, edits)
     yield _finding(ctx, group.stages[0].root, group.go_builds[0], fix, "cross")
+
+
+def _linux_targets(ctx: RuleContext) -> bool:
+    """Every platform the build targets runs Linux (none named: Linux, BuildKit's default)."""
+    return all(p.split("/")[0] == "linux" for p in ctx.settings.platforms)
 
 
 def _go_output(path: str, outputs: list[str]) -> bool:

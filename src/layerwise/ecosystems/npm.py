@@ -305,6 +305,10 @@ def is_dependency_install(cmd: Command) -> bool:
     return is_ci(cmd) or is_bare_install(cmd)
 
 
+# What an install writes into each workspace member's folder (npm, yarn classic and pnpm alike).
+MEMBER_OUTPUTS = ("node_modules",)
+
+
 def project_inputs(
     context: BuildContext | None,
     project_dir: str,
@@ -319,7 +323,10 @@ def project_inputs(
     there, no dependency from the context (`file:`), install-time scripts we understand
     (`prisma generate`, patch-package) and none in a workspace, and none of the install's
     `outputs` (`node_modules`) in the context that a later `COPY . .` would lay over the
-    installed one. Without a context or a package.json there: `fallback`, not proven.
+    installed one: neither in `project_dir` nor, for `node_modules`, in a workspace member
+    (the install writes `packages/a/node_modules` too, and a .dockerignore `node_modules` line
+    leaves out only the root one; `**/node_modules` leaves out all). Without a context or a
+    package.json there: `fallback`, not proven.
 
     yarn and pnpm reuse it: `config` are further context paths (relative to the context root)
     read when present (`yarn.lock`, `.yarnrc.yml`, `.yarn/releases`), `members` the workspace
@@ -343,6 +350,7 @@ def project_inputs(
         and not project.local_dependencies
         and project.install_scripts_understood()
         and not any(context.exists(prefix + out) for out in outputs)
+        and not any(context.exists(f"{d}/{out}") for d in member_dirs for out in MEMBER_OUTPUTS)
         and not any(ws and any(ws.scripts.get(n) for n in INSTALL_SCRIPTS) for ws in workspaces)
     )
     return paths, known

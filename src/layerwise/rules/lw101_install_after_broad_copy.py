@@ -56,7 +56,8 @@ yarn.lock, `.yarnrc` (classic), `.yarnrc.yml` and what it names (`yarnPath`, plu
 lockfile is in the context and, for yarn, the flavour is known (package.json's
 `packageManager`, a `.yarnrc.yml`, or the lockfile's header), the rc files name nothing outside
 the project, no parent folder holds yarn/pnpm files (the install belongs to a larger
-workspace), and neither `node_modules` nor Berry's `.pnp.cjs` is in the context. `pnpm fetch`
+workspace), and neither `node_modules` (a workspace member's included) nor Berry's `.pnp.cjs` is
+in the context. `pnpm fetch`
 reads only the lockfile (and `.npmrc`, pnpm-workspace.yaml) and moves with it; a
 `pnpm install --offline` below the copy gets an unsafe fix that adds `pnpm fetch` above it and
 keeps the install below (the offline install fails on anything the lockfile does not pin).
@@ -66,6 +67,8 @@ RUN, `cd client && npm ci`, moves too and gets its own manifests), install-time 
 only run `prisma generate` (its schema is copied) or patch-package (its patches) and none in a
 workspace, no `file:`
 dependency, no `node_modules` in the context that `COPY . .` would lay over the installed one,
+in the install's folder or a workspace member's (`packages/a/node_modules`: a `.dockerignore`
+line `node_modules` leaves out only the root one, `**/node_modules` leaves out all),
 manifests copied earlier only when those COPYs bring every input, and between the COPY and the
 install nothing that could read the moved files: other broad COPYs, LABEL/EXPOSE/CMD-like
 instructions, ENV/ARG the COPYs do not use, RUNs of apt commands on package names. Anything else

@@ -28,9 +28,16 @@ RUN that names the file, it is unsafe. A relative path or script name (`*.sh`, `
 COPY from the context brings is unsafe too, and so is a program a RUN writes by path
 (`> /usr/local/bin/hello`); a program the image installs (`node`, `gunicorn`) is safe. For
 `ENTRYPOINT` the fix is unsafe: in exec form, `CMD` and `docker run` arguments are appended,
-which shell form ignored; for a `CMD` under an exec-form `ENTRYPOINT` of the Dockerfile it is
-unsafe as well, since the entrypoint receives different arguments. A stage with an explicit
-`SHELL` is left alone, as BuildKit's check does.
+which shell form ignored. A `CMD` becomes the arguments of the image's ENTRYPOINT, which then
+receives the program's words instead of `/bin/sh -c "..."`; an entrypoint script that reads its
+first argument (redis's `docker-entrypoint.sh` drops to the redis user for `redis-server`,
+node's runs `node` for what is not a command) then behaves differently. So the fix for a `CMD`
+is safe only when the image is known to have no ENTRYPOINT: the stage or a parent stage of the
+file sets none but `ENTRYPOINT []`, and the first stage is built on `scratch` or an official
+image whose configuration sets none (`debian`, `ubuntu`, `alpine`, `python`, `golang`). An
+exec-form `ENTRYPOINT` of the file, or any other base image (`node`, `redis`, a custom image, a
+base named by a variable), makes it unsafe. A stage with an explicit `SHELL` is left alone, as
+BuildKit's check does.
 
 ## References
 - Docker docs, Build checks: JSONArgsRecommended
@@ -42,6 +49,7 @@ import json
 import re
 from collections.abc import Iterator
 
+from layerwise.ecosystems.base import image_tag
 from layerwise.model.nodes import Stage
 from layerwise.model.state import DEFAULT_PATH
 from layerwise.rules._image_files import origin
@@ -70,6 +78,12 @@ _SHELL_ONLY = frozenset(
     {"exec", "cd", ".", "source", "export", "set", "eval", "trap", "ulimit", "umask", "unset",
      "alias", "read", "wait", "exit", "readonly", "local", ":", "if", "for", "while", "case"}
 )  # fmt: skip
+# Official images whose configuration sets no ENTRYPOINT: their Dockerfiles end in a CMD alone
+# (debian: debuerreotype's image config `"Entrypoint": []`, `Cmd: ["bash"]`; ubuntu: `CMD
+# ["/bin/bash"]`; alpine: `CMD ["/bin/sh"]`; python: `CMD ["python3"]`; golang: neither). Any
+# other base may have one (node's `docker-entrypoint.sh`, redis's, postgres's look at their
+# first argument).
+NO_ENTRYPOINT_IMAGES = ("debian", "ubuntu", "alpine", "python", "golang")
 _SCRIPT_SUFFIXES = (".sh", ".bash", ".py", ".rb", ".pl", ".js", ".mjs", ".php")
 _SPECIAL = re.compile(r"[<>|&;()$`*?\[\]~\\{}'\"#]")
 
@@ -147,8 +161,8 @@ def _safety(
     relative = "/" in program and not program.startswith("/")
     if not copied and (relative or program.endswith(_SCRIPT_SUFFIXES)):
         safe = Safety.UNSAFE  # a script from somewhere we cannot see
-    if instruction.name == "ENTRYPOINT" or _exec_entrypoint(image):
-        safe = Safety.UNSAFE  # arguments are appended, or handed to an entrypoint we cannot see
+    if instruction.name == "ENTRYPOINT" or _entrypoint_may_read_cmd(image):
+        safe = Safety.UNSAFE  # arguments are appended, or handed to an entrypoint
     return safe
 
 
@@ -165,10 +179,19 @@ def _script_verdict(ctx: RuleContext, rel: str, chmod: str | None) -> Safety | N
     return Safety.SAFE if executable else Safety.UNSAFE
 
 
-def _exec_entrypoint(image: Stage) -> bool:
-    """An exec-form ENTRYPOINT set in the Dockerfile: a CMD becomes its arguments."""
+def _entrypoint_may_read_cmd(image: Stage) -> bool:
+    """The image may have an ENTRYPOINT, so its CMD becomes that entrypoint's arguments (which
+    exec form changes from `/bin/sh -c "..."` to the program's words): the Dockerfile's last
+    ENTRYPOINT in the stage chain decides (`ENTRYPOINT []` clears it); without one, the base
+    image's does, which only scratch and `NO_ENTRYPOINT_IMAGES` are known to lack."""
     steps = [st for s in stage_chain(image) for st in s.steps if st.name == "ENTRYPOINT"]
-    return bool(steps) and steps[-1].instruction.is_json
+    if steps:
+        last = steps[-1].instruction
+        return last.is_json and bool(last.value)
+    root = image.root
+    return not root.is_scratch and not any(
+        image_tag(root.base, name) is not None for name in NO_ENTRYPOINT_IMAGES
+    )
 
 
 def _whole(instruction: Instruction, script: Script | None) -> bool:

@@ -4,6 +4,7 @@ leaves out no longer reach the image, and every other file still does."""
 from __future__ import annotations
 
 import os
+import subprocess
 from collections.abc import Callable
 from pathlib import Path
 
@@ -75,3 +76,57 @@ def test_fixed_dockerignore_keeps_the_clutter_and_the_key_out(
     assert after == (before - LEFT_OUT) | {".dockerignore"}
     predicted = set(BuildContext.open(context, context / "Dockerfile").files())
     assert after == predicted
+
+
+GO_BASE = "golang:1.19"
+# `go build` stamps the commit from .git into the binary (-buildvcs=auto); the scratch stage
+# exports what `go version -m` reads back.
+GO_DOCKERFILE = f"""FROM {GO_BASE} AS build
+WORKDIR /src
+COPY . .
+RUN go build -o /app . && go version -m /app > /buildinfo.txt
+
+FROM scratch
+COPY --from=build /buildinfo.txt /
+"""
+
+
+def _revision(out: Path) -> list[str]:
+    return [
+        ln.strip() for ln in (out / "buildinfo.txt").read_text().splitlines() if "vcs.rev" in ln
+    ]
+
+
+def test_fixed_dockerignore_keeps_git_for_go_vcs_stamping(
+    buildkit: Client, require_image: Callable[[str], None], tmp_path: Path
+) -> None:
+    require_image(GO_BASE)
+    context = tmp_path / "ctx"
+    files = {
+        "go.mod": "module example.com/app\n\ngo 1.19\n",
+        "main.go": "package main\n\nfunc main() {}\n",
+        "debug.log": "log\n",
+        "Dockerfile": GO_DOCKERFILE,
+    }
+    for rel, text in files.items():
+        (context / rel).parent.mkdir(parents=True, exist_ok=True)
+        (context / rel).write_text(text)
+    git = ["git", "-C", str(context), "-c", "user.name=t", "-c", "user.email=t@example.com"]
+    subprocess.run([*git, "init", "-q"], check=True)
+    subprocess.run([*git, "add", "-A"], check=True)
+    subprocess.run([*git, "commit", "-qm", "init"], check=True)
+    before = _revision(_built(buildkit, context, tmp_path / "before"))
+    assert before, "the original build stamps the commit"
+
+    outcome = run_file(
+        context / "Dockerfile", settings=Settings(select=("LW6",)), fix=True, write=True
+    )
+    assert outcome.fix is not None and outcome.fix.bugs == ()
+    assert _revision(_built(buildkit, context, tmp_path / "after")) == before
+    ignore = (context / ".dockerignore").read_text().split()
+    assert "*.log" in ignore and ".git" not in ignore
+
+
+def _built(client: Client, context: Path, out: Path) -> Path:
+    _exported(client, context, out)
+    return out

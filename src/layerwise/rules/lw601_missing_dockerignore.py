@@ -28,10 +28,16 @@ With `.git/`, `node_modules/` and `npm-debug.log` in the context, the fix writes
 ## Fix safety
 The fix creates `.dockerignore` at the context root, listing what the context actually holds
 and nothing else. It leaves out anything the Dockerfile may still need: a path a COPY or ADD
-names (`COPY .git ./.git`, `COPY dist/ ./dist/`) or all a copied folder holds; `.git` when a
-RUN runs `git` or mentions it, or the project's `pyproject.toml` takes its version from git
-(setuptools-scm, hatch-vcs, versioningit); installed dependencies when no RUN installs
-dependencies (the image then uses the host's); a virtualenv some instruction names
+names (`COPY .git ./.git`, `COPY dist/ ./dist/`) or all a copied folder holds; `.git` when the
+build may read it: a RUN runs `git` or mentions `.git`; a RUN runs `go build` or `go install`
+without `-buildvcs=false` (in the command or `GOFLAGS`: Go stamps the commit from `.git` into
+the binary by default, so leaving it out changes the binary); or a project file at the context
+root or one folder below (pyproject.toml, setup.py, setup.cfg, Makefile, package.json's
+scripts, Cargo.toml, build.rs, pom.xml, build.gradle, `*.sh`) names a tool that takes the
+version from git (setuptools-scm, hatch-vcs, versioningit, pbr, versioneer, vergen,
+git-commit-id...) or runs a git command (`$(shell git describe)`); installed dependencies
+when no RUN installs dependencies (the image then uses the host's); a virtualenv some
+instruction names
 (`.venv/bin/python`); build outputs some instruction names when no RUN builds. The fix is safe;
 it is unsafe when other Dockerfiles sit at the context root, since they read the same
 `.dockerignore` and were not checked.
@@ -49,6 +55,7 @@ from pathlib import Path
 from layerwise.context.ignore_file import ignore_path
 from layerwise.context.survey import Found, ignore_lines
 from layerwise.rules import _context_files as cf
+from layerwise.rules._vcs_reads import build_may_read_git
 from layerwise.rules.base import FileLines, Finding, Fix, Rule, RuleContext, Safety, Severity
 from layerwise.rules.texts import Listing
 
@@ -64,8 +71,6 @@ RULE = Rule(
     fix_title_ko="{what}을(를) 제외하는 `{file}` 만들기",
     fix_safety=(Safety.SAFE, Safety.UNSAFE),
 )
-# Build backends that take the version from git, so `pip install .` reads `.git`.
-_SCM_VERSIONING = ("setuptools_scm", "setuptools-scm", "hatch-vcs", "versioningit", "dunamai")
 _DOCKERFILE_NAMES = ("Dockerfile", "Dockerfile.*", "*.Dockerfile", "*.dockerfile")
 
 
@@ -108,7 +113,7 @@ def _needed(ctx: RuleContext, line: str, items: tuple[Found, ...], written: Sequ
         return True
     kind = items[0].kind
     if kind == "vcs":
-        return cf.mentions_word(ctx, ".git") or cf.runs_program(ctx, "git") or _scm_version(ctx)
+        return build_may_read_git(ctx)
     if kind == "dependencies":
         return not cf.installs_dependencies(ctx)
     if kind == "virtualenv":  # a host venv's absolute paths rarely work in an image: only named
@@ -116,11 +121,6 @@ def _needed(ctx: RuleContext, line: str, items: tuple[Found, ...], written: Sequ
     if kind == "build":
         return not cf.builds(ctx) and cf.mentions_word(ctx, cf.basename(items[0].path))
     return False
-
-
-def _scm_version(ctx: RuleContext) -> bool:
-    text = ctx.context.read_text("pyproject.toml") if ctx.context is not None else None
-    return text is not None and any(name in text for name in _SCM_VERSIONING)
 
 
 def _other_dockerfiles(ctx: RuleContext) -> bool:

@@ -9,7 +9,8 @@ from __future__ import annotations
 import re
 from collections.abc import Iterator, Mapping
 
-from layerwise.model import Expansion, ExpansionError, Stage, expand_word
+from layerwise.ecosystems import golang, npm, pip
+from layerwise.model import Expansion, ExpansionError, Stage, Step, expand_word
 from layerwise.model.platforms import PLATFORM_ARGS
 from layerwise.rules._support import insert_before
 from layerwise.rules.base import RuleContext
@@ -17,6 +18,9 @@ from layerwise.syntax import Dockerfile, Instruction
 from layerwise.syntax.nodes import Flag
 from layerwise.syntax.span import Edit
 
+# Cache mount targets whose content every platform can use (LW805): Go's module cache and
+# Cargo's registry here, npm's, pip's and Go's build cache where the user's home puts them.
+_SHAREABLE_FIXED = (golang.MODULE_CACHE, "/usr/local/cargo/registry", "/usr/local/cargo/git/db")
 _REFERENCE = re.compile(r"\$\{?(" + "|".join(PLATFORM_ARGS) + r")(?![A-Za-z0-9_])")
 
 
@@ -90,3 +94,11 @@ def _lower_keywords(tree: Dockerfile) -> bool:
 def declare_before(tree: Dockerfile, anchor: Instruction, names: list[str]) -> Edit:
     """An edit declaring `names` just above `anchor` (and the comments directly above it)."""
     return insert_before(tree, anchor, [arg_line(tree, names)])
+
+
+def shareable_cache(step: Step, target: str) -> bool:
+    """A cache mount on `target` holds what every platform can use (npm's cache, pip's, Go's
+    module and build caches, Cargo's registry): one copy for all platforms is right."""
+    home, env = step.state.home, step.state.env
+    homes = (npm.cache_dir(home, env), pip.cache_dir(home, env), golang.build_cache(home))
+    return target in _SHAREABLE_FIXED or target in homes

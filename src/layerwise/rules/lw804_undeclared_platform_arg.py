@@ -8,7 +8,10 @@ it with `ARG`: in a RUN's shell words, a `--mount` option, or an instruction Bui
 there these ARGs are defined without a declaration. Also left alone: a use with a default
 (`${TARGETARCH:-amd64}`, the author expects it may be empty), a RUN whose script assigns the
 name itself (`TARGETARCH=$(uname -m)`, `export`, `for`, `read`), a stage that sets it with ENV,
-and a stage built FROM a stage that declares it.
+a stage built FROM a stage that declares it, and the `id` of a cache mount whose content every
+platform can use (npm's, pip's, Go's caches, Cargo's registry: LW805's list): empty, the id only
+makes the platforms share that cache, which is right for it (LW805 removes the platform from
+such an id, and a declaration added for it would be left with no use).
 
 ## Why it matters
 BuildKit defines these ARGs in the global scope only. Inside a stage they are unset until the
@@ -44,9 +47,10 @@ from collections.abc import Iterator
 
 from layerwise.model import EXPANDED_INSTRUCTIONS, ExpansionError, Step, expand_word
 from layerwise.model.platforms import PLATFORM_ARGS
-from layerwise.rules._platforms import declare_before, reference_at
+from layerwise.rules._platforms import declare_before, reference_at, shareable_cache
 from layerwise.rules._support import commands
 from layerwise.rules.base import Finding, Fix, Rule, RuleContext, Safety, Severity
+from layerwise.rules.lw2_mounts import cache_mounts
 from layerwise.rules.texts import Listing
 
 RULE = Rule(
@@ -62,6 +66,8 @@ RULE = Rule(
     fix_safety=(Safety.SAFE,),
 )
 _FLAGS = ("mount", "chown", "chmod")
+# The `id` option of a `--mount` value (not `uid=`).
+_ID = re.compile(r"(?:(?<==)|(?<=,)|^)id=[^,]*")
 
 
 def check(ctx: RuleContext) -> Iterator[Finding]:
@@ -104,7 +110,13 @@ def _undeclared(ctx: RuleContext, step: Step) -> Iterator[tuple[str, int | None]
     words: list[tuple[str, int | None]] = []
     if instruction.name in EXPANDED_INSTRUCTIONS:
         words += [(w, None) for w in instruction.value]
-    words += [(f.value, f.start) for n in _FLAGS for f in instruction.flags_named(n) if f.value]
+    shared = {id(m.flag) for m in cache_mounts(ctx, step) if shareable_cache(step, m.mount.target)}
+    words += [
+        (_ID.sub("", f.value) if id(f) in shared else f.value, f.start)
+        for n in _FLAGS
+        for f in instruction.flags_named(n)
+        if f.value
+    ]
     if instruction.name == "RUN":
         for cmd in commands(ctx, instruction):
             words += [(w.raw, w.start) for w in (*cmd.assignments, *cmd.words)]

@@ -40,7 +40,9 @@ so there is no fix for `docker-20.10`, nor under a `# syntax=` pinned before 1.3
 `id=<id or target>-$TARGETPLATFORM` and, when the stage has none, `ARG TARGETPLATFORM` above the
 RUN. The first build after it starts with empty per-platform caches. Sharing again: safe, the
 platform part of the id goes (with its `-`, `_`, `.` or `/`), or the whole `id` when nothing is
-left; the tools named keep their caches safe for concurrent use.
+left; the tools named keep their caches safe for concurrent use. An `ARG TARGETPLATFORM` the
+file declares stays, even when the id was its only use: a declared ARG is in the environment
+of every later RUN, where a script may read it.
 
 ## Options
 `--platform` / `platforms`: the platforms the build targets.
@@ -57,10 +59,10 @@ import posixpath
 import re
 from collections.abc import Iterator
 
-from layerwise.ecosystems import cargo, golang, npm, pip
+from layerwise.ecosystems import cargo
 from layerwise.ecosystems.base import is_under
 from layerwise.model import Step
-from layerwise.rules._platforms import declare_before, multi_platform
+from layerwise.rules._platforms import declare_before, multi_platform, shareable_cache
 from layerwise.rules._support import cwd_of
 from layerwise.rules.base import Finding, Fix, Rule, RuleContext, Safety, Severity
 from layerwise.rules.lw2_mounts import RunMount, cache_mounts, shell_runs
@@ -108,7 +110,6 @@ RULE = Rule(
 _TARGET_REF = re.compile(r"\$\{?TARGET(?:PLATFORM|OS|ARCH|VARIANT)(?![A-Za-z0-9_])\}?")
 _PLATFORM_PART = re.compile(r"[-_./]?" + _TARGET_REF.pattern)
 _ID = re.compile(r"(?:(?<==)|(?<=,))id=([^,]*)")
-_SHAREABLE_FIXED = (golang.MODULE_CACHE, "/usr/local/cargo/registry", "/usr/local/cargo/git/db")
 # `# syntax=docker/dockerfile:1.0` .. `1.2`: before variables in --mount options.
 _OLD_SYNTAX = re.compile(r"docker/dockerfile:1\.[0-2](?![0-9])")
 
@@ -126,7 +127,7 @@ def check(ctx: RuleContext) -> Iterator[Finding]:
             kind = _platform_specific(step, script, mount.target)
             if kind is not None and per_target and not split:
                 yield _shared(ctx, step, run_mount, kind)
-            elif split and mount.id is not None and _shareable(step, mount.target):
+            elif split and mount.id is not None and shareable_cache(step, mount.target):
                 yield _split(ctx, run_mount, mount.id)
 
 
@@ -145,12 +146,6 @@ def _platform_specific(step: Step, script: Script, target: str) -> str | None:
         if any(is_under(o, target) for o in outputs):
             return "cargo"
     return None
-
-
-def _shareable(step: Step, target: str) -> bool:
-    home, env = step.state.home, step.state.env
-    homes = (npm.cache_dir(home, env), pip.cache_dir(home, env), golang.build_cache(home))
-    return target in _SHAREABLE_FIXED or target in homes
 
 
 def _shared(ctx: RuleContext, step: Step, run_mount: RunMount, kind: str) -> Finding:

@@ -34,9 +34,11 @@ first argument (redis's `docker-entrypoint.sh` drops to the redis user for `redi
 node's runs `node` for what is not a command) then behaves differently. So the fix for a `CMD`
 is safe only when the image is known to have no ENTRYPOINT: the stage or a parent stage of the
 file sets none but `ENTRYPOINT []`, and the first stage is built on `scratch` or an official
-image whose configuration sets none (`debian`, `ubuntu`, `alpine`, `python`, `golang`). An
-exec-form `ENTRYPOINT` of the file, or any other base image (`node`, `redis`, a custom image, a
-base named by a variable), makes it unsafe. A stage with an explicit `SHELL` is left alone, as
+image whose configuration sets none (`debian`, `ubuntu`, `alpine`, `python`, `golang`), or
+`node`, whose `docker-entrypoint.sh` runs a command it is given as it is (it puts `node` in
+front only of an option or of a word that is no command). An exec-form `ENTRYPOINT` of the
+file, or any other base image (`redis`, a custom image, a base named by a variable), makes it
+unsafe. A stage with an explicit `SHELL` is left alone, as
 BuildKit's check does.
 
 ## References
@@ -81,9 +83,15 @@ _SHELL_ONLY = frozenset(
 # Official images whose configuration sets no ENTRYPOINT: their Dockerfiles end in a CMD alone
 # (debian: debuerreotype's image config `"Entrypoint": []`, `Cmd: ["bash"]`; ubuntu: `CMD
 # ["/bin/bash"]`; alpine: `CMD ["/bin/sh"]`; python: `CMD ["python3"]`; golang: neither). Any
-# other base may have one (node's `docker-entrypoint.sh`, redis's, postgres's look at their
-# first argument).
+# other base may have one (redis's and postgres's `docker-entrypoint.sh` look at their first
+# argument).
 NO_ENTRYPOINT_IMAGES = ("debian", "ubuntu", "alpine", "python", "golang")
+# Official images whose ENTRYPOINT runs its arguments unchanged when the first is a command:
+# node's docker-entrypoint.sh (nodejs/docker-node) puts `node` in front only of an option, a
+# word `command -v` does not find, or a file that is not executable, then runs `exec "$@"`.
+# Shell form hands it `/bin/sh`, exec form the program: both are run as they are.
+PASS_THROUGH_IMAGES = ("node",)
+KNOWN_ENTRYPOINTS = NO_ENTRYPOINT_IMAGES + PASS_THROUGH_IMAGES
 _SCRIPT_SUFFIXES = (".sh", ".bash", ".py", ".rb", ".pl", ".js", ".mjs", ".php")
 _SPECIAL = re.compile(r"[<>|&;()$`*?\[\]~\\{}'\"#]")
 
@@ -161,7 +169,7 @@ def _safety(
     relative = "/" in program and not program.startswith("/")
     if not copied and (relative or program.endswith(_SCRIPT_SUFFIXES)):
         safe = Safety.UNSAFE  # a script from somewhere we cannot see
-    if instruction.name == "ENTRYPOINT" or _entrypoint_may_read_cmd(image):
+    if instruction.name == "ENTRYPOINT" or _entrypoint_may_read_cmd(image, program):
         safe = Safety.UNSAFE  # arguments are appended, or handed to an entrypoint
     return safe
 
@@ -179,19 +187,20 @@ def _script_verdict(ctx: RuleContext, rel: str, chmod: str | None) -> Safety | N
     return Safety.SAFE if executable else Safety.UNSAFE
 
 
-def _entrypoint_may_read_cmd(image: Stage) -> bool:
+def _entrypoint_may_read_cmd(image: Stage, program: str) -> bool:
     """The image may have an ENTRYPOINT, so its CMD becomes that entrypoint's arguments (which
     exec form changes from `/bin/sh -c "..."` to the program's words): the Dockerfile's last
     ENTRYPOINT in the stage chain decides (`ENTRYPOINT []` clears it); without one, the base
-    image's does, which only scratch and `NO_ENTRYPOINT_IMAGES` are known to lack."""
+    image's does, which only scratch and `NO_ENTRYPOINT_IMAGES` are known to lack, and which
+    `PASS_THROUGH_IMAGES` hand on unchanged when `program` is a command (`_safety` has made
+    sure it runs what the shell ran)."""
     steps = [st for s in stage_chain(image) for st in s.steps if st.name == "ENTRYPOINT"]
     if steps:
         last = steps[-1].instruction
         return last.is_json and bool(last.value)
     root = image.root
-    return not root.is_scratch and not any(
-        image_tag(root.base, name) is not None for name in NO_ENTRYPOINT_IMAGES
-    )
+    known = NO_ENTRYPOINT_IMAGES if program.startswith("-") else KNOWN_ENTRYPOINTS
+    return not root.is_scratch and not any(image_tag(root.base, name) is not None for name in known)
 
 
 def _whole(instruction: Instruction, script: Script | None) -> bool:

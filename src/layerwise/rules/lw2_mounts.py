@@ -302,8 +302,10 @@ def delete_word(text: str, word: Word, *, first: bool = False) -> Edit:
 
 
 def _joiner(tree: Dockerfile) -> re.Pattern[str]:
+    # Blank and comment lines right after a line continuation are not part of the command
+    # (the Dockerfile parser drops them): they may sit between a command and its operator.
     esc = re.escape(tree.escape)
-    gap = rf"(?:[ \t]|{esc}\r?\n)*"
+    gap = rf"(?:[ \t]|{esc}\r?\n(?:[ \t]*(?:#[^\r\n]*)?\r?\n)*)*"
     return re.compile(rf"{gap}(?:&&|\|\||;){gap}")
 
 

@@ -301,11 +301,13 @@ def delete_word(text: str, word: Word, *, first: bool = False) -> Edit:
     return Edit(start, word.end, "")
 
 
-def _joiner(tree: Dockerfile) -> re.Pattern[str]:
-    # Blank and comment lines right after a line continuation are not part of the command
-    # (the Dockerfile parser drops them): they may sit between a command and its operator.
+def _joiner(tree: Dockerfile, *, heredoc: bool) -> re.Pattern[str]:
+    # Outside a heredoc, blank and comment lines right after a line continuation are no part
+    # of the command (the Dockerfile parser drops them): they may sit between a command and
+    # its operator. In a heredoc the shell reads them.
     esc = re.escape(tree.escape)
-    gap = rf"(?:[ \t]|{esc}\r?\n(?:[ \t]*(?:#[^\r\n]*)?\r?\n)*)*"
+    skipped = "" if heredoc else r"(?:[ \t]*(?:#[^\r\n]*)?\r?\n)*"
+    gap = rf"(?:[ \t]|{esc}\r?\n{skipped})*"
     return re.compile(rf"{gap}(?:&&|\|\||;){gap}")
 
 
@@ -327,7 +329,7 @@ def delete_edits(
     cmd = cleanup.command
     if "|" in (cmd.operator_before, cmd.operator_after) or cmd.operator_after == "&":
         return None
-    joiner = _joiner(tree)
+    joiner = _joiner(tree, heredoc=_in_heredoc(tree, cmd.start))
     peers = [
         c for c in script.commands if c is not cmd and not c.nested and c.enclosing == cmd.enclosing
     ]

@@ -219,6 +219,22 @@ def _writes(ctx: RuleContext, step: Step) -> bool | None:
     return last
 
 
+def docker_clean_removed(ctx: RuleContext, step: Step, script: Script) -> bool:
+    """This RUN, an earlier RUN of its stage or of a stage it is built FROM removes the hook."""
+    if any(apt.removes_docker_clean(c) for c in script.commands):
+        return True
+    for each in stage_chain(ctx.model.stages[step.stage]):
+        for earlier in each.steps:
+            if earlier is step:
+                break
+            if earlier.instruction.name != "RUN" or earlier.instruction.is_json:
+                continue
+            other = ctx.script(earlier.instruction)
+            if other is not None and any(apt.removes_docker_clean(c) for c in other.commands):
+                return True
+    return False
+
+
 def editable(ctx: RuleContext, step: Step) -> bool:
     """A shell-form RUN run as root: mounts and an `apt-get update` can go in front."""
     if step.instruction.is_json or step.state.user_name not in _ROOT:

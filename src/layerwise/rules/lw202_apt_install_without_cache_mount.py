@@ -66,12 +66,12 @@ from layerwise.model.nodes import Step
 from layerwise.rules._apt_lists import (
     ListReader,
     apt_runs_after,
+    docker_clean_removed,
     editable,
     image_lists_written,
     lists_mounted,
     readers_after,
 )
-from layerwise.rules._support import stage_chain
 from layerwise.rules.base import Finding, Fix, Rule, RuleContext, Safety, Severity
 from layerwise.rules.lw2_mounts import (
     RunMount,
@@ -151,7 +151,7 @@ def check(ctx: RuleContext) -> Iterator[Finding]:
                 missing.append(wanted)
             elif have.mount.sharing != "locked":
                 unlocked.append(have)
-        clean_kept = not _docker_clean_removed(ctx, step, script)
+        clean_kept = not docker_clean_removed(ctx, step, script)
         if not (missing or unlocked or clean_kept):
             continue
         parts: list[object] = []
@@ -198,22 +198,6 @@ def check(ctx: RuleContext) -> Iterator[Finding]:
             missing=Listing(parts, sep="; "),
             todo=Listing(todo),
         )
-
-
-def _docker_clean_removed(ctx: RuleContext, step: Step, script: Script) -> bool:
-    """This RUN, an earlier RUN of its stage or of a stage it is built FROM removes the hook."""
-    if any(apt.removes_docker_clean(c) for c in script.commands):
-        return True
-    for each in stage_chain(ctx.model.stages[step.stage]):
-        for earlier in each.steps:
-            if earlier is step:
-                break
-            if earlier.instruction.name != "RUN" or earlier.instruction.is_json:
-                continue
-            other = ctx.script(earlier.instruction)
-            if other is not None and any(apt.removes_docker_clean(c) for c in other.commands):
-                return True
-    return False
 
 
 def _fix(

@@ -40,8 +40,8 @@ from collections.abc import Iterator
 
 from layerwise.ecosystems import apt
 from layerwise.model.nodes import Step
-from layerwise.rules.base import Finding, Fix, Rule, RuleContext, Safety, Severity
 from layerwise.rules._apt_lists import readers_after
+from layerwise.rules.base import Finding, Fix, Rule, RuleContext, Safety, Severity
 from layerwise.rules.lw2_mounts import append_after_all, cache_mounts, covered, shell_runs, short
 from layerwise.rules.runner import suppressions
 

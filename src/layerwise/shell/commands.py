@@ -31,8 +31,8 @@ _WRAPPER_VALUE_OPTIONS: dict[str, frozenset[str]] = {
     "xargs": frozenset(
         {"-a", "--arg-file", "-d", "--delimiter", "-E", "-I", "-L", "-n", "--max-args",
          "-P", "--max-procs", "-s", "--max-chars", "--process-slot-var"}
-    ),  # fmt: skip
-}
+    ),
+}  # fmt: skip
 # Wrappers that give the command they run more operands, read from their input.
 _FEEDERS = frozenset({"xargs"})
 # Wrappers whose first operand is a user, not the program (`gosu node npm ci`).

@@ -47,6 +47,15 @@ left in the image come along. The removal stays in the image: a RUN without the 
 derived image keeps its downloads in its layer. Works with Docker 20.10's built-in frontend
 (checked: a rebuild after adding a package fetched 241 kB of lists instead of 9.4 MB, and
 reused the cached .deb files).
+The `apt-get update` put in front of a later RUN keeps what it meant: without it, an
+`apt-get upgrade` there would read an empty mount and silently upgrade nothing; with it, the
+RUN reads lists of the same sources the earlier update read, fetched when the RUN runs rather
+than taken from a cached layer (old lists are what LW502 is about: their versions leave the
+mirror). Not when a step between that update and the RUN may change apt's sources (a RUN that
+writes under `/etc/apt`, runs `add-apt-repository`, `apt-key` or `dpkg --add-architecture`,
+or a script file; a COPY or ADD into `/etc/apt`) and no update follows it: the original read
+lists without the new sources, the added update would bring them in and may install or
+upgrade other packages, so the fix is unsafe.
 No fix for a RUN that also deletes a folder above a mount it would add (`rm -rf /var/cache`):
 a mount point cannot be removed, so the RUN would fail (see LW203).
 
@@ -236,6 +245,9 @@ def _fix(
     for reader in readers:
         more = _reader_edits(ctx, reader.step, reader.update) if reader.editable else None
         safe = safe and more is not None
+        # Its own update would read sources a step in between changed: the original's lists
+        # never held them, so it may install or upgrade other packages.
+        safe = safe and not (reader.update and reader.sources_changed)
         edits.extend(more or [])
     return Fix(Safety.SAFE if safe else Safety.UNSAFE, edits)
 

@@ -130,6 +130,38 @@ def test_user_switching_wrappers(text: str) -> None:
     assert [w.text for w in cmd.args] == ["ci"]
 
 
+@pytest.mark.parametrize(
+    ("text", "wrappers"),
+    [
+        ("xargs apt-get install -y", ["xargs"]),
+        ("cat pkgs | xargs -r apt-get install -y", ["xargs", "-r"]),
+        ("xargs -n 1 apt-get install -y", ["xargs", "-n", "1"]),
+        ("xargs -rn 1 apt-get install -y", ["xargs", "-rn", "1"]),
+        ("xargs -0rn1 apt-get install -y", ["xargs", "-0rn1"]),
+        ("xargs -a /tmp/pkgs apt-get install -y", ["xargs", "-a", "/tmp/pkgs"]),
+        ("xargs --arg-file /tmp/pkgs apt-get install -y", ["xargs", "--arg-file", "/tmp/pkgs"]),
+        ("xargs --max-args=1 apt-get install -y", ["xargs", "--max-args=1"]),
+        ("xargs -I {} apt-get install -y", ["xargs", "-I", "{}"]),
+        ("xargs -I{} apt-get install -y", ["xargs", "-I{}"]),
+        ("xargs -i apt-get install -y", ["xargs", "-i"]),  # -i takes its value attached only
+        ("sudo -Eu node apt-get install -y", ["sudo", "-Eu", "node"]),
+    ],
+)
+def test_xargs_is_a_wrapper(text: str, wrappers: list[str]) -> None:
+    cmd = parse(text).commands[-1]
+    assert cmd.program == "apt-get"
+    assert [w.text for w in cmd.wrappers] == wrappers
+    assert [w.text for w in cmd.args][:2] == ["install", "-y"]
+
+
+def test_xargs_gives_operands_known_at_run_time() -> None:
+    fed = parse("cat list | xargs npm install").commands[-1]
+    assert [(w.text, w.is_static) for w in fed.operands()] == [("install", True), ("", False)]
+    assert fed.operands()[-1].start == fed.end
+    assert [w.text for w in parse("npm install").commands[0].operands()] == ["install"]
+    assert [w.text for w in parse("sudo npm install").commands[0].operands()] == ["install"]
+
+
 def test_program_name_is_the_basename() -> None:
     cmd = parse("/usr/bin/apt-get install -y x").commands[0]
     assert cmd.program == "/usr/bin/apt-get"

@@ -15,13 +15,14 @@ so a fix that removes it brings along every such RUN (`apt_runs_after`).
 from __future__ import annotations
 
 import posixpath
+import re
 from collections.abc import Iterator
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 
 from layerwise.ecosystems import apt
-from layerwise.ecosystems.base import removed_paths
+from layerwise.ecosystems.base import is_under, removed_paths
 from layerwise.model import Stage, Step
-from layerwise.rules._support import stage_chain
+from layerwise.rules._support import resolve, stage_chain
 from layerwise.rules.base import RuleContext
 from layerwise.rules.lw2_mounts import cache_mounts
 from layerwise.shell import Command, Script
@@ -44,6 +45,10 @@ class ListReader:
     # It reads lists before an update of its own, so it needs `apt-get update` in front once
     # the lists live in the mount (False: it only needs the mounts).
     update: bool = True
+    # A step between the update that wrote the lists and this RUN may change apt's sources
+    # (see `changes_sources`): an `apt-get update` put in front of it would read sources the
+    # original's lists never held, so the packages it installs or upgrades may differ.
+    sources_changed: bool = False
 
 
 def lists_mounted(ctx: RuleContext, step: Step) -> bool:
@@ -70,21 +75,75 @@ def apt_runs_after(ctx: RuleContext, step: Step) -> list[ListReader]:
     return list(_walk(ctx, stage, index + 1, every_apt=True))
 
 
-def _walk(ctx: RuleContext, stage: Stage, start: int, *, every_apt: bool) -> Iterator[ListReader]:
+def _walk(
+    ctx: RuleContext, stage: Stage, start: int, *, every_apt: bool, changed: bool = False
+) -> Iterator[ListReader]:
     for step in stage.steps[start:]:
         if every_apt:
             found = _apt_run(ctx, step)
             if found is not None:
-                yield found
-            continue
-        use = _lists_use(ctx, step)
-        if use == "refreshes":
-            return
-        if use == "reads":
-            yield ListReader(step, editable(ctx, step))
+                yield replace(found, sources_changed=changed) if changed else found
+        else:
+            use = _lists_use(ctx, step)
+            if use == "refreshes":
+                return
+            if use == "reads":
+                yield ListReader(step, editable(ctx, step), sources_changed=changed)
+        # An update after the change writes lists that hold the new sources: what a reader's
+        # own update would read too.
+        if changes_sources(ctx, step):
+            changed = True
+        elif _updates(ctx, step):
+            changed = False
     for child in ctx.model.stages:
         if child.base_stage is not None and child.base_stage.index == stage.index:
-            yield from _walk(ctx, child, 0, every_apt=every_apt)
+            yield from _walk(ctx, child, 0, every_apt=every_apt, changed=changed)
+
+
+# Programs that change the package sources apt reads or the keys it trusts them with.
+_SOURCE_PROGRAMS = frozenset({"add-apt-repository", "apt-add-repository", "apt-key"})
+# Files under /etc/apt the cache-mount fixes and the Dockerfile reference's pattern write:
+# they change what apt keeps, not where it gets its lists.
+_KEEPING_FILES = re.compile(re.escape(apt.DOCKER_CLEAN) + "|" + re.escape(apt.KEEP_CACHE_CONF))
+_APT_ETC = "/etc/apt"
+
+
+def changes_sources(ctx: RuleContext, step: Step) -> bool:
+    """The step may change where apt gets its package lists from: a RUN that names a path
+    under /etc/apt (sources.list.d, preferences, keyrings, apt.conf; not docker-clean nor
+    keep-cache), adds a repository or an architecture (`add-apt-repository`, `apt-key`,
+    `dpkg --add-architecture`) or runs a script file or piped script (NodeSource's setup
+    writes a sources file); a COPY or ADD into /etc/apt or a folder above it."""
+    instruction = step.instruction
+    if instruction.name in ("COPY", "ADD"):
+        words = instruction.value
+        dest = words[-1] if words else ""
+        return "$" in dest or _near(resolve(dest, step.state.workdir))
+    if instruction.name != "RUN":
+        return False
+    script = None if instruction.is_json else ctx.script(instruction)
+    if script is None:
+        text = " ".join(instruction.value)
+    else:
+        text = script.text
+        for cmd in script.commands:
+            name = cmd.program_name or ""
+            if name in _SOURCE_PROGRAMS or _runs_script_file(cmd):
+                return True
+            if name == "dpkg" and cmd.has_option("--add-architecture"):
+                return True
+    return _APT_ETC in _KEEPING_FILES.sub("", text)
+
+
+def _updates(ctx: RuleContext, step: Step) -> bool:
+    """A shell-form RUN that runs `apt-get update`."""
+    instruction = step.instruction
+    script = None if instruction.name != "RUN" else ctx.script(instruction)
+    return script is not None and any(apt.is_update(c) for c in script.commands)
+
+
+def _near(path: str) -> bool:
+    return is_under(path, _APT_ETC) or is_under(_APT_ETC, path)
 
 
 def _apt_run(ctx: RuleContext, step: Step) -> ListReader | None:
@@ -217,6 +276,22 @@ def _writes(ctx: RuleContext, step: Step) -> bool | None:
         elif apt.lists_removal(cmd):
             last = False
     return last
+
+
+def docker_clean_removed(ctx: RuleContext, step: Step, script: Script) -> bool:
+    """This RUN, an earlier RUN of its stage or of a stage it is built FROM removes the hook."""
+    if any(apt.removes_docker_clean(c) for c in script.commands):
+        return True
+    for each in stage_chain(ctx.model.stages[step.stage]):
+        for earlier in each.steps:
+            if earlier is step:
+                break
+            if earlier.instruction.name != "RUN" or earlier.instruction.is_json:
+                continue
+            other = ctx.script(earlier.instruction)
+            if other is not None and any(apt.removes_docker_clean(c) for c in other.commands):
+                return True
+    return False
 
 
 def editable(ctx: RuleContext, step: Step) -> bool:

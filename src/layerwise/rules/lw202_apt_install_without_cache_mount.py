@@ -47,6 +47,15 @@ left in the image come along. The removal stays in the image: a RUN without the 
 derived image keeps its downloads in its layer. Works with Docker 20.10's built-in frontend
 (checked: a rebuild after adding a package fetched 241 kB of lists instead of 9.4 MB, and
 reused the cached .deb files).
+The `apt-get update` put in front of a later RUN keeps what it meant: without it, an
+`apt-get upgrade` there would read an empty mount and silently upgrade nothing; with it, the
+RUN reads lists of the same sources the earlier update read, fetched when the RUN runs rather
+than taken from a cached layer (old lists are what LW502 is about: their versions leave the
+mirror). Not when a step between that update and the RUN may change apt's sources (a RUN that
+writes under `/etc/apt`, runs `add-apt-repository`, `apt-key` or `dpkg --add-architecture`,
+or a script file; a COPY or ADD into `/etc/apt`) and no update follows it: the original read
+lists without the new sources, the added update would bring them in and may install or
+upgrade other packages, so the fix is unsafe.
 No fix for a RUN that also deletes a folder above a mount it would add (`rm -rf /var/cache`):
 a mount point cannot be removed, so the RUN would fail (see LW203).
 
@@ -66,12 +75,12 @@ from layerwise.model.nodes import Step
 from layerwise.rules._apt_lists import (
     ListReader,
     apt_runs_after,
+    docker_clean_removed,
     editable,
     image_lists_written,
     lists_mounted,
     readers_after,
 )
-from layerwise.rules._support import stage_chain
 from layerwise.rules.base import Finding, Fix, Rule, RuleContext, Safety, Severity
 from layerwise.rules.lw2_mounts import (
     RunMount,
@@ -151,7 +160,7 @@ def check(ctx: RuleContext) -> Iterator[Finding]:
                 missing.append(wanted)
             elif have.mount.sharing != "locked":
                 unlocked.append(have)
-        clean_kept = not _docker_clean_removed(ctx, step, script)
+        clean_kept = not docker_clean_removed(ctx, step, script)
         if not (missing or unlocked or clean_kept):
             continue
         parts: list[object] = []
@@ -200,22 +209,6 @@ def check(ctx: RuleContext) -> Iterator[Finding]:
         )
 
 
-def _docker_clean_removed(ctx: RuleContext, step: Step, script: Script) -> bool:
-    """This RUN, an earlier RUN of its stage or of a stage it is built FROM removes the hook."""
-    if any(apt.removes_docker_clean(c) for c in script.commands):
-        return True
-    for each in stage_chain(ctx.model.stages[step.stage]):
-        for earlier in each.steps:
-            if earlier is step:
-                break
-            if earlier.instruction.name != "RUN" or earlier.instruction.is_json:
-                continue
-            other = ctx.script(earlier.instruction)
-            if other is not None and any(apt.removes_docker_clean(c) for c in other.commands):
-                return True
-    return False
-
-
 def _fix(
     ctx: RuleContext,
     step: Step,
@@ -252,6 +245,9 @@ def _fix(
     for reader in readers:
         more = _reader_edits(ctx, reader.step, reader.update) if reader.editable else None
         safe = safe and more is not None
+        # Its own update would read sources a step in between changed: the original's lists
+        # never held them, so it may install or upgrade other packages.
+        safe = safe and not (reader.update and reader.sources_changed)
         edits.extend(more or [])
     return Fix(Safety.SAFE if safe else Safety.UNSAFE, edits)
 

@@ -301,9 +301,13 @@ def delete_word(text: str, word: Word, *, first: bool = False) -> Edit:
     return Edit(start, word.end, "")
 
 
-def _joiner(tree: Dockerfile) -> re.Pattern[str]:
+def _joiner(tree: Dockerfile, *, heredoc: bool) -> re.Pattern[str]:
+    # Outside a heredoc, blank and comment lines right after a line continuation are no part
+    # of the command (the Dockerfile parser drops them): they may sit between a command and
+    # its operator. In a heredoc the shell reads them.
     esc = re.escape(tree.escape)
-    gap = rf"(?:[ \t]|{esc}\r?\n)*"
+    skipped = "" if heredoc else r"(?:[ \t]*(?:#[^\r\n]*)?\r?\n)*"
+    gap = rf"(?:[ \t]|{esc}\r?\n{skipped})*"
     return re.compile(rf"{gap}(?:&&|\|\||;){gap}")
 
 
@@ -325,7 +329,7 @@ def delete_edits(
     cmd = cleanup.command
     if "|" in (cmd.operator_before, cmd.operator_after) or cmd.operator_after == "&":
         return None
-    joiner = _joiner(tree)
+    joiner = _joiner(tree, heredoc=_in_heredoc(tree, cmd.start))
     peers = [
         c for c in script.commands if c is not cmd and not c.nested and c.enclosing == cmd.enclosing
     ]
@@ -424,6 +428,48 @@ def append_command(tree: Dockerfile, script: Script, cmd: Command, new: str) -> 
         indent = re.match(r"[ \t]*", text[line_start:]).group(0)  # type: ignore[union-attr]
         return Edit.insert(cmd.end, f" {tree.escape}{tree.newline}{indent}&& {new}")
     return Edit.insert(cmd.end, f" && {new}")
+
+
+# The words that close a compound command: `&& x` after one runs `x` once, after the loop.
+_CLOSERS = re.compile(r"(?:^|[\s;&|])(?:done|fi|esac)$|\)$")
+
+
+def append_after_all(
+    tree: Dockerfile, script: Script, commands: Sequence[Command], new: str
+) -> Edit | None:
+    """An edit adding `&& new` where it runs once, after all of `commands` (in source order):
+    right after the last when they all are top-level commands; else after the script's last
+    top-level command, or after the compound command that ends the script (`... done`), when
+    that comes after them. Never inside a loop or a function body, where `new` would run
+    again, or before the commands a function runs when called later. None when there is no
+    such place."""
+    last = commands[-1]
+    if script.has_errors:
+        return None
+    if all(c.top_level for c in commands):
+        return append_command(tree, script, last, new)
+    final = [c for c in script.commands if not c.nested][-1]
+    if final.top_level and final.start >= last.end:
+        return append_command(tree, script, final, new)
+    text = script.text.rstrip()
+    if not _CLOSERS.search(text) or script.source.offsets[len(text)] <= last.start:
+        return None
+    end = script.source.offsets[len(text) - 1] + 1
+    first = script.commands[0]
+    if f"{tree.escape}\n" in tree.text[first.start : end] and not _in_heredoc(tree, end):
+        line_start = tree.text.rfind("\n", 0, end) + 1
+        indent = re.match(r"[ \t]*", tree.text[line_start:]).group(0)  # type: ignore[union-attr]
+        return Edit.insert(end, f" {tree.escape}{tree.newline}{indent}&& {new}")
+    return Edit.insert(end, f" && {new}")
+
+
+def _in_heredoc(tree: Dockerfile, at: int) -> bool:
+    return any(
+        h.content_span.start <= at <= h.content_span.end
+        for i in tree.instructions
+        if i.span.start <= at <= i.span.end
+        for h in i.heredocs
+    )
 
 
 def insert_at(edits: list[Edit], at: int, text: str) -> list[Edit]:

@@ -27,6 +27,13 @@ while `apt-get` still matches `lib*` as a regular expression, so the fix is unsa
 Verbs `apt-get` lacks (`list`, `search`, `show`, `policy`, `edit-sources`...) belong to
 `apt-cache`, `dpkg-query` or nothing, and are reported without a fix; so is `apt satisfy`,
 whose `apt-get` twin older releases may lack.
+Unsafe too for a verb that downloads packages (install, reinstall, upgrade, full-upgrade,
+dist-upgrade, build-dep) once the Dockerfile has removed `/etc/apt/apt.conf.d/docker-clean`
+(in this RUN or an earlier one of the stage chain, the step before apt cache mounts) and no
+cache mount in the RUN holds `/var/cache/apt`: `apt` deletes the .deb files it downloaded
+(`Binary::apt::APT::Keep-Downloaded-Packages` is off), `apt-get` keeps them, so the swap
+leaves them in the layer (checked on debian:bookworm: 0 .deb files after `apt install`, 16
+after `apt-get install` of curl). Add the cache mounts (LW202), and the swap is safe again.
 
 ## References
 - apt(8): upgrade installs new packages when dependencies need them; full-upgrade may remove
@@ -40,9 +47,11 @@ import re
 from collections.abc import Iterator
 
 from layerwise.ecosystems import apt
+from layerwise.model.nodes import Step
+from layerwise.rules._apt_lists import docker_clean_removed
 from layerwise.rules.base import Finding, Fix, Rule, RuleContext, Safety, Severity
-from layerwise.rules.lw2_mounts import shell_runs
-from layerwise.shell import Command
+from layerwise.rules.lw2_mounts import cache_mounts, shell_runs
+from layerwise.shell import Command, Script
 from layerwise.syntax.span import Edit
 
 RULE = Rule(
@@ -71,11 +80,18 @@ APT_GET_VERBS: dict[str, tuple[str, str]] = {
 # Verbs whose operands name packages, and the characters apt-get reads as a regex or glob there.
 _PACKAGE_VERBS = frozenset({"install", "reinstall", "remove", "purge", "autopurge"})
 _WILDCARD = re.compile(r"[*?\[\]^$|]")
+# Verbs that download .deb files into /var/cache/apt/archives; `apt` deletes them after
+# (Binary::apt::APT::Keep-Downloaded-Packages "0"), `apt-get` keeps them.
+_DOWNLOAD_VERBS = frozenset(
+    {"install", "reinstall", "upgrade", "full-upgrade", "dist-upgrade", "build-dep"}
+)
+_ARCHIVES = f"{apt.CACHE_DIR}/archives"
 
 
 def check(ctx: RuleContext) -> Iterator[Finding]:
     tree = ctx.tree
-    for _step, script in shell_runs(ctx):
+    for step, script in shell_runs(ctx):
+        keeps = None  # worked out for the first `apt` command that downloads packages
         for cmd in script.commands:
             word = cmd.program_word
             if word is None or not apt.is_apt_cli(cmd) or not word.is_static:
@@ -95,7 +111,11 @@ def check(ctx: RuleContext) -> Iterator[Finding]:
                     Edit(word.end - len("apt"), word.end, apt.PREFERRED_PROGRAM),
                     Edit(verb_word.start, verb_word.end, replacement),
                 ]
-                safety = Safety.UNSAFE if _wildcard_packages(cmd, verb) else Safety.SAFE
+                unsafe = _wildcard_packages(cmd, verb)
+                if verb in _DOWNLOAD_VERBS and not unsafe:
+                    keeps = _debs_kept(ctx, step, script) if keeps is None else keeps
+                    unsafe = keeps
+                safety = Safety.UNSAFE if unsafe else Safety.SAFE
                 fix = Fix(safety, [e for e in edits if tree.text[e.start : e.end] != e.new_text])
             yield RULE.finding(
                 tree.span(word.start, word.end),
@@ -105,6 +125,15 @@ def check(ctx: RuleContext) -> Iterator[Finding]:
                 program=program,
                 replacement=replacement,
             )
+
+
+def _debs_kept(ctx: RuleContext, step: Step, script: Script) -> bool:
+    """`apt-get` would keep the downloaded .deb files in this RUN's layer, where `apt` does
+    not: docker-clean (which deletes them for both) is gone and no cache mount takes
+    /var/cache/apt/archives out of the layer."""
+    if any(m.mount.covers(_ARCHIVES) for m in cache_mounts(ctx, step)):
+        return False
+    return docker_clean_removed(ctx, step, script)
 
 
 def _wildcard_packages(cmd: Command, verb: str) -> bool:

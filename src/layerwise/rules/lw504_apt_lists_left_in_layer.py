@@ -19,8 +19,16 @@ After the fix:
         && rm -rf /var/lib/apt/lists/*
 
 ## Fix safety
-Safe: the removal runs after the last apt command of the RUN. No fix when that command is
-followed by `||` or a pipe, where `&&` would change what runs.
+Safe: the removal runs once, after the last apt command of the RUN. When that command sits in a
+loop, a condition, a subshell or a function (`for p in curl jq; do apt-get install ...; done`),
+the removal goes after the script's last top-level command or after the compound command that
+ends the script (`done && rm ...`), never inside: in a loop the next install would find no
+lists. No fix when there is no such place (the loop reads a redirect, `done < file`), or when
+the command is followed by `||` or a pipe, where `&&` would change what runs.
+Unsafe when a later RUN of the stage (or of a stage built FROM it) reads the lists this RUN
+leaves before updating them itself (`apt-get install` without its own `apt-get update`,
+`apt-cache policy`, also run through `xargs`), as LW202 finds them: it works on the original
+and fails ("Unable to locate package") once the lists are gone.
 
 ## References
 - Docker docs, Building best practices: apt-get (`rm -rf /var/lib/apt/lists/*`)
@@ -32,8 +40,9 @@ from collections.abc import Iterator
 
 from layerwise.ecosystems import apt
 from layerwise.model.nodes import Step
+from layerwise.rules._apt_lists import readers_after
 from layerwise.rules.base import Finding, Fix, Rule, RuleContext, Safety, Severity
-from layerwise.rules.lw2_mounts import append_command, cache_mounts, covered, shell_runs, short
+from layerwise.rules.lw2_mounts import append_after_all, cache_mounts, covered, shell_runs, short
 from layerwise.rules.runner import suppressions
 
 RULE = Rule(
@@ -46,7 +55,7 @@ RULE = Rule(
     message_ko="`{command}` 명령이 `{lists}` 디렉터리를 레이어에 남깁니다",
     fix_title_ko="마지막 apt 명령 뒤에 `rm -rf {lists}/*` 추가",
     summary_ko="이미지 레이어에 남은 apt 패키지 목록",
-    fix_safety=(Safety.SAFE,),
+    fix_safety=(Safety.SAFE, Safety.UNSAFE),
 )
 # The rule that keeps the lists in a cache mount instead; when it applies, it is the remedy.
 CACHE_RULE = "LW202"
@@ -72,8 +81,13 @@ def check(ctx: RuleContext) -> Iterator[Finding]:
         if any(apt.lists_removal(c) for c in commands if c.start > update.start):
             continue
         used = [c for c in commands if c.program_name in apt.PROGRAMS and not c.nested]
-        edit = append_command(tree, script, used[-1], f"rm -rf {apt.LISTS_DIR}/*") if used else None
-        fix = Fix(Safety.SAFE, [edit]) if edit is not None else None
+        edit = append_after_all(tree, script, used, f"rm -rf {apt.LISTS_DIR}/*") if used else None
+        fix = None
+        if edit is not None:
+            # A later RUN that reads these lists (an install without its own update,
+            # `apt-cache policy`) finds none once they are gone.
+            safe = not readers_after(ctx, step)
+            fix = Fix(Safety.SAFE if safe else Safety.UNSAFE, [edit])
         yield RULE.finding(
             tree.span(update.start, update.end),
             fix=fix,

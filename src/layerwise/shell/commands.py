@@ -26,7 +26,15 @@ _WRAPPER_VALUE_OPTIONS: dict[str, frozenset[str]] = {
     "gosu": frozenset(),
     "su-exec": frozenset(),
     "tini": frozenset({"-p", "-e"}),
-}
+    # GNU findutils xargs(1) (`+0a:E:e::i::I:l::L:n:prs:txP:d:`): `-e`, `-i`, `-l` take their
+    # value attached only. What it runs gets its operands from stdin, after those written here.
+    "xargs": frozenset(
+        {"-a", "--arg-file", "-d", "--delimiter", "-E", "-I", "-L", "-n", "--max-args",
+         "-P", "--max-procs", "-s", "--max-chars", "--process-slot-var"}
+    ),
+}  # fmt: skip
+# Wrappers that give the command they run more operands, read from their input.
+_FEEDERS = frozenset({"xargs"})
 # Wrappers whose first operand is a user, not the program (`gosu node npm ci`).
 _WRAPPER_USER_OPERAND = frozenset({"gosu", "su-exec"})
 
@@ -41,6 +49,11 @@ class Command:
     removed). `enclosing` names the constructs around it, outermost first: "subshell", "group",
     "if", "for", "while", "case", "function", "substitution", "redirect". `nested` is True inside
     `$( )`, backticks or `<( )`: its output becomes part of another command.
+
+    Under `xargs` (`cat pkgs | xargs apt-get install -y`) the program also gets operands read
+    from its input at run time: `operands()` ends with one word standing for them (empty, not
+    static, at the command's end), so a check for "no operands" or "only these names" does not
+    take `xargs npm install` for a bare `npm install`.
     """
 
     words: tuple[Word, ...]
@@ -113,6 +126,8 @@ class Command:
             else:
                 out.append(word)
             i += 1
+        if any(w.text.rsplit("/", 1)[-1] in _FEEDERS for w in self.wrappers):
+            out.append(Word("", "", self.end, self.end, False))
         return tuple(out)
 
     def option_words(self) -> tuple[Word, ...]:
@@ -183,10 +198,21 @@ def split_program(words: tuple[Word, ...], n_assignments: int) -> tuple[int | No
                 continue
             if not text.startswith("-") or text == "-":
                 break
-            i += 2 if text in value_options else 1
+            i += 2 if text in value_options or _ends_in_value_option(text, value_options) else 1
         if name in _WRAPPER_USER_OPERAND:
             i += 1
     return None, i - n_assignments
+
+
+def _ends_in_value_option(text: str, value_options: frozenset[str]) -> bool:
+    """A cluster of one-letter options whose value is the next word (`-rn 1`, `-Eu node`):
+    the first letter that takes a value is the last one (before it, `-rn1` holds the value)."""
+    if text.startswith("--") or len(text) < 3:
+        return False
+    for k, letter in enumerate(text[1:], start=1):
+        if f"-{letter}" in value_options:
+            return k == len(text) - 1
+    return False
 
 
 def cd_target_of(args: tuple[Word, ...]) -> str:

@@ -233,12 +233,33 @@ def _lists_use(ctx: RuleContext, step: Step) -> str | None:
 
 
 def _script_lists_use(script: Script) -> str | None:
+    """What `script` does first with the lists; a script file it runs may read them."""
     for cmd in sorted(script.commands, key=lambda c: c.start):
         if apt.is_update(cmd) or apt.lists_removal(cmd):
             return "refreshes"
         if apt.reads_lists(cmd):
             return "reads"
+        if _runs_script_file(cmd):
+            use = _script_file_use(cmd)
+            if use is not None:
+                return use
     return None
+
+
+# Scripts known to run no package manager: a Python virtual environment's `activate` (sourced
+# in front of pip) only sets PATH, VIRTUAL_ENV and the prompt.
+_QUIET_SCRIPTS = frozenset({"activate"})
+
+
+def _script_file_use(cmd: Command) -> str | None:
+    """What the script file `cmd` runs does with the lists: "reads", since what it runs is
+    unseen here (NodeSource's setup installs with apt-get; the file's origin is unknown once a
+    RUN names it, so the context cannot tell), except a sourced script known to run no apt."""
+    args = cmd.args
+    quiet = cmd.program_name in (".", "source") and bool(args) and args[0].is_static
+    if quiet and posixpath.basename(args[0].text) in _QUIET_SCRIPTS:
+        return None
+    return "reads"
 
 
 def _json_program(instruction: Instruction) -> str:

@@ -27,8 +27,10 @@ lists. No fix when there is no such place (the loop reads a redirect, `done < fi
 the command is followed by `||` or a pipe, where `&&` would change what runs.
 Unsafe when a later RUN of the stage (or of a stage built FROM it) reads the lists this RUN
 leaves before updating them itself (`apt-get install` without its own `apt-get update`,
-`apt-cache policy`, also run through `xargs`), as LW202 finds them: it works on the original
-and fails ("Unable to locate package") once the lists are gone.
+`apt-cache policy`, also run through `xargs`, or a script file it runs: `./install.sh`,
+`curl ... | bash -`, whose apt-get is unseen here; a sourced virtual environment's `activate`
+runs none), as LW202 finds them: it works on the original and fails ("Unable to locate
+package") once the lists are gone.
 
 ## References
 - Docker docs, Building best practices: apt-get (`rm -rf /var/lib/apt/lists/*`)

@@ -9,7 +9,10 @@ The build may read `.git` when:
 - a project file at the context root or one folder below names a tool that takes the version
   from git (`VCS_TOOLS`: setuptools-scm, hatch-vcs, pbr, versioneer, vergen, git-commit-id...),
   or runs git in a command (`$(shell git describe)` in a Makefile, `git rev-parse` in a
-  package.json script or a shell script): `pip install .`, `make`, `npm run build` then do.
+  package.json script or a shell script, `execSync('git rev-parse HEAD')` in a JavaScript build
+  config such as next.config.js or in a file a package.json script runs with node), or runs
+  `go build`/`go install` without `-buildvcs=false` (a Makefile's build target): `pip install .`,
+  `make`, `npm run build` then do.
 Anything else a build runs could read `.git` too (a build script deeper in the tree), which
 this does not see; those are left to the user.
 """
@@ -17,6 +20,7 @@ this does not see; those are left to the user.
 from __future__ import annotations
 
 import json
+import posixpath
 import re
 from collections.abc import Mapping
 
@@ -42,6 +46,13 @@ PROJECT_FILES = frozenset(
      "Taskfile.yml", "justfile"}
 )  # fmt: skip
 _SCRIPT_SUFFIXES = (".sh", ".bash")
+# JavaScript and TypeScript build configurations (next.config.js, vite.config.ts,
+# webpack.config.cjs, gulpfile.js...), which run in `npm run build` and may call git.
+_JS_CONFIG = re.compile(r"(?:.+\.config|gulpfile|gruntfile)\.[cm]?[jt]s", re.IGNORECASE)
+# A script file a package.json script runs (`node scripts/version.mjs`).
+_SCRIPT_FILE = re.compile(r"(?<![\w./-])((?:\./)?[\w./-]+\.[cm]?[jt]s)(?![\w.-])")
+# `go build`/`go install` in a Makefile or script, without `-buildvcs=false` on the line.
+_GO_BUILD = re.compile(r"(?<![\w.+/-])go[ \t]+(?:build|install)\b(?![^\n]*-buildvcs=(?:false|0))")
 _TOOL = re.compile(r"(?<![\w.-])(?:" + "|".join(re.escape(t) for t in VCS_TOOLS) + r")(?![\w-])")
 # `git describe` in a shell line or Makefile; `["git", "describe"]` in Python's subprocess.
 _GIT_COMMAND = re.compile(r"(?<![\w.+/-])git[ \t]+-?[a-z][\w-]*|[\"']git[\"']\s*,")
@@ -90,19 +101,34 @@ def _project_files_read_git(ctx: RuleContext) -> bool:
     context = ctx.context
     if context is None:
         return False
+    run_by_scripts: list[str] = []
     for path in context.files(max_depth=1, skip=_SKIP):
         name = path.rsplit("/", 1)[-1]
-        if name not in PROJECT_FILES and not name.endswith(_SCRIPT_SUFFIXES):
+        if not (
+            name in PROJECT_FILES or name.endswith(_SCRIPT_SUFFIXES) or _JS_CONFIG.fullmatch(name)
+        ):
             continue
-        data = context.read_bytes(path)
-        if data is None or len(data) > _MAX_BYTES:
+        text = _read(ctx, path)
+        if text is None:
             continue
-        text = data.decode("utf-8", "replace")
         if name == "package.json":
             text = _scripts_text(text)
-        if _TOOL.search(text) or _GIT_COMMAND.search(text):
+            folder = path.rpartition("/")[0]
+            run_by_scripts += [
+                posixpath.normpath(posixpath.join(folder, m)) for m in _SCRIPT_FILE.findall(text)
+            ]
+        if _reads_git(text):
             return True
-    return False
+    return any(_reads_git(_read(ctx, path) or "") for path in run_by_scripts)
+
+
+def _read(ctx: RuleContext, path: str) -> str | None:
+    data = ctx.context.read_bytes(path) if ctx.context is not None else None
+    return None if data is None or len(data) > _MAX_BYTES else data.decode("utf-8", "replace")
+
+
+def _reads_git(text: str) -> bool:
+    return bool(_TOOL.search(text) or _GIT_COMMAND.search(text) or _GO_BUILD.search(text))
 
 
 def _scripts_text(text: str) -> str:

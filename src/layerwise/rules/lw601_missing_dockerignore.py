@@ -33,9 +33,12 @@ build may read it: a RUN runs `git` or mentions `.git`; a RUN runs `go build` or
 without `-buildvcs=false` (in the command or `GOFLAGS`: Go stamps the commit from `.git` into
 the binary by default, so leaving it out changes the binary); or a project file at the context
 root or one folder below (pyproject.toml, setup.py, setup.cfg, Makefile, package.json's
-scripts, Cargo.toml, build.rs, pom.xml, build.gradle, `*.sh`) names a tool that takes the
-version from git (setuptools-scm, hatch-vcs, versioningit, pbr, versioneer, vergen,
-git-commit-id...) or runs a git command (`$(shell git describe)`); installed dependencies
+scripts and the script files they run with node, JavaScript build configs such as
+next.config.js or vite.config.ts, Cargo.toml, build.rs, pom.xml, build.gradle, `*.sh`) names a
+tool that takes the version from git (setuptools-scm, hatch-vcs, versioningit, pbr,
+versioneer, vergen, git-commit-id...), runs a git command (`$(shell git describe)`,
+`execSync("git rev-parse HEAD")`) or runs `go build` without `-buildvcs=false` (a Makefile's
+build target); installed dependencies
 when no RUN installs dependencies (the image then uses the host's); a virtualenv some
 instruction names
 (`.venv/bin/python`); build outputs some instruction names when no RUN builds. The fix is safe;

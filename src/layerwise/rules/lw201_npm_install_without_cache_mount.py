@@ -165,7 +165,7 @@ def check(ctx: RuleContext) -> Iterator[Finding]:
         flags = [m.flag_text() for m in missing]
         fix = None
         cleanups = fighting_cleanups(script, wanted, state.home, state.workdir, state.env)
-        dropped = drop_cleanups(tree, step.instruction, script, cleanups)
+        dropped = drop_cleanups(tree, script, cleanups)
         if (
             (state.is_root or state.uid_gid is not None)
             and all(m.writable for m in missing)

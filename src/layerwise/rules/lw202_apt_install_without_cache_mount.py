@@ -234,7 +234,7 @@ def _fix(
     cleanups = fighting_cleanups(
         script, missing, step.state.home, step.state.workdir, step.state.env
     )
-    dropped = drop_cleanups(tree, step.instruction, script, cleanups)
+    dropped = drop_cleanups(tree, script, cleanups)
     if dropped is None:
         return None
     edits.extend(dropped)
@@ -265,7 +265,7 @@ def _reader_edits(ctx: RuleContext, step: Step, update: bool) -> list[Edit] | No
     if edits is None or script is None:
         return None
     cleanups = fighting_cleanups(script, added, step.state.home, step.state.workdir, step.state.env)
-    dropped = drop_cleanups(ctx.tree, step.instruction, script, cleanups)
+    dropped = drop_cleanups(ctx.tree, script, cleanups)
     if dropped is None:
         return None
     edits.extend(dropped)

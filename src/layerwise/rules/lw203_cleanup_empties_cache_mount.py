@@ -100,7 +100,7 @@ def check(ctx: RuleContext) -> Iterator[Finding]:
         ):
             cmd = cleanup.command
             # Above the mount: dropping the `rm` would keep the folder's other files.
-            edits = None if cleanup.above else delete_edits(tree, step.instruction, script, cleanup)
+            edits = None if cleanup.above else delete_edits(tree, script, cleanup)
             # A manager's own cleaning command goes safely only where a real build proved
             # its fixes; an `rm` of a mounted path is the same edit for every ecosystem.
             eco = cleanup.ecosystem

@@ -251,7 +251,7 @@ def _fix(
             return None
         edits.extend(more)
     cleanups = fighting_cleanups(script, missing, step.state.home, step.state.workdir)
-    dropped = drop_cleanups(tree, step.instruction, script, cleanups)
+    dropped = drop_cleanups(tree, script, cleanups)
     if dropped is None:
         return None
     edits.extend(dropped)

@@ -215,7 +215,7 @@ def _holds(path: str, target: str) -> bool:
 
 
 def drop_cleanups(
-    tree: Dockerfile, instruction: Instruction, script: Script, cleanups: Sequence[Cleanup]
+    tree: Dockerfile, script: Script, cleanups: Sequence[Cleanup]
 ) -> list[Edit] | None:
     """The edits that take `cleanups` out of the RUN a fix gives a cache mount (one that cannot
     be dropped stays); None when one removes a folder above a mount point: the mount would
@@ -224,7 +224,7 @@ def drop_cleanups(
         return None
     edits: list[Edit] = []
     for cleanup in cleanups:
-        edits.extend(delete_edits(tree, instruction, script, cleanup) or [])
+        edits.extend(delete_edits(tree, script, cleanup) or [])
     return edits
 
 
@@ -311,9 +311,7 @@ def _joiner(tree: Dockerfile, *, heredoc: bool) -> re.Pattern[str]:
     return re.compile(rf"{gap}(?:&&|\|\||;){gap}")
 
 
-def delete_edits(
-    tree: Dockerfile, instruction: Instruction, script: Script, cleanup: Cleanup
-) -> list[Edit] | None:
+def delete_edits(tree: Dockerfile, script: Script, cleanup: Cleanup) -> list[Edit] | None:
     """Edits that drop a cleanup: its words from an `rm`, or the command with the operator that
     joins it to its neighbour, or its whole line in a heredoc script. None otherwise (a pipe, a
     comment line in between, the only command of the RUN)."""
@@ -329,7 +327,8 @@ def delete_edits(
     cmd = cleanup.command
     if "|" in (cmd.operator_before, cmd.operator_after) or cmd.operator_after == "&":
         return None
-    joiner = _joiner(tree, heredoc=_in_heredoc(tree, cmd.start))
+    in_heredoc = _in_heredoc(tree, cmd.start)
+    joiner = _joiner(tree, heredoc=in_heredoc)
     peers = [
         c for c in script.commands if c is not cmd and not c.nested and c.enclosing == cmd.enclosing
     ]
@@ -339,16 +338,12 @@ def delete_edits(
         return [Edit(before[-1].end, cmd.end, "")]
     if after and joiner.fullmatch(text, cmd.end, after[0].start):
         return [Edit(cmd.start, after[0].start, "")]
-    return _delete_line(text, instruction, cmd)
+    return _delete_line(text, cmd) if in_heredoc else None
 
 
-def _delete_line(text: str, instruction: Instruction, cmd: Command) -> list[Edit] | None:
+def _delete_line(text: str, cmd: Command) -> list[Edit] | None:
     """A command alone on a line of a heredoc script goes with its line, unless the script
     line before it (past blank and comment lines) continues into it (`&&`, `|`, a backslash)."""
-    if not any(
-        h.content_span.start <= cmd.start < h.content_span.end for h in instruction.heredocs
-    ):
-        return None
     start = text.rfind("\n", 0, cmd.start) + 1
     end = text.find("\n", cmd.end)
     if end < 0 or text[start : cmd.start].strip() or text[cmd.end : end].strip():

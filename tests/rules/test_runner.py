@@ -156,3 +156,31 @@ def test_suppressions_list_hadolint_codes_only_when_asked() -> None:
     [(_, _, patterns)] = suppressions(tree)
     assert patterns == frozenset({"DL3027"})
     assert suppressions(tree, hadolint=False) == []
+
+
+def test_with_path_is_replace_of_path_alone() -> None:
+    """The runner's quick copy keeps every other field: a field added to Finding later and
+    left out of `with_path` fails here."""
+    import dataclasses
+
+    tree = parse(BODY.format(comment=""))
+    for finding in check_tree(tree):
+        moved = finding.with_path("elsewhere/Dockerfile")
+        assert moved == dataclasses.replace(finding, path="elsewhere/Dockerfile")
+        for f in dataclasses.fields(finding):
+            if f.name != "path":
+                assert getattr(moved, f.name) is getattr(finding, f.name), f.name
+
+
+def test_scripts_parsed_before_the_check_give_the_same_findings() -> None:
+    """The fix loop hands the check the scripts it parsed already; the rules then read those."""
+    from layerwise.fix.loop import broken_scripts
+    from layerwise.shell import Script
+
+    text = BODY.format(comment="") + "RUN apt-get update\nRUN apt-get install -y curl\n"
+    tree = parse(text)
+    scripts: dict[int, Script | None] = {}
+    assert broken_scripts(tree, scripts) == 0
+    assert len(scripts) == sum(1 for i in tree.instructions if i.name == "RUN")
+    shared = check_tree(tree, scripts=scripts)
+    assert shared == check_tree(parse(text))

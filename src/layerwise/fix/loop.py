@@ -21,7 +21,7 @@ from typing import TYPE_CHECKING
 
 from layerwise.context.ignore_file import add_lines, ignore_path, with_ignore_text
 from layerwise.errors import LayerwiseError
-from layerwise.rules.base import Finding, Fix, Safety, Settings
+from layerwise.rules.base import Finding, Fix, Safety, Settings, script_of
 from layerwise.rules.registry import Registered
 from layerwise.rules.runner import check_tree
 from layerwise.syntax import Dockerfile, parse
@@ -29,8 +29,11 @@ from layerwise.syntax.span import Edit, apply_edits
 
 if TYPE_CHECKING:
     from layerwise.context import BuildContext
+    from layerwise.shell import Script
 
 MAX_PASSES = 10
+# A re-parsed text: its tree, its count of broken RUN scripts, and those scripts by id.
+_Parsed = tuple[Dockerfile, int, "dict[int, Script | None]"]
 
 
 @dataclass(frozen=True, slots=True)
@@ -75,39 +78,38 @@ def pick_fixes(findings: Sequence[Finding], unsafe: bool) -> list[Finding]:
     return accepted
 
 
-def _parsed(text: str, path: str | None, broken: int) -> tuple[Dockerfile, int] | None:
-    """The tree of `text` and its count of broken scripts, or None when it does not parse, does
-    not print back exactly, or has more RUN scripts tree-sitter-bash cannot parse than `broken`
-    (the count before the fix: a fix may edit a script that was already broken, never break
-    one)."""
+def _parsed(text: str, path: str | None, broken: int) -> _Parsed | None:
+    """The tree of `text`, its count of broken scripts and its scripts, or None when it does
+    not parse, does not print back exactly, or has more RUN scripts tree-sitter-bash cannot
+    parse than `broken` (the count before the fix: a fix may edit a script that was already
+    broken, never break one)."""
     try:
         tree = parse(text, path=path)
     except LayerwiseError:
         return None
     if str(tree) != text:
         return None
-    count = broken_scripts(tree)
-    return (tree, count) if count <= broken else None
+    scripts: dict[int, Script | None] = {}
+    count = broken_scripts(tree, scripts)
+    return (tree, count, scripts) if count <= broken else None
 
 
 _NOT_POSIX = re.compile(r"pwsh|powershell|cmd(\.exe)?\b", re.IGNORECASE)
 
 
-def broken_scripts(tree: Dockerfile) -> int:
+def broken_scripts(tree: Dockerfile, scripts: dict[int, Script | None] | None = None) -> int:
     """How many shell-form RUN scripts of `tree` tree-sitter-bash cannot parse: a fix that adds
-    one would hand the shell a script it may reject."""
-    # Imported late: checking without fixing never loads tree-sitter for this.
-    from layerwise.shell import parse_script
-
+    one would hand the shell a script it may reject. `scripts` (see `script_of`) keeps them for
+    the check of the same tree."""
     if any(ins.name == "SHELL" and _NOT_POSIX.search(ins.body) for ins in tree.instructions):
         return 0  # PowerShell or cmd scripts are not bash: nothing to say about them
+    known: dict[int, Script | None] = {} if scripts is None else scripts
     found = 0
     for ins in tree.instructions:
-        if ins.name != "RUN":
-            continue
-        source = ins.shell_source()
-        if source is not None and parse_script(source).has_errors:
-            found += 1
+        if ins.name == "RUN":
+            script = script_of(ins, known)
+            if script is not None and script.has_errors:
+                found += 1
     return found
 
 
@@ -133,7 +135,8 @@ def fix_text(
     rejected: set[tuple[str, int, int]] = set()
     seen = {current}
     passes = 0
-    findings = check_tree(tree, context=context, settings=settings, rules=rules)
+    scripts: dict[int, Script | None] = {}
+    findings = check_tree(tree, context=context, settings=settings, rules=rules, scripts=scripts)
     broken: int | None = None  # counted once there is a fix to try: most files have none
     files: dict[str, str] = {}
     while passes < max_passes:
@@ -142,7 +145,7 @@ def fix_text(
         if not chosen:
             break
         if broken is None:
-            broken = broken_scripts(tree)
+            broken = broken_scripts(tree, scripts)
         passes += 1
         new = apply_edits(current, _edits(chosen))
         parsed = _parsed(new, path, broken)
@@ -158,8 +161,9 @@ def fix_text(
                 chosen = chosen[:1]
                 new = apply_edits(current, _edits(chosen))
                 first = parse(new, path=path)
-                parsed = (first, broken_scripts(first))
-        new_tree, new_broken = parsed
+                scripts = {}
+                parsed = (first, broken_scripts(first, scripts), scripts)
+        new_tree, new_broken, scripts = parsed
         touched = _add_file_lines(context, files, chosen)
         if new in seen and not touched:
             bugs.append(f"fixes cycle without converging: {', '.join(f.code for f in chosen)}")
@@ -170,7 +174,9 @@ def fix_text(
         broken = new_broken
         if touched and context is not None:
             context = _seen_through(context, files)
-        findings = check_tree(new_tree, context=context, settings=settings, rules=rules)
+        findings = check_tree(
+            new_tree, context=context, settings=settings, rules=rules, scripts=scripts
+        )
     else:
         if pick_fixes([f for f in findings if _key(f) not in rejected], unsafe):
             bugs.append(f"fixes did not converge in {max_passes} passes (a layerwise bug)")

@@ -108,6 +108,22 @@ class Finding:
     # flag); lets another tool's narrower code (hadolint DL3014 for `-y`) silence just that one.
     facet: str = ""
 
+    def with_path(self, path: str | None) -> Finding:
+        """This finding in the file `path` (`dataclasses.replace` without its introspection:
+        the runner calls this for every finding of every check)."""
+        return Finding(
+            self.code,
+            self.name,
+            self.severity,
+            self.message,
+            self.span,
+            path,
+            self.fix,
+            self.message_text,
+            self.fix_title_text,
+            self.facet,
+        )
+
     @property
     def line(self) -> int:
         return self.span.start_line
@@ -265,16 +281,7 @@ class RuleContext:
 
     def script(self, instruction: Instruction) -> Script | None:
         """The parsed shell script of a shell-form RUN (None for JSON form), parsed once."""
-        key = id(instruction)
-        try:
-            return self._scripts[key]
-        except KeyError:
-            # Imported late: rules that never read a script do not load tree-sitter.
-            from layerwise.shell import parse_script
-
-            source = instruction.shell_source()
-            script = self._scripts[key] = None if source is None else parse_script(source)
-            return script
+        return script_of(instruction, self._scripts)
 
     def memo(self, key: Hashable, compute: Callable[[], T]) -> T:
         """`compute()` once per `key` for this check: a fact several rules derive from the same
@@ -286,6 +293,23 @@ class RuleContext:
         except KeyError:
             value = self._memo[key] = compute()
             return value
+
+
+def script_of(instruction: Instruction, known: dict[int, Script | None]) -> Script | None:
+    """The parsed shell script of a shell-form RUN, CMD or ENTRYPOINT (None for JSON form),
+    remembered in `known` by the instruction's id: the fix loop and the rules of one check
+    share it, so each script of a tree is looked up once (`known` must live no longer than
+    the tree, or an id could be reused)."""
+    key = id(instruction)
+    try:
+        return known[key]
+    except KeyError:
+        # Imported late: rules that never read a script do not load tree-sitter.
+        from layerwise.shell import parse_script
+
+        source = instruction.shell_source()
+        script = known[key] = None if source is None else parse_script(source)
+        return script
 
 
 class RuleModule(Protocol):

@@ -10,7 +10,6 @@ hadolint's pragmas count too, for the layerwise rules that report the same probl
 from __future__ import annotations
 
 import bisect
-import dataclasses
 import functools
 import re
 from collections.abc import Iterable, Sequence
@@ -24,6 +23,7 @@ from layerwise.syntax import Dockerfile, Instruction
 
 if TYPE_CHECKING:
     from layerwise.context import BuildContext
+    from layerwise.shell import Script
 
 _IGNORE = re.compile(r"#\s*layerwise:\s*ignore\s*=\s*([A-Za-z0-9_,\s]+)", re.I)
 # hadolint's Pragma.hs: case-sensitive words, codes of the letters D, L, S, C and digits, an
@@ -48,12 +48,14 @@ def check_tree(
     context: BuildContext | None = None,
     settings: Settings | None = None,
     rules: Sequence[Registered] | None = None,
+    scripts: dict[int, Script | None] | None = None,
 ) -> list[Finding]:
     """All findings of the enabled rules (default: the registry's) on `tree`, sorted by
-    position, suppressions removed, their texts in `settings.lang`."""
+    position, suppressions removed, their texts in `settings.lang`. `scripts` holds the RUN
+    scripts of `tree` already parsed (see `script_of`); the rules add theirs to it."""
     settings = settings or Settings()
     model = build_model(tree, build_args=settings.build_args or None)
-    ctx = RuleContext(model=model, tree=tree, context=context, settings=settings)
+    ctx = RuleContext(model, tree, context, settings, {} if scripts is None else scripts)
     found: list[Finding] = []
     if rules is None:
         chosen = _enabled(settings.select, settings.ignore)
@@ -61,11 +63,9 @@ def check_tree(
         chosen = tuple(r for r in rules if settings.enabled(r.code) and _on_dockerfiles(r))
     if not model.stages:
         chosen = tuple(r for r in chosen if not r.rule.needs_stages)
+    lang, path = settings.lang, tree.path
     for registered in chosen:
-        found.extend(
-            dataclasses.replace(f.localized(settings.lang), path=tree.path)
-            for f in registered.module.check(ctx)
-        )
+        found.extend(f.localized(lang).with_path(path) for f in registered.module.check(ctx))
     return sorted(_unsuppressed(tree, found, settings), key=Finding.sort_key)
 
 

@@ -2,12 +2,15 @@
 
 from __future__ import annotations
 
+import posixpath
 from collections.abc import Callable
 
 import pytest
+from hypothesis import given
+from hypothesis import strategies as st
 
 from layerwise.context import BuildContext
-from layerwise.ecosystems.base import deletes_inside, project_files
+from layerwise.ecosystems.base import deletes_inside, is_normal, is_under, project_files
 
 # The `make_context` fixture (conftest.py): a build context holding the given files.
 ContextMaker = Callable[[dict[str, str]], BuildContext]
@@ -54,3 +57,18 @@ def test_deletes_inside(path: str, expected: bool) -> None:
 def test_deletes_inside_never_counts_the_root() -> None:
     assert not deletes_inside("/", ("/",))
     assert deletes_inside("/srv", ("/",))
+
+
+@given(
+    st.lists(st.sampled_from(["", ".", "..", "a", "b.c", ".d", "e."]), max_size=6), st.booleans()
+)
+def test_is_normal_says_only_what_normpath_agrees_with(parts: list[str], trailing: bool) -> None:
+    """The shortcut that spares `normpath` never calls a path normal that normpath changes."""
+    path = "/" + "/".join(parts) + ("/" if trailing else "")
+    if is_normal(path):
+        assert posixpath.normpath(path) == path
+    for root in ("/", "/a", "/a/", "/b.c", "/a/b.c"):
+        clean = posixpath.normpath(path)
+        stripped = root.rstrip("/") or "/"
+        expected = clean == stripped or clean.startswith(stripped + "/") or stripped == "/"
+        assert is_under(path, root) == expected

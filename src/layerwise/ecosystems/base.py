@@ -48,6 +48,12 @@ class CacheMount:
             return cls(target, compiled=compiled)
         return cls(target, uid=uid_gid[0], gid=uid_gid[1], compiled=compiled)
 
+    def at(self, target: str) -> CacheMount:
+        """This mount on `target` instead (itself when it is there already)."""
+        if target == self.target:
+            return self
+        return CacheMount(target, self.id, self.sharing, self.uid, self.gid, self.compiled)
+
     @property
     def writable(self) -> bool:
         """Whether `flag_text` reads back as this mount: no blank, quote, escape, `$` or `,`
@@ -106,9 +112,17 @@ def parse_mount_options(value: str) -> dict[str, str]:
 
 def is_under(path: str, root: str) -> bool:
     """`/var/lib/apt/lists/*` is under `/var/lib/apt`; `/var/lib/aptx` is not."""
-    path = posixpath.normpath(path) if path.startswith("/") else path
+    if path.startswith("/") and not is_normal(path):
+        path = posixpath.normpath(path)
     root = root.rstrip("/") or "/"
     return path == root or path.startswith(root + "/") or root == "/"
+
+
+def is_normal(path: str) -> bool:
+    """`posixpath.normpath(path) == path` for an absolute `path`, told without normalising it:
+    a path with no empty, `.` or `..` component and no trailing slash is already normal (most
+    paths rules compare are; normpath costs a call into C and a new string each time)."""
+    return "//" not in path and "/." not in path and (path == "/" or not path.endswith("/"))
 
 
 def removed_paths(cmd: Command) -> tuple[Word, ...]:

@@ -43,6 +43,8 @@ class State:
     # Users and groups (name -> gid) created by earlier RUNs (useradd, adduser, ...).
     users: Mapping[str, Account] = field(default_factory=dict)
     groups: Mapping[str, str] = field(default_factory=dict)
+    # `home`, worked out on first use: rules ask for it at every install of every check.
+    _home: str | None = field(default=None, init=False, repr=False, compare=False)
 
     @property
     def user_name(self) -> str:
@@ -65,6 +67,13 @@ class State:
         with that uid, then our tables); one found nowhere -> `/`: with no passwd entry the
         runtime sets HOME=/ for it.
         """
+        home = self._home
+        if home is None:
+            home = self._find_home()
+            object.__setattr__(self, "_home", home)  # a cache: the state itself is unchanged
+        return home
+
+    def _find_home(self) -> str:
         explicit = self.env.get("HOME")
         if explicit:
             return explicit

@@ -13,6 +13,7 @@ from collections.abc import Callable, Iterator, Sequence
 
 from layerwise.ecosystems import installers_for, npm
 from layerwise.ecosystems import npm_versions as nv
+from layerwise.ecosystems.base import is_normal
 from layerwise.model import Stage, Step
 from layerwise.rules.base import RuleContext
 from layerwise.shell import Command, Word
@@ -60,6 +61,8 @@ def after_broad_copy(stages: Sequence[Stage]) -> Iterator[tuple[tuple[Step, ...]
 
 def resolve(path: str, workdir: str) -> str:
     """An image path made absolute against WORKDIR, normalised (`./x/` -> `/app/x`)."""
+    if path.startswith("/") and is_normal(path):
+        return path  # what join and normpath would give back
     return posixpath.normpath(posixpath.join(workdir, path))
 
 

@@ -102,7 +102,6 @@ Works with Docker 20.10's built-in frontend (no `# syntax=` line needed).
 
 from __future__ import annotations
 
-import dataclasses
 import posixpath
 from collections.abc import Iterator, Sequence
 
@@ -223,11 +222,7 @@ def _first_install(
                 # A relative directory (`--cache x`, `ENV HOME=x`) is relative to the tool's
                 # cwd, while a mount's relative target is relative to WORKDIR: write it absolute.
                 cwd = cwd_of(step, cmd)
-                return (
-                    eco,
-                    cmd,
-                    tuple(dataclasses.replace(w, target=resolve(w.target, cwd)) for w in wanted),
-                )
+                return eco, cmd, tuple(w.at(resolve(w.target, cwd)) for w in wanted)
     return None
 
 

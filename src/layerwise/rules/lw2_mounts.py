@@ -125,20 +125,23 @@ def fighting_cleanups(
         if cmd.nested:
             continue
         paths = removed_paths(cmd)
-        cwd = resolve(cmd.cwd_hint, workdir) if cmd.cwd_hint else workdir
-        known = {id(w): _env_path(w, env or {}, script) for w in paths}
-        where = {key: resolve(text, cwd) for key, text in known.items() if text is not None}
-        above = _removed_above(cmd, paths, known, cwd, home, mounts)
-        if above is not None:
-            found.append(above)
-            continue
-        hits = tuple(w for w in paths if id(w) in where and _emptied(cmd, where[id(w)], mounts))
-        if hits:
-            target = _mount(where[id(hits[0])], mounts) or ""
-            found.append(Cleanup(cmd, target, () if len(hits) == len(paths) else hits))
-            continue
-        if paths and len(where) == len(paths):
-            continue  # an `rm` of known paths, none of them mounted
+        if paths:  # most commands remove nothing: no paths to work out
+            cwd = resolve(cmd.cwd_hint, workdir) if cmd.cwd_hint else workdir
+            known = {id(w): _env_path(w, env or {}, script) for w in paths}
+            where = {key: resolve(text, cwd) for key, text in known.items() if text is not None}
+            above = _removed_above(cmd, paths, known, cwd, home, mounts)
+            if above is not None:
+                found.append(above)
+                continue
+            hits = tuple(
+                w for w in paths if id(w) in where and _emptied(cmd, where[id(w)], mounts)
+            )
+            if hits:
+                target = _mount(where[id(hits[0])], mounts) or ""
+                found.append(Cleanup(cmd, target, () if len(hits) == len(paths) else hits))
+                continue
+            if len(where) == len(paths):
+                continue  # an `rm` of known paths, none of them mounted
         for eco in cleaners_for(cmd):
             if not eco.cache_cleaning(cmd, home):
                 continue

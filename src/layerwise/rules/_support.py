@@ -206,7 +206,7 @@ def line_start(text: str, offset: int) -> int:
 
 def block_start(tree: Dockerfile, instruction: Instruction) -> int:
     """Start of the line of the first comment directly above `instruction` (or its own line)."""
-    start = instruction.span.start
+    start = instruction.start
     for node in reversed(instruction.leading):
         if not node.text.lstrip().startswith("#"):
             break
@@ -216,7 +216,7 @@ def block_start(tree: Dockerfile, instruction: Instruction) -> int:
 
 def block_end(tree: Dockerfile, instruction: Instruction) -> int:
     """Just after the newline that ends `instruction` (or the end of the file)."""
-    end = instruction.span.end
+    end = instruction.end
     for newline in ("\r\n", "\n"):
         if tree.text.startswith(newline, end):
             return end + len(newline)

@@ -345,7 +345,7 @@ def _reads_other_output(
     """After the build (the rest of its RUN, the later steps of its stage, any COPY --from
     in the file), a path under `target/` other than the copied-out artifacts or a folder
     holding them: it would find the output folder empty once the build writes to a mount."""
-    texts = [ctx.tree.text[install.end : step.instruction.span.end]]
+    texts = [ctx.tree.text[install.end : step.instruction.end]]
     steps = ctx.model.stages[step.stage].steps
     texts += [st.instruction.text for st in steps[steps.index(step) + 1 :]]
     texts += [

@@ -206,7 +206,7 @@ def _finding(ctx: RuleContext, stage: Stage, index: int, name: str) -> Finding |
     skipped = [st for st in later[: later.index(stop) if stop else None] if st.name == "RUN"]
     if not skipped:
         return None
-    last = skipped[-1].instruction.span.start
+    last = skipped[-1].instruction.start
     moved = [decl, *(c for c in carried if c.span.start < last)]
     deletes = [s.delete_block(tree, ins) for ins in moved]
     # A LABEL below the last skipped RUN stays where it is: the declaration lands above it.

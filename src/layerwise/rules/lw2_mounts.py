@@ -133,9 +133,7 @@ def fighting_cleanups(
             if above is not None:
                 found.append(above)
                 continue
-            hits = tuple(
-                w for w in paths if id(w) in where and _emptied(cmd, where[id(w)], mounts)
-            )
+            hits = tuple(w for w in paths if id(w) in where and _emptied(cmd, where[id(w)], mounts))
             if hits:
                 target = _mount(where[id(hits[0])], mounts) or ""
                 found.append(Cleanup(cmd, target, () if len(hits) == len(paths) else hits))
@@ -393,7 +391,7 @@ def add_flags(
     after = instruction.after_keyword
     if not instruction.flags and "--" in after:
         # `RUN -- npm ci`: a lone `--` ends the flags, so a new one goes in front of it.
-        at = instruction.span.start + len(instruction.keyword) + len(after) - len(after.lstrip())
+        at = instruction.start + len(instruction.keyword) + len(after) - len(after.lstrip())
     if one_per_line:
         sep = f" {tree.escape}{tree.newline}{INDENT}"
         flag_text = "".join(flag + sep for flag in flags)
@@ -465,7 +463,7 @@ def _in_heredoc(tree: Dockerfile, at: int) -> bool:
     return any(
         h.content_span.start <= at <= h.content_span.end
         for i in tree.instructions
-        if i.span.start <= at <= i.span.end
+        if i.start <= at <= i.end
         for h in i.heredocs
     )
 

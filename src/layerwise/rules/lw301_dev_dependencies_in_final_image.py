@@ -155,7 +155,7 @@ def check(ctx: RuleContext) -> Iterator[Finding]:
             continue
         ins = copy.step.instruction
         yield RULE.finding(
-            ctx.tree.span(ins.span.start, ins.span.end),
+            ins.span,
             what=RULE.text("copy", stage=copy.source.ref, copied=_copied(copy)),
             dev=RULE.text("node_dev"),
             remedy=RULE.text("prod_install", flag=nm.prod_install_flag(ctx) or "--omit=dev"),
@@ -211,7 +211,7 @@ def _other_copies(ctx: RuleContext) -> Iterator[Finding]:
                 continue
             node = eco.NAME in ("yarn", "pnpm")
             yield RULE.finding(
-                ctx.tree.span(ins.span.start, ins.span.end),
+                ins.span,
                 what=RULE.text("copy", stage=source.ref, copied=f"`{path}`"),
                 dev=RULE.text("node_dev" if node else "dev"),
             )

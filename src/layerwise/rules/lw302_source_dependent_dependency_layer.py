@@ -60,7 +60,7 @@ def check(ctx: RuleContext) -> Iterator[Finding]:
             continue
         ins = copy.step.instruction
         yield RULE.finding(
-            ctx.tree.span(ins.span.start, ins.span.end),
+            ins.span,
             stage=copy.source.ref,
             line=hist.broad_copy_line,
             step=late[0][0].instruction.text.splitlines()[0],

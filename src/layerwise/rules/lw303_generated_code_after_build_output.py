@@ -109,7 +109,7 @@ def _finding(ctx: RuleContext, step: Step, output: tuple[Step, str]) -> Finding:
     )
     fix = Fix(Safety.SAFE, s.move_before(tree, ins, out_step.instruction)) if movable else None
     return RULE.finding(
-        tree.span(ins.span.start, ins.span.end),
+        ins.span,
         copy=ins.text.splitlines()[0],
         output=out_path,
         line=out_step.instruction.start_line,

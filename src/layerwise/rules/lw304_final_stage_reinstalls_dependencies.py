@@ -313,7 +313,7 @@ def _edits(
     return [
         Edit(start, start + len(name.group()), deps),
         s.insert_before(tree, broad.instruction, stages),
-        Edit(step.instruction.span.start, step.instruction.span.end, copy),
+        Edit(step.instruction.start, step.instruction.end, copy),
         s.insert_after(tree, anchor.instruction, [manifest.instruction]),
         s.delete_block(tree, manifest.instruction),
     ]

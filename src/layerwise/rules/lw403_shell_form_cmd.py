@@ -137,7 +137,7 @@ def _effective(ctx: RuleContext) -> list[tuple[Instruction, Stage]]:
             cmd = None
         out += [(ins, image) for ins in (entrypoint, cmd) if ins is not None]
     unique = {id(ins): (ins, image) for ins, image in reversed(out)}
-    return sorted(unique.values(), key=lambda pair: pair[0].span.start)
+    return sorted(unique.values(), key=lambda pair: pair[0].start)
 
 
 def _safety(

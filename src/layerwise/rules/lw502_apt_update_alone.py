@@ -100,5 +100,5 @@ def _merge(tree: Dockerfile, step: Step, update: Command, install: Command) -> F
     command = text if "\n" not in text else update.text
     # Only the instruction's own lines go: comments above it stay, above the merged RUN.
     instruction = step.instruction
-    delete = Edit(line_start(tree.text, instruction.span.start), block_end(tree, instruction), "")
+    delete = Edit(line_start(tree.text, instruction.start), block_end(tree, instruction), "")
     return Fix(Safety.SAFE, [delete, Edit.insert(install.start, f"{command} && ")])

@@ -105,5 +105,5 @@ def _matches(code: str, patterns: frozenset[str]) -> bool:
 def _inside(step: Step, ranges: list[tuple[int, int]]) -> bool:
     if not ranges:  # the usual case: no Span (line and column lookups) needed
         return False
-    start = step.instruction.span.start
+    start = step.instruction.start
     return any(s <= start <= e for s, e in ranges)

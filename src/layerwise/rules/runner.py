@@ -65,7 +65,11 @@ def check_tree(
         chosen = tuple(r for r in chosen if not r.rule.needs_stages)
     lang, path = settings.lang, tree.path
     for registered in chosen:
-        found.extend(f.localized(lang).with_path(path) for f in registered.module.check(ctx))
+        # Most rules find nothing in most files: `list` drains the generator at C speed, and
+        # the per-finding work runs only for the rules that found something.
+        mine = list(registered.module.check(ctx))
+        if mine:
+            found.extend(f.localized(lang).with_path(path) for f in mine)
     return sorted(_unsuppressed(tree, found, settings), key=Finding.sort_key)
 
 
@@ -100,7 +104,7 @@ def suppressions(
             if pragma and not pragma.group(1):  # hadolint: only the line right above counts
                 patterns.update(_codes(pragma.group(2)))
         if patterns:
-            out.append((instruction.span.start, instruction.span.end, frozenset(patterns)))
+            out.append((instruction.start, instruction.end, frozenset(patterns)))
     return out
 
 
@@ -126,7 +130,7 @@ def may_be_silenced(tree: Dockerfile, instruction: Instruction, code: str) -> bo
     it, hadolint codes included): a fix that counts on the rule's fix at that instruction
     must not, since the comment keeps that fix out."""
     for start, _, patterns in suppressions(tree):
-        if start == instruction.span.start:
+        if start == instruction.start:
             return (
                 "ALL" in patterns
                 or any(code.startswith(p) for p in patterns)

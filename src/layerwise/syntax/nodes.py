@@ -193,6 +193,16 @@ class Instruction:
         return self.index.span(self.offsets[1], self.offsets[7])
 
     @property
+    def start(self) -> int:
+        """`span.start`, without working out lines and columns."""
+        return self.offsets[1]
+
+    @property
+    def end(self) -> int:
+        """`span.end`, without working out lines and columns."""
+        return self.offsets[7]
+
+    @property
     def args_span(self) -> Span:
         """The body after the flags as written, trailing blanks excluded."""
         return self.index.span(self.offsets[4], self.offsets[8])

@@ -21,6 +21,9 @@ from layerwise.syntax.span import Edit
 # Cache mount targets whose content every platform can use (LW805): Go's module cache and
 # Cargo's registry here, npm's, pip's and Go's build cache where the user's home puts them.
 _SHAREABLE_FIXED = (golang.MODULE_CACHE, "/usr/local/cargo/registry", "/usr/local/cargo/git/db")
+# The `id` option of a `--mount` (not `uid=`), in a flag's value or its whole text: its value
+# is group 1. LW805 takes the platform out of it; LW804 does not ask for the ARG it names there.
+MOUNT_ID = re.compile(r"(?:(?<==)|(?<=,)|^)id=([^,]*)")
 _REFERENCE = re.compile(r"\$\{?(" + "|".join(PLATFORM_ARGS) + r")(?![A-Za-z0-9_])")
 
 

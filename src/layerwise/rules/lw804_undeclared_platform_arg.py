@@ -47,7 +47,7 @@ from collections.abc import Iterator
 
 from layerwise.model import EXPANDED_INSTRUCTIONS, ExpansionError, Step, expand_word
 from layerwise.model.platforms import PLATFORM_ARGS
-from layerwise.rules._platforms import declare_before, reference_at, shareable_cache
+from layerwise.rules._platforms import MOUNT_ID, declare_before, reference_at, shareable_cache
 from layerwise.rules._support import commands
 from layerwise.rules.base import Finding, Fix, Rule, RuleContext, Safety, Severity
 from layerwise.rules.lw2_mounts import cache_mounts
@@ -66,8 +66,6 @@ RULE = Rule(
     fix_safety=(Safety.SAFE,),
 )
 _FLAGS = ("mount", "chown", "chmod")
-# The `id` option of a `--mount` value (not `uid=`).
-_ID = re.compile(r"(?:(?<==)|(?<=,)|^)id=[^,]*")
 
 
 def check(ctx: RuleContext) -> Iterator[Finding]:
@@ -112,7 +110,7 @@ def _undeclared(ctx: RuleContext, step: Step) -> Iterator[tuple[str, int | None]
         words += [(w, None) for w in instruction.value]
     shared = {id(m.flag) for m in cache_mounts(ctx, step) if shareable_cache(step, m.mount.target)}
     words += [
-        (_ID.sub("", f.value) if id(f) in shared else f.value, f.start)
+        (MOUNT_ID.sub("", f.value) if id(f) in shared else f.value, f.start)
         for n in _FLAGS
         for f in instruction.flags_named(n)
         if f.value

@@ -62,7 +62,12 @@ from collections.abc import Iterator
 from layerwise.ecosystems import cargo
 from layerwise.ecosystems.base import is_under
 from layerwise.model import Step
-from layerwise.rules._platforms import declare_before, multi_platform, shareable_cache
+from layerwise.rules._platforms import (
+    MOUNT_ID,
+    declare_before,
+    multi_platform,
+    shareable_cache,
+)
 from layerwise.rules._support import cwd_of
 from layerwise.rules.base import Finding, Fix, Rule, RuleContext, Safety, Severity
 from layerwise.rules.lw2_mounts import RunMount, cache_mounts, shell_runs
@@ -109,7 +114,6 @@ RULE = Rule(
 )
 _TARGET_REF = re.compile(r"\$\{?TARGET(?:PLATFORM|OS|ARCH|VARIANT)(?![A-Za-z0-9_])\}?")
 _PLATFORM_PART = re.compile(r"[-_./]?" + _TARGET_REF.pattern)
-_ID = re.compile(r"(?:(?<==)|(?<=,))id=([^,]*)")
 # `# syntax=docker/dockerfile:1.0` .. `1.2`: before variables in --mount options.
 _OLD_SYNTAX = re.compile(r"docker/dockerfile:1\.[0-2](?![0-9])")
 
@@ -154,7 +158,7 @@ def _shared(ctx: RuleContext, step: Step, run_mount: RunMount, kind: str) -> Fin
     modern = ctx.settings.target_engine == "modern"
     syntax = next((d.value for d in tree.directives if d.name == "syntax"), "")
     if modern and not _OLD_SYNTAX.search(syntax) and '"' not in flag.text:
-        found = _ID.search(flag.text)
+        found = MOUNT_ID.search(flag.text)
         if found is not None:
             edit = Edit.insert(flag.start + found.end(1), "-$TARGETPLATFORM")
         else:
@@ -173,7 +177,7 @@ def _shared(ctx: RuleContext, step: Step, run_mount: RunMount, kind: str) -> Fin
 def _split(ctx: RuleContext, run_mount: RunMount, mount_id: str) -> Finding:
     flag = run_mount.flag
     fix = None
-    found = _ID.search(flag.text)
+    found = MOUNT_ID.search(flag.text)
     # The platform reference must show in the flag's own text: the parsed id has escapes
     # resolved (`$TARGETPLAT\\FORM`), and an edit that cannot find it would change nothing.
     if found is not None and '"' not in flag.text and _TARGET_REF.search(found.group(1)):

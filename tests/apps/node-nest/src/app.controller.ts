@@ -20,3 +20,4 @@ export class AppController {
     return { models: this.service.models() };
   }
 }
+// layerwise bench 643b7ab8

@@ -143,6 +143,33 @@ def test_dependency_install_follows_yarn_path(make_context: ContextMaker) -> Non
 
 
 @pytest.mark.parametrize(
+    ("yarnrc", "inputs", "proven"),
+    [
+        # Classic's offline mirror, relative to the .yarnrc: the install reads its tarballs.
+        ('yarn-offline-mirror "./offline"\n', ("offline/",), True),
+        ("yarn-offline-mirror offline\n", ("offline/",), True),
+        ('yarn-offline-mirror "/opt/mirror"\n', (), False),  # outside the context
+        ("yarn-offline-mirror-pruning true\n", (), True),  # another key
+    ],
+)
+def test_dependency_install_follows_offline_mirror(
+    make_context: ContextMaker, yarnrc: str, inputs: tuple[str, ...], proven: bool
+) -> None:
+    context = make_context(
+        {
+            "web/package.json": "{}",
+            "web/yarn.lock": "# yarn lockfile v1\n",
+            "web/.yarnrc": yarnrc,
+            "web/offline/ms-2.1.3.tgz": "",
+        },
+    )
+    found = yarn.dependency_install(cmd("yarn install --offline"), context, "web")
+    assert found is not None and found.proven is proven
+    rc = ("web/package.json", "web/yarn.lock", "web/.yarnrc")
+    assert found.inputs == rc + tuple(f"web/{p}" for p in inputs)
+
+
+@pytest.mark.parametrize(
     ("files", "proven"),
     [
         ({".yarnrc.yml": "yarnPath: /opt/yarn.cjs\n"}, False),  # outside the context

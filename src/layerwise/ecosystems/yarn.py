@@ -264,9 +264,18 @@ def is_dependency_install(cmd: Command) -> bool:
     return is_bare_install(cmd) and not cmd.has_option("--cwd")
 
 
+# Classic .yarnrc keys naming project files an install reads: the release `yarn-path` runs,
+# and the `yarn-offline-mirror` folder, relative to the .yarnrc, where an install looks for
+# each tarball first (and `--offline` only there: without it, "can't make a request in
+# offline mode"), so the mirror must come with the manifests (classic.yarnpkg.com "Running
+# Yarn offline").
+CLASSIC_NAMED = ("yarn-path", "yarn-offline-mirror")
+
+
 def _named_files(context: BuildContext, project_dir: str) -> tuple[list[str], bool]:
-    """Files the rc files name (`yarnPath`, plugins, classic's `yarn-path`, a project
-    `cacheFolder` holding an offline cache), and whether every one of them was understood."""
+    """Files the rc files name (`yarnPath`, plugins, classic's `yarn-path` and
+    `yarn-offline-mirror`, a project `cacheFolder` holding an offline cache), and whether
+    every one of them was understood."""
     prefix = f"{project_dir}/" if project_dir else ""
     found: list[str] = []
     understood = True
@@ -286,7 +295,7 @@ def _named_files(context: BuildContext, project_dir: str) -> tuple[list[str], bo
                 understood = understood and _add_inside(context, prefix, value, found)
     for line in (context.read_text(prefix + ".yarnrc") or "").splitlines():
         key, _, value = line.strip().partition(" ")
-        if key == "yarn-path" and value.strip():
+        if key in CLASSIC_NAMED and value.strip():
             understood = understood and _add_inside(context, prefix, value.strip(" \"'"), found)
     return found, understood
 

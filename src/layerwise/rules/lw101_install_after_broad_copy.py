@@ -49,15 +49,16 @@ files the project names, such as its readme). No fix when the manifests name a l
 (Pipenv's or Poetry's `path = ...`, an editable or `file:` dependency, a uv workspace or path
 source): the install needs those sources, which come only with the broad COPY.
 yarn and pnpm: as npm below (package.json, `.npmrc`, workspace manifests, install scripts), plus
-yarn.lock, `.yarnrc` (classic), `.yarnrc.yml` and what it names (`yarnPath`, plugins, a project
-`cacheFolder`), `.yarn/releases`, `.yarn/plugins`, `.yarn/patches`, `.yarn/cache` and
-`.env.yarn` (Berry); pnpm-lock.yaml, pnpm-workspace.yaml and its `packages` members,
-`.pnpmfile.cjs` and `patches/` (the list pnpm's `pnpm fetch` page gives). Complete only when the
-lockfile is in the context and, for yarn, the flavour is known (package.json's
-`packageManager`, a `.yarnrc.yml`, or the lockfile's header), the rc files name nothing outside
-the project, no parent folder holds yarn/pnpm files (the install belongs to a larger
-workspace), and neither `node_modules` (a workspace member's included) nor Berry's `.pnp.cjs` is
-in the context. `pnpm fetch`
+yarn.lock, `.yarnrc` and what it names (classic: `yarn-path`, and the `yarn-offline-mirror`
+folder, where an install looks for each tarball first and `--offline` only), `.yarnrc.yml` and
+what it names (`yarnPath`, plugins, a project `cacheFolder`), `.yarn/releases`,
+`.yarn/plugins`, `.yarn/patches`, `.yarn/cache` and `.env.yarn` (Berry); pnpm-lock.yaml,
+pnpm-workspace.yaml and its `packages` members, `.pnpmfile.cjs` and `patches/` (the list pnpm's
+`pnpm fetch` page gives). Complete only when the lockfile is in the context and, for yarn, the
+flavour is known (package.json's `packageManager`, a `.yarnrc.yml`, or the lockfile's header),
+the rc files name nothing outside the project, no parent folder holds yarn/pnpm files (the
+install belongs to a larger workspace), and neither `node_modules` (a workspace member's
+included) nor Berry's `.pnp.cjs` is in the context. `pnpm fetch`
 reads only the lockfile (and `.npmrc`, pnpm-workspace.yaml) and moves with it; a
 `pnpm install --offline` below the copy gets an unsafe fix that adds `pnpm fetch` above it and
 keeps the install below (the offline install fails on anything the lockfile does not pin).

@@ -87,6 +87,42 @@ def test_install_caches(text: str, env: dict[str, str], targets: list[str]) -> N
     assert [m.target for m in mounts] == targets
 
 
+@pytest.mark.parametrize(
+    ("env", "targets"),
+    [
+        # The global virtual store: node_modules links into the store, so no mount.
+        ({"npm_config_enable_global_virtual_store": "true"}, []),
+        ({"npm_config_enable_global_virtual_store": "false"}, ["/root/.local/share/pnpm/store"]),
+        # pnpm turns it off in CI.
+        ({"npm_config_enable_global_virtual_store": "true", "CI": "1"},
+         ["/root/.local/share/pnpm/store"]),
+    ],
+)  # fmt: skip
+def test_global_virtual_store(env: dict[str, str], targets: list[str]) -> None:
+    mounts = pnpm.install_caches(cmd("pnpm install"), "/root", None, env)
+    assert [m.target for m in mounts] == targets
+
+
+@pytest.mark.parametrize(
+    ("files", "in_image", "on"),
+    [
+        ({"pnpm-workspace.yaml": "enableGlobalVirtualStore: true\n"}, True, True),
+        ({"pnpm-workspace.yaml": "enableGlobalVirtualStore: false\n"}, True, False),
+        ({".npmrc": "enable-global-virtual-store = true\n"}, True, True),
+        ({".npmrc": "store-dir=/s\n"}, True, False),
+        ({"pnpm-workspace.yaml": "packages: [\n"}, True, False),  # not YAML
+        # A setting in a file the image lacks does not apply.
+        ({"pnpm-workspace.yaml": "enableGlobalVirtualStore: true\n"}, False, False),
+    ],
+)
+def test_project_env_global_virtual_store(
+    make_context: ContextMaker, files: dict[str, str], in_image: bool, on: bool
+) -> None:
+    context = make_context({f"app/{k}": v for k, v in files.items()})
+    env = pnpm.project_env(context, "app", lambda _: in_image)
+    assert env == ({"npm_config_enable_global_virtual_store": "true"} if on else {})
+
+
 def test_workspace_members_and_config(make_context: ContextMaker) -> None:
     context = make_context(
         {

@@ -64,6 +64,13 @@ CONFIG = ("pnpm-lock.yaml", WORKSPACE, ".pnpmfile.cjs", ".pnpmfile.mjs", "patche
 FETCH = "fetch"
 OFFLINE_FLAG = "--offline"
 STORE_VARIABLES = ("npm_config_store_dir", "NPM_CONFIG_STORE_DIR")
+# pnpm 10.12+'s global virtual store (pnpm.io/global-virtual-store): `enableGlobalVirtualStore`
+# in pnpm-workspace.yaml, `enable-global-virtual-store` in .npmrc or npm_config_*. node_modules
+# then holds only symlinks into <store>/links, so the store is part of what the image runs.
+GLOBAL_VIRTUAL_STORE = ("enable-global-virtual-store", "enableGlobalVirtualStore")
+GLOBAL_VIRTUAL_STORE_VARIABLES = (
+    "npm_config_enable_global_virtual_store", "NPM_CONFIG_ENABLE_GLOBAL_VIRTUAL_STORE",
+)  # fmt: skip
 
 
 def store_dir(home: str, env: Mapping[str, str] | None = None) -> str:
@@ -206,10 +213,15 @@ def install_caches(
 ) -> tuple[CacheMount, ...]:
     """The store, where the command's `--store-dir`, then ENV, put it. None for `pnpm fetch`
     and `pnpm install --offline`: they pass packages through the store from one RUN to the
-    next, so a mount on one of them alone would hide them from (or keep them from) the other."""
+    next, so a mount on one of them alone would hide them from (or keep them from) the other.
+    None with the global virtual store on (outside CI, where pnpm turns it off): node_modules
+    then links into the store, which a mount would keep out of the image."""
     if not is_install(cmd) or is_fetch(cmd) or cmd.has_option(OFFLINE_FLAG):
         return ()
-    target = cmd.option_value("--store-dir") or store_dir(home, command_env(cmd, env))
+    seen = command_env(cmd, env)
+    if env_flag(seen, *GLOBAL_VIRTUAL_STORE_VARIABLES) and not is_ci(seen):
+        return ()
+    target = cmd.option_value("--store-dir") or store_dir(home, seen)
     return (CacheMount.for_user(target, uid_gid),)
 
 
@@ -243,17 +255,23 @@ def lockfile_of(cmd: Command) -> str | None:
     return LOCKFILES[0]
 
 
-def _config_freezes(context: BuildContext | None, project_dir: str) -> bool:
-    """`frozen-lockfile=true` in the project's .npmrc, `frozenLockfile: true` in its
-    pnpm-workspace.yaml."""
-    if context is None:
-        return False
+def _setting_on(
+    context: BuildContext,
+    project_dir: str,
+    npmrc_key: str,
+    yaml_key: str,
+    in_image: Callable[[str], bool] = lambda _: True,
+) -> bool:
+    """`<npmrc_key>=true` in the project's .npmrc or `<yaml_key>: true` in its
+    pnpm-workspace.yaml (pnpm 10 reads settings from both), of the files `in_image` says the
+    image has (a file name relative to the project)."""
     prefix = f"{project_dir}/" if project_dir else ""
-    for line in (context.read_text(prefix + ".npmrc") or "").splitlines():
+    npmrc = context.read_text(prefix + ".npmrc") if in_image(".npmrc") else None
+    for line in (npmrc or "").splitlines():
         key, _, value = line.partition("=")
-        if key.strip() == "frozen-lockfile" and value.strip().lower() == "true":
+        if key.strip() == npmrc_key and value.strip().lower() == "true":
             return True
-    text = context.read_text(prefix + WORKSPACE)
+    text = context.read_text(prefix + WORKSPACE) if in_image(WORKSPACE) else None
     if not text:
         return False
     import yaml  # only when the file is there: PyYAML costs every start ~10 ms
@@ -262,7 +280,15 @@ def _config_freezes(context: BuildContext | None, project_dir: str) -> bool:
         data: Any = yaml.safe_load(text)
     except yaml.YAMLError:
         return False
-    return isinstance(data, dict) and data.get("frozenLockfile") is True
+    return isinstance(data, dict) and data.get(yaml_key) is True
+
+
+def _config_freezes(context: BuildContext | None, project_dir: str) -> bool:
+    """`frozen-lockfile=true` in the project's .npmrc, `frozenLockfile: true` in its
+    pnpm-workspace.yaml."""
+    return context is not None and _setting_on(
+        context, project_dir, "frozen-lockfile", "frozenLockfile"
+    )
 
 
 def _sets_frozen(cmd: Command) -> bool:
@@ -328,7 +354,11 @@ def needs_dev(cmd: Command) -> bool:
 def project_env(
     context: BuildContext, project_dir: str, in_image: Callable[[str], bool]
 ) -> dict[str, str]:
-    return {}
+    """The global virtual store, when the project's .npmrc or pnpm-workspace.yaml (as the
+    image has them) turns it on, as the variable that sets it (ENV wins over it)."""
+    npmrc_key, yaml_key = GLOBAL_VIRTUAL_STORE
+    on = _setting_on(context, project_dir, npmrc_key, yaml_key, in_image)
+    return {GLOBAL_VIRTUAL_STORE_VARIABLES[0]: "true"} if on else {}
 
 
 def pruning(

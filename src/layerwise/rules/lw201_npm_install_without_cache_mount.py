@@ -31,7 +31,12 @@ pnpm: the store, `~/.local/share/pnpm/store`, `$PNPM_HOME/store`,
 `$XDG_DATA_HOME/pnpm/store`, `npm_config_store_dir`, `--store-dir` (pnpm copies from it when it
 cannot hard-link across the mount). `pnpm fetch` and `pnpm install --offline` are left alone:
 they hand packages to each other through the store, and a mount on one of them alone breaks the
-other.
+other. So is an install with pnpm's global virtual store on (pnpm 10.12+:
+`enableGlobalVirtualStore: true` in the pnpm-workspace.yaml, or
+`enable-global-virtual-store=true` in the `.npmrc`, that the image has where the command's
+package.json came from, or `npm_config_enable_global_virtual_store` in ENV; not in CI, where
+pnpm turns it off): node_modules then holds only symlinks into the store, which a mount would
+keep out of the image.
 Go (`/go/pkg/mod` in the official image: GOMODCACHE, GOPATH; builds also `~/.cache/go-build`:
 GOCACHE), Cargo (`$CARGO_HOME/registry` and `git/db`, /usr/local/cargo in the official
 image; its `target/`, the build output, is LW101's), Maven (`~/.m2/repository`,
@@ -69,7 +74,8 @@ Safe for npm, yarn classic, pnpm, pip, uv, Poetry and Pipenv: the mount only add
 real builds on BuildKit proved each (tests/fixtures/buildable). Go and Cargo are proven too
 (Cargo with Debian's packaged crates standing in for crates.io), with the condition below. Not
 yet proven for Yarn Berry, Maven, Gradle, .NET, Bundler and Composer (their registries are out
-of reach here): their fixes are unsafe.
+of reach here): their fixes are unsafe. Without a build context the project's settings are unseen
+and the tool's defaults decide, as for yarn's flavour: pnpm's global virtual store is off.
 The fix drops what would keep the mount unused
 (`--no-cache-dir`, `PIP_NO_CACHE_DIR=1` in front of the command, uv's `--no-cache`/`-n`,
 Poetry's `--no-cache`) and puts `UV_LINK_MODE=copy` in front of uv (uv's Docker guide: the cache

@@ -202,7 +202,7 @@ def is_dependency_install(cmd: Command) -> bool:
 
 
 def dependency_install(
-    cmd: Command, context: BuildContext | None, project_dir: str
+    cmd: Command, env: Mapping[str, str], context: BuildContext | None, project_dir: str
 ) -> DependencyInstall | None:
     """The requirement files the install reads, with the files they chain (`-r base.txt`,
     `-c constraints.txt`, relative to the file naming them) when the context has them. None

@@ -144,7 +144,7 @@ def is_dependency_install(cmd: Command) -> bool:
 
 
 def dependency_install(
-    cmd: Command, context: BuildContext | None, project_dir: str
+    cmd: Command, env: Mapping[str, str], context: BuildContext | None, project_dir: str
 ) -> DependencyInstall | None:
     """`uv sync --no-install-project` reads pyproject.toml and uv.lock (and `.python-version`,
     `uv.toml`): it moves above the copy. A plain `uv sync` also installs the project from its

@@ -222,13 +222,13 @@ def _installed_above(ctx: RuleContext, above: Sequence[Step], step: Step, instal
     eco = next((e for e in installers_for(install) if e.is_dependency_install(install)), None)
     if eco is None or eco.starts_over(install):
         return False
-    mine = eco.dependency_install(install, None, "")
+    mine = eco.dependency_install(install, step.state.env, None, "")
     where = s.cwd_of(step, install)
     for st in above:
         for cmd in s.commands(ctx, st.instruction):
             if not eco.is_dependency_install(cmd) or s.cwd_of(st, cmd) != where:
                 continue
-            theirs = eco.dependency_install(cmd, None, "")
+            theirs = eco.dependency_install(cmd, st.state.env, None, "")
             if mine is not None and theirs is not None and theirs.manifests == mine.manifests:
                 return True
     return False
@@ -240,7 +240,9 @@ def _split_installer(cmd: Command) -> Installer | None:
     eco = next((e for e in installers_for(cmd) if e.is_dependency_install(cmd)), None)
     if eco is not None and eco.split_repeats_install(cmd):
         return eco
-    found = eco.dependency_install(cmd, None, "") if eco is not None else None
+    # Whether an install splits is in the command alone (`uv sync` without
+    # `--no-install-project`), whatever the ENV.
+    found = eco.dependency_install(cmd, {}, None, "") if eco is not None else None
     return eco if found is not None and found.before is not None else None
 
 
@@ -404,7 +406,9 @@ def _inputs(
         eco = next((e for e in installers_for(command) if e.is_dependency_install(command)), None)
         if rel.startswith("..") or eco is None:
             return None
-        found = eco.dependency_install(command, ctx.context, "" if rel == "." else rel)
+        found = eco.dependency_install(
+            command, st.state.env, ctx.context, "" if rel == "." else rel
+        )
         if found is None:
             return None
         paths += found.inputs

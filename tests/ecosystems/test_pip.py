@@ -56,12 +56,40 @@ def test_requirement_files() -> None:
         ("pip install -e .", True),
         ("pip install --editable=./lib", True),
         ("pip install ./dist/app.whl", True),
+        ("pip install -r requirements.txt libs/mypkg", True),
         ("pip install -r requirements.txt", False),
         ("pip install flask==3.0", False),
     ],
 )
 def test_installs_local_source(text: str, local: bool) -> None:
     assert pip.installs_local_source(cmd(text)) is local
+
+
+@pytest.mark.parametrize(
+    ("target", "local"),
+    [
+        ("libs/mypkg", True),  # pip's `_looks_like_path`: a `/` makes it a path
+        ("libs/mylib-1.0-py3-none-any.whl", True),
+        ("mylib-1.0-py3-none-any.whl", True),  # an archive name is a file
+        ("../shared", True),
+        ("/src/lib", True),
+        ("file:///src/lib", True),
+        ("lib @ file:///src/lib", True),
+        ('libs/mypkg ; python_version < "3.9"', True),
+        ("flask==3.0", False),
+        ("pkg[extra]==1.0", False),
+        ('importlib-metadata==8.0; python_version < "3.10"', False),
+        ("gunicorn==22.0 --hash=sha256:4a0b", False),
+        ("git+https://github.com/pallets/click@8.1.7#egg=click", False),
+        ("https://example.com/x-1.0-py3-none-any.whl", False),
+        ("idna @ https://example.com/idna-3.7-py3-none-any.whl", False),
+        ("pkg[extra] @ git+https://github.com/o/pkg", False),
+    ],
+)
+def test_installs_from_context(target: str, local: bool) -> None:
+    """A requirement naming a path, however spelled, is read from the build context; a URL or
+    a project on an index is not."""
+    assert pip.installs_from_context(target) is local
 
 
 @pytest.mark.parametrize(

@@ -58,7 +58,11 @@ def test_requirements_chain_is_read_from_the_context(make_context: ContextMaker)
     assert found.proven
 
 
-@pytest.mark.parametrize("line", ["-e .", "./libs/x", "--find-links ./wheels", "-r ../../x.txt"])
+@pytest.mark.parametrize(
+    "line",
+    ["-e .", "./libs/x", "libs/x", "libs/x-1.0-py3-none-any.whl", "--find-links ./wheels",
+     "-r ../../x.txt"],
+)  # fmt: skip
 def test_requirements_reading_the_project_give_no_move(
     make_context: ContextMaker, line: str
 ) -> None:

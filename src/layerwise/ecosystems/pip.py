@@ -51,8 +51,10 @@ VALUE_OPTIONS = frozenset(
 NO_CACHE_FLAG = "--no-cache-dir"
 # pip reads every option from `PIP_<OPTION>` too: PIP_NO_CACHE_DIR turns the cache off.
 NO_CACHE_VARIABLES = frozenset({"PIP_NO_CACHE_DIR"})
-# A requirements line or operand that installs from the context rather than an index.
-_LOCAL = re.compile(r"^(\.|/|\.\./|~)|^file:|\s@\s*file:|^-e\b|^--editable\b")
+# A requirement naming its project and where to get it (`name @ https://...`, PEP 508).
+_NAMED_URL = re.compile(r"[A-Za-z0-9][A-Za-z0-9._-]*\s*(\[[^\]]*\])?\s*@")
+# What pip takes for an archive file rather than a project name (its `is_archive_file`).
+_ARCHIVES = (".whl", ".zip", ".tar.gz", ".tgz", ".tar", ".tar.bz2", ".tbz", ".tar.xz", ".txz")
 # Requirements-file options that read another file or folder (relative to the file itself).
 _CHAINED = ("-r", "--requirement", "-c", "--constraint")
 _LOCAL_LINKS = ("-f", "--find-links", "-e", "--editable")
@@ -171,13 +173,19 @@ def installs_local_source(cmd: Command) -> bool:
 
 
 def installs_from_context(target: str) -> bool:
-    """A requirement specifier naming a path (`.`, `./pkg`, `dist/x.whl`, `/src`), not a
-    package on an index."""
-    return (
-        target == "."
-        or target.startswith(("./", "/", "../", "file:"))
-        or target.endswith(("/", ".whl", ".tar.gz", ".zip"))
-    )
+    """A requirement specifier naming a path (`.`, `./pkg`, `libs/pkg`, `dist/x.whl`, `/src`)
+    or a `file:` URL, not a package on an index nor another URL. pip takes any name holding a
+    `/` or starting with `.` for a path (its `_looks_like_path`), and an archive name for a
+    file; its options (`--hash=...`) and environment markers (`; python_version < "3.9"`) are
+    not part of it."""
+    spec = re.split(r";|\s-", target, maxsplit=1)[0].strip()
+    named = _NAMED_URL.match(spec)
+    where = spec[named.end() :].strip() if named else spec
+    if where.startswith("file:"):
+        return True
+    if named or "://" in where:
+        return False
+    return "/" in spec or spec.startswith(".") or spec.lower().endswith(_ARCHIVES)
 
 
 def cache_disabling_flags(cmd: Command) -> tuple[Word, ...]:
@@ -262,7 +270,7 @@ def _chained(text: str, folder: str) -> list[str] | None:
             if option in ("-f", "--find-links") and "://" in value:
                 continue
             return None
-        elif _LOCAL.search(line):
+        elif not option and installs_from_context(line):
             return None
     return out
 

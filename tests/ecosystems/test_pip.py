@@ -149,3 +149,41 @@ def test_cache_cleaning(text: str, cleaning: bool) -> None:
 def test_registered() -> None:
     assert pip in ecosystems.ALL
     assert ecosystems.for_command(cmd("pip3 install x")) is pip
+
+
+@pytest.mark.parametrize(
+    ("values", "local"),
+    [
+        (["wheels"], True),
+        (["/app/wheels"], True),  # may lie where the context is copied
+        (["file:///app/wheels"], True),
+        (["https://example.com/simple other/wheels"], True),  # PIP_FIND_LINKS: several
+        (["https://example.com/wheels/", ""], False),
+        ([], False),
+    ],
+)
+def test_names_local_path(values: list[str], local: bool) -> None:
+    assert pip.names_local_path(values) is local
+
+
+@pytest.mark.parametrize(
+    ("text", "env", "looks"),
+    [
+        ("pip install -r r.txt --find-links=wheels", {}, True),
+        ("pip install -r r.txt -f /app/wheels", {}, True),
+        ("pip install -r r.txt -fwheels", {}, True),
+        ("PIP_FIND_LINKS=./wheels pip install -r r.txt", {}, True),
+        ("pip install -r r.txt", {"PIP_CONSTRAINT": "/app/c.txt"}, True),
+        ("pip install -r r.txt", {"PIP_REQUIREMENT": "more.txt"}, True),
+        ("pip install -r r.txt -f https://example.com/wheels/", {}, False),
+        ("pip install -r r.txt", {"PIP_INDEX_URL": "./not-a-location-setting"}, False),
+    ],
+)
+def test_looks_in_context(text: str, env: dict[str, str], looks: bool) -> None:
+    """`--find-links` and the PIP_* variables for it, constraints and requirements point the
+    install at files of the context that only the broad COPY brings."""
+    command = cmd(text)
+    found = pip.looks_in_context(
+        command, pip.pip_args(command) or (), env, pip.FIND_LINKS, pip.LOCAL_VARIABLES
+    )
+    assert found is looks

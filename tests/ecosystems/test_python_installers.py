@@ -70,6 +70,36 @@ def test_requirements_reading_the_project_give_no_move(
     assert pip.dependency_install(cmd("pip install -r requirements.txt"), {}, ctx, "") is None
 
 
+@pytest.mark.parametrize(
+    ("command", "env"),
+    [
+        ("pip install -r requirements.txt --no-index --find-links=wheels", {}),
+        ("pip install -r requirements.txt", {"PIP_FIND_LINKS": "/app/wheels"}),
+        ("pip install -r requirements.txt", {"PIP_CONSTRAINT": "/app/constraints.txt"}),
+        ("uv pip install --system -f wheels -r requirements.txt", {}),
+        ("uv pip install --system -r requirements.txt", {"UV_CONSTRAINT": "c.txt"}),
+        ("uv pip install --system -r requirements.txt --override o.txt", {}),
+    ],
+)
+def test_installs_looking_in_the_context_give_no_move(
+    make_context: ContextMaker, command: str, env: dict[str, str]
+) -> None:
+    """A local `--find-links`, constraints or requirements from the command or the ENV: the
+    install reads files that only the broad COPY brings."""
+    ctx = make_context({"requirements.txt": "six\n"})
+    eco = installer_of(cmd(command))
+    assert eco is not None and eco.is_dependency_install(cmd(command))
+    assert eco.dependency_install(cmd(command), {}, ctx, "") is not None or not env
+    assert eco.dependency_install(cmd(command), env, ctx, "") is None
+
+
+def test_remote_find_links_still_moves(make_context: ContextMaker) -> None:
+    ctx = make_context({"requirements.txt": "six\n"})
+    command = cmd("pip install -r requirements.txt -f https://example.com/wheels/")
+    found = pip.dependency_install(command, {"PIP_FIND_LINKS": "https://x/simple"}, ctx, "")
+    assert found is not None and found.proven
+
+
 def test_missing_requirements_file_is_not_proven(make_context: ContextMaker) -> None:
     found = pip.dependency_install(cmd("pip install -r r.txt"), {}, make_context({}), "app")
     assert found is not None and found.inputs == ("app/r.txt",) and not found.proven

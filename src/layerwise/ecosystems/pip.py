@@ -10,7 +10,7 @@ from __future__ import annotations
 
 import posixpath
 import re
-from collections.abc import Callable, Mapping, Sequence
+from collections.abc import Callable, Iterable, Mapping, Sequence
 from typing import TYPE_CHECKING
 
 from layerwise.ecosystems import _python
@@ -58,6 +58,12 @@ _ARCHIVES = (".whl", ".zip", ".tar.gz", ".tgz", ".tar", ".tar.bz2", ".tbz", ".ta
 # Requirements-file options that read another file or folder (relative to the file itself).
 _CHAINED = ("-r", "--requirement", "-c", "--constraint")
 _LOCAL_LINKS = ("-f", "--find-links", "-e", "--editable")
+# Where an install looks for more than its requirement files: a local path there is read from
+# the context, which above the broad COPY holds only the manifests. pip reads each long option
+# from PIP_<NAME> too (pip docs "Configuration: Environment Variables"), set by ENV or in front
+# of the command.
+FIND_LINKS = ("-f", "--find-links")
+LOCAL_VARIABLES = ("PIP_FIND_LINKS", "PIP_CONSTRAINT", "PIP_REQUIREMENT", "PIP_EDITABLE")
 _PIP_NAME = re.compile(r"pip(\d+(\.\d+)*)?")
 # pip's own tools, a few megabytes of wheels with little or nothing else to fetch (pip and
 # setuptools declare no dependencies; wheel at most `packaging`): `pip install --upgrade pip`.
@@ -127,7 +133,11 @@ def is_install(cmd: Command) -> bool:
 
 
 def _values(cmd: Command, names: tuple[str, ...]) -> tuple[str, ...]:
-    args = pip_args(cmd) or ()
+    return option_values(pip_args(cmd) or (), names)
+
+
+def option_values(args: Sequence[Word], names: tuple[str, ...]) -> tuple[str, ...]:
+    """The values every one of `names` is given among `args`: `-f x`, `--find-links=x`, `-fx`."""
     found: list[str] = []
     for i, word in enumerate(args):
         for name in names:
@@ -215,8 +225,12 @@ def dependency_install(
     """The requirement files the install reads, with the files they chain (`-r base.txt`,
     `-c constraints.txt`, relative to the file naming them) when the context has them. None
     when one is outside the context or a line installs from the context (`-e .`, `./pkg`,
-    `--find-links ./wheels`): then the install needs more than its manifests."""
+    `--find-links ./wheels`), or the command or its environment names a local path to look in
+    (`--find-links wheels`, `PIP_CONSTRAINT=/app/c.txt`): then the install needs more than its
+    manifests."""
     if not is_dependency_install(cmd):
+        return None
+    if looks_in_context(cmd, pip_args(cmd) or (), env, FIND_LINKS, LOCAL_VARIABLES):
         return None
     return requirements_install(requirement_files(cmd), context, project_dir)
 
@@ -253,6 +267,31 @@ def requirements_install(
     return DependencyInstall(tuple(seen), tuple(named), proven)
 
 
+def looks_in_context(
+    cmd: Command,
+    args: Sequence[Word],
+    env: Mapping[str, str],
+    options: tuple[str, ...],
+    variables: tuple[str, ...],
+) -> bool:
+    """One of `options` among the command's `args`, or of `variables` in its environment (the
+    stage's ENV, `NAME=value` in front of it), names a local path (`names_local_path`)."""
+    seen = command_env(cmd, env)
+    return names_local_path([*option_values(args, options), *(seen.get(n, "") for n in variables)])
+
+
+def names_local_path(values: Iterable[str]) -> bool:
+    """One of these option or variable values (a variable's split at spaces or commas) is a
+    location in the build context: a path, relative or absolute (the context may be copied
+    there), or a `file:` URL; not a remote URL (`https://...`)."""
+    return any(
+        path.startswith("file:") or "://" not in path
+        for value in values
+        for path in re.split(r"[\s,]+", value)
+        if path
+    )
+
+
 def _chained(text: str, folder: str) -> list[str] | None:
     """The files a requirements file chains, as context paths; None when a line reads the
     context some other way (a local path, `-e`, `--find-links` to a folder) or leaves it."""
@@ -267,7 +306,7 @@ def _chained(text: str, folder: str) -> list[str] | None:
                 return None
             out.append(inside)
         elif option in _LOCAL_LINKS:
-            if option in ("-f", "--find-links") and "://" in value:
+            if option in FIND_LINKS and not names_local_path([value]):
                 continue
             return None
         elif not option and installs_from_context(line):

@@ -37,7 +37,12 @@ After the fix:
 ## Fix safety
 Python: the fix copies what the install reads. pip: the requirement files and every file they
 chain with `-r`/`-c` (read from the context); safe when the context has them all and no line
-installs from the context (`-e .`, `./pkg`, `--find-links ./wheels`: then no fix). Pipenv:
+installs from the context (`-e .`, `./pkg`, `libs/pkg` or `x.whl`: any name pip takes for a
+path, `--find-links ./wheels`: then no fix). No fix either when the command or the stage's ENV
+points the install at a local path, relative, absolute or `file:` (`--find-links wheels`,
+`PIP_FIND_LINKS`, `PIP_CONSTRAINT`, `PIP_REQUIREMENT`; for `uv pip install` its `--find-links`,
+`--override`, `--build-constraint` and `UV_FIND_LINKS`, `UV_CONSTRAINT`, `UV_OVERRIDE`,
+`UV_BUILD_CONSTRAINT`): those files come only with the broad COPY. Pipenv:
 Pipfile, Pipfile.lock (and `.env`); safe for `pipenv sync` or `install --deploy` when the
 Pipfile names no local path. uv: `uv sync --no-install-project` moves with pyproject.toml,
 uv.lock, `.python-version` and `uv.toml`, safe with `--locked`/`--frozen`, no local sources, no

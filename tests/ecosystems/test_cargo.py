@@ -104,6 +104,6 @@ def test_no_output_cache_without_a_context_or_for_other_commands(
     context = make_context({"Cargo.toml": MANIFEST, "src/main.rs": ""})
     for text in ("cargo fetch", "cargo build --bin shop", "CARGO_TARGET_DIR=/o cargo build"):
         assert cargo.output_cache(cmd(text), context, "", "/app", None) is None
-    assert cargo.dependency_install(cmd("cargo build"), context, "") is None
+    assert cargo.dependency_install(cmd("cargo build"), {}, context, "") is None
     assert cargo.split_repeats_install(cmd("cargo build --release"))
     assert not cargo.split_repeats_install(cmd("cargo fetch"))

@@ -112,7 +112,7 @@ def test_an_installer_left_out_answers_no(eco: ecosystems.Installer) -> None:
         assert not eco.is_install(cmd), cmd.text
         assert eco.verb(cmd) is None, cmd.text
         assert not eco.is_dependency_install(cmd), cmd.text
-        assert eco.dependency_install(cmd, None, "") is None, cmd.text
+        assert eco.dependency_install(cmd, {}, None, "") is None, cmd.text
         assert not eco.cache_defeats(cmd), cmd.text
         assert not eco.starts_over(cmd), cmd.text
         assert not eco.split_repeats_install(cmd), cmd.text

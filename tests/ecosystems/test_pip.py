@@ -56,12 +56,40 @@ def test_requirement_files() -> None:
         ("pip install -e .", True),
         ("pip install --editable=./lib", True),
         ("pip install ./dist/app.whl", True),
+        ("pip install -r requirements.txt libs/mypkg", True),
         ("pip install -r requirements.txt", False),
         ("pip install flask==3.0", False),
     ],
 )
 def test_installs_local_source(text: str, local: bool) -> None:
     assert pip.installs_local_source(cmd(text)) is local
+
+
+@pytest.mark.parametrize(
+    ("target", "local"),
+    [
+        ("libs/mypkg", True),  # pip's `_looks_like_path`: a `/` makes it a path
+        ("libs/mylib-1.0-py3-none-any.whl", True),
+        ("mylib-1.0-py3-none-any.whl", True),  # an archive name is a file
+        ("../shared", True),
+        ("/src/lib", True),
+        ("file:///src/lib", True),
+        ("lib @ file:///src/lib", True),
+        ('libs/mypkg ; python_version < "3.9"', True),
+        ("flask==3.0", False),
+        ("pkg[extra]==1.0", False),
+        ('importlib-metadata==8.0; python_version < "3.10"', False),
+        ("gunicorn==22.0 --hash=sha256:4a0b", False),
+        ("git+https://github.com/pallets/click@8.1.7#egg=click", False),
+        ("https://example.com/x-1.0-py3-none-any.whl", False),
+        ("idna @ https://example.com/idna-3.7-py3-none-any.whl", False),
+        ("pkg[extra] @ git+https://github.com/o/pkg", False),
+    ],
+)
+def test_installs_from_context(target: str, local: bool) -> None:
+    """A requirement naming a path, however spelled, is read from the build context; a URL or
+    a project on an index is not."""
+    assert pip.installs_from_context(target) is local
 
 
 @pytest.mark.parametrize(
@@ -121,3 +149,41 @@ def test_cache_cleaning(text: str, cleaning: bool) -> None:
 def test_registered() -> None:
     assert pip in ecosystems.ALL
     assert ecosystems.for_command(cmd("pip3 install x")) is pip
+
+
+@pytest.mark.parametrize(
+    ("values", "local"),
+    [
+        (["wheels"], True),
+        (["/app/wheels"], True),  # may lie where the context is copied
+        (["file:///app/wheels"], True),
+        (["https://example.com/simple other/wheels"], True),  # PIP_FIND_LINKS: several
+        (["https://example.com/wheels/", ""], False),
+        ([], False),
+    ],
+)
+def test_names_local_path(values: list[str], local: bool) -> None:
+    assert pip.names_local_path(values) is local
+
+
+@pytest.mark.parametrize(
+    ("text", "env", "looks"),
+    [
+        ("pip install -r r.txt --find-links=wheels", {}, True),
+        ("pip install -r r.txt -f /app/wheels", {}, True),
+        ("pip install -r r.txt -fwheels", {}, True),
+        ("PIP_FIND_LINKS=./wheels pip install -r r.txt", {}, True),
+        ("pip install -r r.txt", {"PIP_CONSTRAINT": "/app/c.txt"}, True),
+        ("pip install -r r.txt", {"PIP_REQUIREMENT": "more.txt"}, True),
+        ("pip install -r r.txt -f https://example.com/wheels/", {}, False),
+        ("pip install -r r.txt", {"PIP_INDEX_URL": "./not-a-location-setting"}, False),
+    ],
+)
+def test_looks_in_context(text: str, env: dict[str, str], looks: bool) -> None:
+    """`--find-links` and the PIP_* variables for it, constraints and requirements point the
+    install at files of the context that only the broad COPY brings."""
+    command = cmd(text)
+    found = pip.looks_in_context(
+        command, pip.pip_args(command) or (), env, pip.FIND_LINKS, pip.LOCAL_VARIABLES
+    )
+    assert found is looks

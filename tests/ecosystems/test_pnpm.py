@@ -135,7 +135,7 @@ def test_workspace_members_and_config(make_context: ContextMaker) -> None:
             "apps/skip/package.json": "{}",
         },
     )
-    found = pnpm.dependency_install(cmd("pnpm install --frozen-lockfile"), context, "")
+    found = pnpm.dependency_install(cmd("pnpm install --frozen-lockfile"), {}, context, "")
     assert found is not None and found.proven and found.before is None
     assert found.inputs == (
         "package.json",
@@ -159,19 +159,19 @@ def test_workspace_members_and_config(make_context: ContextMaker) -> None:
 def test_proven(make_context: ContextMaker, files: dict[str, str | None], proven: bool) -> None:
     base: dict[str, str | None] = {"package.json": "{}", "pnpm-lock.yaml": ""}
     merged = {k: v for k, v in {**base, **files}.items() if v is not None}
-    found = pnpm.dependency_install(cmd("pnpm i"), make_context(merged), "")
+    found = pnpm.dependency_install(cmd("pnpm i"), {}, make_context(merged), "")
     assert found is not None and found.proven is proven
 
 
 def test_fetch_and_offline(make_context: ContextMaker) -> None:
     context = make_context({"package.json": "{}", "pnpm-lock.yaml": "", ".npmrc": ""})
-    fetch = pnpm.dependency_install(cmd("pnpm fetch"), context, "")
+    fetch = pnpm.dependency_install(cmd("pnpm fetch"), {}, context, "")
     assert fetch == DependencyInstall(("pnpm-lock.yaml", ".npmrc"), ("pnpm-lock.yaml",), True)
-    offline = pnpm.dependency_install(cmd("pnpm install --offline -P"), context, "")
+    offline = pnpm.dependency_install(cmd("pnpm install --offline -P"), {}, context, "")
     assert offline is not None and not offline.proven
     assert offline.before == "pnpm fetch --prod"
-    assert pnpm.dependency_install(cmd("pnpm add zod"), context, "") is None
-    assert pnpm.dependency_install(cmd("pnpm -C web install"), context, "") is None
+    assert pnpm.dependency_install(cmd("pnpm add zod"), {}, context, "") is None
+    assert pnpm.dependency_install(cmd("pnpm -C web install"), {}, context, "") is None
 
 
 def test_installer() -> None:

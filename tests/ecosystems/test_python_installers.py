@@ -51,38 +51,72 @@ def test_requirements_chain_is_read_from_the_context(make_context: ContextMaker)
             "c.txt": "six<2\n",
         },
     )
-    found = pip.dependency_install(cmd("pip install -r reqs/prod.txt"), ctx, "")
+    found = pip.dependency_install(cmd("pip install -r reqs/prod.txt"), {}, ctx, "")
     assert found is not None
     assert found.inputs == ("reqs/prod.txt", "reqs/base.txt", "c.txt")
     assert found.manifests == ("reqs/prod.txt",)
     assert found.proven
 
 
-@pytest.mark.parametrize("line", ["-e .", "./libs/x", "--find-links ./wheels", "-r ../../x.txt"])
+@pytest.mark.parametrize(
+    "line",
+    ["-e .", "./libs/x", "libs/x", "libs/x-1.0-py3-none-any.whl", "--find-links ./wheels",
+     "-r ../../x.txt"],
+)  # fmt: skip
 def test_requirements_reading_the_project_give_no_move(
     make_context: ContextMaker, line: str
 ) -> None:
     ctx = make_context({"requirements.txt": f"six\n{line}\n"})
-    assert pip.dependency_install(cmd("pip install -r requirements.txt"), ctx, "") is None
+    assert pip.dependency_install(cmd("pip install -r requirements.txt"), {}, ctx, "") is None
+
+
+@pytest.mark.parametrize(
+    ("command", "env"),
+    [
+        ("pip install -r requirements.txt --no-index --find-links=wheels", {}),
+        ("pip install -r requirements.txt", {"PIP_FIND_LINKS": "/app/wheels"}),
+        ("pip install -r requirements.txt", {"PIP_CONSTRAINT": "/app/constraints.txt"}),
+        ("uv pip install --system -f wheels -r requirements.txt", {}),
+        ("uv pip install --system -r requirements.txt", {"UV_CONSTRAINT": "c.txt"}),
+        ("uv pip install --system -r requirements.txt --override o.txt", {}),
+    ],
+)
+def test_installs_looking_in_the_context_give_no_move(
+    make_context: ContextMaker, command: str, env: dict[str, str]
+) -> None:
+    """A local `--find-links`, constraints or requirements from the command or the ENV: the
+    install reads files that only the broad COPY brings."""
+    ctx = make_context({"requirements.txt": "six\n"})
+    eco = installer_of(cmd(command))
+    assert eco is not None and eco.is_dependency_install(cmd(command))
+    assert eco.dependency_install(cmd(command), {}, ctx, "") is not None or not env
+    assert eco.dependency_install(cmd(command), env, ctx, "") is None
+
+
+def test_remote_find_links_still_moves(make_context: ContextMaker) -> None:
+    ctx = make_context({"requirements.txt": "six\n"})
+    command = cmd("pip install -r requirements.txt -f https://example.com/wheels/")
+    found = pip.dependency_install(command, {"PIP_FIND_LINKS": "https://x/simple"}, ctx, "")
+    assert found is not None and found.proven
 
 
 def test_missing_requirements_file_is_not_proven(make_context: ContextMaker) -> None:
-    found = pip.dependency_install(cmd("pip install -r r.txt"), make_context({}), "app")
+    found = pip.dependency_install(cmd("pip install -r r.txt"), {}, make_context({}), "app")
     assert found is not None and found.inputs == ("app/r.txt",) and not found.proven
 
 
 def test_uv_sync_splits_and_dependency_only_moves(make_context: ContextMaker) -> None:
     files = {"pyproject.toml": "[project]\nname='a'\n", "uv.lock": "", "uv.toml": ""}
     ctx = make_context(files)
-    split = uv.dependency_install(cmd("uv sync --frozen"), ctx, "")
+    split = uv.dependency_install(cmd("uv sync --frozen"), {}, ctx, "")
     assert split is not None and split.proven
     assert split.before == "uv sync --frozen --no-install-project"
-    resolving = uv.dependency_install(cmd("uv sync"), ctx, "")
+    resolving = uv.dependency_install(cmd("uv sync"), {}, ctx, "")
     assert resolving is not None and not resolving.proven  # may rewrite uv.lock
-    moved = uv.dependency_install(cmd("uv sync --locked --no-install-project"), ctx, "")
+    moved = uv.dependency_install(cmd("uv sync --locked --no-install-project"), {}, ctx, "")
     assert moved is not None and moved.proven and moved.before is None
     assert moved.inputs == ("pyproject.toml", "uv.lock", "uv.toml")
-    unlocked = uv.dependency_install(cmd("uv sync --no-install-project"), ctx, "")
+    unlocked = uv.dependency_install(cmd("uv sync --no-install-project"), {}, ctx, "")
     assert unlocked is not None and not unlocked.proven  # may rewrite uv.lock
 
 
@@ -96,7 +130,7 @@ def test_uv_sync_splits_and_dependency_only_moves(make_context: ContextMaker) ->
 )
 def test_uv_unproven_projects(make_context: ContextMaker, files: dict[str, str]) -> None:
     found = uv.dependency_install(
-        cmd("uv sync --frozen --no-install-project"), make_context(files), ""
+        cmd("uv sync --frozen --no-install-project"), {}, make_context(files), ""
     )
     assert found is not None and not found.proven
 
@@ -121,20 +155,20 @@ def test_installs_of_local_sources_cannot_move(
 ) -> None:
     """A path, editable or workspace dependency is installed from sources that only the broad
     COPY brings: above it the install fails, so no move is offered (LW101 gives no fix)."""
-    assert module.dependency_install(cmd(command), make_context(files), "") is None
+    assert module.dependency_install(cmd(command), {}, make_context(files), "") is None
 
 
 def test_poetry_and_pipenv_inputs(make_context: ContextMaker) -> None:
     ctx = make_context(
         {"pyproject.toml": "", "poetry.lock": "", "Pipfile": "", "Pipfile.lock": "", ".env": ""},
     )
-    found = poetry.dependency_install(cmd("poetry install --only main"), ctx, "")
+    found = poetry.dependency_install(cmd("poetry install --only main"), {}, ctx, "")
     assert found is not None and found.before == "poetry install --only main --no-root"
     assert not found.proven
-    locked = pipenv.dependency_install(cmd("pipenv install --deploy"), ctx, "")
+    locked = pipenv.dependency_install(cmd("pipenv install --deploy"), {}, ctx, "")
     assert locked is not None and locked.proven
     assert locked.inputs == ("Pipfile", "Pipfile.lock", ".env")
-    loose = pipenv.dependency_install(cmd("pipenv install"), ctx, "")
+    loose = pipenv.dependency_install(cmd("pipenv install"), {}, ctx, "")
     assert loose is not None and not loose.proven
 
 

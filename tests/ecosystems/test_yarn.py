@@ -137,7 +137,7 @@ def test_dependency_install_follows_yarn_path(make_context: ContextMaker) -> Non
             "tools/other.js": "",
         },
     )
-    found = yarn.dependency_install(cmd("yarn install --immutable"), context, "")
+    found = yarn.dependency_install(cmd("yarn install --immutable"), {}, context, "")
     assert found is not None and found.proven
     assert found.inputs == ("package.json", "yarn.lock", ".yarnrc.yml", "tools/yarn.cjs")
 
@@ -186,9 +186,9 @@ def test_dependency_install_proven(
     context = make_context(
         {**base, **{f"app/{k}".replace("app/../", ""): v for k, v in files.items()}}
     )
-    found = yarn.dependency_install(cmd("yarn"), context, "app")
+    found = yarn.dependency_install(cmd("yarn"), {}, context, "app")
     assert found is not None and found.proven is proven
-    assert yarn.dependency_install(cmd("yarn --cwd app"), context, "") is None
+    assert yarn.dependency_install(cmd("yarn --cwd app"), {}, context, "") is None
 
 
 def test_installer() -> None:

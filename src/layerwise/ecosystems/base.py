@@ -409,10 +409,15 @@ class Installer(Protocol):
         ...
 
     def dependency_install(
-        self, cmd: Command, context: BuildContext | None, project_dir: str
+        self,
+        cmd: Command,
+        env: Mapping[str, str],
+        context: BuildContext | None,
+        project_dir: str,
     ) -> DependencyInstall | None:
-        """What `cmd`, run in context folder `project_dir` ("" for the root), reads; None when
-        it is not a dependency install or reads the project's own sources (no fix can move it)."""
+        """What `cmd`, run in context folder `project_dir` ("" for the root) with this ENV,
+        reads; None when it is not a dependency install or reads the project's own sources or
+        other files of the context the ENV names (no fix can move it)."""
         ...
 
     def install_caches(

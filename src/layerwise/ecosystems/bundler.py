@@ -74,7 +74,7 @@ def is_dependency_install(cmd: Command) -> bool:
 
 
 def dependency_install(
-    cmd: Command, context: BuildContext | None, project_dir: str
+    cmd: Command, env: Mapping[str, str], context: BuildContext | None, project_dir: str
 ) -> DependencyInstall | None:
     """Gemfile and Gemfile.lock (with `.ruby-version` and `.bundle/` when present); proven when
     the lockfile is there and the Gemfile reads nothing else. None with `--gemfile`."""

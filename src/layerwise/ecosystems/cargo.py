@@ -147,7 +147,7 @@ def _output_folder(cmd: Command) -> str | None:
 
 
 def dependency_install(
-    cmd: Command, context: BuildContext | None, project_dir: str
+    cmd: Command, env: Mapping[str, str], context: BuildContext | None, project_dir: str
 ) -> DependencyInstall | None:
     """None: `cargo fetch` does not load with the manifests alone, and `cargo build` keeps its
     work in a cache mount instead (`output_cache`)."""

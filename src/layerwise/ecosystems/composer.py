@@ -72,7 +72,7 @@ def is_dependency_install(cmd: Command) -> bool:
 
 
 def dependency_install(
-    cmd: Command, context: BuildContext | None, project_dir: str
+    cmd: Command, env: Mapping[str, str], context: BuildContext | None, project_dir: str
 ) -> DependencyInstall | None:
     """composer.json, composer.lock and auth.json. With `--no-scripts --no-autoloader` the
     install moves; otherwise `<install> --no-scripts --no-autoloader` goes above the copy and

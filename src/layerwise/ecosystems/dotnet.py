@@ -78,7 +78,7 @@ def _sound(project: str) -> bool:
 
 
 def dependency_install(
-    cmd: Command, context: BuildContext | None, project_dir: str
+    cmd: Command, env: Mapping[str, str], context: BuildContext | None, project_dir: str
 ) -> DependencyInstall | None:
     """The project file `restore` names or the one in its folder, with the config files beside
     it. None for a solution (its projects live elsewhere), several projects, or none found."""

@@ -155,7 +155,7 @@ def cache_cleaning(cmd: Command, home: str = "/root") -> bool:
 
 
 def dependency_install(
-    cmd: Command, context: BuildContext | None, project_dir: str
+    cmd: Command, env: Mapping[str, str], context: BuildContext | None, project_dir: str
 ) -> DependencyInstall | None:
     """`go mod download` reads go.mod, go.sum (when the context has it) and the go.mod of each
     directory a `replace` points to. None (no fix) with `-modfile`, a go.work file (the graph

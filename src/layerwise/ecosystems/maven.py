@@ -86,7 +86,7 @@ def _sound(pom: str) -> bool:
 
 
 def dependency_install(
-    cmd: Command, context: BuildContext | None, project_dir: str
+    cmd: Command, env: Mapping[str, str], context: BuildContext | None, project_dir: str
 ) -> DependencyInstall | None:
     """pom.xml (and `mvnw` with `.mvn/` for the wrapper, `.mvn/` when present); None with `-f`
     or `-pl` (another POM or a reactor subset)."""

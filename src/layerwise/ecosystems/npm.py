@@ -365,7 +365,7 @@ def enclosing(project_dir: str, names: Sequence[str]) -> tuple[str, ...]:
 
 
 def dependency_install(
-    cmd: Command, context: BuildContext | None, project_dir: str
+    cmd: Command, env: Mapping[str, str], context: BuildContext | None, project_dir: str
 ) -> DependencyInstall | None:
     if not is_dependency_install(cmd):
         return None

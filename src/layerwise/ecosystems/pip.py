@@ -10,7 +10,7 @@ from __future__ import annotations
 
 import posixpath
 import re
-from collections.abc import Callable, Mapping, Sequence
+from collections.abc import Callable, Iterable, Mapping, Sequence
 from typing import TYPE_CHECKING
 
 from layerwise.ecosystems import _python
@@ -51,11 +51,19 @@ VALUE_OPTIONS = frozenset(
 NO_CACHE_FLAG = "--no-cache-dir"
 # pip reads every option from `PIP_<OPTION>` too: PIP_NO_CACHE_DIR turns the cache off.
 NO_CACHE_VARIABLES = frozenset({"PIP_NO_CACHE_DIR"})
-# A requirements line or operand that installs from the context rather than an index.
-_LOCAL = re.compile(r"^(\.|/|\.\./|~)|^file:|\s@\s*file:|^-e\b|^--editable\b")
+# A requirement naming its project and where to get it (`name @ https://...`, PEP 508).
+_NAMED_URL = re.compile(r"[A-Za-z0-9][A-Za-z0-9._-]*\s*(\[[^\]]*\])?\s*@")
+# What pip takes for an archive file rather than a project name (its `is_archive_file`).
+_ARCHIVES = (".whl", ".zip", ".tar.gz", ".tgz", ".tar", ".tar.bz2", ".tbz", ".tar.xz", ".txz")
 # Requirements-file options that read another file or folder (relative to the file itself).
 _CHAINED = ("-r", "--requirement", "-c", "--constraint")
 _LOCAL_LINKS = ("-f", "--find-links", "-e", "--editable")
+# Where an install looks for more than its requirement files: a local path there is read from
+# the context, which above the broad COPY holds only the manifests. pip reads each long option
+# from PIP_<NAME> too (pip docs "Configuration: Environment Variables"), set by ENV or in front
+# of the command.
+FIND_LINKS = ("-f", "--find-links")
+LOCAL_VARIABLES = ("PIP_FIND_LINKS", "PIP_CONSTRAINT", "PIP_REQUIREMENT", "PIP_EDITABLE")
 _PIP_NAME = re.compile(r"pip(\d+(\.\d+)*)?")
 # pip's own tools, a few megabytes of wheels with little or nothing else to fetch (pip and
 # setuptools declare no dependencies; wheel at most `packaging`): `pip install --upgrade pip`.
@@ -125,7 +133,11 @@ def is_install(cmd: Command) -> bool:
 
 
 def _values(cmd: Command, names: tuple[str, ...]) -> tuple[str, ...]:
-    args = pip_args(cmd) or ()
+    return option_values(pip_args(cmd) or (), names)
+
+
+def option_values(args: Sequence[Word], names: tuple[str, ...]) -> tuple[str, ...]:
+    """The values every one of `names` is given among `args`: `-f x`, `--find-links=x`, `-fx`."""
     found: list[str] = []
     for i, word in enumerate(args):
         for name in names:
@@ -171,13 +183,19 @@ def installs_local_source(cmd: Command) -> bool:
 
 
 def installs_from_context(target: str) -> bool:
-    """A requirement specifier naming a path (`.`, `./pkg`, `dist/x.whl`, `/src`), not a
-    package on an index."""
-    return (
-        target == "."
-        or target.startswith(("./", "/", "../", "file:"))
-        or target.endswith(("/", ".whl", ".tar.gz", ".zip"))
-    )
+    """A requirement specifier naming a path (`.`, `./pkg`, `libs/pkg`, `dist/x.whl`, `/src`)
+    or a `file:` URL, not a package on an index nor another URL. pip takes any name holding a
+    `/` or starting with `.` for a path (its `_looks_like_path`), and an archive name for a
+    file; its options (`--hash=...`) and environment markers (`; python_version < "3.9"`) are
+    not part of it."""
+    spec = re.split(r";|\s-", target, maxsplit=1)[0].strip()
+    named = _NAMED_URL.match(spec)
+    where = spec[named.end() :].strip() if named else spec
+    if where.startswith("file:"):
+        return True
+    if named or "://" in where:
+        return False
+    return "/" in spec or spec.startswith(".") or spec.lower().endswith(_ARCHIVES)
 
 
 def cache_disabling_flags(cmd: Command) -> tuple[Word, ...]:
@@ -202,13 +220,17 @@ def is_dependency_install(cmd: Command) -> bool:
 
 
 def dependency_install(
-    cmd: Command, context: BuildContext | None, project_dir: str
+    cmd: Command, env: Mapping[str, str], context: BuildContext | None, project_dir: str
 ) -> DependencyInstall | None:
     """The requirement files the install reads, with the files they chain (`-r base.txt`,
     `-c constraints.txt`, relative to the file naming them) when the context has them. None
     when one is outside the context or a line installs from the context (`-e .`, `./pkg`,
-    `--find-links ./wheels`): then the install needs more than its manifests."""
+    `--find-links ./wheels`), or the command or its environment names a local path to look in
+    (`--find-links wheels`, `PIP_CONSTRAINT=/app/c.txt`): then the install needs more than its
+    manifests."""
     if not is_dependency_install(cmd):
+        return None
+    if looks_in_context(cmd, pip_args(cmd) or (), env, FIND_LINKS, LOCAL_VARIABLES):
         return None
     return requirements_install(requirement_files(cmd), context, project_dir)
 
@@ -245,6 +267,31 @@ def requirements_install(
     return DependencyInstall(tuple(seen), tuple(named), proven)
 
 
+def looks_in_context(
+    cmd: Command,
+    args: Sequence[Word],
+    env: Mapping[str, str],
+    options: tuple[str, ...],
+    variables: tuple[str, ...],
+) -> bool:
+    """One of `options` among the command's `args`, or of `variables` in its environment (the
+    stage's ENV, `NAME=value` in front of it), names a local path (`names_local_path`)."""
+    seen = command_env(cmd, env)
+    return names_local_path([*option_values(args, options), *(seen.get(n, "") for n in variables)])
+
+
+def names_local_path(values: Iterable[str]) -> bool:
+    """One of these option or variable values (a variable's split at spaces or commas) is a
+    location in the build context: a path, relative or absolute (the context may be copied
+    there), or a `file:` URL; not a remote URL (`https://...`)."""
+    return any(
+        path.startswith("file:") or "://" not in path
+        for value in values
+        for path in re.split(r"[\s,]+", value)
+        if path
+    )
+
+
 def _chained(text: str, folder: str) -> list[str] | None:
     """The files a requirements file chains, as context paths; None when a line reads the
     context some other way (a local path, `-e`, `--find-links` to a folder) or leaves it."""
@@ -259,10 +306,10 @@ def _chained(text: str, folder: str) -> list[str] | None:
                 return None
             out.append(inside)
         elif option in _LOCAL_LINKS:
-            if option in ("-f", "--find-links") and "://" in value:
+            if option in FIND_LINKS and not names_local_path([value]):
                 continue
             return None
-        elif _LOCAL.search(line):
+        elif not option and installs_from_context(line):
             return None
     return out
 

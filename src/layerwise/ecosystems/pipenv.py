@@ -82,7 +82,7 @@ def is_dependency_install(cmd: Command) -> bool:
 
 
 def dependency_install(
-    cmd: Command, context: BuildContext | None, project_dir: str
+    cmd: Command, env: Mapping[str, str], context: BuildContext | None, project_dir: str
 ) -> DependencyInstall | None:
     """Pipfile and Pipfile.lock (and `.env`, which Pipenv loads) move with the install: proven
     when the context has both and the Pipfile names no local path, and the install does not

@@ -169,7 +169,7 @@ def workspace_members(context: BuildContext, project_dir: str) -> tuple[tuple[st
 
 
 def dependency_install(
-    cmd: Command, context: BuildContext | None, project_dir: str
+    cmd: Command, env: Mapping[str, str], context: BuildContext | None, project_dir: str
 ) -> DependencyInstall | None:
     """`pnpm fetch` reads the lockfile (and `.npmrc`, pnpm-workspace.yaml for settings): it
     moves, proven when the context has the lockfile. `pnpm install --offline` expects a store

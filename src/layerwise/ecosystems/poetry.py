@@ -103,7 +103,7 @@ def is_dependency_install(cmd: Command) -> bool:
 
 
 def dependency_install(
-    cmd: Command, context: BuildContext | None, project_dir: str
+    cmd: Command, env: Mapping[str, str], context: BuildContext | None, project_dir: str
 ) -> DependencyInstall | None:
     """`poetry install --no-root` reads pyproject.toml, poetry.lock and poetry.toml: it moves,
     never proven (Poetry may still check files the project names, such as its readme). A plain

@@ -143,18 +143,30 @@ def is_dependency_install(cmd: Command) -> bool:
     return not any(pip.installs_from_context(t) for t in locals_ if t)
 
 
+# Where `uv pip install` looks beyond its requirement files; a local path there is read from the
+# context, as with pip (`pip.looks_in_context`). uv's "Environment variables" reference:
+# UV_FIND_LINKS (comma-separated), UV_CONSTRAINT, UV_OVERRIDE, UV_BUILD_CONSTRAINT (files,
+# space-separated). uv reads none of pip's PIP_* variables.
+_LOOK_OPTIONS = ("-f", "--find-links", "--override", "-b", "--build-constraint")
+_LOOK_VARIABLES = ("UV_FIND_LINKS", "UV_CONSTRAINT", "UV_OVERRIDE", "UV_BUILD_CONSTRAINT")
+
+
 def dependency_install(
-    cmd: Command, context: BuildContext | None, project_dir: str
+    cmd: Command, env: Mapping[str, str], context: BuildContext | None, project_dir: str
 ) -> DependencyInstall | None:
     """`uv sync --no-install-project` reads pyproject.toml and uv.lock (and `.python-version`,
     `uv.toml`): it moves above the copy. A plain `uv sync` also installs the project from its
     sources: `uv sync ... --no-install-project` goes above the copy and the original stays.
     Both are proven only with `--locked`/`--frozen`: else the first sync may re-resolve and
     rewrite uv.lock, which the copy then lays over. The split builds nothing above the copy
-    (static metadata, no local sources), so the project's readme or build files are not read."""
+    (static metadata, no local sources), so the project's readme or build files are not read.
+    `uv pip install -r ...` reads what pip's would (`pip.requirements_install`); None when its
+    options or ENV name a local path to look in (`--find-links wheels`, UV_CONSTRAINT)."""
     if not is_dependency_install(cmd):
         return None
     if is_pip_install(cmd):
+        if pip.looks_in_context(cmd, cmd.args, env, _LOOK_OPTIONS, _LOOK_VARIABLES):
+            return None
         return pip.requirements_install(_requirement_files(cmd), context, project_dir)
     if cmd.has_option(DEPENDENCIES_ONLY_FLAG, "--only-deps"):
         required = (*MANIFESTS, *LOCKFILES)

@@ -311,7 +311,7 @@ def _add_inside(context: BuildContext, prefix: str, value: str, found: list[str]
 
 
 def dependency_install(
-    cmd: Command, context: BuildContext | None, project_dir: str
+    cmd: Command, env: Mapping[str, str], context: BuildContext | None, project_dir: str
 ) -> DependencyInstall | None:
     """`yarn install` reads package.json, yarn.lock, the rc files and what they name, workspace
     manifests and `.npmrc`. Proven when the npm project is (see `npm.project_inputs`), the

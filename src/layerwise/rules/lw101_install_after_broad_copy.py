@@ -37,7 +37,12 @@ After the fix:
 ## Fix safety
 Python: the fix copies what the install reads. pip: the requirement files and every file they
 chain with `-r`/`-c` (read from the context); safe when the context has them all and no line
-installs from the context (`-e .`, `./pkg`, `--find-links ./wheels`: then no fix). Pipenv:
+installs from the context (`-e .`, `./pkg`, `libs/pkg` or `x.whl`: any name pip takes for a
+path, `--find-links ./wheels`: then no fix). No fix either when the command or the stage's ENV
+points the install at a local path, relative, absolute or `file:` (`--find-links wheels`,
+`PIP_FIND_LINKS`, `PIP_CONSTRAINT`, `PIP_REQUIREMENT`; for `uv pip install` its `--find-links`,
+`--override`, `--build-constraint` and `UV_FIND_LINKS`, `UV_CONSTRAINT`, `UV_OVERRIDE`,
+`UV_BUILD_CONSTRAINT`): those files come only with the broad COPY. Pipenv:
 Pipfile, Pipfile.lock (and `.env`); safe for `pipenv sync` or `install --deploy` when the
 Pipfile names no local path. uv: `uv sync --no-install-project` moves with pyproject.toml,
 uv.lock, `.python-version` and `uv.toml`, safe with `--locked`/`--frozen`, no local sources, no
@@ -223,13 +228,13 @@ def _installed_above(ctx: RuleContext, above: Sequence[Step], step: Step, instal
     eco = next((e for e in installers_for(install) if e.is_dependency_install(install)), None)
     if eco is None or eco.starts_over(install):
         return False
-    mine = eco.dependency_install(install, None, "")
+    mine = eco.dependency_install(install, step.state.env, None, "")
     where = s.cwd_of(step, install)
     for st in above:
         for cmd in s.commands(ctx, st.instruction):
             if not eco.is_dependency_install(cmd) or s.cwd_of(st, cmd) != where:
                 continue
-            theirs = eco.dependency_install(cmd, None, "")
+            theirs = eco.dependency_install(cmd, st.state.env, None, "")
             if mine is not None and theirs is not None and theirs.manifests == mine.manifests:
                 return True
     return False
@@ -241,7 +246,9 @@ def _split_installer(cmd: Command) -> Installer | None:
     eco = next((e for e in installers_for(cmd) if e.is_dependency_install(cmd)), None)
     if eco is not None and eco.split_repeats_install(cmd):
         return eco
-    found = eco.dependency_install(cmd, None, "") if eco is not None else None
+    # Whether an install splits is in the command alone (`uv sync` without
+    # `--no-install-project`), whatever the ENV.
+    found = eco.dependency_install(cmd, {}, None, "") if eco is not None else None
     return eco if found is not None and found.before is not None else None
 
 
@@ -405,7 +412,9 @@ def _inputs(
         eco = next((e for e in installers_for(command) if e.is_dependency_install(command)), None)
         if rel.startswith("..") or eco is None:
             return None
-        found = eco.dependency_install(command, ctx.context, "" if rel == "." else rel)
+        found = eco.dependency_install(
+            command, st.state.env, ctx.context, "" if rel == "." else rel
+        )
         if found is None:
             return None
         paths += found.inputs

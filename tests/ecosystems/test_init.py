@@ -172,6 +172,20 @@ def test_an_ecosystem_left_out_cleans_no_cache(eco: ecosystems.Ecosystem) -> Non
             assert not any(eco.cache_cleaning(cmd, home) for home in HOMES), cmd.text
 
 
+@pytest.mark.parametrize("eco", ALL, ids=lambda e: e.NAME)
+def test_only_an_own_cleaning_names_cleaned_caches(eco: Ecosystem) -> None:
+    """`cleaned_caches` names places for the commands `cache_cleaning` finds, `rm` aside (it
+    names its paths), and for each module that has a cleaning command somewhere."""
+    named = False
+    for cmd in COMMANDS:
+        for home in HOMES:
+            if eco.cleaned_caches(cmd, home, {}):
+                named = True
+                assert eco.cache_cleaning(cmd, home), (eco.NAME, cmd.text)
+                assert cmd.program_name != "rm", (eco.NAME, cmd.text)
+    assert named or eco.NAME in ("cargo", "gradle", "bundler")
+
+
 def test_the_order_is_the_registrys() -> None:
     for cmd in COMMANDS:
         chosen = installers_for(cmd)

@@ -26,6 +26,12 @@ def locked(targets: Iterable[str]) -> tuple[CacheMount, ...]:
     return tuple(CacheMount(t, sharing="locked") for t in targets)
 
 
+def cleaned_folders(cleans: bool, moved: bool, mounts: Iterable[CacheMount]) -> tuple[str, ...]:
+    """A manager's `cleaned_caches`: the folders of `mounts` when the command `cleans`, none
+    when it also moves them (`--cache-dir`, `--installroot`...): where it cleans is not known."""
+    return tuple(m.target for m in mounts) if cleans and not moved else ()
+
+
 def words(cmd: Command, value_options: frozenset[str]) -> list[str]:
     """The command's operands as text (`["group", "install", "x"]` for `dnf -y group install x`)."""
     return [w.text for w in cmd.operands(value_options)]

@@ -20,9 +20,9 @@ Facts, from apk-tools' manuals and source (alpinelinux/apk-tools):
 from __future__ import annotations
 
 import posixpath
-from collections.abc import Sequence
+from collections.abc import Mapping, Sequence
 
-from layerwise.ecosystems._system import locked, words
+from layerwise.ecosystems._system import cleaned_folders, locked, words
 from layerwise.ecosystems.base import CacheMount, never_unproven, static_text, subcommand
 from layerwise.shell import Command, Word
 
@@ -126,6 +126,10 @@ def cache_cleaning(cmd: Command, home: str = "/root") -> bool:
     return operands[1:2] == ["purge"] or (
         operands[1:2] in (["clean"], ["sync"]) and cmd.has_option("--purge")
     )
+
+
+def cleaned_caches(cmd: Command, home: str, env: Mapping[str, str]) -> tuple[str, ...]:
+    return cleaned_folders(cache_cleaning(cmd, home), moves_cache(cmd), cache_mounts())
 
 
 def _refreshes(cmd: Command) -> bool:

@@ -8,6 +8,8 @@ on), and the official images' /etc/apt/apt.conf.d/docker-clean that deletes down
 
 from __future__ import annotations
 
+from collections.abc import Mapping
+
 from layerwise.ecosystems.base import (
     CacheMount,
     is_under,
@@ -185,6 +187,11 @@ def cache_cleaning(cmd: Command, home: str = "/root") -> bool:
     """`apt-get clean` or an `rm` under the apt cache/state dirs: with the cache mounts in place
     this empties the mounts and throws the next build's downloads away."""
     return is_clean(cmd) or bool(cache_removal(cmd))
+
+
+def cleaned_caches(cmd: Command, home: str, env: Mapping[str, str]) -> tuple[str, ...]:
+    """`apt-get clean` empties apt's folders, which no setting here moves."""
+    return tuple(m.target for m in CACHE_MOUNTS) if is_clean(cmd) else ()
 
 
 unproven = never_unproven

@@ -162,6 +162,12 @@ def never_unproven(
     return False
 
 
+def cleans_nothing(cmd: Command, home: str, env: Mapping[str, str]) -> tuple[str, ...]:
+    """`cleaned_caches` of a tool with no cleaning command (an `rm` of its cache is found by
+    its path)."""
+    return ()
+
+
 _REGISTRY_HOST = re.compile(r"[.:]|^localhost$")
 DOCKER_HUB = ("docker.io", "index.docker.io", "registry-1.docker.io")
 
@@ -211,6 +217,13 @@ class Ecosystem(Protocol):
 
     def cache_cleaning(self, cmd: Command, home: str = "/root") -> bool:
         """The command empties the cache a cache mount keeps (pointless, or harmful, with one)."""
+        ...
+
+    def cleaned_caches(self, cmd: Command, home: str, env: Mapping[str, str]) -> tuple[str, ...]:
+        """The directories the tool's own cleaning command `cmd` (`pip cache purge`, not an
+        `rm`, which names its paths) empties: where its options, `VAR=x` prefixes and the
+        stage's `env` put its cache, else the defaults for this home. A cleaning elsewhere
+        leaves a mount on the default alone. () for any other command."""
         ...
 
     def unproven(

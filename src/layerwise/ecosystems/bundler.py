@@ -25,6 +25,7 @@ from layerwise.ecosystems.base import (
     DevForm,
     LockfileForm,
     Pruning,
+    cleans_nothing,
     command_env,
     never_repeats_install,
     never_starts_over,
@@ -271,3 +272,4 @@ split_repeats_install = never_repeats_install
 output_cache = no_output_cache
 build_outputs = no_build_outputs
 unproven = never_unproven
+cleaned_caches = cleans_nothing

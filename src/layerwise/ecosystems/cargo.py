@@ -41,6 +41,7 @@ from layerwise.ecosystems.base import (
     DependencyInstall,
     OutputCache,
     Pruning,
+    cleans_nothing,
     command_env,
     image_tag,
     never_needs_dev,
@@ -271,6 +272,7 @@ project_env = no_project_env
 # Not starting over: the next run reuses the module, package or build caches it finds.
 starts_over = never_starts_over
 unproven = never_unproven
+cleaned_caches = cleans_nothing
 
 
 # The toolchain out of the final image (LW305). Rust links glibc and libgcc: distroless `cc` of

@@ -137,6 +137,15 @@ def cache_cleaning(cmd: Command, home: str = "/root") -> bool:
     return _verb_text(cmd) in ("clear-cache", "clearcache", "cc")
 
 
+def cleaned_caches(cmd: Command, home: str, env: Mapping[str, str]) -> tuple[str, ...]:
+    """`composer clear-cache` empties the cache ENV (or a prefix) pins, else the system's:
+    any of the usual places."""
+    if not cache_cleaning(cmd, home):
+        return ()
+    pinned = cache_dir(home, command_env(cmd, env))
+    return (pinned,) if pinned else tuple(m.target for m in cache_mounts(home, None))
+
+
 # Lockfile-honouring installs (LW107), from Composer's CLI documentation: `install` installs
 # what composer.lock records (on a lock older than composer.json it warns and still installs
 # the lock), while `update` resolves the dependencies again and writes the result into

@@ -21,9 +21,9 @@ Facts:
 
 from __future__ import annotations
 
-from collections.abc import Sequence
+from collections.abc import Mapping, Sequence
 
-from layerwise.ecosystems._system import TRUE, locked, words, written_setting
+from layerwise.ecosystems._system import TRUE, cleaned_folders, locked, words, written_setting
 from layerwise.ecosystems.base import CacheMount, never_unproven, static_text, subcommand
 from layerwise.shell import Command, Word
 
@@ -142,6 +142,10 @@ def cache_cleaning(cmd: Command, home: str = "/root") -> bool:
     if static_text(verb(cmd)) != "clean":
         return False
     return any(w in CLEAN_TYPES for w in words(cmd, VALUE_OPTIONS)[1:])
+
+
+def cleaned_caches(cmd: Command, home: str, env: Mapping[str, str]) -> tuple[str, ...]:
+    return cleaned_folders(cache_cleaning(cmd, home), moves_cache(cmd), cache_mounts())
 
 
 def _setopts(cmd: Command) -> list[tuple[str, str, tuple[Word, ...]]]:

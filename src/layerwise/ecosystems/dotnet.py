@@ -147,6 +147,11 @@ def cache_cleaning(cmd: Command, home: str = "/root") -> bool:
     )
 
 
+def cleaned_caches(cmd: Command, home: str, env: Mapping[str, str]) -> tuple[str, ...]:
+    """`dotnet nuget locals ... --clear` empties the packages folder NUGET_PACKAGES names."""
+    return (packages_folder(None, home, command_env(cmd, env)),) if cache_cleaning(cmd) else ()
+
+
 # Lockfile-honouring installs (LW107), from NuGet's documentation ("Locking dependencies",
 # errors NU1004/NU1005): a packages.lock.json next to the project turns the lock file on, and
 # restore then follows it, but re-evaluates and rewrites it when the project's dependencies

@@ -154,6 +154,19 @@ def cache_cleaning(cmd: Command, home: str = "/root") -> bool:
     return verb_text(cmd) == "clean" and cmd.has_option("-modcache")
 
 
+def cleaned_caches(cmd: Command, home: str, env: Mapping[str, str]) -> tuple[str, ...]:
+    """`go clean -modcache` empties the module cache GOMODCACHE or GOPATH (ENV or prefix)
+    name, else the official image's and the home's. A value still holding a `$` is not known
+    here: it is given as written (no mount is on it) rather than as `module_cache`'s default."""
+    if not cache_cleaning(cmd, home):
+        return ()
+    seen = command_env(cmd, env)
+    named = [seen[name] for name in ("GOMODCACHE", "GOPATH") if seen.get(name)]
+    if not named:
+        return tuple(m.target for m in cache_mounts(home, None))
+    return tuple(v for v in named if "$" in v) or (module_cache(home, seen),)
+
+
 def dependency_install(
     cmd: Command, env: Mapping[str, str], context: BuildContext | None, project_dir: str
 ) -> DependencyInstall | None:

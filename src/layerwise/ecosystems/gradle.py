@@ -20,6 +20,7 @@ from layerwise.ecosystems.base import (
     CacheMount,
     DependencyInstall,
     Pruning,
+    cleans_nothing,
     command_env,
     image_tag,
     never_needs_dev,
@@ -121,6 +122,7 @@ starts_over = never_starts_over
 split_repeats_install = never_repeats_install
 output_cache = no_output_cache
 unproven = never_unproven
+cleaned_caches = cleans_nothing
 
 
 # The toolchain out of the final image (LW305): the JDK (and the build tool) give way to the

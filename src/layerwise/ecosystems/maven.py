@@ -131,6 +131,14 @@ def cache_cleaning(cmd: Command, home: str = "/root") -> bool:
     return any(g.text.endswith(":purge-local-repository") for g in _goals(cmd))
 
 
+def cleaned_caches(cmd: Command, home: str, env: Mapping[str, str]) -> tuple[str, ...]:
+    """The purge empties the local repository where `-Dmaven.repo.local` (on the command or in
+    MAVEN_OPTS) puts it."""
+    if not cache_cleaning(cmd):
+        return ()
+    return (local_repository(cmd, home, command_env(cmd, env)),)
+
+
 def lockfile_of(cmd: Command) -> str | None:
     """None: Maven has no lockfile."""
     return None

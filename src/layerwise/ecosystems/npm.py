@@ -224,11 +224,26 @@ def is_prune(cmd: Command) -> bool:
 
 def cache_cleaning(cmd: Command, home: str = "/root") -> bool:
     """`npm cache clean --force` / `npm cache rm`, or an `rm` of npm's cache directory."""
-    if _verb_text(cmd) == "cache":
-        operands = cmd.operands(VALUE_OPTIONS)
-        return len(operands) > 1 and operands[1].text in ("clean", "clear", "rm")
+    if _cleans_cache(cmd):
+        return True
     cache = cache_dir(home)
     return any(_names_npm_cache(word.text, cache) for word in removed_paths(cmd))
+
+
+def _cleans_cache(cmd: Command) -> bool:
+    """npm's own cleaning command."""
+    operands = cmd.operands(VALUE_OPTIONS) if _verb_text(cmd) == "cache" else ()
+    return len(operands) > 1 and operands[1].text in ("clean", "clear", "rm")
+
+
+def cleaned_caches(cmd: Command, home: str, env: Mapping[str, str]) -> tuple[str, ...]:
+    """`npm cache clean` empties the cache an install by the same command would use."""
+    return (_cache_of(cmd, home, env),) if _cleans_cache(cmd) else ()
+
+
+def _cache_of(cmd: Command, home: str, env: Mapping[str, str]) -> str:
+    """`--cache DIR` wins over config and env."""
+    return cmd.option_value("--cache") or cache_dir(home, command_env(cmd, env))
 
 
 def _names_npm_cache(path: str, cache: str) -> bool:
@@ -378,11 +393,10 @@ def install_caches(
     cmd: Command, home: str, uid_gid: tuple[str, str] | None, env: Mapping[str, str]
 ) -> tuple[CacheMount, ...]:
     """npm's cache for an install (not of package managers alone, see
-    `installs_only_self_contained_tools`); `--cache DIR` wins over config and env."""
+    `installs_only_self_contained_tools`), where `_cache_of` puts it."""
     if not is_install(cmd) or installs_only_self_contained_tools(cmd):
         return ()
-    target = cmd.option_value("--cache") or cache_dir(home, command_env(cmd, env))
-    return (CacheMount.for_user(target, uid_gid),)
+    return (CacheMount.for_user(_cache_of(cmd, home, env), uid_gid),)
 
 
 def cache_defeats(cmd: Command) -> tuple[Word, ...]:

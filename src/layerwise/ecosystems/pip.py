@@ -206,11 +206,28 @@ def cache_disabling_flags(cmd: Command) -> tuple[Word, ...]:
 
 def cache_cleaning(cmd: Command, home: str = "/root") -> bool:
     """`pip cache purge`/`remove`, or an `rm` of pip's cache directory."""
-    word = verb(cmd)
-    if word is not None and word.text == "cache":
-        operands = _operands(cmd)
-        return len(operands) > 1 and operands[1].text in ("purge", "remove")
-    return _python.removes_cache(cmd, "pip", cache_dir(home))
+    return _purges_cache(cmd) or _python.removes_cache(cmd, "pip", cache_dir(home))
+
+
+def _purges_cache(cmd: Command) -> bool:
+    """pip's own cleaning command."""
+    operands = _operands(cmd)
+    return (
+        len(operands) > 1
+        and operands[0].text == "cache"
+        and operands[1].text in ("purge", "remove")
+    )
+
+
+def cleaned_caches(cmd: Command, home: str, env: Mapping[str, str]) -> tuple[str, ...]:
+    """`pip cache purge` empties the cache an install by the same command would use."""
+    return (_cache_of(cmd, home, env),) if _purges_cache(cmd) else ()
+
+
+def _cache_of(cmd: Command, home: str, env: Mapping[str, str]) -> str:
+    """`--cache-dir` wins over `PIP_CACHE_DIR` (ENV or prefix)."""
+    option = _values(cmd, ("--cache-dir",))
+    return option[0] if option else cache_dir(home, command_env(cmd, env))
 
 
 def is_dependency_install(cmd: Command) -> bool:
@@ -329,12 +346,10 @@ def install_caches(
     cmd: Command, home: str, uid_gid: tuple[str, str] | None, env: Mapping[str, str]
 ) -> tuple[CacheMount, ...]:
     """pip's cache for an install as this user (not of pip's own tools alone, see
-    `installs_only_self_contained_tools`); `--cache-dir` and `PIP_CACHE_DIR=` win."""
+    `installs_only_self_contained_tools`), where `_cache_of` puts it."""
     if not is_install(cmd) or disabled_by_env(env) or installs_only_self_contained_tools(cmd):
         return ()
-    option = _values(cmd, ("--cache-dir",))
-    target = option[0] if option else cache_dir(home, command_env(cmd, env))
-    return (CacheMount.for_user(target, uid_gid),)
+    return (CacheMount.for_user(_cache_of(cmd, home, env), uid_gid),)
 
 
 def disabled_by_env(env: Mapping[str, str]) -> bool:

@@ -114,9 +114,17 @@ def mount_assignments(cmd: Command, env: Mapping[str, str]) -> tuple[str, ...]:
 
 def cache_cleaning(cmd: Command, home: str = "/root") -> bool:
     """An `rm` of Pipenv's cache directory (`pipenv --clear` empties it too)."""
-    if cmd.program_name in PROGRAMS and cmd.has_option("--clear"):
-        return True
-    return _python.removes_cache(cmd, "pipenv", cache_dir(home))
+    return _clears_cache(cmd) or _python.removes_cache(cmd, "pipenv", cache_dir(home))
+
+
+def _clears_cache(cmd: Command) -> bool:
+    """Pipenv's own cleaning command."""
+    return cmd.program_name in PROGRAMS and cmd.has_option("--clear")
+
+
+def cleaned_caches(cmd: Command, home: str, env: Mapping[str, str]) -> tuple[str, ...]:
+    """`pipenv --clear` empties the cache PIPENV_CACHE_DIR (ENV or prefix) names."""
+    return (cache_dir(home, command_env(cmd, env)),) if _clears_cache(cmd) else ()
 
 
 # Lockfile-honouring installs (LW107), from Pipenv's source (routines/install.py `do_init`) and

@@ -120,10 +120,8 @@ def is_frozen(cmd: Command) -> bool:
 
 def cache_cleaning(cmd: Command, home: str = "/root") -> bool:
     """`pnpm store prune`, or an `rm` of the store."""
-    word = verb(cmd)
-    if word is not None and word.text == "store":
-        operands = cmd.operands(VALUE_OPTIONS)
-        return len(operands) > 1 and operands[1].text == "prune"
+    if _prunes_store(cmd):
+        return True
     store = store_dir(home)
     for removed in removed_paths(cmd):
         path = removed.text
@@ -221,8 +219,24 @@ def install_caches(
     seen = command_env(cmd, env)
     if env_flag(seen, *GLOBAL_VIRTUAL_STORE_VARIABLES) and not is_ci(seen):
         return ()
-    target = cmd.option_value("--store-dir") or store_dir(home, seen)
-    return (CacheMount.for_user(target, uid_gid),)
+    return (CacheMount.for_user(_store_of(cmd, home, env), uid_gid),)
+
+
+def _store_of(cmd: Command, home: str, env: Mapping[str, str]) -> str:
+    """`--store-dir` wins over ENV (`npm_config_store_dir`, `PNPM_HOME`...)."""
+    return cmd.option_value("--store-dir") or store_dir(home, command_env(cmd, env))
+
+
+def _prunes_store(cmd: Command) -> bool:
+    """pnpm's own cleaning command."""
+    word = verb(cmd)
+    operands = cmd.operands(VALUE_OPTIONS) if word is not None and word.text == "store" else ()
+    return len(operands) > 1 and operands[1].text == "prune"
+
+
+def cleaned_caches(cmd: Command, home: str, env: Mapping[str, str]) -> tuple[str, ...]:
+    """`pnpm store prune` prunes the store an install by the same command would use."""
+    return (_store_of(cmd, home, env),) if _prunes_store(cmd) else ()
 
 
 def cache_defeats(cmd: Command) -> tuple[Word, ...]:

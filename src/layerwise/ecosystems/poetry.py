@@ -139,10 +139,19 @@ def mount_assignments(cmd: Command, env: Mapping[str, str]) -> tuple[str, ...]:
 
 def cache_cleaning(cmd: Command, home: str = "/root") -> bool:
     """`poetry cache clear`, or an `rm` of Poetry's cache directory."""
+    return _clears_cache(cmd) or _python.removes_cache(cmd, "pypoetry", cache_dir(home))
+
+
+def _clears_cache(cmd: Command) -> bool:
+    """Poetry's own cleaning command."""
     operands = cmd.operands(VALUE_OPTIONS) if cmd.program_name in PROGRAMS else ()
-    if [w.text for w in operands[:2]] == ["cache", "clear"]:
-        return True
-    return _python.removes_cache(cmd, "pypoetry", cache_dir(home))
+    return [w.text for w in operands[:2]] == ["cache", "clear"]
+
+
+def cleaned_caches(cmd: Command, home: str, env: Mapping[str, str]) -> tuple[str, ...]:
+    """`poetry cache clear` empties the package folders an install by the same command would
+    use (POETRY_CACHE_DIR moves them)."""
+    return cache_targets(home, command_env(cmd, env)) if _clears_cache(cmd) else ()
 
 
 def lockfile_of(cmd: Command) -> str | None:

@@ -188,8 +188,12 @@ def install_caches(
 ) -> tuple[CacheMount, ...]:
     if not is_install(cmd):
         return ()
-    target = cmd.option_value("--cache-dir") or cache_dir(home, command_env(cmd, env))
-    return (CacheMount.for_user(target, uid_gid),)
+    return (CacheMount.for_user(_cache_of(cmd, home, env), uid_gid),)
+
+
+def _cache_of(cmd: Command, home: str, env: Mapping[str, str]) -> str:
+    """`--cache-dir` wins over `UV_CACHE_DIR` (ENV or prefix)."""
+    return cmd.option_value("--cache-dir") or cache_dir(home, command_env(cmd, env))
 
 
 def cache_defeats(cmd: Command) -> tuple[Word, ...]:
@@ -209,9 +213,17 @@ def mount_assignments(cmd: Command, env: Mapping[str, str]) -> tuple[str, ...]:
 
 def cache_cleaning(cmd: Command, home: str = "/root") -> bool:
     """`uv cache clean|prune`, or an `rm` of uv's cache directory."""
-    if _verbs(cmd) in (("cache", "clean"), ("cache", "prune")):
-        return True
-    return _python.removes_cache(cmd, "uv", cache_dir(home))
+    return _cleans_cache(cmd) or _python.removes_cache(cmd, "uv", cache_dir(home))
+
+
+def _cleans_cache(cmd: Command) -> bool:
+    """uv's own cleaning command."""
+    return _verbs(cmd) in (("cache", "clean"), ("cache", "prune"))
+
+
+def cleaned_caches(cmd: Command, home: str, env: Mapping[str, str]) -> tuple[str, ...]:
+    """`uv cache clean` empties the cache an install by the same command would use."""
+    return (_cache_of(cmd, home, env),) if _cleans_cache(cmd) else ()
 
 
 # Lockfile-honouring installs (LW107), from uv's "Locking and syncing" page and the `uv sync`

@@ -348,8 +348,7 @@ def install_caches(
         return ()
     seen = command_env(cmd, env)
     if not is_berry_command(cmd, env):
-        root = _is_root(home, uid_gid)
-        target = cmd.option_value("--cache-folder") or cache_dir(home, seen, root=root)
+        target = _classic_cache(cmd, home, seen, _is_root(home, uid_gid))
         return (CacheMount.for_user(target, uid_gid),)
     if seen.get("YARN_NODE_LINKER") != "node-modules":
         return ()
@@ -359,6 +358,11 @@ def install_caches(
     if shared in _FALSE and seen.get("YARN_CACHE_FOLDER"):
         return (CacheMount.for_user(seen["YARN_CACHE_FOLDER"], uid_gid),)
     return ()
+
+
+def _classic_cache(cmd: Command, home: str, seen: Mapping[str, str], root: bool) -> str:
+    """Classic's cache for the command: `--cache-folder` wins over ENV."""
+    return cmd.option_value("--cache-folder") or cache_dir(home, seen, root=root)
 
 
 def cache_defeats(cmd: Command) -> tuple[Word, ...]:
@@ -371,10 +375,8 @@ def mount_assignments(cmd: Command, env: Mapping[str, str]) -> tuple[str, ...]:
 
 def cache_cleaning(cmd: Command, home: str = "/root") -> bool:
     """`yarn cache clean`, or an `rm` of yarn's cache directory (classic's or Berry's)."""
-    word = verb(cmd)
-    if word is not None and word.text == "cache":
-        operands = cmd.operands(VALUE_OPTIONS)
-        return len(operands) > 1 and operands[1].text == "clean"
+    if _cleans_cache(cmd):
+        return True
     caches = (cache_dir(home), berry_global_cache(home))
     for removed in removed_paths(cmd):
         path = removed.text
@@ -384,6 +386,22 @@ def cache_cleaning(cmd: Command, home: str = "/root") -> bool:
         if deletes_inside(path, caches):
             return True
     return False
+
+
+def _cleans_cache(cmd: Command) -> bool:
+    """Yarn's own cleaning command."""
+    word = verb(cmd)
+    operands = cmd.operands(VALUE_OPTIONS) if word is not None and word.text == "cache" else ()
+    return len(operands) > 1 and operands[1].text == "clean"
+
+
+def cleaned_caches(cmd: Command, home: str, env: Mapping[str, str]) -> tuple[str, ...]:
+    """`yarn cache clean` empties classic's cache where an install by the same command would
+    keep it (YARN_CACHE_FOLDER also moves Berry's project cache), or Berry's global one."""
+    if not _cleans_cache(cmd):
+        return ()
+    seen = command_env(cmd, env)
+    return (_classic_cache(cmd, home, seen, _is_root(home, None)), berry_global_cache(home, seen))
 
 
 # Lockfile-honouring installs (LW107). Classic's `--frozen-lockfile` fails when yarn.lock needs

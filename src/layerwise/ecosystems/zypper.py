@@ -16,9 +16,9 @@ Facts, from zypper(8) (openSUSE/zypper, doc/zypper.8.txt):
 
 from __future__ import annotations
 
-from collections.abc import Sequence
+from collections.abc import Mapping, Sequence
 
-from layerwise.ecosystems._system import TRUE, locked, written_setting
+from layerwise.ecosystems._system import TRUE, cleaned_folders, locked, written_setting
 from layerwise.ecosystems.base import CacheMount, never_unproven, static_text, subcommand
 from layerwise.shell import Command, Word
 
@@ -107,6 +107,10 @@ def refresh_option(cmd: Command, earlier: Sequence[Command]) -> str | None:
 def cache_cleaning(cmd: Command, home: str = "/root") -> bool:
     """`zypper clean` / `zypper cc` (packages by default, metadata with `-m`, `-M`, `-a`)."""
     return static_text(verb(cmd)) in CLEAN_VERBS
+
+
+def cleaned_caches(cmd: Command, home: str, env: Mapping[str, str]) -> tuple[str, ...]:
+    return cleaned_folders(cache_cleaning(cmd, home), moves_cache(cmd), cache_mounts())
 
 
 unproven = never_unproven

@@ -18,7 +18,13 @@ directory (`rm -r /root/.npm/_cacache`). A path named by a variable the stage se
 an `rm -r` of a folder above it (`rm -rf ~/.bundle/` with a mount on `~/.bundle/cache`, or a glob
 there, `rm -rf ~/.cache/*`): rm empties the mount, then cannot remove the mount point. Removing one
 file, or lock, log and temporary files (`rm -f /cache/repo/.git/*.lock`, stale lock recovery),
-leaves the cached packages in place and is not reported.
+leaves the cached packages in place and is not reported. A package manager's own cleaning
+command empties the folder IT uses: the one its options (`pip cache purge --cache-dir /opt/c`),
+a `VAR=x` prefix or the stage's ENV (`PIP_CACHE_DIR`, `npm_config_cache`, `YARN_CACHE_FOLDER`,
+`UV_CACHE_DIR`, `POETRY_CACHE_DIR`, `GOMODCACHE`...) name, else the tool's default. It is
+reported only when that folder lies in a mount: with the mount on the default and the cache
+moved elsewhere, it empties a folder of the image and is not reported, nor is one whose folder
+only the shell knows (`--cache-dir "$DIR"`).
 
 ## Why it matters
 These cleanups exist to keep caches out of the image layer. A cache mount is never committed to
@@ -32,18 +38,19 @@ After the fix:
 
 ## Fix safety
 Safe: the deleted files are in the mount, never in the image. The fix drops the command with the
-`&&`/`;` joining it (or only the mounted paths of an `rm` that also deletes others); no fix when
-the cleanup is the RUN's only command or sits in a pipe. A package manager's own cleaning
-command (`composer clear-cache`, `dnf clean all`...) of Yarn Berry, Cargo, Maven, Gradle, .NET,
-Bundler, Composer, apk, dnf, yum, microdnf or zypper gets an unsafe fix: not yet proven by a
-real build on BuildKit for them (their registries and base images are out of reach here). Those
-of npm, yarn classic, pnpm and Go (`yarn cache clean`, `pnpm store prune`, `go clean -modcache`)
-are safe: builds proved these managers' mounts, and a command that only empties the mount adds
-nothing to the image. An `rm` of a mounted path is the same edit for every tool and stays safe.
-No fix for an `rm -r` of a folder above the mount: dropping it would keep that folder's other
-files in the image; move the mount or the `rm` by hand. The cache-mount rules (LW201, LW202,
-LW204) give no fix either for a RUN with such an `rm`: the mount they would add would fail the
-RUN (seen on BuildKit 0.13: `rm: cannot remove '/root/.x/cache': Device or resource busy`).
+`&&`/`;` joining it (or only the mounted paths of an `rm` that also deletes others); no fix when the
+cleanup is the RUN's only command or sits in a pipe. A cleaning of a folder no mount holds (counting
+the one a fix of LW201, LW202 or LW204 adds) is never dropped: it keeps that folder out of the
+image. A package manager's own cleaning command (`composer clear-cache`, `dnf clean all`...) of Yarn
+Berry, Cargo, Maven, Gradle, .NET, Bundler, Composer, apk, dnf, yum, microdnf or zypper gets an
+unsafe fix: not yet proven by a real build on BuildKit for them (their registries and base images
+are out of reach here). Those of npm, yarn classic, pnpm and Go (`yarn cache clean`, `pnpm store
+prune`, `go clean -modcache`) are safe: builds proved these managers' mounts, and a command that
+only empties the mount adds nothing to the image. An `rm` of a mounted path is the same edit for
+every tool and stays safe. No fix for an `rm -r` of a folder above the mount: dropping it would keep
+that folder's other files in the image; move the mount or the `rm` by hand. The cache-mount rules
+(LW201, LW202, LW204) give no fix either for a RUN with such an `rm`: the mount they would add would
+fail the RUN (seen on BuildKit 0.13: `rm: cannot remove '/root/.x/cache': Device or resource busy`).
 
 ## References
 - Dockerfile reference: RUN --mount=type=cache (contents are not part of the layer)

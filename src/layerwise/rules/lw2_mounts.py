@@ -117,17 +117,19 @@ def fighting_cleanups(
     """Commands of `script` that empty what `mounts` keep: an `rm` of a path inside a mount
     (relative paths taken from `workdir` and a preceding `cd`; `$NAME` from the stage's `env`,
     `rm -rf $POETRY_CACHE_DIR`), or a package manager's own cache cleaning (`npm cache clean`,
-    `apt-get clean`) when its cache directory is mounted."""
+    `apt-get clean`) when the directory it cleans (its options, `VAR=x` prefixes, `env`, else
+    the default) is mounted."""
     found: list[Cleanup] = []
     if not mounts:
         return found
+    env = env or {}
     for cmd in script.commands:
         if cmd.nested:
             continue
         paths = removed_paths(cmd)
         if paths:  # most commands remove nothing: no paths to work out
-            cwd = resolve(cmd.cwd_hint, workdir) if cmd.cwd_hint else workdir
-            known = {id(w): _env_path(w, env or {}, script) for w in paths}
+            cwd = _cwd(cmd, workdir)
+            known = {id(w): _env_path(w, env, script) for w in paths}
             where = {key: resolve(text, cwd) for key, text in known.items() if text is not None}
             above = _removed_above(cmd, paths, known, cwd, home, mounts)
             if above is not None:
@@ -143,8 +145,18 @@ def fighting_cleanups(
         for eco in cleaners_for(cmd):
             if not eco.cache_cleaning(cmd, home):
                 continue
-            places = [m.target for m in eco.cache_mounts(home, None)]
-            places += _install_caches(script, eco, home, workdir, env or {})
+            if paths:  # an `rm` of the tool's cache spelled from the home (`rm -rf ~/.npm`)
+                places = [m.target for m in eco.cache_mounts(home, None)]
+                places += _install_caches(script, eco, home, workdir, env)
+            else:
+                # The tool's own cleaning empties the cache where IT looks: `pip cache purge
+                # --cache-dir /opt/c` leaves a mount on ~/.cache/pip alone, and dropping it
+                # would keep /opt/c in the image. Not known (`$DIR`): no guess, no finding.
+                cwd = _cwd(cmd, workdir)
+                named = [_place(p, home, cwd) for p in eco.cleaned_caches(cmd, home, env)]
+                if None in named:
+                    continue
+                places = [p for p in named if p is not None]
             targets = (_mount(place, mounts) for place in places)
             hit = next((t for t in targets if t), None)
             if hit:
@@ -159,16 +171,30 @@ def _install_caches(
     script: Script, eco: Ecosystem, home: str, workdir: str, env: Mapping[str, str]
 ) -> list[str]:
     """Where the script's own installs with `eco` keep their cache, ENV and options followed
-    (`YARN_CACHE_FOLDER`, `PIP_CACHE_DIR`, `GOMODCACHE`...): that tool's cleaning command in the
-    same RUN empties that place, not only the default one."""
+    (`YARN_CACHE_FOLDER`, `PIP_CACHE_DIR`, `GOMODCACHE`...): an `rm` the tool knows as its
+    cache's is matched against these places too. (A tool's own cleaning command is not: it
+    empties where `cleaned_caches` says, whatever the installs use.)"""
     places: list[str] = []
     for cmd in script.commands:
         for installer in installers_for(cmd):
             if installer.NAME == eco.NAME:
-                cwd = resolve(cmd.cwd_hint, workdir) if cmd.cwd_hint else workdir
+                cwd = _cwd(cmd, workdir)
                 caches = installer.install_caches(cmd, home, None, env)
                 places += [resolve(m.target, cwd) for m in caches]
     return places
+
+
+def _cwd(cmd: Command, workdir: str) -> str:
+    """Where a command of the script runs: `workdir`, moved by a preceding `cd`."""
+    return resolve(cmd.cwd_hint, workdir) if cmd.cwd_hint else workdir
+
+
+def _place(text: str, home: str, cwd: str) -> str | None:
+    """A directory a cleaning command names, absolute (`~/` is the home); None when only the
+    shell knows it (`$DIR`, a quoted or escaped word)."""
+    if text == "~" or text.startswith("~/"):
+        text = home + text[1:]
+    return None if _NOT_PLAIN.search(text) else resolve(text, cwd)
 
 
 def _removed_above(

@@ -272,3 +272,11 @@ def test_omitting_dev_and_lock_flags() -> None:
 def test_poetry_venvs_dir(env: dict[str, str], expected: str | None) -> None:
     assert poetry.venvs_dir("/c", env) == expected
 
+
+def test_pipenv_pipfile_names_manifests_elsewhere() -> None:
+    variables = pipenv.MANIFEST_VARIABLES
+    assert base.reads_elsewhere(variables, {"PIPENV_PIPFILE": "/app/deploy/Pipfile"})
+    prefixed = base.command_env(cmd("PIPENV_PIPFILE=deploy/Pipfile pipenv install"), {})
+    assert base.reads_elsewhere(variables, prefixed)
+    assert not base.reads_elsewhere(variables, {"PIPENV_PIPFILE": ""})
+    assert not base.reads_elsewhere(poetry.MANIFEST_VARIABLES, prefixed)

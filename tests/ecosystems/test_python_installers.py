@@ -194,6 +194,33 @@ def test_poetry_and_pipenv_inputs(make_context: ContextMaker) -> None:
             "/root",
             ("/root/.cache/pypoetry",),
         ),
+        # Poetry's boolean reads only `true` and `1` as true: `yes` keeps the environment in
+        # `virtualenvs/` of the cache directory.
+        (
+            "poetry install",
+            {"POETRY_VIRTUALENVS_IN_PROJECT": "yes"},
+            "/root",
+            ("/root/.cache/pypoetry/cache", "/root/.cache/pypoetry/artifacts"),
+        ),
+        (
+            "poetry install",
+            {"POETRY_CACHE_DIR": "/opt/p", "POETRY_VIRTUALENVS_PATH": "/opt/p/venvs"},
+            "/root",
+            ("/opt/p/cache", "/opt/p/artifacts"),
+        ),
+        (
+            "poetry install",
+            {"POETRY_CACHE_DIR": "/opt/p", "POETRY_VIRTUALENVS_PATH": "/opt/venvs"},
+            "/root",
+            ("/opt/p",),
+        ),
+        # An environment inside one package folder: only the other one is a mount.
+        (
+            "POETRY_VIRTUALENVS_PATH={cache-dir}/cache/v poetry install",
+            {},
+            "/root",
+            ("/root/.cache/pypoetry/artifacts",),
+        ),
         ("pipenv sync", {"PIPENV_CACHE_DIR": "/pe"}, "/root", ("/pe",)),
         ("pip freeze", {}, "/root", ()),
     ],
@@ -259,3 +286,31 @@ def test_omitting_dev_and_lock_flags() -> None:
     assert pipenv.is_locked(cmd("pipenv install --deploy")) and not pipenv.is_locked(
         cmd("pipenv install")
     )
+
+
+@pytest.mark.parametrize(
+    ("env", "expected"),
+    [
+        ({}, "/c/virtualenvs"),
+        ({"POETRY_VIRTUALENVS_CREATE": "false"}, None),
+        ({"POETRY_VIRTUALENVS_CREATE": "no"}, None),  # not `true`/`1`: false for Poetry
+        ({"POETRY_VIRTUALENVS_CREATE": "TRUE"}, "/c/virtualenvs"),  # true for Poetry 2
+        ({"POETRY_VIRTUALENVS_CREATE": ""}, "/c/virtualenvs"),
+        ({"POETRY_VIRTUALENVS_IN_PROJECT": "1"}, None),
+        ({"POETRY_VIRTUALENVS_IN_PROJECT": "on"}, "/c/virtualenvs"),
+        ({"POETRY_VIRTUALENVS_IN_PROJECT": "True"}, "/c/virtualenvs"),  # false for Poetry 1
+        ({"POETRY_VIRTUALENVS_PATH": "{cache-dir}/envs"}, "/c/envs"),
+        ({"POETRY_VIRTUALENVS_PATH": "/v"}, "/v"),
+    ],
+)
+def test_poetry_venvs_dir(env: dict[str, str], expected: str | None) -> None:
+    assert poetry.venvs_dir("/c", env) == expected
+
+
+def test_pipenv_pipfile_names_manifests_elsewhere() -> None:
+    variables = pipenv.MANIFEST_VARIABLES
+    assert base.reads_elsewhere(variables, {"PIPENV_PIPFILE": "/app/deploy/Pipfile"})
+    prefixed = base.command_env(cmd("PIPENV_PIPFILE=deploy/Pipfile pipenv install"), {})
+    assert base.reads_elsewhere(variables, prefixed)
+    assert not base.reads_elsewhere(variables, {"PIPENV_PIPFILE": ""})
+    assert not base.reads_elsewhere(poetry.MANIFEST_VARIABLES, prefixed)

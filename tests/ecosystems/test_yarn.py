@@ -163,7 +163,7 @@ def test_dependency_install_follows_offline_mirror(
             "web/offline/ms-2.1.3.tgz": "",
         },
     )
-    found = yarn.dependency_install(cmd("yarn install --offline"), context, "web")
+    found = yarn.dependency_install(cmd("yarn install --offline"), {}, context, "web")
     assert found is not None and found.proven is proven
     rc = ("web/package.json", "web/yarn.lock", "web/.yarnrc")
     assert found.inputs == rc + tuple(f"web/{p}" for p in inputs)

@@ -421,6 +421,10 @@ class Installer(Protocol):
         own sources (`pip install .`): the step a manifest-first COPY keeps cached."""
         ...
 
+    # Variables that point the install at manifests elsewhere (PIPENV_PIPFILE): when the
+    # command's environment sets one, `dependency_install`'s files are not what it reads.
+    MANIFEST_VARIABLES: tuple[str, ...]
+
     def dependency_install(
         self,
         cmd: Command,
@@ -625,6 +629,13 @@ def command_env(cmd: Command, env: Mapping[str, str] | None) -> dict[str, str]:
         if eq and name.replace("_", "").isalnum() and not name[:1].isdigit():
             out[name] = value
     return out
+
+
+def reads_elsewhere(variables: Sequence[str], env: Mapping[str, str]) -> bool:
+    """`env` (a command's, from `command_env`) sets one of an installer's MANIFEST_VARIABLES to
+    a value: the install reads manifests other than those where it runs. An empty value is
+    unset for the tools (PIPENV_PIPFILE)."""
+    return any(env.get(name) for name in variables)
 
 
 def env_words(cmd: Command, names: frozenset[str]) -> tuple[Word, ...]:

@@ -27,6 +27,7 @@ from layerwise.ecosystems.base import (
     never_unproven,
     no_build_outputs,
     no_output_cache,
+    reads_elsewhere,
     subcommand,
 )
 from layerwise.shell import Command, Word
@@ -38,6 +39,9 @@ NAME = "pipenv"
 PROGRAMS = frozenset({"pipenv"})
 MANIFESTS: tuple[str, ...] = ("Pipfile",)
 LOCKFILES: tuple[str, ...] = ("Pipfile.lock",)
+# PIPENV_PIPFILE "specifies a custom Pipfile location" (Pipenv's "Configuration"); the lockfile
+# is read beside it and the project is its folder.
+MANIFEST_VARIABLES: tuple[str, ...] = ("PIPENV_PIPFILE",)
 # Kept as it was while a real build of these fixes is under way (issue 9).
 BUILD_PROVEN = True
 PROJECT_CONFIG = (".env",)
@@ -160,7 +164,7 @@ def lockfile_form(
     seen = command_env(cmd, env)
     if cmd.has_option("--system") and not seen.get("VIRTUAL_ENV"):
         return None
-    if env_flag(seen, "PIPENV_SKIP_LOCK") or seen.get("PIPENV_PIPFILE"):
+    if env_flag(seen, "PIPENV_SKIP_LOCK") or reads_elsewhere(MANIFEST_VARIABLES, seen):
         return None
     return LockfileForm(verb(cmd), DEPLOY)
 

@@ -25,6 +25,7 @@ from layerwise.ecosystems.base import (
     LockfileForm,
     Pruning,
     command_env,
+    is_under,
     never_repeats_install,
     never_starts_over,
     never_unproven,
@@ -41,6 +42,7 @@ NAME = "poetry"
 PROGRAMS = frozenset({"poetry"})
 MANIFESTS: tuple[str, ...] = ("pyproject.toml",)
 LOCKFILES: tuple[str, ...] = ("poetry.lock",)
+MANIFEST_VARIABLES: tuple[str, ...] = ()
 # Kept as it was while a real build of these fixes is under way (issue 9).
 BUILD_PROVEN = True
 PROJECT_CONFIG = ("poetry.toml",)
@@ -50,30 +52,42 @@ VALUE_OPTIONS = frozenset(
 )
 NO_ROOT_FLAG = "--no-root"
 NO_CACHE_FLAG = "--no-cache"
-_TRUE = ("1", "true", "yes", "on")
+# Poetry reads a boolean setting from POETRY_* with `boolean_normalizer` (poetry/config/
+# config.py): `val.lower() in ["true", "1"]` in Poetry 2, `val in ["true", "1"]` in Poetry 1.
+# So `yes` and `on` are false, and `True` is true for Poetry 2 alone: only `true` and `1` are
+# true for both, and only a value set and neither of them (any case) is false for both.
+_TRUE = ("true", "1")
 
 
 def cache_dir(home: str, env: Mapping[str, str] | None = None) -> str:
     return _python.cache_dir("pypoetry", "POETRY_CACHE_DIR", home, env or {})
 
 
-def _venv_outside_cache(env: Mapping[str, str]) -> bool:
-    """The environment does not go into the cache directory (ENV says where it goes)."""
-    return (
-        env.get("POETRY_VIRTUALENVS_CREATE", "").lower() in ("0", "false", "no", "off")
-        or env.get("POETRY_VIRTUALENVS_IN_PROJECT", "").lower() in _TRUE
-        or bool(env.get("POETRY_VIRTUALENVS_PATH"))
-    )
+def venvs_dir(root: str, env: Mapping[str, str]) -> str | None:
+    """The folder Poetry creates the project's environment in, for cache directory `root`:
+    `virtualenvs.path` (default `{cache-dir}/virtualenvs`; Poetry fills in `{cache-dir}`).
+    None when ENV says it creates none there (`virtualenvs.create` false, or
+    `virtualenvs.in-project` true: the environment is the project's `.venv`)."""
+    create = env.get("POETRY_VIRTUALENVS_CREATE", "")
+    in_project = env.get("POETRY_VIRTUALENVS_IN_PROJECT", "")
+    if (create and create.lower() not in _TRUE) or in_project in _TRUE:
+        return None
+    path = env.get("POETRY_VIRTUALENVS_PATH") or "{cache-dir}/virtualenvs"
+    return path.replace("{cache-dir}", root)
 
 
 def cache_targets(home: str, env: Mapping[str, str]) -> tuple[str, ...]:
-    """The cache directory when no environment lands in it, else its package folders only
-    (`cache/` and `artifacts/`): a mount on `virtualenvs/` would keep the installed packages
-    out of the image."""
-    root = cache_dir(home, env)
-    if _venv_outside_cache(env):
+    """The cache directory when the environment provably lands outside it, else its package
+    folders (`cache/` and `artifacts/`) that do not hold it: a mount holding the environment
+    would keep the installed packages out of the image. A relative or `~` path is not known
+    before Poetry runs, so it counts as inside the cache directory."""
+    root = cache_dir(home, env).rstrip("/") or "/"
+    venvs = venvs_dir(root, env)
+    known = venvs is not None and venvs.startswith("/")
+    if venvs is None or (known and not is_under(venvs, root)):
         return (root,)
-    return (f"{root.rstrip('/')}/cache", f"{root.rstrip('/')}/artifacts")
+    parts = (f"{root}/cache", f"{root}/artifacts")
+    return tuple(p for p in parts if not (known and is_under(venvs, p)))
 
 
 def cache_mounts(home: str, uid_gid: tuple[str, str] | None) -> tuple[CacheMount, ...]:

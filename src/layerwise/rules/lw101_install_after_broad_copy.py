@@ -44,7 +44,9 @@ points the install at a local path, relative, absolute or `file:` (`--find-links
 `--override`, `--build-constraint` and `UV_FIND_LINKS`, `UV_CONSTRAINT`, `UV_OVERRIDE`,
 `UV_BUILD_CONSTRAINT`): those files come only with the broad COPY. Pipenv:
 Pipfile, Pipfile.lock (and `.env`); safe for `pipenv sync` or `install --deploy` when the
-Pipfile names no local path. uv: `uv sync --no-install-project` moves with pyproject.toml,
+Pipfile names no local path. No fix when PIPENV_PIPFILE (ENV, ARG or a prefix of the command)
+points Pipenv at another Pipfile: it reads that one and the lockfile beside it, which may
+come only with the broad COPY. uv: `uv sync --no-install-project` moves with pyproject.toml,
 uv.lock, `.python-version` and `uv.toml`, safe with `--locked`/`--frozen`, no local sources, no
 dynamic metadata and no `.venv` in the context; a plain `uv sync` (it also installs the project)
 gets a fix that adds `uv sync ... --no-install-project` above the copy and keeps the original
@@ -128,7 +130,13 @@ import re
 from collections.abc import Iterator, Sequence
 
 from layerwise.ecosystems import Installer, installers_for
-from layerwise.ecosystems.base import CacheMount, OutputCache, fix_proven
+from layerwise.ecosystems.base import (
+    CacheMount,
+    OutputCache,
+    command_env,
+    fix_proven,
+    reads_elsewhere,
+)
 from layerwise.model import Step
 from layerwise.rules import _support as s
 from layerwise.rules._apt_lists import is_apt_only_run
@@ -411,6 +419,10 @@ def _inputs(
         rel = posixpath.relpath(s.cwd_of(st, command), root)
         eco = next((e for e in installers_for(command) if e.is_dependency_install(command)), None)
         if rel.startswith("..") or eco is None:
+            return None
+        # A variable points the install at manifests elsewhere (PIPENV_PIPFILE): the files of
+        # its folder are not what it reads, and what it reads may come only with the broad COPY.
+        if reads_elsewhere(eco.MANIFEST_VARIABLES, command_env(command, st.state.variables)):
             return None
         found = eco.dependency_install(
             command, st.state.env, ctx.context, "" if rel == "." else rel

@@ -6,7 +6,10 @@ the RUN runs as (root's home, else the user's, with uid/gid) and the ENV that mo
 npm (`/root/.npm`, `npm_config_cache`), pip (`/root/.cache/pip`, `PIP_CACHE_DIR`,
 `XDG_CACHE_HOME`, `--cache-dir`), uv (`/root/.cache/uv`, `UV_CACHE_DIR`), Poetry
 (`/root/.cache/pypoetry`, `POETRY_CACHE_DIR`; only its `cache/` and `artifacts/` folders
-unless ENV keeps the virtualenv out of it: it defaults to `{cache-dir}/virtualenvs`) and
+unless ENV provably keeps the virtualenv out of it: it defaults to `{cache-dir}/virtualenvs`.
+Out of it means `POETRY_VIRTUALENVS_CREATE` false, `POETRY_VIRTUALENVS_IN_PROJECT` `true` or
+`1` (Poetry reads only those as true, `yes` and `on` are false), or an absolute
+`POETRY_VIRTUALENVS_PATH` outside the cache directory) and
 Pipenv (`/root/.cache/pipenv`, `PIPENV_CACHE_DIR`). `ENV PIP_NO_CACHE_DIR` (any value turns
 pip's cache off) is the Dockerfile's choice and is left alone.
 yarn classic: `/usr/local/share/.cache/yarn` for root (yarn 1 takes /usr/local/share as root's
@@ -76,6 +79,8 @@ real builds on BuildKit proved each (tests/fixtures/buildable). Go and Cargo are
 yet proven for Yarn Berry, Maven, Gradle, .NET, Bundler and Composer (their registries are out
 of reach here): their fixes are unsafe. Without a build context the project's settings are unseen
 and the tool's defaults decide, as for yarn's flavour: pnpm's global virtual store is off.
+Poetry's mount never holds the folder its virtualenv goes to (see above): every package
+installed there would stay in the mount and `poetry run` in the image would find none.
 The fix drops what would keep the mount unused
 (`--no-cache-dir`, `PIP_NO_CACHE_DIR=1` in front of the command, uv's `--no-cache`/`-n`,
 Poetry's `--no-cache`) and puts `UV_LINK_MODE=copy` in front of uv (uv's Docker guide: the cache

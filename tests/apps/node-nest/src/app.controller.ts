@@ -20,4 +20,3 @@ export class AppController {
     return { models: this.service.models() };
   }
 }
-// layerwise bench 643b7ab8

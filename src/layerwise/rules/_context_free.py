@@ -73,6 +73,10 @@ _SHELL_SETUP = frozenset({"set", "export", "true", ":", "echo"})
 _HARMLESS_REDIRECT = re.compile(r"\d?>>?\s*/dev/null|\d?>&\d|&>\s*/dev/null")
 _QUOTED = re.compile(r"'[^']*'|\"(?:[^\"\\]|\\.)*\"")
 _SIMPLE_VAR = re.compile(r"\$\{?([A-Za-z_][A-Za-z0-9_]*)\}?")
+# A path in an option's value (whole, after `=` or `,`, or as a file:// URL): a repository may
+# be a local folder (apk-repositories(5); `apk -X /app/repo`, dnf's `--repofrompath=x,/app/rpms`)
+# and apt's `-o Dir::Etc::SourceList=/app/sources.list` names a file to read.
+_PATH_IN_VALUE = re.compile(r"(?:^|[=,]|file://)(\.{0,2}/[^\s,]*)")
 
 
 @dataclass(frozen=True, slots=True)
@@ -181,7 +185,8 @@ def _judge(
 def _apt(cmd: Command, values: dict[int, str], dest: str) -> tuple[bool, list[str]] | None:
     """apt-get/apt on package names, or an `rm` of apt's own folders."""
     verb = apt.verb(cmd)
-    if _reads(dest, _APT_READS) or _relative(_split(values, cmd.args)):
+    args = _split(values, cmd.args)
+    if _reads(dest, _APT_READS) or _relative(args) or _points_into(args, dest):
         return None
     if verb is None:
         return (False, []) if apt_only_command(cmd) else None
@@ -199,6 +204,13 @@ def _split(values: dict[int, str], words: Sequence[Word]) -> list[str]:
 
 def _reads(dest: str, paths: Sequence[str]) -> bool:
     return any(overlaps(dest, p) for p in paths)
+
+
+def _points_into(args: Sequence[str], dest: str) -> bool:
+    """An argument names a path in the copied tree, or a relative one (from the working
+    directory, which may be in it): the tool reads there, so the step needs the COPY."""
+    paths = (p for a in args for p in _PATH_IN_VALUE.findall(a))
+    return any(not p.startswith("/") or overlaps(posixpath.normpath(p), dest) for p in paths)
 
 
 def _relative(args: Sequence[str]) -> bool:
@@ -226,6 +238,8 @@ def _package_tool(
     reads = _APK_READS if cmd.program_name == "apk" else _RPM_READS
     args = _split(values, cmd.args)
     if _reads(dest, reads) or any(a.split("=")[0] in path_options for a in args):
+        return None
+    if _points_into(args, dest):
         return None
     operands = cmd.operands(value_options)
     if not operands or not operands[0].is_static or operands[0].text not in verbs:

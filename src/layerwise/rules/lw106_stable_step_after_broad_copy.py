@@ -24,8 +24,10 @@ After the fix:
     CMD ["python", "app.py"]
 ## Fix safety
 A step counts as reading nothing from the context only when every command of it is proven so:
-package managers on package names (no `./x.deb`, archive or path), `pip install` and
-`npm install -g` on names (no `-r`, `-e`, `.`, `file:`, target folder), account tools, and
+package managers on package names (no `./x.deb`, archive or path, and no option value naming a path
+in the copied tree or a relative one: a local repository such as `apk -X /app/repo` or dnf's
+`--repofrompath=local,/app/rpms`, apt's `-o Dir::Etc::SourceList=/app/sources.list`), `pip install`
+and `npm install -g` on names (no `-r`, `-e`, `.`, `file:`, target folder), account tools, and
 `mkdir`/`ln -s`/`chown`/`chmod`/`rm` on absolute paths outside the copied tree; every word is
 literal or a Dockerfile variable; no redirect, no bind mount, no script file; and none of what the
 programs read lies in the copied tree (apt's and pip's configuration, a PATH entry, the home folder

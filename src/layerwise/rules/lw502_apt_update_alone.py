@@ -21,7 +21,9 @@ After the fix:
 ## Fix safety
 Safe: the same commands run in the same order, in one step. The fix applies when the update is
 the RUN's only command, the RUN has no flags, and the next instruction of the stage is a RUN that
-installs; otherwise the finding comes without a fix.
+installs; otherwise the finding comes without a fix. Not into a RUN with `--network=none` (a
+hermetic install from a bind or cache mount): the update would fetch nothing there, and the
+lists it fetched before would be gone, so the install would fail.
 
 ## References
 - Docker docs, Building best practices: apt-get (always combine update with install)"""
@@ -85,6 +87,11 @@ def _next_install(ctx: RuleContext, step: Step) -> tuple[Command, int] | None:
         return None
     following = steps[index + 1].instruction
     if following.name != "RUN" or following.is_json:
+        return None
+    # Without a network the update moved there fetches nothing, and the lists this RUN
+    # fetched for the install are gone with it.
+    network = following.flag("network")
+    if network is not None and network.value == "none":
         return None
     script: Script | None = ctx.script(following)
     if script is None:

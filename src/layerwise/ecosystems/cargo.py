@@ -209,11 +209,9 @@ def _moves_output(env: Mapping[str, str], context: BuildContext, project_dir: st
     counts as setting them). Config files outside the context are not seen."""
     if any(env.get(name) for name in _OUTPUT_VARIABLES):
         return True
-    parts = project_dir.split("/") if project_dir else []
-    for depth in range(len(parts), -1, -1):
-        folder = "/".join(parts[:depth])
+    for prefix in tc.folders_up(project_dir):
         for name in _CONFIG_FILES:
-            text = context.read_text(f"{folder}/{name}" if folder else name)
+            text = context.read_text(prefix + name)
             if text is None:
                 continue
             try:

@@ -82,8 +82,9 @@ install nothing that could read the moved files: other broad COPYs, LABEL/EXPOSE
 instructions, ENV/ARG the COPYs do not use, RUNs of apt commands on package names. Anything else
 (an unknown context, a script file run at install time, a RUN in between such as `mix deps.get`
 that may read the moved files) makes the fix unsafe.
-Go: go.mod, go.sum and the go.mod of each directory a `replace` points to; no fix with a
-go.work file or an absolute replacement. `cargo fetch`: no fix (the manifests do not load
+Go: go.mod, go.sum and the go.mod of each directory a `replace` points to; no fix with GOWORK
+set, a go.work file in the module's folder or a parent (Go looks for it upward), or an
+absolute replacement. `cargo fetch`: no fix (the manifests do not load
 without a target file). `cargo build`: the fix keeps the target folder in a cache mount
 instead of moving anything (Docker's Rust guide does the same): `--mount=type=cache` on
 /tmp/cargo-target (with the id a mount on the project's `target` would have, and the user's

@@ -180,8 +180,10 @@ def output_cache(
     if _moves_output(command_env(cmd, env), context, project_dir):
         return None
     prefix = f"{project_dir}/" if project_dir else ""
-    if prefix and context.exists("Cargo.toml"):
-        return None  # the project may be a member of the root's workspace
+    # Cargo looks for the workspace root in every parent folder (the Cargo Book, "Workspaces"):
+    # a member's binary lands in the root's `target/`, not the one the copy-out writes.
+    if any(context.exists(f"{up}Cargo.toml") for up in tc.folders_up(project_dir)[1:]):
+        return None  # the project may be a member of a parent's workspace
     name = _package_name(context.read_text(prefix + "Cargo.toml"))
     if name is None or not context.exists(prefix + "src/main.rs"):
         return None

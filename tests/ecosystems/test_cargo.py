@@ -57,7 +57,7 @@ def test_the_output_cache_copies_the_binary_back_where_the_build_wrote_it(
     make_context: ContextMaker, text: str, folder: str
 ) -> None:
     context = make_context({"Cargo.toml": MANIFEST, "src/main.rs": "", "src/lib.rs": ""})
-    found = cargo.output_cache(cmd(text), context, "", "/usr/src/shop", None)
+    found = cargo.output_cache(cmd(text), {}, context, "", "/usr/src/shop", None)
     assert found is not None
     assert found.mount.flag_text() == (
         "--mount=type=cache,target=/tmp/cargo-target,id=/usr/src/shop/target"
@@ -71,7 +71,7 @@ def test_the_output_cache_copies_the_binary_back_where_the_build_wrote_it(
 
 def test_the_output_cache_belongs_to_the_user(make_context: ContextMaker) -> None:
     context = make_context({"app/Cargo.toml": MANIFEST, "app/src/main.rs": ""})
-    found = cargo.output_cache(cmd("cargo build"), context, "app", "/src/app", ("1000", "1000"))
+    found = cargo.output_cache(cmd("cargo build"), {}, context, "app", "/src/app", ("1000", "1000"))
     assert found is not None
     assert found.mount.flag_text() == (
         "--mount=type=cache,target=/tmp/cargo-target,id=/src/app/target,uid=1000,gid=1000"
@@ -89,21 +89,26 @@ def test_the_output_cache_belongs_to_the_user(make_context: ContextMaker) -> Non
         {"Cargo.toml": MANIFEST, "src/lib.rs": ""},
         {"Cargo.toml": MANIFEST},
         {"Cargo.toml": "[package\n", "src/main.rs": ""},
+        {"Cargo.toml": MANIFEST, "src/main.rs": "", ".cargo/config.toml": "[build]\ntarget = 't'"},
+        {"Cargo.toml": MANIFEST, "src/main.rs": "", ".cargo/config": "[build]\ntarget-dir = 'o'"},
     ],
 )
 def test_no_output_cache_where_the_binary_is_not_known(
     make_context: ContextMaker, files: dict[str, str]
 ) -> None:
-    assert cargo.output_cache(cmd("cargo build"), make_context(files), "", "/app", None) is None
+    assert cargo.output_cache(cmd("cargo build"), {}, make_context(files), "", "/app", None) is None
 
 
 def test_no_output_cache_without_a_context_or_for_other_commands(
     make_context: ContextMaker,
 ) -> None:
-    assert cargo.output_cache(cmd("cargo build"), None, "", "/app", None) is None
+    assert cargo.output_cache(cmd("cargo build"), {}, None, "", "/app", None) is None
     context = make_context({"Cargo.toml": MANIFEST, "src/main.rs": ""})
     for text in ("cargo fetch", "cargo build --bin shop", "CARGO_TARGET_DIR=/o cargo build"):
-        assert cargo.output_cache(cmd(text), context, "", "/app", None) is None
+        assert cargo.output_cache(cmd(text), {}, context, "", "/app", None) is None
+    for name in ("CARGO_TARGET_DIR", "CARGO_BUILD_TARGET_DIR", "CARGO_BUILD_TARGET"):
+        moved = {name: "x"}
+        assert cargo.output_cache(cmd("cargo build"), moved, context, "", "/app", None) is None
     assert cargo.dependency_install(cmd("cargo build"), {}, context, "") is None
     assert cargo.split_repeats_install(cmd("cargo build --release"))
     assert not cargo.split_repeats_install(cmd("cargo fetch"))

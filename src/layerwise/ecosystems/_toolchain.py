@@ -67,6 +67,14 @@ def project_files(
     return files.install(files.complete)
 
 
+def folders_up(project_dir: str) -> tuple[str, ...]:
+    """The path prefixes of `project_dir` and of each parent up to the context root
+    (`a/b/`, `a/`, ``): where a tool that searches upward for its files (Cargo's
+    `.cargo/config.toml`, Go's go.work) finds them in the context."""
+    parts = project_dir.split("/") if project_dir else []
+    return tuple("".join(f"{p}/" for p in parts[:depth]) for depth in range(len(parts), -1, -1))
+
+
 # Installers whose cache is also where builds read the packages from (Go's module cache,
 # Cargo's registry, Maven's local repository, Gradle's caches, NuGet's packages folder): with
 # a mount, the packages are no longer in the image, so every later use needs the mount too.

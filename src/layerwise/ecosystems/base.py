@@ -544,6 +544,7 @@ class Installer(Protocol):
     def output_cache(
         self,
         cmd: Command,
+        env: Mapping[str, str],
         context: BuildContext | None,
         project_dir: str,
         cwd: str,
@@ -551,8 +552,8 @@ class Installer(Protocol):
     ) -> OutputCache | None:
         """How a compile that redoes its dependencies after every source edit (`cargo build`)
         keeps its output folder in a cache mount, for the project in context folder
-        `project_dir` built in `cwd`; None for other commands and when the artifacts to copy
-        out are not known."""
+        `project_dir` built in `cwd` with the stage's `env`; None for other commands and when
+        the artifacts to copy out are not known."""
         ...
 
     def unproven(
@@ -608,6 +609,7 @@ def never_repeats_install(cmd: Command) -> bool:
 
 def no_output_cache(
     cmd: Command,
+    env: Mapping[str, str],
     context: BuildContext | None,
     project_dir: str,
     cwd: str,

@@ -22,10 +22,11 @@ naive build on tests/apps/rust-api (16.3 s against 15.2 s). Cargo judges a packa
 sources' times: a source older than the last build in the mount would be taken as built; a
 checkout or an edit gives it the current time. Only for a single package in the default layout
 (no `[workspace]`, `[lib]`/`[[bin]]` tables, `src/bin`, build script or path dependency) with a
-`src/main.rs` (the binary it copies out is named after the package) and options that only choose
-how it compiles. `cargo fetch` after copying only Cargo.toml and Cargo.lock fails when the
-package has no target file yet (`src/main.rs` or `src/lib.rs`: "no targets specified in the
-manifest"), so LW101 reports it without a fix.
+`src/main.rs` (the binary it copies out is named after the package), options that only choose
+how it compiles, and nothing in ENV or `.cargo/config.toml` moving the output (`_moves_output`).
+`cargo fetch` after copying only Cargo.toml and Cargo.lock fails when the package has no target
+file yet (`src/main.rs` or `src/lib.rs`: "no targets specified in the manifest"), so LW101
+reports it without a fix.
 """
 
 from __future__ import annotations
@@ -162,6 +163,7 @@ CACHED_TARGET = "/tmp/cargo-target"
 
 def output_cache(
     cmd: Command,
+    env: Mapping[str, str],
     context: BuildContext | None,
     project_dir: str,
     cwd: str,
@@ -169,14 +171,19 @@ def output_cache(
 ) -> OutputCache | None:
     """A splittable `cargo build` of a default-layout binary package: the target folder in a
     cache mount and the binary copied back (see the module docstring). None without a context
-    (the binary's name is the package's) or for a layout whose binaries are not that one."""
+    (the binary's name is the package's), for a layout whose binaries are not that one, or
+    where ENV or a `.cargo/config.toml` moves the output (`_moves_output`)."""
     word = verb(cmd)
     folder = _output_folder(cmd)
     if context is None or word is None or word.text not in BUILD_VERBS or folder is None:
         return None
+    if _moves_output(command_env(cmd, env), context, project_dir):
+        return None
     prefix = f"{project_dir}/" if project_dir else ""
-    if prefix and context.exists("Cargo.toml"):
-        return None  # the project may be a member of the root's workspace
+    # Cargo looks for the workspace root in every parent folder (the Cargo Book, "Workspaces"):
+    # a member's binary lands in the root's `target/`, not the one the copy-out writes.
+    if any(context.exists(f"{up}Cargo.toml") for up in tc.folders_up(project_dir)[1:]):
+        return None  # the project may be a member of a parent's workspace
     name = _package_name(context.read_text(prefix + "Cargo.toml"))
     if name is None or not context.exists(prefix + "src/main.rs"):
         return None
@@ -187,6 +194,35 @@ def output_cache(
     mount = dataclasses.replace(mount, id=tc.resolve("target", cwd))
     copy_out = f"mkdir -p {out} && cp {CACHED_TARGET}/{folder}/{name} {out}/"
     return OutputCache(mount, f"CARGO_TARGET_DIR={CACHED_TARGET}", copy_out, (f"{out}/{name}",))
+
+
+# What moves a build's output away from `target/<profile>` (the Cargo Book, "Configuration" and
+# "Environment variables"): the target folder (`build.target-dir`, CARGO_TARGET_DIR,
+# CARGO_BUILD_TARGET_DIR) and the default target triple (`build.target`, CARGO_BUILD_TARGET),
+# which puts the binary under `target/<triple>/<profile>`. Cargo reads `.cargo/config.toml`
+# (or the older `.cargo/config`) of the folder it runs in and of every parent.
+_OUTPUT_VARIABLES = ("CARGO_TARGET_DIR", "CARGO_BUILD_TARGET_DIR", "CARGO_BUILD_TARGET")
+_CONFIG_FILES = (".cargo/config.toml", ".cargo/config")
+
+
+def _moves_output(env: Mapping[str, str], context: BuildContext, project_dir: str) -> bool:
+    """ENV, or a config file of the project's folder or a parent the context shows, sets the
+    target folder or triple: the copy-out would miss the binary (a config that does not parse
+    counts as setting them). Config files outside the context are not seen."""
+    if any(env.get(name) for name in _OUTPUT_VARIABLES):
+        return True
+    for prefix in tc.folders_up(project_dir):
+        for name in _CONFIG_FILES:
+            text = context.read_text(prefix + name)
+            if text is None:
+                continue
+            try:
+                build = tomllib.loads(text).get("build")
+            except tomllib.TOMLDecodeError:
+                return True
+            if isinstance(build, dict) and ("target" in build or "target-dir" in build):
+                return True
+    return False
 
 
 def _package_name(text: str | None) -> str | None:

@@ -7,11 +7,12 @@ with GOPATH defaulting to `~/go`; the build cache is `$GOCACHE`, default
 `$XDG_CACHE_HOME/go-build` (`~/.cache/go-build`), `GOCACHE=off` is refused by modern Go; `go
 clean -modcache` deletes the module cache; a `replace` directive whose right side is a
 relative path names a directory holding the replacement's go.mod, and only the main module's
-replace directives apply; with a go.work file the module graph also reads every `use`d
-module), buildkit-facts.md (cache mounts on /go/pkg/mod and /root/.cache/go-build, the
-official image's GOPATH=/go) and Docker's Go language guide (docs.docker.com/guides/golang:
-`go mod download` with a cache mount on /go/pkg/mod after go.mod and go.sum, then the build
-with mounts on both caches).
+replace directives apply; with a go.work file, which Go looks for in the current directory and
+every parent unless GOWORK names one, the module graph also reads every `use`d module),
+buildkit-facts.md (cache mounts on /go/pkg/mod and /root/.cache/go-build, the official image's
+GOPATH=/go) and Docker's Go language guide (docs.docker.com/guides/golang: `go mod download`
+with a cache mount on /go/pkg/mod after go.mod and go.sum, then the build with mounts on both
+caches).
 """
 
 from __future__ import annotations
@@ -172,8 +173,9 @@ def dependency_install(
     cmd: Command, env: Mapping[str, str], context: BuildContext | None, project_dir: str
 ) -> DependencyInstall | None:
     """`go mod download` reads go.mod, go.sum (when the context has it) and the go.mod of each
-    directory a `replace` points to. None (no fix) with `-modfile`, a go.work file (the graph
-    then spans other modules), or a replacement outside the context."""
+    directory a `replace` points to. None (no fix) with `-modfile`, GOWORK or a go.work file in
+    the project's folder or a parent (the graph then spans other modules), or a replacement
+    outside the context."""
     if not is_dependency_install(cmd) or cmd.has_option("-modfile"):
         return None
     prefix = f"{project_dir}/" if project_dir else ""
@@ -181,7 +183,11 @@ def dependency_install(
         return DependencyInstall(
             (prefix + "go.mod", prefix + "go.sum"), (prefix + "go.mod",), False
         )
-    if context.exists(prefix + "go.work") or "GOWORK" in command_env(cmd, {}):
+    # Go looks for go.work in the folder it runs in and every parent (Go Modules Reference,
+    # "Workspaces"), unless GOWORK names one: the graph then spans other modules.
+    if "GOWORK" in command_env(cmd, env) or any(
+        context.exists(f"{up}go.work") for up in tc.folders_up(project_dir)
+    ):
         return None
     text = context.read_text(prefix + "go.mod")
     replaced = replaced_dirs(text or "")

@@ -9,6 +9,7 @@ from __future__ import annotations
 import fnmatch
 import posixpath
 import re
+import shlex
 from collections.abc import Callable, Iterator, Sequence
 
 from layerwise.ecosystems import installers_for, npm
@@ -16,7 +17,7 @@ from layerwise.ecosystems import npm_versions as nv
 from layerwise.ecosystems.base import is_normal
 from layerwise.model import Stage, Step
 from layerwise.rules.base import RuleContext
-from layerwise.shell import Command, Word
+from layerwise.shell import Command, Word, parse_text
 from layerwise.syntax import Dockerfile, Instruction
 from layerwise.syntax.span import Edit, Span
 
@@ -29,6 +30,13 @@ def commands(ctx: RuleContext, instruction: Instruction) -> tuple[Command, ...]:
         return ()
     script = ctx.script(instruction)
     return script.commands if script is not None else ()
+
+
+def launch_commands(instruction: Instruction) -> tuple[Command, ...]:
+    """The simple commands a CMD or ENTRYPOINT starts in the container (exec form taken as the
+    words it lists)."""
+    text = shlex.join(instruction.value) if instruction.is_json else instruction.args
+    return parse_text(text).commands
 
 
 def span_of(tree: Dockerfile, start: int, end: int) -> Span:

@@ -82,8 +82,9 @@ install nothing that could read the moved files: other broad COPYs, LABEL/EXPOSE
 instructions, ENV/ARG the COPYs do not use, RUNs of apt commands on package names. Anything else
 (an unknown context, a script file run at install time, a RUN in between such as `mix deps.get`
 that may read the moved files) makes the fix unsafe.
-Go: go.mod, go.sum and the go.mod of each directory a `replace` points to; no fix with a
-go.work file or an absolute replacement. `cargo fetch`: no fix (the manifests do not load
+Go: go.mod, go.sum and the go.mod of each directory a `replace` points to; no fix with GOWORK
+set, a go.work file in the module's folder or a parent (Go looks for it upward), or an
+absolute replacement. `cargo fetch`: no fix (the manifests do not load
 without a target file). `cargo build`: the fix keeps the target folder in a cache mount
 instead of moving anything (Docker's Rust guide does the same): `--mount=type=cache` on
 /tmp/cargo-target (with the id a mount on the project's `target` would have, and the user's
@@ -101,7 +102,11 @@ copied binary or a folder holding it: the rest of the target folder is in the mo
 image. Cargo takes a package for fresh when its sources are older than its last build, which
 an edit or a checkout never is. No fix without a context (the binary is named after the
 package), nor for a workspace, a `[lib]`/`[[bin]]` table, `src/bin/`, no `src/main.rs`, a build
-script, a path dependency or a package in a subfolder of another manifest.
+script, a path dependency or a package in a subfolder of another manifest, nor where the
+stage's ENV (`CARGO_TARGET_DIR`, `CARGO_BUILD_TARGET_DIR`, `CARGO_BUILD_TARGET`) or a
+`.cargo/config.toml` of the project's folder or a parent in the context (`build.target`,
+`build.target-dir`) moves the output: the binary is then not in `target/<profile>`, so the
+copy-out would fail the RUN or leave a later `COPY --from` without its file.
 Maven: pom.xml (with `mvnw` and `.mvn/`), no fix for a multi-module POM or a
 local parent. .NET: the one project file and NuGet.config, Directory.Build.props/targets,
 Directory.Packages.props, global.json, packages.lock.json; no fix for a solution or a
@@ -334,7 +339,7 @@ def _output_cache(
     state = step.state
     uid_gid = None if state.is_root else state.uid_gid
     for eco in installers_for(install):
-        cache = eco.output_cache(install, ctx.context, project, cwd, uid_gid)
+        cache = eco.output_cache(install, state.variables, ctx.context, project, cwd, uid_gid)
         if cache is None:
             continue
         usable = (state.is_root or uid_gid is not None) and cache.mount.writable

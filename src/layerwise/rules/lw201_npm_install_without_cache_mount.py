@@ -91,7 +91,11 @@ Go, Cargo, Maven, Gradle and .NET read packages from that cache when they build,
 mount the packages leave the image: even once proven, the fix stays unsafe unless every other
 use of the tool in the stage, its bases and the stages built FROM it has the same mount or gets
 it from this rule's fix (not when an ignore comment keeps the fix out of that RUN), with no
-`make` or script in between, no COPY into the cache, no `COPY --from` of it. A RUN of the same
+`make` or script in between, no COPY into the cache (nor, for a cache inside the project such
+as `ENV GOMODCACHE=/app/.modcache`, a COPY of anything but named files of the context into a
+folder holding it), no `COPY --from` of it, and no CMD or
+ENTRYPOINT there that starts the tool (`go run .`, `cargo run`: the container would find the
+packages gone and download them again, or fail offline). A RUN of the same
 user that runs the tool without installing (`dotnet publish --no-restore`, `dotnet test
 --no-restore`) gets the same mount from the fix, as Docker's .NET template has it: with the
 mount on `dotnet restore` alone the packages leave the image and the publish fails (NETSDK1064,
@@ -121,7 +125,14 @@ from layerwise.ecosystems._toolchain import STORE_CACHES
 from layerwise.ecosystems.base import CacheMount, fix_proven, is_under
 from layerwise.model.nodes import Step
 from layerwise.rules._copied import copied_file
-from layerwise.rules._support import commands, cwd_of, resolve, stage_chain
+from layerwise.rules._support import (
+    commands,
+    copy_parts,
+    cwd_of,
+    launch_commands,
+    resolve,
+    stage_chain,
+)
 from layerwise.rules.base import Finding, Fix, Rule, RuleContext, Safety, Severity
 from layerwise.rules.lw2_mounts import (
     RunMount,
@@ -307,8 +318,9 @@ def _store_kept(
     """For a tool whose cache is where builds read packages (STORE_CACHES): every use of the
     tool in the stage, its bases and the stages built FROM it is an install that gets the same
     mount or one of `readers` (which the fix mounts too), no script or `make` could run it
-    unseen, no COPY puts files under the mount (it would hide them) and no other stage copies
-    from them."""
+    unseen, no CMD or ENTRYPOINT starts it in the container (`go run .` would find the
+    packages gone from the image), no COPY puts files under the mount (it would hide them)
+    and no other stage copies from them."""
     if eco.NAME not in STORE_CACHES:
         return True
     stages = ctx.model.stages
@@ -320,9 +332,17 @@ def _store_kept(
     for index in sorted(family):
         for other in stages[index].steps:
             if other.instruction.name in ("COPY", "ADD"):
-                dest = other.instruction.value[-1:] or [""]
-                if any(m.covers(resolve(dest[0], other.state.workdir)) for m in mounts):
+                dest = resolve((other.instruction.value[-1:] or [""])[0], other.state.workdir)
+                if any(m.covers(dest) for m in mounts):
                     return False
+                # A cache inside the project (`ENV GOMODCACHE=/app/.modcache`): a folder that
+                # `COPY . .` brings there would be hidden by the mount.
+                if any(is_under(m.target, dest) for m in mounts) and not _files_only(ctx, other):
+                    return False
+            if other.instruction.name in ("CMD", "ENTRYPOINT") and any(
+                c.program_name in eco.PROGRAMS for c in launch_commands(other.instruction)
+            ):
+                return False
             if other.instruction.name != "RUN":
                 continue
             cmds = commands(ctx, other.instruction)
@@ -348,6 +368,18 @@ def _store_kept(
                 if runs_tool and not mounted:
                     return False
     return True
+
+
+def _files_only(ctx: RuleContext, step: Step) -> bool:
+    """A COPY of named files of the known context (`COPY go.mod go.sum ./`): no folder."""
+    parts = copy_parts(step.instruction)
+    context = ctx.context
+    if parts is None or context is None:
+        return False
+    return all(
+        not any(c in src for c in "*?[") and context.exists(src) and not context.is_dir(src)
+        for src in parts[0]
+    )
 
 
 def _fix_kept_out(ctx: RuleContext, step: Step) -> bool:

@@ -76,7 +76,6 @@ is known: an unknown base may have no npm at all (distroless `nodejs` images).
 from __future__ import annotations
 
 import posixpath
-import shlex
 from collections.abc import Iterator
 
 from layerwise.ecosystems import Installer, installers_for, npm
@@ -89,7 +88,7 @@ from layerwise.rules._copied import copied_file
 from layerwise.rules.base import Finding, Fix, Rule, RuleContext, Safety, Severity
 from layerwise.rules.lw2_mounts import delete_word, short
 from layerwise.rules.texts import Phrase, Text
-from layerwise.shell import Command, parse_text
+from layerwise.shell import Command
 from layerwise.syntax.span import Edit
 
 RULE = Rule(
@@ -280,9 +279,7 @@ def _launch_commands(ctx: RuleContext) -> tuple[Command, ...]:
     for name in ("CMD", "ENTRYPOINT"):
         steps = [st for st in ctx.model.final_stage.steps if st.instruction.name == name]
         if steps:
-            ins = steps[-1].instruction
-            text = shlex.join(ins.value) if ins.is_json else ins.args
-            found.extend(parse_text(text).commands)
+            found.extend(s.launch_commands(steps[-1].instruction))
     return tuple(found)
 
 

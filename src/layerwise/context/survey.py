@@ -34,6 +34,8 @@ BUILD_DIRS = {
 }
 VENV_MARKER = "pyvenv.cfg"  # every virtualenv (venv, virtualenv, uv) has it at its top
 LOG_SUFFIX = ".log"
+# Folders of test data: a log file in one is a fixture a test reads, not clutter.
+TEST_DATA_DIRS = frozenset({"test", "tests", "testdata", "fixtures", "__fixtures__", "__tests__"})
 
 # Credential files by name (lower-cased). `.env` samples hold no secrets by convention.
 _CREDENTIAL_NAMES = {
@@ -65,6 +67,7 @@ class Found:
 class Survey:
     clutter: tuple[Found, ...]  # folders (and log files) no image needs
     credentials: tuple[Found, ...]  # files that hold secrets
+    test_logs: tuple[Found, ...] = ()  # log files in test data folders (fixtures, kept)
 
 
 def survey(context: BuildContext) -> Survey:
@@ -72,7 +75,13 @@ def survey(context: BuildContext) -> Survey:
     clutter: list[Found] = []
     credentials: list[Found] = []
     _walk(context, "", clutter, credentials)
-    return Survey(tuple(clutter), tuple(credentials))
+    test_logs = [f for f in clutter if f.kind == "log" and _in_test_data(f.path)]
+    clutter = [f for f in clutter if f not in test_logs]
+    return Survey(tuple(clutter), tuple(credentials), tuple(test_logs))
+
+
+def _in_test_data(path: str) -> bool:
+    return any(part in TEST_DATA_DIRS for part in path.split("/")[:-1])
 
 
 def _walk(context: BuildContext, directory: str, clutter: list[Found], creds: list[Found]) -> None:

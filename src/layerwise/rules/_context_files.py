@@ -5,12 +5,13 @@ from __future__ import annotations
 
 import posixpath
 import re
-from collections.abc import Iterator, Sequence
+from collections.abc import Collection, Iterator, Sequence
 from dataclasses import dataclass
 
 from layerwise.context.dockerignore import IgnoreMatcher, clean
 from layerwise.context.ignore_file import add_lines, ignore_text, with_ignore_text
 from layerwise.context.survey import Survey, survey
+from layerwise.ecosystems import installers_for
 from layerwise.ecosystems.base import parse_mount_options
 from layerwise.model import Model, Step
 from layerwise.rules import _support as s
@@ -147,12 +148,14 @@ def runs_program(ctx: RuleContext, program: str) -> bool:
     )
 
 
-def installs_dependencies(ctx: RuleContext) -> bool:
-    """Some RUN installs the project's dependencies (`npm ci`, `pip install -r`, `uv sync`)."""
+def installs_dependencies(ctx: RuleContext, installers: Collection[str] = ()) -> bool:
+    """Some RUN installs the project's dependencies (`npm ci`, `pip install -r`, `uv sync`),
+    with one of `installers` (by name: `npm`, `pip`) when given."""
     return any(
-        s.installs_dependencies(cmd)
+        eco.is_dependency_install(cmd) and (not installers or eco.NAME in installers)
         for step in ctx.model.steps
         for cmd in s.commands(ctx, step.instruction)
+        for eco in installers_for(cmd)
     )
 
 

@@ -7,7 +7,8 @@ holds what no image needs: the `.git` folder, installed dependencies (`node_modu
 outputs (`dist/`, `build/`, `target/` at the root or beside the manifest of the project that
 writes them), virtualenvs (a folder with a `pyvenv.cfg`), tool caches (`__pycache__`,
 `.pytest_cache`, `.mypy_cache`, `.ruff_cache`, `.tox`, `.nox`, `.hypothesis`, `.parcel-cache`) and
-log files (`*.log`).
+log files (`*.log`; not one in a test data folder: `test`, `tests`, `testdata`, `fixtures`,
+`__fixtures__`, `__tests__`, where it is a fixture a test reads).
 ## Why it matters
 BuildKit keys a COPY on the content of every file it copies. Without a `.dockerignore`, `COPY .
 .` copies `.git` (which changes on every commit, fetch and checkout), the host's `node_modules`
@@ -39,8 +40,9 @@ tool that takes the version from git (setuptools-scm, hatch-vcs, versioningit, p
 versioneer, vergen, git-commit-id...), runs a git command (`$(shell git describe)`,
 `execSync("git rev-parse HEAD")`) or runs `go build` without `-buildvcs=false` (a Makefile's
 build target); installed dependencies
-when no RUN installs dependencies (the image then uses the host's); a virtualenv some
-instruction names
+(`node_modules`) when no RUN installs JavaScript dependencies with npm, pnpm or yarn (the image
+then uses the host's; a `pip install` makes no `node_modules`); a `**/*.log` line that would
+also leave out a log file of a test data folder; a virtualenv some instruction names
 (`.venv/bin/python`); build outputs some instruction names when no RUN builds. The fix is safe;
 it is unsafe when other Dockerfiles sit at the context root, since they read the same
 `.dockerignore` and were not checked.
@@ -55,6 +57,7 @@ import os
 from collections.abc import Iterator, Sequence
 from pathlib import Path
 
+from layerwise.context.dockerignore import IgnoreMatcher
 from layerwise.context.ignore_file import ignore_path
 from layerwise.context.survey import Found, ignore_lines
 from layerwise.rules import _context_files as cf
@@ -74,6 +77,7 @@ RULE = Rule(
     fix_title_ko="{what}을(를) 제외하는 `{file}` 만들기",
     fix_safety=(Safety.SAFE, Safety.UNSAFE),
 )
+_NODE_INSTALLERS = frozenset({"npm", "pnpm", "yarn"})
 _DOCKERFILE_NAMES = ("Dockerfile", "Dockerfile.*", "*.Dockerfile", "*.dockerfile")
 
 
@@ -117,10 +121,14 @@ def _needed(ctx: RuleContext, line: str, items: tuple[Found, ...], written: Sequ
     kind = items[0].kind
     if kind == "vcs":
         return build_may_read_git(ctx)
-    if kind == "dependencies":
-        return not cf.installs_dependencies(ctx)
+    if kind == "dependencies":  # node_modules: only a JavaScript install makes it in the image
+        return not cf.installs_dependencies(ctx, _NODE_INSTALLERS)
     if kind == "virtualenv":  # a host venv's absolute paths rarely work in an image: only named
         return cf.mentions_word(ctx, items[0].path)
+    if kind == "log":  # `**/*.log` would leave out the logs a test reads too
+        found = cf.context_survey(ctx)
+        test_logs = found.test_logs if found is not None else ()
+        return any(IgnoreMatcher([line]).is_ignored(log.path) for log in test_logs)
     if kind == "build":
         return not cf.builds(ctx) and cf.mentions_word(ctx, cf.basename(items[0].path))
     return False

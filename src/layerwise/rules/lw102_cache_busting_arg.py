@@ -28,13 +28,15 @@ After the fix:
 Any program can read its environment, so the declaration only moves past RUN steps that provably
 cannot read it: none names the variable in any syntax (`$GIT_SHA`, `${GIT_SHA}`, PowerShell's
 `$env:GIT_SHA`, cmd's `%GIT_SHA%`, `printenv GIT_SHA`), the stage's SHELL is a POSIX shell, and
-every command is one known not to read arbitrary variables (apt-get, apk, dnf/yum, mkdir, cp,
-chmod, useradd ...). It stops above the first step that names the variable or runs anything else
-(`npm ci` and `yarn run build` run the project's own scripts, which may read it); when no RUN
-can be skipped there is no finding. It also stops above an ARG or ENV that redefines a variable
-its value is made of (`ARG BUILD_DATE=$CI_COMMIT_SHA`). A `LABEL` that uses the variable
-(`LABEL org.opencontainers.image.revision=$VCS_REF`) creates no step and no RUN reads it, so it
-moves down with the declaration, keeping its value. Within those limits the fix is safe.
+every command is one known not to read arbitrary variables (apt-get, apk, dnf/yum, mkdir, cp, chmod,
+useradd ...), here-document bodies included (a `$(...)` in an unquoted one runs a command, so a RUN
+with a here-document and a command substitution is never skipped). It stops above the first step
+that names the variable or runs anything else (`npm ci` and `yarn run build` run the project's own
+scripts, which may read it); when no RUN can be skipped there is no finding. It also stops above an
+ARG or ENV that redefines a variable its value is made of (`ARG BUILD_DATE=$CI_COMMIT_SHA`). A
+`LABEL` that uses the variable (`LABEL org.opencontainers.image.revision=$VCS_REF`) creates no step
+and no RUN reads it, so it moves down with the declaration, keeping its value. Within those limits
+the fix is safe.
 ## References
 - Docker docs: Build cache invalidation (build arguments and environment variables)
 - Dockerfile reference: ARG (impact on build caching)"""
@@ -103,6 +105,8 @@ _PLACEHOLDERS = frozenset(
     {"", "dev", "develop", "development", "local", "latest", "unknown", "snapshot", "none",
      "0.0.0", "0.0.0-dev", "0.0.0-local", "undefined", "unset", "n/a"}
 )  # fmt: skip
+# A command substitution: `$(...)` or a backquote.
+_SUBSTITUTION = re.compile(r"\$\(|`")
 _POSIX_SHELLS = frozenset({"sh", "bash", "dash", "ash", "zsh", "ksh", "mksh", "busybox"})
 # Programs that do not read variables they are not given: the distributions' package managers
 # (their maintainer scripts read only their own settings) and file and account tools.
@@ -165,6 +169,10 @@ def _blind(ctx: RuleContext, step: Step) -> bool:
     shell = step.state.shell[0].rsplit("/", 1)[-1] if step.state.shell else ""
     script = ctx.script(step.instruction)
     if shell not in _POSIX_SHELLS or script is None or script.has_errors:
+        return False
+    # The parser leaves out commands in here-document bodies, which the shell still runs when
+    # the delimiter is unquoted (`cp /dev/stdin /f <<EOF` with `$(env)` in the body).
+    if "<<" in script.text and _SUBSTITUTION.search(script.text):
         return False
     return bool(script.commands) and all(_blind_command(c) for c in script.commands)
 

@@ -8,9 +8,11 @@ date or number, a CI variable or an app version (`GIT_SHA`, `COMMIT`, `VCS_REF`,
 reported when declared above `RUN` steps that cannot read it. A value fixed in the Dockerfile
 (`ENV BUILD_DATE=2024-01-01`, `ARG LIBFOO_COMMIT=4f3a2b1`, `ARG APP_VERSION=1.4.2`) is the same
 every build and is not reported, nor is a variable every program reads
-(`ENV PATH=/opt/app-$VERSION/bin:$PATH`). A bare `VERSION`, `TAG` or `RELEASE` (or `GIT_VERSION`)
-is as often the pinned version of a tool the image downloads: it counts only when a `LABEL` of the
-stage records it, as the image's own version does (`LABEL version=$VERSION`).
+(`ENV PATH=/opt/app-$VERSION/bin:$PATH`) or one programs read without naming it
+(`ARG SOURCE_DATE_EPOCH`, the reproducible-builds timestamp: Python writes hash-based .pyc files
+when it is set, even in an `apt-get install`). A bare `VERSION`, `TAG` or `RELEASE` (or
+`GIT_VERSION`) is as often the pinned version of a tool the image downloads: it counts only when a
+`LABEL` of the stage records it, as the image's own version does (`LABEL version=$VERSION`).
 ## Why it matters
 A declared ARG is part of the environment of every RUN after it in the stage, used or not, and
 so is an ENV. When its value changes, BuildKit's cache key of each of those RUNs changes too, and
@@ -105,6 +107,10 @@ _PLACEHOLDERS = frozenset(
     {"", "dev", "develop", "development", "local", "latest", "unknown", "snapshot", "none",
      "0.0.0", "0.0.0-dev", "0.0.0-local", "undefined", "unset", "n/a"}
 )  # fmt: skip
+# Per-build variables that programs read without being told: SOURCE_DATE_EPOCH, the
+# reproducible-builds timestamp BuildKit hands to a stage that declares it (Python's py_compile,
+# run by Debian's python3-* postinst scripts, then writes hash-based .pyc files).
+_READ_UNNAMED = frozenset({"SOURCE_DATE_EPOCH"})
 # A command substitution: `$(...)` or a backquote.
 _SUBSTITUTION = re.compile(r"\$\(|`")
 _POSIX_SHELLS = frozenset({"sh", "bash", "dash", "ash", "zsh", "ksh", "mksh", "busybox"})
@@ -158,6 +164,8 @@ def check(ctx: RuleContext) -> Iterator[Finding]:
             if name is None:
                 continue
             busting.add(name)
+            if name in _READ_UNNAMED:
+                continue
             finding = _finding(ctx, stage, index, name)
             if finding is not None:
                 yield finding

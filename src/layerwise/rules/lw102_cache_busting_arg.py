@@ -8,9 +8,11 @@ date or number, a CI variable or an app version (`GIT_SHA`, `COMMIT`, `VCS_REF`,
 reported when declared above `RUN` steps that cannot read it. A value fixed in the Dockerfile
 (`ENV BUILD_DATE=2024-01-01`, `ARG LIBFOO_COMMIT=4f3a2b1`, `ARG APP_VERSION=1.4.2`) is the same
 every build and is not reported, nor is a variable every program reads
-(`ENV PATH=/opt/app-$VERSION/bin:$PATH`). A bare `VERSION`, `TAG` or `RELEASE` (or `GIT_VERSION`)
-is as often the pinned version of a tool the image downloads: it counts only when a `LABEL` of the
-stage records it, as the image's own version does (`LABEL version=$VERSION`).
+(`ENV PATH=/opt/app-$VERSION/bin:$PATH`) or one programs read without naming it
+(`ARG SOURCE_DATE_EPOCH`, the reproducible-builds timestamp: Python writes hash-based .pyc files
+when it is set, even in an `apt-get install`). A bare `VERSION`, `TAG` or `RELEASE` (or
+`GIT_VERSION`) is as often the pinned version of a tool the image downloads: it counts only when a
+`LABEL` of the stage records it, as the image's own version does (`LABEL version=$VERSION`).
 ## Why it matters
 A declared ARG is part of the environment of every RUN after it in the stage, used or not, and
 so is an ENV. When its value changes, BuildKit's cache key of each of those RUNs changes too, and
@@ -28,13 +30,15 @@ After the fix:
 Any program can read its environment, so the declaration only moves past RUN steps that provably
 cannot read it: none names the variable in any syntax (`$GIT_SHA`, `${GIT_SHA}`, PowerShell's
 `$env:GIT_SHA`, cmd's `%GIT_SHA%`, `printenv GIT_SHA`), the stage's SHELL is a POSIX shell, and
-every command is one known not to read arbitrary variables (apt-get, apk, dnf/yum, mkdir, cp,
-chmod, useradd ...). It stops above the first step that names the variable or runs anything else
-(`npm ci` and `yarn run build` run the project's own scripts, which may read it); when no RUN
-can be skipped there is no finding. It also stops above an ARG or ENV that redefines a variable
-its value is made of (`ARG BUILD_DATE=$CI_COMMIT_SHA`). A `LABEL` that uses the variable
-(`LABEL org.opencontainers.image.revision=$VCS_REF`) creates no step and no RUN reads it, so it
-moves down with the declaration, keeping its value. Within those limits the fix is safe.
+every command is one known not to read arbitrary variables (apt-get, apk, dnf/yum, mkdir, cp, chmod,
+useradd ...), here-document bodies included (a `$(...)` in an unquoted one runs a command, so a RUN
+with a here-document and a command substitution is never skipped). It stops above the first step
+that names the variable or runs anything else (`npm ci` and `yarn run build` run the project's own
+scripts, which may read it); when no RUN can be skipped there is no finding. It also stops above an
+ARG or ENV that redefines a variable its value is made of (`ARG BUILD_DATE=$CI_COMMIT_SHA`). A
+`LABEL` that uses the variable (`LABEL org.opencontainers.image.revision=$VCS_REF`) creates no step
+and no RUN reads it, so it moves down with the declaration, keeping its value. Within those limits
+the fix is safe.
 ## References
 - Docker docs: Build cache invalidation (build arguments and environment variables)
 - Dockerfile reference: ARG (impact on build caching)"""
@@ -103,6 +107,12 @@ _PLACEHOLDERS = frozenset(
     {"", "dev", "develop", "development", "local", "latest", "unknown", "snapshot", "none",
      "0.0.0", "0.0.0-dev", "0.0.0-local", "undefined", "unset", "n/a"}
 )  # fmt: skip
+# Per-build variables that programs read without being told: SOURCE_DATE_EPOCH, the
+# reproducible-builds timestamp BuildKit hands to a stage that declares it (Python's py_compile,
+# run by Debian's python3-* postinst scripts, then writes hash-based .pyc files).
+_READ_UNNAMED = frozenset({"SOURCE_DATE_EPOCH"})
+# A command substitution: `$(...)` or a backquote.
+_SUBSTITUTION = re.compile(r"\$\(|`")
 _POSIX_SHELLS = frozenset({"sh", "bash", "dash", "ash", "zsh", "ksh", "mksh", "busybox"})
 # Programs that do not read variables they are not given: the distributions' package managers
 # (their maintainer scripts read only their own settings) and file and account tools.
@@ -154,6 +164,8 @@ def check(ctx: RuleContext) -> Iterator[Finding]:
             if name is None:
                 continue
             busting.add(name)
+            if name in _READ_UNNAMED:
+                continue
             finding = _finding(ctx, stage, index, name)
             if finding is not None:
                 yield finding
@@ -165,6 +177,10 @@ def _blind(ctx: RuleContext, step: Step) -> bool:
     shell = step.state.shell[0].rsplit("/", 1)[-1] if step.state.shell else ""
     script = ctx.script(step.instruction)
     if shell not in _POSIX_SHELLS or script is None or script.has_errors:
+        return False
+    # The parser leaves out commands in here-document bodies, which the shell still runs when
+    # the delimiter is unquoted (`cp /dev/stdin /f <<EOF` with `$(env)` in the body).
+    if "<<" in script.text and _SUBSTITUTION.search(script.text):
         return False
     return bool(script.commands) and all(_blind_command(c) for c in script.commands)
 

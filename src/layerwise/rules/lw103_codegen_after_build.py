@@ -2,7 +2,9 @@
 
 ## What it finds
 A code generation step (`prisma generate`) that runs after the build step of the same stage
-(`npm run build`), in a later RUN.
+(`npm run build`), in a later RUN, in the build's project: in its directory, one above it or one
+inside it. A generator of another project beside it (`/app/api` after a build in `/app/web`)
+writes nothing that build reads and is not reported.
 ## Why it matters
 The build compiles against whatever generated code exists when it runs. Generating afterwards
 means the build saw a stale client or none (older Prisma versions hid this by generating in an
@@ -16,7 +18,8 @@ After the fix:
     RUN npm run build
 ## Fix safety
 Unsafe: the generator might read build output, and moving it changes which steps rebuild when
-the schema changes. Review that the generator only needs the schema.
+the schema changes. Review that the generator only needs the schema. No fix when the generator's
+RUN has another WORKDIR than the build's: moved above the build, it would run elsewhere.
 ## References
 - Prisma docs: `prisma generate` (generate the client before building your application)"""
 
@@ -57,8 +60,11 @@ def check(ctx: RuleContext) -> Iterator[Finding]:
             if generate is None:
                 continue
             build_step, build_cmd = build
+            if not _related(s.cwd_of(build_step, build_cmd), s.cwd_of(step, generate)):
+                continue  # another project's generator: the build reads nothing it writes
             edits: list[Edit] = []
-            if all(s.is_codegen(c) or c.program_name == "cd" for c in cmds):
+            same_workdir = step.state.workdir == build_step.state.workdir
+            if same_workdir and all(s.is_codegen(c) or c.program_name == "cd" for c in cmds):
                 edits = _edits(ctx, step, generate, build_step, build_cmd)
             yield RULE.finding(
                 ctx.tree.span(generate.start, generate.end),
@@ -68,6 +74,11 @@ def check(ctx: RuleContext) -> Iterator[Finding]:
                 fix=Fix(Safety.UNSAFE, edits) if edits else None,
             )
             break
+
+
+def _related(a: str, b: str) -> bool:
+    """One directory is the other or lies inside it: the same project, or a workspace of it."""
+    return a == b or a.startswith(b.rstrip("/") + "/") or b.startswith(a.rstrip("/") + "/")
 
 
 def _edits(

@@ -19,7 +19,8 @@ After the fix:
 
 ## Fix safety
 The fix converts only a single plain command: no variables (`$PORT`), globs, redirections,
-operators (`&&`) or shell builtins (`exec`, `cd`...), which need a shell. Exec form has the
+operators (`&&`) or shell builtins (`exec`, `cd`...), which need a shell, and no `echo` with an
+option (dash's builtin prints `-e`, `/bin/echo` takes it). Exec form has the
 kernel run the program, which works for a script only when it starts with `#!` (a shell runs a
 script without one itself). So when the program is a file a COPY brings from the build context
 (`COPY . .` then `CMD ./start.sh`), layerwise reads it there: with a `#!` line and the execute
@@ -229,6 +230,8 @@ def _argv(tree: Dockerfile, script: Script) -> list[str] | None:
         return None
     if cmd.program_name in _SHELL_ONLY:
         return None
+    if cmd.program_name == "echo" and any(w.text.startswith("-") for w in cmd.args):
+        return None  # dash's echo prints `-e`, /bin/echo takes it as an option
     gap = re.compile(rf"(?:[ \t]|{re.escape(tree.escape)}\r?\n)+")
     for i, word in enumerate(cmd.words):
         if not word.is_static or _SPECIAL.search(word.raw):

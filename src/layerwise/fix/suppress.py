@@ -28,6 +28,6 @@ def suppression_edit(tree: Dockerfile, finding: Finding) -> Edit | None:
     instruction = instruction_at(tree, finding.span.start)
     if instruction is None:
         return None
-    line_start = instruction.span.start - len(instruction.indent)
+    line_start = instruction.start - len(instruction.indent)
     comment = f"{instruction.indent}# layerwise: ignore={finding.code}{tree.newline}"
     return Edit.insert(line_start, comment)

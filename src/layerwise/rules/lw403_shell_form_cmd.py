@@ -111,7 +111,7 @@ def check(ctx: RuleContext) -> Iterator[Finding]:
             if safety is not None:
                 shown = "[" + ", ".join(json.dumps(a, ensure_ascii=False) for a in argv) + "]"
                 fix = Fix(safety, [Edit.replace(instruction.args_span, shown)])
-        span = tree.span(instruction.span.start, instruction.span.start + len(instruction.keyword))
+        span = tree.span(instruction.start, instruction.start + len(instruction.keyword))
         yield RULE.finding(span, fix=fix, keyword=instruction.name, json=shown)
 
 

@@ -12,6 +12,7 @@ from __future__ import annotations
 
 import shutil
 import subprocess
+import uuid
 from collections.abc import Callable
 from concurrent.futures import ThreadPoolExecutor
 from pathlib import Path
@@ -40,10 +41,20 @@ def build_all(
 ) -> list[BuildResult]:
     """Build each context's Dockerfile (for `platforms` at once when given), all at the same
     time: the builds of one case share most of their steps, which BuildKit runs once for all
-    of them, and the rest (downloads, mostly) overlap instead of queueing."""
+    of them, and the rest (downloads, mostly) overlap instead of queueing. Each build gets a
+    tag of its own: two variants that make the same image, exported at once untagged, both
+    name it `moby-dangling@<digest>` in the containerd store and one fails with "already
+    exists" (seen in CI on go_build_after_copy, whose safe fix leaves the final stage as is)."""
+    batch = uuid.uuid4().hex[:12]
     requests = [
-        BuildRequest(c / "Dockerfile", c, target=target, platform=",".join(platforms) or None)
-        for c in contexts
+        BuildRequest(
+            c / "Dockerfile",
+            c,
+            target=target,
+            platform=",".join(platforms) or None,
+            tag=f"layerwise-buildable-{batch}-{i}",
+        )
+        for i, c in enumerate(contexts)
     ]
     with ThreadPoolExecutor(max_workers=len(requests)) as pool:
         return list(pool.map(lambda r: run_build(client, r), requests))
@@ -61,10 +72,10 @@ def run_image(client: Client, result: BuildResult, platforms: tuple[str, ...] = 
 
 
 def remove_images(client: Client, results: list[BuildResult]) -> None:
-    """Remove the images once every one has run (two fixes may give the same image); the
-    build cache stays (never prune it here)."""
-    for image_id in dict.fromkeys(r.image_id for r in results if r.image_id):
-        subprocess.run([client.path, "image", "rm", "-f", str(image_id)], capture_output=True)
+    """Remove the images by their tags once every one has run (two fixes may give the same
+    image); the build cache stays (never prune it here)."""
+    for tag in [r.tag for r in results if r.tag]:
+        subprocess.run([client.path, "image", "rm", "-f", tag], capture_output=True)
 
 
 def exits(ran: str) -> list[str]:

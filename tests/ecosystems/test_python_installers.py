@@ -308,9 +308,14 @@ def test_poetry_venvs_dir(env: dict[str, str], expected: str | None) -> None:
 
 
 def test_pipenv_pipfile_names_manifests_elsewhere() -> None:
-    variables = pipenv.MANIFEST_VARIABLES
-    assert base.reads_elsewhere(variables, {"PIPENV_PIPFILE": "/app/deploy/Pipfile"})
-    prefixed = base.command_env(cmd("PIPENV_PIPFILE=deploy/Pipfile pipenv install"), {})
-    assert base.reads_elsewhere(variables, prefixed)
-    assert not base.reads_elsewhere(variables, {"PIPENV_PIPFILE": ""})
-    assert not base.reads_elsewhere(poetry.MANIFEST_VARIABLES, prefixed)
+    install = cmd("pipenv install --deploy")
+    assert pipenv.dependency_install(install, {}, None, "") is not None
+    # ENV, ARG (both reach `State.variables`) or a prefix: the Pipfile read is another one.
+    assert (
+        pipenv.dependency_install(install, {"PIPENV_PIPFILE": "/app/x/Pipfile"}, None, "") is None
+    )
+    prefixed = cmd("PIPENV_PIPFILE=deploy/Pipfile pipenv install --deploy")
+    assert pipenv.dependency_install(prefixed, {}, None, "") is None
+    assert pipenv.lockfile_form(prefixed, {}, None, "", ()) is None
+    # An empty value is unset for Pipenv.
+    assert pipenv.dependency_install(install, {"PIPENV_PIPFILE": ""}, None, "") is not None

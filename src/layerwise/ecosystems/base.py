@@ -421,10 +421,6 @@ class Installer(Protocol):
         own sources (`pip install .`): the step a manifest-first COPY keeps cached."""
         ...
 
-    # Variables that point the install at manifests elsewhere (PIPENV_PIPFILE): when the
-    # command's environment sets one, `dependency_install`'s files are not what it reads.
-    MANIFEST_VARIABLES: tuple[str, ...]
-
     def dependency_install(
         self,
         cmd: Command,
@@ -432,9 +428,10 @@ class Installer(Protocol):
         context: BuildContext | None,
         project_dir: str,
     ) -> DependencyInstall | None:
-        """What `cmd`, run in context folder `project_dir` ("" for the root) with this ENV,
-        reads; None when it is not a dependency install or reads the project's own sources or
-        other files of the context the ENV names (no fix can move it)."""
+        """What `cmd`, run in context folder `project_dir` ("" for the root) with `env` (what
+        the RUN sees: the stage's ARG and ENV values, `State.variables`), reads; None when it
+        is not a dependency install or reads the project's own sources or other files of the
+        context the variables name (no fix can move it)."""
         ...
 
     def install_caches(
@@ -623,7 +620,8 @@ def no_build_outputs(cmd: Command, cwd: str, home: str, env: Mapping[str, str]) 
 
 
 def command_env(cmd: Command, env: Mapping[str, str] | None) -> dict[str, str]:
-    """The environment a command sees: the stage's ENV with its own `NAME=value` prefixes on
+    """The environment a command sees: the stage's ARG and ENV values (`State.variables`, as
+    BuildKit hands them to a RUN) with its own `NAME=value` prefixes on
     top (`PIP_CACHE_DIR=/c pip install`, `env X=1 uv sync`)."""
     out = dict(env or {})
     for word in (*cmd.assignments, *cmd.wrappers):
@@ -631,13 +629,6 @@ def command_env(cmd: Command, env: Mapping[str, str] | None) -> dict[str, str]:
         if eq and name.replace("_", "").isalnum() and not name[:1].isdigit():
             out[name] = value
     return out
-
-
-def reads_elsewhere(variables: Sequence[str], env: Mapping[str, str]) -> bool:
-    """`env` (a command's, from `command_env`) sets one of an installer's MANIFEST_VARIABLES to
-    a value: the install reads manifests other than those where it runs. An empty value is
-    unset for the tools (PIPENV_PIPFILE)."""
-    return any(env.get(name) for name in variables)
 
 
 def env_words(cmd: Command, names: frozenset[str]) -> tuple[Word, ...]:

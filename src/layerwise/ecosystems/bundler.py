@@ -43,7 +43,6 @@ NAME = "bundler"
 PROGRAMS = frozenset({"bundle", "bundler"})
 MANIFESTS: tuple[str, ...] = ("Gemfile",)
 LOCKFILES: tuple[str, ...] = ("Gemfile.lock",)
-MANIFEST_VARIABLES: tuple[str, ...] = ()
 # No fix proven by a real build: rubygems.org is out of reach here.
 BUILD_PROVEN = False
 VALUE_OPTIONS = frozenset(

@@ -62,7 +62,6 @@ NAME = "cargo"
 PROGRAMS = frozenset({"cargo"})
 MANIFESTS: tuple[str, ...] = ("Cargo.toml",)
 LOCKFILES: tuple[str, ...] = ("Cargo.lock",)
-MANIFEST_VARIABLES: tuple[str, ...] = ()
 # Proven with the rust:1.63 stand-in, whose cargo takes crates.io's crates from Debian's packaged
 # ones (crates.io is out of reach here): tests/apps/rust-api, tests/fixtures/buildable/cargo_*.
 BUILD_PROVEN = True

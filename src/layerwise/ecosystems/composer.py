@@ -40,7 +40,6 @@ NAME = "composer"
 PROGRAMS = frozenset({"composer", "composer.phar"})
 MANIFESTS: tuple[str, ...] = ("composer.json",)
 LOCKFILES: tuple[str, ...] = ("composer.lock",)
-MANIFEST_VARIABLES: tuple[str, ...] = ()
 # No fix proven by a real build: Packagist is out of reach here.
 BUILD_PROVEN = False
 VALUE_OPTIONS = frozenset(

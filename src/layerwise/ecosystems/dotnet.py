@@ -44,7 +44,6 @@ NAME = "dotnet"
 PROGRAMS = frozenset({"dotnet"})
 MANIFESTS: tuple[str, ...] = ("*.csproj", "*.fsproj", "*.vbproj", "*.sln")
 LOCKFILES: tuple[str, ...] = ("packages.lock.json",)
-MANIFEST_VARIABLES: tuple[str, ...] = ()
 # No fix proven by a real build: nuget.org is out of reach here.
 BUILD_PROVEN = False
 VALUE_OPTIONS = frozenset(

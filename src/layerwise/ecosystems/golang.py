@@ -48,7 +48,6 @@ NAME = "go"
 PROGRAMS = frozenset({"go"})
 MANIFESTS: tuple[str, ...] = ("go.mod",)
 LOCKFILES: tuple[str, ...] = ("go.sum",)
-MANIFEST_VARIABLES: tuple[str, ...] = ()
 # Proven by the buildable cases tests/fixtures/buildable/go_* (`go mod download` after COPY . .
 # with a local replace module, a compile after COPY . .). The Go module proxy is out of reach
 # here, so no downloaded module is exercised; the module cache's mounts stay safe only when every

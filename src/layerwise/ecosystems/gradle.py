@@ -42,7 +42,6 @@ NAME = "gradle"
 PROGRAMS = frozenset({"gradle", "gradlew"})
 MANIFESTS: tuple[str, ...] = ("build.gradle", "build.gradle.kts")
 LOCKFILES: tuple[str, ...] = ("gradle.lockfile",)
-MANIFEST_VARIABLES: tuple[str, ...] = ()
 # No fix proven by a real build: Gradle's repositories are out of reach here.
 BUILD_PROVEN = False
 VALUE_OPTIONS = frozenset(

@@ -43,7 +43,6 @@ NAME = "maven"
 PROGRAMS = frozenset({"mvn", "mvnw"})
 MANIFESTS: tuple[str, ...] = ("pom.xml",)
 LOCKFILES: tuple[str, ...] = ()
-MANIFEST_VARIABLES: tuple[str, ...] = ()
 # No fix proven by a real build: Maven Central is out of reach here.
 BUILD_PROVEN = False
 VALUE_OPTIONS = frozenset(

@@ -37,7 +37,6 @@ NAME = "npm"
 PROGRAMS = frozenset({"npm"})
 MANIFESTS: tuple[str, ...] = ("package.json",)
 LOCKFILES: tuple[str, ...] = ("package-lock.json", "npm-shrinkwrap.json")
-MANIFEST_VARIABLES: tuple[str, ...] = ()
 # Fixes proven by real builds on BuildKit: tests/apps/node-nest, tests/fixtures/buildable.
 BUILD_PROVEN = True
 # `npm install` and its aliases (npm's own list, typos included).

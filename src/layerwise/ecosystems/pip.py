@@ -37,7 +37,6 @@ NAME = "pip"
 PROGRAMS = frozenset({"pip", "pip3"})
 MANIFESTS: tuple[str, ...] = ("requirements.txt", "pyproject.toml", "setup.py", "setup.cfg")
 LOCKFILES: tuple[str, ...] = ()
-MANIFEST_VARIABLES: tuple[str, ...] = ()
 # The layout its fixes write built on BuildKit: tests/apps/python-web.
 BUILD_PROVEN = True
 INSTALL_VERBS = frozenset({"install"})

@@ -27,7 +27,6 @@ from layerwise.ecosystems.base import (
     never_unproven,
     no_build_outputs,
     no_output_cache,
-    reads_elsewhere,
     subcommand,
 )
 from layerwise.shell import Command, Word
@@ -41,7 +40,7 @@ MANIFESTS: tuple[str, ...] = ("Pipfile",)
 LOCKFILES: tuple[str, ...] = ("Pipfile.lock",)
 # PIPENV_PIPFILE "specifies a custom Pipfile location" (Pipenv's "Configuration"); the lockfile
 # is read beside it and the project is its folder.
-MANIFEST_VARIABLES: tuple[str, ...] = ("PIPENV_PIPFILE",)
+PIPFILE_VARIABLE = "PIPENV_PIPFILE"
 # Kept as it was while a real build of these fixes is under way (issue 9).
 BUILD_PROVEN = True
 PROJECT_CONFIG = (".env",)
@@ -90,13 +89,21 @@ def dependency_install(
 ) -> DependencyInstall | None:
     """Pipfile and Pipfile.lock (and `.env`, which Pipenv loads) move with the install: proven
     when the context has both and the Pipfile names no local path, and the install does not
-    rewrite Pipfile.lock (`--deploy`, `sync`), which a later `COPY . .` would lay over."""
-    if not is_dependency_install(cmd):
+    rewrite Pipfile.lock (`--deploy`, `sync`), which a later `COPY . .` would lay over. None
+    when PIPENV_PIPFILE (ENV, ARG or prefix) points at a Pipfile elsewhere: what it reads may
+    come only with the broad COPY."""
+    if not is_dependency_install(cmd) or _pipfile_elsewhere(cmd, env):
         return None
     required = (*MANIFESTS, *LOCKFILES)
     return _python.project_install(
         context, project_dir, required, PROJECT_CONFIG, movable=is_locked(cmd)
     )
+
+
+def _pipfile_elsewhere(cmd: Command, env: Mapping[str, str]) -> bool:
+    """PIPENV_PIPFILE set to a value (an empty one is unset for Pipenv) in the command's
+    environment: the install reads that Pipfile, not the one where it runs."""
+    return bool(command_env(cmd, env).get(PIPFILE_VARIABLE))
 
 
 def install_caches(
@@ -164,7 +171,7 @@ def lockfile_form(
     seen = command_env(cmd, env)
     if cmd.has_option("--system") and not seen.get("VIRTUAL_ENV"):
         return None
-    if env_flag(seen, "PIPENV_SKIP_LOCK") or reads_elsewhere(MANIFEST_VARIABLES, seen):
+    if env_flag(seen, "PIPENV_SKIP_LOCK") or _pipfile_elsewhere(cmd, env):
         return None
     return LockfileForm(verb(cmd), DEPLOY)
 

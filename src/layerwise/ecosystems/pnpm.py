@@ -47,7 +47,6 @@ NAME = "pnpm"
 PROGRAMS = frozenset({"pnpm"})
 MANIFESTS: tuple[str, ...] = ("package.json", "pnpm-workspace.yaml")
 LOCKFILES: tuple[str, ...] = ("pnpm-lock.yaml",)
-MANIFEST_VARIABLES: tuple[str, ...] = ()
 # Proven by the buildable cases tests/fixtures/buildable/pnpm_* (install after COPY . ., USER
 # node): pnpm finds its store under the home directory (the link test of @pnpm/store-path runs
 # beside the mount, not into it) and copies from the mounted store where it cannot hard-link.

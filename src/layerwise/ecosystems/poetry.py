@@ -42,7 +42,6 @@ NAME = "poetry"
 PROGRAMS = frozenset({"poetry"})
 MANIFESTS: tuple[str, ...] = ("pyproject.toml",)
 LOCKFILES: tuple[str, ...] = ("poetry.lock",)
-MANIFEST_VARIABLES: tuple[str, ...] = ()
 # Kept as it was while a real build of these fixes is under way (issue 9).
 BUILD_PROVEN = True
 PROJECT_CONFIG = ("poetry.toml",)

@@ -44,7 +44,6 @@ NAME = "uv"
 PROGRAMS = frozenset({"uv"})
 MANIFESTS: tuple[str, ...] = ("pyproject.toml",)
 LOCKFILES: tuple[str, ...] = ("uv.lock",)
-MANIFEST_VARIABLES: tuple[str, ...] = ()
 # The layout its fixes write built on BuildKit: tests/apps/python-uv.
 BUILD_PROVEN = True
 # Project files uv reads when present beside pyproject.toml.

@@ -54,7 +54,6 @@ NAME = "yarn"
 PROGRAMS = frozenset({"yarn", "yarnpkg"})
 MANIFESTS: tuple[str, ...] = ("package.json",)
 LOCKFILES: tuple[str, ...] = ("yarn.lock",)
-MANIFEST_VARIABLES: tuple[str, ...] = ()
 # Classic yarn's fixes are proven by the buildable cases tests/fixtures/buildable/yarn_*
 # (install after COPY . ., USER node, a postinstall script, `yarn cache clean`); Berry's are not
 # (see `unproven`): tests/apps/node-yarn-berry builds with them, but no case builds each alone.

@@ -104,7 +104,7 @@ def context_free(ctx: RuleContext, step: Step, dest: str) -> ContextFree | None:
     script = ctx.script(instruction)
     if script is None or script.has_errors or not script.commands:
         return None
-    if _redirects(script.text) or _path_into(step.state.env.get("PATH", ""), dest):
+    if _redirects(script.text) or _path_into(step.state.variables.get("PATH", ""), dest):
         return None
     assigned = {w.text.split("=", 1)[0] for c in script.commands for w in c.assignments}
     notable: Command | None = None
@@ -263,7 +263,7 @@ def _language_tool_reads(step: Step, dest: str) -> bool:
     either in the copied tree makes its result depend on it."""
     if overlaps(step.state.home, dest):
         return True
-    return any(_path_into(v, dest) for v in step.state.env.values())
+    return any(_path_into(v, dest) for v in step.state.variables.values())
 
 
 def _pip(
@@ -305,7 +305,9 @@ def _npm_global(
     names = _split(values, operands[1:])
     if not names or not all(_name_like(v) and ":" not in v for v in names):
         return None
-    prefix = step.state.env.get("NPM_CONFIG_PREFIX") or step.state.env.get("npm_config_prefix")
+    prefix = step.state.variables.get("NPM_CONFIG_PREFIX") or step.state.variables.get(
+        "npm_config_prefix"
+    )
     return True, [*_NPM_WRITES, step.state.home, *([prefix] if prefix else [])]
 
 

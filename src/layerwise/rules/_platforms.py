@@ -102,6 +102,6 @@ def declare_before(tree: Dockerfile, anchor: Instruction, names: list[str]) -> E
 def shareable_cache(step: Step, target: str) -> bool:
     """A cache mount on `target` holds what every platform can use (npm's cache, pip's, Go's
     module and build caches, Cargo's registry): one copy for all platforms is right."""
-    home, env = step.state.home, step.state.env
+    home, env = step.state.home, step.state.variables
     homes = (npm.cache_dir(home, env), pip.cache_dir(home, env), golang.build_cache(home))
     return target in _SHAREABLE_FIXED or target in homes

@@ -141,7 +141,7 @@ def free_stage_name(name: str, stages: Sequence[Stage]) -> str:
 
 def omits_dev(command: Command, step: Step) -> bool:
     """The install leaves devDependencies out (`--omit=dev`, `--production`, NODE_ENV)."""
-    return npm.omits_dev(command, step.state.env)
+    return npm.omits_dev(command, step.state.variables)
 
 
 def stage_chain(stage: Stage) -> list[Stage]:

@@ -65,7 +65,7 @@ def build_may_read_git(ctx: RuleContext) -> bool:
         cf.mentions_word(ctx, ".git")
         or cf.runs_program(ctx, "git")
         or any(
-            _stamps_vcs(cmd, step.state.env)
+            _stamps_vcs(cmd, step.state.variables)
             for step in ctx.model.steps
             for cmd in s.commands(ctx, step.instruction)
         )

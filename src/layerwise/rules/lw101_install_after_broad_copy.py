@@ -38,8 +38,8 @@ After the fix:
 Python: the fix copies what the install reads. pip: the requirement files and every file they
 chain with `-r`/`-c` (read from the context); safe when the context has them all and no line
 installs from the context (`-e .`, `./pkg`, `libs/pkg` or `x.whl`: any name pip takes for a
-path, `--find-links ./wheels`: then no fix). No fix either when the command or the stage's ENV
-points the install at a local path, relative, absolute or `file:` (`--find-links wheels`,
+path, `--find-links ./wheels`: then no fix). No fix either when the command or the stage's ARG
+or ENV points the install at a local path, relative, absolute or `file:` (`--find-links wheels`,
 `PIP_FIND_LINKS`, `PIP_CONSTRAINT`, `PIP_REQUIREMENT`; for `uv pip install` its `--find-links`,
 `--override`, `--build-constraint` and `UV_FIND_LINKS`, `UV_CONSTRAINT`, `UV_OVERRIDE`,
 `UV_BUILD_CONSTRAINT`): those files come only with the broad COPY. Pipenv:
@@ -103,7 +103,7 @@ image. Cargo takes a package for fresh when its sources are older than its last 
 an edit or a checkout never is. No fix without a context (the binary is named after the
 package), nor for a workspace, a `[lib]`/`[[bin]]` table, `src/bin/`, no `src/main.rs`, a build
 script, a path dependency or a package in a subfolder of another manifest, nor where the
-stage's ENV (`CARGO_TARGET_DIR`, `CARGO_BUILD_TARGET_DIR`, `CARGO_BUILD_TARGET`) or a
+stage's ARG or ENV (`CARGO_TARGET_DIR`, `CARGO_BUILD_TARGET_DIR`, `CARGO_BUILD_TARGET`) or a
 `.cargo/config.toml` of the project's folder or a parent in the context (`build.target`,
 `build.target-dir`) moves the output: the binary is then not in `target/<profile>`, so the
 copy-out would fail the RUN or leave a later `COPY --from` without its file.
@@ -138,9 +138,7 @@ from layerwise.ecosystems import Installer, installers_for
 from layerwise.ecosystems.base import (
     CacheMount,
     OutputCache,
-    command_env,
     fix_proven,
-    reads_elsewhere,
 )
 from layerwise.model import Step
 from layerwise.rules import _support as s
@@ -241,13 +239,13 @@ def _installed_above(ctx: RuleContext, above: Sequence[Step], step: Step, instal
     eco = next((e for e in installers_for(install) if e.is_dependency_install(install)), None)
     if eco is None or eco.starts_over(install):
         return False
-    mine = eco.dependency_install(install, step.state.env, None, "")
+    mine = eco.dependency_install(install, step.state.variables, None, "")
     where = s.cwd_of(step, install)
     for st in above:
         for cmd in s.commands(ctx, st.instruction):
             if not eco.is_dependency_install(cmd) or s.cwd_of(st, cmd) != where:
                 continue
-            theirs = eco.dependency_install(cmd, st.state.env, None, "")
+            theirs = eco.dependency_install(cmd, st.state.variables, None, "")
             if mine is not None and theirs is not None and theirs.manifests == mine.manifests:
                 return True
     return False
@@ -350,7 +348,7 @@ def _output_cache(
         edits = add_flags(ctx.tree, step.instruction, [flag], one_per_line=False) or []
         edits = insert_at(edits, install.start, cache.assignment + " ")
         edits.append(Edit.insert(install.end, " && " + cache.copy_out))
-        proven = fix_proven(eco, install, state.env, ctx.context, project)
+        proven = fix_proven(eco, install, state.variables, ctx.context, project)
         safe = proven and not _reads_other_output(ctx, step, install, cache.outputs)
         return cache, Fix(Safety.SAFE if safe else Safety.UNSAFE, edits)
     return None
@@ -425,12 +423,8 @@ def _inputs(
         eco = next((e for e in installers_for(command) if e.is_dependency_install(command)), None)
         if rel.startswith("..") or eco is None:
             return None
-        # A variable points the install at manifests elsewhere (PIPENV_PIPFILE): the files of
-        # its folder are not what it reads, and what it reads may come only with the broad COPY.
-        if reads_elsewhere(eco.MANIFEST_VARIABLES, command_env(command, st.state.variables)):
-            return None
         found = eco.dependency_install(
-            command, st.state.env, ctx.context, "" if rel == "." else rel
+            command, st.state.variables, ctx.context, "" if rel == "." else rel
         )
         if found is None:
             return None
@@ -440,7 +434,9 @@ def _inputs(
         # the layout for this ecosystem.
         project = "" if rel == "." else rel
         known = (
-            known and found.proven and fix_proven(eco, command, st.state.env, ctx.context, project)
+            known
+            and found.proven
+            and fix_proven(eco, command, st.state.variables, ctx.context, project)
         )
         befores += [found.before] if found.before is not None else []
     if befores and len(moved) > 1:

@@ -185,7 +185,7 @@ def check(ctx: RuleContext) -> Iterator[Finding]:
         state = step.state
         flags = [m.flag_text() for m in missing]
         fix = None
-        cleanups = fighting_cleanups(script, wanted, state.home, state.workdir, state.env)
+        cleanups = fighting_cleanups(script, wanted, state.home, state.workdir, state.variables)
         dropped = drop_cleanups(tree, script, cleanups)
         if (
             (state.is_root or state.uid_gid is not None)
@@ -206,10 +206,10 @@ def check(ctx: RuleContext) -> Iterator[Finding]:
                 edits.extend(add_flags(tree, reader.instruction, flags, one_per_line=False) or [])
             for word in eco.cache_defeats(cmd):
                 edits.append(delete_word(tree.text, word, first=word.start == cmd.start))
-            prefix = "".join(p + " " for p in eco.mount_assignments(cmd, state.env))
+            prefix = "".join(p + " " for p in eco.mount_assignments(cmd, state.variables))
             if prefix:
                 edits = insert_at(edits, cmd.start, prefix)
-            proven = fix_proven(eco, cmd, state.env, ctx.context, "")
+            proven = fix_proven(eco, cmd, state.variables, ctx.context, "")
             safe = proven and _store_kept(ctx, step, eco, missing, readers)
             fix = Fix(Safety.SAFE if safe else Safety.UNSAFE, edits)
         verb = eco.verb(cmd)
@@ -234,7 +234,7 @@ def _first_install(
     where the command runs."""
     state = step.state
     uid_gid = None if state.is_root else state.uid_gid
-    home, env = state.home, state.env  # `home` is worked out on each read: once per RUN here
+    home, env = state.home, state.variables  # `home` is worked out on each read: once per RUN here
     for cmd in script.commands:
         for eco in installers_for(cmd):
             settings = _project_env(ctx, step, cmd, eco)
@@ -302,7 +302,7 @@ def _readers_to_mount(
             if all(any(h.mount.covers(m.target) for h in has) for m in mounts):
                 continue
             state = other.state
-            if any(eco.install_caches(c, state.home, None, state.env) for c in cmds):
+            if any(eco.install_caches(c, state.home, None, state.variables) for c in cmds):
                 continue  # an install: its own finding's fix mounts the cache
             found.append(other)
     return found
@@ -356,7 +356,7 @@ def _store_kept(
                 any(other is r for r in readers)
                 or all(any(h.mount.covers(m.target) for h in has) for m in mounts)
                 or (
-                    any(eco.install_caches(c, state.home, None, state.env) for c in cmds)
+                    any(eco.install_caches(c, state.home, None, state.variables) for c in cmds)
                     and (other is step or not _fix_kept_out(ctx, other))
                 )
             )

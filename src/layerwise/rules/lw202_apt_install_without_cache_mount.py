@@ -232,7 +232,7 @@ def _fix(
             return None
         edits.append(lock)
     cleanups = fighting_cleanups(
-        script, missing, step.state.home, step.state.workdir, step.state.env
+        script, missing, step.state.home, step.state.workdir, step.state.variables
     )
     dropped = drop_cleanups(tree, script, cleanups)
     if dropped is None:
@@ -264,7 +264,9 @@ def _reader_edits(ctx: RuleContext, step: Step, update: bool) -> list[Edit] | No
     script = ctx.script(step.instruction)
     if edits is None or script is None:
         return None
-    cleanups = fighting_cleanups(script, added, step.state.home, step.state.workdir, step.state.env)
+    cleanups = fighting_cleanups(
+        script, added, step.state.home, step.state.workdir, step.state.variables
+    )
     dropped = drop_cleanups(ctx.tree, script, cleanups)
     if dropped is None:
         return None

@@ -12,7 +12,7 @@ mount on Go's module cache, `mvn dependency:purge-local-repository` (~/.m2/repos
 `dnf clean all`, `yum clean all`, `microdnf clean all` (/var/cache/dnf, /var/cache/libdnf5,
 /var/cache/yum), `zypper clean` (/var/cache/zypp), or an `rm` that empties a mounted
 cache directory: the mount itself, a glob in it (`/root/.npm/*`, `archives/*.deb`) or a whole
-directory (`rm -r /root/.npm/_cacache`). A path named by a variable the stage sets with ENV
+directory (`rm -r /root/.npm/_cacache`). A path named by a variable the stage sets with ARG or ENV
 (`rm -rf $POETRY_CACHE_DIR`) counts as written there, unless the RUN sets the variable itself;
 `rm -rf` of the mount point itself also fails the RUN ("Device or resource busy"), and so does
 an `rm -r` of a folder above it (`rm -rf ~/.bundle/` with a mount on `~/.bundle/cache`, or a glob
@@ -20,11 +20,11 @@ there, `rm -rf ~/.cache/*`): rm empties the mount, then cannot remove the mount 
 file, or lock, log and temporary files (`rm -f /cache/repo/.git/*.lock`, stale lock recovery),
 leaves the cached packages in place and is not reported. A package manager's own cleaning
 command empties the folder IT uses: the one its options (`pip cache purge --cache-dir /opt/c`),
-a `VAR=x` prefix or the stage's ENV (`PIP_CACHE_DIR`, `npm_config_cache`, `YARN_CACHE_FOLDER`,
-`UV_CACHE_DIR`, `POETRY_CACHE_DIR`, `GOMODCACHE`...) name, else the tool's default. It is
-reported only when that folder lies in a mount: with the mount on the default and the cache
-moved elsewhere, it empties a folder of the image and is not reported, nor is one whose folder
-only the shell knows (`--cache-dir "$DIR"`).
+a `VAR=x` prefix or the stage's ARG or ENV (`PIP_CACHE_DIR`, `npm_config_cache`,
+`YARN_CACHE_FOLDER`, `UV_CACHE_DIR`, `POETRY_CACHE_DIR`, `GOMODCACHE`...) name, else the
+tool's default. It is reported only when that folder lies in a mount: with the mount on the
+default and the cache moved elsewhere, it empties a folder of the image and is not reported,
+nor is one whose folder only the shell knows (`--cache-dir "$DIR"`).
 
 ## Why it matters
 These cleanups exist to keep caches out of the image layer. A cache mount is never committed to
@@ -103,7 +103,7 @@ def check(ctx: RuleContext) -> Iterator[Finding]:
         if not mounts:  # most RUNs: nothing to empty, and no need to work out the user's home
             continue
         for cleanup in fighting_cleanups(
-            script, mounts, step.state.home, step.state.workdir, step.state.env
+            script, mounts, step.state.home, step.state.workdir, step.state.variables
         ):
             cmd = cleanup.command
             # Above the mount: dropping the `rm` would keep the folder's other files.
@@ -111,7 +111,7 @@ def check(ctx: RuleContext) -> Iterator[Finding]:
             # A manager's own cleaning command goes safely only where a real build proved
             # its fixes; an `rm` of a mounted path is the same edit for every ecosystem.
             eco = cleanup.ecosystem
-            safe = eco is None or fix_proven(eco, cmd, step.state.env, ctx.context, "")
+            safe = eco is None or fix_proven(eco, cmd, step.state.variables, ctx.context, "")
             fix = Fix(Safety.SAFE if safe else Safety.UNSAFE, edits) if edits else None
             if cleanup.words:
                 what = "rm " + " ".join(w.raw for w in cleanup.words)

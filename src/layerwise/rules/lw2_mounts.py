@@ -257,8 +257,8 @@ def drop_cleanups(
 
 def _env_path(word: Word, env: Mapping[str, str], script: Script) -> str | None:
     """The path an `rm` operand names: its text when static, else its `$NAME`s filled in from
-    the stage's ENV when every one is set there and the script does not set it again (then
-    the shell sees what ENV says); None when not known before the shell runs."""
+    the stage's ARG and ENV values when every one is set there and the script does not set it
+    again (then the shell sees those values); None when not known before the shell runs."""
     if word.is_static:
         return word.text
     if "`" in word.raw or "$(" in word.raw:

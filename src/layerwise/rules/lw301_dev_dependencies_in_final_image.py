@@ -321,7 +321,7 @@ def _pruned(ctx: RuleContext, step: Step, install: Command, cwd: str) -> bool:
     return any(
         c.start > install.start
         and npm.is_prune(c)
-        and npm.omits_dev(c, step.state.env)
+        and npm.omits_dev(c, step.state.variables)
         and s.cwd_of(step, c) == cwd
         for c in s.commands(ctx, step.instruction)
     )

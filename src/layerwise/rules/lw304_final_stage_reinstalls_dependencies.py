@@ -234,7 +234,7 @@ def _full_other(
                 or s.cwd_of(st, full) != st.state.workdir
                 or st.state.workdir != step.state.workdir
                 or st.state.user_name != step.state.user_name
-                or st.state.env != step.state.env
+                or st.state.variables != step.state.variables
                 or not set().union(*(s.files_copied(m, names) for m in before[:i])) >= manifests
             ):
                 continue
@@ -245,7 +245,9 @@ def _full_other(
 
 
 def _npm_env(step: Step) -> dict[str, str]:
-    return {k.lower(): v for k, v in step.state.env.items() if k.lower().startswith("npm_config")}
+    return {
+        k.lower(): v for k, v in step.state.variables.items() if k.lower().startswith("npm_config")
+    }
 
 
 def _options(cmd: Command) -> set[str]:

@@ -208,7 +208,7 @@ def _go(ctx: RuleContext, group: _Group, copied: list[str]) -> Iterator[Finding]
     edits = [_on_build_platform(group.stages[0].root)]
     declared: set[int] = set()  # stages given their ARG line
     for step, cmd in group.go_builds:
-        env = step.state.env
+        env = step.state.variables
         cgo = golang.assigned(cmd, golang.CGO)
         cgo_value = cgo.text.partition("=")[2] if cgo is not None else env.get(golang.CGO)
         if cgo_value == "1":

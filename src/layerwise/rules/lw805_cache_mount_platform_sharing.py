@@ -139,14 +139,14 @@ def _platform_specific(step: Step, script: Script, target: str) -> str | None:
     name = posixpath.basename(target)
     if name == "node_modules":
         return "node_modules"
-    if name in (".venv", "venv") or target == step.state.env.get("VIRTUAL_ENV"):
+    if name in (".venv", "venv") or target == step.state.variables.get("VIRTUAL_ENV"):
         return "venv"
     cargo_runs = [c for c in script.commands if c.program_name == "cargo"]
     if cargo_runs and name == "target":
         return "cargo"
     state = step.state
     for cmd in cargo_runs:  # a target folder moved into the mount (`CARGO_TARGET_DIR=/tmp/t`)
-        outputs = cargo.build_outputs(cmd, cwd_of(step, cmd), state.home, state.env)
+        outputs = cargo.build_outputs(cmd, cwd_of(step, cmd), state.home, state.variables)
         if any(is_under(o, target) for o in outputs):
             return "cargo"
     return None

@@ -144,6 +144,13 @@ def _run(command: str, app: Path, env: dict[str, str]) -> subprocess.CompletedPr
     )
 
 
+def _steps(steps: list[BuildStep]) -> str:
+    """Every step with its platform and whether it came from the cache: what a failure needs."""
+    return "\n".join(
+        f"{s.platform} {'CACHED' if s.cached else 'ran'} {s.instruction}" for s in steps
+    )
+
+
 def _by_platform(steps: list[BuildStep], instruction: str) -> dict[str, bool]:
     return {s.platform or "": s.cached for s in steps if s.instruction == instruction}
 
@@ -196,15 +203,15 @@ def test_generated_pipeline_keeps_dependency_steps_on_an_empty_agent(
     # and 54 of 54 of the joint export, 20 of them under a load of 4-6; docs/ci.md, LW912.)
     (app / "src" / "main.txt").write_text("hello again\n")
     source = _agent_run(engine, app, commands)
-    assert _by_platform(source, INSTALL) == dict.fromkeys(PLATFORMS, True)
+    assert _by_platform(source, INSTALL) == dict.fromkeys(PLATFORMS, True), _steps(source)
     assert _by_platform(source, "COPY requirements.txt ./") == dict.fromkeys(PLATFORMS, True)
     assert not any(_by_platform(source, "COPY src/ ./src/").values())
 
     # A dependency change runs the install again and keeps what comes before it.
     (app / "requirements.txt").write_text("left-pad==1.1\n")
     deps = _agent_run(engine, app, commands)
-    assert not any(_by_platform(deps, INSTALL).values())
-    assert _by_platform(deps, "WORKDIR /app")["linux/amd64"]
+    assert not any(_by_platform(deps, INSTALL).values()), _steps(deps)
+    assert _by_platform(deps, "WORKDIR /app")["linux/amd64"], _steps(deps)
 
 
 @pytest.mark.engine

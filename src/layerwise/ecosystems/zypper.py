@@ -34,9 +34,13 @@ VALUE_OPTIONS = frozenset(
      "--solv-cache-dir", "--pkg-cache-dir", "-R", "--root", "--installroot", "-p", "--plus-repo",
      "--plus-content", "--releasever", "-s", "--table-style", "--userdata"}
 )  # fmt: skip
+# Not `download`: it downloads "to a local directory", by default "the libzypp package cache
+# (/var/cache/zypp/packages)", whatever `keeppackages` says (zypper(8)). The RPMs in the cache
+# are its output, there for a later step to use: a cache mount on /var/cache/zypp would keep
+# them out of the image.
 FETCH_VERBS = frozenset(
     {"install", "in", "update", "up", "dist-upgrade", "dup", "patch", "source-install", "si",
-     "install-new-recommends", "inr", "download"}
+     "install-new-recommends", "inr"}
 )  # fmt: skip
 CLEAN_VERBS = frozenset({"clean", "cc"})
 MODIFY_VERBS = frozenset({"modifyrepo", "mr"})
@@ -58,7 +62,8 @@ def verb(cmd: Command) -> Word | None:
 
 
 def is_install(cmd: Command) -> bool:
-    """install, update, dist-upgrade, patch, source-install, download: they download RPMs."""
+    """install, update, dist-upgrade, patch, source-install: they download RPMs into the cache
+    and (without `keeppackages`) delete them after installing."""
     return static_text(verb(cmd)) in FETCH_VERBS
 
 

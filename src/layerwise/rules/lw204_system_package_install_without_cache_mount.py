@@ -12,7 +12,9 @@ the Dockerfile, so a mount on any one of the folders counts (whoever mounted /va
 knows the image has dnf 4), and a mount on /etc/apk/cache itself is apk's cache folder. apt has
 its own rule (LW202). An
 install that moves the cache (`apk --cache-dir`, `--root`, `dnf --installroot`, a `cachedir`
-setting, `zypper --cache-dir`) is left alone.
+setting, `zypper --cache-dir`) is left alone, and so is `zypper download`: the package cache is
+where it puts the RPMs it fetches for a later step, and a mount there would keep them out of
+the image.
 
 ## Why it matters
 Whenever the step rebuilds, the manager downloads every package again. A cache mount keeps

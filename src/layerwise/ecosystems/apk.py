@@ -23,7 +23,13 @@ import posixpath
 from collections.abc import Mapping, Sequence
 
 from layerwise.ecosystems._system import cleaned_folders, locked, words
-from layerwise.ecosystems.base import CacheMount, never_unproven, static_text, subcommand
+from layerwise.ecosystems.base import (
+    CacheMount,
+    cleans_as_a_whole,
+    never_unproven,
+    static_text,
+    subcommand,
+)
 from layerwise.shell import Command, Word
 
 NAME = "apk"
@@ -130,6 +136,9 @@ def cache_cleaning(cmd: Command, home: str = "/root") -> bool:
 
 def cleaned_caches(cmd: Command, home: str, env: Mapping[str, str]) -> tuple[str, ...]:
     return cleaned_folders(cache_cleaning(cmd, home), moves_cache(cmd), cache_mounts())
+
+
+cleaning_options = cleans_as_a_whole
 
 
 def _refreshes(cmd: Command) -> bool:

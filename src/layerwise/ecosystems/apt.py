@@ -12,6 +12,7 @@ from collections.abc import Mapping
 
 from layerwise.ecosystems.base import (
     CacheMount,
+    cleans_as_a_whole,
     is_under,
     never_unproven,
     removed_paths,
@@ -192,6 +193,9 @@ def cache_cleaning(cmd: Command, home: str = "/root") -> bool:
 def cleaned_caches(cmd: Command, home: str, env: Mapping[str, str]) -> tuple[str, ...]:
     """`apt-get clean` empties apt's folders, which no setting here moves."""
     return tuple(m.target for m in CACHE_MOUNTS) if is_clean(cmd) else ()
+
+
+cleaning_options = cleans_as_a_whole
 
 
 unproven = never_unproven

@@ -168,6 +168,13 @@ def cleans_nothing(cmd: Command, home: str, env: Mapping[str, str]) -> tuple[str
     return ()
 
 
+def cleans_as_a_whole(
+    cmd: Command, home: str, env: Mapping[str, str]
+) -> tuple[tuple[Word, tuple[str, ...]], ...]:
+    """`cleaning_options` of a tool whose cleaning command empties its folders as a whole."""
+    return ()
+
+
 _REGISTRY_HOST = re.compile(r"[.:]|^localhost$")
 DOCKER_HUB = ("docker.io", "index.docker.io", "registry-1.docker.io")
 
@@ -224,6 +231,16 @@ class Ecosystem(Protocol):
         `rm`, which names its paths) empties: where its options, `VAR=x` prefixes and the
         stage's `env` put its cache, else the defaults for this home. A cleaning elsewhere
         leaves a mount on the default alone. () for any other command."""
+        ...
+
+    def cleaning_options(
+        self, cmd: Command, home: str, env: Mapping[str, str]
+    ) -> tuple[tuple[Word, tuple[str, ...]], ...]:
+        """For a cleaning command whose options each empty folders of their own (`go clean
+        -cache -modcache`), every such option word with the folders it empties (within
+        `cleaned_caches`); () when the command empties its folders as a whole. Dropping the
+        options that empty a mount keeps the others' work, when the tool still does only that
+        without them (`go clean -cache`; `go clean` alone would clean the package)."""
         ...
 
     def unproven(

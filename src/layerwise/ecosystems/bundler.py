@@ -25,6 +25,7 @@ from layerwise.ecosystems.base import (
     DevForm,
     LockfileForm,
     Pruning,
+    cleans_as_a_whole,
     cleans_nothing,
     command_env,
     never_repeats_install,
@@ -273,3 +274,4 @@ output_cache = no_output_cache
 build_outputs = no_build_outputs
 unproven = never_unproven
 cleaned_caches = cleans_nothing
+cleaning_options = cleans_as_a_whole

@@ -42,6 +42,7 @@ from layerwise.ecosystems.base import (
     DependencyInstall,
     OutputCache,
     Pruning,
+    cleans_as_a_whole,
     cleans_nothing,
     command_env,
     image_tag,
@@ -309,6 +310,7 @@ project_env = no_project_env
 starts_over = never_starts_over
 unproven = never_unproven
 cleaned_caches = cleans_nothing
+cleaning_options = cleans_as_a_whole
 
 
 # The toolchain out of the final image (LW305). Rust links glibc and libgcc: distroless `cc` of

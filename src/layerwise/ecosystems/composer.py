@@ -23,6 +23,7 @@ from layerwise.ecosystems.base import (
     DevForm,
     LockfileForm,
     Pruning,
+    cleans_as_a_whole,
     command_env,
     never_repeats_install,
     never_starts_over,
@@ -144,6 +145,9 @@ def cleaned_caches(cmd: Command, home: str, env: Mapping[str, str]) -> tuple[str
         return ()
     pinned = cache_dir(home, command_env(cmd, env))
     return (pinned,) if pinned else tuple(m.target for m in cache_mounts(home, None))
+
+
+cleaning_options = cleans_as_a_whole
 
 
 # Lockfile-honouring installs (LW107), from Composer's CLI documentation: `install` installs

@@ -24,6 +24,7 @@ from layerwise.ecosystems.base import (
     DependencyInstall,
     LockfileForm,
     Pruning,
+    cleans_as_a_whole,
     command_env,
     image_tag,
     never_needs_dev,
@@ -150,6 +151,9 @@ def cache_cleaning(cmd: Command, home: str = "/root") -> bool:
 def cleaned_caches(cmd: Command, home: str, env: Mapping[str, str]) -> tuple[str, ...]:
     """`dotnet nuget locals ... --clear` empties the packages folder NUGET_PACKAGES names."""
     return (packages_folder(None, home, command_env(cmd, env)),) if cache_cleaning(cmd) else ()
+
+
+cleaning_options = cleans_as_a_whole
 
 
 # Lockfile-honouring installs (LW107), from NuGet's documentation ("Locking dependencies",

@@ -5,10 +5,11 @@ Facts from the Go documentation (`go help build`, `go help environment`, `go hel
 modules`/"Go Modules Reference": the module cache is `$GOMODCACHE`, default `$GOPATH/pkg/mod`
 with GOPATH defaulting to `~/go`; the build cache is `$GOCACHE`, default
 `$XDG_CACHE_HOME/go-build` (`~/.cache/go-build`), `GOCACHE=off` is refused by modern Go; `go
-clean -modcache` deletes the module cache; a `replace` directive whose right side is a
-relative path names a directory holding the replacement's go.mod, and only the main module's
-replace directives apply; with a go.work file, which Go looks for in the current directory and
-every parent unless GOWORK names one, the module graph also reads every `use`d module),
+clean -modcache` deletes the module cache, `-cache` the build cache; a `replace` directive whose
+right side is a relative path names a directory holding the replacement's go.mod, and only the
+main module's replace directives apply; with a go.work file, which Go looks for in the current
+directory and every parent unless GOWORK names one, the module graph also reads every `use`d
+module),
 buildkit-facts.md (cache mounts on /go/pkg/mod and /root/.cache/go-build, the official image's
 GOPATH=/go) and Docker's Go language guide (docs.docker.com/guides/golang: `go mod download`
 with a cache mount on /go/pkg/mod after go.mod and go.sum, then the build with mounts on both
@@ -150,22 +151,52 @@ def mount_assignments(cmd: Command, env: Mapping[str, str]) -> tuple[str, ...]:
     return ()
 
 
+# `go help clean`: -modcache removes the module cache, -cache the build cache; -testcache only
+# expires test results and -fuzzcache removes fuzz inputs (no cache a mount keeps for a build).
+# With any of the four and no package named, `go clean` cleans no package (cmd/go's clean.go,
+# golang.org/issue/29925); without them it removes the package's build outputs.
+CLEAN_OPTIONS = ("-modcache", "-cache", "-testcache", "-fuzzcache")
+
+
 def cache_cleaning(cmd: Command, home: str = "/root") -> bool:
-    """`go clean -modcache` (an `rm` of a cache folder is found by its path)."""
-    return verb_text(cmd) == "clean" and cmd.has_option("-modcache")
+    """`go clean -modcache` or `go clean -cache` (an `rm` of a cache folder is found by its
+    path)."""
+    return verb_text(cmd) == "clean" and cmd.has_option("-modcache", "-cache")
 
 
-def cleaned_caches(cmd: Command, home: str, env: Mapping[str, str]) -> tuple[str, ...]:
-    """`go clean -modcache` empties the module cache GOMODCACHE or GOPATH (ENV or prefix)
-    name, else the official image's and the home's. A value still holding a `$` is not known
-    here: it is given as written (no mount is on it) rather than as `module_cache`'s default."""
+def cleaning_options(
+    cmd: Command, home: str, env: Mapping[str, str]
+) -> tuple[tuple[Word, tuple[str, ...]], ...]:
+    """Each cache option of a `go clean` that empties a cache, with the folders it empties:
+    -modcache the module cache GOMODCACHE or GOPATH (ENV, ARG or prefix) name, else the
+    official image's and the home's; -cache the build cache (GOCACHE, XDG_CACHE_HOME, else the
+    home's). A value still holding a `$` is not known here: it is given as written (no mount is
+    on it) rather than as a default."""
     if not cache_cleaning(cmd, home):
         return ()
     seen = command_env(cmd, env)
+    out: list[tuple[Word, tuple[str, ...]]] = []
+    for word in cmd.args:
+        if word.text == "-modcache":
+            out.append((word, _module_caches(home, seen)))
+        elif word.text == "-cache":
+            out.append((word, (build_cache(home, seen),)))
+        elif word.text in CLEAN_OPTIONS:
+            out.append((word, ()))
+    return tuple(out)
+
+
+def _module_caches(home: str, seen: Mapping[str, str]) -> tuple[str, ...]:
     named = [seen[name] for name in ("GOMODCACHE", "GOPATH") if seen.get(name)]
     if not named:
         return tuple(m.target for m in cache_mounts(home, None))
     return tuple(v for v in named if "$" in v) or (module_cache(home, seen),)
+
+
+def cleaned_caches(cmd: Command, home: str, env: Mapping[str, str]) -> tuple[str, ...]:
+    """What `go clean -modcache` / `-cache` empty (`cleaning_options`)."""
+    places = (p for _, folders in cleaning_options(cmd, home, env) for p in folders)
+    return tuple(dict.fromkeys(places))
 
 
 def dependency_install(

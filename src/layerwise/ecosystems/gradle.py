@@ -20,6 +20,7 @@ from layerwise.ecosystems.base import (
     CacheMount,
     DependencyInstall,
     Pruning,
+    cleans_as_a_whole,
     cleans_nothing,
     command_env,
     image_tag,
@@ -123,6 +124,7 @@ split_repeats_install = never_repeats_install
 output_cache = no_output_cache
 unproven = never_unproven
 cleaned_caches = cleans_nothing
+cleaning_options = cleans_as_a_whole
 
 
 # The toolchain out of the final image (LW305): the JDK (and the build tool) give way to the

@@ -23,6 +23,7 @@ from layerwise.ecosystems.base import (
     CacheMount,
     DependencyInstall,
     Pruning,
+    cleans_as_a_whole,
     command_env,
     image_tag,
     never_needs_dev,
@@ -137,6 +138,9 @@ def cleaned_caches(cmd: Command, home: str, env: Mapping[str, str]) -> tuple[str
     if not cache_cleaning(cmd):
         return ()
     return (local_repository(cmd, home, command_env(cmd, env)),)
+
+
+cleaning_options = cleans_as_a_whole
 
 
 def lockfile_of(cmd: Command) -> str | None:

@@ -17,6 +17,7 @@ from layerwise.ecosystems.base import (
     DevForm,
     LockfileForm,
     Pruning,
+    cleans_as_a_whole,
     command_env,
     deletes_inside,
     is_under,
@@ -239,6 +240,9 @@ def _cleans_cache(cmd: Command) -> bool:
 def cleaned_caches(cmd: Command, home: str, env: Mapping[str, str]) -> tuple[str, ...]:
     """`npm cache clean` empties the cache an install by the same command would use."""
     return (_cache_of(cmd, home, env),) if _cleans_cache(cmd) else ()
+
+
+cleaning_options = cleans_as_a_whole
 
 
 def _cache_of(cmd: Command, home: str, env: Mapping[str, str]) -> str:

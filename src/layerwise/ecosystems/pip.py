@@ -20,6 +20,7 @@ from layerwise.ecosystems.base import (
     DevForm,
     LockfileForm,
     Pruning,
+    cleans_as_a_whole,
     command_env,
     env_words,
     never_repeats_install,
@@ -222,6 +223,9 @@ def _purges_cache(cmd: Command) -> bool:
 def cleaned_caches(cmd: Command, home: str, env: Mapping[str, str]) -> tuple[str, ...]:
     """`pip cache purge` empties the cache an install by the same command would use."""
     return (_cache_of(cmd, home, env),) if _purges_cache(cmd) else ()
+
+
+cleaning_options = cleans_as_a_whole
 
 
 def _cache_of(cmd: Command, home: str, env: Mapping[str, str]) -> str:

@@ -19,6 +19,7 @@ from layerwise.ecosystems.base import (
     DevForm,
     LockfileForm,
     Pruning,
+    cleans_as_a_whole,
     command_env,
     env_flag,
     env_words,
@@ -136,6 +137,9 @@ def _clears_cache(cmd: Command) -> bool:
 def cleaned_caches(cmd: Command, home: str, env: Mapping[str, str]) -> tuple[str, ...]:
     """`pipenv --clear` empties the cache PIPENV_CACHE_DIR (ENV or prefix) names."""
     return (cache_dir(home, command_env(cmd, env)),) if _clears_cache(cmd) else ()
+
+
+cleaning_options = cleans_as_a_whole
 
 
 # Lockfile-honouring installs (LW107), from Pipenv's source (routines/install.py `do_init`) and

@@ -26,6 +26,7 @@ from layerwise.ecosystems.base import (
     DevForm,
     LockfileForm,
     Pruning,
+    cleans_as_a_whole,
     command_env,
     deletes_inside,
     env_flag,
@@ -237,6 +238,9 @@ def _prunes_store(cmd: Command) -> bool:
 def cleaned_caches(cmd: Command, home: str, env: Mapping[str, str]) -> tuple[str, ...]:
     """`pnpm store prune` prunes the store an install by the same command would use."""
     return (_store_of(cmd, home, env),) if _prunes_store(cmd) else ()
+
+
+cleaning_options = cleans_as_a_whole
 
 
 def cache_defeats(cmd: Command) -> tuple[Word, ...]:

@@ -24,6 +24,7 @@ from layerwise.ecosystems.base import (
     DevForm,
     LockfileForm,
     Pruning,
+    cleans_as_a_whole,
     command_env,
     is_under,
     never_repeats_install,
@@ -165,6 +166,9 @@ def cleaned_caches(cmd: Command, home: str, env: Mapping[str, str]) -> tuple[str
     """`poetry cache clear` empties the package folders an install by the same command would
     use (POETRY_CACHE_DIR moves them)."""
     return cache_targets(home, command_env(cmd, env)) if _clears_cache(cmd) else ()
+
+
+cleaning_options = cleans_as_a_whole
 
 
 def lockfile_of(cmd: Command) -> str | None:

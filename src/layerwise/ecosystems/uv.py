@@ -25,6 +25,7 @@ from layerwise.ecosystems.base import (
     DevForm,
     LockfileForm,
     Pruning,
+    cleans_as_a_whole,
     command_env,
     env_flag,
     env_words,
@@ -224,6 +225,9 @@ def _cleans_cache(cmd: Command) -> bool:
 def cleaned_caches(cmd: Command, home: str, env: Mapping[str, str]) -> tuple[str, ...]:
     """`uv cache clean` empties the cache an install by the same command would use."""
     return (_cache_of(cmd, home, env),) if _cleans_cache(cmd) else ()
+
+
+cleaning_options = cleans_as_a_whole
 
 
 # Lockfile-honouring installs (LW107), from uv's "Locking and syncing" page and the `uv sync`

@@ -34,6 +34,7 @@ from layerwise.ecosystems.base import (
     DevForm,
     LockfileForm,
     Pruning,
+    cleans_as_a_whole,
     command_env,
     deletes_inside,
     env_flag,
@@ -402,6 +403,9 @@ def cleaned_caches(cmd: Command, home: str, env: Mapping[str, str]) -> tuple[str
         return ()
     seen = command_env(cmd, env)
     return (_classic_cache(cmd, home, seen, _is_root(home, None)), berry_global_cache(home, seen))
+
+
+cleaning_options = cleans_as_a_whole
 
 
 # Lockfile-honouring installs (LW107). Classic's `--frozen-lockfile` fails when yarn.lock needs

@@ -19,7 +19,13 @@ from __future__ import annotations
 from collections.abc import Mapping, Sequence
 
 from layerwise.ecosystems._system import TRUE, cleaned_folders, locked, written_setting
-from layerwise.ecosystems.base import CacheMount, never_unproven, static_text, subcommand
+from layerwise.ecosystems.base import (
+    CacheMount,
+    cleans_as_a_whole,
+    never_unproven,
+    static_text,
+    subcommand,
+)
 from layerwise.shell import Command, Word
 
 NAME = "zypper"
@@ -116,6 +122,9 @@ def cache_cleaning(cmd: Command, home: str = "/root") -> bool:
 
 def cleaned_caches(cmd: Command, home: str, env: Mapping[str, str]) -> tuple[str, ...]:
     return cleaned_folders(cache_cleaning(cmd, home), moves_cache(cmd), cache_mounts())
+
+
+cleaning_options = cleans_as_a_whole
 
 
 unproven = never_unproven

@@ -6,8 +6,11 @@ a mount on npm's cache, `pip cache purge`, `uv cache clean`, `poetry cache clear
 `~/.cache/pip` (uv, pypoetry, pipenv) with a mount on that cache, `yarn cache clean` or an
 `rm` of `~/.cache/yarn` / `~/.yarn/berry` with a mount on yarn's cache (classic's or Berry's
 global one), `pnpm store prune` with a mount on pnpm's store, `go clean -modcache` with a
-mount on Go's module cache, `mvn dependency:purge-local-repository` (~/.m2/repository),
-`dotnet nuget locals all --clear` (~/.nuget/packages), `composer clear-cache`, `apt-get clean` or
+mount on Go's module cache (`go clean -cache` on its build cache; with the mount on the module
+cache folder itself, `go clean -modcache` also fails the RUN: "unlinkat /go/pkg/mod: device or
+resource busy", seen on BuildKit 0.13 with Go 1.19),
+`mvn dependency:purge-local-repository` (~/.m2/repository), `dotnet nuget locals all --clear`
+(~/.nuget/packages), `composer clear-cache`, `apt-get clean` or
 `rm -rf /var/lib/apt/lists/*` with apt's cache mounts, `apk cache purge` (/var/cache/apk),
 `dnf clean all`, `yum clean all`, `microdnf clean all` (/var/cache/dnf, /var/cache/libdnf5,
 /var/cache/yum), `zypper clean` (/var/cache/zypp), or an `rm` that empties a mounted
@@ -38,7 +41,9 @@ After the fix:
 
 ## Fix safety
 Safe: the deleted files are in the mount, never in the image. The fix drops the command with the
-`&&`/`;` joining it (or only the mounted paths of an `rm` that also deletes others); no fix when the
+`&&`/`;` joining it (or only the mounted paths of an `rm` that also deletes others, and only the
+option that empties a mount of `go clean -cache -modcache` when another of its cache options
+stays: without one, `go clean` cleans the package's build outputs instead); no fix when the
 cleanup is the RUN's only command or sits in a pipe. A cleaning of a folder no mount holds (counting
 the one a fix of LW201, LW202 or LW204 adds) is never dropped: it keeps that folder out of the
 image. A package manager's own cleaning command (`composer clear-cache`, `dnf clean all`...) of Yarn
@@ -114,7 +119,12 @@ def check(ctx: RuleContext) -> Iterator[Finding]:
             safe = eco is None or fix_proven(eco, cmd, step.state.variables, ctx.context, "")
             fix = Fix(Safety.SAFE if safe else Safety.UNSAFE, edits) if edits else None
             if cleanup.words:
-                what = "rm " + " ".join(w.raw for w in cleanup.words)
+                # The words dropped, after the command's name (and its verb for a tool's own
+                # cleaning: `go clean -modcache` out of `go clean -cache -modcache`).
+                head = [cmd.program or ""]
+                if eco is not None and cmd.args and not cmd.args[0].text.startswith("-"):
+                    head.append(cmd.args[0].raw)
+                what = " ".join([*head, *(w.raw for w in cleanup.words)])
                 span = tree.span(cleanup.words[0].start, cleanup.words[-1].end)
             else:
                 what = cmd.text

@@ -162,9 +162,31 @@ def fighting_cleanups(
             if hit:
                 # An `rm` of `~/.npm` is found through the tool that knows its home, but it
                 # is no command of that tool.
-                found.append(Cleanup(cmd, hit, ecosystem=None if paths else eco))
+                words = () if paths else _emptying_options(cmd, eco, mounts, home, workdir, env)
+                found.append(Cleanup(cmd, hit, words, ecosystem=None if paths else eco))
                 break
     return found
+
+
+def _emptying_options(
+    cmd: Command,
+    eco: Ecosystem,
+    mounts: Sequence[CacheMount],
+    home: str,
+    workdir: str,
+    env: Mapping[str, str],
+) -> tuple[Word, ...]:
+    """The options of a cleaning command that empty a mount (`-modcache` of `go clean -cache
+    -modcache` with the module cache mounted), when another of its cleaning options stays:
+    dropping those words keeps the rest's work. () when the whole command goes."""
+    options = eco.cleaning_options(cmd, home, env)
+    cwd = _cwd(cmd, workdir)
+    emptying = tuple(
+        word
+        for word, folders in options
+        if any((place := _place(f, home, cwd)) and _mount(place, mounts) for f in folders)
+    )
+    return emptying if len(emptying) < len(options) else ()
 
 
 def _install_caches(

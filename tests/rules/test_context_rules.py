@@ -113,3 +113,25 @@ def test_every_rule_together_leaves_every_copy_something_to_copy(
         assert left.remaining == ()
     finally:
         shutil.rmtree(root)
+
+
+def test_lw702_own_ignore_file_keeps_the_fix_safe_beside_other_dockerfiles() -> None:
+    """Other Dockerfiles of the context read `.dockerignore`, not `app.Dockerfile.dockerignore`:
+    a line added to the latter cannot break them (the fixture LW702/other_dockerfile is the
+    shared case, where the fix is unsafe)."""
+    root = Path(tempfile.mkdtemp())
+    try:
+        files = {"app.Dockerfile.dockerignore": ".git\n", "index.html": "hi",
+                 "Dockerfile.deploy": "FROM debian:bookworm-slim\nCOPY deploy/id_rsa /k\n",
+                 "deploy/id_rsa": "-----BEGIN OPENSSH PRIVATE KEY-----"}  # fmt: skip
+        for rel, body in files.items():
+            (root / rel).parent.mkdir(parents=True, exist_ok=True)
+            (root / rel).write_text(body)
+        ctx = BuildContext.open(root, root / "app.Dockerfile")
+        result = fix_text(
+            "FROM debian:bookworm-slim\nCOPY . /srv\n", path=str(root / "app.Dockerfile"),
+            context=ctx, settings=Settings(select=("LW702",)), unsafe=False,
+        )  # fmt: skip
+        assert result.files == {"app.Dockerfile.dockerignore": ".git\ndeploy/id_rsa\n"}
+    finally:
+        shutil.rmtree(root)

@@ -28,7 +28,8 @@ NAMES = st.lists(WORDS, min_size=1, max_size=4).map("_".join)
      ("AUTH", True), ("NPM_TOKEN_URL", False), ("API_KEY_FILE", False),
      ("AWS_ACCESS_KEY_ID", False), ("GPG_KEY", False), ("PUBLIC_KEY", False),
      ("KEYBOARD", False), ("MONKEY", False), ("TOKENS", False),
-     ("APT_KEY_DONT_WARN_ON_DANGEROUS_USAGE", False)],
+     ("APT_KEY_DONT_WARN_ON_DANGEROUS_USAGE", False), ("SSH_AUTH_SOCK", False),
+     ("GOOGLE_APPLICATION_CREDENTIALS", False), ("GOOGLE_CREDENTIALS", True)],
 )  # fmt: skip
 def test_names(name: str, secret: bool) -> None:
     assert looks_secret(name) is secret

@@ -3,10 +3,13 @@ a context path: what the .dockerignore rules (LW601, LW602, LW702) share. Not a 
 
 from __future__ import annotations
 
+import fnmatch
+import os
 import posixpath
 import re
 from collections.abc import Collection, Iterator, Sequence
 from dataclasses import dataclass
+from pathlib import Path
 
 from layerwise.context.dockerignore import IgnoreMatcher, clean
 from layerwise.context.ignore_file import add_lines, ignore_text, with_ignore_text
@@ -19,6 +22,7 @@ from layerwise.rules.base import RuleContext
 
 _GLOB = re.compile(r"[*?\[]")
 _REMOTE = ("http://", "https://", "git@", "git://")
+_DOCKERFILE_NAMES = ("Dockerfile", "Dockerfile.*", "*.Dockerfile", "*.dockerfile")
 
 
 @dataclass(frozen=True, slots=True)
@@ -177,3 +181,22 @@ def context_survey(ctx: RuleContext) -> Survey | None:
 
 def basename(path: str) -> str:
     return posixpath.basename(path.rstrip("/"))
+
+
+def other_dockerfiles(ctx: RuleContext) -> bool:
+    """Dockerfiles at the context root other than the one checked (they share its
+    `.dockerignore`, and were not checked)."""
+    context = ctx.context
+    if context is None:
+        return False
+    own = Path(ctx.path or "").name
+    try:
+        names = [entry.name for entry in os.scandir(context.root)]
+    except OSError:
+        return False
+    return any(
+        name != own
+        and not name.endswith(".dockerignore")
+        and any(fnmatch.fnmatchcase(name, p) for p in _DOCKERFILE_NAMES)
+        for name in names
+    )

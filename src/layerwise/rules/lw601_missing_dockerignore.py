@@ -52,10 +52,7 @@ it is unsafe when other Dockerfiles sit at the context root, since they read the
 
 from __future__ import annotations
 
-import fnmatch
-import os
 from collections.abc import Iterator, Sequence
-from pathlib import Path
 
 from layerwise.context.dockerignore import IgnoreMatcher
 from layerwise.context.ignore_file import ignore_path
@@ -78,7 +75,6 @@ RULE = Rule(
     fix_safety=(Safety.SAFE, Safety.UNSAFE),
 )
 _NODE_INSTALLERS = frozenset({"npm", "pnpm", "yarn"})
-_DOCKERFILE_NAMES = ("Dockerfile", "Dockerfile.*", "*.Dockerfile", "*.dockerfile")
 
 
 def check(ctx: RuleContext) -> Iterator[Finding]:
@@ -96,7 +92,7 @@ def check(ctx: RuleContext) -> Iterator[Finding]:
     if not lines:
         return
     copy = copies[0].instruction
-    safety = Safety.UNSAFE if _other_dockerfiles(ctx) else Safety.SAFE
+    safety = Safety.UNSAFE if cf.other_dockerfiles(ctx) else Safety.SAFE
     file = ignore_path(context)
     fix = Fix(safety, [], files=[FileLines(file, tuple(lines))])
     yield RULE.finding(
@@ -132,22 +128,3 @@ def _needed(ctx: RuleContext, line: str, items: tuple[Found, ...], written: Sequ
     if kind == "build":
         return not cf.builds(ctx) and cf.mentions_word(ctx, cf.basename(items[0].path))
     return False
-
-
-def _other_dockerfiles(ctx: RuleContext) -> bool:
-    """Dockerfiles at the context root other than the one checked (they share its
-    `.dockerignore`)."""
-    context = ctx.context
-    if context is None:
-        return False
-    own = Path(ctx.path or "").name
-    try:
-        names = [entry.name for entry in os.scandir(context.root)]
-    except OSError:
-        return False
-    return any(
-        name != own
-        and not name.endswith(".dockerignore")
-        and any(fnmatch.fnmatchcase(name, p) for p in _DOCKERFILE_NAMES)
-        for name in names
-    )

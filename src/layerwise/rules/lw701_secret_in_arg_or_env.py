@@ -4,16 +4,16 @@
 An `ARG` or `ENV` whose name says it holds a credential, by BuildKit's own test
 (SecretsUsedInArgOrEnv): one of the words `apikey`, `auth`, `credential(s)`, `key`, `password`,
 `pword`, `passwd`, `secret`, `token` between underscores or at an end of the name (`NPM_TOKEN`,
-`DB_PASSWORD`, `SECRET_KEY_BASE`), and not the word `public`. Also any `ARG` default or `ENV`
-value shaped like a known credential: a GitHub, GitLab, npm, Slack or Stripe token, an AWS access
-key id, a private key block, a URL with a password (`postgres://app:s3cret@db/app`).
-Left out, where BuildKit reports them: names whose last word says the value points at a
-credential rather than holds it (`NPM_TOKEN_URL`, `AUTH_HEADER_NAME`, `API_KEY_FILE`,
-`AWS_ACCESS_KEY_ID`), public key material (`GPG_KEY`, `PGP_KEY`, `*_FINGERPRINT`, as the
-official images set), switches about credentials (`APT_KEY_DONT_WARN_ON_DANGEROUS_USAGE`), an
-`ENV` set to nothing, and an `ARG` without a default that a RUN of the
-stage receives through a secret mount of the same name (`--mount=type=secret,id=NPM_TOKEN`,
-`env=NPM_TOKEN`).
+`DB_PASSWORD`, `SECRET_KEY_BASE`), and not the word `public`. Also any `ARG` default or `ENV` value
+shaped like a known credential: a GitHub, GitLab, npm, Slack or Stripe token, an AWS access key id,
+a private key block, a URL with a password (`postgres://app:s3cret@db/app`). Left out, where
+BuildKit reports them: names whose last word says the value points at a credential rather than
+holds it (`NPM_TOKEN_URL`, `AUTH_HEADER_NAME`, `API_KEY_FILE`, `AWS_ACCESS_KEY_ID`,
+`SSH_AUTH_SOCK`) and `GOOGLE_APPLICATION_CREDENTIALS` (a key file's path), public key material
+(`GPG_KEY`, `PGP_KEY`, `*_FINGERPRINT`, as the official images set), switches about credentials
+(`APT_KEY_DONT_WARN_ON_DANGEROUS_USAGE`), an `ENV` set to nothing, and an `ARG` without a default
+that a RUN of the stage receives through a secret mount of the same name
+(`--mount=type=secret,id=NPM_TOKEN`, `env=NPM_TOKEN`).
 ## Why it matters
 An `ENV` value is stored in the image config, readable by anyone who can pull the image. A
 declared `ARG` is in the environment of every RUN below it, and its value is written into the
@@ -77,8 +77,11 @@ _SWITCH = re.compile(r"(?i)(?:_|^)(?:dont|disable|disabled|skip|warn|insecure)(?
 _REFERENCE_WORDS = frozenset(
     {"URL", "URI", "ENDPOINT", "HOST", "PORT", "FILE", "PATH", "DIR", "NAME", "ID", "TYPE"}
     | {"HEADER", "ALGORITHM", "ALG", "EXPIRY", "TTL", "LENGTH", "SIZE", "VERSION", "SERVER"}
-    | {"REGION", "ISSUER", "AUDIENCE", "METHOD", "MODE", "ENABLED"}
+    | {"REGION", "ISSUER", "AUDIENCE", "METHOD", "MODE", "ENABLED", "SOCK", "SOCKET"}
 )
+# Well-known names whose value is a path by definition (Google's client libraries read the key
+# file GOOGLE_APPLICATION_CREDENTIALS names), whatever their last word.
+_PATH_NAMES = frozenset({"GOOGLE_APPLICATION_CREDENTIALS"})
 # Shapes of credentials, by their published prefixes.
 _SHAPES = (
     (re.compile(r"\bgh[opsur]_[A-Za-z0-9]{30,}"), "ghp_..."),
@@ -123,6 +126,8 @@ def looks_secret(name: str) -> bool:
         or _PUBLIC.search(name)
         or _SWITCH.search(name)
     ):
+        return False
+    if name.upper() in _PATH_NAMES:
         return False
     return name.rsplit("_", 1)[-1].upper() not in _REFERENCE_WORDS
 

@@ -25,21 +25,28 @@ id=npmrc,src=.npmrc`).
 With an `id_rsa` in the context, the fix adds `id_rsa` to `.dockerignore` (creating it if there is
 none).
 ## Fix safety
-The fix adds the file's path to `.dockerignore`. It is safe for a file no instruction names. It is
-unsafe for an environment file (the application may read `.env` when it starts, as dotenv does)
-and for a file some instruction names. There is no fix for an `.npmrc` when a RUN installs
-dependencies (npm reads it: it has to become a secret mount), for a COPY that names the file
-itself (leaving the file out would break it: the COPY has to become a secret mount), nor for a
-COPY of a folder that holds nothing else (it would copy an empty folder).
+The fix adds the file's path to `.dockerignore`. It is safe for a file that only a copy of the
+whole context takes and that no instruction names. It is unsafe for an environment file (the
+application may read `.env` when it starts, as dotenv does), for a file a COPY of its folder takes
+(`COPY tls/ /etc/ssl/private/`: the COPY is there for that folder's files), and for a file some
+instruction names, by its name, a folder it is in (`cp -r deploy/. /root/.ssh/`) or a glob that
+matches it (`chmod 600 *.key`): a later step may need it. It is unsafe too when other Dockerfiles
+sit at the context root and the fix writes `.dockerignore` (not the Dockerfile's own
+`<Dockerfile>.dockerignore`): they read the same file and were not checked. There is no fix for an
+`.npmrc` when a RUN installs dependencies (npm reads it: it has to become a secret mount), for a
+COPY that names the file itself (leaving the file out would break it: the COPY has to become a
+secret mount), nor for a COPY of a folder that holds nothing else (it would copy an empty folder).
 ## References
 - Docker docs: Build secrets (`RUN --mount=type=secret`)
 - Docker docs: .dockerignore files"""
 
 from __future__ import annotations
 
+import fnmatch
+import re
 from collections.abc import Iterator
 
-from layerwise.context.ignore_file import ignore_path
+from layerwise.context.ignore_file import ROOT_IGNORE, ignore_path
 from layerwise.context.survey import Found
 from layerwise.rules import _context_files as cf
 from layerwise.rules.base import FileLines, Finding, Fix, Rule, RuleContext, Safety, Severity
@@ -68,6 +75,8 @@ RULE = Rule(
     },
     fix_safety=(Safety.SAFE, Safety.UNSAFE),
 )
+# A shell or COPY word with a wildcard (`*.key`, `/etc/ssl/private/id_*`).
+_GLOB_WORD = re.compile(r"[^\s\"'=:;|&<>()]*[*?\[][^\s\"'=:;|&<>()]*")
 
 
 def check(ctx: RuleContext) -> Iterator[Finding]:
@@ -89,7 +98,8 @@ def check(ctx: RuleContext) -> Iterator[Finding]:
             and not _needed_by_install(ctx, cred)
             and not cf.empties_a_copy(ctx, [cred.path])
         ):
-            fix = Fix(_safety(ctx, cred), [], files=[FileLines(file, (cred.path,))])
+            safety = _safety(ctx, cred, sources)
+            fix = Fix(safety, [], files=[FileLines(file, (cred.path,))])
         copy = source.step.instruction
         yield RULE.finding(
             copy.span,
@@ -116,7 +126,37 @@ def _needed_by_install(ctx: RuleContext, cred: Found) -> bool:
     return cred.kind == "npm-token" and cf.installs_dependencies(ctx)
 
 
-def _safety(ctx: RuleContext, cred: Found) -> Safety:
+def _safety(ctx: RuleContext, cred: Found, sources: list[cf.Source]) -> Safety:
     if cred.kind == "dotenv":
+        return Safety.UNSAFE  # the application may read `.env` when it starts (dotenv)
+    if _shared_ignore_file(ctx) and cf.other_dockerfiles(ctx):
+        return Safety.UNSAFE  # they read the same `.dockerignore` and may COPY the file
+    if any(s.path and _holds(s, cred.path) for s in sources):
+        # A COPY of a folder that holds it (`COPY tls/ /etc/ssl/private/`) is there for that
+        # folder's files: a later step may use the key (`RUN chmod 600 /etc/ssl/private/*.key`).
         return Safety.UNSAFE
-    return Safety.UNSAFE if cf.mentions_word(ctx, cf.basename(cred.path)) else Safety.SAFE
+    return Safety.UNSAFE if _named_somewhere(ctx, cred.path) else Safety.SAFE
+
+
+def _shared_ignore_file(ctx: RuleContext) -> bool:
+    """The fix writes the context's `.dockerignore`, which every Dockerfile built on the
+    context reads; not a Dockerfile's own `<Dockerfile>.dockerignore`."""
+    ignore = ctx.context.ignore_file if ctx.context is not None else None
+    return ignore is None or ignore.name == ROOT_IGNORE
+
+
+def _named_somewhere(ctx: RuleContext, path: str) -> bool:
+    """Some instruction names the file, a folder it is in (`RUN cp -r deploy/. /root/.ssh`),
+    or a glob that matches its name (`RUN chmod 600 *.key`): left out, that step may fail."""
+    if any(cf.mentions_word(ctx, part) for part in path.split("/")):
+        return True
+    name = cf.basename(path)
+    for ins in ctx.tree.instructions:
+        if ins.name in ("FROM", "LABEL"):
+            continue
+        for word in _GLOB_WORD.findall(ins.text):
+            tail = word.rstrip("/").rsplit("/", 1)[-1]
+            # A bare `*` (`rm -rf /var/lib/apt/lists/*`) picks nothing out: it needs no key.
+            if tail.strip("*?") and fnmatch.fnmatchcase(name, tail):
+                return True
+    return False

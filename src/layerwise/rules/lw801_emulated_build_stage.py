@@ -50,7 +50,11 @@ directory) or platform-independent data (CA certificates, zoneinfo, passwd). Oth
 with cgo left to its default a cross-compile turns it off (the binary changes: pure-Go DNS and
 user lookups, or a package that needs cgo fails), and another copied file may be a program
 built for the build machine (a copied output directory counts as one when another command of
-the stage writes into it: `cp /usr/bin/tini /out/`, a redirect, a download). No fix when the
+the stage writes into it: `cp /usr/bin/tini /out/`, a redirect, a download). The copies of
+every stage count, not only those of the stages the target needs: another target of the file
+gets the moved stage too. Unsafe as well when a stage built FROM the stage is used by no other
+(`FROM build AS dev`, an image of its own for `--target dev`): it would move to the build
+platform with it. No fix when the
 stage, or the global scope, gives `TARGETOS`/`TARGETARCH` a default (`ARG TARGETARCH=amd64`):
 the cross-compile would build for that value, where the emulated build compiles for the
 platform it runs on; nor when they are declared before the first FROM at all (BuildKit 0.13
@@ -156,10 +160,16 @@ def check(ctx: RuleContext) -> Iterator[Finding]:
     except LayerwiseError:
         return
     image_chain = {st.index for st in s.stage_chain(target)}
+    wanted = {st.index for st in needed}
+    used = {index for st in model.stages for index in st.depends_on}
+    # Every stage of a chain, needed by this target or not: the fix moves them all, and other
+    # targets of the file (`--target dev`) build and copy from them too.
     chains: dict[int, list[Stage]] = {}
-    for stage in needed:
+    for stage in model.stages:
         chains.setdefault(stage.root.index, []).append(stage)
     for members in chains.values():
+        if not any(m.index in wanted for m in members):
+            continue
         root = members[0].root
         if root.is_scratch or any(m.index in image_chain or m.platform for m in members):
             continue
@@ -168,9 +178,12 @@ def check(ctx: RuleContext) -> Iterator[Finding]:
         group = _read(ctx, members)
         if not group.understood:
             continue
-        copied = _copied(model.steps, {m.index for m in members}, needed)
+        copied = _copied(model.steps, {m.index for m in members}, model.stages)
+        # A stage of the chain that no stage uses is an image of its own (`FROM build AS dev`,
+        # built with `--target dev`): on `$BUILDPLATFORM` it would be the build machine's.
+        image = any(m.index not in used for m in members)
         if group.go_builds:
-            yield from _go(ctx, group, copied)
+            yield from _go(ctx, group, copied, other_image=image)
         elif group.js_builds and not _ships_node_modules(group, copied):
             fix = Fix(Safety.UNSAFE, [_on_build_platform(root)])
             yield _finding(ctx, root, group.js_builds[0], fix, "move")
@@ -204,9 +217,9 @@ def _read(ctx: RuleContext, members: list[Stage]) -> _Group:
     return group
 
 
-def _copied(steps: tuple[Step, ...], group: set[int], needed: tuple[Stage, ...]) -> list[str]:
-    """Absolute paths other needed stages copy from the group ("*" for a mount or a glob)."""
-    wanted = {st.index for st in needed} - group
+def _copied(steps: tuple[Step, ...], group: set[int], stages: tuple[Stage, ...]) -> list[str]:
+    """Absolute paths the other stages copy from the group ("*" for a mount or a glob)."""
+    wanted = {st.index for st in stages} - group
     out: list[str] = []
     for step in steps:
         if step.stage not in wanted or not set(step.source_stages) & group:
@@ -221,7 +234,9 @@ def _copied(steps: tuple[Step, ...], group: set[int], needed: tuple[Stage, ...])
     return out
 
 
-def _go(ctx: RuleContext, group: _Group, copied: list[str]) -> Iterator[Finding]:
+def _go(
+    ctx: RuleContext, group: _Group, copied: list[str], *, other_image: bool
+) -> Iterator[Finding]:
     tree = ctx.tree
     outputs: list[str] = []
     certain = True
@@ -258,7 +273,8 @@ def _go(ctx: RuleContext, group: _Group, copied: list[str]) -> Iterator[Finding]
             declared.add(step.stage)
             edits.append(declare_before(tree, step.instruction, missing))
     written = _written(group)
-    safe = certain and all(_go_output(path, outputs, written) for path in copied)
+    safe = certain and not other_image
+    safe = safe and all(_go_output(path, outputs, written) for path in copied)
     fix: Fix | None = Fix(Safety.SAFE if safe else Safety.UNSAFE, edits)
     if not all(automatic_value(ctx, step, arg) for step, arg in relied):
         # `ARG TARGETARCH=amd64` (or a global one): the cross-compile would build for that

@@ -69,6 +69,21 @@ def from_platforms(
             continue
 
 
+def automatic_value(ctx: RuleContext, step: Step, name: str) -> bool:
+    """Whether platform ARG `name` holds, in `step`'s stage, the value BuildKit derives from the
+    platform being built, also once a bare `ARG name` declares it there. Not when the file or a
+    `--build-arg` sets it: a default (`ARG TARGETARCH=amd64`, in the stage, or in the global
+    scope, which a bare `ARG` in a stage inherits) wins over the automatic value
+    (docker/buildx#510). A bare global `ARG TARGETARCH` depends on the version: BuildKit 0.13
+    (Docker 26, seen here) empties it, later versions keep the automatic value."""
+    model = ctx.model
+    if name in model.global_args or name in model.build_args:
+        return False
+    value = step.state.args.get(name)
+    # the model keeps an automatic value symbolic (`$TARGETARCH`)
+    return value is None or value == f"${name}"
+
+
 def reference_at(
     tree: Dockerfile, instruction: Instruction, name: str, start: int | None = None
 ) -> tuple[int, int]:

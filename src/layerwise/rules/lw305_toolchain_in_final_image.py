@@ -40,7 +40,9 @@ Eclipse Temurin JRE of the same version; .NET on `mcr.microsoft.com/dotnet/aspne
 same tag. No fix when that image is unknown (a tag without a Debian release for cgo or Rust,
 another JDK vendor), when the CMD or ENTRYPOINT is in shell form or starts a program from PATH,
 when a RUN, USER, HEALTHCHECK or other instruction the runtime stage could not take follows
-the build, or when the final FROM has flags.
+the build, when an ENV or LABEL carried from above the build or an instruction after it that
+BuildKit expands (`ENV APP_VERSION=$VERSION`) uses an ARG declared above the build (the runtime
+stage does not declare it: the value would be empty), or when the final FROM has flags.
 ## References
 - Docker docs: Multi-stage builds; Go, Rust, Java and .NET language guides
 - GoogleContainerTools/distroless: `static`, `base` and `cc` images
@@ -49,16 +51,18 @@ the build, or when the final FROM has flags.
 from __future__ import annotations
 
 import posixpath
+import re
 from collections.abc import Iterator
 from dataclasses import dataclass
 
 from layerwise.ecosystems import COMPILERS, Compiler
 from layerwise.ecosystems.base import is_under
-from layerwise.model import Stage, Step
+from layerwise.model import EXPANDED_INSTRUCTIONS, Stage, Step
 from layerwise.rules import _support as s
 from layerwise.rules.base import Finding, Fix, Rule, RuleContext, Safety, Severity
 from layerwise.rules.lw2_mounts import short
 from layerwise.shell import Command
+from layerwise.syntax import Instruction
 from layerwise.syntax.span import Edit
 
 RULE = Rule(
@@ -185,6 +189,11 @@ def _copies(final: Stage, build: _Build) -> tuple[str, ...] | None:
     return tuple(dict.fromkeys(artifacts))
 
 
+def _expands(instruction: Instruction, name: str) -> bool:
+    """The instruction's text has `$NAME` or `${NAME...}`."""
+    return re.search(rf"\$\{{?{re.escape(name)}(?![A-Za-z0-9_])", instruction.text) is not None
+
+
 def _fix(
     ctx: RuleContext,
     final: Stage,
@@ -203,9 +212,19 @@ def _fix(
     if any(st.instruction.name not in _CARRIED | _BUILD_ONLY for st in before):
         return None
     carried = [st.instruction for st in before if st.instruction.name in _CARRIED]
-    args = [st.instruction.value[0] for st in before if st.instruction.name == "ARG"]
-    if any(s.mentions(ins, a.split("=", 1)[0]) for ins in carried for a in args if a):
+    args = [
+        word.split("=", 1)[0]
+        for st in before
+        if st.instruction.name == "ARG"
+        for word in st.instruction.value
+    ]
+    if any(s.mentions(ins, a) for ins in carried for a in args if a):
         return None  # the ARG is not declared in the runtime stage
+    # The instructions after the build move to the runtime stage as they are: one that expands
+    # an ARG declared above the build (`ENV APP_VERSION=$VERSION`) would get an empty value.
+    expanded = [st.instruction for st in after if st.instruction.name in EXPANDED_INSTRUCTIONS]
+    if any(_expands(ins, a) for ins in expanded for a in args if a):
+        return None
     tree, nl = ctx.tree, ctx.tree.newline
     upper = head.keyword.isupper()
     kw = {k: k if upper else k.lower() for k in ("FROM", "AS", "WORKDIR", "COPY")}

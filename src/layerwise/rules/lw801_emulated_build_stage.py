@@ -49,8 +49,18 @@ the stage's ENV) and every path copied out of the stage is a `go build -o` outpu
 directory) or platform-independent data (CA certificates, zoneinfo, passwd). Otherwise unsafe:
 with cgo left to its default a cross-compile turns it off (the binary changes: pure-Go DNS and
 user lookups, or a package that needs cgo fails), and another copied file may be a program
-built for the build machine. JavaScript: unsafe, as the fix only moves the stage to
-`$BUILDPLATFORM` and layerwise cannot see whether the copied output holds native code.
+built for the build machine (a copied output directory counts as one when another command of
+the stage writes into it: `cp /usr/bin/tini /out/`, a redirect, a download). The copies of
+every stage count, not only those of the stages the target needs: another target of the file
+gets the moved stage too. Unsafe as well when a stage built FROM the stage is used by no other
+(`FROM build AS dev`, an image of its own for `--target dev`): it would move to the build
+platform with it. No fix when the
+stage, or the global scope, gives `TARGETOS`/`TARGETARCH` a default (`ARG TARGETARCH=amd64`):
+the cross-compile would build for that value, where the emulated build compiles for the
+platform it runs on; nor when they are declared before the first FROM at all (BuildKit 0.13
+empties them there, later versions keep the automatic value). JavaScript: unsafe, as the fix
+only moves the stage to `$BUILDPLATFORM` and layerwise cannot see whether the copied output
+holds native code.
 
 ## Options
 `--platform` / `platforms`: the platforms the build targets (see above).
@@ -63,6 +73,7 @@ built for the build machine. JavaScript: unsafe, as the fix only moves the stage
 from __future__ import annotations
 
 import posixpath
+import re
 from collections.abc import Iterator
 from dataclasses import dataclass, field
 
@@ -71,7 +82,7 @@ from layerwise.ecosystems.base import is_under
 from layerwise.errors import LayerwiseError
 from layerwise.model import Stage, Step
 from layerwise.rules import _support as s
-from layerwise.rules._platforms import declare_before, multi_platform
+from layerwise.rules._platforms import automatic_value, declare_before, multi_platform
 from layerwise.rules.base import Finding, Fix, Rule, RuleContext, Safety, Severity
 from layerwise.rules.texts import Phrase
 from layerwise.shell import Command
@@ -115,6 +126,16 @@ _GO_NEUTRAL = frozenset({"mod", "generate", "vet", "test", "version", "env", "li
 # Files every platform reads the same way, which images copy from a build stage.
 _WINDOWS = ("windows", "nanoserver", "servercore")
 _DATA = ("/etc/ssl/certs", "/usr/share/zoneinfo", "/etc/passwd", "/etc/group")
+# Commands that put no program into the paths they name (a redirect is looked at apart).
+_NO_PROGRAM = frozenset(
+    {"cd", "mkdir", "chmod", "chown", "ls", "test", "[", "true", "echo", "printf", "cat", "touch"}
+)
+# Package managers: their words name packages, not paths; what they install for the stage's
+# platform lands in the system's program folders.
+_PACKAGE_MANAGERS = frozenset({"apt-get", "apt", "apk", "dnf", "yum", "microdnf"})
+_PROGRAM_DIRS = ("/bin", "/sbin", "/lib", "/usr/bin", "/usr/sbin", "/usr/lib", "/usr/libexec")
+# The file a shell redirect writes (`> /out/x`, `>> log`), quotes left out.
+_REDIRECT = re.compile(r"[0-9]*>>?\|?\s*[\"']?([^\s;&|<>()\"'`]+)")
 
 
 @dataclass
@@ -125,6 +146,7 @@ class _Group:
     go_builds: list[tuple[Step, Command]] = field(default_factory=list)
     js_builds: list[tuple[Step, Command]] = field(default_factory=list)
     installs: list[tuple[Step, Command]] = field(default_factory=list)
+    others: list[tuple[Step, Command]] = field(default_factory=list)  # neither go nor JS
     understood: bool = True
 
 
@@ -138,10 +160,16 @@ def check(ctx: RuleContext) -> Iterator[Finding]:
     except LayerwiseError:
         return
     image_chain = {st.index for st in s.stage_chain(target)}
+    wanted = {st.index for st in needed}
+    used = {index for st in model.stages for index in st.depends_on}
+    # Every stage of a chain, needed by this target or not: the fix moves them all, and other
+    # targets of the file (`--target dev`) build and copy from them too.
     chains: dict[int, list[Stage]] = {}
-    for stage in needed:
+    for stage in model.stages:
         chains.setdefault(stage.root.index, []).append(stage)
     for members in chains.values():
+        if not any(m.index in wanted for m in members):
+            continue
         root = members[0].root
         if root.is_scratch or any(m.index in image_chain or m.platform for m in members):
             continue
@@ -150,9 +178,12 @@ def check(ctx: RuleContext) -> Iterator[Finding]:
         group = _read(ctx, members)
         if not group.understood:
             continue
-        copied = _copied(model.steps, {m.index for m in members}, needed)
+        copied = _copied(model.steps, {m.index for m in members}, model.stages)
+        # A stage of the chain that no stage uses is an image of its own (`FROM build AS dev`,
+        # built with `--target dev`): on `$BUILDPLATFORM` it would be the build machine's.
+        image = any(m.index not in used for m in members)
         if group.go_builds:
-            yield from _go(ctx, group, copied)
+            yield from _go(ctx, group, copied, other_image=image)
         elif group.js_builds and not _ships_node_modules(group, copied):
             fix = Fix(Safety.UNSAFE, [_on_build_platform(root)])
             yield _finding(ctx, root, group.js_builds[0], fix, "move")
@@ -181,12 +212,14 @@ def _read(ctx: RuleContext, members: list[Stage]) -> _Group:
                     group.installs.append((step, cmd))
             elif name not in _NEUTRAL:
                 group.understood = False
+            else:
+                group.others.append((step, cmd))
     return group
 
 
-def _copied(steps: tuple[Step, ...], group: set[int], needed: tuple[Stage, ...]) -> list[str]:
-    """Absolute paths other needed stages copy from the group ("*" for a mount or a glob)."""
-    wanted = {st.index for st in needed} - group
+def _copied(steps: tuple[Step, ...], group: set[int], stages: tuple[Stage, ...]) -> list[str]:
+    """Absolute paths the other stages copy from the group ("*" for a mount or a glob)."""
+    wanted = {st.index for st in stages} - group
     out: list[str] = []
     for step in steps:
         if step.stage not in wanted or not set(step.source_stages) & group:
@@ -201,12 +234,16 @@ def _copied(steps: tuple[Step, ...], group: set[int], needed: tuple[Stage, ...])
     return out
 
 
-def _go(ctx: RuleContext, group: _Group, copied: list[str]) -> Iterator[Finding]:
+def _go(
+    ctx: RuleContext, group: _Group, copied: list[str], *, other_image: bool
+) -> Iterator[Finding]:
     tree = ctx.tree
     outputs: list[str] = []
     certain = True
     edits = [_on_build_platform(group.stages[0].root)]
     declared: set[int] = set()  # stages given their ARG line
+    # The platform ARGs the fixed build reads where it did not before (see below).
+    relied: list[tuple[Step, str]] = []
     for step, cmd in group.go_builds:
         env = step.state.variables
         cgo = golang.assigned(cmd, golang.CGO)
@@ -220,6 +257,7 @@ def _go(ctx: RuleContext, group: _Group, copied: list[str]) -> Iterator[Finding]
             value = word.text.partition("=")[2] if word is not None else env.get(variable)
             if value is None:
                 adding.append(f"{variable}=${arg}")
+                relied.append((step, arg))
             elif variable == "GOOS" and value == "linux" and _linux_targets(ctx):
                 continue  # the target's own OS (Docker's Go guide): only GOARCH is missing
             elif f"${arg}" not in value and f"${{{arg}}}" not in value:
@@ -230,11 +268,18 @@ def _go(ctx: RuleContext, group: _Group, copied: list[str]) -> Iterator[Finding]
             at = cmd.start if cmd.wrappers or cmd.program_word is None else cmd.program_word.start
             edits.append(Edit.insert(at, " ".join(adding) + " "))
         missing = [a for _, a in golang.TARGET_VARIABLES if a not in step.state.args]
+        relied += [(step, a) for a in missing]
         if missing and step.stage not in declared:
             declared.add(step.stage)
             edits.append(declare_before(tree, step.instruction, missing))
-    safe = certain and all(_go_output(path, outputs) for path in copied)
-    fix = Fix(Safety.SAFE if safe else Safety.UNSAFE, edits)
+    written = _written(group)
+    safe = certain and not other_image
+    safe = safe and all(_go_output(path, outputs, written) for path in copied)
+    fix: Fix | None = Fix(Safety.SAFE if safe else Safety.UNSAFE, edits)
+    if not all(automatic_value(ctx, step, arg) for step, arg in relied):
+        # `ARG TARGETARCH=amd64` (or a global one): the cross-compile would build for that
+        # value, where the emulated build compiled for the platform it ran on.
+        fix = None
     yield _finding(ctx, group.stages[0].root, group.go_builds[0], fix, "cross")
 
 
@@ -243,13 +288,40 @@ def _linux_targets(ctx: RuleContext) -> bool:
     return all(p.split("/")[0] == "linux" for p in ctx.settings.platforms)
 
 
-def _go_output(path: str, outputs: list[str]) -> bool:
+def _go_output(path: str, outputs: list[str], written: list[str]) -> bool:
     """A copied path holds only `go build` outputs or platform-independent data."""
     if any(is_under(path, data) for data in _DATA):
         return True
+    if any(is_under(other, path) for other in written):
+        # `cp /usr/bin/tini /out/` beside `go build -o /out/app`: copying `/out` takes a
+        # program of the build machine once the stage runs on `$BUILDPLATFORM`.
+        return False
     return path != "/" and any(
         out != "*" and (path == out or path == posixpath.dirname(out)) for out in outputs
     )
+
+
+def _written(group: _Group) -> list[str]:
+    """Paths the group's other commands may write (the words they name, where they run, what
+    they redirect to), made absolute: a `go build` output directory that holds one of them
+    holds more than the output."""
+    paths: list[str] = []
+    for step, cmd in group.others:
+        if cmd.program_name in _NO_PROGRAM:
+            continue
+        if cmd.program_name in _PACKAGE_MANAGERS:
+            paths.extend(_PROGRAM_DIRS)
+            continue
+        cwd = s.cwd_of(step, cmd)
+        paths.append(cwd)
+        for word in cmd.args:
+            value = word.text.partition("=")[2] if word.text.startswith("-") else word.text
+            if value:
+                paths.append(s.resolve(value, cwd))
+    for step in {id(step): step for step, _ in group.others}.values():
+        for target in _REDIRECT.findall(step.instruction.text):
+            paths.append(s.resolve(target, step.state.workdir))
+    return paths
 
 
 def _ships_node_modules(group: _Group, copied: list[str]) -> bool:
@@ -271,7 +343,7 @@ def _on_build_platform(root: Stage) -> Edit:
 
 
 def _finding(
-    ctx: RuleContext, root: Stage, found: tuple[Step, Command], fix: Fix, how: str
+    ctx: RuleContext, root: Stage, found: tuple[Step, Command], fix: Fix | None, how: str
 ) -> Finding:
     step, cmd = found
     words = []

@@ -4,7 +4,9 @@
 A `FROM --platform=$TARGETPLATFORM` (or `${TARGETPLATFORM}`): the pattern Docker's build check
 RedundantTargetPlatform reports. As in BuildKit's check, the flag must name `TARGETPLATFORM`
 and nothing else; `--platform=$TARGETOS/$TARGETARCH` or a value built from other ARGs is left
-alone.
+alone. Unlike BuildKit's check, silent when the file gives `TARGETPLATFORM` a default before
+the first FROM (`ARG TARGETPLATFORM=linux/amd64`): the default replaces the automatic value, so
+the flag pins that platform and removing it would change what the stage is built for.
 
 ## Why it matters
 A stage without `--platform` already runs on the target platform, so the flag says nothing and
@@ -53,6 +55,11 @@ _SENTINEL = "\0target-platform"
 
 
 def check(ctx: RuleContext) -> Iterator[Finding]:
+    if ctx.model.global_args.get("TARGETPLATFORM") not in (None, "$TARGETPLATFORM"):
+        # `ARG TARGETPLATFORM=linux/amd64` before the first FROM replaces the automatic value
+        # (seen on BuildKit 0.13): the flag pins that platform, it is no default. BuildKit's
+        # check compares with the replaced value and still reports it; its message is wrong.
+        return
     overridden = "TARGETPLATFORM" in ctx.model.build_args
     for stage, flag, found in from_platforms(ctx, {"TARGETPLATFORM": _SENTINEL}):
         if found.used != {"TARGETPLATFORM"} or found.missing or found.text != _SENTINEL:

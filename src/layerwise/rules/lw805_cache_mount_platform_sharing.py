@@ -38,7 +38,10 @@ Naming the platform: safe, with the target engine `modern` only: variables in `-
 are expanded from Dockerfile syntax 1.3 (Docker 20.10's built-in frontend keeps them literal,
 so there is no fix for `docker-20.10`, nor under a `# syntax=` pinned before 1.3). The fix adds
 `id=<id or target>-$TARGETPLATFORM` and, when the stage has none, `ARG TARGETPLATFORM` above the
-RUN. The first build after it starts with empty per-platform caches. Sharing again: safe, the
+RUN. The first build after it starts with empty per-platform caches. No fix either when the
+file gives `TARGETPLATFORM` a default (`ARG TARGETPLATFORM=linux/amd64`, in the stage or before
+the first FROM, which replaces the automatic value) or declares it before the first FROM
+(BuildKit 0.13 empties it there): every platform would get the same id. Sharing again: safe, the
 platform part of the id goes (with its `-`, `_`, `.` or `/`), or the whole `id` when nothing is
 left; the tools named keep their caches safe for concurrent use. An `ARG TARGETPLATFORM` the
 file declares stays, even when the id was its only use: a declared ARG is in the environment
@@ -64,6 +67,7 @@ from layerwise.ecosystems.base import is_under
 from layerwise.model import Step
 from layerwise.rules._platforms import (
     MOUNT_ID,
+    automatic_value,
     declare_before,
     multi_platform,
     shareable_cache,
@@ -157,7 +161,11 @@ def _shared(ctx: RuleContext, step: Step, run_mount: RunMount, kind: str) -> Fin
     fix = None
     modern = ctx.settings.target_engine == "modern"
     syntax = next((d.value for d in tree.directives if d.name == "syntax"), "")
-    if modern and not _OLD_SYNTAX.search(syntax) and '"' not in flag.text:
+    # With a default for TARGETPLATFORM (`ARG TARGETPLATFORM=linux/amd64`, in the stage or the
+    # global scope) the id would be the same constant for every platform: still one shared
+    # mount, now under a new id, and the finding gone.
+    per_platform = automatic_value(ctx, step, "TARGETPLATFORM")
+    if modern and per_platform and not _OLD_SYNTAX.search(syntax) and '"' not in flag.text:
         found = MOUNT_ID.search(flag.text)
         if found is not None:
             edit = Edit.insert(flag.start + found.end(1), "-$TARGETPLATFORM")

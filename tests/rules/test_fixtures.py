@@ -286,9 +286,13 @@ def test_crlf_and_bom_variants(code: str, case: Path) -> None:
     assert crlf_fixed == lf_fixed.replace("\n", "\r\n")
 
 
+_DIRECTIVE = re.compile(r"#\s*[A-Za-z]+\s*=")
+
+
 def _backtick(text: str) -> str | None:
-    """The file with `# escape=`` and backtick continuations, when that is all backslashes do."""
-    if "\\" in text.replace("\\\n", "") or text.startswith("#"):
+    """The file with `# escape=`` and backtick continuations, when that is all backslashes do
+    and the file starts with no directive of its own (a comment line is fine)."""
+    if "\\" in text.replace("\\\n", "") or _DIRECTIVE.match(text):
         return None
     return "# escape=`\n" + text.replace("\\\n", "`\n")
 

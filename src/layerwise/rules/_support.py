@@ -152,6 +152,18 @@ def stage_chain(stage: Stage) -> list[Stage]:
     return chain
 
 
+# Words of the base image names of Windows images (`mcr.microsoft.com/windows/servercore`,
+# `golang:1.22-windowsservercore-ltsc2022`, `mcr.microsoft.com/dotnet/sdk:8.0-nanoserver-1809`).
+_WINDOWS_IMAGE_WORDS = ("windows", "nanoserver", "servercore")
+
+
+def is_windows_stage(stage: Stage) -> bool:
+    """The stage's FROM chain starts on a Windows image. Such a build runs Windows commands
+    with Windows paths, which our Linux facts (cache folders, QEMU) do not describe."""
+    base = stage.root.base.lower()
+    return any(word in base for word in _WINDOWS_IMAGE_WORDS)
+
+
 def later_commands(
     ctx: RuleContext, step: Step, after: Command | None = None
 ) -> Iterator[tuple[Step, Command]]:

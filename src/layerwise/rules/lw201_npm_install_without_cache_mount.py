@@ -55,6 +55,9 @@ A global install of package managers that are one tarball each (`npm install -g 
 download of a few megabytes, only when that early layer rebuilds (its cache key is the RUN's
 text and what precedes it), which is not worth a warning. Other global installs stay in:
 `npm install -g @nestjs/cli` fetches hundreds of packages.
+A stage built on a Windows image (`windows`, `nanoserver` or `servercore` in its name) is left
+alone: its tools keep their caches under `C:\\` (the golang image's GOPATH is `C:\\gopath`), and a
+Windows daemon builds with the legacy builder, which stops on `RUN --mount`.
 
 ## Why it matters
 Whenever the dependency layer rebuilds, npm downloads every package again. A
@@ -129,6 +132,7 @@ from layerwise.rules._support import (
     commands,
     copy_parts,
     cwd_of,
+    is_windows_stage,
     launch_commands,
     resolve,
     stage_chain,
@@ -174,6 +178,12 @@ _OPAQUE = frozenset({"make", "sh", "bash", "ash", "dash", "zsh"})
 def check(ctx: RuleContext) -> Iterator[Finding]:
     tree = ctx.tree
     for step, script in shell_runs(ctx):
+        # A Windows image keeps its caches under C:\ (GOPATH=C:\gopath, %LocalAppData%): a
+        # mount on our Linux paths would hold nothing. And a Windows daemon advertises the
+        # legacy builder (docker/cli#5001; BuildKit on Windows is experimental), which stops
+        # on `RUN --mount` ("the --mount option requires BuildKit").
+        if is_windows_stage(ctx.model.stages[step.stage]):
+            continue
         found = _first_install(ctx, step, script)
         if found is None:
             continue

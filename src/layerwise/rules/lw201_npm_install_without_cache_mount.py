@@ -55,6 +55,9 @@ A global install of package managers that are one tarball each (`npm install -g 
 download of a few megabytes, only when that early layer rebuilds (its cache key is the RUN's
 text and what precedes it), which is not worth a warning. Other global installs stay in:
 `npm install -g @nestjs/cli` fetches hundreds of packages.
+A pip install without an index (`--no-index` or `PIP_NO_INDEX`) that looks only in local
+`--find-links` folders and names no URL (`pip install --no-index --find-links=/wheels
+/wheels/*.whl`) downloads nothing, and is left alone too (its requirement files are not read).
 A stage built on a Windows image (`windows`, `nanoserver` or `servercore` in its name) is left
 alone: its tools keep their caches under `C:\\` (the golang image's GOPATH is `C:\\gopath`), and a
 Windows daemon builds with the legacy builder, which stops on `RUN --mount`.
@@ -113,8 +116,9 @@ Works with Docker 20.10's built-in frontend (no `# syntax=` line needed).
 - Docker docs, Optimize cache usage in builds: use cache mounts (npm: /root/.npm)
 - Dockerfile reference: RUN --mount=type=cache
 - npm docs: config `cache` (default `~/.npm`)
-- pip docs: Caching; uv docs: Caching, Using uv in Docker; Poetry docs: Configuration
-  (`cache-dir`, `virtualenvs.path`); Pipenv docs: Configuration (`PIPENV_CACHE_DIR`)
+- pip docs: Caching, `pip install --no-index`; uv docs: Caching, Using uv in Docker; Poetry
+  docs: Configuration (`cache-dir`, `virtualenvs.path`); Pipenv docs: Configuration
+  (`PIPENV_CACHE_DIR`)
 - yarn classic docs: `yarn cache`; yarn docs: Settings (.yarnrc.yml) (`cacheFolder`,
   `enableGlobalCache`, `globalFolder`, `nodeLinker`); pnpm docs: `store-dir`, `pnpm fetch`"""
 

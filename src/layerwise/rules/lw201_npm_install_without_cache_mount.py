@@ -58,6 +58,9 @@ text and what precedes it), which is not worth a warning. Other global installs 
 A pip install without an index (`--no-index` or `PIP_NO_INDEX`) that looks only in local
 `--find-links` folders and names no URL (`pip install --no-index --find-links=/wheels
 /wheels/*.whl`) downloads nothing, and is left alone too (its requirement files are not read).
+So is an offline npm or uv install (`npm ci --offline`, `npm_config_offline=true`, `uv pip
+install --offline`, `UV_OFFLINE`): it reads only the cache the image holds, which a mount
+would hide.
 A stage built on a Windows image (`windows`, `nanoserver` or `servercore` in its name) is left
 alone: its tools keep their caches under `C:\\` (the golang image's GOPATH is `C:\\gopath`), and a
 Windows daemon builds with the legacy builder, which stops on `RUN --mount`.

@@ -398,9 +398,22 @@ def install_caches(
 ) -> tuple[CacheMount, ...]:
     """npm's cache for an install (not of package managers alone, see
     `installs_only_self_contained_tools`), where `_cache_of` puts it."""
-    if not is_install(cmd) or installs_only_self_contained_tools(cmd):
+    if not is_install(cmd) or installs_only_self_contained_tools(cmd) or offline(cmd, env):
         return ()
     return (CacheMount.for_user(_cache_of(cmd, home, env), uid_gid),)
+
+
+def offline(cmd: Command, env: Mapping[str, str]) -> bool:
+    """`--offline` (npm's `offline` config, also `npm_config_offline=true`): npm makes no
+    network request and installs from its cache alone. A mount spares no download there, and
+    an empty one would hide the cache the image holds (`npm cache add` in an earlier RUN):
+    the install would stop with ENOTCACHED."""
+    if any(w.text in ("--offline", "--offline=true") for w in cmd.args):
+        return True
+    seen = command_env(cmd, env)
+    return any(
+        seen.get(n, "").lower() == "true" for n in ("npm_config_offline", "NPM_CONFIG_OFFLINE")
+    )
 
 
 def cache_defeats(cmd: Command) -> tuple[Word, ...]:

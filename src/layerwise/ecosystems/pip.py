@@ -353,7 +353,32 @@ def install_caches(
     `installs_only_self_contained_tools`), where `_cache_of` puts it."""
     if not is_install(cmd) or disabled_by_env(env) or installs_only_self_contained_tools(cmd):
         return ()
+    if reads_no_index(cmd, env):
+        return ()
     return (CacheMount.for_user(_cache_of(cmd, home, env), uid_gid),)
+
+
+# The values pip's option parser takes for true in a `PIP_<FLAG>` variable (its `strtobool`).
+_TRUE = frozenset({"y", "yes", "t", "true", "on", "1"})
+
+
+def reads_no_index(cmd: Command, env: Mapping[str, str]) -> bool:
+    """`--no-index` (or PIP_NO_INDEX true) with only local `--find-links` and no URL among the
+    requirements named on the command line (`pip install --no-index --find-links=/wheels
+    /wheels/*.whl`): pip downloads nothing, so its cache has nothing to keep. Requirement
+    files are not read: an offline install lists names there."""
+    args = pip_args(cmd) or ()
+    seen = command_env(cmd, env)
+    flag = any(w.text == "--no-index" for w in args)
+    if not flag and seen.get("PIP_NO_INDEX", "").strip().lower() not in _TRUE:
+        return False
+    links = [*option_values(args, FIND_LINKS), seen.get("PIP_FIND_LINKS", "")]
+    remote = [p for v in links for p in re.split(r"[\s,]+", v) if p and not names_local_path([p])]
+    if remote or any(not w.is_static for w in installed_packages(cmd)):
+        return False
+    return not any(
+        "://" in w.text and not installs_from_context(w.text) for w in installed_packages(cmd)
+    )
 
 
 def disabled_by_env(env: Mapping[str, str]) -> bool:

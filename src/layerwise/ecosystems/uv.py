@@ -187,9 +187,18 @@ def dependency_install(
 def install_caches(
     cmd: Command, home: str, uid_gid: tuple[str, str] | None, env: Mapping[str, str]
 ) -> tuple[CacheMount, ...]:
-    if not is_install(cmd):
+    if not is_install(cmd) or _offline(cmd, env):
         return ()
     return (CacheMount.for_user(_cache_of(cmd, home, env), uid_gid),)
+
+
+def _offline(cmd: Command, env: Mapping[str, str]) -> bool:
+    """`--offline` (or UV_OFFLINE): uv makes no network request and uses only its cache and
+    local files. A mount spares no download, and an empty one would hide the cache the image
+    holds."""
+    if cmd.has_option("--offline"):
+        return True
+    return command_env(cmd, env).get("UV_OFFLINE", "").lower() in ("1", "true", "yes", "on")
 
 
 def _cache_of(cmd: Command, home: str, env: Mapping[str, str]) -> str:

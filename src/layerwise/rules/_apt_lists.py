@@ -157,7 +157,7 @@ def _apt_run(ctx: RuleContext, step: Step) -> ListReader | None:
     script = ctx.script(instruction)
     if script is None:
         return None
-    if any(_runs_script_file(c) for c in script.commands):
+    if any(_runs_script_file(c) for c in script.commands) or _runs_apt_unseen(script):
         return ListReader(step, editable=False, update=False)
     # `apt-get clean` alone leaves nothing behind; every other apt command opens apt's cache.
     if not any(_uses_apt(c) for c in script.commands):
@@ -209,6 +209,23 @@ def _uses_apt(cmd: Command) -> bool:
     return cmd.program_name in apt.PROGRAMS and not apt.is_clean(cmd)
 
 
+# `apt-get`, `apt` or `aptitude` as a word of its own: not a path part (`/var/lib/apt/lists`),
+# nor part of a name (`python3-apt`, `apt-transport-https`).
+_APT_WORD = re.compile(r"(?<![\w./-])(?:apt-get|apt|aptitude)(?![\w./-])")
+# Interpreters whose scripts the shell parser does not see into.
+_INTERPRETER = re.compile(r"(?:python|perl|ruby|node|php)[\d.]*")
+
+
+def _runs_apt_unseen(script: Script) -> bool:
+    """An interpreter of the RUN runs a script that names apt, where no shell command runs it
+    (`python3 -c "subprocess.run(['apt-get', ...])"`, a heredoc fed to `python3`): it may read
+    the lists, and keep its downloads, as a script file may. `echo apt-get` runs no apt."""
+    if any(_uses_apt(c) for c in script.commands):
+        return False
+    interpreted = any(_INTERPRETER.fullmatch(c.program_name or "") for c in script.commands)
+    return interpreted and bool(_APT_WORD.search(script.text))
+
+
 def _runs_script_file(cmd: Command) -> bool:
     """Runs a shell script from a file or a pipe (`./setup.sh`, `bash install.sh`, `. env.sh`,
     `curl ... | bash -`, as the NodeSource setup that runs apt-get): it may run apt, unseen
@@ -243,7 +260,7 @@ def _script_lists_use(script: Script) -> str | None:
             use = _script_file_use(cmd)
             if use is not None:
                 return use
-    return None
+    return "reads" if _runs_apt_unseen(script) else None
 
 
 # Scripts known to run no package manager: a Python virtual environment's `activate` (sourced

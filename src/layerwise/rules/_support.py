@@ -152,6 +152,19 @@ def stage_chain(stage: Stage) -> list[Stage]:
     return chain
 
 
+# Windows base images: Microsoft's `windows` repositories (`mcr.microsoft.com/windows/servercore`,
+# `mcr.microsoft.com/windows:ltsc2019`) and the Server Core and Nano Server variants of others
+# (`golang:1.22-windowsservercore-ltsc2022`, `mcr.microsoft.com/dotnet/sdk:8.0-nanoserver-1809`).
+# Not a Linux image named for its target (`dockcross/windows-static-x64` cross-compiles).
+_WINDOWS_IMAGE = re.compile(r"(?:^|/)windows(?:[/:@]|$)|servercore|nanoserver")
+
+
+def is_windows_stage(stage: Stage) -> bool:
+    """The stage's FROM chain starts on a Windows image. Such a build runs Windows commands
+    with Windows paths, which our Linux facts (cache folders, QEMU) do not describe."""
+    return _WINDOWS_IMAGE.search(stage.root.base.lower()) is not None
+
+
 def later_commands(
     ctx: RuleContext, step: Step, after: Command | None = None
 ) -> Iterator[tuple[Step, Command]]:

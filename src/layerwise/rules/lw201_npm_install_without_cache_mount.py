@@ -55,6 +55,15 @@ A global install of package managers that are one tarball each (`npm install -g 
 download of a few megabytes, only when that early layer rebuilds (its cache key is the RUN's
 text and what precedes it), which is not worth a warning. Other global installs stay in:
 `npm install -g @nestjs/cli` fetches hundreds of packages.
+A pip install without an index (`--no-index` or `PIP_NO_INDEX`) that looks only in local
+`--find-links` folders and names no URL (`pip install --no-index --find-links=/wheels
+/wheels/*.whl`) downloads nothing, and is left alone too (its requirement files are not read).
+So is an offline npm or uv install (`npm ci --offline`, `npm_config_offline=true`, `uv pip
+install --offline`, `UV_OFFLINE`): it reads only the cache the image holds, which a mount
+would hide.
+A stage built on a Windows image (`windows`, `nanoserver` or `servercore` in its name) is left
+alone: its tools keep their caches under `C:\\` (the golang image's GOPATH is `C:\\gopath`), and a
+Windows daemon builds with the legacy builder, which stops on `RUN --mount`.
 
 ## Why it matters
 Whenever the dependency layer rebuilds, npm downloads every package again. A
@@ -110,8 +119,9 @@ Works with Docker 20.10's built-in frontend (no `# syntax=` line needed).
 - Docker docs, Optimize cache usage in builds: use cache mounts (npm: /root/.npm)
 - Dockerfile reference: RUN --mount=type=cache
 - npm docs: config `cache` (default `~/.npm`)
-- pip docs: Caching; uv docs: Caching, Using uv in Docker; Poetry docs: Configuration
-  (`cache-dir`, `virtualenvs.path`); Pipenv docs: Configuration (`PIPENV_CACHE_DIR`)
+- pip docs: Caching, `pip install --no-index`; uv docs: Caching, Using uv in Docker; Poetry
+  docs: Configuration (`cache-dir`, `virtualenvs.path`); Pipenv docs: Configuration
+  (`PIPENV_CACHE_DIR`)
 - yarn classic docs: `yarn cache`; yarn docs: Settings (.yarnrc.yml) (`cacheFolder`,
   `enableGlobalCache`, `globalFolder`, `nodeLinker`); pnpm docs: `store-dir`, `pnpm fetch`"""
 
@@ -129,6 +139,7 @@ from layerwise.rules._support import (
     commands,
     copy_parts,
     cwd_of,
+    is_windows_stage,
     launch_commands,
     resolve,
     stage_chain,
@@ -174,6 +185,12 @@ _OPAQUE = frozenset({"make", "sh", "bash", "ash", "dash", "zsh"})
 def check(ctx: RuleContext) -> Iterator[Finding]:
     tree = ctx.tree
     for step, script in shell_runs(ctx):
+        # A Windows image keeps its caches under C:\ (GOPATH=C:\gopath, %LocalAppData%): a
+        # mount on our Linux paths would hold nothing. And a Windows daemon advertises the
+        # legacy builder (docker/cli#5001; BuildKit on Windows is experimental), which stops
+        # on `RUN --mount` ("the --mount option requires BuildKit").
+        if is_windows_stage(ctx.model.stages[step.stage]):
+            continue
         found = _first_install(ctx, step, script)
         if found is None:
             continue

@@ -40,8 +40,10 @@ own (`apt-get install`, also of a local .deb, `upgrade`...) `apt-get update` fir
 now live in the mount, a cache that may be empty, not in the image ("Unable to locate
 package" otherwise). Cleanups in those RUNs that would empty the new mounts go. When one of
 them cannot take the edit (JSON form, run as a user other than root, or a RUN that runs a
-script file or a piped script, which may run apt unseen) the fix is unsafe, and so is a RUN
-itself run as another user (`rm` and `apt-get update` need root). Without the removal (an
+script file or a piped script, which may run apt unseen, or names apt where its shell runs
+none: `apt-get` inside a `python3 -c` string or a heredoc fed to another interpreter) the fix
+is unsafe, and so is a RUN itself run as another user (`rm` and `apt-get update` need root).
+Without the removal (an
 earlier RUN removed `docker-clean` already) only the later RUNs that read the lists this RUN
 left in the image come along. The removal stays in the image: a RUN without the mounts in a
 derived image keeps its downloads in its layer. Works with Docker 20.10's built-in frontend

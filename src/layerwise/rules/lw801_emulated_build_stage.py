@@ -124,7 +124,6 @@ _JS = npm.PROGRAMS | yarn.PROGRAMS | pnpm.PROGRAMS | {"npx", "node", "tsc"}
 # Go subcommands that build nothing copied out, or only platform-independent files.
 _GO_NEUTRAL = frozenset({"mod", "generate", "vet", "test", "version", "env", "list", "fmt"})
 # Files every platform reads the same way, which images copy from a build stage.
-_WINDOWS = ("windows", "nanoserver", "servercore")
 _DATA = ("/etc/ssl/certs", "/usr/share/zoneinfo", "/etc/passwd", "/etc/group")
 # Commands that put no program into the paths they name (a redirect is looked at apart).
 _NO_PROGRAM = frozenset(
@@ -173,7 +172,7 @@ def check(ctx: RuleContext) -> Iterator[Finding]:
         root = members[0].root
         if root.is_scratch or any(m.index in image_chain or m.platform for m in members):
             continue
-        if any(word in root.base.lower() for word in _WINDOWS):
+        if s.is_windows_stage(root):
             continue  # Windows images are not emulated with QEMU; no claim to make
         group = _read(ctx, members)
         if not group.understood:

@@ -2,18 +2,19 @@
 
 ## What it finds
 A predefined platform ARG (`TARGETPLATFORM`, `TARGETOS`, `TARGETARCH`, `TARGETVARIANT`,
-`BUILDPLATFORM`, `BUILDOS`, `BUILDARCH`, `BUILDVARIANT`) used inside a stage that never declares
-it with `ARG`: in a RUN's shell words, a `--mount` option, or an instruction BuildKit expands
-(COPY, ADD, ENV, LABEL, WORKDIR, USER, VOLUME, EXPOSE, STOPSIGNAL). FROM lines are not checked:
-there these ARGs are defined without a declaration. Also left alone: a use with a default
-(`${TARGETARCH:-amd64}`, the author expects it may be empty), a RUN whose script assigns the
-name itself (`TARGETARCH=$(uname -m)`, `export`, `for`, `read`), a stage that sets it with ENV,
-a stage built FROM a stage that declares it (BuildKit passes a stage's ARGs on to the stages
-built FROM it), a mount's `from=` (BuildKit expands no variable there: the build stops), and the
-`id` of a cache mount whose content every
-platform can use (npm's, pip's, Go's caches, Cargo's registry: LW805's list): empty, the id only
-makes the platforms share that cache, which is right for it (LW805 removes the platform from
-such an id, and a declaration added for it would be left with no use).
+`BUILDPLATFORM`, `BUILDOS`, `BUILDARCH`, `BUILDVARIANT`) used inside a stage that never declares it
+with `ARG`: in a RUN's shell words, a `--mount` option, or an instruction BuildKit expands (COPY,
+ADD, ENV, LABEL, WORKDIR, USER, VOLUME, EXPOSE, STOPSIGNAL), or the here-document of a COPY or ADD
+whose marker is unquoted (`COPY <<EOF`: BuildKit expands its variables). FROM lines are not
+checked: there these ARGs are defined without a declaration. Also left alone: a use with a default
+(`${TARGETARCH:-amd64}`, the author expects it may be empty), a RUN whose script assigns the name
+itself (`TARGETARCH=$(uname -m)`, `export`, `for`, `read`), a stage that sets it with ENV, a stage
+built FROM a stage that declares it (BuildKit passes a stage's ARGs on to the stages built FROM
+it), a mount's `from=` (BuildKit expands no variable there: the build stops), and the `id` of a
+cache mount whose content every platform can use (npm's, pip's, Go's caches, Cargo's registry:
+LW805's list): empty, the id only makes the platforms share that cache, which is right for it
+(LW805 removes the platform from such an id, and a declaration added for it would be left with no
+use).
 
 ## Why it matters
 BuildKit defines these ARGs in the global scope only. Inside a stage they are unset until the
@@ -127,6 +128,10 @@ def _undeclared(ctx: RuleContext, step: Step) -> Iterator[tuple[str, int | None]
     words: list[tuple[str, int | None]] = []
     if instruction.name in EXPANDED_INSTRUCTIONS:
         words += [(w, None) for w in instruction.value]
+    if instruction.name in ("COPY", "ADD"):
+        # BuildKit expands the variables of a COPY/ADD here-document whose marker is unquoted
+        # (`COPY <<EOF /etc/platform` with `$TARGETPLATFORM` in it writes an empty line).
+        words += [(h.content, h.start) for h in instruction.heredocs if not h.quoted]
     shared = {id(m.flag) for m in cache_mounts(ctx, step) if shareable_cache(step, m.mount.target)}
     for n in _FLAGS:
         for f in instruction.flags_named(n):

@@ -298,8 +298,11 @@ def _go(
 
 
 def _linux_targets(ctx: RuleContext) -> bool:
-    """Every platform the build targets runs Linux (none named: Linux, BuildKit's default)."""
-    return all(p.split("/")[0] == "linux" for p in ctx.settings.platforms)
+    """Every platform the build targets runs Linux (none named: Linux, BuildKit's default).
+    Read as containerd reads them: a lone architecture (`--platform arm64`) is of the builder's
+    OS, Linux."""
+    parsed = (parse_platform(p) for p in ctx.settings.platforms)
+    return all(p is not None and p.os == "linux" for p in parsed)
 
 
 def _old_arm_targets(ctx: RuleContext) -> bool:

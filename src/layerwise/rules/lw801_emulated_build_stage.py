@@ -60,11 +60,11 @@ the cross-compile would build for that value, where the emulated build compiles 
 platform it runs on; nor when they are declared before the first FROM at all (BuildKit 0.13
 empties them there, later versions keep the automatic value). No fix either when a platform the
 build targets is 32-bit ARM older than v7 (`linux/arm/v6`, `linux/arm/v5`, `armel`) and a
-`go build` leaves `GOARM` unset: `go help environment` says a cross-compiler defaults to
-`GOARM=7`, so that image would get ARMv7 code its CPU cannot run (the platforms are those of
-`--platform`; with none named, the fix takes none to be such). JavaScript: unsafe, as the fix
-only moves the stage to `$BUILDPLATFORM` and layerwise cannot see whether the copied output
-holds native code.
+`go build` leaves `GOARM` unset: from Go 1.22 a cross-compiler defaults to `GOARM=7` (`go help
+environment`; Go 1.19 was seen giving 5), so that image would get ARMv7 code its CPU cannot
+run (the platforms are those of `--platform`; with none named, the fix takes none to be such).
+JavaScript: unsafe, as the fix only moves the stage to `$BUILDPLATFORM` and layerwise cannot
+see whether the copied output holds native code.
 
 ## Options
 `--platform` / `platforms`: the platforms the build targets (see above).
@@ -289,8 +289,9 @@ def _go(
         # value, where the emulated build compiled for the platform it ran on.
         fix = None
     if uses_goarm_default and _old_arm_targets(ctx):
-        # Cross-compiled, GOARCH=arm defaults to GOARM=7: an arm/v6 image would get ARMv7
-        # code, which stops with an illegal instruction on an ARMv6 CPU (a Raspberry Pi Zero).
+        # Cross-compiled, GOARCH=arm defaults to GOARM=7 from Go 1.22 (5 before; the image's Go
+        # is unknown here): an arm/v6 image would get ARMv7 code, which stops with an illegal
+        # instruction on an ARMv6 CPU (a Raspberry Pi Zero).
         # `GOARM=${TARGETVARIANT#v}` is no way out: Go rejects any GOARM but 5, 6, 7 whatever
         # GOARCH is (checked at start-up), and TARGETVARIANT is `v2` for linux/amd64/v2.
         fix = None

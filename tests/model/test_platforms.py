@@ -18,6 +18,23 @@ from layerwise.model.platforms import PLATFORM_ARGS, Platform, parse_platform, p
         ("windows", Platform("windows", "")),
         ("arm64", Platform("linux", "arm64")),
         ("x86_64", Platform("linux", "amd64")),
+        # a single word that is neither a known OS nor a known architecture: containerd
+        # rejects it ("unknown operating system or architecture"), the build fails
+        ("foo", None),
+        ("amd", None),
+        # any two words go; aliases as containerd's normalizeArch has them
+        ("foo/bar", Platform("foo", "bar")),
+        ("macos/arm64", Platform("darwin", "arm64")),
+        ("armel", Platform("linux", "arm", "v6")),
+        ("armhf", Platform("linux", "arm")),
+        ("linux/arm", Platform("linux", "arm")),
+        ("linux/armel", Platform("linux", "arm", "v6")),
+        ("linux/arm/v6", Platform("linux", "arm", "v6")),
+        ("linux/arm/7", Platform("linux", "arm", "v7")),
+        ("linux/arm64/8", Platform("linux", "arm64", "v8")),
+        ("linux/amd64/v1", Platform("linux", "amd64")),
+        ("linux/amd64/v3", Platform("linux", "amd64", "v3")),
+        ("linux/i386", Platform("linux", "386")),
         ("", None),
         ("linux/", None),
         ("linux/arm/v7/x", None),

@@ -69,6 +69,9 @@ BUILD_VERBS = frozenset({"build", "install", "test", "run", "vet", "generate", "
 # compiler is found and off when cross-compiling.
 TARGET_VARIABLES = (("GOOS", "TARGETOS"), ("GOARCH", "TARGETARCH"))
 CGO = "CGO_ENABLED"
+# GOARCH=arm's instruction set (5, 6, 7). `go help environment`: a Go built on an arm system
+# defaults to what that system supports; a cross-compiler (Go on amd64 or arm64) to 7.
+GOARM = "GOARM"
 _REPLACE = re.compile(r"^\s*(?:replace\s+)?\S+(?:\s+\S+)?\s*=>\s*(\S+)\s*(\S*)\s*$")
 
 

@@ -58,16 +58,20 @@ platform with it. No fix when the
 stage, or the global scope, gives `TARGETOS`/`TARGETARCH` a default (`ARG TARGETARCH=amd64`):
 the cross-compile would build for that value, where the emulated build compiles for the
 platform it runs on; nor when they are declared before the first FROM at all (BuildKit 0.13
-empties them there, later versions keep the automatic value). JavaScript: unsafe, as the fix
-only moves the stage to `$BUILDPLATFORM` and layerwise cannot see whether the copied output
-holds native code.
+empties them there, later versions keep the automatic value). No fix either when a platform the
+build targets is 32-bit ARM older than v7 (`linux/arm/v6`, `linux/arm/v5`, `armel`) and a
+`go build` leaves `GOARM` unset: from Go 1.22 a cross-compiler defaults to `GOARM=7` (`go help
+environment`; Go 1.19 was seen giving 5), so that image would get ARMv7 code its CPU cannot
+run (the platforms are those of `--platform`; with none named, the fix takes none to be such).
+JavaScript: unsafe, as the fix only moves the stage to `$BUILDPLATFORM` and layerwise cannot
+see whether the copied output holds native code.
 
 ## Options
 `--platform` / `platforms`: the platforms the build targets (see above).
 
 ## References
 - Docker docs: Multi-platform builds (cross-compilation, `$BUILDPLATFORM`)
-- Go: `go help environment` (GOOS, GOARCH, CGO_ENABLED), cmd/cgo (disabled when cross-compiling)
+- Go: `go help environment` (GOOS, GOARCH, GOARM, CGO_ENABLED), cmd/cgo (off when cross-compiling)
 - buildkit-facts.md: Multi-platform"""
 
 from __future__ import annotations
@@ -81,6 +85,7 @@ from layerwise.ecosystems import golang, npm, pnpm, yarn
 from layerwise.ecosystems.base import is_under
 from layerwise.errors import LayerwiseError
 from layerwise.model import Stage, Step
+from layerwise.model.platforms import parse_platform
 from layerwise.rules import _support as s
 from layerwise.rules._platforms import automatic_value, declare_before, multi_platform
 from layerwise.rules.base import Finding, Fix, Rule, RuleContext, Safety, Severity
@@ -243,6 +248,7 @@ def _go(
     declared: set[int] = set()  # stages given their ARG line
     # The platform ARGs the fixed build reads where it did not before (see below).
     relied: list[tuple[Step, str]] = []
+    uses_goarm_default = False  # a `go build` with no GOARM of its own
     for step, cmd in group.go_builds:
         env = step.state.variables
         cgo = golang.assigned(cmd, golang.CGO)
@@ -261,6 +267,8 @@ def _go(
                 continue  # the target's own OS (Docker's Go guide): only GOARCH is missing
             elif f"${arg}" not in value and f"${{{arg}}}" not in value:
                 return  # built for a platform chosen on purpose
+        if golang.GOARM not in env and golang.assigned(cmd, golang.GOARM) is None:
+            uses_goarm_default = True
         out = cmd.option_value("-o")
         outputs.append(s.resolve(out, s.cwd_of(step, cmd)) if out else "*")
         if adding:
@@ -279,12 +287,28 @@ def _go(
         # `ARG TARGETARCH=amd64` (or a global one): the cross-compile would build for that
         # value, where the emulated build compiled for the platform it ran on.
         fix = None
+    if uses_goarm_default and _old_arm_targets(ctx):
+        # Cross-compiled, GOARCH=arm defaults to GOARM=7 from Go 1.22 (5 before; the image's Go
+        # is unknown here): an arm/v6 image would get ARMv7 code, which stops with an illegal
+        # instruction on an ARMv6 CPU (a Raspberry Pi Zero).
+        # `GOARM=${TARGETVARIANT#v}` is no way out: Go rejects any GOARM but 5, 6, 7 whatever
+        # GOARCH is (checked at start-up), and TARGETVARIANT is `v2` for linux/amd64/v2.
+        fix = None
     yield _finding(ctx, group.stages[0].root, group.go_builds[0], fix, "cross")
 
 
 def _linux_targets(ctx: RuleContext) -> bool:
-    """Every platform the build targets runs Linux (none named: Linux, BuildKit's default)."""
-    return all(p.split("/")[0] == "linux" for p in ctx.settings.platforms)
+    """Every platform the build targets runs Linux (none named: Linux, BuildKit's default).
+    Read as containerd reads them: a lone architecture (`--platform arm64`) is of the builder's
+    OS, Linux."""
+    parsed = (parse_platform(p) for p in ctx.settings.platforms)
+    return all(p is not None and p.os == "linux" for p in parsed)
+
+
+def _old_arm_targets(ctx: RuleContext) -> bool:
+    """A platform the build targets is 32-bit ARM older than v7 (`linux/arm/v6`, `armel`)."""
+    parsed = (parse_platform(p) for p in ctx.settings.platforms)
+    return any(p is not None and p.arch == "arm" and p.variant in ("v5", "v6") for p in parsed)
 
 
 def _go_output(path: str, outputs: list[str], written: list[str]) -> bool:

@@ -6,7 +6,9 @@ pattern Docker's build check FromPlatformFlagConstDisallowed reports. As in Buil
 a value that uses any variable is left alone, and so is a stage whose name contains the
 platform's OS or architecture (`AS build-amd64`, `AS linux-tools`): that name says the pin is
 deliberate. Architecture aliases are read the way containerd reads them (`x86_64` is `amd64`,
-`aarch64` is `arm64`).
+`aarch64` is `arm64`, `armel` is `arm` v6). A value containerd cannot read as a platform, such as a
+single word that is neither an OS nor an architecture (`--platform=foo`), is left alone too: the
+build fails on that line, and BuildKit's check skips it.
 
 ## Why it matters
 The stage is built for that platform whatever the build asks for. In a multi-platform build

@@ -2,16 +2,19 @@
 
 ## What it finds
 A predefined platform ARG (`TARGETPLATFORM`, `TARGETOS`, `TARGETARCH`, `TARGETVARIANT`,
-`BUILDPLATFORM`, `BUILDOS`, `BUILDARCH`, `BUILDVARIANT`) used inside a stage that never declares
-it with `ARG`: in a RUN's shell words, a `--mount` option, or an instruction BuildKit expands
-(COPY, ADD, ENV, LABEL, WORKDIR, USER, VOLUME, EXPOSE, STOPSIGNAL). FROM lines are not checked:
-there these ARGs are defined without a declaration. Also left alone: a use with a default
-(`${TARGETARCH:-amd64}`, the author expects it may be empty), a RUN whose script assigns the
-name itself (`TARGETARCH=$(uname -m)`, `export`, `for`, `read`), a stage that sets it with ENV,
-a stage built FROM a stage that declares it, and the `id` of a cache mount whose content every
-platform can use (npm's, pip's, Go's caches, Cargo's registry: LW805's list): empty, the id only
-makes the platforms share that cache, which is right for it (LW805 removes the platform from
-such an id, and a declaration added for it would be left with no use).
+`BUILDPLATFORM`, `BUILDOS`, `BUILDARCH`, `BUILDVARIANT`) used inside a stage that never declares it
+with `ARG`: in a RUN's shell words, a `--mount` option, or an instruction BuildKit expands (COPY,
+ADD, ENV, LABEL, WORKDIR, USER, VOLUME, EXPOSE, STOPSIGNAL), or the here-document of a COPY or ADD
+whose marker is unquoted (`COPY <<EOF`: BuildKit expands its variables). FROM lines are not
+checked: there these ARGs are defined without a declaration. Also left alone: a use with a default
+(`${TARGETARCH:-amd64}`, the author expects it may be empty), a RUN whose script assigns the name
+itself (`TARGETARCH=$(uname -m)`, `export`, `for`, `read`), a stage that sets it with ENV, a stage
+built FROM a stage that declares it (BuildKit passes a stage's ARGs on to the stages built FROM
+it), a mount's `from=` (BuildKit expands no variable there: the build stops), and the `id` of a
+cache mount whose content every platform can use (npm's, pip's, Go's caches, Cargo's registry:
+LW805's list): empty, the id only makes the platforms share that cache, which is right for it
+(LW805 removes the platform from such an id, and a declaration added for it would be left with no
+use).
 
 ## Why it matters
 BuildKit defines these ARGs in the global scope only. Inside a stage they are unset until the
@@ -33,7 +36,10 @@ Safe: the fix declares the ARGs (`ARG TARGETOS TARGETARCH`, no default) just abo
 instruction of the stage that uses them, which then sees the value BuildKit gives them. Above
 the first use rather than at the top of the stage because a declared ARG is part of the key of
 every RUN after it: on a `$BUILDPLATFORM` stage, the RUNs before it (`go mod download`) stay one
-step shared by every target platform.
+step shared by every target platform. Unsafe when the file declares the ARG before the first
+FROM or a `--build-arg` sets it: the bare `ARG` in the stage then takes that value (BuildKit 0.13
+gives every platform the global `ARG TARGETARCH=amd64`, and empties a bare global one), not
+necessarily the platform being built.
 
 ## References
 - Dockerfile reference: Automatic platform ARGs in the global scope
@@ -47,7 +53,13 @@ from collections.abc import Iterator
 
 from layerwise.model import EXPANDED_INSTRUCTIONS, ExpansionError, Step, expand_word
 from layerwise.model.platforms import PLATFORM_ARGS
-from layerwise.rules._platforms import MOUNT_ID, declare_before, reference_at, shareable_cache
+from layerwise.rules._platforms import (
+    MOUNT_ID,
+    automatic_value,
+    declare_before,
+    reference_at,
+    shareable_cache,
+)
 from layerwise.rules._support import commands
 from layerwise.rules.base import Finding, Fix, Rule, RuleContext, Safety, Severity
 from layerwise.rules.lw2_mounts import cache_mounts
@@ -63,9 +75,12 @@ RULE = Rule(
     message_ko="`${name}`는 여기서 비어 있습니다. 스테이지가 `ARG {name}`를 선언하지 않았습니다",
     fix_title_ko="{line}번째 줄 위에 `ARG {names}` 추가",
     summary_ko="선언하지 않은 스테이지에서 쓴 `$TARGETARCH` 등 플랫폼 ARG",
-    fix_safety=(Safety.SAFE,),
+    fix_safety=(Safety.SAFE, Safety.UNSAFE),
 )
 _FLAGS = ("mount", "chown", "chmod")
+# A mount's `from=`: BuildKit expands no variable there (the build stops: "'from' doesn't
+# support variable expansion, define alias stage instead"), so no ARG makes a use there right.
+_MOUNT_FROM = re.compile(r"(?:(?<=,)|^)from=[^,]*")
 
 
 def check(ctx: RuleContext) -> Iterator[Finding]:
@@ -79,7 +94,12 @@ def check(ctx: RuleContext) -> Iterator[Finding]:
             names = list(dict.fromkeys(n for n, _ in uses))
             seen.update(names)
             instruction = step.instruction
-            fix = Fix(Safety.SAFE, [declare_before(tree, instruction, names)])
+            # A bare `ARG TARGETARCH` takes the value of a global `ARG TARGETARCH` (its default,
+            # or, bare, what the BuildKit version leaves there) or of a `--build-arg`, not
+            # necessarily the platform being built: declaring it may not give what the use means.
+            automatic = all(automatic_value(ctx, step, name) for name in names)
+            safety = Safety.SAFE if automatic else Safety.UNSAFE
+            fix = Fix(safety, [declare_before(tree, instruction, names)])
             for name, at in uses:
                 start, end = reference_at(tree, instruction, name, at)
                 yield RULE.finding(
@@ -108,13 +128,20 @@ def _undeclared(ctx: RuleContext, step: Step) -> Iterator[tuple[str, int | None]
     words: list[tuple[str, int | None]] = []
     if instruction.name in EXPANDED_INSTRUCTIONS:
         words += [(w, None) for w in instruction.value]
+    if instruction.name in ("COPY", "ADD"):
+        # BuildKit expands the variables of a COPY/ADD here-document whose marker is unquoted
+        # (`COPY <<EOF /etc/platform` with `$TARGETPLATFORM` in it writes an empty line).
+        words += [(h.content, h.start) for h in instruction.heredocs if not h.quoted]
     shared = {id(m.flag) for m in cache_mounts(ctx, step) if shareable_cache(step, m.mount.target)}
-    words += [
-        (MOUNT_ID.sub("", f.value) if id(f) in shared else f.value, f.start)
-        for n in _FLAGS
-        for f in instruction.flags_named(n)
-        if f.value
-    ]
+    for n in _FLAGS:
+        for f in instruction.flags_named(n):
+            value = f.value or ""
+            if n == "mount":
+                value = _MOUNT_FROM.sub("", value)
+            if id(f) in shared:
+                value = MOUNT_ID.sub("", value)
+            if value:
+                words.append((value, f.start))
     if instruction.name == "RUN":
         for cmd in commands(ctx, instruction):
             words += [(w.raw, w.start) for w in (*cmd.assignments, *cmd.words)]

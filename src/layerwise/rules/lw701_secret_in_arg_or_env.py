@@ -18,7 +18,11 @@ that a RUN of the stage receives through a secret mount of the same name
 An `ENV` value is stored in the image config, readable by anyone who can pull the image. A
 declared `ARG` is in the environment of every RUN below it, and its value is written into the
 image history of those steps (`docker history` shows `|1 NPM_TOKEN=... /bin/sh -c npm ci`),
-and into the build cache: a changed token also reruns every one of them. A secret mount gives
+and into the build cache: a changed token also reruns every one of them. A global `ARG` (before
+the first `FROM`) reaches a RUN only through a stage's own `ARG` of that name; without one no
+image holds it, but `mode=max` provenance attestations record every `--build-arg` value and the
+Dockerfile itself, default values included (checked on BuildKit 0.13 with `docker buildx
+imagetools inspect`), and the finding says so. A secret mount gives
 the RUN the value for that step only, is never stored in the image, and is not part of the cache
 key.
 ## Example
@@ -38,6 +42,7 @@ from collections.abc import Iterator
 
 from layerwise.ecosystems.base import parse_mount_options
 from layerwise.model import Step
+from layerwise.model.from_lines import arg_items
 from layerwise.rules.base import Finding, Rule, RuleContext, Severity
 from layerwise.rules.texts import Phrase, Text
 
@@ -61,6 +66,18 @@ RULE = Rule(
         "value": Phrase(
             "holds a value shaped like a credential (`{shape}`), stored in the image",
             "자격 증명 형식의 값(`{shape}`)을 담고 있어 이미지에 저장됩니다",
+        ),
+        "global": Phrase(
+            "looks like a credential: no stage declares it again, so no RUN sees it, but "
+            "`mode=max` provenance records the value of every `--build-arg`",
+            "자격 증명으로 보입니다. 다시 선언하는 스테이지가 없어 어떤 RUN도 보지 못하지만, "
+            "`mode=max` 출처 증명은 모든 `--build-arg` 값을 기록합니다",
+        ),
+        "global_value": Phrase(
+            "holds a value shaped like a credential (`{shape}`) in the Dockerfile itself, "
+            "which `mode=max` provenance also records",
+            "이 파일 자체에 자격 증명 형식의 값(`{shape}`)을 담고 있으며, `mode=max` 출처 "
+            "증명도 그 파일을 기록합니다",
         ),
     },
 )
@@ -143,16 +160,29 @@ def credential_shape(value: str) -> str | None:
 def _why(
     ctx: RuleContext, step: Step | None, kind: str, name: str, value: str | None
 ) -> Text | None:
+    # A global ARG (before the first FROM, so no step) reaches a RUN only through a stage's own
+    # `ARG NAME`; without one its value is in no image, only in what records the build.
+    unseen = step is None and not _declared_in_a_stage(ctx, name)
     shape = credential_shape(_unquoted(value)) if value else None
     if shape is not None:
-        return RULE.text("value", shape=shape)
+        return RULE.text("global_value" if unseen else "value", shape=shape)
     if not looks_secret(name):
         return None
     if kind == "ENV":
         return RULE.text("env") if _unquoted(value or "") else None
     if value is None and _received_as_secret(ctx, step, name):
         return None
-    return RULE.text("arg")
+    return RULE.text("global" if unseen else "arg")
+
+
+def _declared_in_a_stage(ctx: RuleContext, name: str) -> bool:
+    return any(
+        key == name
+        for stage in ctx.model.stages
+        for st in stage.steps
+        if st.instruction.name == "ARG"
+        for key, _ in arg_items(st.instruction)
+    )
 
 
 def _unquoted(value: str | None) -> str:

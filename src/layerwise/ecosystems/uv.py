@@ -133,11 +133,25 @@ def _requirement_files(cmd: Command) -> tuple[str, ...]:
     return tuple(found)
 
 
+# What makes uv run in, or sync, a folder other than the RUN's: its options and their variables
+# (uv's environment reference: UV_PROJECT is `--project`, UV_WORKING_DIR `--directory`, which
+# uv 0.9.1-0.9.13 called UV_WORKING_DIRECTORY). The files the install reads are then there.
+_ELSEWHERE_OPTIONS = ("--directory", "--project")
+_ELSEWHERE_VARIABLES = ("UV_PROJECT", "UV_WORKING_DIR", "UV_WORKING_DIRECTORY")
+
+
+def _elsewhere(cmd: Command, env: Mapping[str, str]) -> bool:
+    seen = command_env(cmd, env)
+    return cmd.has_option(*_ELSEWHERE_OPTIONS) or any(seen.get(v) for v in _ELSEWHERE_VARIABLES)
+
+
 def is_dependency_install(cmd: Command) -> bool:
     """`uv sync` (the project's dependencies, and the project unless `--no-install-project`),
-    or `uv pip install -r requirements.txt` naming no local source."""
+    or `uv pip install -r requirements.txt` naming no local source; in the RUN's folder."""
+    if cmd.has_option(*_ELSEWHERE_OPTIONS):
+        return False
     if is_sync(cmd):
-        return not cmd.has_option("--directory", "--project", "--script")
+        return not cmd.has_option("--script")
     if not is_pip_install(cmd) or not _requirement_files(cmd):
         return False
     locals_ = [w.text for w in _operands(cmd)[2:]] + [cmd.option_value("-e", "--editable") or ""]
@@ -162,8 +176,9 @@ def dependency_install(
     rewrite uv.lock, which the copy then lays over. The split builds nothing above the copy
     (static metadata, no local sources), so the project's readme or build files are not read.
     `uv pip install -r ...` reads what pip's would (`pip.requirements_install`); None when its
-    options or ENV name a local path to look in (`--find-links wheels`, UV_CONSTRAINT)."""
-    if not is_dependency_install(cmd):
+    options or ENV name a local path to look in (`--find-links wheels`, UV_CONSTRAINT), and
+    when ENV or a prefix moves uv to another folder (UV_PROJECT, UV_WORKING_DIR)."""
+    if not is_dependency_install(cmd) or _elsewhere(cmd, env):
         return None
     if is_pip_install(cmd):
         if pip.looks_in_context(cmd, cmd.args, env, _LOOK_OPTIONS, _LOOK_VARIABLES):
@@ -248,7 +263,7 @@ cleaning_options = cleans_as_a_whole
 LOCK_VARIABLES = ("UV_LOCKED", "UV_FROZEN")
 # Options that change what the sync resolves or checks: the lock is re-made or not used as is.
 LOCK_CHOICES = ("--upgrade", "-U", "--upgrade-package", "-P", "--dry-run", "--check",
-                "--directory", "--project", "--script")  # fmt: skip
+                *_ELSEWHERE_OPTIONS, "--script")  # fmt: skip
 # What makes uv.lock's freshness depend on more than pyproject.toml: indexes and resolver
 # settings from the command or ENV (a lock from other indexes is stale to `--locked`).
 _RESOLVER_OPTIONS = ("--index", "--default-index", "--index-url", "-i", "--extra-index-url",
@@ -281,11 +296,12 @@ def lockfile_form(
     project_dir: str,
     earlier: Sequence[Command],
 ) -> LockfileForm | None:
-    """`--locked` after `sync`; None when UV_LOCKED or UV_FROZEN is set. Proven when the
-    context's uv.lock records what pyproject.toml asks for (`lock_in_sync`) and nothing on the
-    command or in ENV changes which indexes or resolver settings the check compares."""
+    """`--locked` after `sync`; None when UV_LOCKED or UV_FROZEN is set, or the sync is of
+    another folder's project (UV_PROJECT...). Proven when the context's uv.lock records what
+    pyproject.toml asks for (`lock_in_sync`) and nothing on the command or in ENV changes which
+    indexes or resolver settings the check compares."""
     seen = command_env(cmd, env)
-    if env_flag(seen, *LOCK_VARIABLES):
+    if env_flag(seen, *LOCK_VARIABLES) or _elsewhere(cmd, env):
         return None
     settled = not cmd.has_option(*_RESOLVER_OPTIONS) and not any(
         seen.get(v) for v in _RESOLVER_VARIABLES

@@ -50,7 +50,11 @@ come only with the broad COPY. uv: `uv sync --no-install-project` moves with pyp
 uv.lock, `.python-version` and `uv.toml`, safe with `--locked`/`--frozen`, no local sources, no
 dynamic metadata and no `.venv` in the context; a plain `uv sync` (it also installs the project)
 gets a fix that adds `uv sync ... --no-install-project` above the copy and keeps the original
-below it, safe on the same conditions. A plain `poetry install` splits the same way (`poetry
+below it, safe on the same conditions. No fix when uv runs in or syncs another folder
+(`--directory`, `--project`, or UV_WORKING_DIR, UV_PROJECT from ENV, ARG or a prefix): the
+files it reads are there, not beside the RUN (seen on BuildKit: the fix that copied
+`requirements.txt` beside `uv --directory svc pip install -r requirements.txt` failed with "No
+such file or directory"). A plain `poetry install` splits the same way (`poetry
 install ... --no-root` above the copy); Poetry's fixes are always unsafe (Poetry may read
 files the project names, such as its readme). No fix when the manifests name a local source
 (Pipenv's or Poetry's `path = ...`, an editable or `file:` dependency, a uv workspace or path

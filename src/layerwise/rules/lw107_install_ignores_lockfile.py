@@ -14,7 +14,9 @@ project's settings (.yarnrc.yml, .yarnrc, .npmrc, pnpm-workspace.yaml, .bundle/c
 project or Directory.Build.props), or by an earlier `bundle config set frozen true` (or `yarn
 config set`, `pnpm config set`); and when the command chose on purpose (`--no-lockfile`,
 `uv sync --upgrade`, `composer update vendor/pkg` or `--lock`, `dotnet restore
---force-evaluate`, `pipenv install --skip-lock`). `pipenv install --system` outside a virtualenv
+--force-evaluate`, `pipenv install --skip-lock`). Silent too for a `uv sync` of another
+folder's project (`--directory`, `--project`, UV_PROJECT, UV_WORKING_DIR): its lockfile is
+not the one beside the RUN. `pipenv install --system` outside a virtualenv
 is not reported: on a stale lock it warns and installs the lock as it is. Without a known build
 context, only a COPY naming the lockfile (or a glob such as `Gemfile*`) counts, and `COPY . .`
 does not.

@@ -202,14 +202,22 @@ def cleaned_caches(cmd: Command, home: str, env: Mapping[str, str]) -> tuple[str
     return tuple(dict.fromkeys(places))
 
 
+def _changes_folder(cmd: Command) -> bool:
+    """`go -C dir ...` (Go 1.20+, first flag only, `-C=dir` and `--C` too): the go command
+    runs in dir, so the module it reads is there, not beside the RUN."""
+    return any(
+        w.text in ("-C", "--C") or w.text.startswith(("-C=", "--C=")) for w in cmd.option_words()
+    )
+
+
 def dependency_install(
     cmd: Command, env: Mapping[str, str], context: BuildContext | None, project_dir: str
 ) -> DependencyInstall | None:
     """`go mod download` reads go.mod, go.sum (when the context has it) and the go.mod of each
-    directory a `replace` points to. None (no fix) with `-modfile`, GOWORK or a go.work file in
-    the project's folder or a parent (the graph then spans other modules), or a replacement
-    outside the context."""
-    if not is_dependency_install(cmd) or cmd.has_option("-modfile"):
+    directory a `replace` points to. None (no fix) with `-modfile` or `-C dir`, GOWORK or a
+    go.work file in the project's folder or a parent (the graph then spans other modules), or
+    a replacement outside the context."""
+    if not is_dependency_install(cmd) or cmd.has_option("-modfile") or _changes_folder(cmd):
         return None
     prefix = f"{project_dir}/" if project_dir else ""
     if context is None:

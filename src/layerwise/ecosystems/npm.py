@@ -386,7 +386,10 @@ def enclosing(project_dir: str, names: Sequence[str]) -> tuple[str, ...]:
 def dependency_install(
     cmd: Command, env: Mapping[str, str], context: BuildContext | None, project_dir: str
 ) -> DependencyInstall | None:
-    if not is_dependency_install(cmd):
+    # `--prefix dir` (`-C dir`) on the command line makes dir the project npm installs (npm's
+    # config reference, `prefix`): its manifests are there, not beside the RUN. In ENV it sets
+    # only the global prefix.
+    if not is_dependency_install(cmd) or cmd.has_option("--prefix", "-C"):
         return None
     paths, known = project_inputs(context, project_dir)
     prefix = f"{project_dir}/" if project_dir else ""

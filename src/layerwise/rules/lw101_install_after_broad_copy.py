@@ -85,8 +85,12 @@ manifests copied earlier only when those COPYs bring every input, and between th
 install nothing that could read the moved files: other broad COPYs, LABEL/EXPOSE/CMD-like
 instructions, ENV/ARG the COPYs do not use, RUNs of apt commands on package names. Anything else
 (an unknown context, a script file run at install time, a RUN in between such as `mix deps.get`
-that may read the moved files) makes the fix unsafe.
-Go: go.mod, go.sum and the go.mod of each directory a `replace` points to; no fix with GOWORK
+that may read the moved files) makes the fix unsafe. No fix for `npm ci --prefix dir` (`-C
+dir`): npm installs the project in dir, whose manifests come only with the broad COPY (seen on
+BuildKit: with the root's manifests copied, `npm ci --prefix svc` stops with EUSAGE, no
+lockfile).
+Go: go.mod, go.sum and the go.mod of each directory a `replace` points to; no fix with `go -C
+dir` (the go command runs in dir), GOWORK
 set, a go.work file in the module's folder or a parent (Go looks for it upward), or an
 absolute replacement. `cargo fetch`: no fix (the manifests do not load
 without a target file). `cargo build`: the fix keeps the target folder in a cache mount

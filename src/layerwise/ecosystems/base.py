@@ -648,6 +648,21 @@ def command_env(cmd: Command, env: Mapping[str, str] | None) -> dict[str, str]:
     return out
 
 
+def names_config_file(
+    cmd: Command,
+    env: Mapping[str, str] | None,
+    options: tuple[str, ...] = (),
+    variables: tuple[str, ...] = (),
+) -> bool:
+    """The command (one of `options`) or its environment (one of `variables`, from ENV, ARG or a
+    prefix) names a configuration file the install reads: it may come only with the broad
+    COPY, and a moved install would run without it or fail. `/dev/null` does not count: it
+    is how pip is told to read no configuration at all."""
+    seen = command_env(cmd, env)
+    given = [cmd.option_value(*options) if options else None, *(seen.get(n) for n in variables)]
+    return any(value and value != "/dev/null" for value in given)
+
+
 def env_words(cmd: Command, names: frozenset[str]) -> tuple[Word, ...]:
     """The `NAME=value` prefix words of `cmd` that set one of `names`."""
     return tuple(w for w in cmd.assignments if w.text.partition("=")[0] in names)

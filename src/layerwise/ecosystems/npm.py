@@ -21,6 +21,7 @@ from layerwise.ecosystems.base import (
     command_env,
     deletes_inside,
     is_under,
+    names_config_file,
     never_repeats_install,
     never_unproven,
     no_build_outputs,
@@ -37,6 +38,11 @@ if TYPE_CHECKING:
 NAME = "npm"
 PROGRAMS = frozenset({"npm"})
 MANIFESTS: tuple[str, ...] = ("package.json",)
+# npm's config reference: `userconfig` and `globalconfig` are npmrc files npm reads; each config
+# also comes from `npm_config_<name>` in the environment, in either case.
+CONFIG_OPTIONS = ("--userconfig", "--globalconfig")
+CONFIG_VARIABLES = ("npm_config_userconfig", "NPM_CONFIG_USERCONFIG", "npm_config_globalconfig",
+                    "NPM_CONFIG_GLOBALCONFIG")  # fmt: skip
 LOCKFILES: tuple[str, ...] = ("package-lock.json", "npm-shrinkwrap.json")
 # Fixes proven by real builds on BuildKit: tests/apps/node-nest, tests/fixtures/buildable.
 BUILD_PROVEN = True
@@ -386,10 +392,14 @@ def enclosing(project_dir: str, names: Sequence[str]) -> tuple[str, ...]:
 def dependency_install(
     cmd: Command, env: Mapping[str, str], context: BuildContext | None, project_dir: str
 ) -> DependencyInstall | None:
+    # `--userconfig`/`--globalconfig` (or their npm_config_* variables) name an npmrc npm reads
+    # (registry, auth), skipped without a word when missing: a moved install would run without.
     # `--prefix dir` (`-C dir`) on the command line makes dir the project npm installs (npm's
     # config reference, `prefix`): its manifests are there, not beside the RUN. In ENV it sets
     # only the global prefix.
     if not is_dependency_install(cmd) or cmd.has_option("--prefix", "-C"):
+        return None
+    if names_config_file(cmd, env, CONFIG_OPTIONS, CONFIG_VARIABLES):
         return None
     paths, known = project_inputs(context, project_dir)
     prefix = f"{project_dir}/" if project_dir else ""

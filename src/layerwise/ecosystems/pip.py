@@ -23,6 +23,7 @@ from layerwise.ecosystems.base import (
     cleans_as_a_whole,
     command_env,
     env_words,
+    names_config_file,
     never_repeats_install,
     never_starts_over,
     never_unproven,
@@ -65,6 +66,9 @@ _LOCAL_LINKS = ("-f", "--find-links", "-e", "--editable")
 # of the command.
 FIND_LINKS = ("-f", "--find-links")
 LOCAL_VARIABLES = ("PIP_FIND_LINKS", "PIP_CONSTRAINT", "PIP_REQUIREMENT", "PIP_EDITABLE")
+# pip's configuration page: PIP_CONFIG_FILE names a file pip reads on top of the usual ones (a
+# missing one is skipped without a word, so a moved install would run without its settings).
+CONFIG_VARIABLES = ("PIP_CONFIG_FILE",)
 _PIP_NAME = re.compile(r"pip(\d+(\.\d+)*)?")
 # pip's own tools, a few megabytes of wheels with little or nothing else to fetch (pip and
 # setuptools declare no dependencies; wheel at most `packaging`): `pip install --upgrade pip`.
@@ -247,11 +251,13 @@ def dependency_install(
     `-c constraints.txt`, relative to the file naming them) when the context has them. None
     when one is outside the context or a line installs from the context (`-e .`, `./pkg`,
     `--find-links ./wheels`), or the command or its environment names a local path to look in
-    (`--find-links wheels`, `PIP_CONSTRAINT=/app/c.txt`): then the install needs more than its
-    manifests."""
+    (`--find-links wheels`, `PIP_CONSTRAINT=/app/c.txt`) or a configuration file
+    (PIP_CONFIG_FILE): then the install needs more than its manifests."""
     if not is_dependency_install(cmd):
         return None
     if looks_in_context(cmd, pip_args(cmd) or (), env, FIND_LINKS, LOCAL_VARIABLES):
+        return None
+    if names_config_file(cmd, env, variables=CONFIG_VARIABLES):
         return None
     return requirements_install(requirement_files(cmd), context, project_dir)
 

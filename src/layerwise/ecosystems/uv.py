@@ -29,6 +29,7 @@ from layerwise.ecosystems.base import (
     command_env,
     env_flag,
     env_words,
+    names_config_file,
     never_repeats_install,
     never_starts_over,
     never_unproven,
@@ -177,8 +178,11 @@ def dependency_install(
     (static metadata, no local sources), so the project's readme or build files are not read.
     `uv pip install -r ...` reads what pip's would (`pip.requirements_install`); None when its
     options or ENV name a local path to look in (`--find-links wheels`, UV_CONSTRAINT), and
-    when ENV or a prefix moves uv to another folder (UV_PROJECT, UV_WORKING_DIR)."""
+    when ENV or a prefix moves uv to another folder (UV_PROJECT, UV_WORKING_DIR) or names a
+    configuration file (`--config-file`, UV_CONFIG_FILE: uv stops when it is missing)."""
     if not is_dependency_install(cmd) or _elsewhere(cmd, env):
+        return None
+    if names_config_file(cmd, env, ("--config-file",), ("UV_CONFIG_FILE",)):
         return None
     if is_pip_install(cmd):
         if pip.looks_in_context(cmd, cmd.args, env, _LOOK_OPTIONS, _LOOK_VARIABLES):

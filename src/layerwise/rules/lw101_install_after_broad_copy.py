@@ -42,7 +42,12 @@ path, `--find-links ./wheels`: then no fix). No fix either when the command or t
 or ENV points the install at a local path, relative, absolute or `file:` (`--find-links wheels`,
 `PIP_FIND_LINKS`, `PIP_CONSTRAINT`, `PIP_REQUIREMENT`; for `uv pip install` its `--find-links`,
 `--override`, `--build-constraint` and `UV_FIND_LINKS`, `UV_CONSTRAINT`, `UV_OVERRIDE`,
-`UV_BUILD_CONSTRAINT`): those files come only with the broad COPY. Pipenv:
+`UV_BUILD_CONSTRAINT`): those files come only with the broad COPY. No fix either when a
+configuration file is named: pip's PIP_CONFIG_FILE (but `/dev/null`, which makes pip read
+none), uv's `--config-file` and UV_CONFIG_FILE, npm's `--userconfig`/`--globalconfig` and their
+`npm_config_*` variables. pip and npm skip a missing one without a word, so the moved install
+would run without its index or registry settings; uv stops (seen on BuildKit: "failed to open
+file `ci/uv.toml`"). Pipenv:
 Pipfile, Pipfile.lock (and `.env`); safe for `pipenv sync` or `install --deploy` when the
 Pipfile names no local path. No fix when PIPENV_PIPFILE (ENV, ARG or a prefix of the command)
 points Pipenv at another Pipfile: it reads that one and the lockfile beside it, which may

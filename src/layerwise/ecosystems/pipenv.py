@@ -23,6 +23,7 @@ from layerwise.ecosystems.base import (
     command_env,
     env_flag,
     env_words,
+    names_config_file,
     never_repeats_install,
     never_starts_over,
     never_unproven,
@@ -45,6 +46,9 @@ PIPFILE_VARIABLE = "PIPENV_PIPFILE"
 # Kept as it was while a real build of these fixes is under way (issue 9).
 BUILD_PROVEN = True
 PROJECT_CONFIG = (".env",)
+# Pipenv's configuration page: PIPENV_DOTENV_LOCATION names the .env file it loads instead; the
+# pip it runs reads PIP_CONFIG_FILE.
+CONFIG_VARIABLES = ("PIPENV_DOTENV_LOCATION", *pip.CONFIG_VARIABLES)
 INSTALL_VERBS = frozenset({"install", "sync"})
 VALUE_OPTIONS = frozenset(
     {"--python", "--pypi-mirror", "-i", "--index", "--extra-index-url", "--categories",
@@ -91,9 +95,12 @@ def dependency_install(
     """Pipfile and Pipfile.lock (and `.env`, which Pipenv loads) move with the install: proven
     when the context has both and the Pipfile names no local path, and the install does not
     rewrite Pipfile.lock (`--deploy`, `sync`), which a later `COPY . .` would lay over. None
-    when PIPENV_PIPFILE (ENV, ARG or prefix) points at a Pipfile elsewhere: what it reads may
-    come only with the broad COPY."""
+    when PIPENV_PIPFILE (ENV, ARG or prefix) points at a Pipfile elsewhere, or a file of
+    settings is named (PIPENV_DOTENV_LOCATION, and PIP_CONFIG_FILE for the pip Pipenv runs):
+    what it reads may come only with the broad COPY."""
     if not is_dependency_install(cmd) or _pipfile_elsewhere(cmd, env):
+        return None
+    if names_config_file(cmd, env, variables=CONFIG_VARIABLES):
         return None
     required = (*MANIFESTS, *LOCKFILES)
     return _python.project_install(

@@ -43,8 +43,9 @@ or ENV points the install at a local path, relative, absolute or `file:` (`--fin
 `PIP_FIND_LINKS`, `PIP_CONSTRAINT`, `PIP_REQUIREMENT`; for `uv pip install` its `--find-links`,
 `--override`, `--build-constraint` and `UV_FIND_LINKS`, `UV_CONSTRAINT`, `UV_OVERRIDE`,
 `UV_BUILD_CONSTRAINT`): those files come only with the broad COPY. No fix either when a
-configuration file is named: pip's PIP_CONFIG_FILE (but `/dev/null`, which makes pip read
-none), uv's `--config-file` and UV_CONFIG_FILE, npm's `--userconfig`/`--globalconfig` and their
+configuration file is named: pip's PIP_CONFIG_FILE (but `/dev/null`, which makes pip read none;
+Pipenv's installs too, as they run pip) and Pipenv's PIPENV_DOTENV_LOCATION, uv's
+`--config-file` and UV_CONFIG_FILE, npm's `--userconfig`/`--globalconfig` and their
 `npm_config_*` variables. pip and npm skip a missing one without a word, so the moved install
 would run without its index or registry settings; uv stops (seen on BuildKit: "failed to open
 file `ci/uv.toml`"). Pipenv:

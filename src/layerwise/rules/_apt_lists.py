@@ -16,13 +16,13 @@ from __future__ import annotations
 
 import posixpath
 import re
-from collections.abc import Iterator
+from collections.abc import Collection, Iterator, Sequence
 from dataclasses import dataclass, replace
 
 from layerwise.ecosystems import apt
 from layerwise.ecosystems.base import is_under, removed_paths
 from layerwise.model import Stage, Step
-from layerwise.rules._support import resolve, stage_chain
+from layerwise.rules._support import launch_commands, resolve, stage_chain
 from layerwise.rules.base import RuleContext
 from layerwise.rules.lw2_mounts import cache_mounts
 from layerwise.shell import Command, Script
@@ -251,16 +251,23 @@ def _lists_use(ctx: RuleContext, step: Step) -> str | None:
 
 def _script_lists_use(script: Script) -> str | None:
     """What `script` does first with the lists; a script file it runs may read them."""
-    for cmd in sorted(script.commands, key=lambda c: c.start):
+    use = _commands_lists_use(script.commands, unseen=True)
+    return use if use is not None or not _runs_apt_unseen(script) else "reads"
+
+
+def _commands_lists_use(commands: Sequence[Command], *, unseen: bool) -> str | None:
+    """What `commands` do first with the lists; with `unseen`, a script file run among them
+    may read them."""
+    for cmd in sorted(commands, key=lambda c: c.start):
         if apt.is_update(cmd) or apt.lists_removal(cmd):
             return "refreshes"
         if apt.reads_lists(cmd):
             return "reads"
-        if _runs_script_file(cmd):
+        if unseen and _runs_script_file(cmd):
             use = _script_file_use(cmd)
             if use is not None:
                 return use
-    return "reads" if _runs_apt_unseen(script) else None
+    return None
 
 
 # Scripts known to run no package manager: a Python virtual environment's `activate` (sourced
@@ -283,6 +290,70 @@ def _json_program(instruction: Instruction) -> str:
     """The program a JSON-form RUN executes, without its directory."""
     words = instruction.value
     return posixpath.basename(words[0]) if words else ""
+
+
+def lists_read_after_build(ctx: RuleContext, step: Step, changed: Collection[Step]) -> bool:
+    """Package lists the image kept until the fix moves them into the mounts of `changed` (the
+    RUNs it edits, `step` among them) are read once the build is done, from an image built on
+    `step` (its stage or one built FROM it) that keeps no lists of its own after the fix: its
+    CMD or ENTRYPOINT runs apt on them before any update (`CMD apt-get install -y jq && ...`,
+    at container start), or a COPY --from of that stage copies them (`/var/lib/apt/lists`, or a
+    folder above it). Either would find an empty folder ("Unable to locate package"). A start
+    script the container runs is not opened: that most images have one says nothing of apt."""
+    stage = ctx.model.stages[step.stage]
+    family = [stage, *_built_from(ctx, stage)]
+    for each in family:
+        chain = [st for s in stage_chain(each) for st in s.steps]
+        if not _lists_lost(ctx, chain, changed):
+            continue
+        if _launch_reads(chain) or _copied_out(ctx, each):
+            return True
+    return False
+
+
+def _built_from(ctx: RuleContext, stage: Stage) -> Iterator[Stage]:
+    for child in ctx.model.stages:
+        if child.base_stage is not None and child.base_stage.index == stage.index:
+            yield child
+            yield from _built_from(ctx, child)
+
+
+def _lists_lost(ctx: RuleContext, chain: Sequence[Step], changed: Collection[Step]) -> bool:
+    """The image at the end of `chain` had lists, and the fix takes the last writer's away."""
+    before: bool | None = None
+    after: bool | None = None
+    for each in chain:
+        use = _writes(ctx, each)
+        if use is None:
+            continue
+        before = use
+        if each not in changed:
+            after = use
+    return before is True and after is not True
+
+
+def _launch_reads(chain: Sequence[Step]) -> bool:
+    """The last CMD or ENTRYPOINT of `chain` reads the lists before an update of its own."""
+    for name in ("CMD", "ENTRYPOINT"):
+        last = [st for st in chain if st.instruction.name == name][-1:]
+        for each in last:
+            use = _commands_lists_use(launch_commands(each.instruction), unseen=False)
+            if use == "reads":
+                return True
+    return False
+
+
+def _copied_out(ctx: RuleContext, stage: Stage) -> bool:
+    """A COPY --from of `stage` copies its lists (or a folder above them)."""
+    for step in ctx.model.steps:
+        ins = step.instruction
+        if ins.name != "COPY" or ins.flag("from") is None or step.source_stages != (stage.index,):
+            continue
+        for source in ins.value[:-1]:
+            path = resolve(step.state.expand(source), "/")
+            if is_under(path, apt.LISTS_DIR) or is_under(apt.LISTS_DIR, path):
+                return True
+    return False
 
 
 def image_lists_written(ctx: RuleContext, step: Step) -> bool:

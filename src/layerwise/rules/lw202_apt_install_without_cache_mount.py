@@ -58,6 +58,13 @@ writes under `/etc/apt`, runs `add-apt-repository`, `apt-key` or `dpkg --add-arc
 or a script file; a COPY or ADD into `/etc/apt`) and no update follows it: the original read
 lists without the new sources, the added update would bring them in and may install or
 upgrade other packages, so the fix is unsafe.
+The lists the image kept are also read after the build: by the container, when the image's
+CMD or ENTRYPOINT (of this stage or of one built FROM it) runs apt on them before an update of
+its own (`CMD apt-get install -y jq && ...`), or by a COPY --from of such a stage that copies
+`/var/lib/apt/lists` or a folder above it. Once the fix moves them into the mounts, and no
+unmounted update writes them again later, both find an empty folder (seen with Docker 26.1:
+the fixed image's `CMD apt-get install -y jq` stopped with "Unable to locate package jq"), so
+the fix is unsafe. A start script the container runs is not opened (most images have one).
 No fix for a RUN that also deletes a folder above a mount it would add (`rm -rf /var/cache`):
 a mount point cannot be removed, so the RUN would fail (see LW203).
 
@@ -81,6 +88,7 @@ from layerwise.rules._apt_lists import (
     editable,
     image_lists_written,
     lists_mounted,
+    lists_read_after_build,
     readers_after,
 )
 from layerwise.rules.base import Finding, Fix, Rule, RuleContext, Safety, Severity
@@ -251,6 +259,9 @@ def _fix(
         # never held them, so it may install or upgrade other packages.
         safe = safe and not (reader.update and reader.sources_changed)
         edits.extend(more or [])
+    # What the image kept of the lists for after the build goes into the mounts too.
+    changed = {step, *(r.step for r in readers if r.editable)}
+    safe = safe and not lists_read_after_build(ctx, step, changed)
     return Fix(Safety.SAFE if safe else Safety.UNSAFE, edits)
 
 

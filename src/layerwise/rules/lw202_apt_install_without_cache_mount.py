@@ -39,10 +39,19 @@ locked mounts, and the RUNs among them that read the package lists before an upd
 own (`apt-get install`, also of a local .deb, `upgrade`...) `apt-get update` first: the lists
 now live in the mount, a cache that may be empty, not in the image ("Unable to locate
 package" otherwise). Cleanups in those RUNs that would empty the new mounts go. When one of
-them cannot take the edit (JSON form, run as a user other than root, or a RUN that runs a
-script file or a piped script, which may run apt unseen, or names apt where its shell runs
-none: `apt-get` inside a `python3 -c` string or a heredoc fed to another interpreter) the fix
-is unsafe, and so is a RUN itself run as another user (`rm` and `apt-get update` need root).
+them cannot take the edit (JSON form, run as a user other than root, or a RUN that may run
+apt unseen: one that runs a script file or a piped script (`./setup.sh`, `. ./env.sh`,
+`source install.sh`, `curl ... | bash -`), a script known only when it runs (`bash -lc
+"$(cat install.sh)"`, `sh -c "$SCRIPT"`, `eval`), or a task runner whose recipes may run apt
+(`make deps`, `npm run setup`, `yarn setup`, `just`, `task`: the recipe files the context
+shows at its root or one folder below are read, and the runner counts when one names apt or a
+shell script file, or when the context has none, as for a project the build clones; so a
+`make` of a C program whose Makefile names no apt does not count, and `make --version` never
+does), or one that names apt where its shell runs none: `apt-get` inside a `python3 -c` string
+or a heredoc fed to another interpreter) the fix is unsafe, and so is a RUN itself run as
+another user (`rm` and `apt-get update` need root). Seen with Docker 26.1: after the fix a
+later `RUN make deps`, whose Makefile runs `apt-get install -y jq`, stopped with "Unable to
+locate package jq"; before it, it installed jq.
 Without the removal (an
 earlier RUN removed `docker-clean` already) only the later RUNs that read the lists this RUN
 left in the image come along. The removal stays in the image: a RUN without the mounts in a
@@ -55,7 +64,8 @@ RUN reads lists of the same sources the earlier update read, fetched when the RU
 than taken from a cached layer (old lists are what LW502 is about: their versions leave the
 mirror). Not when a step between that update and the RUN may change apt's sources (a RUN that
 writes under `/etc/apt`, runs `add-apt-repository`, `apt-key` or `dpkg --add-architecture`,
-or a script file; a COPY or ADD into `/etc/apt`) and no update follows it: the original read
+or a script file or task runner as above; a COPY or ADD into `/etc/apt`) and no update
+follows it: the original read
 lists without the new sources, the added update would bring them in and may install or
 upgrade other packages, so the fix is unsafe.
 The lists the image kept are also read after the build: by the container, when the image's

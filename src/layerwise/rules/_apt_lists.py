@@ -20,7 +20,7 @@ from collections.abc import Collection, Iterator, Sequence
 from dataclasses import dataclass, replace
 
 from layerwise.ecosystems import apt
-from layerwise.ecosystems.base import is_under, removed_paths
+from layerwise.ecosystems.base import is_under, parse_mount_options, removed_paths
 from layerwise.model import Stage, Step
 from layerwise.rules._apt_unseen import APT_WORD, may_run_apt, unseen_lists_use
 from layerwise.rules._support import launch_commands, resolve, stage_chain
@@ -314,12 +314,21 @@ def _launch_reads(chain: Sequence[Step]) -> bool:
 
 
 def _copied_out(ctx: RuleContext, stage: Stage) -> bool:
-    """A COPY --from of `stage` copies its lists (or a folder above them)."""
+    """A COPY --from of `stage` copies its lists (or a folder above them), or a RUN mounts
+    them with `--mount=...,from=<stage>` (a bind mount, or a cache mount they seed; `source`
+    is the stage's root unless set)."""
     for step in ctx.model.steps:
-        ins = step.instruction
-        if ins.name != "COPY" or ins.flag("from") is None or step.source_stages != (stage.index,):
+        if stage.index not in step.source_stages:
             continue
-        for source in ins.value[:-1]:
+        ins = step.instruction
+        sources: list[str] = []
+        if ins.name == "COPY" and step.source_stages == (stage.index,):
+            sources = list(ins.value[:-1])
+        for flag in ins.flags_named("mount") if ins.name == "RUN" else ():
+            options = parse_mount_options(flag.value or "")
+            if options.get("from", "").lower() == stage.name:  # a name, never an index
+                sources.append(options.get("source") or options.get("src") or "/")
+        for source in sources:
             path = resolve(step.state.expand(source), "/")
             if is_under(path, apt.LISTS_DIR) or is_under(apt.LISTS_DIR, path):
                 return True

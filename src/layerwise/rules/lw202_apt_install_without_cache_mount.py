@@ -71,10 +71,13 @@ upgrade other packages, so the fix is unsafe.
 The lists the image kept are also read after the build: by the container, when the image's
 CMD or ENTRYPOINT (of this stage or of one built FROM it) runs apt on them before an update of
 its own (`CMD apt-get install -y jq && ...`), or by a COPY --from of such a stage that copies
-`/var/lib/apt/lists` or a folder above it. Once the fix moves them into the mounts, and no
-unmounted update writes them again later, both find an empty folder (seen with Docker 26.1:
-the fixed image's `CMD apt-get install -y jq` stopped with "Unable to locate package jq"), so
-the fix is unsafe. A start script the container runs is not opened (most images have one).
+`/var/lib/apt/lists` or a folder above it, or a RUN that mounts them from it (`--mount=type=
+bind,from=base,source=/var/lib/apt/lists,...`, or a cache mount they seed). Once the fix moves
+them into the mounts, and no unmounted update writes them again later, each finds an empty
+folder (seen with Docker 26.1: the fixed image's `CMD apt-get install -y jq` stopped with
+"Unable to locate package jq", and `apt-cache policy jq` through such a bind mount found no
+candidate), so the fix is unsafe. A start script the container runs is not opened (most
+images have one).
 No fix for a RUN that also deletes a folder above a mount it would add (`rm -rf /var/cache`):
 a mount point cannot be removed, so the RUN would fail (see LW203).
 

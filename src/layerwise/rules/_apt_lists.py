@@ -383,7 +383,28 @@ def docker_clean_removed(ctx: RuleContext, step: Step, script: Script) -> bool:
 
 
 def editable(ctx: RuleContext, step: Step) -> bool:
-    """A shell-form RUN run as root: mounts and an `apt-get update` can go in front."""
+    """A shell-form RUN run as root, with no other mount on apt's directories: mounts and an
+    `apt-get update` can go in front."""
     if step.instruction.is_json or step.state.user_name not in _ROOT:
         return False  # `apt-get update` needs root, and sudo in front is a guess
-    return ctx.script(step.instruction) is not None
+    return ctx.script(step.instruction) is not None and not other_apt_mount(step)
+
+
+def other_apt_mount(step: Step) -> bool:
+    """A `--mount` other than a cache mount (a bind mount, by default read-only; a tmpfs) on
+    apt's directories or a folder above or below them: `--mount=type=bind,from=base,source=
+    /var/lib/apt/lists,target=/var/lib/apt/lists` gives the RUN another stage's lists, where
+    an `apt-get update` put in front fails ("Read-only file system", seen with Docker 26.1)."""
+    for flag in step.instruction.flags_named("mount"):
+        options = parse_mount_options(flag.value or "")
+        if options.get("type", "bind") == "cache":
+            continue
+        where = options.get("target") or options.get("dst") or options.get("destination")
+        target = resolve(step.state.expand(where or ""), step.state.workdir)
+        for path in _KEPT_ROOTS:
+            if where and (is_under(target, path) or is_under(path, target)):
+                return True
+    return False
+
+
+_KEPT_ROOTS = tuple(m.target for m in apt.CACHE_MOUNTS)

@@ -79,7 +79,10 @@ folder (seen with Docker 26.1: the fixed image's `CMD apt-get install -y jq` sto
 candidate), so the fix is unsafe. A start script the container runs is not opened (most
 images have one).
 No fix for a RUN that also deletes a folder above a mount it would add (`rm -rf /var/cache`):
-a mount point cannot be removed, so the RUN would fail (see LW203).
+a mount point cannot be removed, so the RUN would fail (see LW203). Nor for one with another
+mount on apt's folders (`--mount=type=bind,from=base,source=/var/lib/apt/lists,target=/var/
+lib/apt/lists`: read-only, so an `apt-get update` put in front failed with "Read-only file
+system" on Docker 26.1); a later RUN with one cannot take the edit (unsafe, as above).
 
 ## References
 - Dockerfile reference: RUN --mount=type=cache (the apt example with sharing=locked)
@@ -102,6 +105,7 @@ from layerwise.rules._apt_lists import (
     image_lists_written,
     lists_mounted,
     lists_read_after_build,
+    other_apt_mount,
     readers_after,
 )
 from layerwise.rules.base import Finding, Fix, Rule, RuleContext, Safety, Severity
@@ -243,6 +247,8 @@ def _fix(
     update: bool,
 ) -> Fix | None:
     tree = ctx.tree
+    if other_apt_mount(step):
+        return None  # another mount on apt's folders (lists bound in): not ours to move
     prefix = f"rm -f {apt.DOCKER_CLEAN} && " if clean_kept else ""
     prefix += f"{apt.UPDATE_COMMAND} && " if update else ""
     flags = [m.flag_text() for m in missing]

@@ -16,17 +16,17 @@ from __future__ import annotations
 
 import posixpath
 import re
-from collections.abc import Iterator
+from collections.abc import Collection, Iterator, Sequence
 from dataclasses import dataclass, replace
 
 from layerwise.ecosystems import apt
-from layerwise.ecosystems.base import is_under, removed_paths
+from layerwise.ecosystems.base import is_under, parse_mount_options, removed_paths
 from layerwise.model import Stage, Step
-from layerwise.rules._support import resolve, stage_chain
+from layerwise.rules._apt_unseen import APT_WORD, may_run_apt, unseen_lists_use
+from layerwise.rules._support import launch_commands, resolve, stage_chain
 from layerwise.rules.base import RuleContext
 from layerwise.rules.lw2_mounts import cache_mounts
 from layerwise.shell import Command, Script
-from layerwise.shell.inline import SHELLS, script_word
 from layerwise.syntax import Instruction
 
 _ROOT = frozenset({"root", "0"})
@@ -67,9 +67,9 @@ def readers_after(ctx: RuleContext, step: Step) -> list[ListReader]:
 
 def apt_runs_after(ctx: RuleContext, step: Step) -> list[ListReader]:
     """Every later RUN of the stage chain (the rest of `step`'s stage and the stages built FROM
-    it) that runs apt without cache mounts on both its directories, or runs a script file that
-    may: with `docker-clean` gone each would keep apt's downloads in its layer. A script-file
-    RUN counts as not editable (what it runs is unknown here)."""
+    it) that runs apt without cache mounts on both its directories, or may run it unseen (a
+    script file, a task runner: `_apt_unseen`): with `docker-clean` gone each would keep apt's
+    downloads in its layer. Such a RUN counts as not editable (what it runs is unknown here)."""
     stage = ctx.model.stages[step.stage]
     index = stage.steps.index(step)
     return list(_walk(ctx, stage, index + 1, every_apt=True))
@@ -112,8 +112,9 @@ def changes_sources(ctx: RuleContext, step: Step) -> bool:
     """The step may change where apt gets its package lists from: a RUN that names a path
     under /etc/apt (sources.list.d, preferences, keyrings, apt.conf; not docker-clean nor
     keep-cache), adds a repository or an architecture (`add-apt-repository`, `apt-key`,
-    `dpkg --add-architecture`) or runs a script file or piped script (NodeSource's setup
-    writes a sources file); a COPY or ADD into /etc/apt or a folder above it."""
+    `dpkg --add-architecture`) or may run apt unseen (a script file or piped script, as
+    NodeSource's setup, which writes a sources file; a task runner: `_apt_unseen`); a COPY or
+    ADD into /etc/apt or a folder above it."""
     instruction = step.instruction
     if instruction.name in ("COPY", "ADD"):
         words = instruction.value
@@ -128,7 +129,7 @@ def changes_sources(ctx: RuleContext, step: Step) -> bool:
         text = script.text
         for cmd in script.commands:
             name = cmd.program_name or ""
-            if name in _SOURCE_PROGRAMS or _runs_script_file(cmd):
+            if name in _SOURCE_PROGRAMS or may_run_apt(ctx, cmd):
                 return True
             if name == "dpkg" and cmd.has_option("--add-architecture"):
                 return True
@@ -157,13 +158,13 @@ def _apt_run(ctx: RuleContext, step: Step) -> ListReader | None:
     script = ctx.script(instruction)
     if script is None:
         return None
-    if any(_runs_script_file(c) for c in script.commands) or _runs_apt_unseen(script):
+    if any(may_run_apt(ctx, c) for c in script.commands) or _runs_apt_unseen(script):
         return ListReader(step, editable=False, update=False)
     # `apt-get clean` alone leaves nothing behind; every other apt command opens apt's cache.
     if not any(_uses_apt(c) for c in script.commands):
         return None
     # Lists it reads come from the mount now (even one it had): a cache that may be empty.
-    reads = _script_lists_use(script) == "reads"
+    reads = _script_lists_use(ctx, script) == "reads"
     return ListReader(step, editable(ctx, step), update=reads)
 
 
@@ -209,9 +210,6 @@ def _uses_apt(cmd: Command) -> bool:
     return cmd.program_name in apt.PROGRAMS and not apt.is_clean(cmd)
 
 
-# `apt-get`, `apt` or `aptitude` as a word of its own: not a path part (`/var/lib/apt/lists`),
-# nor part of a name (`python3-apt`, `apt-transport-https`).
-_APT_WORD = re.compile(r"(?<![\w./-])(?:apt-get|apt|aptitude)(?![\w./-])")
 # Interpreters whose scripts the shell parser does not see into.
 _INTERPRETER = re.compile(r"(?:python|perl|ruby|node|php)[\d.]*")
 
@@ -223,18 +221,7 @@ def _runs_apt_unseen(script: Script) -> bool:
     if any(_uses_apt(c) for c in script.commands):
         return False
     interpreted = any(_INTERPRETER.fullmatch(c.program_name or "") for c in script.commands)
-    return interpreted and bool(_APT_WORD.search(script.text))
-
-
-def _runs_script_file(cmd: Command) -> bool:
-    """Runs a shell script from a file or a pipe (`./setup.sh`, `bash install.sh`, `. env.sh`,
-    `curl ... | bash -`, as the NodeSource setup that runs apt-get): it may run apt, unseen
-    here."""
-    name = cmd.program_name or ""
-    if name.endswith((".sh", ".bash")) or name in (".", "source"):
-        return True
-    # A shell without -c reads its script from a file or stdin (`sh -c '...'` is parsed already).
-    return name in SHELLS and script_word(cmd) is None
+    return interpreted and bool(APT_WORD.search(script.text))
 
 
 def _lists_use(ctx: RuleContext, step: Step) -> str | None:
@@ -246,43 +233,106 @@ def _lists_use(ctx: RuleContext, step: Step) -> str | None:
     if instruction.is_json:
         return "reads" if _json_program(instruction) in _READERS else None
     script = ctx.script(instruction)
-    return None if script is None else _script_lists_use(script)
+    return None if script is None else _script_lists_use(ctx, script)
 
 
-def _script_lists_use(script: Script) -> str | None:
-    """What `script` does first with the lists; a script file it runs may read them."""
-    for cmd in sorted(script.commands, key=lambda c: c.start):
+def _script_lists_use(ctx: RuleContext, script: Script) -> str | None:
+    """What `script` does first with the lists; a script file or task runner it runs may read
+    them (`_apt_unseen`)."""
+    use = _commands_lists_use(script.commands, ctx)
+    return use if use is not None or not _runs_apt_unseen(script) else "reads"
+
+
+def _commands_lists_use(commands: Sequence[Command], ctx: RuleContext | None) -> str | None:
+    """What `commands` do first with the lists; with `ctx`, what they run unseen counts too."""
+    for cmd in sorted(commands, key=lambda c: c.start):
         if apt.is_update(cmd) or apt.lists_removal(cmd):
             return "refreshes"
         if apt.reads_lists(cmd):
             return "reads"
-        if _runs_script_file(cmd):
-            use = _script_file_use(cmd)
-            if use is not None:
-                return use
-    return "reads" if _runs_apt_unseen(script) else None
-
-
-# Scripts known to run no package manager: a Python virtual environment's `activate` (sourced
-# in front of pip) only sets PATH, VIRTUAL_ENV and the prompt.
-_QUIET_SCRIPTS = frozenset({"activate"})
-
-
-def _script_file_use(cmd: Command) -> str | None:
-    """What the script file `cmd` runs does with the lists: "reads", since what it runs is
-    unseen here (NodeSource's setup installs with apt-get; the file's origin is unknown once a
-    RUN names it, so the context cannot tell), except a sourced script known to run no apt."""
-    args = cmd.args
-    quiet = cmd.program_name in (".", "source") and bool(args) and args[0].is_static
-    if quiet and posixpath.basename(args[0].text) in _QUIET_SCRIPTS:
-        return None
-    return "reads"
+        use = None if ctx is None else unseen_lists_use(ctx, cmd)
+        if use is not None:
+            return use
+    return None
 
 
 def _json_program(instruction: Instruction) -> str:
     """The program a JSON-form RUN executes, without its directory."""
     words = instruction.value
     return posixpath.basename(words[0]) if words else ""
+
+
+def lists_read_after_build(ctx: RuleContext, step: Step, changed: Collection[Step]) -> bool:
+    """Package lists the image kept until the fix moves them into the mounts of `changed` (the
+    RUNs it edits, `step` among them) are read once the build is done, from an image built on
+    `step` (its stage or one built FROM it) that keeps no lists of its own after the fix: its
+    CMD or ENTRYPOINT runs apt on them before any update (`CMD apt-get install -y jq && ...`,
+    at container start), or a COPY --from of that stage copies them (`/var/lib/apt/lists`, or a
+    folder above it). Either would find an empty folder ("Unable to locate package"). A start
+    script the container runs is not opened: that most images have one says nothing of apt."""
+    stage = ctx.model.stages[step.stage]
+    family = [stage, *_built_from(ctx, stage)]
+    for each in family:
+        chain = [st for s in stage_chain(each) for st in s.steps]
+        if not _lists_lost(ctx, chain, changed):
+            continue
+        if _launch_reads(chain) or _copied_out(ctx, each):
+            return True
+    return False
+
+
+def _built_from(ctx: RuleContext, stage: Stage) -> Iterator[Stage]:
+    for child in ctx.model.stages:
+        if child.base_stage is not None and child.base_stage.index == stage.index:
+            yield child
+            yield from _built_from(ctx, child)
+
+
+def _lists_lost(ctx: RuleContext, chain: Sequence[Step], changed: Collection[Step]) -> bool:
+    """The image at the end of `chain` had lists, and the fix takes the last writer's away."""
+    before: bool | None = None
+    after: bool | None = None
+    for each in chain:
+        use = _writes(ctx, each)
+        if use is None:
+            continue
+        before = use
+        if each not in changed:
+            after = use
+    return before is True and after is not True
+
+
+def _launch_reads(chain: Sequence[Step]) -> bool:
+    """The last CMD or ENTRYPOINT of `chain` reads the lists before an update of its own."""
+    for name in ("CMD", "ENTRYPOINT"):
+        last = [st for st in chain if st.instruction.name == name][-1:]
+        for each in last:
+            use = _commands_lists_use(launch_commands(each.instruction), None)
+            if use == "reads":
+                return True
+    return False
+
+
+def _copied_out(ctx: RuleContext, stage: Stage) -> bool:
+    """A COPY --from of `stage` copies its lists (or a folder above them), or a RUN mounts
+    them with `--mount=...,from=<stage>` (a bind mount, or a cache mount they seed; `source`
+    is the stage's root unless set)."""
+    for step in ctx.model.steps:
+        if stage.index not in step.source_stages:
+            continue
+        ins = step.instruction
+        sources: list[str] = []
+        if ins.name == "COPY" and step.source_stages == (stage.index,):
+            sources = list(ins.value[:-1])
+        for flag in ins.flags_named("mount") if ins.name == "RUN" else ():
+            options = parse_mount_options(flag.value or "")
+            if options.get("from", "").lower() == stage.name:  # a name, never an index
+                sources.append(options.get("source") or options.get("src") or "/")
+        for source in sources:
+            path = resolve(step.state.expand(source), "/")
+            if is_under(path, apt.LISTS_DIR) or is_under(apt.LISTS_DIR, path):
+                return True
+    return False
 
 
 def image_lists_written(ctx: RuleContext, step: Step) -> bool:
@@ -333,7 +383,28 @@ def docker_clean_removed(ctx: RuleContext, step: Step, script: Script) -> bool:
 
 
 def editable(ctx: RuleContext, step: Step) -> bool:
-    """A shell-form RUN run as root: mounts and an `apt-get update` can go in front."""
+    """A shell-form RUN run as root, with no other mount on apt's directories: mounts and an
+    `apt-get update` can go in front."""
     if step.instruction.is_json or step.state.user_name not in _ROOT:
         return False  # `apt-get update` needs root, and sudo in front is a guess
-    return ctx.script(step.instruction) is not None
+    return ctx.script(step.instruction) is not None and not other_apt_mount(step)
+
+
+def other_apt_mount(step: Step) -> bool:
+    """A `--mount` other than a cache mount (a bind mount, by default read-only; a tmpfs) on
+    apt's directories or a folder above or below them: `--mount=type=bind,from=base,source=
+    /var/lib/apt/lists,target=/var/lib/apt/lists` gives the RUN another stage's lists, where
+    an `apt-get update` put in front fails ("Read-only file system", seen with Docker 26.1)."""
+    for flag in step.instruction.flags_named("mount"):
+        options = parse_mount_options(flag.value or "")
+        if options.get("type", "bind") == "cache":
+            continue
+        where = options.get("target") or options.get("dst") or options.get("destination")
+        target = resolve(step.state.expand(where or ""), step.state.workdir)
+        for path in _KEPT_ROOTS:
+            if where and (is_under(target, path) or is_under(path, target)):
+                return True
+    return False
+
+
+_KEPT_ROOTS = tuple(m.target for m in apt.CACHE_MOUNTS)

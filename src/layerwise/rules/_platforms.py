@@ -24,7 +24,17 @@ _SHAREABLE_FIXED = (golang.MODULE_CACHE, "/usr/local/cargo/registry", "/usr/loca
 # The `id` option of a `--mount` (not `uid=`), in a flag's value or its whole text: its value
 # is group 1. LW805 takes the platform out of it; LW804 does not ask for the ARG it names there.
 MOUNT_ID = re.compile(r"(?:(?<==)|(?<=,)|^)id=([^,]*)")
+# `# syntax=docker/dockerfile:1.0` .. `1.2`: before variables in --mount options.
+_OLD_SYNTAX = re.compile(r"docker/dockerfile:1\.[0-2](?![0-9])")
 _REFERENCE = re.compile(r"\$\{?(" + "|".join(PLATFORM_ARGS) + r")(?![A-Za-z0-9_])")
+
+
+def mount_variables_expanded(ctx: RuleContext) -> bool:
+    """Whether BuildKit expands variables in `--mount` options: from Dockerfile syntax 1.3, so
+    not for the target engine `docker-20.10` (its built-in frontend keeps `$TARGETPLATFORM`
+    literal there) nor under a `# syntax=` pinned before 1.3."""
+    syntax = next((d.value for d in ctx.tree.directives if d.name == "syntax"), "")
+    return ctx.settings.target_engine == "modern" and not _OLD_SYNTAX.search(syntax)
 
 
 def multi_platform(ctx: RuleContext) -> bool:

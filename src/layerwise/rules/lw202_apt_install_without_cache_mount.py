@@ -39,10 +39,19 @@ locked mounts, and the RUNs among them that read the package lists before an upd
 own (`apt-get install`, also of a local .deb, `upgrade`...) `apt-get update` first: the lists
 now live in the mount, a cache that may be empty, not in the image ("Unable to locate
 package" otherwise). Cleanups in those RUNs that would empty the new mounts go. When one of
-them cannot take the edit (JSON form, run as a user other than root, or a RUN that runs a
-script file or a piped script, which may run apt unseen, or names apt where its shell runs
-none: `apt-get` inside a `python3 -c` string or a heredoc fed to another interpreter) the fix
-is unsafe, and so is a RUN itself run as another user (`rm` and `apt-get update` need root).
+them cannot take the edit (JSON form, run as a user other than root, or a RUN that may run
+apt unseen: one that runs a script file or a piped script (`./setup.sh`, `. ./env.sh`,
+`source install.sh`, `curl ... | bash -`), a script known only when it runs (`bash -lc
+"$(cat install.sh)"`, `sh -c "$SCRIPT"`, `eval`), or a task runner whose recipes may run apt
+(`make deps`, `npm run setup`, `yarn setup`, `just`, `task`: the recipe files the context
+shows at its root or one folder below are read, and the runner counts when one names apt or a
+shell script file, or when the context has none, as for a project the build clones; so a
+`make` of a C program whose Makefile names no apt does not count, and `make --version` never
+does), or one that names apt where its shell runs none: `apt-get` inside a `python3 -c` string
+or a heredoc fed to another interpreter) the fix is unsafe, and so is a RUN itself run as
+another user (`rm` and `apt-get update` need root). Seen with Docker 26.1: after the fix a
+later `RUN make deps`, whose Makefile runs `apt-get install -y jq`, stopped with "Unable to
+locate package jq"; before it, it installed jq.
 Without the removal (an
 earlier RUN removed `docker-clean` already) only the later RUNs that read the lists this RUN
 left in the image come along. The removal stays in the image: a RUN without the mounts in a
@@ -55,11 +64,25 @@ RUN reads lists of the same sources the earlier update read, fetched when the RU
 than taken from a cached layer (old lists are what LW502 is about: their versions leave the
 mirror). Not when a step between that update and the RUN may change apt's sources (a RUN that
 writes under `/etc/apt`, runs `add-apt-repository`, `apt-key` or `dpkg --add-architecture`,
-or a script file; a COPY or ADD into `/etc/apt`) and no update follows it: the original read
+or a script file or task runner as above; a COPY or ADD into `/etc/apt`) and no update
+follows it: the original read
 lists without the new sources, the added update would bring them in and may install or
 upgrade other packages, so the fix is unsafe.
+The lists the image kept are also read after the build: by the container, when the image's
+CMD or ENTRYPOINT (of this stage or of one built FROM it) runs apt on them before an update of
+its own (`CMD apt-get install -y jq && ...`), or by a COPY --from of such a stage that copies
+`/var/lib/apt/lists` or a folder above it, or a RUN that mounts them from it (`--mount=type=
+bind,from=base,source=/var/lib/apt/lists,...`, or a cache mount they seed). Once the fix moves
+them into the mounts, and no unmounted update writes them again later, each finds an empty
+folder (seen with Docker 26.1: the fixed image's `CMD apt-get install -y jq` stopped with
+"Unable to locate package jq", and `apt-cache policy jq` through such a bind mount found no
+candidate), so the fix is unsafe. A start script the container runs is not opened (most
+images have one).
 No fix for a RUN that also deletes a folder above a mount it would add (`rm -rf /var/cache`):
-a mount point cannot be removed, so the RUN would fail (see LW203).
+a mount point cannot be removed, so the RUN would fail (see LW203). Nor for one with another
+mount on apt's folders (`--mount=type=bind,from=base,source=/var/lib/apt/lists,target=/var/
+lib/apt/lists`: read-only, so an `apt-get update` put in front failed with "Read-only file
+system" on Docker 26.1); a later RUN with one cannot take the edit (unsafe, as above).
 
 ## References
 - Dockerfile reference: RUN --mount=type=cache (the apt example with sharing=locked)
@@ -81,6 +104,8 @@ from layerwise.rules._apt_lists import (
     editable,
     image_lists_written,
     lists_mounted,
+    lists_read_after_build,
+    other_apt_mount,
     readers_after,
 )
 from layerwise.rules.base import Finding, Fix, Rule, RuleContext, Safety, Severity
@@ -222,6 +247,8 @@ def _fix(
     update: bool,
 ) -> Fix | None:
     tree = ctx.tree
+    if other_apt_mount(step):
+        return None  # another mount on apt's folders (lists bound in): not ours to move
     prefix = f"rm -f {apt.DOCKER_CLEAN} && " if clean_kept else ""
     prefix += f"{apt.UPDATE_COMMAND} && " if update else ""
     flags = [m.flag_text() for m in missing]
@@ -251,6 +278,9 @@ def _fix(
         # never held them, so it may install or upgrade other packages.
         safe = safe and not (reader.update and reader.sources_changed)
         edits.extend(more or [])
+    # What the image kept of the lists for after the build goes into the mounts too.
+    changed = {step, *(r.step for r in readers if r.editable)}
+    safe = safe and not lists_read_after_build(ctx, step, changed)
     return Fix(Safety.SAFE if safe else Safety.UNSAFE, edits)
 
 

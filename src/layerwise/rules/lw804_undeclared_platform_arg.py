@@ -4,8 +4,14 @@
 A predefined platform ARG (`TARGETPLATFORM`, `TARGETOS`, `TARGETARCH`, `TARGETVARIANT`,
 `BUILDPLATFORM`, `BUILDOS`, `BUILDARCH`, `BUILDVARIANT`) used inside a stage that never declares it
 with `ARG`: in a RUN's shell words, a `--mount` option, or an instruction BuildKit expands (COPY,
-ADD, ENV, LABEL, WORKDIR, USER, VOLUME, EXPOSE, STOPSIGNAL), or the here-document of a COPY or ADD
-whose marker is unquoted (`COPY <<EOF`: BuildKit expands its variables). FROM lines are not
+ADD, ENV, LABEL, WORKDIR, USER, VOLUME, EXPOSE, STOPSIGNAL), the here-document of a COPY or ADD
+whose marker is unquoted (`COPY <<EOF`: BuildKit expands its variables), or a here-document a
+RUN's shell reads: `RUN <<EOF` alone is the script itself (its commands are read like any
+other); any other goes to the shell with the command line (`RUN cat <<EOF > /etc/arch`), and the
+shell expands an unquoted one's variables as it runs, with the RUN's environment, or a quoted
+one's when it is fed to a shell as its script (`RUN bash <<'EOF'`). Seen with BuildKit 0.13:
+`cat <<EOF` and `bash <<'EOF'` wrote `[]` for `[$TARGETARCH]`, `cat <<'EOF'` wrote it as
+written. FROM lines are not
 checked: there these ARGs are defined without a declaration. Also left alone: a use with a default
 (`${TARGETARCH:-amd64}`, the author expects it may be empty), a RUN whose script assigns the name
 itself (`TARGETARCH=$(uname -m)`, `export`, `for`, `read`), a stage that sets it with ENV, a stage
@@ -14,7 +20,10 @@ it), a mount's `from=` (BuildKit expands no variable there: the build stops), an
 cache mount whose content every platform can use (npm's, pip's, Go's caches, Cargo's registry:
 LW805's list): empty, the id only makes the platforms share that cache, which is right for it
 (LW805 removes the platform from such an id, and a declaration added for it would be left with no
-use).
+use). With the target engine `docker-20.10` or a `# syntax=` pinned before 1.3, no `--mount`
+option is checked: that frontend keeps variables there as written (`id=modules-$TARGETPLATFORM`
+is that id for every platform, not `modules-`), and no ARG changes them (LW805 is about the
+shared mount).
 
 ## Why it matters
 BuildKit defines these ARGs in the global scope only. Inside a stage they are unset until the
@@ -57,6 +66,7 @@ from layerwise.rules._platforms import (
     MOUNT_ID,
     automatic_value,
     declare_before,
+    mount_variables_expanded,
     reference_at,
     shareable_cache,
 )
@@ -64,6 +74,10 @@ from layerwise.rules._support import commands
 from layerwise.rules.base import Finding, Fix, Rule, RuleContext, Safety, Severity
 from layerwise.rules.lw2_mounts import cache_mounts
 from layerwise.rules.texts import Listing
+from layerwise.shell import Command
+from layerwise.shell.inline import SHELLS
+from layerwise.syntax import Heredoc, Instruction
+from layerwise.syntax.shell_source import is_script_heredoc
 
 RULE = Rule(
     code="LW804",
@@ -133,7 +147,11 @@ def _undeclared(ctx: RuleContext, step: Step) -> Iterator[tuple[str, int | None]
         # (`COPY <<EOF /etc/platform` with `$TARGETPLATFORM` in it writes an empty line).
         words += [(h.content, h.start) for h in instruction.heredocs if not h.quoted]
     shared = {id(m.flag) for m in cache_mounts(ctx, step) if shareable_cache(step, m.mount.target)}
-    for n in _FLAGS:
+    # Where BuildKit keeps `--mount` options as written (Docker 20.10's frontend, a syntax
+    # before 1.3), `$TARGETARCH` there is those characters, not an empty value, and no ARG
+    # changes them: no use.
+    flags = _FLAGS if mount_variables_expanded(ctx) else _FLAGS[1:]
+    for n in flags:
         for f in instruction.flags_named(n):
             value = f.value or ""
             if n == "mount":
@@ -143,8 +161,10 @@ def _undeclared(ctx: RuleContext, step: Step) -> Iterator[tuple[str, int | None]
             if value:
                 words.append((value, f.start))
     if instruction.name == "RUN":
-        for cmd in commands(ctx, instruction):
+        run = commands(ctx, instruction)
+        for cmd in run:
             words += [(w.raw, w.start) for w in (*cmd.assignments, *cmd.words)]
+        words += [(h.content, h.start) for h in _shell_read_heredocs(instruction, run)]
     # A variable's name is a slice of the word that uses it: a word naming no platform ARG
     # cannot use one. Most words name none, and expanding them (and searching the script for
     # its own assignments) was most of this rule's cost.
@@ -165,6 +185,18 @@ def _undeclared(ctx: RuleContext, step: Step) -> Iterator[tuple[str, int | None]
         for name in sorted(result.missing & set(PLATFORM_ARGS) - assigned):
             found.setdefault(name, at)
     yield from found.items()
+
+
+def _shell_read_heredocs(instruction: Instruction, run: tuple[Command, ...]) -> list[Heredoc]:
+    """The here-documents of a RUN whose variables the shell expands as it runs: each one the
+    shell reads as input (`RUN cat <<EOF > /etc/platform`: not `RUN <<EOF` alone, whose content
+    is the script, read above as commands) with an unquoted marker, and a quoted one too when
+    the RUN feeds it to a shell as its script (`RUN bash <<'EOF'`): that shell expands it."""
+    if not instruction.heredocs or is_script_heredoc(instruction):
+        return []
+    # A shell given no script word nor file reads its script from stdin: the here-document.
+    fed = any(c.program_name in SHELLS and not c.operands() for c in run)
+    return [h for h in instruction.heredocs if fed or not h.quoted]
 
 
 def _assigns(text: str, name: str) -> bool:

@@ -69,6 +69,7 @@ from layerwise.rules._platforms import (
     MOUNT_ID,
     automatic_value,
     declare_before,
+    mount_variables_expanded,
     multi_platform,
     shareable_cache,
 )
@@ -118,8 +119,6 @@ RULE = Rule(
 )
 _TARGET_REF = re.compile(r"\$\{?TARGET(?:PLATFORM|OS|ARCH|VARIANT)(?![A-Za-z0-9_])\}?")
 _PLATFORM_PART = re.compile(r"[-_./]?" + _TARGET_REF.pattern)
-# `# syntax=docker/dockerfile:1.0` .. `1.2`: before variables in --mount options.
-_OLD_SYNTAX = re.compile(r"docker/dockerfile:1\.[0-2](?![0-9])")
 
 
 def check(ctx: RuleContext) -> Iterator[Finding]:
@@ -159,13 +158,11 @@ def _platform_specific(step: Step, script: Script, target: str) -> str | None:
 def _shared(ctx: RuleContext, step: Step, run_mount: RunMount, kind: str) -> Finding:
     tree, flag, mount = ctx.tree, run_mount.flag, run_mount.mount
     fix = None
-    modern = ctx.settings.target_engine == "modern"
-    syntax = next((d.value for d in tree.directives if d.name == "syntax"), "")
     # With a default for TARGETPLATFORM (`ARG TARGETPLATFORM=linux/amd64`, in the stage or the
     # global scope) the id would be the same constant for every platform: still one shared
     # mount, now under a new id, and the finding gone.
     per_platform = automatic_value(ctx, step, "TARGETPLATFORM")
-    if modern and per_platform and not _OLD_SYNTAX.search(syntax) and '"' not in flag.text:
+    if mount_variables_expanded(ctx) and per_platform and '"' not in flag.text:
         found = MOUNT_ID.search(flag.text)
         if found is not None:
             edit = Edit.insert(flag.start + found.end(1), "-$TARGETPLATFORM")

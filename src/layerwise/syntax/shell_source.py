@@ -24,10 +24,7 @@ def shell_source(instruction: Instruction) -> MappedText | None:
     if not heredocs:
         return command
     source = instruction.source
-    if (
-        len(heredocs) == 1
-        and command.text == source[heredocs[0].marker_span.start : heredocs[0].marker_span.end]
-    ):
+    if _heredoc_alone(instruction, command.text):
         # `RUN <<EOF` alone: BuildKit runs the heredoc content as the script.
         span = heredocs[0].content_span
         return _identity(source, span.start, span.end)
@@ -38,6 +35,24 @@ def shell_source(instruction: Instruction) -> MappedText | None:
     text = command.text + tail.text
     offsets = command.offsets[:-1] + tail.offsets
     return MappedText(text, offsets)
+
+
+def is_script_heredoc(instruction: Instruction) -> bool:
+    """`RUN <<EOF` alone: its one here-document is the whole command, and BuildKit runs the
+    content as the script without expanding it (the shell does, at run time). Any other
+    here-document of a RUN (`RUN cat <<EOF > f`, `RUN bash <<EOF`) goes to the shell with the
+    command line, and the shell reads it as input: it expands an unquoted one's variables."""
+    node = instruction.sub if instruction.sub is not None else instruction
+    command = node.logical
+    return command is not None and _heredoc_alone(instruction, command.text)
+
+
+def _heredoc_alone(instruction: Instruction, command: str) -> bool:
+    heredocs = instruction.heredocs
+    if len(heredocs) != 1:
+        return False
+    marker = heredocs[0].marker_span
+    return command == instruction.source[marker.start : marker.end]
 
 
 def _identity(source: str, start: int, end: int) -> MappedText:

@@ -407,13 +407,20 @@ def offline(cmd: Command, env: Mapping[str, str]) -> bool:
     """`--offline` (npm's `offline` config, also `npm_config_offline=true`): npm makes no
     network request and installs from its cache alone. A mount spares no download there, and
     an empty one would hide the cache the image holds (`npm cache add` in an earlier RUN):
-    the install would stop with ENOTCACHED."""
-    if any(w.text in ("--offline", "--offline=true") for w in cmd.args):
+    the install would stop with ENOTCACHED. pnpm reads the same flag and variable (its store
+    in place of the cache)."""
+    if offline_flag(cmd):
         return True
     seen = command_env(cmd, env)
     return any(
         seen.get(n, "").lower() == "true" for n in ("npm_config_offline", "NPM_CONFIG_OFFLINE")
     )
+
+
+def offline_flag(cmd: Command) -> bool:
+    """`--offline` (or `--offline=true`, not `=false`), the flag npm, pnpm and yarn classic
+    take for installing from their cache alone."""
+    return any(w.text in ("--offline", "--offline=true") for w in cmd.args)
 
 
 def cache_defeats(cmd: Command) -> tuple[Word, ...]:

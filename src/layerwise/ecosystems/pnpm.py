@@ -63,7 +63,6 @@ WORKSPACE = "pnpm-workspace.yaml"
 # Project files an install reads when present (pnpm.io/cli/fetch), `.npmrc` aside (npm's).
 CONFIG = ("pnpm-lock.yaml", WORKSPACE, ".pnpmfile.cjs", ".pnpmfile.mjs", "patches")
 FETCH = "fetch"
-OFFLINE_FLAG = "--offline"
 STORE_VARIABLES = ("npm_config_store_dir", "NPM_CONFIG_STORE_DIR")
 # pnpm 10.12+'s global virtual store (pnpm.io/global-virtual-store): `enableGlobalVirtualStore`
 # in pnpm-workspace.yaml, `enable-global-virtual-store` in .npmrc or npm_config_*. node_modules
@@ -183,7 +182,7 @@ def dependency_install(
     lockfile = prefix + LOCKFILES[0]
     parents = npm.enclosing(project_dir, (*LOCKFILES, WORKSPACE))
     inside = context is not None and not any(context.exists(p) for p in parents)
-    if is_fetch(cmd) or cmd.has_option(OFFLINE_FLAG):
+    if is_fetch(cmd) or npm.offline(cmd, env):
         settings = (prefix + ".npmrc", prefix + WORKSPACE)
         present = [p for p in settings if context is not None and context.exists(p)]
         inputs = (lockfile, *present)
@@ -211,11 +210,13 @@ def install_caches(
     cmd: Command, home: str, uid_gid: tuple[str, str] | None, env: Mapping[str, str]
 ) -> tuple[CacheMount, ...]:
     """The store, where the command's `--store-dir`, then ENV, put it. None for `pnpm fetch`
-    and `pnpm install --offline`: they pass packages through the store from one RUN to the
-    next, so a mount on one of them alone would hide them from (or keep them from) the other.
+    and an offline install (`--offline`, `npm_config_offline=true`, `offline=true` in the
+    project's .npmrc through `project_env`): they pass packages through the store from one RUN
+    to the next, so a mount on one of them alone would hide them from (or keep them from) the
+    other.
     None with the global virtual store on (outside CI, where pnpm turns it off): node_modules
     then links into the store, which a mount would keep out of the image."""
-    if not is_install(cmd) or is_fetch(cmd) or cmd.has_option(OFFLINE_FLAG):
+    if not is_install(cmd) or is_fetch(cmd) or npm.offline(cmd, env):
         return ()
     seen = command_env(cmd, env)
     if env_flag(seen, *GLOBAL_VIRTUAL_STORE_VARIABLES) and not is_ci(seen):
@@ -372,11 +373,16 @@ def needs_dev(cmd: Command) -> bool:
 def project_env(
     context: BuildContext, project_dir: str, in_image: Callable[[str], bool]
 ) -> dict[str, str]:
-    """The global virtual store, when the project's .npmrc or pnpm-workspace.yaml (as the
-    image has them) turns it on, as the variable that sets it (ENV wins over it)."""
+    """The global virtual store and offline mode, when the project's .npmrc or
+    pnpm-workspace.yaml (as the image has them) turns them on, as the variables that set them
+    (ENV wins over them)."""
+    env: dict[str, str] = {}
     npmrc_key, yaml_key = GLOBAL_VIRTUAL_STORE
-    on = _setting_on(context, project_dir, npmrc_key, yaml_key, in_image)
-    return {GLOBAL_VIRTUAL_STORE_VARIABLES[0]: "true"} if on else {}
+    if _setting_on(context, project_dir, npmrc_key, yaml_key, in_image):
+        env[GLOBAL_VIRTUAL_STORE_VARIABLES[0]] = "true"
+    if _setting_on(context, project_dir, "offline", "offline", in_image):
+        env["npm_config_offline"] = "true"
+    return env
 
 
 def pruning(

@@ -82,9 +82,11 @@ OUTPUTS = ("node_modules", ".pnp.cjs", ".pnp.loader.mjs")
 RC_FILES = (".yarnrc", ".yarnrc.yml")
 # Signs of Berry in a command or its environment (classic has none of these).
 BERRY_FLAGS = ("--immutable", "--immutable-cache", "--check-cache", "--mode", "--refresh-lockfile")
+# Berry's `enableNetwork`: false makes every install read its cache alone.
+NETWORK_VARIABLE = "YARN_ENABLE_NETWORK"
 BERRY_VARIABLES = frozenset(
     {"YARN_NODE_LINKER", "YARN_ENABLE_GLOBAL_CACHE", "YARN_GLOBAL_FOLDER",
-     "YARN_ENABLE_IMMUTABLE_INSTALLS", "YARN_NPM_REGISTRY_SERVER"}
+     "YARN_ENABLE_IMMUTABLE_INSTALLS", "YARN_NPM_REGISTRY_SERVER", NETWORK_VARIABLE}
 )  # fmt: skip
 _TRUE = ("1", "true")
 _FALSE = ("0", "false")
@@ -156,7 +158,7 @@ def project_env(
     relative to the project. An rc file that does not parse counts as Plug'n'Play (no mount),
     and so does one the image lacks (`in_image(".yarnrc.yml")` false). A project cache folder
     the image already has (a committed offline cache) gets no YARN_CACHE_FOLDER: a mount there
-    would hide it."""
+    would hide it. `enableNetwork: false` comes as YARN_ENABLE_NETWORK=false (see `offline`)."""
     if flavour(context, project_dir) != "berry":
         return {}
     prefix = f"{project_dir}/" if project_dir else ""
@@ -177,6 +179,8 @@ def project_env(
     plain = isinstance(cache, str) and "$" not in cache and not cache.startswith("~")
     if plain and (cache.startswith("/") or not in_image(cache.removeprefix("./").rstrip("/"))):
         env["YARN_CACHE_FOLDER"] = cache
+    if rc.get("enableNetwork") is False:
+        env[NETWORK_VARIABLE] = "false"
     return env
 
 
@@ -344,8 +348,9 @@ def install_caches(
 ) -> tuple[CacheMount, ...]:
     """Classic's cache (`--cache-folder` wins over ENV); for Berry (known from the command or
     ENV) only with `YARN_NODE_LINKER=node-modules` and a cache place ENV settles (global cache
-    on, or off with YARN_CACHE_FOLDER): with Plug'n'Play the image runs from the cache."""
-    if not is_install(cmd):
+    on, or off with YARN_CACHE_FOLDER): with Plug'n'Play the image runs from the cache.
+    None for an offline install (`offline`)."""
+    if not is_install(cmd) or offline(cmd, env):
         return ()
     seen = command_env(cmd, env)
     if not is_berry_command(cmd, env):
@@ -359,6 +364,18 @@ def install_caches(
     if shared in _FALSE and seen.get("YARN_CACHE_FOLDER"):
         return (CacheMount.for_user(seen["YARN_CACHE_FOLDER"], uid_gid),)
     return ()
+
+
+def offline(cmd: Command, env: Mapping[str, str]) -> bool:
+    """An install that reads only what is on disk: classic's `--offline` ("trigger an error if
+    any required dependencies are not available in local cache": its cache or offline mirror;
+    a commander flag, no variable sets it), Berry's `enableNetwork` false
+    (YARN_ENABLE_NETWORK=0 or false; Berry has no `--offline`). A mount spares no download
+    there, and an empty one would hide the cache an earlier RUN left in the image: seen on
+    BuildKit, classic stops with "Can't make a request in offline mode"."""
+    if npm.offline_flag(cmd):
+        return True
+    return command_env(cmd, env).get(NETWORK_VARIABLE, "").strip().lower() in _FALSE
 
 
 def _classic_cache(cmd: Command, home: str, seen: Mapping[str, str], root: bool) -> str:

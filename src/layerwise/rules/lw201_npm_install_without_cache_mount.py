@@ -32,10 +32,11 @@ neither the command nor the context shows is taken for classic, the yarn the off
 images ship; on a Berry project that mount only stays unused.
 pnpm: the store, `~/.local/share/pnpm/store`, `$PNPM_HOME/store`,
 `$XDG_DATA_HOME/pnpm/store`, `npm_config_store_dir`, `--store-dir` (pnpm copies from it when it
-cannot hard-link across the mount). `pnpm fetch` and `pnpm install --offline` are left alone:
-they hand packages to each other through the store, and a mount on one of them alone breaks the
-other. So is an install with pnpm's global virtual store on (pnpm 10.12+:
-`enableGlobalVirtualStore: true` in the pnpm-workspace.yaml, or
+cannot hard-link across the mount). `pnpm fetch` and an offline pnpm install (`--offline`,
+`npm_config_offline=true`, or `offline=true` in the `.npmrc` the image has where the command's
+package.json came from) are left alone: they hand packages to each other through the store, and
+a mount on one of them alone breaks the other. So is an install with pnpm's global virtual
+store on (pnpm 10.12+: `enableGlobalVirtualStore: true` in the pnpm-workspace.yaml, or
 `enable-global-virtual-store=true` in the `.npmrc`, that the image has where the command's
 package.json came from, or `npm_config_enable_global_virtual_store` in ENV; not in CI, where
 pnpm turns it off): node_modules then holds only symlinks into the store, which a mount would
@@ -58,9 +59,13 @@ text and what precedes it), which is not worth a warning. Other global installs 
 A pip install without an index (`--no-index` or `PIP_NO_INDEX`) that looks only in local
 `--find-links` folders and names no URL (`pip install --no-index --find-links=/wheels
 /wheels/*.whl`) downloads nothing, and is left alone too (its requirement files are not read).
-So is an offline npm or uv install (`npm ci --offline`, `npm_config_offline=true`, `uv pip
-install --offline`, `UV_OFFLINE`): it reads only the cache the image holds, which a mount
-would hide.
+So is an offline npm, yarn or uv install (`npm ci --offline`, `npm_config_offline=true`, yarn
+classic's `yarn install --offline`, Berry's `enableNetwork: false` in the `.yarnrc.yml` the
+image has or `YARN_ENABLE_NETWORK=0`/`false` in ENV, which wins over it; `uv pip install
+--offline`, `UV_OFFLINE`): it reads only the cache the image holds (or yarn classic's offline
+mirror), which a mount would hide; on BuildKit, yarn classic then stops with "Can't make a
+request in offline mode", Berry with YN0080 and pnpm with ERR_PNPM_NO_OFFLINE_TARBALL.
+`--prefer-offline` still downloads what the cache lacks and keeps its finding.
 A stage built on a Windows image (`windows`, `nanoserver` or `servercore` in its name) is left
 alone: its tools keep their caches under `C:\\` (the golang image's GOPATH is `C:\\gopath`), and a
 Windows daemon builds with the legacy builder, which stops on `RUN --mount`.

@@ -23,6 +23,7 @@ from layerwise.ecosystems.base import (
     command_env,
     env_flag,
     env_words,
+    never_offline,
     never_repeats_install,
     never_starts_over,
     never_unproven,
@@ -232,3 +233,4 @@ split_repeats_install = never_repeats_install
 output_cache = no_output_cache
 build_outputs = no_build_outputs
 unproven = never_unproven
+offline = never_offline

@@ -399,3 +399,4 @@ split_repeats_install = never_repeats_install
 output_cache = no_output_cache
 build_outputs = no_build_outputs
 unproven = never_unproven
+offline = npm.offline

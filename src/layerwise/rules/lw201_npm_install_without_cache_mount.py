@@ -114,6 +114,11 @@ user that runs the tool without installing (`dotnet publish --no-restore`, `dotn
 --no-restore`) gets the same mount from the fix, as Docker's .NET template has it: with the
 mount on `dotnet restore` alone the packages leave the image and the publish fails (NETSDK1064,
 dotnet/dotnet-docker#3353).
+The fix is unsafe when a later RUN of the stage, or of a stage built FROM it, installs offline
+with the same tool as the same user without that mount (`yarn install --production --offline`
+after `yarn install`, `npm ci --offline`, a pnpm install made offline by the `.npmrc` it
+finds): it reads the cache the first install leaves in the image, which the mount keeps out
+(on BuildKit the offline yarn install then stops: "Can't make a request in offline mode").
 No fix for a RUN that also deletes a folder above the cache (`rm -rf ~/.bundle/` with the cache
 in `~/.bundle/cache`, Rails' generated Dockerfile): a mount point cannot be removed, so the RUN
 would fail (see LW203).
@@ -233,6 +238,7 @@ def check(ctx: RuleContext) -> Iterator[Finding]:
                 edits = insert_at(edits, cmd.start, prefix)
             proven = fix_proven(eco, cmd, state.variables, ctx.context, "")
             safe = proven and _store_kept(ctx, step, eco, missing, readers)
+            safe = safe and not _offline_after(ctx, step, eco, missing)
             fix = Fix(Safety.SAFE if safe else Safety.UNSAFE, edits)
         verb = eco.verb(cmd)
         label = short(cmd, verb)
@@ -297,6 +303,33 @@ def _family(ctx: RuleContext, step: Step) -> set[int]:
         if stage.base_stage is not None and stage.base_stage.index in family:
             family.add(stage.index)
     return family
+
+
+def _offline_after(ctx: RuleContext, step: Step, eco: Installer, mounts: list[CacheMount]) -> bool:
+    """A later RUN of the stage, or of a stage built FROM it, as the same user and without the
+    mount, that installs offline with the same tool (`yarn install --offline`, or offline by
+    the project's settings): it reads the cache this install leaves in the image, which the
+    mount would keep out."""
+    stages = ctx.model.stages
+    for index in sorted(_family(ctx, step)):
+        if all(st.index != step.stage for st in stage_chain(stages[index])):
+            continue  # a base stage, or one built FROM a base: none runs after the install
+        steps = stages[index].steps
+        at = next(i for i, st in enumerate(steps) if st is step) if index == step.stage else -1
+        later = steps[at + 1 :]
+        for other in later:
+            if other.instruction.name != "RUN" or other.state.user != step.state.user:
+                continue
+            has = cache_mounts(ctx, other)
+            if all(any(h.mount.covers(m.target) for h in has) for m in mounts):
+                continue
+            for cmd in commands(ctx, other.instruction):
+                if eco.is_install(cmd):
+                    # The project's settings count (`offline=true` in its .npmrc); ENV wins.
+                    seen = {**_project_env(ctx, other, cmd, eco), **other.state.variables}
+                    if eco.offline(cmd, seen):
+                        return True
+    return False
 
 
 def _readers_to_mount(

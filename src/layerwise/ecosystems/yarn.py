@@ -275,6 +275,12 @@ def is_dependency_install(cmd: Command) -> bool:
 # offline mode"), so the mirror must come with the manifests (classic.yarnpkg.com "Running
 # Yarn offline").
 CLASSIC_NAMED = ("yarn-path", "yarn-offline-mirror")
+# Classic also takes the mirror from the .npmrc (relative to it) and from the environment, both
+# registries' config (yarn v1 src/registries: npm-registry.js loadConfig reads `.npmrc` and
+# `npm_config_*`, base-registry.js `yarn_*`; config.js getOfflineMirrorPath asks both): a
+# variable's relative folder is taken from where yarn runs, `false` turns the mirror off. The
+# names are matched lowercased, as yarn does.
+MIRROR_VARIABLES = ("yarn_yarn_offline_mirror", "npm_config_yarn_offline_mirror")
 
 
 def _named_files(context: BuildContext, project_dir: str) -> tuple[list[str], bool]:
@@ -302,7 +308,24 @@ def _named_files(context: BuildContext, project_dir: str) -> tuple[list[str], bo
         key, _, value = line.strip().partition(" ")
         if key in CLASSIC_NAMED and value.strip():
             understood = understood and _add_inside(context, prefix, value.strip(" \"'"), found)
+    for line in (context.read_text(prefix + ".npmrc") or "").splitlines():
+        key, _, value = line.partition("=")
+        if key.strip() == CLASSIC_NAMED[1] and value.strip(" \"'") not in ("", "false"):
+            understood = understood and _add_inside(context, prefix, value.strip(" \"'"), found)
     return found, understood
+
+
+def _env_mirror(
+    context: BuildContext, cmd: Command, env: Mapping[str, str], prefix: str, found: list[str]
+) -> bool:
+    """Add the offline mirror a variable names (MIRROR_VARIABLES) when the context has it;
+    False when the folder is not one of the project's (absolute, `~`, `$`, `..`)."""
+    understood = True
+    for name, value in command_env(cmd, env).items():
+        folder = value.strip(" \"'")
+        if name.lower() in MIRROR_VARIABLES and folder not in ("", "false"):
+            understood = _add_inside(context, prefix, folder, found) and understood
+    return understood
 
 
 def _add_inside(context: BuildContext, prefix: str, value: str, found: list[str]) -> bool:
@@ -318,19 +341,23 @@ def _add_inside(context: BuildContext, prefix: str, value: str, found: list[str]
 def dependency_install(
     cmd: Command, env: Mapping[str, str], context: BuildContext | None, project_dir: str
 ) -> DependencyInstall | None:
-    """`yarn install` reads package.json, yarn.lock, the rc files and what they name, workspace
-    manifests and `.npmrc`. Proven when the npm project is (see `npm.project_inputs`), the
-    flavour is known, the rc files name nothing outside the project, and no parent folder holds
-    yarn files (then the install belongs to a larger project)."""
+    """`yarn install` reads package.json, yarn.lock, the rc files and what they name (the
+    offline mirror also from the `.npmrc` or a variable: MIRROR_VARIABLES), workspace manifests
+    and `.npmrc`. Proven when the npm project is (see `npm.project_inputs`), the flavour is
+    known, the rc files and variables name nothing outside the project, and no parent folder
+    holds yarn files or an `.npmrc` (then the install belongs to a larger project, or reads
+    settings from up the tree: classic merges every `.yarnrc` and `.npmrc` from the root to
+    where it runs)."""
     if not is_dependency_install(cmd):
         return None
     prefix = f"{project_dir}/" if project_dir else ""
     config = [prefix + name for name in CONFIG]
-    parents = npm.enclosing(project_dir, (*RC_FILES, *LOCKFILES))
+    parents = npm.enclosing(project_dir, (*RC_FILES, *LOCKFILES, ".npmrc"))
     named: list[str] = []
     understood = True
     if context is not None:
         named, understood = _named_files(context, project_dir)
+        understood = _env_mirror(context, cmd, env, prefix, named) and understood
     paths, known = npm.project_inputs(
         context,
         project_dir,

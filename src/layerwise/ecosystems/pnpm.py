@@ -175,17 +175,19 @@ def dependency_install(
     proven (the offline install fails on anything the lockfile does not pin). Any other
     `pnpm install` reads what pnpm's docs list, workspace members included: proven as for npm
     (`npm.project_inputs`), with the lockfile present, pnpm-workspace.yaml understood and no
-    pnpm files in a parent folder (a workspace the install belongs to)."""
+    pnpm files in a parent folder (a workspace the install belongs to). With such a workspace
+    above, its root's files come too (`_workspace_inputs`), still unproven."""
     if not is_dependency_install(cmd):
         return None
     prefix = f"{project_dir}/" if project_dir else ""
     lockfile = prefix + LOCKFILES[0]
     parents = npm.enclosing(project_dir, (*LOCKFILES, WORKSPACE))
     inside = context is not None and not any(context.exists(p) for p in parents)
+    above = _workspace_inputs(context, project_dir) if context is not None and not inside else ()
     if is_fetch(cmd) or npm.offline(cmd, env):
         settings = (prefix + ".npmrc", prefix + WORKSPACE)
         present = [p for p in settings if context is not None and context.exists(p)]
-        inputs = (lockfile, *present)
+        inputs = tuple(dict.fromkeys((lockfile, *present, *above)))
         proven = inside and context is not None and context.exists(lockfile)
         if is_fetch(cmd):
             return DependencyInstall(inputs, (lockfile,), proven)
@@ -203,7 +205,27 @@ def dependency_install(
         members=members,
     )
     proven = known and understood and inside and context is not None and context.exists(lockfile)
-    return DependencyInstall(paths, (prefix + MANIFESTS[0],), proven)
+    return DependencyInstall(
+        tuple(dict.fromkeys((*above, *paths))), (prefix + MANIFESTS[0],), proven
+    )
+
+
+def _workspace_inputs(context: BuildContext, project_dir: str) -> tuple[str, ...]:
+    """What an install in `project_dir` reads from the workspace above it: pnpm takes the
+    nearest folder up the tree holding pnpm-workspace.yaml for its workspace root, and reads
+    that root's lockfile, settings (its `.npmrc` is the per-workspace one, pnpm.io "Settings
+    (.npmrc)") and members' manifests, as an install run there does; () without such a
+    folder. A parent `.npmrc` without pnpm-workspace.yaml beside it is not read."""
+    parts = project_dir.split("/")
+    for i in range(len(parts) - 1, -1, -1):
+        root = "/".join(parts[:i])
+        prefix = f"{root}/" if root else ""
+        if context.exists(prefix + WORKSPACE):
+            members, _ = workspace_members(context, root)
+            config = (*(prefix + name for name in CONFIG), prefix + ".npmrc")
+            paths, _ = npm.project_inputs(context, root, config=config, members=members)
+            return paths
+    return ()
 
 
 def install_caches(

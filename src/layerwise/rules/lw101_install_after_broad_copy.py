@@ -70,8 +70,12 @@ the rc files and those variables name nothing outside the project, no parent fol
 yarn/pnpm files (the install belongs to a larger workspace) nor, for yarn, an `.npmrc` (yarn
 classic merges every `.yarnrc` and `.npmrc` from the root down to where it runs), and neither
 `node_modules` (a workspace member's included) nor Berry's `.pnp.cjs` is in the context.
-`pnpm fetch` reads only the lockfile (and `.npmrc`, pnpm-workspace.yaml) and moves with it; an
-offline pnpm install (`--offline`, `npm_config_offline=true`) below the copy gets an unsafe fix
+Below a pnpm workspace (pnpm-workspace.yaml in a parent folder, which pnpm takes for the
+workspace root) the fix also copies that root's lockfile, pnpm-workspace.yaml, `.npmrc` and
+member manifests, and stays unsafe; a parent `.npmrc` without pnpm-workspace.yaml beside it is
+not read by pnpm (pnpm.io "Settings (.npmrc)"; seen on BuildKit). `pnpm fetch` reads only
+the lockfile (and `.npmrc`, pnpm-workspace.yaml) and moves with it; an offline pnpm install
+(`--offline`, `npm_config_offline=true`) below the copy gets an unsafe fix
 that adds `pnpm fetch` above it and keeps the install below (the offline install fails on
 anything the lockfile does not pin).
 npm: safe only when the build context proves what every moved install reads: a valid package.json

@@ -493,7 +493,29 @@ def needs_dev(cmd: Command) -> bool:
 def project_env(
     context: BuildContext, project_dir: str, in_image: Callable[[str], bool]
 ) -> dict[str, str]:
-    return {}
+    """`offline=true` in the project's .npmrc (as the image has it), as npm_config_offline
+    (see `offline`; ENV wins over it)."""
+    value = npmrc_value(context, project_dir, "offline", in_image)
+    return {"npm_config_offline": "true"} if (value or "").lower() == "true" else {}
+
+
+def npmrc_value(
+    context: BuildContext,
+    project_dir: str,
+    key: str,
+    in_image: Callable[[str], bool] = lambda _: True,
+) -> str | None:
+    """The value `key` has in the .npmrc of context folder `project_dir` (INI `key = value`,
+    quotes dropped, the last line wins); None without the line, or when `in_image(".npmrc")`
+    says the image lacks the file. npm, pnpm and yarn classic read it."""
+    prefix = f"{project_dir}/" if project_dir else ""
+    text = context.read_text(prefix + ".npmrc") if in_image(".npmrc") else None
+    found = None
+    for line in (text or "").splitlines():
+        name, eq, value = line.partition("=")
+        if eq and name.strip() == key:
+            found = value.strip().strip("\"'")
+    return found
 
 
 def pruning(

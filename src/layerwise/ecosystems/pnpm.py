@@ -307,11 +307,8 @@ def _setting_on(
     pnpm-workspace.yaml (pnpm 10 reads settings from both), of the files `in_image` says the
     image has (a file name relative to the project)."""
     prefix = f"{project_dir}/" if project_dir else ""
-    npmrc = context.read_text(prefix + ".npmrc") if in_image(".npmrc") else None
-    for line in (npmrc or "").splitlines():
-        key, _, value = line.partition("=")
-        if key.strip() == npmrc_key and value.strip().lower() == "true":
-            return True
+    if (npm.npmrc_value(context, project_dir, npmrc_key, in_image) or "").lower() == "true":
+        return True
     text = context.read_text(prefix + WORKSPACE) if in_image(WORKSPACE) else None
     if not text:
         return False

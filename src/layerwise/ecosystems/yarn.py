@@ -308,10 +308,9 @@ def _named_files(context: BuildContext, project_dir: str) -> tuple[list[str], bo
         key, _, value = line.strip().partition(" ")
         if key in CLASSIC_NAMED and value.strip():
             understood = understood and _add_inside(context, prefix, value.strip(" \"'"), found)
-    for line in (context.read_text(prefix + ".npmrc") or "").splitlines():
-        key, _, value = line.partition("=")
-        if key.strip() == CLASSIC_NAMED[1] and value.strip(" \"'") not in ("", "false"):
-            understood = understood and _add_inside(context, prefix, value.strip(" \"'"), found)
+    mirror = npm.npmrc_value(context, project_dir, CLASSIC_NAMED[1])
+    if mirror and mirror != "false":
+        understood = understood and _add_inside(context, prefix, mirror, found)
     return found, understood
 
 

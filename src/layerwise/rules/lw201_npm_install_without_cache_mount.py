@@ -59,7 +59,8 @@ text and what precedes it), which is not worth a warning. Other global installs 
 A pip install without an index (`--no-index` or `PIP_NO_INDEX`) that looks only in local
 `--find-links` folders and names no URL (`pip install --no-index --find-links=/wheels
 /wheels/*.whl`) downloads nothing, and is left alone too (its requirement files are not read).
-So is an offline npm, yarn or uv install (`npm ci --offline`, `npm_config_offline=true`, yarn
+So is an offline npm, yarn or uv install (`npm ci --offline`, `npm_config_offline=true` or
+`offline=true` in the `.npmrc` the image has where the command's package.json came from, yarn
 classic's `yarn install --offline`, Berry's `enableNetwork: false` in the `.yarnrc.yml` the
 image has or `YARN_ENABLE_NETWORK=0`/`false` in ENV, which wins over it; `uv pip install
 --offline`, `UV_OFFLINE`): it reads only the cache the image holds (or yarn classic's offline

@@ -576,6 +576,13 @@ class Installer(Protocol):
         """As in `Ecosystem`: a flavour no real build exercised (`fix_proven`)."""
         ...
 
+    def offline(self, cmd: Command, env: Mapping[str, str]) -> bool:
+        """The install reads packages only from the tool's cache in the image, never the
+        network (`npm ci --offline`, with the command's own `VAR=x` prefixes and `env`): no
+        mount for it (`install_caches` gives none), and a mount on an earlier install of the
+        tool keeps that cache out of the image, where this one looks (LW201)."""
+        ...
+
 
 # Answers of an ecosystem with nothing to say about an `Installer` member: no lockfile form, no
 # development dependencies and no project-wide environment (the compiled languages: what their
@@ -614,6 +621,10 @@ def no_project_env(
 
 
 def never_starts_over(cmd: Command) -> bool:
+    return False
+
+
+def never_offline(cmd: Command, env: Mapping[str, str]) -> bool:
     return False
 
 

@@ -28,6 +28,7 @@ from layerwise.ecosystems.base import (
     cleans_as_a_whole,
     cleans_nothing,
     command_env,
+    never_offline,
     never_repeats_install,
     never_starts_over,
     never_unproven,
@@ -275,3 +276,4 @@ build_outputs = no_build_outputs
 unproven = never_unproven
 cleaned_caches = cleans_nothing
 cleaning_options = cleans_as_a_whole
+offline = never_offline

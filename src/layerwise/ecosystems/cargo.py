@@ -47,6 +47,7 @@ from layerwise.ecosystems.base import (
     command_env,
     image_tag,
     never_needs_dev,
+    never_offline,
     never_starts_over,
     never_unproven,
     no_dev_form,
@@ -355,3 +356,6 @@ def pruning(
 ) -> Pruning | None:
     """None: the install lands outside the project, or where settings decide."""
     return None
+
+
+offline = never_offline

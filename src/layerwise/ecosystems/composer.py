@@ -25,6 +25,7 @@ from layerwise.ecosystems.base import (
     Pruning,
     cleans_as_a_whole,
     command_env,
+    never_offline,
     never_repeats_install,
     never_starts_over,
     never_unproven,
@@ -278,3 +279,4 @@ split_repeats_install = never_repeats_install
 output_cache = no_output_cache
 build_outputs = no_build_outputs
 unproven = never_unproven
+offline = never_offline

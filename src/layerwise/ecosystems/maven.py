@@ -27,6 +27,7 @@ from layerwise.ecosystems.base import (
     command_env,
     image_tag,
     never_needs_dev,
+    never_offline,
     never_repeats_install,
     never_starts_over,
     never_unproven,
@@ -207,3 +208,6 @@ def pruning(
 ) -> Pruning | None:
     """None: the install lands outside the project, or where settings decide."""
     return None
+
+
+offline = never_offline

@@ -420,13 +420,20 @@ def offline(cmd: Command, env: Mapping[str, str]) -> bool:
     """`--offline` (npm's `offline` config, also `npm_config_offline=true`): npm makes no
     network request and installs from its cache alone. A mount spares no download there, and
     an empty one would hide the cache the image holds (`npm cache add` in an earlier RUN):
-    the install would stop with ENOTCACHED."""
-    if any(w.text in ("--offline", "--offline=true") for w in cmd.args):
+    the install would stop with ENOTCACHED. pnpm reads the same flag and variable (its store
+    in place of the cache)."""
+    if offline_flag(cmd):
         return True
     seen = command_env(cmd, env)
     return any(
         seen.get(n, "").lower() == "true" for n in ("npm_config_offline", "NPM_CONFIG_OFFLINE")
     )
+
+
+def offline_flag(cmd: Command) -> bool:
+    """`--offline` (or `--offline=true`, not `=false`), the flag npm, pnpm and yarn classic
+    take for installing from their cache alone."""
+    return any(w.text in ("--offline", "--offline=true") for w in cmd.args)
 
 
 def cache_defeats(cmd: Command) -> tuple[Word, ...]:
@@ -499,7 +506,29 @@ def needs_dev(cmd: Command) -> bool:
 def project_env(
     context: BuildContext, project_dir: str, in_image: Callable[[str], bool]
 ) -> dict[str, str]:
-    return {}
+    """`offline=true` in the project's .npmrc (as the image has it), as npm_config_offline
+    (see `offline`; ENV wins over it)."""
+    value = npmrc_value(context, project_dir, "offline", in_image)
+    return {"npm_config_offline": "true"} if (value or "").lower() == "true" else {}
+
+
+def npmrc_value(
+    context: BuildContext,
+    project_dir: str,
+    key: str,
+    in_image: Callable[[str], bool] = lambda _: True,
+) -> str | None:
+    """The value `key` has in the .npmrc of context folder `project_dir` (INI `key = value`,
+    quotes dropped, the last line wins); None without the line, or when `in_image(".npmrc")`
+    says the image lacks the file. npm, pnpm and yarn classic read it."""
+    prefix = f"{project_dir}/" if project_dir else ""
+    text = context.read_text(prefix + ".npmrc") if in_image(".npmrc") else None
+    found = None
+    for line in (text or "").splitlines():
+        name, eq, value = line.partition("=")
+        if eq and name.strip() == key:
+            found = value.strip().strip("\"'")
+    return found
 
 
 def pruning(

@@ -24,6 +24,7 @@ from layerwise.ecosystems.base import (
     env_flag,
     env_words,
     names_config_file,
+    never_offline,
     never_repeats_install,
     never_starts_over,
     never_unproven,
@@ -239,3 +240,4 @@ split_repeats_install = never_repeats_install
 output_cache = no_output_cache
 build_outputs = no_build_outputs
 unproven = never_unproven
+offline = never_offline

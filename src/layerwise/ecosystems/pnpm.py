@@ -63,7 +63,6 @@ WORKSPACE = "pnpm-workspace.yaml"
 # Project files an install reads when present (pnpm.io/cli/fetch), `.npmrc` aside (npm's).
 CONFIG = ("pnpm-lock.yaml", WORKSPACE, ".pnpmfile.cjs", ".pnpmfile.mjs", "patches")
 FETCH = "fetch"
-OFFLINE_FLAG = "--offline"
 STORE_VARIABLES = ("npm_config_store_dir", "NPM_CONFIG_STORE_DIR")
 # pnpm 10.12+'s global virtual store (pnpm.io/global-virtual-store): `enableGlobalVirtualStore`
 # in pnpm-workspace.yaml, `enable-global-virtual-store` in .npmrc or npm_config_*. node_modules
@@ -176,17 +175,19 @@ def dependency_install(
     proven (the offline install fails on anything the lockfile does not pin). Any other
     `pnpm install` reads what pnpm's docs list, workspace members included: proven as for npm
     (`npm.project_inputs`), with the lockfile present, pnpm-workspace.yaml understood and no
-    pnpm files in a parent folder (a workspace the install belongs to)."""
+    pnpm files in a parent folder (a workspace the install belongs to). With such a workspace
+    above, its root's files come too (`_workspace_inputs`), still unproven."""
     if not is_dependency_install(cmd):
         return None
     prefix = f"{project_dir}/" if project_dir else ""
     lockfile = prefix + LOCKFILES[0]
     parents = npm.enclosing(project_dir, (*LOCKFILES, WORKSPACE))
     inside = context is not None and not any(context.exists(p) for p in parents)
-    if is_fetch(cmd) or cmd.has_option(OFFLINE_FLAG):
+    above = _workspace_inputs(context, project_dir) if context is not None and not inside else ()
+    if is_fetch(cmd) or npm.offline(cmd, env):
         settings = (prefix + ".npmrc", prefix + WORKSPACE)
         present = [p for p in settings if context is not None and context.exists(p)]
-        inputs = (lockfile, *present)
+        inputs = tuple(dict.fromkeys((lockfile, *present, *above)))
         proven = inside and context is not None and context.exists(lockfile)
         if is_fetch(cmd):
             return DependencyInstall(inputs, (lockfile,), proven)
@@ -204,18 +205,40 @@ def dependency_install(
         members=members,
     )
     proven = known and understood and inside and context is not None and context.exists(lockfile)
-    return DependencyInstall(paths, (prefix + MANIFESTS[0],), proven)
+    return DependencyInstall(
+        tuple(dict.fromkeys((*above, *paths))), (prefix + MANIFESTS[0],), proven
+    )
+
+
+def _workspace_inputs(context: BuildContext, project_dir: str) -> tuple[str, ...]:
+    """What an install in `project_dir` reads from the workspace above it: pnpm takes the
+    nearest folder up the tree holding pnpm-workspace.yaml for its workspace root, and reads
+    that root's lockfile, settings (its `.npmrc` is the per-workspace one, pnpm.io "Settings
+    (.npmrc)") and members' manifests, as an install run there does; () without such a
+    folder. A parent `.npmrc` without pnpm-workspace.yaml beside it is not read."""
+    parts = project_dir.split("/")
+    for i in range(len(parts) - 1, -1, -1):
+        root = "/".join(parts[:i])
+        prefix = f"{root}/" if root else ""
+        if context.exists(prefix + WORKSPACE):
+            members, _ = workspace_members(context, root)
+            config = (*(prefix + name for name in CONFIG), prefix + ".npmrc")
+            paths, _ = npm.project_inputs(context, root, config=config, members=members)
+            return paths
+    return ()
 
 
 def install_caches(
     cmd: Command, home: str, uid_gid: tuple[str, str] | None, env: Mapping[str, str]
 ) -> tuple[CacheMount, ...]:
     """The store, where the command's `--store-dir`, then ENV, put it. None for `pnpm fetch`
-    and `pnpm install --offline`: they pass packages through the store from one RUN to the
-    next, so a mount on one of them alone would hide them from (or keep them from) the other.
+    and an offline install (`--offline`, `npm_config_offline=true`, `offline=true` in the
+    project's .npmrc through `project_env`): they pass packages through the store from one RUN
+    to the next, so a mount on one of them alone would hide them from (or keep them from) the
+    other.
     None with the global virtual store on (outside CI, where pnpm turns it off): node_modules
     then links into the store, which a mount would keep out of the image."""
-    if not is_install(cmd) or is_fetch(cmd) or cmd.has_option(OFFLINE_FLAG):
+    if not is_install(cmd) or is_fetch(cmd) or npm.offline(cmd, env):
         return ()
     seen = command_env(cmd, env)
     if env_flag(seen, *GLOBAL_VIRTUAL_STORE_VARIABLES) and not is_ci(seen):
@@ -284,11 +307,8 @@ def _setting_on(
     pnpm-workspace.yaml (pnpm 10 reads settings from both), of the files `in_image` says the
     image has (a file name relative to the project)."""
     prefix = f"{project_dir}/" if project_dir else ""
-    npmrc = context.read_text(prefix + ".npmrc") if in_image(".npmrc") else None
-    for line in (npmrc or "").splitlines():
-        key, _, value = line.partition("=")
-        if key.strip() == npmrc_key and value.strip().lower() == "true":
-            return True
+    if (npm.npmrc_value(context, project_dir, npmrc_key, in_image) or "").lower() == "true":
+        return True
     text = context.read_text(prefix + WORKSPACE) if in_image(WORKSPACE) else None
     if not text:
         return False
@@ -372,11 +392,16 @@ def needs_dev(cmd: Command) -> bool:
 def project_env(
     context: BuildContext, project_dir: str, in_image: Callable[[str], bool]
 ) -> dict[str, str]:
-    """The global virtual store, when the project's .npmrc or pnpm-workspace.yaml (as the
-    image has them) turns it on, as the variable that sets it (ENV wins over it)."""
+    """The global virtual store and offline mode, when the project's .npmrc or
+    pnpm-workspace.yaml (as the image has them) turns them on, as the variables that set them
+    (ENV wins over them)."""
+    env: dict[str, str] = {}
     npmrc_key, yaml_key = GLOBAL_VIRTUAL_STORE
-    on = _setting_on(context, project_dir, npmrc_key, yaml_key, in_image)
-    return {GLOBAL_VIRTUAL_STORE_VARIABLES[0]: "true"} if on else {}
+    if _setting_on(context, project_dir, npmrc_key, yaml_key, in_image):
+        env[GLOBAL_VIRTUAL_STORE_VARIABLES[0]] = "true"
+    if _setting_on(context, project_dir, "offline", "offline", in_image):
+        env["npm_config_offline"] = "true"
+    return env
 
 
 def pruning(
@@ -393,3 +418,4 @@ split_repeats_install = never_repeats_install
 output_cache = no_output_cache
 build_outputs = no_build_outputs
 unproven = never_unproven
+offline = npm.offline

@@ -27,6 +27,7 @@ from layerwise.ecosystems.base import (
     cleans_as_a_whole,
     command_env,
     is_under,
+    never_offline,
     never_repeats_install,
     never_starts_over,
     never_unproven,
@@ -268,3 +269,4 @@ split_repeats_install = never_repeats_install
 output_cache = no_output_cache
 build_outputs = no_build_outputs
 unproven = never_unproven
+offline = never_offline

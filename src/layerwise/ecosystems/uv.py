@@ -206,12 +206,12 @@ def dependency_install(
 def install_caches(
     cmd: Command, home: str, uid_gid: tuple[str, str] | None, env: Mapping[str, str]
 ) -> tuple[CacheMount, ...]:
-    if not is_install(cmd) or _offline(cmd, env):
+    if not is_install(cmd) or offline(cmd, env):
         return ()
     return (CacheMount.for_user(_cache_of(cmd, home, env), uid_gid),)
 
 
-def _offline(cmd: Command, env: Mapping[str, str]) -> bool:
+def offline(cmd: Command, env: Mapping[str, str]) -> bool:
     """`--offline` (or UV_OFFLINE): uv makes no network request and uses only its cache and
     local files. A mount spares no download, and an empty one would hide the cache the image
     holds."""

@@ -82,9 +82,11 @@ OUTPUTS = ("node_modules", ".pnp.cjs", ".pnp.loader.mjs")
 RC_FILES = (".yarnrc", ".yarnrc.yml")
 # Signs of Berry in a command or its environment (classic has none of these).
 BERRY_FLAGS = ("--immutable", "--immutable-cache", "--check-cache", "--mode", "--refresh-lockfile")
+# Berry's `enableNetwork`: false makes every install read its cache alone.
+NETWORK_VARIABLE = "YARN_ENABLE_NETWORK"
 BERRY_VARIABLES = frozenset(
     {"YARN_NODE_LINKER", "YARN_ENABLE_GLOBAL_CACHE", "YARN_GLOBAL_FOLDER",
-     "YARN_ENABLE_IMMUTABLE_INSTALLS", "YARN_NPM_REGISTRY_SERVER"}
+     "YARN_ENABLE_IMMUTABLE_INSTALLS", "YARN_NPM_REGISTRY_SERVER", NETWORK_VARIABLE}
 )  # fmt: skip
 _TRUE = ("1", "true")
 _FALSE = ("0", "false")
@@ -156,7 +158,7 @@ def project_env(
     relative to the project. An rc file that does not parse counts as Plug'n'Play (no mount),
     and so does one the image lacks (`in_image(".yarnrc.yml")` false). A project cache folder
     the image already has (a committed offline cache) gets no YARN_CACHE_FOLDER: a mount there
-    would hide it."""
+    would hide it. `enableNetwork: false` comes as YARN_ENABLE_NETWORK=false (see `offline`)."""
     if flavour(context, project_dir) != "berry":
         return {}
     prefix = f"{project_dir}/" if project_dir else ""
@@ -177,6 +179,8 @@ def project_env(
     plain = isinstance(cache, str) and "$" not in cache and not cache.startswith("~")
     if plain and (cache.startswith("/") or not in_image(cache.removeprefix("./").rstrip("/"))):
         env["YARN_CACHE_FOLDER"] = cache
+    if rc.get("enableNetwork") is False:
+        env[NETWORK_VARIABLE] = "false"
     return env
 
 
@@ -271,6 +275,12 @@ def is_dependency_install(cmd: Command) -> bool:
 # offline mode"), so the mirror must come with the manifests (classic.yarnpkg.com "Running
 # Yarn offline").
 CLASSIC_NAMED = ("yarn-path", "yarn-offline-mirror")
+# Classic also takes the mirror from the .npmrc (relative to it) and from the environment, both
+# registries' config (yarn v1 src/registries: npm-registry.js loadConfig reads `.npmrc` and
+# `npm_config_*`, base-registry.js `yarn_*`; config.js getOfflineMirrorPath asks both): a
+# variable's relative folder is taken from where yarn runs, `false` turns the mirror off. The
+# names are matched lowercased, as yarn does.
+MIRROR_VARIABLES = ("yarn_yarn_offline_mirror", "npm_config_yarn_offline_mirror")
 
 
 def _named_files(context: BuildContext, project_dir: str) -> tuple[list[str], bool]:
@@ -298,7 +308,23 @@ def _named_files(context: BuildContext, project_dir: str) -> tuple[list[str], bo
         key, _, value = line.strip().partition(" ")
         if key in CLASSIC_NAMED and value.strip():
             understood = understood and _add_inside(context, prefix, value.strip(" \"'"), found)
+    mirror = npm.npmrc_value(context, project_dir, CLASSIC_NAMED[1])
+    if mirror and mirror != "false":
+        understood = understood and _add_inside(context, prefix, mirror, found)
     return found, understood
+
+
+def _env_mirror(
+    context: BuildContext, cmd: Command, env: Mapping[str, str], prefix: str, found: list[str]
+) -> bool:
+    """Add the offline mirror a variable names (MIRROR_VARIABLES) when the context has it;
+    False when the folder is not one of the project's (absolute, `~`, `$`, `..`)."""
+    understood = True
+    for name, value in command_env(cmd, env).items():
+        folder = value.strip(" \"'")
+        if name.lower() in MIRROR_VARIABLES and folder not in ("", "false"):
+            understood = _add_inside(context, prefix, folder, found) and understood
+    return understood
 
 
 def _add_inside(context: BuildContext, prefix: str, value: str, found: list[str]) -> bool:
@@ -314,19 +340,23 @@ def _add_inside(context: BuildContext, prefix: str, value: str, found: list[str]
 def dependency_install(
     cmd: Command, env: Mapping[str, str], context: BuildContext | None, project_dir: str
 ) -> DependencyInstall | None:
-    """`yarn install` reads package.json, yarn.lock, the rc files and what they name, workspace
-    manifests and `.npmrc`. Proven when the npm project is (see `npm.project_inputs`), the
-    flavour is known, the rc files name nothing outside the project, and no parent folder holds
-    yarn files (then the install belongs to a larger project)."""
+    """`yarn install` reads package.json, yarn.lock, the rc files and what they name (the
+    offline mirror also from the `.npmrc` or a variable: MIRROR_VARIABLES), workspace manifests
+    and `.npmrc`. Proven when the npm project is (see `npm.project_inputs`), the flavour is
+    known, the rc files and variables name nothing outside the project, and no parent folder
+    holds yarn files or an `.npmrc` (then the install belongs to a larger project, or reads
+    settings from up the tree: classic merges every `.yarnrc` and `.npmrc` from the root to
+    where it runs)."""
     if not is_dependency_install(cmd):
         return None
     prefix = f"{project_dir}/" if project_dir else ""
     config = [prefix + name for name in CONFIG]
-    parents = npm.enclosing(project_dir, (*RC_FILES, *LOCKFILES))
+    parents = npm.enclosing(project_dir, (*RC_FILES, *LOCKFILES, ".npmrc"))
     named: list[str] = []
     understood = True
     if context is not None:
         named, understood = _named_files(context, project_dir)
+        understood = _env_mirror(context, cmd, env, prefix, named) and understood
     paths, known = npm.project_inputs(
         context,
         project_dir,
@@ -344,8 +374,9 @@ def install_caches(
 ) -> tuple[CacheMount, ...]:
     """Classic's cache (`--cache-folder` wins over ENV); for Berry (known from the command or
     ENV) only with `YARN_NODE_LINKER=node-modules` and a cache place ENV settles (global cache
-    on, or off with YARN_CACHE_FOLDER): with Plug'n'Play the image runs from the cache."""
-    if not is_install(cmd):
+    on, or off with YARN_CACHE_FOLDER): with Plug'n'Play the image runs from the cache.
+    None for an offline install (`offline`)."""
+    if not is_install(cmd) or offline(cmd, env):
         return ()
     seen = command_env(cmd, env)
     if not is_berry_command(cmd, env):
@@ -359,6 +390,18 @@ def install_caches(
     if shared in _FALSE and seen.get("YARN_CACHE_FOLDER"):
         return (CacheMount.for_user(seen["YARN_CACHE_FOLDER"], uid_gid),)
     return ()
+
+
+def offline(cmd: Command, env: Mapping[str, str]) -> bool:
+    """An install that reads only what is on disk: classic's `--offline` ("trigger an error if
+    any required dependencies are not available in local cache": its cache or offline mirror;
+    a commander flag, no variable sets it), Berry's `enableNetwork` false
+    (YARN_ENABLE_NETWORK=0 or false; Berry has no `--offline`). A mount spares no download
+    there, and an empty one would hide the cache an earlier RUN left in the image: seen on
+    BuildKit, classic stops with "Can't make a request in offline mode"."""
+    if npm.offline_flag(cmd):
+        return True
+    return command_env(cmd, env).get(NETWORK_VARIABLE, "").strip().lower() in _FALSE
 
 
 def _classic_cache(cmd: Command, home: str, seen: Mapping[str, str], root: bool) -> str:

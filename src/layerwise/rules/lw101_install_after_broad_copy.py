@@ -67,18 +67,27 @@ files the project names, such as its readme). No fix when the manifests name a l
 source): the install needs those sources, which come only with the broad COPY.
 yarn and pnpm: as npm below (package.json, `.npmrc`, workspace manifests, install scripts), plus
 yarn.lock, `.yarnrc` and what it names (classic: `yarn-path`, and the `yarn-offline-mirror`
-folder, where an install looks for each tarball first and `--offline` only), `.yarnrc.yml` and
+folder, where an install looks for each tarball first and `--offline` only; classic also takes
+the mirror from the `.npmrc` and from `YARN_YARN_OFFLINE_MIRROR` or
+`npm_config_yarn_offline_mirror` in ENV, ARG or in front of the command, a relative folder
+taken from where yarn runs), `.yarnrc.yml` and
 what it names (`yarnPath`, plugins, a project `cacheFolder`), `.yarn/releases`,
 `.yarn/plugins`, `.yarn/patches`, `.yarn/cache` and `.env.yarn` (Berry); pnpm-lock.yaml,
 pnpm-workspace.yaml and its `packages` members, `.pnpmfile.cjs` and `patches/` (the list pnpm's
 `pnpm fetch` page gives). Complete only when the lockfile is in the context and, for yarn, the
 flavour is known (package.json's `packageManager`, a `.yarnrc.yml`, or the lockfile's header),
-the rc files name nothing outside the project, no parent folder holds yarn/pnpm files (the
-install belongs to a larger workspace), and neither `node_modules` (a workspace member's
-included) nor Berry's `.pnp.cjs` is in the context. `pnpm fetch`
-reads only the lockfile (and `.npmrc`, pnpm-workspace.yaml) and moves with it; a
-`pnpm install --offline` below the copy gets an unsafe fix that adds `pnpm fetch` above it and
-keeps the install below (the offline install fails on anything the lockfile does not pin).
+the rc files and those variables name nothing outside the project, no parent folder holds
+yarn/pnpm files (the install belongs to a larger workspace) nor, for yarn, an `.npmrc` (yarn
+classic merges every `.yarnrc` and `.npmrc` from the root down to where it runs), and neither
+`node_modules` (a workspace member's included) nor Berry's `.pnp.cjs` is in the context.
+Below a pnpm workspace (pnpm-workspace.yaml in a parent folder, which pnpm takes for the
+workspace root) the fix also copies that root's lockfile, pnpm-workspace.yaml, `.npmrc` and
+member manifests, and stays unsafe; a parent `.npmrc` without pnpm-workspace.yaml beside it is
+not read by pnpm (pnpm.io "Settings (.npmrc)"; seen on BuildKit). `pnpm fetch` reads only
+the lockfile (and `.npmrc`, pnpm-workspace.yaml) and moves with it; an offline pnpm install
+(`--offline`, `npm_config_offline=true`) below the copy gets an unsafe fix
+that adds `pnpm fetch` above it and keeps the install below (the offline install fails on
+anything the lockfile does not pin).
 npm: safe only when the build context proves what every moved install reads: a valid package.json
 and lockfile (and `.npmrc`, workspace manifests) in each install's folder (a second install-only
 RUN, `cd client && npm ci`, moves too and gets its own manifests), install-time scripts that

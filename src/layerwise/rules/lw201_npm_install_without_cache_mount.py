@@ -32,10 +32,11 @@ neither the command nor the context shows is taken for classic, the yarn the off
 images ship; on a Berry project that mount only stays unused.
 pnpm: the store, `~/.local/share/pnpm/store`, `$PNPM_HOME/store`,
 `$XDG_DATA_HOME/pnpm/store`, `npm_config_store_dir`, `--store-dir` (pnpm copies from it when it
-cannot hard-link across the mount). `pnpm fetch` and `pnpm install --offline` are left alone:
-they hand packages to each other through the store, and a mount on one of them alone breaks the
-other. So is an install with pnpm's global virtual store on (pnpm 10.12+:
-`enableGlobalVirtualStore: true` in the pnpm-workspace.yaml, or
+cannot hard-link across the mount). `pnpm fetch` and an offline pnpm install (`--offline`,
+`npm_config_offline=true`, or `offline=true` in the `.npmrc` the image has where the command's
+package.json came from) are left alone: they hand packages to each other through the store, and
+a mount on one of them alone breaks the other. So is an install with pnpm's global virtual
+store on (pnpm 10.12+: `enableGlobalVirtualStore: true` in the pnpm-workspace.yaml, or
 `enable-global-virtual-store=true` in the `.npmrc`, that the image has where the command's
 package.json came from, or `npm_config_enable_global_virtual_store` in ENV; not in CI, where
 pnpm turns it off): node_modules then holds only symlinks into the store, which a mount would
@@ -58,9 +59,14 @@ text and what precedes it), which is not worth a warning. Other global installs 
 A pip install without an index (`--no-index` or `PIP_NO_INDEX`) that looks only in local
 `--find-links` folders and names no URL (`pip install --no-index --find-links=/wheels
 /wheels/*.whl`) downloads nothing, and is left alone too (its requirement files are not read).
-So is an offline npm or uv install (`npm ci --offline`, `npm_config_offline=true`, `uv pip
-install --offline`, `UV_OFFLINE`): it reads only the cache the image holds, which a mount
-would hide.
+So is an offline npm, yarn or uv install (`npm ci --offline`, `npm_config_offline=true` or
+`offline=true` in the `.npmrc` the image has where the command's package.json came from, yarn
+classic's `yarn install --offline`, Berry's `enableNetwork: false` in the `.yarnrc.yml` the
+image has or `YARN_ENABLE_NETWORK=0`/`false` in ENV, which wins over it; `uv pip install
+--offline`, `UV_OFFLINE`): it reads only the cache the image holds (or yarn classic's offline
+mirror), which a mount would hide; on BuildKit, yarn classic then stops with "Can't make a
+request in offline mode", Berry with YN0080 and pnpm with ERR_PNPM_NO_OFFLINE_TARBALL.
+`--prefer-offline` still downloads what the cache lacks and keeps its finding.
 A stage built on a Windows image (`windows`, `nanoserver` or `servercore` in its name) is left
 alone: its tools keep their caches under `C:\\` (the golang image's GOPATH is `C:\\gopath`), and a
 Windows daemon builds with the legacy builder, which stops on `RUN --mount`.
@@ -109,6 +115,11 @@ user that runs the tool without installing (`dotnet publish --no-restore`, `dotn
 --no-restore`) gets the same mount from the fix, as Docker's .NET template has it: with the
 mount on `dotnet restore` alone the packages leave the image and the publish fails (NETSDK1064,
 dotnet/dotnet-docker#3353).
+The fix is unsafe when a later RUN of the stage, or of a stage built FROM it, installs offline
+with the same tool as the same user without that mount (`yarn install --production --offline`
+after `yarn install`, `npm ci --offline`, a pnpm install made offline by the `.npmrc` it
+finds): it reads the cache the first install leaves in the image, which the mount keeps out
+(on BuildKit the offline yarn install then stops: "Can't make a request in offline mode").
 No fix for a RUN that also deletes a folder above the cache (`rm -rf ~/.bundle/` with the cache
 in `~/.bundle/cache`, Rails' generated Dockerfile): a mount point cannot be removed, so the RUN
 would fail (see LW203).
@@ -228,6 +239,7 @@ def check(ctx: RuleContext) -> Iterator[Finding]:
                 edits = insert_at(edits, cmd.start, prefix)
             proven = fix_proven(eco, cmd, state.variables, ctx.context, "")
             safe = proven and _store_kept(ctx, step, eco, missing, readers)
+            safe = safe and not _offline_after(ctx, step, eco, missing)
             fix = Fix(Safety.SAFE if safe else Safety.UNSAFE, edits)
         verb = eco.verb(cmd)
         label = short(cmd, verb)
@@ -292,6 +304,33 @@ def _family(ctx: RuleContext, step: Step) -> set[int]:
         if stage.base_stage is not None and stage.base_stage.index in family:
             family.add(stage.index)
     return family
+
+
+def _offline_after(ctx: RuleContext, step: Step, eco: Installer, mounts: list[CacheMount]) -> bool:
+    """A later RUN of the stage, or of a stage built FROM it, as the same user and without the
+    mount, that installs offline with the same tool (`yarn install --offline`, or offline by
+    the project's settings): it reads the cache this install leaves in the image, which the
+    mount would keep out."""
+    stages = ctx.model.stages
+    for index in sorted(_family(ctx, step)):
+        if all(st.index != step.stage for st in stage_chain(stages[index])):
+            continue  # a base stage, or one built FROM a base: none runs after the install
+        steps = stages[index].steps
+        at = next(i for i, st in enumerate(steps) if st is step) if index == step.stage else -1
+        later = steps[at + 1 :]
+        for other in later:
+            if other.instruction.name != "RUN" or other.state.user != step.state.user:
+                continue
+            has = cache_mounts(ctx, other)
+            if all(any(h.mount.covers(m.target) for h in has) for m in mounts):
+                continue
+            for cmd in commands(ctx, other.instruction):
+                if eco.is_install(cmd):
+                    # The project's settings count (`offline=true` in its .npmrc); ENV wins.
+                    seen = {**_project_env(ctx, other, cmd, eco), **other.state.variables}
+                    if eco.offline(cmd, seen):
+                        return True
+    return False
 
 
 def _readers_to_mount(

@@ -100,12 +100,19 @@ _LAYOUT_TABLES = ("workspace", "lib", "bin", "example", "test", "bench", "patch"
 
 
 def is_dependency_install(cmd: Command) -> bool:
-    """`cargo fetch` (Cargo's download step), or a `cargo build` of the one package (it compiles
-    every dependency, the costly part of a build)."""
+    """`cargo fetch` (Cargo's download step), a `cargo build` of the one package (it compiles
+    every dependency, the costly part of a build), or cargo-chef's `cargo chef cook` (it compiles
+    every dependency its recipe lists, and nothing of the package)."""
     word = verb(cmd)
     if word is None:
         return False
-    return word.text == "fetch" or split_repeats_install(cmd)
+    return word.text == "fetch" or split_repeats_install(cmd) or _cooks(cmd)
+
+
+def _cooks(cmd: Command) -> bool:
+    """`cargo chef cook`: cargo-chef's dependency-only build (its README: the cooked
+    dependencies are the layer that `COPY . .` and `cargo build` below it reuse)."""
+    return [w.text for w in cmd.operands(VALUE_OPTIONS)[:2]] == ["chef", "cook"]
 
 
 def split_repeats_install(cmd: Command) -> bool:

@@ -12,12 +12,14 @@ any Gradle task) reads the sources and is not reported. `cargo build` is the exc
 it compiled survives the rebuilt step, so each source edit compiles every crate again; it is
 reported unless it builds something else than the one package (`--bin`, `-p`,
 `--manifest-path`, `--target-dir`...), a cache mount of its RUN holds its target folder, or a
-`cargo build` already runs above the copy. An install of the
+`cargo build` or cargo-chef's `cargo chef cook` (which compiles every dependency of the recipe,
+cargo-chef's README layout) already runs above the copy. An install of the
 project itself (`pip install .`, `pip install -e .`, a wheel or folder of the context) builds
 the sources and is not reported; `uv sync` or
 `poetry install` below `COPY . .` is not reported when the same tool's dependency-only step
 (`--no-install-project`, `--no-root`) already runs above it, nor `pnpm install --offline` below
-a `pnpm fetch` (pnpm's documented Docker layout). Nor is an install that the same installer
+a `pnpm fetch` (pnpm's documented Docker layout). Above means in the stage or in a stage it is
+built FROM. Nor is an install that the same installer
 already ran above `COPY . .`, in the same folder from the same manifests (`COPY Gemfile .`,
 `bundle install`, then `COPY . .`, `bundle install`): the dependencies are in a layer above, and
 the later install only adds what the rest of the context changes (a lockfile, a gemspec). A
@@ -179,7 +181,7 @@ def check(ctx: RuleContext) -> Iterator[Finding]:
             install = next(
                 filter(s.installs_dependencies, s.commands(ctx, steps[index].instruction)), None
             )
-            if install is None or _split_above(ctx, steps[:at], install):
+            if install is None or _split_above(ctx, _above(ctx, steps, at), install):
                 continue
             if _output_cached(steps[index], install):
                 continue
@@ -198,6 +200,13 @@ def check(ctx: RuleContext) -> Iterator[Finding]:
             above = list(steps[:at])
             yield _finding(ctx, broads, steps[index], install, steps[last], adjacent, above)
             break
+
+
+def _above(ctx: RuleContext, steps: Sequence[Step], at: int) -> list[Step]:
+    """The steps above the broad COPY in the image: those of the stages it is built FROM, then
+    its own stage's."""
+    bases = s.stage_chain(ctx.model.stages[steps[at].stage])[:-1]
+    return [*(st for stage in bases for st in stage.steps), *steps[:at]]
 
 
 def _split_above(ctx: RuleContext, above: Sequence[Step], install: Command) -> bool:

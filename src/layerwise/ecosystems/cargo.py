@@ -282,9 +282,25 @@ def cache_mounts(home: str, uid_gid: tuple[str, str] | None) -> tuple[CacheMount
 def install_caches(
     cmd: Command, home: str, uid_gid: tuple[str, str] | None, env: Mapping[str, str]
 ) -> tuple[CacheMount, ...]:
-    if not is_install(cmd):
+    """The registry and git caches of a command that downloads crates; () for an offline one,
+    which downloads nothing (`offline`)."""
+    if not is_install(cmd) or offline(cmd, env):
         return ()
     return _caches(cargo_home(home, command_env(cmd, env)), uid_gid)
+
+
+def offline(cmd: Command, env: Mapping[str, str]) -> bool:
+    """`--offline`, `--frozen` ("equivalent to specifying both `--locked` and `--offline`") or
+    CARGO_NET_OFFLINE=true (the `net.offline` setting): Cargo "will restrict itself to crates
+    that are downloaded locally" (the Cargo Book, cargo-build). Only the command's own options
+    count (`cargo run -- --offline` hands it to the program)."""
+    if verb(cmd) is None:
+        return False
+    words = [w.text for w in cmd.args]
+    own = words[: words.index("--")] if "--" in words else words
+    if "--offline" in own or "--frozen" in own:
+        return True
+    return command_env(cmd, env).get("CARGO_NET_OFFLINE", "").lower() == "true"
 
 
 def cache_defeats(cmd: Command) -> tuple[Word, ...]:

@@ -129,6 +129,12 @@ def install_caches(
     return (CacheMount.for_user(packages_folder(cmd, home, command_env(cmd, env)), uid_gid),)
 
 
+def offline(cmd: Command, env: Mapping[str, str]) -> bool:
+    """A build, publish, run or test with `--no-restore`: it takes the packages the restore put
+    in the packages folder, and stops on a missing one (NETSDK1064)."""
+    return verb(cmd) is not None and cmd.has_option("--no-restore")
+
+
 def cache_defeats(cmd: Command) -> tuple[Word, ...]:
     return ()  # `--no-cache`/`--no-http-cache` skip the HTTP cache, not the packages folder
 

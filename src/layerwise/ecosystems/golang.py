@@ -140,10 +140,20 @@ def install_caches(
     if not is_install(cmd):
         return ()
     seen = command_env(cmd, env)
-    mounts = [CacheMount.for_user(module_cache(home, seen), uid_gid)]
+    mounts = [] if offline(cmd, env) else [CacheMount.for_user(module_cache(home, seen), uid_gid)]
     if not is_mod_download(cmd) and seen.get("GOCACHE") != "off":
         mounts.append(CacheMount.for_user(build_cache(home, seen), uid_gid, compiled=True))
     return tuple(mounts)
+
+
+def offline(cmd: Command, env: Mapping[str, str]) -> bool:
+    """GOPROXY=off, or a GOPROXY list that starts with `off` ("disallows downloading modules
+    from any source", `go help environment`): modules come from the module cache alone. The
+    build cache stays a cache: what it lacks is compiled again."""
+    if verb(cmd) is None:
+        return False
+    first = command_env(cmd, env).get("GOPROXY", "").replace("|", ",").split(",")[0]
+    return first.strip() == "off"
 
 
 def cache_defeats(cmd: Command) -> tuple[Word, ...]:

@@ -114,9 +114,16 @@ def cache_mounts(home: str, uid_gid: tuple[str, str] | None) -> tuple[CacheMount
 def install_caches(
     cmd: Command, home: str, uid_gid: tuple[str, str] | None, env: Mapping[str, str]
 ) -> tuple[CacheMount, ...]:
-    if not is_install(cmd):
+    """The local repository of a command that downloads; () offline (`offline`)."""
+    if not is_install(cmd) or offline(cmd, env):
         return ()
     return (CacheMount.for_user(local_repository(cmd, home, command_env(cmd, env)), uid_gid),)
+
+
+def offline(cmd: Command, env: Mapping[str, str]) -> bool:
+    """`-o`/`--offline` (Maven's "Work offline" option): plugins and dependencies come from the
+    local repository alone."""
+    return bool(_goals(cmd)) and cmd.has_option("-o", "--offline")
 
 
 def cache_defeats(cmd: Command) -> tuple[Word, ...]:

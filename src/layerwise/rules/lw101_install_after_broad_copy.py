@@ -111,8 +111,10 @@ stage's ARG or ENV (`CARGO_TARGET_DIR`, `CARGO_BUILD_TARGET_DIR`, `CARGO_BUILD_T
 copy-out would fail the RUN or leave a later `COPY --from` without its file.
 Maven: pom.xml (with `mvnw` and `.mvn/`), no fix for a multi-module POM or a
 local parent. .NET: the one project file and NuGet.config, Directory.Build.props/targets,
-Directory.Packages.props, global.json, packages.lock.json; no fix for a solution or a
-ProjectReference. Bundler: Gemfile, Gemfile.lock (no fix with `gemspec`, `path:`,
+Directory.Packages.props, global.json, packages.lock.json, and all of those but the lockfile in
+the parent folders of the context (MSBuild and NuGet look upward for them; unproven then, as a
+props file may import more); no fix for a solution or a ProjectReference. Bundler: Gemfile,
+Gemfile.lock (no fix with `gemspec`, `path:`,
 `eval_gemfile`). Composer: composer.json, composer.lock, auth.json; with `--no-scripts
 --no-autoloader` the install moves, else that dependency-only install goes above the copy and
 the original stays below it (Composer's documented layout).

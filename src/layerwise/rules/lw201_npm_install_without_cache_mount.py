@@ -64,6 +64,9 @@ would hide. So is an offline Cargo, Maven or Gradle run (`cargo build --offline`
 CARGO_NET_OFFLINE=true, `mvn -o`, `gradle --offline`), and a Go command with GOPROXY=off
 gets the build cache alone: each takes its packages from what an earlier step left in the
 cache and downloads nothing.
+The users official images add are known: `node` (uid 1000, /home/node) in the node images and
+`app` (uid 1654, /home/app; `USER $APP_UID`, the uid the images give in ENV) in Microsoft's
+.NET 8+ images (mcr.microsoft.com/dotnet).
 A stage built on a Windows image (`windows`, `nanoserver` or `servercore` in its name) is left
 alone: its tools keep their caches under `C:\\` (the golang image's GOPATH is `C:\\gopath`), and a
 Windows daemon builds with the legacy builder, which stops on `RUN --mount`.

@@ -109,8 +109,10 @@ stage's ARG or ENV (`CARGO_TARGET_DIR`, `CARGO_BUILD_TARGET_DIR`, `CARGO_BUILD_T
 `.cargo/config.toml` of the project's folder or a parent in the context (`build.target`,
 `build.target-dir`) moves the output: the binary is then not in `target/<profile>`, so the
 copy-out would fail the RUN or leave a later `COPY --from` without its file.
-Maven: pom.xml (with `mvnw` and `.mvn/`), no fix for a multi-module POM or a
-local parent. .NET: the one project file and NuGet.config, Directory.Build.props/targets,
+Maven: pom.xml (with `mvnw` and `.mvn/`) and the settings or toolchains file that `-s`, `-gs`
+or `-t` names (on the command, in MAVEN_ARGS or in `.mvn/maven.config`); no fix for a
+multi-module POM, a local parent, or such a file outside the project folder. .NET: the one
+project file and NuGet.config, Directory.Build.props/targets,
 Directory.Packages.props, global.json, packages.lock.json, and all of those but the lockfile in
 the parent folders of the context (MSBuild and NuGet look upward for them; unproven then, as a
 props file may import more); no fix for a solution or a ProjectReference. Bundler: Gemfile,

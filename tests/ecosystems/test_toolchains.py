@@ -94,3 +94,29 @@ def test_runtime_images_are_not_toolchains() -> None:
     runtimes = ["gcr.io/distroless/static-debian12", "eclipse-temurin:17-jre",
                 "mcr.microsoft.com/dotnet/aspnet:8.0", "gcr.io/distroless/cc-debian12"]  # fmt: skip
     assert not [r for r in runtimes for eco in COMPILERS if eco.is_toolchain_image(r)]
+
+
+@pytest.mark.parametrize(
+    ("module", "text", "env", "offline"),
+    [
+        (cargo, "cargo build --release --offline", {}, True),
+        (cargo, "cargo build --frozen --release", {}, True),
+        (cargo, "cargo build --locked --release", {}, False),
+        (cargo, "cargo build --release", {"CARGO_NET_OFFLINE": "true"}, True),
+        (cargo, "CARGO_NET_OFFLINE=false cargo fetch", {"CARGO_NET_OFFLINE": "true"}, False),
+        (cargo, "cargo run --release -- --offline", {}, False),
+        (maven, "mvn -o -B package", {}, True),
+        (maven, "./mvnw --offline package", {}, True),
+        (maven, "mvn -B package", {}, False),
+        (gradle, "./gradlew build --offline", {}, True),
+        (gradle, "gradle build", {}, False),
+        (golang, "GOPROXY=off go build -o app .", {}, True),
+        (golang, "go build -o app .", {"GOPROXY": "off"}, True),
+        (golang, "go build -o app .", {"GOPROXY": "https://proxy.golang.org,off"}, False),
+        (golang, "go build -o app .", {}, False),
+        (dotnet, "dotnet publish --no-restore -c Release", {}, True),
+        (dotnet, "dotnet publish -c Release", {}, False),
+    ],
+)  # fmt: skip
+def test_offline(module: Compiler, text: str, env: dict[str, str], offline: bool) -> None:
+    assert module.offline(cmd(text), env) is offline

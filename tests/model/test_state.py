@@ -156,3 +156,24 @@ def test_a_word_buildkit_cannot_expand_stays_as_written() -> None:
     step = m.stages[1].steps[0]
     assert step.state.expand('"') == '"'
     assert [d.kind.value for d in m.diagnostics] == ["invalid-variable-substitution"]
+
+
+@pytest.mark.parametrize(
+    ("line", "home", "uid_gid"),
+    [
+        ("USER $APP_UID", "/home/app", ("1654", "1654")),
+        ("USER app", "/home/app", ("1654", "1654")),
+        ("USER ${APP_UID}:${APP_UID}", "/home/app", ("1654", "1654")),
+    ],
+)
+def test_dotnet_images_app_user(line: str, home: str, uid_gid: tuple[str, str]) -> None:
+    """Microsoft's .NET images (8.0 on) set ENV APP_UID=1654 for their `app` user."""
+    text = f"FROM mcr.microsoft.com/dotnet/sdk:8.0\n{line}\nRUN dotnet restore\n"
+    state = states(text)[-1]
+    assert (state.home, state.uid_gid) == (home, uid_gid)
+
+
+def test_sdk_elsewhere_is_not_dotnet() -> None:
+    state = states("FROM example.com/tools/sdk:1\nUSER app\nRUN true\n")[-1]
+    assert state.image_family == "sdk"
+    assert state.uid_gid is None

@@ -782,3 +782,9 @@ class Compiler(Protocol):
         toolchain; None when no runtime is known to fit (an unknown variant, a libc that may
         differ)."""
         ...
+
+    def offline(self, cmd: Command, env: Mapping[str, str]) -> bool:
+        """`cmd` runs the tool without the network (`cargo build --offline`, `mvn -o`,
+        `GOPROXY=off`, `dotnet publish --no-restore`): it takes every package from the tool's
+        cache and stops on one the cache lacks. `env`: the stage's ARG and ENV values."""
+        ...

@@ -47,7 +47,6 @@ from layerwise.ecosystems.base import (
     command_env,
     image_tag,
     never_needs_dev,
-    never_offline,
     never_starts_over,
     never_unproven,
     no_dev_form,
@@ -101,12 +100,19 @@ _LAYOUT_TABLES = ("workspace", "lib", "bin", "example", "test", "bench", "patch"
 
 
 def is_dependency_install(cmd: Command) -> bool:
-    """`cargo fetch` (Cargo's download step), or a `cargo build` of the one package (it compiles
-    every dependency, the costly part of a build)."""
+    """`cargo fetch` (Cargo's download step), a `cargo build` of the one package (it compiles
+    every dependency, the costly part of a build), or cargo-chef's `cargo chef cook` (it compiles
+    every dependency its recipe lists, and nothing of the package)."""
     word = verb(cmd)
     if word is None:
         return False
-    return word.text == "fetch" or split_repeats_install(cmd)
+    return word.text == "fetch" or split_repeats_install(cmd) or _cooks(cmd)
+
+
+def _cooks(cmd: Command) -> bool:
+    """`cargo chef cook`: cargo-chef's dependency-only build (its README: the cooked
+    dependencies are the layer that `COPY . .` and `cargo build` below it reuse)."""
+    return [w.text for w in cmd.operands(VALUE_OPTIONS)[:2]] == ["chef", "cook"]
 
 
 def split_repeats_install(cmd: Command) -> bool:
@@ -276,9 +282,25 @@ def cache_mounts(home: str, uid_gid: tuple[str, str] | None) -> tuple[CacheMount
 def install_caches(
     cmd: Command, home: str, uid_gid: tuple[str, str] | None, env: Mapping[str, str]
 ) -> tuple[CacheMount, ...]:
-    if not is_install(cmd):
+    """The registry and git caches of a command that downloads crates; () for an offline one,
+    which downloads nothing (`offline`)."""
+    if not is_install(cmd) or offline(cmd, env):
         return ()
     return _caches(cargo_home(home, command_env(cmd, env)), uid_gid)
+
+
+def offline(cmd: Command, env: Mapping[str, str]) -> bool:
+    """`--offline`, `--frozen` ("equivalent to specifying both `--locked` and `--offline`") or
+    CARGO_NET_OFFLINE=true (the `net.offline` setting): Cargo "will restrict itself to crates
+    that are downloaded locally" (the Cargo Book, cargo-build). Only the command's own options
+    count (`cargo run -- --offline` hands it to the program)."""
+    if verb(cmd) is None:
+        return False
+    words = [w.text for w in cmd.args]
+    own = words[: words.index("--")] if "--" in words else words
+    if "--offline" in own or "--frozen" in own:
+        return True
+    return command_env(cmd, env).get("CARGO_NET_OFFLINE", "").lower() == "true"
 
 
 def cache_defeats(cmd: Command) -> tuple[Word, ...]:
@@ -356,6 +378,3 @@ def pruning(
 ) -> Pruning | None:
     """None: the install lands outside the project, or where settings decide."""
     return None
-
-
-offline = never_offline

@@ -28,7 +28,6 @@ from layerwise.ecosystems.base import (
     command_env,
     image_tag,
     never_needs_dev,
-    never_offline,
     never_repeats_install,
     never_starts_over,
     never_unproven,
@@ -58,6 +57,8 @@ PROJECT_SUFFIXES = (".csproj", ".fsproj", ".vbproj")
 CONFIG_FILES = ("NuGet.config", "nuget.config", "NuGet.Config", "Directory.Build.props",
                 "Directory.Build.targets", "Directory.Packages.props", "global.json",
                 "packages.lock.json")  # fmt: skip
+# The config files that apply from a parent folder (packages.lock.json sits beside its project).
+PARENT_FILES = CONFIG_FILES[:-1]
 
 
 def verb(cmd: Command) -> Word | None:
@@ -103,13 +104,18 @@ def dependency_install(
     found = tc.project_files(context, project_dir, (project,), CONFIG_FILES, sound=_sound)
     if found is None:
         return None
-    # Directory.Build.props and friends in a parent folder apply too.
-    above = project_dir.split("/")[:-1] if project_dir else []
-    for depth in range(len(above) + (1 if project_dir else 0)):
-        folder = "/".join(above[:depth])
-        prefix = f"{folder}/" if folder else ""
-        if any(context.exists(prefix + n) for n in CONFIG_FILES[3:6]):
-            return DependencyInstall(found.inputs, found.manifests, False)
+    # MSBuild and NuGet look in the parent folders too: the nearest Directory.Build.props,
+    # Directory.Build.targets, Directory.Packages.props and global.json above the project
+    # apply to it, and every NuGet.config above it is merged in. Those of the context are
+    # copied with the project, unproven: a props file may import more of the context.
+    above = [
+        prefix + name
+        for prefix in tc.folders_up(project_dir)[1:]
+        for name in PARENT_FILES
+        if context.exists(prefix + name)
+    ]
+    if above:
+        return DependencyInstall((*found.inputs, *above), found.manifests, False)
     return found
 
 
@@ -128,6 +134,12 @@ def install_caches(
     if not is_install(cmd):
         return ()
     return (CacheMount.for_user(packages_folder(cmd, home, command_env(cmd, env)), uid_gid),)
+
+
+def offline(cmd: Command, env: Mapping[str, str]) -> bool:
+    """A build, publish, run or test with `--no-restore`: it takes the packages the restore put
+    in the packages folder, and stops on a missing one (NETSDK1064)."""
+    return verb(cmd) is not None and cmd.has_option("--no-restore")
 
 
 def cache_defeats(cmd: Command) -> tuple[Word, ...]:
@@ -267,6 +279,3 @@ def pruning(
 ) -> Pruning | None:
     """None: the install lands outside the project, or where settings decide."""
     return None
-
-
-offline = never_offline

@@ -31,7 +31,6 @@ from layerwise.ecosystems.base import (
     command_env,
     image_tag,
     never_needs_dev,
-    never_offline,
     never_repeats_install,
     never_starts_over,
     never_unproven,
@@ -141,10 +140,20 @@ def install_caches(
     if not is_install(cmd):
         return ()
     seen = command_env(cmd, env)
-    mounts = [CacheMount.for_user(module_cache(home, seen), uid_gid)]
+    mounts = [] if offline(cmd, env) else [CacheMount.for_user(module_cache(home, seen), uid_gid)]
     if not is_mod_download(cmd) and seen.get("GOCACHE") != "off":
         mounts.append(CacheMount.for_user(build_cache(home, seen), uid_gid, compiled=True))
     return tuple(mounts)
+
+
+def offline(cmd: Command, env: Mapping[str, str]) -> bool:
+    """GOPROXY=off, or a GOPROXY list that starts with `off` ("disallows downloading modules
+    from any source", `go help environment`): modules come from the module cache alone. The
+    build cache stays a cache: what it lacks is compiled again."""
+    if verb(cmd) is None:
+        return False
+    first = command_env(cmd, env).get("GOPROXY", "").replace("|", ",").split(",")[0]
+    return first.strip() == "off"
 
 
 def cache_defeats(cmd: Command) -> tuple[Word, ...]:
@@ -349,6 +358,3 @@ def pruning(
 ) -> Pruning | None:
     """None: the install lands outside the project, or where settings decide."""
     return None
-
-
-offline = never_offline

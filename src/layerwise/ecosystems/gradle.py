@@ -25,7 +25,6 @@ from layerwise.ecosystems.base import (
     command_env,
     image_tag,
     never_needs_dev,
-    never_offline,
     never_repeats_install,
     never_starts_over,
     never_unproven,
@@ -83,12 +82,19 @@ def cache_mounts(home: str, uid_gid: tuple[str, str] | None) -> tuple[CacheMount
 def install_caches(
     cmd: Command, home: str, uid_gid: tuple[str, str] | None, env: Mapping[str, str]
 ) -> tuple[CacheMount, ...]:
-    """`caches/`, and `wrapper/` for the wrapper; `-g DIR` moves both."""
-    if not is_install(cmd):
+    """`caches/`, and `wrapper/` for the wrapper; `-g DIR` moves both. () offline
+    (`offline`): the build downloads nothing."""
+    if not is_install(cmd) or offline(cmd, env):
         return ()
     root = cmd.option_value("-g", "--gradle-user-home") or user_home(home, command_env(cmd, env))
     folders = ("caches", "wrapper") if cmd.program_name == "gradlew" else ("caches",)
     return tuple(CacheMount.for_user(f"{root.rstrip('/')}/{f}", uid_gid) for f in folders)
+
+
+def offline(cmd: Command, env: Mapping[str, str]) -> bool:
+    """`--offline` ("the build should operate without accessing network resources", Gradle's
+    command-line reference): dependencies come from the dependency cache alone."""
+    return verb(cmd) is not None and cmd.has_option("--offline")
 
 
 def cache_defeats(cmd: Command) -> tuple[Word, ...]:
@@ -170,6 +176,3 @@ def pruning(
 ) -> Pruning | None:
     """None: the install lands outside the project, or where settings decide."""
     return None
-
-
-offline = never_offline

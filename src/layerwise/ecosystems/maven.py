@@ -27,7 +27,6 @@ from layerwise.ecosystems.base import (
     command_env,
     image_tag,
     never_needs_dev,
-    never_offline,
     never_repeats_install,
     never_starts_over,
     never_unproven,
@@ -90,14 +89,49 @@ def _sound(pom: str) -> bool:
 def dependency_install(
     cmd: Command, env: Mapping[str, str], context: BuildContext | None, project_dir: str
 ) -> DependencyInstall | None:
-    """pom.xml (and `mvnw` with `.mvn/` for the wrapper, `.mvn/` when present); None with `-f`
-    or `-pl` (another POM or a reactor subset)."""
+    """pom.xml (and `mvnw` with `.mvn/` for the wrapper, `.mvn/` when present), and the
+    settings and toolchains files the command line names (`-s settings.xml`, also through
+    MAVEN_ARGS or `.mvn/maven.config`); None with `-f` or `-pl` (another POM or a reactor
+    subset), or such a file Maven would not find in the project folder (`$DIR/settings.xml`,
+    an absolute path, `../`)."""
     if not is_dependency_install(cmd) or cmd.has_option("-f", "--file", "-pl", "--projects"):
         return None
+    words = [w.text for w in cmd.args]
+    words += command_env(cmd, env).get("MAVEN_ARGS", "").split()
+    prefix = f"{project_dir}/" if project_dir else ""
+    config = context.read_text(prefix + ".mvn/maven.config") if context is not None else None
+    named = _files_named([*words, *(config or "").split()])
+    if named is None:
+        return None
     wrapper = cmd.program_name == "mvnw"
-    required = ("pom.xml", "mvnw", ".mvn/") if wrapper else ("pom.xml",)
+    base: tuple[str, ...] = ("pom.xml", "mvnw", ".mvn/") if wrapper else ("pom.xml",)
     optional = () if wrapper else (".mvn/",)
+    required = (*base, *(n for n in named if n not in base))
     return tc.project_files(context, project_dir, required, optional, sound=_sound)
+
+
+# The options that name a file Maven reads before it resolves anything: user and global settings
+# (`-s`, `-gs`) and toolchains (`-t`), relative to where it runs.
+_FILE_OPTIONS = ("-s", "--settings", "-gs", "--global-settings", "-t", "--toolchains")
+
+
+def _files_named(words: list[str]) -> list[str] | None:
+    """The files `_FILE_OPTIONS` name in a Maven command line, normalised (`./ci/s.xml` ->
+    `ci/s.xml`); None for one that is not a plain path inside the project folder."""
+    found: list[str] = []
+    for i, text in enumerate(words):
+        for name in _FILE_OPTIONS:
+            if text == name and i + 1 < len(words):
+                value = words[i + 1]
+            elif name.startswith("--") and text.startswith(name + "="):
+                value = text[len(name) + 1 :]
+            else:
+                continue
+            path = posixpath.normpath(value)
+            if any(c in value for c in "$~`\"'") or path.startswith(("/", "..")):
+                return None
+            found.append(path)
+    return found
 
 
 def local_repository(cmd: Command | None, home: str, env: Mapping[str, str]) -> str:
@@ -115,9 +149,16 @@ def cache_mounts(home: str, uid_gid: tuple[str, str] | None) -> tuple[CacheMount
 def install_caches(
     cmd: Command, home: str, uid_gid: tuple[str, str] | None, env: Mapping[str, str]
 ) -> tuple[CacheMount, ...]:
-    if not is_install(cmd):
+    """The local repository of a command that downloads; () offline (`offline`)."""
+    if not is_install(cmd) or offline(cmd, env):
         return ()
     return (CacheMount.for_user(local_repository(cmd, home, command_env(cmd, env)), uid_gid),)
+
+
+def offline(cmd: Command, env: Mapping[str, str]) -> bool:
+    """`-o`/`--offline` (Maven's "Work offline" option): plugins and dependencies come from the
+    local repository alone."""
+    return bool(_goals(cmd)) and cmd.has_option("-o", "--offline")
 
 
 def cache_defeats(cmd: Command) -> tuple[Word, ...]:
@@ -208,6 +249,3 @@ def pruning(
 ) -> Pruning | None:
     """None: the install lands outside the project, or where settings decide."""
     return None
-
-
-offline = never_offline

@@ -3,7 +3,8 @@
 The model never pulls an image, so the image config (USER, WORKDIR, ENV, /etc/passwd) is
 unknown. These tables hold the few facts worth knowing because they move cache-mount targets
 and ownership: the official `node` images create a `node` user (uid/gid 1000, home /home/node),
-the official `golang` images set WORKDIR /go and GOPATH=/go. Extend them as data; no rule
+the official `golang` images set WORKDIR /go and GOPATH=/go, Microsoft's .NET images an `app`
+user and APP_UID. Extend them as data; no rule
 hard-codes a user.
 """
 
@@ -31,6 +32,13 @@ COMMON_USERS: dict[str, KnownUser] = {
 IMAGE_USERS: dict[str, dict[str, KnownUser]] = {
     "node": {"node": KnownUser("1000", "1000", "/home/node")},
 }
+# Microsoft's .NET images (8.0 on: runtime-deps and the images built on it) add the non-root user
+# `app`, uid and gid 1654, home /home/app, and give its uid in ENV APP_UID, for `USER $APP_UID`
+# (dotnet/dotnet-docker: "UID of the non-root user 'app'"; .NET 8.0 container images
+# announcement). Before 8.0 neither exists, so no Dockerfile that builds names them there.
+_DOTNET_IMAGES = ("runtime-deps", "runtime", "aspnet", "sdk")
+_DOTNET_APP = KnownUser("1654", "1654", "/home/app")
+IMAGE_USERS.update({f"dotnet/{name}": {"app": _DOTNET_APP} for name in _DOTNET_IMAGES})
 
 # WORKDIR set by an official image family's config.
 IMAGE_WORKDIRS: dict[str, str] = {
@@ -42,14 +50,21 @@ IMAGE_WORKDIRS: dict[str, str] = {
 IMAGE_ENV: dict[str, dict[str, str]] = {
     "golang": {"GOPATH": "/go"},
     "rust": {"CARGO_HOME": "/usr/local/cargo"},
+    **{f"dotnet/{name}": {"APP_UID": _DOTNET_APP.uid} for name in _DOTNET_IMAGES},
 }
 
 
 def image_family(reference: str) -> str:
-    """The repository name of an image reference: `docker.io/library/node:20-slim` -> `node`."""
+    """The repository name of an image reference: `docker.io/library/node:20-slim` -> `node`;
+    Microsoft's .NET images keep their `dotnet/` (`mcr.microsoft.com/dotnet/sdk:8.0` ->
+    `dotnet/sdk`), whose last component alone (`sdk`, `runtime`) other images use too."""
     name = reference.split("@", 1)[0]
     last = name.rsplit("/", 1)[-1]
-    return last.split(":", 1)[0].lower()
+    family = last.split(":", 1)[0].lower()
+    path = name.lower()
+    if path.startswith(("mcr.microsoft.com/dotnet/", "mcr.microsoft.com/dotnet/nightly/")):
+        return f"dotnet/{family}"
+    return family
 
 
 def known_user(user: str, family: str | None) -> KnownUser | None:

@@ -12,12 +12,14 @@ any Gradle task) reads the sources and is not reported. `cargo build` is the exc
 it compiled survives the rebuilt step, so each source edit compiles every crate again; it is
 reported unless it builds something else than the one package (`--bin`, `-p`,
 `--manifest-path`, `--target-dir`...), a cache mount of its RUN holds its target folder, or a
-`cargo build` already runs above the copy. An install of the
+`cargo build` or cargo-chef's `cargo chef cook` (which compiles every dependency of the recipe,
+cargo-chef's README layout) already runs above the copy. An install of the
 project itself (`pip install .`, `pip install -e .`, a wheel or folder of the context) builds
 the sources and is not reported; `uv sync` or
 `poetry install` below `COPY . .` is not reported when the same tool's dependency-only step
 (`--no-install-project`, `--no-root`) already runs above it, nor `pnpm install --offline` below
-a `pnpm fetch` (pnpm's documented Docker layout). Nor is an install that the same installer
+a `pnpm fetch` (pnpm's documented Docker layout). Above means in the stage or in a stage it is
+built FROM. Nor is an install that the same installer
 already ran above `COPY . .`, in the same folder from the same manifests (`COPY Gemfile .`,
 `bundle install`, then `COPY . .`, `bundle install`): the dependencies are in a layer above, and
 the later install only adds what the rest of the context changes (a lockfile, a gemspec). A
@@ -130,10 +132,14 @@ stage's ARG or ENV (`CARGO_TARGET_DIR`, `CARGO_BUILD_TARGET_DIR`, `CARGO_BUILD_T
 `.cargo/config.toml` of the project's folder or a parent in the context (`build.target`,
 `build.target-dir`) moves the output: the binary is then not in `target/<profile>`, so the
 copy-out would fail the RUN or leave a later `COPY --from` without its file.
-Maven: pom.xml (with `mvnw` and `.mvn/`), no fix for a multi-module POM or a
-local parent. .NET: the one project file and NuGet.config, Directory.Build.props/targets,
-Directory.Packages.props, global.json, packages.lock.json; no fix for a solution or a
-ProjectReference. Bundler: Gemfile, Gemfile.lock (no fix with `gemspec`, `path:`,
+Maven: pom.xml (with `mvnw` and `.mvn/`) and the settings or toolchains file that `-s`, `-gs`
+or `-t` names (on the command, in MAVEN_ARGS or in `.mvn/maven.config`); no fix for a
+multi-module POM, a local parent, or such a file outside the project folder. .NET: the one
+project file and NuGet.config, Directory.Build.props/targets,
+Directory.Packages.props, global.json, packages.lock.json, and all of those but the lockfile in
+the parent folders of the context (MSBuild and NuGet look upward for them; unproven then, as a
+props file may import more); no fix for a solution or a ProjectReference. Bundler: Gemfile,
+Gemfile.lock (no fix with `gemspec`, `path:`,
 `eval_gemfile`). Composer: composer.json, composer.lock, auth.json; with `--no-scripts
 --no-autoloader` the install moves, else that dependency-only install goes above the copy and
 the original stays below it (Composer's documented layout).
@@ -202,7 +208,7 @@ def check(ctx: RuleContext) -> Iterator[Finding]:
             install = next(
                 filter(s.installs_dependencies, s.commands(ctx, steps[index].instruction)), None
             )
-            if install is None or _split_above(ctx, steps[:at], install):
+            if install is None or _split_above(ctx, _above(ctx, steps, at), install):
                 continue
             if _output_cached(steps[index], install):
                 continue
@@ -221,6 +227,13 @@ def check(ctx: RuleContext) -> Iterator[Finding]:
             above = list(steps[:at])
             yield _finding(ctx, broads, steps[index], install, steps[last], adjacent, above)
             break
+
+
+def _above(ctx: RuleContext, steps: Sequence[Step], at: int) -> list[Step]:
+    """The steps above the broad COPY in the image: those of the stages it is built FROM, then
+    its own stage's."""
+    bases = s.stage_chain(ctx.model.stages[steps[at].stage])[:-1]
+    return [*(st for stage in bases for st in stage.steps), *steps[:at]]
 
 
 def _split_above(ctx: RuleContext, above: Sequence[Step], install: Command) -> bool:

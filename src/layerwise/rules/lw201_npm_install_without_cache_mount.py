@@ -66,7 +66,14 @@ image has or `YARN_ENABLE_NETWORK=0`/`false` in ENV, which wins over it; `uv pip
 --offline`, `UV_OFFLINE`): it reads only the cache the image holds (or yarn classic's offline
 mirror), which a mount would hide; on BuildKit, yarn classic then stops with "Can't make a
 request in offline mode", Berry with YN0080 and pnpm with ERR_PNPM_NO_OFFLINE_TARBALL.
-`--prefer-offline` still downloads what the cache lacks and keeps its finding.
+`--prefer-offline` still downloads what the cache lacks and keeps its finding. So is an
+offline Cargo, Maven or Gradle run (`cargo build --offline` or `--frozen`,
+CARGO_NET_OFFLINE=true, `mvn -o`, `gradle --offline`), and a Go command with GOPROXY=off
+gets the build cache alone: each takes its packages from what an earlier step left in the
+cache and downloads nothing.
+The users official images add are known: `node` (uid 1000, /home/node) in the node images and
+`app` (uid 1654, /home/app; `USER $APP_UID`, the uid the images give in ENV) in Microsoft's
+.NET 8+ images (mcr.microsoft.com/dotnet).
 A stage built on a Windows image (`windows`, `nanoserver` or `servercore` in its name) is left
 alone: its tools keep their caches under `C:\\` (the golang image's GOPATH is `C:\\gopath`), and a
 Windows daemon builds with the legacy builder, which stops on `RUN --mount`.
@@ -110,7 +117,12 @@ it from this rule's fix (not when an ignore comment keeps the fix out of that RU
 as `ENV GOMODCACHE=/app/.modcache`, a COPY of anything but named files of the context into a
 folder holding it), no `COPY --from` of it, and no CMD or
 ENTRYPOINT there that starts the tool (`go run .`, `cargo run`: the container would find the
-packages gone and download them again, or fail offline). A RUN of the same
+packages gone and download them again, or fail offline), and no use that runs offline
+(`cargo build --offline`, `mvn -o`, `GOPROXY=off`, `dotnet publish --no-restore`) without a
+download before it in its RUN: it would read the packages from the mount, and Docker asks
+that a build work with any contents of a cache mount. It fails whenever the mount is empty
+(a new CI builder, `docker builder prune --filter type=exec.cachemount`) while the step that
+filled it comes from the layer cache. A RUN of the same
 user that runs the tool without installing (`dotnet publish --no-restore`, `dotnet test
 --no-restore`) gets the same mount from the fix, as Docker's .NET template has it: with the
 mount on `dotnet restore` alone the packages leave the image and the publish fails (NETSDK1064,
@@ -128,20 +140,23 @@ Works with Docker 20.10's built-in frontend (no `# syntax=` line needed).
 
 ## References
 - Docker docs, Optimize cache usage in builds: use cache mounts (npm: /root/.npm)
-- Dockerfile reference: RUN --mount=type=cache
+- Dockerfile reference: RUN --mount=type=cache ("Your build should work with any contents of
+  the cache directory")
 - npm docs: config `cache` (default `~/.npm`)
 - pip docs: Caching, `pip install --no-index`; uv docs: Caching, Using uv in Docker; Poetry
   docs: Configuration (`cache-dir`, `virtualenvs.path`); Pipenv docs: Configuration
   (`PIPENV_CACHE_DIR`)
 - yarn classic docs: `yarn cache`; yarn docs: Settings (.yarnrc.yml) (`cacheFolder`,
-  `enableGlobalCache`, `globalFolder`, `nodeLinker`); pnpm docs: `store-dir`, `pnpm fetch`"""
+  `enableGlobalCache`, `globalFolder`, `nodeLinker`); pnpm docs: `store-dir`, `pnpm fetch`
+- The Cargo Book: cargo-build (`--offline`, `--frozen`, `net.offline`); Maven CLI `-o`;
+  Gradle command-line interface `--offline`; `go help environment` (GOPROXY=off)"""
 
 from __future__ import annotations
 
 import posixpath
 from collections.abc import Iterator, Sequence
 
-from layerwise.ecosystems import Installer, installers_for
+from layerwise.ecosystems import Installer, compiler_named, installers_for
 from layerwise.ecosystems._toolchain import STORE_CACHES
 from layerwise.ecosystems.base import CacheMount, fix_proven, is_under
 from layerwise.model.nodes import Step
@@ -358,7 +373,8 @@ def _readers_to_mount(
             if all(any(h.mount.covers(m.target) for h in has) for m in mounts):
                 continue
             state = other.state
-            if any(eco.install_caches(c, state.home, None, state.variables) for c in cmds):
+            installs = any(eco.install_caches(c, state.home, None, state.variables) for c in cmds)
+            if installs and not _runs_offline(eco, other, cmds):
                 continue  # an install: its own finding's fix mounts the cache
             found.append(other)
     return found
@@ -376,9 +392,14 @@ def _store_kept(
     mount or one of `readers` (which the fix mounts too), no script or `make` could run it
     unseen, no CMD or ENTRYPOINT starts it in the container (`go run .` would find the
     packages gone from the image), no COPY puts files under the mount (it would hide them)
-    and no other stage copies from them."""
+    and no other stage copies from them. Nor does a use run offline (`cargo build
+    --offline`) unless the same RUN downloads before it: with the packages in a mount it
+    fails whenever the mount is empty (a new builder, pruned mounts) while the step that
+    filled it comes from the layer cache, and Docker asks that a build work with any contents
+    of a cache mount."""
     if eco.NAME not in STORE_CACHES:
         return True
+    stores = any(not m.compiled for m in mounts)
     stages = ctx.model.stages
     family = _family(ctx, step)
     for stage in stages:
@@ -416,6 +437,8 @@ def _store_kept(
                     and (other is step or not _fix_kept_out(ctx, other))
                 )
             )
+            if stores and _runs_offline(eco, other, cmds):
+                return False
             for cmd in cmds:
                 runs_tool = eco.verb(cmd) is not None
                 word = cmd.program_word.text if cmd.program_word is not None else ""
@@ -424,6 +447,22 @@ def _store_kept(
                 if runs_tool and not mounted:
                     return False
     return True
+
+
+def _runs_offline(eco: Installer, step: Step, cmds: Sequence[Command]) -> bool:
+    """A command of the RUN runs the tool offline (`cargo build --offline`, `GOPROXY=off go
+    build`) with no download of the tool before it in the RUN: it reads the packages an earlier
+    step left in the tool's cache."""
+    compiler = compiler_named(eco.NAME)
+    if compiler is None:
+        return False
+    state = step.state
+    for cmd in cmds:
+        if eco.verb(cmd) is not None and compiler.offline(cmd, state.variables):
+            return True
+        if eco.install_caches(cmd, state.home, None, state.variables):
+            return False
+    return False
 
 
 def _files_only(ctx: RuleContext, step: Step) -> bool:

@@ -13,21 +13,24 @@ resource busy", seen on BuildKit 0.13 with Go 1.19),
 (~/.nuget/packages), `composer clear-cache`, `apt-get clean` or
 `rm -rf /var/lib/apt/lists/*` with apt's cache mounts, `apk cache purge` (/var/cache/apk),
 `dnf clean all`, `yum clean all`, `microdnf clean all` (/var/cache/dnf, /var/cache/libdnf5,
-/var/cache/yum), `zypper clean` (/var/cache/zypp), or an `rm` that empties a mounted
-cache directory: the mount itself, a glob in it (`/root/.npm/*`, `archives/*.deb`) or a whole
-directory (`rm -r /root/.npm/_cacache`). A path named by a variable the stage sets with ARG or ENV
-(`rm -rf $POETRY_CACHE_DIR`) counts as written there, unless the RUN sets the variable itself;
-`rm -rf` of the mount point itself also fails the RUN ("Device or resource busy"), and so does
-an `rm -r` of a folder above it (`rm -rf ~/.bundle/` with a mount on `~/.bundle/cache`, or a glob
-there, `rm -rf ~/.cache/*`): rm empties the mount, then cannot remove the mount point. Removing one
-file, or lock, log and temporary files (`rm -f /cache/repo/.git/*.lock`, stale lock recovery),
-leaves the cached packages in place and is not reported. A package manager's own cleaning
-command empties the folder IT uses: the one its options (`pip cache purge --cache-dir /opt/c`),
-a `VAR=x` prefix or the stage's ARG or ENV (`PIP_CACHE_DIR`, `npm_config_cache`,
-`YARN_CACHE_FOLDER`, `UV_CACHE_DIR`, `POETRY_CACHE_DIR`, `GOMODCACHE`...) name, else the
-tool's default. It is reported only when that folder lies in a mount: with the mount on the
-default and the cache moved elsewhere, it empties a folder of the image and is not reported,
-nor is one whose folder only the shell knows (`--cache-dir "$DIR"`).
+/var/cache/yum), `zypper clean` (/var/cache/zypp), or an `rm` that empties a mounted cache
+directory: the mount itself, a glob in it or in one of its folders (`/root/.npm/*`,
+`archives/*.deb`) or a whole folder of it (`rm -r /root/.npm/_cacache`). A path named by a variable
+the stage sets with ARG or ENV (`rm -rf $POETRY_CACHE_DIR`) counts as written there, unless the RUN
+sets the variable itself; `rm -rf` of the mount point itself also fails the RUN ("Device or resource
+busy"), and so does an `rm -r` of a folder above it (`rm -rf ~/.bundle/` with a mount on
+`~/.bundle/cache`, or a glob there, `rm -rf ~/.cache/*`): rm empties the mount, then cannot remove
+the mount point. Removing one file, or lock, log and temporary files
+(`rm -f /cache/repo/.git/*.lock`, stale lock recovery), leaves the cached packages in place and is
+not reported; so does removing a folder deeper in (`rm -rf /root/.m2/repository/com/acme` with the
+mount on `/root/.m2`): one group's packages, often the project's own artifacts that `mvn install`
+put there, kept out of the shared cache on purpose so that no later build takes a stale one. A
+package manager's own cleaning command empties the folder IT uses: the one its options
+(`pip cache purge --cache-dir /opt/c`), a `VAR=x` prefix or the stage's ARG or ENV
+(`PIP_CACHE_DIR`, `npm_config_cache`, `YARN_CACHE_FOLDER`, `UV_CACHE_DIR`, `POETRY_CACHE_DIR`,
+`GOMODCACHE`...) name, else the tool's default. It is reported only when that folder lies in a
+mount: with the mount on the default and the cache moved elsewhere, it empties a folder of the
+image and is not reported, nor is one whose folder only the shell knows (`--cache-dir "$DIR"`).
 
 ## Why it matters
 These cleanups exist to keep caches out of the image layer. A cache mount is never committed to

@@ -311,9 +311,12 @@ _GLOB = re.compile(r"[*?\[]")
 
 
 def _emptied(cmd: Command, path: str, mounts: Sequence[CacheMount]) -> bool:
-    """An `rm` of `path` empties the cache of the mount it lies in: the mount itself, a glob
-    (`lists/*`, `archives/*.deb`) or a whole directory (`rm -r`) in it. Removing one file, or
-    lock, log and temporary files (stale lock recovery), leaves the cached packages alone."""
+    """An `rm` of `path` empties the cache of the mount it lies in: the mount itself, a glob in
+    it or in one of its folders (`lists/*`, `archives/*.deb`) or a whole folder of it (`rm -r`
+    of `_cacache`, `registry/src`). Removing one file, lock, log and temporary files (stale
+    lock recovery), or a folder deeper in (`rm -rf ~/.m2/repository/com/acme`: one group's
+    artifacts, often the project's own kept out of the shared cache on purpose) leaves the
+    cached packages alone."""
     target = _mount(path, mounts)
     if target is None:
         return False
@@ -322,7 +325,9 @@ def _emptied(cmd: Command, path: str, mounts: Sequence[CacheMount]) -> bool:
     below = path[len(target) :].strip("/").split("/")
     if any(re.split(r"[._-]", part.lower())[-1] in _SCRATCH_WORDS for part in below):
         return False
-    return bool(_GLOB.search(below[-1])) or cmd.has_option("-r", "-R", "--recursive")
+    if _GLOB.search(below[-1]):
+        return len(below) <= 2
+    return len(below) == 1 and cmd.has_option("-r", "-R", "--recursive")
 
 
 def delete_word(text: str, word: Word, *, first: bool = False) -> Edit:

@@ -80,10 +80,12 @@ def dependency_install(
     cmd: Command, env: Mapping[str, str], context: BuildContext | None, project_dir: str
 ) -> DependencyInstall | None:
     """Gemfile and Gemfile.lock (with `.ruby-version` and `.bundle/` when present); proven when
-    the lockfile is there and the Gemfile reads nothing else. None with `--gemfile`."""
+    the lockfile is there and the Gemfile reads nothing else. None with `--gemfile` or
+    BUNDLE_GEMFILE (ENV, ARG or a prefix): Bundler reads that Gemfile and the lockfile beside
+    it, which may come only with the broad COPY."""
     if not is_dependency_install(cmd) or cmd.has_option("--gemfile"):
         return None
-    if "BUNDLE_GEMFILE" in command_env(cmd, {}):
+    if "BUNDLE_GEMFILE" in command_env(cmd, env):
         return None
     required = (*MANIFESTS, *LOCKFILES)
     return tc.project_files(

@@ -78,8 +78,11 @@ def dependency_install(
 ) -> DependencyInstall | None:
     """composer.json, composer.lock and auth.json. With `--no-scripts --no-autoloader` the
     install moves; otherwise `<install> --no-scripts --no-autoloader` goes above the copy and
-    the original stays (it then only writes the autoloader and runs the scripts), unproven."""
-    if not is_dependency_install(cmd):
+    the original stays (it then only writes the autoloader and runs the scripts), unproven.
+    None when COMPOSER (ENV, ARG or a prefix) names another composer.json: Composer reads that
+    file and the lock named after it ("Environment variables", COMPOSER), which may come only
+    with the broad COPY."""
+    if not is_dependency_install(cmd) or command_env(cmd, env).get("COMPOSER"):
         return None
     found = tc.project_files(
         context,

@@ -140,9 +140,11 @@ Directory.Packages.props, global.json, packages.lock.json, and all of those but 
 the parent folders of the context (MSBuild and NuGet look upward for them; unproven then, as a
 props file may import more); no fix for a solution or a ProjectReference. Bundler: Gemfile,
 Gemfile.lock (no fix with `gemspec`, `path:`,
-`eval_gemfile`). Composer: composer.json, composer.lock, auth.json; with `--no-scripts
---no-autoloader` the install moves, else that dependency-only install goes above the copy and
-the original stays below it (Composer's documented layout).
+`eval_gemfile`, or `--gemfile`/BUNDLE_GEMFILE naming another Gemfile). Composer: composer.json,
+composer.lock, auth.json; with `--no-scripts --no-autoloader` the install moves, else that
+dependency-only install goes above the copy and the original stays below it (Composer's
+documented layout); no fix when COMPOSER names another composer.json (its lock is named after
+it).
 Proven by real builds on BuildKit (tests/fixtures/buildable) for npm, yarn classic, pnpm, Go,
 Cargo, pip, uv, Poetry and Pipenv. Not yet for Yarn Berry, Maven, Gradle, .NET, Bundler and
 Composer (their registries are out of reach here, and no Berry case builds each fix alone):

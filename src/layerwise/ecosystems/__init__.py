@@ -105,11 +105,6 @@ def cleaners_for(cmd: Command) -> tuple[Ecosystem, ...]:
     return (pip,) if pip.pip_args(cmd) is not None else ()
 
 
-def compiler_named(name: str) -> Compiler | None:
-    """The compiled language's module of that NAME (`cargo`), if it is one."""
-    return next((eco for eco in COMPILERS if name == eco.NAME), None)
-
-
 def installer_of(cmd: Command) -> Installer | None:
     """The installer whose install `cmd` is (its cache mounts are known), if any."""
     return next((eco for eco in installers_for(cmd) if eco.is_install(cmd)), None)
@@ -140,7 +135,6 @@ __all__ = [
     "apk",
     "apt",
     "cleaners_for",
-    "compiler_named",
     "dnf",
     "for_command",
     "installer_of",

@@ -156,7 +156,7 @@ from __future__ import annotations
 import posixpath
 from collections.abc import Iterator, Sequence
 
-from layerwise.ecosystems import Installer, compiler_named, installers_for
+from layerwise.ecosystems import Installer, installers_for
 from layerwise.ecosystems._toolchain import STORE_CACHES
 from layerwise.ecosystems.base import CacheMount, fix_proven, is_under
 from layerwise.model.nodes import Step
@@ -453,12 +453,9 @@ def _runs_offline(eco: Installer, step: Step, cmds: Sequence[Command]) -> bool:
     """A command of the RUN runs the tool offline (`cargo build --offline`, `GOPROXY=off go
     build`) with no download of the tool before it in the RUN: it reads the packages an earlier
     step left in the tool's cache."""
-    compiler = compiler_named(eco.NAME)
-    if compiler is None:
-        return False
     state = step.state
     for cmd in cmds:
-        if eco.verb(cmd) is not None and compiler.offline(cmd, state.variables):
+        if eco.verb(cmd) is not None and eco.offline(cmd, state.variables):
             return True
         if eco.install_caches(cmd, state.home, None, state.variables):
             return False

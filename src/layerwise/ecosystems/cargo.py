@@ -296,9 +296,7 @@ def offline(cmd: Command, env: Mapping[str, str]) -> bool:
     count (`cargo run -- --offline` hands it to the program)."""
     if verb(cmd) is None:
         return False
-    words = [w.text for w in cmd.args]
-    own = words[: words.index("--")] if "--" in words else words
-    if "--offline" in own or "--frozen" in own:
+    if cmd.has_option("--offline", "--frozen"):
         return True
     return command_env(cmd, env).get("CARGO_NET_OFFLINE", "").lower() == "true"
 

@@ -23,7 +23,7 @@ from layerwise.ecosystems import apt
 from layerwise.ecosystems.base import is_under, parse_mount_options, removed_paths
 from layerwise.model import Stage, Step
 from layerwise.rules._apt_unseen import APT_WORD, may_run_apt, unseen_lists_use
-from layerwise.rules._support import launch_commands, resolve, stage_chain
+from layerwise.rules._support import launch_commands, resolve, stage_chain, stages_built_from
 from layerwise.rules.base import RuleContext
 from layerwise.rules.lw2_mounts import cache_mounts
 from layerwise.shell import Command, Script
@@ -271,7 +271,7 @@ def lists_read_after_build(ctx: RuleContext, step: Step, changed: Collection[Ste
     folder above it). Either would find an empty folder ("Unable to locate package"). A start
     script the container runs is not opened: that most images have one says nothing of apt."""
     stage = ctx.model.stages[step.stage]
-    family = [stage, *_built_from(ctx, stage)]
+    family = [stage, *stages_built_from(ctx.model.stages, stage)]
     for each in family:
         chain = [st for s in stage_chain(each) for st in s.steps]
         if not _lists_lost(ctx, chain, changed):
@@ -279,13 +279,6 @@ def lists_read_after_build(ctx: RuleContext, step: Step, changed: Collection[Ste
         if _launch_reads(chain) or _copied_out(ctx, each):
             return True
     return False
-
-
-def _built_from(ctx: RuleContext, stage: Stage) -> Iterator[Stage]:
-    for child in ctx.model.stages:
-        if child.base_stage is not None and child.base_stage.index == stage.index:
-            yield child
-            yield from _built_from(ctx, child)
 
 
 def _lists_lost(ctx: RuleContext, chain: Sequence[Step], changed: Collection[Step]) -> bool:

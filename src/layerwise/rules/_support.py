@@ -152,6 +152,14 @@ def stage_chain(stage: Stage) -> list[Stage]:
     return chain
 
 
+def stages_built_from(stages: Sequence[Stage], stage: Stage) -> Iterator[Stage]:
+    """The stages built FROM `stage`, and FROM those in turn, depth first."""
+    for child in stages:
+        if child.base_stage is not None and child.base_stage.index == stage.index:
+            yield child
+            yield from stages_built_from(stages, child)
+
+
 # Windows base images: Microsoft's `windows` repositories (`mcr.microsoft.com/windows/servercore`,
 # `mcr.microsoft.com/windows:ltsc2019`) and the Server Core and Nano Server variants of others
 # (`golang:1.22-windowsservercore-ltsc2022`, `mcr.microsoft.com/dotnet/sdk:8.0-nanoserver-1809`).

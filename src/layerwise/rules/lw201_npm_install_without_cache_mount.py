@@ -169,6 +169,7 @@ from layerwise.rules._support import (
     launch_commands,
     resolve,
     stage_chain,
+    stages_built_from,
 )
 from layerwise.rules.base import Finding, Fix, Rule, RuleContext, Safety, Severity
 from layerwise.rules.lw2_mounts import (
@@ -314,10 +315,10 @@ def _family(ctx: RuleContext, step: Step) -> set[int]:
     """The stage of `step`, its bases and the stages built FROM one of them: where a build
     reads the packages the install put in its cache."""
     stages = ctx.model.stages
-    family = {st.index for st in stage_chain(stages[step.stage])}
-    for stage in stages:  # stages built FROM one of the family join it
-        if stage.base_stage is not None and stage.base_stage.index in family:
-            family.add(stage.index)
+    chain = stage_chain(stages[step.stage])
+    family = {st.index for st in chain}
+    for base in chain:
+        family.update(st.index for st in stages_built_from(stages, base))
     return family
 
 
